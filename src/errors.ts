@@ -1,0 +1,28 @@
+/**
+ * One error family for the whole toolkit. Every message says what was expected, what was found
+ * and where (file, field, exit, option), so a user can fix the input without reading the source.
+ */
+export class EecalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A command-line option or configuration value is missing or malformed. CLI exit code 2. */
+export class ConfigError extends EecalError {}
+
+/** An exit-records CSV/JSON or calibration file does not follow the documented format. */
+export class RecordFormatError extends EecalError {}
+
+/** A dataset file or folder is missing, truncated, corrupt or fails its checksum. */
+export class DataError extends EecalError {}
+
+/** Two arrays that must agree in length or shape do not. */
+export class ShapeMismatchError extends EecalError {}
+
+/** A calibrator was used before `fit` was called. */
+export class NotFittedError extends EecalError {}
+
+/** A requested tfjs backend is not available on this machine. */
+export class BackendError extends EecalError {}
