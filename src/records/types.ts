@@ -32,6 +32,8 @@ export interface ExitCost {
   name: string;
   /** Trainable parameters needed to produce this exit (trunk prefix + this head). */
   params: number;
+  /** Parameters of this exit's own head (side branch), or of the whole trunk for the final exit. */
+  headParams?: number;
   /** Multiply-accumulates per sample from the input up to and including this exit's head. */
   macs: number;
   /** Multiply-accumulates of the trunk prefix alone (what the device runs before offloading). */
