@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs';
+import { BackendError } from '../errors';
+import {
+  CANDIDATE_ORDER, describeLoadFailure, nativePackageProblem,
+  type BackendName, type CandidateName, type CandidateStatus,
+} from './candidates';
+
+/** The backend eecal runs on, and why. */
+export interface BackendChoice {
+  candidate: CandidateName;
+  backend: BackendName;
+  /** Every candidate that was probed, best first, with its status. */
+  statuses: CandidateStatus[];
+  /** Compute threads the backend uses (wasm in Node is single-threaded). */
+  threads: number;
+  /** Native TensorFlow placed ops on a GPU. */
+  gpu: boolean;
+}
+
+export interface SelectOptions {
+  /** Force a candidate (`EECAL_BACKEND`): tfjs-node-gpu | tfjs-node | tensorflow | wasm | cpu. */
+  force?: string;
+  /** Register the gradient kernels that training needs on wasm / cpu (default true). */
+  training?: boolean;
+}
+
+async function probeNative(candidate: 'tfjs-node-gpu' | 'tfjs-node'): Promise<CandidateStatus> {
+  const pkg = `@tensorflow/${candidate}`;
+  const problem = nativePackageProblem(pkg);
+  if (problem) return { candidate, backend: 'tensorflow', usable: false, detail: problem };
+  try {
+    require(pkg);
+  } catch (err) {
+    return { candidate, backend: 'tensorflow', usable: false, detail: describeLoadFailure(pkg, err) };
+  }
+  if (!tf.findBackendFactory('tensorflow')) {
+    return { candidate, backend: 'tensorflow', usable: false, detail: `loaded, but registered no "tensorflow" backend (duplicate @tensorflow/tfjs-core? all @tensorflow/* must be 4.22.0)` };
+  }
+  return { candidate, backend: 'tensorflow', usable: true, detail: 'loaded' };
+}
+
+async function probeWasm(): Promise<CandidateStatus> {
+  try {
+    require('@tensorflow/tfjs-backend-wasm');
+  } catch (err) {
+    return { candidate: 'wasm', backend: 'wasm', usable: false, detail: describeLoadFailure('@tensorflow/tfjs-backend-wasm', err) };
+  }
+  return { candidate: 'wasm', backend: 'wasm', usable: true, detail: 'loaded' };
+}
+
+/** Normalise EECAL_BACKEND values. */
+function forcedCandidate(force: string): CandidateName {
+  const f = force.trim().toLowerCase();
+  if (f === 'tensorflow' || f === 'node') return 'tfjs-node';
+  if (f === 'gpu' || f === 'cuda') return 'tfjs-node-gpu';
+  if ((CANDIDATE_ORDER as readonly string[]).includes(f)) return f as CandidateName;
+  throw new BackendError(`EECAL_BACKEND="${force}": expected one of ${CANDIDATE_ORDER.join(', ')}`);
+}
+
+/**
+ * Probe candidates in order tfjs-node-gpu > tfjs-node > wasm > cpu and activate the first usable
+ * one (or the forced one, failing clearly if it is unusable). Only the CLI and notebooks call
+ * this: library code never picks a backend.
+ */
+export async function selectBackend(opts: SelectOptions = {}): Promise<BackendChoice> {
+  const force = opts.force ?? process.env.EECAL_BACKEND;
+  const wanted = force ? forcedCandidate(force) : undefined;
+  const statuses: CandidateStatus[] = [];
+  for (const candidate of CANDIDATE_ORDER) {
+    if (wanted && candidate !== wanted) {
+      statuses.push({ candidate, backend: candidate === 'wasm' || candidate === 'cpu' ? candidate : 'tensorflow', usable: false, detail: `skipped (EECAL_BACKEND=${force})` });
+      continue;
+    }
+    const st = candidate === 'cpu'
+      ? { candidate, backend: 'cpu' as const, usable: true, detail: 'pure JavaScript (slow; always available)' }
+      : candidate === 'wasm' ? await probeWasm() : await probeNative(candidate);
+    statuses.push(st);
+    if (!st.usable) continue;
+    const choice = await activate(st, statuses, opts.training ?? true);
+    if (choice) {
+      // Still report the worse candidates (doctor lists every one), without activating them.
+      for (const rest of CANDIDATE_ORDER.slice(CANDIDATE_ORDER.indexOf(candidate) + 1)) {
+        if (wanted) statuses.push({ candidate: rest, backend: rest === 'wasm' || rest === 'cpu' ? rest : 'tensorflow', usable: false, detail: `skipped (EECAL_BACKEND=${force})` });
+        else if (rest === 'wasm') statuses.push(await probeWasm());
+        else if (rest === 'cpu') statuses.push({ candidate: rest, backend: 'cpu', usable: true, detail: 'pure JavaScript (slow; always available)' });
+        else statuses.push(await probeNative(rest));
+      }
+      return choice;
+    }
+    if (wanted) break;
+  }
+  const reason = statuses.filter((s) => !s.usable).map((s) => `${s.candidate}: ${s.detail}`).join('; ');
+  throw new BackendError(wanted ? `backend ${wanted} is not usable here — ${reason}` : `no usable tfjs backend — ${reason}`);
+}
+
+async function activate(st: CandidateStatus, statuses: CandidateStatus[], training: boolean): Promise<BackendChoice | null> {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(st.backend);
+  } catch (err) {
+    ok = false;
+    st.detail = `failed to initialise: ${(err as Error).message}`;
+  }
+  if (!ok) {
+    st.usable = false;
+    if (st.detail === 'loaded') st.detail = 'failed to initialise';
+    return null;
+  }
+  await tf.ready();
+  let threads = 1;
+  let gpu = false;
+  if (st.backend === 'wasm') {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
+    threads = wasm.getThreadsCount ? wasm.getThreadsCount() : 1;
+    st.detail = `SIMD ${simd ? 'on' : 'off'}, ${threads} thread (tfjs disables wasm threads in Node)`;
+    if (training) (await import('./kernels')).registerWasmTrainingKernels();
+  } else if (st.backend === 'cpu') {
+    if (training) (await import('./kernels')).registerCpuTrainingKernels();
+  } else {
+    gpu = Boolean((tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice);
+    threads = require('node:os').cpus().length;
+    st.detail = st.candidate === 'tfjs-node-gpu'
+      ? (gpu ? 'TensorFlow 2.9.1 on the GPU' : 'loaded, but no GPU visible: TensorFlow runs on the CPU')
+      : 'TensorFlow 2.9.1 on the CPU';
+  }
+  return { candidate: st.candidate, backend: st.backend, statuses, threads, gpu };
+}
+
+/** One line per candidate, for logs and `eecal doctor`. */
+export function describeChoice(choice: BackendChoice): string {
+  const lines = choice.statuses.map((s) => `  ${s.candidate === choice.candidate ? '→' : ' '} ${s.candidate.padEnd(13)} ${s.usable ? 'usable' : 'unusable'}: ${s.detail}`);
+  return [`backend: ${choice.backend} (${choice.candidate}), threads ${choice.threads}${choice.gpu ? ', GPU' : ''}`, ...lines].join('\n');
+}

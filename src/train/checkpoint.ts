@@ -1,0 +1,38 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { replaceDirAtomic, writeJsonAtomic } from '../util/atomicWrite';
+import { loadNamedTensors, loadWeightsInto, saveModelFiles, saveNamedTensors } from './modelIO';
+import type { TrainingState } from './trainingState';
+import { DataError } from '../errors';
+
+/**
+ * A checkpoint is one directory, replaced as a whole (build in a temp sibling, then rename), holding
+ * the weights (tfjs format), the optimizer's moments and iteration count, and the full trainer
+ * state (epoch, batch within the epoch, RNG state, history). Resuming from it continues exactly.
+ */
+export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: TrainingState): Promise<void> {
+  const optWeights = await optimizer.getWeights();
+  await replaceDirAtomic(dir, async (tmp) => {
+    await saveModelFiles(model, tmp);
+    await saveNamedTensors(optWeights, tmp, 'optimizer');
+    writeJsonAtomic(path.join(tmp, 'state.json'), state);
+  });
+}
+
+export function hasCheckpoint(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'state.json'));
+}
+
+/** Restore weights and optimizer state in place; returns the trainer state. */
+export async function loadCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainingState> {
+  const statePath = path.join(dir, 'state.json');
+  if (!fs.existsSync(statePath)) throw new DataError(`${statePath}: no checkpoint to resume from`);
+  const state = JSON.parse(fs.readFileSync(statePath, 'utf8')) as TrainingState;
+  loadWeightsInto(model, dir);
+  const named = loadNamedTensors(dir, 'optimizer');
+  // Adam creates its moment variables on the first step; setWeights recreates them from the file.
+  await optimizer.setWeights(named);
+  tf.dispose(named.map((n) => n.tensor));
+  return state;
+}

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import type { SplitName, TrainingData } from './trainingData';
+
+/** Per-exit logits of a whole split, with loss and accuracy per exit. */
+export interface SplitEvaluation {
+  labels: Int32Array;
+  /** Row-major N×C logits per exit. */
+  logits: Float32Array[];
+  /** Mean softmax cross-entropy per exit. */
+  loss: number[];
+  accuracy: number[];
+  /** Wall time of the forward passes, ms per sample (all exits together). */
+  msPerSample: number;
+}
+
+/** Cross-entropy and correctness of one logit row (stable log-sum-exp). */
+function rowStats(l: Float32Array, base: number, C: number, y: number): { ce: number; correct: boolean } {
+  let max = -Infinity;
+  let arg = 0;
+  for (let k = 0; k < C; k++) if (l[base + k] > max) { max = l[base + k]; arg = k; }
+  let s = 0;
+  for (let k = 0; k < C; k++) s += Math.exp(l[base + k] - max);
+  return { ce: Math.log(s) + max - l[base + y], correct: arg === y };
+}
+
+/**
+ * Run the model in inference mode over a split in batches and collect every exit's logits.
+ * Tensors are disposed batch by batch (tidy for the math, explicit dispose after the await).
+ */
+export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, split: SplitName, batchSize = 256): Promise<SplitEvaluation> {
+  const n = data.size(split);
+  const C = data.numClasses;
+  const numExits = model.outputs.length;
+  const logits = Array.from({ length: numExits }, () => new Float32Array(n * C));
+  const labels = new Int32Array(n);
+  let forwardMs = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const m = Math.min(batchSize, n - start);
+    const pos = new Int32Array(m);
+    for (let i = 0; i < m; i++) pos[i] = start + i;
+    const { x, labels: y } = data.batch(split, pos);
+    const t0 = performance.now();
+    const outs = model.predict(x, { batchSize: m }) as tf.Tensor[];
+    const arrays = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
+    forwardMs += performance.now() - t0;
+    tf.dispose([x, ...outs]);
+    arrays.forEach((a, e) => logits[e].set(a, start * C));
+    labels.set(y, start);
+  }
+  const loss = new Array<number>(numExits).fill(0);
+  const accuracy = new Array<number>(numExits).fill(0);
+  for (let e = 0; e < numExits; e++) {
+    for (let i = 0; i < n; i++) {
+      const r = rowStats(logits[e], i * C, C, labels[i]);
+      loss[e] += r.ce;
+      if (r.correct) accuracy[e] += 1;
+    }
+    loss[e] /= n;
+    accuracy[e] /= n;
+  }
+  return { labels, logits, loss, accuracy, msPerSample: forwardMs / Math.max(1, n) };
+}
