@@ -67,6 +67,6 @@ export function buildEarlyExitNetwork(spec: EarlyExitSpec): EarlyExitNetwork {
  * Seeded Glorot-uniform initialiser: every layer gets its own seed derived from the network seed,
  * so two builds with the same seed start from identical weights (needed for exact resume tests).
  */
-export function seededInit(seed: number, layerIndex: number): tf.initializers.Initializer {
+export function seededInit(seed: number, layerIndex: number): ReturnType<typeof tf.initializers.glorotUniform> {
   return tf.initializers.glorotUniform({ seed: seed * 1000 + layerIndex });
 }
