@@ -8,9 +8,15 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
  * Parse a subcommand's argv strictly: unknown flags are a usage error (exit 2) naming the flag,
  * never silently ignored.
  */
-export function parseCommandArgs(command: string, argv: string[], options: OptionSpec, allowPositionals = false) {
+/** Parsed values typed from the spec: boolean flags as booleans, everything else as strings. */
+export type ParsedValues<T extends OptionSpec> = { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+
+export function parseCommandArgs<T extends OptionSpec>(
+  command: string, argv: string[], options: T, allowPositionals = false,
+): { values: ParsedValues<T>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+    const r = parseArgs({ args: argv, options, strict: true, allowPositionals });
+    return { values: r.values as ParsedValues<T>, positionals: r.positionals };
   } catch (err) {
     throw new ConfigError(`eecal ${command}: ${(err as Error).message}`, { cause: err });
   }

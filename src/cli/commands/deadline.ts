@@ -1,10 +1,93 @@
 import type { Command } from '../main';
+import { gridOption, parseCommandArgs } from '../args';
+import { ConfigError } from '../../errors';
+import {
+  BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, LATENCY_HELP, LATENCY_OPTIONS, batchOptions, emit, layoutOptions,
+  networkOptions, outputFormat, pTarGrid, recordsOption, stageTimesOption, uplinkList,
+} from '../../offloading/cliOptions';
+import { loadOffloadingInputs } from '../../offloading/recordsInputs';
+import { cascadeLatency } from '../../offloading/latencyModel';
+import { constantSampleTimes, readSampleTimesCsv, type SampleTimes } from '../../offloading/sampleTimes';
+import { missedDeadlineProbability, type DeadlineRow } from '../../offloading/missedDeadline';
+import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
 
-// PLACEHOLDER: implemented by the issue that owns this command.
+const HELP = `usage: eecal deadline --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.8]
+                      [--deadline 0:2:0.05] [--uplink 4g] [--rtt-ms 0] [--device-gmacs G | (sidecar times)]
+                      [--cloud-speedup 10 | --cloud-ms MS] [--times times.csv] [--batch-size 256] [--rounds 100]
+                      [--seed 0] [--json|--csv]
+
+Missed-deadline probability (paper-spec §4): per round, shuffle and batch the samples; a batch misses
+when its overall accuracy < p_tar OR its mean inference time > t_tar. Mean over rounds and 95 % CI.
+Per-sample time: device time up to the answering exit; offloaded samples add RTT, split tensor /
+uplink and the cloud time of the rest of the trunk (paper-spec §4.1), or measured times (--times).
+
+${COMMON_HELP}
+  --p-tar GRID              p_tar values, each in [0, 1] (default 0.8)
+  --deadline GRID           deadlines t_tar in seconds (default 0:2:0.05)
+${BATCH_HELP}
+${LATENCY_HELP}
+  --times FILE.csv          replay measured per-sample times instead of the latency model: columns
+                            exit1_ms…exitk_ms (answered at that exit) and offloadk_ms, one row per sample
+
+JSON: {"rows":[{"pTar","tTar","deadlineMs","missedProbability","ciLow","ciHigh"}], "latency"?: {…},
+"uncalibrated"?: {"rows":[…]}}; tTar in seconds, deadlineMs in milliseconds.`;
+
+type Row = DeadlineRow & { tTar: number };
+
 export const deadlineCommand: Command = {
-  summary: 'deadline',
-  async run(): Promise<number> {
-    console.error('eecal deadline: not implemented yet');
-    return 3;
+  summary: 'missed-deadline probability over a deadline grid',
+  async run(argv) {
+    const { values: v } = parseCommandArgs('deadline', argv, {
+      ...COMMON_OPTIONS, ...BATCH_OPTIONS, ...LATENCY_OPTIONS, 'p-tar': { type: 'string' }, deadline: { type: 'string' }, times: { type: 'string' },
+    });
+    if (v.help) { console.log(HELP); return 0; }
+    const format = outputFormat(v);
+    const batch = batchOptions(v);
+    const grid = pTarGrid(v, 'p-tar', '0.8');
+    const deadlinesS = gridOption('deadline', v.deadline ?? '0:2:0.05');
+    for (const t of deadlinesS) if (!(t >= 0)) throw new ConfigError(`--deadline: t_tar = ${t} s, expected ≥ 0`);
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
+    const { records } = inputs;
+    const layout = layoutOptions(v, records);
+    let times: SampleTimes;
+    let latency: unknown = null;
+    if (v.times) {
+      times = readSampleTimesCsv(v.times, records.numSamples, layout.edgeExits, layout.disabled);
+    } else {
+      const lat = cascadeLatency(stageTimesOption(v, records), networkOptions(v, uplinkList(v, false)[0]), layout.edgeExits, layout.disabled);
+      times = constantSampleTimes(lat, records.numSamples);
+      latency = lat;
+      console.error(`latency (ms): device exits ${lat.exitMs.map((t) => t.toFixed(3)).join(' / ')}; offloaded ${lat.offloadMs.toFixed(3)} = device ${lat.parts.deviceMs.toFixed(3)} + RTT ${lat.parts.rttMs} + upload ${lat.parts.uploadMs.toFixed(3)} + cloud ${lat.parts.cloudMs.toFixed(3)}`);
+    }
+    // Seconds on the command line (the paper's axis), ms inside; rounding keeps 0.15 s = 150 ms exactly.
+    const deadlinesMs = deadlinesS.map((s) => Number((s * 1000).toPrecision(12)));
+    const run = (keys: typeof inputs.uncalibrated): Row[] =>
+      missedDeadlineProbability(keys, grid, times, { ...layout, ...batch, deadlinesMs }).map((r, i) => ({ ...r, tTar: deadlinesS[i % deadlinesS.length] }));
+    const uncal = run(inputs.uncalibrated);
+    const cal = inputs.calibrated ? run(inputs.calibrated) : null;
+    if (format === 'json') {
+      const out = {
+        edgeExits: layout.edgeExits, fallback: layout.fallback, disabled: [...layout.disabled], calibration: v.calibration ?? null, ...batch,
+        latency, times: v.times ?? null, rows: cal ?? uncal, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
+      };
+      emit(JSON.stringify(out) + '\n', v.out);
+      return 0;
+    }
+    const table = (cal ?? uncal).map((r, i) => ({ r, u: uncal[i] }));
+    const cols: Column<{ r: Row; u: Row }>[] = [
+      { header: 'p_tar', key: 'pTar', value: ({ r }) => r.pTar },
+      { header: 't_tar(s)', key: 'tTar', value: ({ r }) => r.tTar, digits: 3 },
+    ];
+    if (cal) {
+      cols.push({ header: 'P_miss(uncal)', key: 'uncalibrated_missedProbability', value: ({ u }) => u.missedProbability });
+      cols.push({ header: 'ci_lo(uncal)', key: 'uncalibrated_ciLow', value: ({ u }) => u.ciLow });
+      cols.push({ header: 'ci_hi(uncal)', key: 'uncalibrated_ciHigh', value: ({ u }) => u.ciHigh });
+    }
+    const tag = cal ? '(cal)' : '';
+    cols.push({ header: `P_miss${tag}`, key: 'missedProbability', value: ({ r }) => r.missedProbability });
+    cols.push({ header: `ci_lo${tag}`, key: 'ciLow', value: ({ r }) => r.ciLow });
+    cols.push({ header: `ci_hi${tag}`, key: 'ciHigh', value: ({ r }) => r.ciHigh });
+    emit(format === 'csv' ? formatCsv(table, cols) : formatTable(table, cols), v.out);
+    return 0;
   },
 };

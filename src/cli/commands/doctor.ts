@@ -1,10 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import type { Command } from '../main';
+import { parseCommandArgs } from '../args';
+import { selectBackend, type BackendChoice } from '../../backend/selectBackend';
+import { repoRoot } from '../../util/repoRoot';
 
-// PLACEHOLDER: implemented by the issue that owns this command.
+/** Run a command and return its first stdout line, or null when it is absent or fails. */
+function firstLine(cmd: string, args: string[]): string | null {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 15_000 }).trim().split('\n')[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** GPU visibility: nvidia-smi's view of the devices, when the tool exists. */
+export function gpuVisibility(): string {
+  const smi = firstLine('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader']);
+  return smi ? `visible via nvidia-smi: ${smi}` : 'none visible (nvidia-smi not found or no device)';
+}
+
+/** Is the tslab kernel registered in the project prefix (.jupyter/) or a system location? */
+export function tslabKernelStatus(root: string): string {
+  const candidates = [
+    path.join(root, '.jupyter/share/jupyter/kernels/tslab/kernel.json'),
+    '/usr/local/share/jupyter/kernels/tslab/kernel.json',
+    '/usr/share/jupyter/kernels/tslab/kernel.json',
+    path.join(process.env.HOME ?? '/root', '.local/share/jupyter/kernels/tslab/kernel.json'),
+  ];
+  const found = candidates.find((p) => fs.existsSync(p));
+  return found ? `registered (${found})` : 'not registered (see README: Notebooks)';
+}
+
+/** Chromium for figure export: Debian's /usr/bin/chromium or $EECAL_CHROMIUM. */
+export function chromiumStatus(): string {
+  const exe = process.env.EECAL_CHROMIUM ?? '/usr/bin/chromium';
+  if (!fs.existsSync(exe)) return `not found at ${exe} (apt-get install chromium; PNG/SVG export disabled, HTML still written)`;
+  const v = firstLine(exe, ['--version']);
+  return `${exe}${v ? ` (${v.replace(/^.*?Chromium/, 'Chromium')})` : ''}`;
+}
+
 export const doctorCommand: Command = {
-  summary: 'doctor',
-  async run(): Promise<number> {
-    console.error('eecal doctor: not implemented yet');
-    return 3;
+  summary: 'check backends, GPU, Jupyter kernel and Chromium',
+  async run(argv) {
+    const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    if (values.help) {
+      console.log('usage: eecal doctor [--json]\n\nPrints Node version, every tfjs backend candidate and its status, the chosen backend,\nthreads, GPU visibility, the tslab Jupyter kernel and Chromium. Exit 0 when a usable backend exists.');
+      return 0;
+    }
+    const root = repoRoot();
+    let choice: BackendChoice | null = null;
+    let error: string | null = null;
+    try {
+      choice = await selectBackend({ training: true });
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const report = {
+      node: process.version,
+      backend: choice ? { chosen: choice.backend, candidate: choice.candidate, threads: choice.threads, gpu: choice.gpu } : null,
+      candidates: choice?.statuses ?? [],
+      gpu: gpuVisibility(),
+      tslabKernel: tslabKernelStatus(root),
+      chromium: chromiumStatus(),
+      error,
+    };
+    if (values.json) {
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      console.log(`node         ${report.node}`);
+      console.log('backends (best first):');
+      for (const s of report.candidates) {
+        console.log(`  ${choice && s.candidate === choice.candidate ? '→' : ' '} ${s.candidate.padEnd(13)} ${s.usable ? 'usable  ' : 'unusable'}  ${s.detail}`);
+      }
+      console.log(`chosen       ${choice ? `${choice.backend} (${choice.candidate}), ${choice.threads} thread${choice.threads === 1 ? '' : 's'}${choice.gpu ? ', on GPU' : ''}` : `none: ${error}`}`);
+      console.log(`GPU          ${report.gpu}`);
+      console.log(`tslab kernel ${report.tslabKernel}`);
+      console.log(`chromium     ${report.chromium}`);
+    }
+    return choice ? 0 : 1;
   },
 };

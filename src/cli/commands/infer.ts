@@ -1,10 +1,58 @@
+import * as path from 'node:path';
 import type { Command } from '../main';
+import { numberOption, parseCommandArgs, requiredOption } from '../args';
+import { ConfigError } from '../../errors';
+import { selectBackend } from '../../backend/selectBackend';
+import { buildArchitecture } from '../../models/registry';
+import { computeExitCosts } from '../../models/exitCosts';
+import { loadWeightsInto } from '../../train/modelIO';
+import { readModelManifest } from '../../train/modelManifest';
+import { evaluateSplit } from '../../train/evaluate';
+import { measureExitTimes } from '../../train/exitTiming';
+import { openTrainingData } from '../../train/datasetAdapter';
+import { writeRecords } from '../../records/csv';
+import type { RecordsSidecar } from '../../records/types';
 
-// PLACEHOLDER: implemented by the issue that owns this command.
+const HELP = `usage: eecal infer --model models/<name> --split val|test --out FILE.csv [--data DIR|ARCHIVE] [--batch-size N]
+
+Writes exit records: one row per sample, label,exit1_logit0,…,exitE_logit{C-1} (raw logits), and
+FILE.json with the model, dataset, split, exit names, per-exit parameters, MACs, split-tensor bytes and
+measured inference time per sample on this backend.`;
+
 export const inferCommand: Command = {
-  summary: 'infer',
-  async run(): Promise<number> {
-    console.error('eecal infer: not implemented yet');
-    return 3;
+  summary: 'write exit records (labels + logits of every exit) for a split',
+  async run(argv) {
+    const { values: v } = parseCommandArgs('infer', argv, {
+      model: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' },
+      'batch-size': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    });
+    if (v.help) { console.log(HELP); return 0; }
+    const dir = requiredOption('model', v.model);
+    const split = requiredOption('split', v.split);
+    if (split !== 'val' && split !== 'test' && split !== 'train') throw new ConfigError(`--split "${split}": expected val, test or train`);
+    const out = requiredOption('out', v.out);
+    if (!out.endsWith('.csv')) throw new ConfigError(`--out "${out}": expected a .csv path (the sidecar .json is written beside it)`);
+    const manifest = readModelManifest(dir);
+    const choice = await selectBackend({ training: false });
+    console.error(`backend: ${choice.backend} (${choice.candidate})`);
+    const net = buildArchitecture(manifest.architecture, { numClasses: manifest.numClasses, seed: manifest.seed });
+    loadWeightsInto(net.model, dir);
+    const data = await openTrainingData({ dataset: manifest.dataset, data: v.data, splitSeed: manifest.splitSeed, normalization: manifest.normalization });
+    const t0 = Date.now();
+    const ev = await evaluateSplit(net.model, data, split, numberOption('batch-size', v['batch-size'], 256, { integer: true, min: 1 }));
+    console.error(`${split}: ${ev.labels.length} samples in ${((Date.now() - t0) / 1000).toFixed(1)} s; accuracy ${ev.accuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(', ')}`);
+    const times = await measureExitTimes(net);
+    const costs = computeExitCosts(net).map((c, e) => ({ ...c, inferenceMsPerSample: times[e] }));
+    const meta: RecordsSidecar = {
+      format: 'eecal-exit-records', version: 1,
+      eecalVersion: require('../../../../package.json').version as string,
+      model: manifest.architecture, modelDir: path.resolve(dir), dataset: manifest.dataset, split,
+      seed: manifest.seed, splitSeed: manifest.splitSeed, numClasses: manifest.numClasses,
+      classNames: manifest.classNames, exitNames: net.exitNames, exits: costs,
+      backend: `${choice.backend} (${choice.candidate})`, createdAt: new Date().toISOString(),
+    };
+    writeRecords(out, { numSamples: ev.labels.length, numClasses: manifest.numClasses, numExits: net.exitNames.length, labels: ev.labels, logits: ev.logits, meta });
+    console.error(`wrote ${out} and its sidecar`);
+    return 0;
   },
 };

@@ -1,10 +1,58 @@
 import type { Command } from '../main';
+import { parseCommandArgs } from '../args';
+import { BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, batchOptions, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../../offloading/cliOptions';
+import { loadOffloadingInputs } from '../../offloading/recordsInputs';
+import { outageProbability, type OutageRow } from '../../offloading/outage';
+import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
 
-// PLACEHOLDER: implemented by the issue that owns this command.
+const HELP = `usage: eecal outage --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:0.95:0.05]
+                    [--batch-size 256] [--rounds 100] [--seed 0] [--json|--csv]
+
+Edge inference outage probability (paper-spec §4): per round, shuffle the samples and cut them into
+batches (the last, partial batch kept); a batch is in outage when it has device-classified samples and
+their accuracy is < p_tar (strict); a batch with no device sample is not an outage. Mean over rounds and
+95 % CI = mean ± 1.959964·sd/√R (ddof 1). p_tar is both the exit threshold and the accuracy target.
+
+${COMMON_HELP}
+  --p-tar GRID              p_tar values, each in [0, 1] (default 0.5:0.95:0.05)
+${BATCH_HELP}
+
+JSON: {"rows":[{"pTar","outageProbability","ciLow","ciHigh"}], "uncalibrated"?: {"rows":[…]}, …};
+with --calibration "rows" are calibrated. The fallback flag does not change outage (device answers only).`;
+
 export const outageCommand: Command = {
-  summary: 'outage',
-  async run(): Promise<number> {
-    console.error('eecal outage: not implemented yet');
-    return 3;
+  summary: 'inference outage probability over a p_tar grid',
+  async run(argv) {
+    const { values: v } = parseCommandArgs('outage', argv, { ...COMMON_OPTIONS, ...BATCH_OPTIONS, 'p-tar': { type: 'string' } });
+    if (v.help) { console.log(HELP); return 0; }
+    const format = outputFormat(v);
+    const batch = batchOptions(v);
+    const grid = pTarGrid(v, 'p-tar', '0.5:0.95:0.05');
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
+    const layout = layoutOptions(v, inputs.records);
+    const uncal = outageProbability(inputs.uncalibrated, grid, { ...layout, ...batch });
+    const cal = inputs.calibrated ? outageProbability(inputs.calibrated, grid, { ...layout, ...batch }) : null;
+    console.error(`outage: ${inputs.records.numSamples} samples, k = ${layout.edgeExits}, ${batch.rounds} rounds × batches of ${batch.batchSize}, seed ${batch.seed}`);
+    if (format === 'json') {
+      const out = {
+        edgeExits: layout.edgeExits, disabled: [...layout.disabled], calibration: v.calibration ?? null, ...batch,
+        rows: cal ?? uncal, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
+      };
+      emit(JSON.stringify(out) + '\n', v.out);
+      return 0;
+    }
+    const table = (cal ?? uncal).map((r, i) => ({ r, u: uncal[i] }));
+    const cols: Column<{ r: OutageRow; u: OutageRow }>[] = [{ header: 'p_tar', key: 'pTar', value: ({ r }) => r.pTar }];
+    if (cal) {
+      cols.push({ header: 'P_out(uncal)', key: 'uncalibrated_outageProbability', value: ({ u }) => u.outageProbability });
+      cols.push({ header: 'ci_lo(uncal)', key: 'uncalibrated_ciLow', value: ({ u }) => u.ciLow });
+      cols.push({ header: 'ci_hi(uncal)', key: 'uncalibrated_ciHigh', value: ({ u }) => u.ciHigh });
+    }
+    const tag = cal ? '(cal)' : '';
+    cols.push({ header: `P_out${tag}`, key: 'outageProbability', value: ({ r }) => r.outageProbability });
+    cols.push({ header: `ci_lo${tag}`, key: 'ciLow', value: ({ r }) => r.ciLow });
+    cols.push({ header: `ci_hi${tag}`, key: 'ciHigh', value: ({ r }) => r.ciHigh });
+    emit(format === 'csv' ? formatCsv(table, cols) : formatTable(table, cols), v.out);
+    return 0;
   },
 };

@@ -1,10 +1,106 @@
 import type { Command } from '../main';
+import { gridOption, numberOption, parseCommandArgs } from '../args';
+import { ConfigError } from '../../errors';
+import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../../offloading/cliOptions';
+import { loadOffloadingInputs, type ExitPolicy } from '../../offloading/recordsInputs';
+import { deviceMacsFromSidecar } from '../../offloading/deviceCost';
+import { sweepThresholds, type SweepRow } from '../../offloading/thresholdSweep';
+import { entropyKeyThreshold, sweepEntropyThresholds } from '../../offloading/entropyPolicy';
+import { bootstrapKeyBands, type SweepBand } from '../../offloading/bootstrapBands';
+import type { CascadeKeys } from '../../offloading/cascadeKeys';
+import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
 
-// PLACEHOLDER: implemented by the issue that owns this command.
+const HELP = `usage: eecal sweep --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:1:0.05]
+                   [--fallback final|most-confident] [--disable I,J] [--bootstrap B --seed S] [--json|--csv]
+
+Offloading probability, on-device accuracy (null when the device keeps no sample), overall accuracy,
+the fraction answered at each device exit and offloaded, and expected device MACs (from the sidecar)
+at every p_tar of a grid, computed for all thresholds at once. A device exit answers when its
+max-softmax confidence ≥ p_tar (paper-spec §2).
+
+${COMMON_HELP}
+  --p-tar GRID              p_tar values: start:stop:step or a comma list, each in [0, 1] (default 0.5:1:0.05)
+  --policy confidence|entropy   exit rule (default confidence); entropy = BranchyNet's H < τ
+  --threshold GRID          entropy thresholds τ in nats for --policy entropy (default 0:2:0.1)
+  --bootstrap B             add percentile-bootstrap 95 % bands from B resamples (default 0: none)
+  --seed S                  seed of the bootstrap (default 0)
+
+JSON: {"rows":[{"pTar","offloadProbability","onDeviceAccuracy","overallAccuracy","exitFractions":[…],
+"expectedDeviceMacs", "ci"?}], "uncalibrated"?: {"rows":[…]}, …}. With --calibration, "rows" are
+calibrated and "uncalibrated" holds the same sweep without calibration. exitFractions has k+1 entries:
+device exits 1…k, then the offloaded fraction. Entropy rows carry "entropyThreshold" instead of "pTar".`;
+
+type Row = Omit<SweepRow, 'pTar'> & { pTar?: number; entropyThreshold?: number; ci?: SweepBand };
+
 export const sweepCommand: Command = {
-  summary: 'sweep',
-  async run(): Promise<number> {
-    console.error('eecal sweep: not implemented yet');
-    return 3;
+  summary: 'offloading probability and accuracy over a p_tar grid',
+  async run(argv) {
+    const { values: v } = parseCommandArgs('sweep', argv, {
+      ...COMMON_OPTIONS, 'p-tar': { type: 'string' }, policy: { type: 'string' }, threshold: { type: 'string' },
+      bootstrap: { type: 'string' }, seed: { type: 'string' },
+    });
+    if (v.help) { console.log(HELP); return 0; }
+    const format = outputFormat(v);
+    const policy = (v.policy ?? 'confidence') as ExitPolicy;
+    if (policy !== 'confidence' && policy !== 'entropy') throw new ConfigError(`--policy "${policy}": expected confidence or entropy`);
+    if (policy === 'entropy' && v['p-tar'] !== undefined) throw new ConfigError('--policy entropy takes --threshold (τ in nats), not --p-tar');
+    if (policy === 'confidence' && v.threshold !== undefined) throw new ConfigError('--threshold is for --policy entropy; use --p-tar');
+    const replicates = numberOption('bootstrap', v.bootstrap, 0, { integer: true, min: 0 });
+    if (replicates === 1) throw new ConfigError('--bootstrap 1: expected 0 (no bands) or at least 2 resamples');
+    const seed = numberOption('seed', v.seed, 0, { integer: true });
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy);
+    const { records } = inputs;
+    const layout = layoutOptions(v, records);
+    const opts = { ...layout, deviceMacs: deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled) };
+    const grid = policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
+    const run = (keys: CascadeKeys): Row[] => {
+      const rows: Row[] = policy === 'entropy' ? sweepEntropyThresholds(keys, grid, opts) : sweepThresholds(keys, grid, opts);
+      if (replicates > 0) {
+        const keyGrid = policy === 'entropy' ? grid.map(entropyKeyThreshold) : grid;
+        bootstrapKeyBands(keys, keyGrid, { ...opts, replicates, seed }).forEach((b, i) => (rows[i].ci = b));
+      }
+      return rows;
+    };
+    const uncal = run(inputs.uncalibrated);
+    const cal = inputs.calibrated ? run(inputs.calibrated) : null;
+    const primary = cal ?? uncal;
+    console.error(`sweep: ${records.numSamples} samples, ${records.numExits} exits, k = ${layout.edgeExits}, ${grid.length} thresholds, ${policy} policy${cal ? ', calibrated and uncalibrated' : ''}`);
+    if (format === 'json') {
+      const out = {
+        policy, edgeExits: layout.edgeExits, fallback: layout.fallback, disabled: [...layout.disabled],
+        calibration: v.calibration ?? null, bootstrap: replicates > 0 ? { replicates, seed, level: 0.95 } : null,
+        rows: primary, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
+      };
+      emit(JSON.stringify(out) + '\n', v.out);
+      return 0;
+    }
+    const cols = columns(policy, layout.edgeExits, opts.deviceMacs !== null, cal !== null, replicates > 0);
+    const table = primary.map((r, i) => ({ r, u: uncal[i] }));
+    emit(format === 'csv' ? formatCsv(table, cols) : formatTable(table, cols), v.out);
+    return 0;
   },
 };
+
+/** Table/CSV columns; CSV keys follow the JSON field names (uncalibrated ones prefixed). */
+function columns(policy: ExitPolicy, k: number, macs: boolean, calibrated: boolean, bands: boolean): Column<{ r: Row; u: Row }>[] {
+  const cols: Column<{ r: Row; u: Row }>[] = [
+    policy === 'entropy'
+      ? { header: 'tau', key: 'entropyThreshold', value: ({ r }) => r.entropyThreshold ?? null }
+      : { header: 'p_tar', key: 'pTar', value: ({ r }) => r.pTar ?? null },
+  ];
+  const metric = (header: string, key: 'offloadProbability' | 'onDeviceAccuracy' | 'overallAccuracy') => {
+    if (calibrated) cols.push({ header: `${header}(uncal)`, key: `uncalibrated_${key}`, value: ({ u }) => u[key] });
+    cols.push({ header: calibrated ? `${header}(cal)` : header, key, value: ({ r }) => r[key] });
+    if (bands) {
+      cols.push({ header: `${header}_lo`, key: `${key}_low`, value: ({ r }) => (r.ci?.[key] ?? null)?.[0] ?? null });
+      cols.push({ header: `${header}_hi`, key: `${key}_high`, value: ({ r }) => (r.ci?.[key] ?? null)?.[1] ?? null });
+    }
+  };
+  metric('P_off', 'offloadProbability');
+  metric('acc_device', 'onDeviceAccuracy');
+  metric('acc_overall', 'overallAccuracy');
+  for (let j = 0; j < k; j++) cols.push({ header: `exit${j + 1}`, key: `exitFraction${j + 1}`, value: ({ r }) => r.exitFractions[j] });
+  cols.push({ header: 'offloaded', key: 'exitFractionOffloaded', value: ({ r }) => r.exitFractions[k] });
+  if (macs) cols.push({ header: 'device_MACs', key: 'expectedDeviceMacs', value: ({ r }) => r.expectedDeviceMacs, digits: 0 });
+  return cols;
+}
