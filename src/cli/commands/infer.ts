@@ -46,7 +46,7 @@ export const inferCommand: Command = {
     const meta: RecordsSidecar = {
       format: 'eecal-exit-records', version: 1,
       eecalVersion: require('../../../../package.json').version as string,
-      model: manifest.architecture, modelDir: path.resolve(dir), dataset: manifest.dataset, split,
+      model: manifest.architecture, modelDir: path.relative(path.dirname(path.resolve(out)), path.resolve(dir)) || '.', dataset: manifest.dataset, split,
       seed: manifest.seed, splitSeed: manifest.splitSeed, numClasses: manifest.numClasses,
       classNames: manifest.classNames, exitNames: net.exitNames, exits: costs,
       backend: `${choice.backend} (${choice.candidate})`, createdAt: new Date().toISOString(),
