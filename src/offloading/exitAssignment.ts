@@ -4,6 +4,7 @@ import { ConfigError } from '../errors';
 /** What happens to a sample that no device exit is confident enough about. */
 export type Fallback = 'final' | 'most-confident';
 
+/** Options of `runCascade`. */
 export interface CascadeOptions {
   /** Number of side branches on the device (k ≥ 1); exits 1…k are device exits. */
   edgeExits: number;

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:train` — B-AlexNet (paper-spec §1.1), batch 64, CIFAR-10-shaped random input:
+ * training samples/s (joint loss = Σ softmax CE of the 3 exits, equal weights, Adam 1e-3) and
+ * inference samples/s (all 3 exits) on each available tfjs backend — wasm with eecal's kernels,
+ * tensorflow when the native @tensorflow/tfjs-node loads, cpu with its composite dW (a couple
+ * of steps only: it is slow) — and, in the same run, the same model in PyTorch CPU with the same
+ * thread count as tfjs-wasm (1), via scripts/bench_torch_balexnet.py. Prints the ratios
+ * tfjs-wasm / PyTorch. Warm-up steps are excluded; medians are reported, with the load average.
+ *
+ * Options: --steps N (wasm/tensorflow timed train steps, default 10), --infer-steps N (20),
+ * --cpu-steps N (2; 0 skips cpu), --no-torch.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerCpuTrainingKernels, registerWasmTrainingKernels } from '../src/backend/kernels';
+import { nativePackageProblem } from '../src/backend/candidates';
+import { buildBAlexNet } from '../src/models/bAlexNet';
+import { repoRoot } from '../src/util/repoRoot';
+
+const BATCH = 64;
+
+interface Plan { warmup: number; steps: number; inferWarmup: number; inferSteps: number }
+interface Result {
+  name: string;
+  trainMs: number | null;
+  inferMs: number | null;
+  /** Median process CPU time per train / inference step: robust to other jobs on the machine. */
+  trainCpuMs?: number | null;
+  inferCpuMs?: number | null;
+  note?: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median wall and process-CPU milliseconds per call of `fn`, after `warmup` untimed calls. */
+function timeIt(fn: () => void, warmup: number, steps: number): { ms: number; cpuMs: number } {
+  for (let i = 0; i < warmup; i++) fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    fn();
+    wall.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
+  }
+  return { ms: median(wall), cpuMs: median(cpu) };
+}
+
+/** Train and inference timings of a fresh B-AlexNet on tfjs backend `backend`. */
+async function benchTfjs(label: string, backend: string, plan: Plan): Promise<Result> {
+  if (!(await tf.setBackend(backend))) return { name: label, trainMs: null, inferMs: null, note: 'failed to initialise' };
+  await tf.ready();
+  const net = buildBAlexNet({ seed: 0 });
+  const model = net.model;
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([BATCH, 32, 32, 3], 0, 1, 'float32', 1);
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10));
+  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const trainStep = () => {
+    const cost = optimizer.minimize(() => {
+      const outs = model.apply(x, { training: true }) as tf.Tensor[];
+      return tf.addN(outs.map((o) => tf.losses.softmaxCrossEntropy(y, o))) as tf.Scalar;
+    }, true, vars);
+    if (!Number.isFinite(cost!.dataSync()[0])) throw new Error(`${label}: non-finite loss`);
+    cost!.dispose();
+  };
+  const inferStep = () => {
+    const outs = model.predict(x, { batchSize: BATCH }) as tf.Tensor[];
+    outs.forEach((o) => o.dataSync());
+    tf.dispose(outs);
+  };
+  trainStep(); // first step creates the optimizer slots: not counted in the leak check
+  const tensors0 = tf.memory().numTensors;
+  const train = timeIt(trainStep, Math.max(0, plan.warmup - 1), plan.steps);
+  const infer = timeIt(inferStep, plan.inferWarmup, plan.inferSteps);
+  const leaked = tf.memory().numTensors - tensors0;
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return { name: label, trainMs: train.ms, inferMs: infer.ms, trainCpuMs: train.cpuMs, inferCpuMs: infer.cpuMs, note: leaked ? `LEAK: ${leaked} tensors` : undefined };
+}
+
+function benchTorch(plan: Plan): Result {
+  const script = path.join(repoRoot(__dirname), 'scripts', 'bench_torch_balexnet.py');
+  const args = [script, '--threads', '1', '--batch', String(BATCH), '--warmup', String(plan.warmup), '--steps', String(plan.steps),
+    '--infer-warmup', String(plan.inferWarmup), '--infer-steps', String(plan.inferSteps)];
+  const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', timeout: 180_000 });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`);
+    return { name: 'PyTorch CPU', trainMs: null, inferMs: null, note: `not run: ${why}` };
+  }
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { train_ms: number; infer_ms: number; train_cpu_ms: number; infer_cpu_ms: number; threads: number; torch: string };
+  return { name: 'PyTorch CPU', trainMs: j.train_ms, inferMs: j.infer_ms, trainCpuMs: j.train_cpu_ms, inferCpuMs: j.infer_cpu_ms, note: `torch ${j.torch}, ${j.threads} thread` };
+}
+
+/** Load the native tfjs backend if the real package is installed; null when it is not usable. */
+function nativeBackendStatus(): string | null {
+  const problem = nativePackageProblem('@tensorflow/tfjs-node');
+  if (problem) return problem;
+  try {
+    require('@tensorflow/tfjs-node');
+    return tf.findBackendFactory('tensorflow') ? null : 'loaded but no "tensorflow" backend registered';
+  } catch (err) {
+    return `failed to load: ${(err as Error).message.split('\n')[0]}`;
+  }
+}
+
+function intOption(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(argv[i + 1]);
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: expected a non-negative integer, found "${argv[i + 1]}"`);
+  return v;
+}
+
+const sps = (ms: number | null) => (ms ? (BATCH * 1000) / ms : null);
+const fmt = (v: number | null, d = 1) => (v === null ? '—' : v.toFixed(d));
+const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const steps = intOption(argv, '--steps', 10);
+  const inferSteps = intOption(argv, '--infer-steps', 20);
+  const cpuSteps = intOption(argv, '--cpu-steps', 2);
+  const fast: Plan = { warmup: 3, steps, inferWarmup: 3, inferSteps };
+  console.log(`bench:train — B-AlexNet, batch ${BATCH}, 32×32×3 random input, joint CE of 3 exits, Adam 1e-3`);
+  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average at start ${load()}`);
+
+  const results: Result[] = [];
+  registerWasmTrainingKernels();
+  results.push(await benchTfjs('tfjs wasm (+eecal kernels, 1 thread)', 'wasm', fast));
+  if (!argv.includes('--no-torch')) results.push(benchTorch(fast));
+  const native = nativeBackendStatus();
+  if (native === null) results.push(await benchTfjs('tfjs tensorflow (tfjs-node)', 'tensorflow', fast));
+  else results.push({ name: 'tfjs tensorflow (tfjs-node)', trainMs: null, inferMs: null, note: `skipped: ${native}` });
+  if (cpuSteps > 0) {
+    registerCpuTrainingKernels();
+    results.push(await benchTfjs('tfjs cpu (+composite dW)', 'cpu', { warmup: 1, steps: cpuSteps, inferWarmup: 1, inferSteps: cpuSteps }));
+  }
+
+  console.log(`\n${'backend'.padEnd(38)} ${'train ms'.padStart(9)} ${'train/s'.padStart(8)} ${'cpu ms'.padStart(8)} ${'infer ms'.padStart(9)} ${'infer/s'.padStart(8)} ${'cpu ms'.padStart(7)}  note`);
+  for (const r of results) {
+    console.log(`${r.name.padEnd(38)} ${fmt(r.trainMs).padStart(9)} ${fmt(sps(r.trainMs)).padStart(8)} ${fmt(r.trainCpuMs ?? null).padStart(8)} ${fmt(r.inferMs).padStart(9)} ${fmt(sps(r.inferMs)).padStart(8)} ${fmt(r.inferCpuMs ?? null).padStart(7)}  ${r.note ?? ''}`);
+  }
+  console.log('(ms = median wall time per batch of 64; cpu ms = median process CPU time per batch, less inflated than wall time when other jobs compete for the 2 cores)');
+  const wasm = results[0];
+  const torch = results.find((r) => r.name === 'PyTorch CPU');
+  const ratio = (t: number | null | undefined, w: number | null | undefined) => (t && w ? `${(t / w).toFixed(2)}×` : '—');
+  if (torch?.trainMs) {
+    console.log(`\nratio tfjs-wasm / PyTorch (samples/s, both 1 thread): training ${ratio(torch.trainMs, wasm.trainMs)} (goal ≥ 0.5), inference ${ratio(torch.inferMs, wasm.inferMs)}`);
+    console.log(`same ratio from CPU time per batch:                  training ${ratio(torch.trainCpuMs, wasm.trainCpuMs)}, inference ${ratio(torch.inferCpuMs, wasm.inferCpuMs)}`);
+  } else {
+    console.log('\nratio tfjs-wasm / PyTorch: not available (PyTorch not run)');
+  }
+  console.log(`tfjs-wasm inference ${fmt(sps(wasm.inferMs), 0)} samples/s (goal ≥ 1,000); load average at end ${load()}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,232 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { isEecalKernel, registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../src/backend/kernels';
+import { ARCHITECTURES, buildArchitecture } from '../../src/models/registry';
+
+/**
+ * eecal's training kernels against the *stock* `cpu` backend (references are computed before any
+ * eecal kernel is registered). Error = max|a−b| / max|b| over the whole gradient tensor.
+ */
+const TOL = 1e-4;
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface ConvCase { x: [number, number, number, number]; k: [number, number, number, number]; s: number | [number, number]; pad: Pad }
+
+// Strides 1/2/3 and [2,1]; 'same' / 'valid' / explicit pads; kernels 1–5 (square and not);
+// batch > 1 and channels > 1 everywhere; spatial sizes that strides do not divide.
+const CASES: ConvCase[] = [
+  { x: [2, 7, 6, 3], k: [3, 3, 3, 4], s: 1, pad: 'same' },
+  { x: [2, 7, 6, 3], k: [3, 3, 3, 4], s: 2, pad: 'same' },
+  { x: [3, 9, 8, 2], k: [5, 5, 2, 3], s: 1, pad: 'valid' },
+  { x: [3, 9, 8, 2], k: [5, 4, 2, 3], s: 2, pad: 'valid' },
+  { x: [2, 8, 8, 4], k: [1, 1, 4, 5], s: 1, pad: 'same' },
+  { x: [2, 8, 8, 4], k: [1, 1, 4, 5], s: 2, pad: 'valid' },
+  { x: [2, 6, 7, 3], k: [2, 3, 3, 2], s: [2, 1], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+  { x: [2, 10, 9, 3], k: [4, 4, 3, 2], s: 2, pad: 'same' },
+  { x: [2, 10, 9, 3], k: [3, 3, 3, 2], s: 3, pad: 'valid' },
+  { x: [2, 12, 12, 5], k: [5, 5, 5, 6], s: 1, pad: 'same' },
+];
+
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  assert.ok(m > 0 && Number.isFinite(d), 'reference gradient is zero or non-finite');
+  return d / m;
+}
+
+/** [dx, dw] of Σ g·conv2d(x, w) on the active backend (seeded inputs, same on every backend). */
+function convGrads(c: ConvCase, i: number): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + i);
+    const w = tf.randomNormal(c.k, 0, 1, 'float32', 20 + i);
+    const shape = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad).shape;
+    const g = tf.randomNormal(shape, 0, 1, 'float32', 30 + i);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad).mul(g).sum();
+    return tf.grads(f)([x, w]).map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+/** Gradients through tfjs-core's fused conv2d and matMul (bias + relu), as tfjs-layers uses them. */
+function fusedGrads(): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([3, 8, 8, 4], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 4, 6], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const b = tf.randomNormal([6], 0, 1, 'float32', 3) as tf.Tensor1D;
+    const wd = tf.randomNormal([8 * 8 * 6, 5], 0, 0.1, 'float32', 4) as tf.Tensor2D;
+    const bd = tf.randomNormal([5], 0, 1, 'float32', 5) as tf.Tensor1D;
+    const f = (xa: tf.Tensor, wa: tf.Tensor, ba: tf.Tensor, wda: tf.Tensor, bda: tf.Tensor) => {
+      const h = tf.fused.conv2d({ x: xa as tf.Tensor4D, filter: wa as tf.Tensor4D, strides: 1, pad: 'same', bias: ba, activation: 'relu' });
+      const o = tf.fused.matMul({ a: h.reshape([3, -1]), b: wda as tf.Tensor2D, bias: bda, activation: 'relu' });
+      return o.square().sum();
+    };
+    return tf.grads(f)([x, w, b, wd, bd]).map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+/** LRN exactly as B-AlexNet uses it (depthRadius 1, bias 2, alpha 5e-5, beta 0.75): [y, dx]. */
+function lrnValues(): Float32Array[] {
+  return tf.tidy(() => {
+    // Large inputs so alpha·Σx² is not negligible next to bias (otherwise LRN ≈ identity/2^0.75).
+    const x = tf.randomNormal([2, 5, 5, 7], 0, 30, 'float32', 7) as tf.Tensor4D;
+    const g = tf.randomNormal([2, 5, 5, 7], 0, 1, 'float32', 8);
+    const f = (a: tf.Tensor) => tf.localResponseNormalization(a as tf.Tensor4D, 1, 2, 5e-5, 0.75);
+    const { value, grad } = tf.valueAndGrad((a: tf.Tensor) => f(a).mul(g).sum() as tf.Scalar)(x);
+    return [f(x).dataSync() as Float32Array, grad.dataSync() as Float32Array, value.dataSync() as Float32Array];
+  });
+}
+
+interface PoolCase { x: [number, number, number, number]; f: number | [number, number]; s: number | [number, number]; pad: 'same' | 'valid' }
+const POOLS: PoolCase[] = [
+  { x: [2, 9, 8, 3], f: 3, s: 2, pad: 'same' }, // B-AlexNet's pooling (= Chainer ceil mode)
+  { x: [2, 8, 8, 4], f: 3, s: 2, pad: 'valid' },
+  { x: [3, 7, 9, 2], f: [2, 3], s: [1, 2], pad: 'same' },
+  { x: [2, 6, 6, 5], f: 2, s: 2, pad: 'valid' },
+];
+
+/**
+ * dx of max-pooling a ReLU output (ties between zeros are frequent, so tie-breaking is tested),
+ * once through the gradient and once calling MaxPoolGrad with a wrong `output` (y + 1): the
+ * result must not depend on it (the eecal kernel falls back to a full argmax scan).
+ */
+function poolGrads(c: PoolCase, i: number): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.relu(tf.randomNormal(c.x, 0, 1, 'float32', 40 + i)) as tf.Tensor4D;
+    const y = tf.maxPool(x, c.f, c.s, c.pad);
+    const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 50 + i);
+    const viaGrad = tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, c.f, c.s, c.pad).mul(dy).sum())(x);
+    const wrongY = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y.add(1) }, { filterSize: c.f, strides: c.s, pad: c.pad } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    return [viaGrad.dataSync() as Float32Array, wrongY.dataSync() as Float32Array];
+  });
+}
+
+/** Matmul with every transpose combination, 2-D and batched 3-D, plus their gradients. */
+function matMulValues(): Float32Array[] {
+  return tf.tidy(() => {
+    const out: Float32Array[] = [];
+    const m = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a2 = m(ta ? [7, 5] : [5, 7], 60);
+      const b2 = m(tb ? [4, 7] : [7, 4], 61);
+      out.push(tf.matMul(a2, b2, ta, tb).dataSync() as Float32Array);
+      const a3 = m(ta ? [3, 7, 5] : [3, 5, 7], 62);
+      const b3 = m(tb ? [3, 4, 7] : [3, 7, 4], 63);
+      out.push(tf.matMul(a3, b3, ta, tb).dataSync() as Float32Array);
+      const bias = m([4], 64);
+      out.push(tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias, activation: 'relu' }).dataSync() as Float32Array);
+    }
+    return out;
+  });
+}
+
+/** Names of the kernels one training step of `arch` (joint CE of all exits, Adam) runs. */
+async function trainingStepKernels(arch: string): Promise<string[]> {
+  const net = buildArchitecture(arch, { seed: 3 });
+  const opt = tf.train.adam(1e-3);
+  const [, h, w, c] = net.model.inputs[0].shape as number[];
+  const x = tf.randomUniform([2, h, w, c], 0, 1, 'float32', 4);
+  const y = tf.oneHot(tf.tensor1d([1, 7], 'int32'), 10);
+  const info = await tf.profile(() => {
+    const cost = opt.minimize(() => {
+      const outs = net.model.apply(x, { training: true }) as tf.Tensor[];
+      return tf.addN(outs.map((o) => tf.losses.softmaxCrossEntropy(y, o))) as tf.Scalar;
+    }, true);
+    cost?.dispose();
+  });
+  tf.dispose([x, y]);
+  opt.dispose();
+  net.model.dispose();
+  // Names ending in __op are op scopes recorded by the profiler, not kernels.
+  return [...new Set(info.kernelNames)].filter((n) => !n.endsWith('__op')).sort();
+}
+
+test('eecal training kernels match the stock cpu gradients on cpu and wasm', async (t) => {
+  await tf.setBackend('cpu');
+  assert.equal(isEecalKernel('Conv2DBackpropFilter', 'cpu'), false);
+  const refConv = CASES.map((c, i) => convGrads(c, i));
+  const refFused = fusedGrads();
+  const refLrn = lrnValues();
+  const refPool = POOLS.map((c, i) => poolGrads(c, i)[0]);
+  const refMatMul = matMulValues();
+
+  await t.test('cpu: composite Conv2DBackpropFilter and JS MaxPoolGrad', () => {
+    assert.deepEqual(registerCpuTrainingKernels(), ['Conv2DBackpropFilter', 'MaxPoolGrad']);
+    assert.deepEqual(registerCpuTrainingKernels(), [], 'second registration is a no-op');
+    CASES.forEach((c, i) => {
+      const [dx, dw] = convGrads(c, i);
+      assert.ok(relErr(dw, refConv[i][1]) <= TOL, `case ${i} ${JSON.stringify(c)}: dW error ${relErr(dw, refConv[i][1])}`);
+      assert.deepEqual(dx, refConv[i][0], 'dX still comes from the stock cpu kernel');
+    });
+    POOLS.forEach((c, i) => {
+      const [viaGrad, wrongY] = poolGrads(c, i);
+      assert.ok(relErr(viaGrad, refPool[i]) <= TOL && relErr(wrongY, refPool[i]) <= TOL, `cpu pool case ${i}`);
+    });
+  });
+
+  await t.test('wasm: Conv2DBackpropFilter and Conv2DBackpropInput', async () => {
+    assert.deepEqual(registerWasmTrainingKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad']);
+    assert.deepEqual(registerWasmTrainingKernels(), []);
+    assert.ok(await tf.setBackend('wasm'));
+    CASES.forEach((c, i) => {
+      const [dx, dw] = convGrads(c, i);
+      assert.ok(relErr(dx, refConv[i][0]) <= TOL, `case ${i} ${JSON.stringify(c)}: dX error ${relErr(dx, refConv[i][0])}`);
+      assert.ok(relErr(dw, refConv[i][1]) <= TOL, `case ${i} ${JSON.stringify(c)}: dW error ${relErr(dw, refConv[i][1])}`);
+    });
+  });
+
+  await t.test('wasm: gradients of fused conv2d / matMul (bias + relu)', () => {
+    fusedGrads().forEach((g, k) => assert.ok(relErr(g, refFused[k]) <= TOL, `gradient ${k}: error ${relErr(g, refFused[k])}`));
+  });
+
+  await t.test('wasm: MaxPoolGrad (cpu tie-breaking; independent of the output input)', () => {
+    POOLS.forEach((c, i) => {
+      const [viaGrad, wrongY] = poolGrads(c, i);
+      assert.ok(relErr(viaGrad, refPool[i]) <= TOL, `pool case ${i}: error ${relErr(viaGrad, refPool[i])}`);
+      assert.ok(relErr(wrongY, refPool[i]) <= TOL, `pool case ${i} with a wrong output: error ${relErr(wrongY, refPool[i])}`);
+    });
+  });
+
+  await t.test('wasm: BatchMatMul / _FusedMatMul with transposes', () => {
+    matMulValues().forEach((v, k) => assert.ok(relErr(v, refMatMul[k]) <= TOL, `matmul ${k}: error ${relErr(v, refMatMul[k])}`));
+  });
+
+  await t.test('wasm: LRN (B-AlexNet settings) and its gradient', () => {
+    const [y, dx, v] = lrnValues();
+    assert.ok(relErr(y, refLrn[0]) <= TOL, `LRN forward error ${relErr(y, refLrn[0])}`);
+    assert.ok(relErr(dx, refLrn[1]) <= TOL, `LRN gradient error ${relErr(dx, refLrn[1])}`);
+    assert.ok(Math.abs(v[0] - refLrn[2][0]) <= TOL * Math.abs(refLrn[2][0]));
+  });
+
+  await t.test('wasm: no leaked tensors, backend buffers or heap growth', () => {
+    convGrads(CASES[1], 1);
+    poolGrads(POOLS[0], 0);
+    const before = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
+    const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+    for (let r = 0; r < 20; r++) {
+      CASES.forEach((c, i) => convGrads(c, i));
+      POOLS.forEach((c, i) => poolGrads(c, i));
+      matMulValues();
+      fusedGrads();
+    }
+    const after = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
+    assert.equal(after.numTensors, before.numTensors);
+    assert.equal(after.numDataBuffers, before.numDataBuffers);
+    assert.equal((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length, heap);
+  });
+
+  await t.test('wasm: every kernel of a training step of each architecture is registered', async () => {
+    await tf.setBackend('cpu');
+    for (const arch of Object.keys(ARCHITECTURES)) {
+      const names = await trainingStepKernels(arch);
+      for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad']) assert.ok(names.includes(k), `${arch} step runs ${k}`);
+      if (arch === 'b-alexnet') assert.ok(names.includes('LRNGrad'));
+      assert.deepEqual(names.filter((n) => !tf.getKernel(n, 'wasm')), [], `${arch}: kernels missing on wasm`);
+    }
+  });
+});
