@@ -1,0 +1,13 @@
+/** BranchyNet joint training, checkpoints, evaluation and exit timing. */
+export { trainEarlyExit, initialState, learningRateAt, setDropoutSeeds, type TrainConfig, type TrainHooks, type TrainOutcome } from './trainer';
+export type { EpochLog, TrainingState } from './trainingState';
+export type { TrainingData, SplitName } from './trainingData';
+export { lossWeights, type WeightScheme } from './lossWeights';
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from './checkpoint';
+export { saveModelFiles, loadWeightsInto } from './modelIO';
+export { evaluateSplit, type SplitEvaluation } from './evaluate';
+export { measureExitTimes } from './exitTiming';
+export { openTrainingData, type OpenedData } from './datasetAdapter';
+export { readModelManifest, writeModelManifest, type ModelManifest } from './modelManifest';
+export { trainLogCsv, writeTrainLog } from './trainLog';
+export { ProgressBar, formatDuration } from './progress';
