@@ -114,9 +114,9 @@ async function activate(st: CandidateStatus, statuses: CandidateStatus[], traini
     const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
     threads = wasm.getThreadsCount ? wasm.getThreadsCount() : 1;
     st.detail = `SIMD ${simd ? 'on' : 'off'}, ${threads} thread (tfjs disables wasm threads in Node)`;
-    if (training) (await import('./kernels')).registerWasmTrainingKernels();
+    if (training) (await import('./kernels/index')).registerWasmTrainingKernels();
   } else if (st.backend === 'cpu') {
-    if (training) (await import('./kernels')).registerCpuTrainingKernels();
+    if (training) (await import('./kernels/index')).registerCpuTrainingKernels();
   } else {
     gpu = Boolean((tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice);
     threads = require('node:os').cpus().length;

@@ -18,7 +18,7 @@ export function parseCommandArgs<T extends OptionSpec>(
     const r = parseArgs({ args: argv, options, strict: true, allowPositionals });
     return { values: r.values as ParsedValues<T>, positionals: r.positionals };
   } catch (err) {
-    throw new ConfigError(`eecal ${command}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`${(err as Error).message} (see eecal ${command} --help)`, { cause: err });
   }
 }
 

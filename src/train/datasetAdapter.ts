@@ -1,4 +1,4 @@
-import { loadDataset, makeBatch, splitSize } from '../data';
+import { loadDataset, makeBatch, splitSize } from '../data/index';
 import type { Normalization } from '../data/types';
 import type { TrainingData } from './trainingData';
 import { createRng, permutation } from '../util/rng';

@@ -1,0 +1,133 @@
+import * as path from 'node:path';
+import type { DataFrame } from 'danfojs-node';
+import type { PlotlyFigure } from '../figure';
+import { FigureRenderer, type RendererOptions } from '../export/chromium';
+import { saveFigure, type FigureFileFormat } from '../export/saveFigure';
+import { formatCell, rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
+
+/** The plotly MIME type JupyterLab and VS Code render natively. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/** One Jupyter `display_data` message: MIME type → content, plus per-type metadata. */
+export interface DisplayMessage {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/** Where display messages go: tslab's kernel in a notebook, a collector in tests. */
+export type DisplaySink = (msg: DisplayMessage) => void;
+
+/**
+ * tslab's own display writer. tslab's public `display.raw` sends one MIME type per output, so the
+ * multi-type bundle goes through the writer it calls internally (`lastWriteDisplayData`, set while
+ * a cell runs; notebook-stack.md §3). Throws outside a tslab kernel.
+ */
+export function tslabSink(): DisplaySink {
+  return (msg) => {
+    // Looked up per call: tslab replaces the writer for every executed cell.
+    const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: ((m: unknown, update: boolean) => void) | null };
+    if (!jupyter.lastWriteDisplayData) throw new Error('not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook');
+    jupyter.lastWriteDisplayData({ ...msg, transient: {} }, false);
+  };
+}
+
+/** Options of {@link openNotebook}. */
+export interface NotebookOptions {
+  /** Default: tslab's writer. */
+  sink?: DisplaySink;
+  /** Folder for `figure(fig, {save})` (default results/ under the current directory's parent when it is notebooks/, else ./results). */
+  resultsDir?: string;
+  /** Chromium options for the PNG fallback. */
+  renderer?: RendererOptions;
+  /** PNG pixel ratio (default 2: sharp on high-DPI screens, shown at the figure's logical size). */
+  scale?: number;
+}
+
+/** Options of {@link Notebook.figure}. */
+export interface FigureDisplayOptions {
+  /** Also save the figure as resultsDir/<save>.{json,html,png,svg}. */
+  save?: string;
+  formats?: readonly FigureFileFormat[];
+}
+
+/** Plain-text table for viewers without HTML (and for the text/plain part of the bundle). */
+function tableText(t: TableLike, digits: number): string {
+  const cells = [t.columns.slice(), ...t.values.map((r) => r.map((v) => formatCell(v, digits)))];
+  const widths = t.columns.map((_, j) => Math.max(...cells.map((r) => String(r[j]).length)));
+  return cells.map((r) => r.map((c, j) => String(c).padStart(widths[j])).join('  ')).join('\n');
+}
+
+/**
+ * Rich output for tslab notebooks. `figure` emits one bundle with the plotly JSON (interactive
+ * where a plotly renderer exists), a PNG rendered by headless Chromium (shown by the classic
+ * Notebook, nbconvert, GitHub) and a text/plain line. The browser starts on the first figure and is
+ * reused; call `close()` at the end of the notebook.
+ */
+export class Notebook {
+  private renderer: Promise<FigureRenderer> | null = null;
+  private readonly sink: DisplaySink;
+  readonly resultsDir: string;
+
+  constructor(private readonly opts: NotebookOptions = {}) {
+    this.sink = opts.sink ?? tslabSink();
+    const cwd = process.cwd();
+    this.resultsDir = opts.resultsDir ?? (path.basename(cwd) === 'notebooks' ? path.join(cwd, '..', 'results') : path.join(cwd, 'results'));
+  }
+
+  private getRenderer(): Promise<FigureRenderer> {
+    if (!this.renderer) this.renderer = FigureRenderer.launch(this.opts.renderer);
+    return this.renderer;
+  }
+
+  /** Display a figure (plotly JSON + PNG + text) and optionally save it under `resultsDir`. */
+  async figure(fig: PlotlyFigure, o: FigureDisplayOptions = {}): Promise<void> {
+    const renderer = await this.getRenderer();
+    const width = fig.layout.width ?? 760;
+    const height = fig.layout.height ?? 460;
+    const png = await renderer.png(fig, { scale: this.opts.scale ?? 2 });
+    const title = (fig.layout.title?.text ?? 'figure').replace(/<[^>]*>/g, '');
+    this.sink({
+      data: {
+        [PLOTLY_MIME]: JSON.parse(JSON.stringify(fig)),
+        'image/png': png.toString('base64'),
+        'text/plain': `<plotly figure "${title}": ${fig.data.length} traces>`,
+      },
+      metadata: { 'image/png': { width, height } },
+    });
+    if (o.save) await saveFigure(fig, this.resultsDir, o.save, renderer, { formats: o.formats, scale: 2 });
+  }
+
+  /** Display a table (a danfojs DataFrame, or plain row objects such as sweep rows) as HTML with a text fallback. */
+  table(t: TableLike | DataFrame | readonly object[], o: TableHtmlOptions = {}): void {
+    const view: TableLike = Array.isArray(t) ? rowsToTable(t as readonly object[]) : (t as TableLike);
+    this.sink({ data: { 'text/html': tableHtml(view, o), 'text/plain': tableText(view, o.digits ?? 4) }, metadata: {} });
+  }
+
+  /** Display Markdown (with a plain-text copy). */
+  markdown(md: string): void {
+    this.sink({ data: { 'text/markdown': md, 'text/plain': md }, metadata: {} });
+  }
+
+  /** Close the browser (if one was started). */
+  async close(): Promise<void> {
+    const r = this.renderer;
+    this.renderer = null;
+    if (r) await (await r).close();
+  }
+}
+
+/** Open the notebook display helper (see {@link Notebook}). */
+export function openNotebook(opts: NotebookOptions = {}): Notebook {
+  return new Notebook(opts);
+}
+
+/**
+ * Plain row objects as a danfojs-node DataFrame (loaded lazily: only notebooks pay its ~1 s load).
+ * Array-valued fields (e.g. exitFractions) are joined as text so every column is a scalar.
+ */
+export function toDataFrame(rows: readonly object[]): DataFrame {
+  const dfd = require('danfojs-node') as typeof import('danfojs-node');
+  const t = rowsToTable(rows);
+  const values = t.values.map((r) => r.map((v) => (Array.isArray(v) ? v.map((x) => formatCell(x, 4)).join(' / ') : v)));
+  return new dfd.DataFrame(values as never, { columns: [...t.columns] });
+}

@@ -1,0 +1,69 @@
+import type { ExitRecords } from '../records/types';
+import type { PlotlyFigure } from '../plots/figure';
+import { renderTrainingCurves, type TrainingLogRow } from '../plots/trainingCurves';
+import { renderExitCosts } from '../plots/exitCostsFigure';
+import { calibrationStudy, methodLabel, type CalibrationOps, type CalibrationStudy, type StudyMethod } from './calibrationStudy';
+import { offloadingStudy, type OffloadingStudy } from './offloadingStudy';
+import { calibrationFigures } from './calibrationFigures';
+import { offloadingFigures } from './offloadingFigures';
+import { accuracyClaims, deadlineClaim, offloadClaim, outageClaim, secondBranchClaim, type Claim } from './offloadingClaims';
+import { branchyNetComparison, guoComparison } from './comparisons';
+import type { ReproduceConfig } from './config';
+
+/** Inputs of a reproduction: the two record splits and what is known about the model. */
+export interface AnalysisInput {
+  val: ExitRecords;
+  test: ExitRecords;
+  architecture: string;
+  /** Dataset name (e.g. "cifar10"); the Guo et al. comparison only decides for CIFAR-10. */
+  dataset: string;
+  /** Trainer log rows (training-log.json), when shipped. */
+  trainingLog?: { exitNames: string[]; epochs: TrainingLogRow[] } | null;
+}
+
+/** Every computed result of a reproduction (plain data, JSON-serialisable apart from typed arrays in calibration files). */
+export interface Analysis {
+  exitNames: string[];
+  calibration: CalibrationStudy;
+  offloading: OffloadingStudy;
+  claims: Claim[];
+  comparisons: Claim[];
+  figures: Record<string, PlotlyFigure>;
+}
+
+/** Exit names from the records' sidecar, else branch1 … branch{E−1}, final. */
+export function exitNamesOf(records: ExitRecords): string[] {
+  return records.meta?.exitNames ?? Array.from({ length: records.numExits }, (_, e) => (e === records.numExits - 1 ? 'final' : `branch${e + 1}`));
+}
+
+/** The methods a reproduction compares with the uncalibrated model. */
+export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch', 'global'];
+
+/**
+ * The whole analysis of the paper from exit records: calibration on the validation split, the
+ * offloading simulator on the test split for k = 1 … E−1 device branches, the paper's claims
+ * checked with numbers, the comparisons with BranchyNet and Guo et al., and every figure.
+ */
+export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: CalibrationOps): Analysis {
+  const { val, test } = input;
+  const exitNames = exitNamesOf(test);
+  const calibration = calibrationStudy(val, test, ops, { methods: STUDY_METHODS, pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames });
+  const offloading = offloadingStudy(test, calibration.methods, cfg);
+  const ts = methodLabel('temperature');
+  const claims: Claim[] = [];
+  for (const p of offloading.partitions) {
+    claims.push(...accuracyClaims(p, 'uncalibrated', ts));
+    for (const c of [offloadClaim(p, 'uncalibrated', ts), outageClaim(p, 'uncalibrated', ts, offloading), deadlineClaim(p, 'uncalibrated', ts, offloading)]) {
+      if (c) claims.push(c);
+    }
+  }
+  const second = secondBranchClaim(offloading);
+  if (second) claims.push(second);
+  const comparisons = [branchyNetComparison(test, calibration, input.architecture), guoComparison(calibration, input.dataset)].filter((c): c is Claim => c !== null);
+  const figures: Record<string, PlotlyFigure> = { ...calibrationFigures(calibration), ...offloadingFigures(offloading, exitNames) };
+  if (test.meta?.exits) figures['exit-costs'] = renderExitCosts(test.meta.exits, { title: `${input.architecture}: device compute to each exit and tensor sent to the cloud` });
+  if (input.trainingLog && input.trainingLog.epochs.length > 0) {
+    figures['training-curves'] = renderTrainingCurves(input.trainingLog.exitNames, input.trainingLog.epochs, { title: `${input.architecture}: training curves per exit` });
+  }
+  return { exitNames, calibration, offloading, claims, comparisons, figures };
+}

@@ -1,0 +1,123 @@
+import type { ExitRecords } from '../records/types';
+import type { CalibrationFile } from '../calibration/calibrationFile';
+import type { ReliabilityBin } from '../plots/reliability';
+import type { MethodSpec } from './offloadingStudy';
+
+/**
+ * A calibration method name as `eecal calibrate --method` takes it: the reproduction fits
+ * 'temperature', 'per-branch' and 'global' (paper-spec §3); notebooks may try any other
+ * (isotonic, histogram, …).
+ */
+export type StudyMethod = string;
+
+/** Display labels of the reproduction's methods (the paper's names for the JNCA variants). */
+export const METHOD_LABELS: Readonly<Record<string, string>> = {
+  temperature: 'TS per exit',
+  'per-branch': 'Per-branch TS',
+  global: 'Global TS',
+};
+
+/** Display label of a method: the paper's name when it has one, else the method name. */
+export function methodLabel(method: StudyMethod): string {
+  return METHOD_LABELS[method] ?? method;
+}
+
+/** Metrics of one exit under one calibration (fractions; NLL in nats). */
+export interface ExitMetrics {
+  accuracy: number;
+  nll: number;
+  /** ECE with the study's bins and the per-bin table behind it (one binning for both). */
+  ece: number;
+  bins: ReliabilityBin[];
+}
+
+/**
+ * What the report needs from the calibration library (issue 4), in one place so the rest of the
+ * report does not depend on its internals: fitting a method on validation records, and per-exit
+ * metrics of (calibrated) records. `calibrationOps.ts` implements it with `src/calibration` +
+ * `src/metrics`; tests may pass another implementation.
+ */
+export interface CalibrationOps {
+  fit(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number }): CalibrationFile;
+  exitMetrics(records: ExitRecords, calibration: CalibrationFile | undefined, exit: number, bins: number): ExitMetrics;
+}
+
+/** One row of the per-exit table: before (uncalibrated) vs after one method, on the test split. */
+export interface ExitCalibrationRow {
+  exit: number;
+  name: string;
+  method: string;
+  /** Fitted temperature of this exit, when the method's state for it has one. */
+  temperature: number | null;
+  accuracy: number;
+  nllBefore: number;
+  nllAfter: number;
+  eceBefore: number;
+  eceAfter: number;
+}
+
+/** Reliability data of one method on the test split, per exit. */
+export interface MethodReliability {
+  label: string;
+  exits: { exit: number; name: string; metrics: ExitMetrics; numSamples: number }[];
+}
+
+/** The calibration part of a reproduction. */
+export interface CalibrationStudy {
+  /** Uncalibrated first, then each fitted method (what the offloading study compares). */
+  methods: MethodSpec[];
+  rows: ExitCalibrationRow[];
+  reliability: MethodReliability[];
+  bins: number;
+}
+
+/** The temperature in a calibrator state, when it has one. */
+export function stateTemperature(file: CalibrationFile | undefined, exit: number): number | null {
+  const t = file?.exits[exit]?.calibrator.temperature;
+  return typeof t === 'number' && Number.isFinite(t) ? t : null;
+}
+
+/** Reliability data (metrics + bins per exit) of records under one method. */
+export function measureMethod(records: ExitRecords, spec: MethodSpec, ops: CalibrationOps, bins: number, exitNames: readonly string[]): MethodReliability {
+  return {
+    label: spec.label,
+    exits: exitNames.map((name, e) => ({ exit: e + 1, name, metrics: ops.exitMetrics(records, spec.calibration, e, bins), numSamples: records.numSamples })),
+  };
+}
+
+/** A compact per-exit table (accuracy, mean confidence, ECE, NLL) of one method, for notebooks and reports. */
+export function exitSummaryRows(m: MethodReliability): { exit: string; accuracy: number; meanConfidence: number; ece: number; nll: number }[] {
+  return m.exits.map((x) => ({
+    exit: x.name,
+    accuracy: x.metrics.accuracy,
+    // Σ_b n_b·conf_b / N: the mean top-label confidence, recovered from the same bins as the ECE.
+    meanConfidence: x.metrics.bins.reduce((s, b) => s + b.count * b.meanConfidence, 0) / Math.max(1, x.numSamples),
+    ece: x.metrics.ece,
+    nll: x.metrics.nll,
+  }));
+}
+
+/**
+ * Fit every method on `val`, then measure every exit of `test` before and after: the numbers of
+ * the report's calibration table and the bins of its reliability diagrams.
+ */
+export function calibrationStudy(
+  val: ExitRecords,
+  test: ExitRecords,
+  ops: CalibrationOps,
+  opts: { methods: readonly StudyMethod[]; pTar: number; bins: number; exitNames: readonly string[] },
+): CalibrationStudy {
+  const edgeExits = val.numExits - 1;
+  const fitted: MethodSpec[] = opts.methods.map((m) => ({ label: methodLabel(m), calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits }) }));
+  const methods: MethodSpec[] = [{ label: 'uncalibrated' }, ...fitted];
+  const reliability: MethodReliability[] = methods.map((m) => measureMethod(test, m, ops, opts.bins, opts.exitNames));
+  const before = reliability[0].exits;
+  const rows: ExitCalibrationRow[] = fitted.flatMap((m, i) =>
+    reliability[i + 1].exits.map((x, e) => ({
+      exit: e + 1, name: opts.exitNames[e], method: m.label, temperature: stateTemperature(m.calibration, e),
+      accuracy: before[e].metrics.accuracy, nllBefore: before[e].metrics.nll, nllAfter: x.metrics.nll,
+      eceBefore: before[e].metrics.ece, eceAfter: x.metrics.ece,
+    })),
+  );
+  return { methods, rows, reliability, bins: opts.bins };
+}

@@ -1,0 +1,62 @@
+import type { Fallback } from '../offloading/exitAssignment';
+
+/**
+ * Settings of the reproduction (`eecal reproduce`, notebooks 04–07). Every default is stated here
+ * and printed in the report, so the numbers can be regenerated exactly.
+ */
+export interface ReproduceConfig {
+  /** p_tar grid of the curves and the slider (default 0.50, 0.51, …, 0.99). */
+  pTarGrid: number[];
+  /** Coarser p_tar grid of the outage figure (default 0.50, 0.55, …, 0.95; paper-spec §5.2 F6). */
+  outagePTarGrid: number[];
+  /** Equal-width bins of ECE and of the reliability diagrams (default 15, Guo et al.; paper-spec §3.3). */
+  eceBins: number;
+  /** p_tar at which the p_tar-dependent calibrations (per-branch, global TS) are fitted (default 0.8, the JNCA testbed's). */
+  calibrationPTar: number;
+  /** How offloaded samples are answered (default 'final', the offline metric code). */
+  fallback: Fallback;
+  /** Seeded percentile bootstrap of the sweep curves (default 200 resamples, seed 0). */
+  bootstrap: { replicates: number; seed: number };
+  /** Outage and missed-deadline protocol (default batches of 256, 100 rounds, seed 0; paper-spec §4). */
+  batches: { batchSize: number; rounds: number; seed: number };
+  /** Missed-deadline study: accuracy target, network and deadline grid. */
+  deadline: {
+    /**
+     * p_tar of the missed-deadline curves, or 'auto' (default): the largest multiple of 0.05 at
+     * least 3 pp below the final exit's test accuracy. A batch misses when its overall accuracy is
+     * below p_tar, so with p_tar above the model's accuracy every batch misses whatever the deadline
+     * (JNCA's 0.8 suited models with ≈ 0.82 accuracy).
+     */
+    pTar: number | 'auto';
+    /** Uplink in Mbit/s (default 5.85, the 4G preset of the ICC-era code). */
+    uplinkMbps: number;
+    /** Round-trip time added to offloaded samples, ms (default 20). */
+    rttMs: number;
+    /** Cloud speed-up γ over the device for the rest of the trunk (default 10, smallest POPEX value). */
+    cloudSpeedup: number;
+    /** Device speed for the MACs model when the sidecar has no measured times, GMAC/s (default 1). */
+    deviceGmacPerSecond: number;
+    /** Number of points of the deadline grid, from 0 to 1.25 × the slowest outcome (default 61). */
+    points: number;
+  };
+}
+
+/** Evenly spaced grid a, a+step, …, ≤ b, rounded to 12 significant digits. */
+export function grid(a: number, b: number, step: number): number[] {
+  const n = Math.floor((b - a) / step + 1e-9) + 1;
+  return Array.from({ length: n }, (_, i) => Number((a + i * step).toPrecision(12)));
+}
+
+/** The defaults documented on {@link ReproduceConfig}. */
+export function defaultConfig(): ReproduceConfig {
+  return {
+    pTarGrid: grid(0.5, 0.99, 0.01),
+    outagePTarGrid: grid(0.5, 0.95, 0.05),
+    eceBins: 15,
+    calibrationPTar: 0.8,
+    fallback: 'final',
+    bootstrap: { replicates: 200, seed: 0 },
+    batches: { batchSize: 256, rounds: 100, seed: 0 },
+    deadline: { pTar: 'auto', uplinkMbps: 5.85, rttMs: 20, cloudSpeedup: 10, deviceGmacPerSecond: 1, points: 61 },
+  };
+}

@@ -1,0 +1,100 @@
+import type { ExitRecords } from '../records/types';
+import type { CalibrationFile } from '../calibration/calibrationFile';
+import { scoreRecords } from '../calibration/scoreRecords';
+import { keysFromScores, type CascadeKeys } from '../offloading/cascadeKeys';
+import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
+import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBands';
+import { outageProbability, type OutageRow } from '../offloading/outage';
+import { missedDeadlineProbability, type DeadlineRow } from '../offloading/missedDeadline';
+import { cascadeLatency, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig, type StageTimes } from '../offloading/latencyModel';
+import { constantSampleTimes } from '../offloading/sampleTimes';
+import { grid, type ReproduceConfig } from './config';
+
+/** A calibration variant to compare: a label and its calibration file (none = uncalibrated). */
+export interface MethodSpec {
+  label: string;
+  calibration?: CalibrationFile;
+}
+
+/** Everything the simulator says about one method at one partition. */
+export interface MethodStudy {
+  label: string;
+  sweep: SweepRow[];
+  bands: SweepBand[];
+  outage: OutageRow[];
+  deadline: DeadlineRow[];
+}
+
+/** One partition: k side branches on the device. */
+export interface PartitionStudy {
+  edgeExits: number;
+  latency: CascadeLatency;
+  methods: MethodStudy[];
+}
+
+/** The whole offloading analysis of one records file. */
+export interface OffloadingStudy {
+  /** Where device times came from: the sidecar's measured ms, or MACs ÷ speed. */
+  timing: 'measured' | 'macs';
+  network: NetworkConfig;
+  deadlinePTar: number;
+  deadlinesMs: number[];
+  /** Shuffled-batches protocol of outage and missed deadline. */
+  batches: ReproduceConfig['batches'];
+  partitions: PartitionStudy[];
+}
+
+/** Device stage times: measured per-exit times when the sidecar has them, else the MACs model. */
+export function stageTimes(records: ExitRecords, cfg: ReproduceConfig): { stage: StageTimes; timing: 'measured' | 'macs' } {
+  const exits = records.meta?.exits;
+  const measured = exits !== undefined && exits.every((c) => typeof c.inferenceMsPerSample === 'number' && Number.isFinite(c.inferenceMsPerSample));
+  const device = measured ? ({ kind: 'measured' } as const) : ({ kind: 'macs', gmacPerSecond: cfg.deadline.deviceGmacPerSecond } as const);
+  return { stage: stageTimesFromSidecar(records.meta, records.numExits, device), timing: measured ? 'measured' : 'macs' };
+}
+
+/** The 'auto' missed-deadline p_tar: largest multiple of 0.05 at least 3 pp below the final exit's accuracy. */
+export function autoDeadlinePTar(keys: CascadeKeys): number {
+  const correct = keys.correct[keys.correct.length - 1];
+  let right = 0;
+  for (let i = 0; i < correct.length; i++) right += correct[i];
+  return Math.max(0.05, Number((Math.floor(((right / correct.length) - 0.03) * 20) / 20).toFixed(2)));
+}
+
+/** Cascade keys (confidence + correctness per exit) of records under a calibration. */
+export function methodKeys(records: ExitRecords, calibration?: CalibrationFile): CascadeKeys {
+  return keysFromScores(scoreRecords(records, calibration), records.labels);
+}
+
+/**
+ * Sweeps (with bootstrap bands), outage and missed-deadline probability for every method and every
+ * number of device branches k = 1 … E−1, all from the offloading simulator (paper-spec §2, §4). The
+ * deadline grid runs from 0 to 1.25 × the slowest cascade outcome over all k, so every curve shows
+ * its drop and its plateau.
+ */
+export function offloadingStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig): OffloadingStudy {
+  const { stage, timing } = stageTimes(records, cfg);
+  const network: NetworkConfig = { uplinkMbps: cfg.deadline.uplinkMbps, rttMs: cfg.deadline.rttMs, cloud: { speedup: cfg.deadline.cloudSpeedup } };
+  const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
+  const latencies = ks.map((k) => cascadeLatency(stage, network, k));
+  const slowest = Math.max(...latencies.flatMap((l) => [l.offloadMs, ...l.exitMs]));
+  const step = Number(((1.25 * slowest) / (cfg.deadline.points - 1)).toPrecision(2));
+  const deadlinesMs = grid(0, step * (cfg.deadline.points - 1), step);
+  const keys = methods.map((m) => methodKeys(records, m.calibration));
+  const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
+  const partitions = ks.map((k, j) => {
+    const layout = { edgeExits: k, fallback: cfg.fallback };
+    const times = constantSampleTimes(latencies[j], records.numSamples);
+    return {
+      edgeExits: k,
+      latency: latencies[j],
+      methods: methods.map((m, i) => ({
+        label: m.label,
+        sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
+        bands: bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
+        outage: outageProbability(keys[i], cfg.outagePTarGrid, { ...layout, ...cfg.batches }),
+        deadline: missedDeadlineProbability(keys[i], [deadlinePTar], times, { ...layout, ...cfg.batches, deadlinesMs }),
+      })),
+    };
+  });
+  return { timing, network, deadlinePTar, deadlinesMs, batches: cfg.batches, partitions };
+}

@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readRecords } from '../records/csv';
+import { DataError } from '../errors';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
+import { FigureRenderer, findChromium } from '../plots/export/chromium';
+import { saveFigure } from '../plots/export/saveFigure';
+import { readPlotlyJs } from '../plots/export/plotlyBundle';
+import type { TrainingLogRow } from '../plots/trainingCurves';
+import type { CalibrationOps } from './calibrationStudy';
+import { runAnalysis, type Analysis } from './analysis';
+import { reportMarkdown, type ReportInput } from './reportMarkdown';
+import { reportTables } from './tables';
+import type { ReproduceConfig } from './config';
+
+/** Options of {@link reproduce}. */
+export interface ReproduceOptions {
+  /** Model folder holding records/{val,test}.csv (+ sidecars), eecal-model.json, training-log.json. */
+  modelDir: string;
+  /** Output folder: REPORT.md, report.json, figures/, tables/. */
+  outDir: string;
+  /** Also write the report here (REPRODUCTION.md at the repo root for the shipped model), or null. */
+  reproductionFile: string | null;
+  config: ReproduceConfig;
+  ops: CalibrationOps;
+  /** Render PNG/SVG with Chromium (default true; HTML and JSON are always written). */
+  images: boolean;
+  /** The command line to print in the report. */
+  command: string;
+  eecalVersion: string;
+  /** Progress messages (default: none). */
+  log?: (msg: string) => void;
+}
+
+/** What {@link reproduce} wrote. */
+export interface ReproduceResult {
+  analysis: Analysis;
+  files: string[];
+  /** Why PNG/SVG were not rendered, when they were not. */
+  imagesSkipped: string | null;
+}
+
+function readJsonIfExists<T>(file: string): T | null {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : null;
+}
+
+/** Path of `to` relative to the folder of `fromFile`, with a trailing slash, '/' separators. */
+function relDir(fromFile: string, to: string): string {
+  const rel = path.relative(path.dirname(fromFile), to).split(path.sep).join('/');
+  return rel === '' ? '' : `${rel}/`;
+}
+
+/**
+ * The main job: records → analysis → every figure (PNG, SVG, HTML, JSON), CSV tables, REPORT.md and
+ * report.json (claims with numbers), and REPRODUCTION.md when asked. Headless; one Chromium for all
+ * figures, always closed.
+ */
+export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult> {
+  const log = opts.log ?? (() => undefined);
+  const valFile = path.join(opts.modelDir, 'records', 'val.csv');
+  const testFile = path.join(opts.modelDir, 'records', 'test.csv');
+  for (const f of [valFile, testFile]) {
+    if (!fs.existsSync(f)) throw new DataError(`${f}: not found (expected exit records written by \`eecal infer\` in ${opts.modelDir}/records/)`);
+  }
+  const manifest = readJsonIfExists<{ architecture?: string; dataset?: string; backend?: string; training?: Record<string, unknown> }>(path.join(opts.modelDir, 'eecal-model.json'));
+  const trainingLog = readJsonIfExists<{ exitNames: string[]; epochs: TrainingLogRow[] }>(path.join(opts.modelDir, 'training-log.json'));
+  log(`reading ${valFile} and ${testFile}`);
+  const val = readRecords(valFile);
+  const test = readRecords(testFile);
+  const architecture = manifest?.architecture ?? test.meta?.model ?? path.basename(opts.modelDir);
+  log(`analysing ${test.numSamples} test samples, ${test.numExits} exits`);
+  const dataset = manifest?.dataset ?? test.meta?.dataset ?? 'unknown';
+  const analysis = runAnalysis({ val, test, architecture, dataset, trainingLog }, opts.config, opts.ops);
+
+  const figDir = path.join(opts.outDir, 'figures');
+  const tableDir = path.join(opts.outDir, 'tables');
+  const files: string[] = [];
+  let renderer: FigureRenderer | null = null;
+  let imagesSkipped: string | null = null;
+  if (!opts.images) imagesSkipped = 'disabled by --no-images';
+  else if (!findChromium()) imagesSkipped = 'Chromium not found (/usr/bin/chromium or $EECAL_CHROMIUM)';
+  try {
+    if (!imagesSkipped) renderer = await FigureRenderer.launch();
+    const plotlyJs = readPlotlyJs();
+    const stems = Object.keys(analysis.figures);
+    for (const stem of stems) {
+      log(`figure ${stem}`);
+      files.push(...(await saveFigure(analysis.figures[stem], figDir, stem, renderer, { plotlyJs, scale: 2 })));
+    }
+    for (const [name, csv] of Object.entries(reportTables(analysis.calibration, analysis.offloading))) {
+      writeFileAtomic(path.join(tableDir, name), csv);
+      files.push(path.join(tableDir, name));
+    }
+    const input = (reportFile: string): ReportInput => ({
+      command: opts.command, eecalVersion: opts.eecalVersion,
+      model: { dir: opts.modelDir, architecture, dataset, backend: test.meta?.backend ?? manifest?.backend ?? null, training: manifest?.training ?? null },
+      splits: { val: { file: valFile, samples: val.numSamples }, test: { file: testFile, samples: test.numSamples } },
+      exitNames: analysis.exitNames, exitCosts: test.meta?.exits ?? null,
+      calibration: analysis.calibration, offloading: analysis.offloading, claims: analysis.claims, comparisons: analysis.comparisons, config: opts.config,
+      figures: { dir: relDir(reportFile, figDir), stems, png: renderer !== null },
+      tables: { dir: relDir(reportFile, tableDir), files: Object.keys(reportTables(analysis.calibration, analysis.offloading)) },
+    });
+    const reportFile = path.join(opts.outDir, 'REPORT.md');
+    writeFileAtomic(reportFile, reportMarkdown(input(reportFile)));
+    writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims, comparisons: analysis.comparisons, calibration: analysis.calibration.rows, config: opts.config });
+    files.push(reportFile, path.join(opts.outDir, 'report.json'));
+    if (opts.reproductionFile) {
+      writeFileAtomic(opts.reproductionFile, reportMarkdown(input(opts.reproductionFile)));
+      files.push(opts.reproductionFile);
+    }
+  } finally {
+    if (renderer) await renderer.close();
+  }
+  return { analysis, files, imagesSkipped };
+}

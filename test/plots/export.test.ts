@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { renderCurves } from '../../src/plots/curves';
+import { figureHtml, scriptSafeJson } from '../../src/plots/export/html';
+import { FigureRenderer, findChromium } from '../../src/plots/export/chromium';
+import { saveFigure } from '../../src/plots/export/saveFigure';
+import { readPlotlyJs, plotlyVersion } from '../../src/plots/export/plotlyBundle';
+
+const fig = renderCurves([{ label: 'uncalibrated', x: [0.5, 0.9], y: [0.4, 0.8] }], { title: 'tiny </script><b>x</b>', xTitle: 'p_tar', yTitle: 'acc', width: 300, height: 200 });
+const chromiumMissing = findChromium() ? false : 'Chromium not found (/usr/bin/chromium or $EECAL_CHROMIUM): PNG/SVG export test skipped';
+
+test('scriptSafeJson cannot close a <script> element and round-trips', () => {
+  const s = scriptSafeJson({ t: '</script><!-- x' });
+  assert.ok(!s.includes('<'));
+  assert.deepEqual(JSON.parse(s), { t: '</script><!-- x' });
+});
+
+test('standalone HTML inlines plotly.js and the figure, and makes no external reference', () => {
+  const js = readPlotlyJs();
+  const html = figureHtml(fig, { plotlyJs: js });
+  assert.ok(html.includes(js.slice(0, 200)), 'plotly.js inlined');
+  assert.ok(html.includes(`plotly.js v${plotlyVersion()}`));
+  assert.equal((html.match(/<\/script>/g) ?? []).length, 2, 'exactly the two script elements close');
+  const shell = html.replace(js, '');
+  assert.ok(!/<script[^>]+src=/.test(shell) && !/<link[^>]+href=/.test(shell) && !/https?:/.test(shell), 'no external script, stylesheet or URL');
+  assert.ok(html.includes('<title>tiny x</title>'), 'markup stripped from the page title');
+  assert.throws(() => figureHtml(fig, { plotlyJs: 'x="</SCRIPT>"' }), /cannot be inlined/);
+});
+
+test('Chromium renders PNG (signature, size × scale) and SVG; saveFigure writes all formats', { skip: chromiumMissing, timeout: 120_000 }, async () => {
+  const r = await FigureRenderer.launch();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-plots-'));
+  try {
+    const png = await r.png(fig);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(png.readUInt32BE(16), 300);
+    assert.equal(png.readUInt32BE(20), 200);
+    const png2 = await r.png(fig, { scale: 2, width: 320 });
+    assert.equal(png2.readUInt32BE(16), 640);
+    assert.equal(png2.readUInt32BE(20), 400);
+    const svg = await r.svg(fig);
+    assert.match(svg, /^<svg[^>]*width="300"[^>]*height="200"/);
+    assert.ok(svg.includes('uncalibrated'), 'legend text is in the SVG');
+    const files = await saveFigure(fig, dir, 'tiny', r);
+    assert.deepEqual(files.map((f) => path.basename(f)), ['tiny.json', 'tiny.html', 'tiny.png', 'tiny.svg']);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'tiny.json'), 'utf8')), JSON.parse(JSON.stringify(fig)));
+    assert.ok(fs.readdirSync(dir).every((f) => !f.startsWith('.eecal-tmp')), 'no temporary files left');
+  } finally {
+    await r.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('saveFigure without a renderer writes JSON + HTML only; bad names are rejected', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-plots-'));
+  try {
+    const files = await saveFigure(fig, dir, 'nochrome', null, { plotlyJs: 'var Plotly={};' });
+    assert.deepEqual(files.map((f) => path.basename(f)), ['nochrome.json', 'nochrome.html']);
+    await assert.rejects(saveFigure(fig, dir, '../escape', null), /plain file stem/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a missing Chromium binary gives a clear error', async () => {
+  await assert.rejects(FigureRenderer.launch({ executablePath: '/nonexistent/chromium' }), /Chromium not found at \/nonexistent\/chromium/);
+});
+
+test('standalone explorer HTML renders offline; its slider and dropdown arguments are valid plotly calls', { skip: chromiumMissing, timeout: 120_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  const { renderExplorer } = await import('../../src/plots/explorer');
+  const { CHROMIUM_ARGS } = await import('../../src/plots/export/chromium');
+  const x = [0.5, 0.6, 0.7];
+  const explorer = renderExplorer([
+    { yTitle: 'P[offload]', series: [{ label: 'uncalibrated', x, y: [0.1, 0.2, 0.3] }, { label: 'TS per exit', x, y: [0.3, 0.4, 0.6] }] },
+  ], { title: 'explorer', xTitle: 'p_tar' });
+  const browser = await chromium.launch({ executablePath: findChromium()!, args: [...CHROMIUM_ARGS] });
+  try {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    await page.route('**/*', (r) => { requests.push(r.request().url()); return r.abort(); });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.setContent(figureHtml(explorer));
+    await page.waitForSelector('#figure .main-svg', { timeout: 60_000 });
+    const result = await page.evaluate(`(async () => {
+      const gd = document.getElementById('figure');
+      const sliders = document.querySelectorAll('.slider-container').length;
+      const menus = document.querySelectorAll('.updatemenu-container').length;
+      await Plotly.relayout(gd, gd.layout.sliders[0].steps[2].args[0]);
+      await Plotly.restyle(gd, gd.layout.updatemenus[0].buttons[1].args[0]);
+      return { sliders, menus, x0: gd.layout.shapes[0].x0, text: gd.layout.annotations[0].text, visible: gd.data.map((t) => t.visible) };
+    })()`) as { sliders: number; menus: number; x0: number; text: string; visible: boolean[] };
+    assert.equal(result.sliders, 1);
+    assert.equal(result.menus, 1);
+    assert.equal(result.x0, 0.7);
+    assert.equal(result.text, 'uncalibrated: 0.300<br>TS per exit: 0.600');
+    assert.deepEqual(result.visible, [true, false]);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [], 'the page made no request');
+  } finally {
+    await browser.close();
+  }
+});
