@@ -52,6 +52,8 @@ export const deadlineCommand: Command = {
     let times: SampleTimes;
     let latency: unknown = null;
     if (v.times) {
+      const clash = Object.keys(LATENCY_OPTIONS).filter((f) => v[f as keyof typeof LATENCY_OPTIONS] !== undefined);
+      if (clash.length > 0) throw new ConfigError(`--times replays measured times; it cannot be combined with --${clash.join(', --')}`);
       times = readSampleTimesCsv(v.times, records.numSamples, layout.edgeExits, layout.disabled);
     } else {
       const lat = cascadeLatency(stageTimesOption(v, records), networkOptions(v, uplinkList(v, false)[0]), layout.edgeExits, layout.disabled);
