@@ -1,3 +1,9 @@
+import * as fs from 'node:fs';
+import type { Calibrator } from './types';
+import { calibratorFromJSON } from './registry';
+import { RecordFormatError } from '../errors';
+import { writeJsonAtomic } from '../util/atomicWrite';
+
 /**
  * The calibration file: what `eecal calibrate --out calib.json` writes and every analysis command
  * reads with `--calibration`. One calibrator state per exit (identity where an exit is not
@@ -20,4 +26,76 @@ export interface CalibrationFile {
 export interface CalibratorStateJson {
   kind: string;
   [param: string]: unknown;
+}
+
+
+/**
+ * Build a calibration file from one fitted calibrator per exit (index 0 = exit 1).
+ * @param method - the `eecal calibrate --method` name.
+ * @param pTar - p_tar the fit depended on (per-branch, global), else null.
+ */
+export function calibrationFileOf(method: string, pTar: number | null, numClasses: number, calibrators: readonly Calibrator[]): CalibrationFile {
+  return {
+    format: 'eecal-calibration',
+    version: 1,
+    method,
+    pTar,
+    numExits: calibrators.length,
+    numClasses,
+    exits: calibrators.map((c, e) => ({ exit: e + 1, calibrator: c.toJSON() as CalibratorStateJson })),
+  };
+}
+
+/**
+ * Check a parsed calibration file: format, version, one entry per exit numbered 1…E in order,
+ * and every calibrator state loadable by the registry. Errors name the file and field.
+ */
+export function validateCalibrationFile(obj: unknown, file = '<calibration>'): CalibrationFile {
+  const c = obj as Partial<CalibrationFile>;
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new RecordFormatError(`${file}: expected a JSON object`);
+  if (c.format !== 'eecal-calibration') throw new RecordFormatError(`${file}: field "format" must be "eecal-calibration", found ${JSON.stringify(c.format)}`);
+  if (c.version !== 1) throw new RecordFormatError(`${file}: field "version": expected 1, found ${JSON.stringify(c.version)}`);
+  if (!Number.isInteger(c.numExits) || (c.numExits as number) < 1) throw new RecordFormatError(`${file}: field "numExits" must be an integer ≥ 1`);
+  if (!Number.isInteger(c.numClasses) || (c.numClasses as number) < 2) throw new RecordFormatError(`${file}: field "numClasses" must be an integer ≥ 2`);
+  if (typeof c.method !== 'string') throw new RecordFormatError(`${file}: field "method" must be a string`);
+  if (c.pTar !== null && !(typeof c.pTar === 'number' && c.pTar >= 0 && c.pTar <= 1)) {
+    throw new RecordFormatError(`${file}: field "pTar" must be null or a number in [0, 1]`);
+  }
+  if (!Array.isArray(c.exits) || c.exits.length !== c.numExits) {
+    throw new RecordFormatError(`${file}: field "exits" must list ${c.numExits} calibrators (one per exit)`);
+  }
+  c.exits.forEach((x, e) => {
+    if (!x || x.exit !== e + 1 || typeof x.calibrator !== 'object' || x.calibrator === null) {
+      throw new RecordFormatError(`${file}: exits[${e}] must be {"exit": ${e + 1}, "calibrator": {"kind": …}}`);
+    }
+    try {
+      calibratorFromJSON(x.calibrator, c.numClasses as number);
+    } catch (err) {
+      throw new RecordFormatError(`${file}: exits[${e}] (exit ${e + 1}): ${(err as Error).message}`, { cause: err });
+    }
+  });
+  return c as CalibrationFile;
+}
+
+/** Read and validate a calibration file. */
+export function readCalibrationFile(file: string): CalibrationFile {
+  if (!fs.existsSync(file)) throw new RecordFormatError(`${file}: file not found (expected a calibration JSON from eecal calibrate --out)`);
+  let obj: unknown;
+  try {
+    obj = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new RecordFormatError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  return validateCalibrationFile(obj, file);
+}
+
+/** Write a calibration file atomically (validated first, so a bad file is never written). */
+export function writeCalibrationFile(file: string, calibration: CalibrationFile): void {
+  validateCalibrationFile(calibration, file);
+  writeJsonAtomic(file, calibration);
+}
+
+/** One fitted calibrator per exit, rebuilt from a calibration file. */
+export function calibratorsOf(calibration: CalibrationFile): Calibrator[] {
+  return calibration.exits.map((x) => calibratorFromJSON(x.calibrator, calibration.numClasses));
 }

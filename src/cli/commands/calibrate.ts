@@ -1,10 +1,208 @@
 import type { Command } from '../main';
+import { intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
+import { ConfigError } from '../../errors';
+import { readRecords } from '../../records/csv';
+import type { ExitRecords } from '../../records/types';
+import { calibrateRecords, CALIBRATION_METHODS, P_TAR_METHODS, type CalibrateOptions, type CalibrationMethod, type CalibrationRun } from '../../calibration/calibrateMethod';
+import { beforeAfter, type BeforeAfter } from '../../calibration/evaluateFit';
+import { writeCalibrationFile } from '../../calibration/calibrationFile';
+import type { Fallback } from '../../offloading/exitAssignment';
+import { formatTable } from '../../offloading/tableText';
 
-// PLACEHOLDER: implemented by the issue that owns this command.
+const HELP = `usage: eecal calibrate --records val.csv --method METHOD [--p-tar X] [--exits 1,2] [--out calib.json] [--json]
+
+Fit a calibration method on validation exit records and print, per exit, the parameters and the
+NLL / ECE / accuracy of that exit's validation samples before and after calibration.
+
+  --records FILE.csv        validation exit records (label + logits of every exit)
+  --method METHOD           temperature   per-exit temperature scaling on all samples (exact NLL optimum)
+                            per-branch    T_i fitted on the samples that leave at exit i at --p-tar
+                            global        one T on the logits of the exit each sample leaves at (--p-tar)
+                            vector | matrix (ODIR) | histogram | isotonic | platt | beta   per exit
+                            offloading    per-branch T minimising E[latency] − β·edge accuracy (§3.4)
+  --p-tar X                 confidence target (per-branch, global, offloading)
+  --exits 1,2               exits to calibrate (others stay uncalibrated; not for global/offloading)
+  --edge-exits K            side branches on the device for the cascade (default: all side branches)
+  --fallback final|most-confident   exit of offloaded samples in the cascade (default final)
+  --disable I,J             side branches that never answer
+  --optimizer exact|torch-lbfgs     temperature fit: exact (default) or the paper code's PyTorch
+                            L-BFGS (lr 0.01, 50 iterations, T0 = 1.5), to see an unconverged fit
+  --lambda L --mu M         matrix: ODIR off-diagonal / bias penalties (default 1e-3 each)
+  --hist-bins B             histogram: bins (default 15)
+  --beta B                  offloading: ms of latency worth one unit of edge accuracy
+  --device-ms A,B,…         offloading: cumulative device ms up to exit 1…k (default: sidecar
+                            inferenceMsPerSample)
+  --cloud-ms MS             offloading: cloud ms to finish an offloaded sample (default: sidecar
+                            final-exit time − device time up to exit k)
+  --overhead-ms MS          offloading: offloading overhead ms (default 0)
+  --bins B                  ECE bins of the report (default 15)
+  --out calib.json          write the calibration file (atomically) for --calibration elsewhere
+  --json                    JSON on stdout: {"method", "pTar", "exits":[{"exit", "temperature"?,
+                            "calibrator", "fitSamples", "nllBefore", "nllAfter", "eceBefore",
+                            "eceAfter", "accuracyBefore", "accuracyAfter", "note", "warnings"}]}`;
+
+const OPTIONS = {
+  records: { type: 'string' }, method: { type: 'string' }, 'p-tar': { type: 'string' }, exits: { type: 'string' },
+  'edge-exits': { type: 'string' }, fallback: { type: 'string' }, disable: { type: 'string' }, optimizer: { type: 'string' },
+  lambda: { type: 'string' }, mu: { type: 'string' }, 'hist-bins': { type: 'string' }, beta: { type: 'string' },
+  'device-ms': { type: 'string' }, 'cloud-ms': { type: 'string' }, 'overhead-ms': { type: 'string' }, bins: { type: 'string' },
+  out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+
+/** One exit's line of the report (JSON field names are a contract). */
+interface ExitRow extends BeforeAfter {
+  exit: number;
+  temperature?: number;
+  calibrator: unknown;
+  fitSamples: number;
+  iterations: number | null;
+  note: string | null;
+  warnings: string[];
+}
+
+/** `eecal calibrate`: fit a method on validation records, report before/after, optionally save the file. */
 export const calibrateCommand: Command = {
-  summary: 'calibrate',
-  async run(): Promise<number> {
-    console.error('eecal calibrate: not implemented yet');
-    return 3;
+  summary: 'fit a calibration method on validation records',
+  async run(argv) {
+    const { values: v } = parseCommandArgs('calibrate', argv, OPTIONS);
+    if (v.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const method = requiredOption('method', v.method as string | undefined) as CalibrationMethod;
+    if (!CALIBRATION_METHODS.includes(method)) throw new ConfigError(`--method "${method}": expected one of ${CALIBRATION_METHODS.join(', ')}`);
+    const records = readRecords(requiredOption('records', v.records as string | undefined));
+    const bins = numberOption('bins', v.bins as string | undefined, 15, { integer: true, min: 1 });
+    const run = calibrateRecords(records, method, methodOptions(v, method, records));
+    const rows = run.exits.map((x, e): ExitRow => {
+      const state = x.calibrator.toJSON();
+      return {
+        exit: x.exit,
+        ...(state.kind === 'temperature' ? { temperature: state.temperature } : {}),
+        calibrator: state,
+        fitSamples: x.fitSamples,
+        ...beforeAfter(records.logits[e], x.calibrator.probabilities(records.logits[e]), records.labels, records.numClasses, bins),
+        iterations: x.report?.iterations ?? null,
+        note: x.note,
+        warnings: x.report?.warnings ?? [],
+      };
+    });
+    if (v.out) writeCalibrationFile(v.out as string, run.file);
+    // A shared fit (global TS) has one report for every exit: print its warnings once.
+    const seen = new Set<unknown>();
+    run.exits.forEach((x, e) => {
+      if (x.note) console.error(`calibrate: exit ${x.exit}: ${x.note}`);
+      if (!x.report || seen.has(x.report)) return;
+      seen.add(x.report);
+      const where = method === 'global' ? 'pooled fit' : `exit ${rows[e].exit}`;
+      for (const w of x.report.warnings) console.error(`calibrate: ${where}: ${w}`);
+    });
+    if (v.json) {
+      process.stdout.write(JSON.stringify({ method, pTar: run.pTar, bins, calibration: v.out ?? null, exits: rows, offloading: offloadingSummary(run) }) + '\n');
+      return 0;
+    }
+    console.log(`${method} calibration of ${records.numSamples} validation samples, ${records.numExits} exits${run.pTar !== null ? `, p_tar = ${run.pTar}` : ''}${v.out ? ` → ${String(v.out)}` : ''}`);
+    process.stdout.write(formatTable(rows, [
+      { header: 'exit', value: (r) => r.exit, digits: 0 },
+      { header: 'fit n', value: (r) => r.fitSamples, digits: 0 },
+      { header: 'parameters', value: (r) => describe(r.calibrator as { kind: string; [k: string]: unknown }) },
+      { header: 'NLL before', value: (r) => r.nllBefore },
+      { header: 'NLL after', value: (r) => r.nllAfter },
+      { header: 'ECE before', value: (r) => r.eceBefore },
+      { header: 'ECE after', value: (r) => r.eceAfter },
+      { header: 'acc before', value: (r) => r.accuracyBefore },
+      { header: 'acc after', value: (r) => r.accuracyAfter },
+    ]));
+    const off = offloadingSummary(run);
+    if (off) {
+      console.log(`objective E[latency] − β·acc_edge: ${off.objective.toFixed(4)} (uncalibrated ${off.uncalibrated.objective.toFixed(4)}); ` +
+        `E[latency] ${off.expectedLatencyMs.toFixed(3)} ms, edge accuracy ${off.edgeAccuracy === null ? '—' : off.edgeAccuracy.toFixed(4)}, on device ${off.edgeFraction.toFixed(4)}`);
+    }
+    return 0;
   },
 };
+
+/** Per-method options from the flags; a flag that the method does not use is a usage error. */
+function methodOptions(v: Values, method: CalibrationMethod, records: ExitRecords): CalibrateOptions {
+  const s = (k: keyof typeof OPTIONS) => v[k] as string | undefined;
+  const only = (flag: keyof typeof OPTIONS, methods: readonly CalibrationMethod[]) => {
+    if (v[flag] !== undefined && !methods.includes(method)) throw new ConfigError(`--${flag} does not apply to --method ${method} (only ${methods.join(', ')})`);
+  };
+  only('p-tar', P_TAR_METHODS);
+  only('exits', ['temperature', 'per-branch', 'vector', 'matrix', 'histogram', 'isotonic', 'platt', 'beta']);
+  only('optimizer', ['temperature', 'per-branch', 'global']);
+  for (const f of ['edge-exits', 'disable'] as const) only(f, P_TAR_METHODS);
+  only('fallback', ['per-branch', 'global']);
+  only('lambda', ['matrix']);
+  only('mu', ['matrix']);
+  only('hist-bins', ['histogram']);
+  for (const f of ['beta', 'device-ms', 'cloud-ms', 'overhead-ms'] as const) only(f, ['offloading']);
+  const E = records.numExits;
+  const optimizer = s('optimizer') ?? 'exact';
+  if (optimizer !== 'exact' && optimizer !== 'torch-lbfgs') throw new ConfigError(`--optimizer "${optimizer}": expected exact or torch-lbfgs`);
+  const fallback = (s('fallback') ?? 'final') as Fallback;
+  if (fallback !== 'final' && fallback !== 'most-confident') throw new ConfigError(`--fallback "${fallback}": expected final or most-confident`);
+  const edgeExits = s('edge-exits') === undefined ? undefined : numberOption('edge-exits', s('edge-exits'), undefined, { integer: true, min: 1, max: E - 1 });
+  const opts: CalibrateOptions = {
+    pTar: s('p-tar') === undefined ? undefined : numberOption('p-tar', s('p-tar'), undefined, { min: 0, max: 1 }),
+    exits: s('exits') === undefined ? undefined : intListOption('exits', s('exits') as string, 1, E),
+    edgeExits,
+    fallback,
+    disabled: new Set(s('disable') ? intListOption('disable', s('disable') as string, 1, E - 1) : []),
+    optimizer,
+    lambda: numberOption('lambda', s('lambda'), 1e-3, { min: 0 }),
+    mu: numberOption('mu', s('mu'), 1e-3, { min: 0 }),
+    histogramBins: numberOption('hist-bins', s('hist-bins'), 15, { integer: true, min: 1 }),
+  };
+  if (method === 'offloading') {
+    const k = edgeExits ?? E - 1;
+    opts.beta = numberOption('beta', s('beta'), undefined, { min: 0 });
+    opts.latency = latencyOptions(v, records, k);
+  }
+  return opts;
+}
+
+/** Latency model of the offloading method: flags, else the sidecar's measured per-exit times. */
+function latencyOptions(v: Values, records: ExitRecords, k: number): { deviceMs: number[]; cloudMs: number; overheadMs: number } {
+  const measured = records.meta?.exits?.map((x) => x.inferenceMsPerSample);
+  let deviceMs: number[];
+  if (v['device-ms'] !== undefined) {
+    deviceMs = String(v['device-ms']).split(',').map((p) => numberOption('device-ms', p, undefined, { min: 0 }));
+    if (deviceMs.length !== k) throw new ConfigError(`--device-ms: expected ${k} values (cumulative ms up to exits 1…${k}), found ${deviceMs.length}`);
+  } else {
+    const m = measured?.slice(0, k);
+    if (!m || m.some((x) => x === undefined)) throw new ConfigError('--device-ms is required: the records sidecar has no inferenceMsPerSample for every device exit');
+    deviceMs = m as number[];
+  }
+  let cloudMs: number;
+  if (v['cloud-ms'] !== undefined) cloudMs = numberOption('cloud-ms', v['cloud-ms'] as string, undefined, { min: 0 });
+  else {
+    const fin = measured?.[records.numExits - 1];
+    if (fin === undefined) throw new ConfigError('--cloud-ms is required: the records sidecar has no final-exit inferenceMsPerSample');
+    cloudMs = Math.max(0, fin - deviceMs[k - 1]);
+  }
+  return { deviceMs, cloudMs, overheadMs: numberOption('overhead-ms', v['overhead-ms'] as string | undefined, 0, { min: 0 }) };
+}
+
+function offloadingSummary(run: CalibrationRun) {
+  const o = run.offloading;
+  return o ? { temperatures: o.temperatures, ...o.outcome, uncalibrated: o.uncalibrated, sweeps: o.sweeps } : null;
+}
+
+/** Short text of a calibrator's parameters for the table. */
+function describe(state: { kind: string; [k: string]: unknown }): string {
+  const n = (x: unknown) => Number(x).toPrecision(4);
+  switch (state.kind) {
+    case 'identity': return 'identity';
+    case 'temperature': return `T = ${n(state.temperature)}`;
+    case 'platt': return `a = ${n(state.a)}, b = ${n(state.b)}`;
+    case 'beta': return `a = ${n(state.a)}, b = ${n(state.b)}, m = ${n(state.m)}`;
+    case 'histogram': return `${(state.values as number[]).length} bins`;
+    case 'isotonic': return `${(state.x as number[]).length} knots`;
+    case 'vector': return `w ∈ [${n(Math.min(...(state.weights as number[])))}, ${n(Math.max(...(state.weights as number[])))}]`;
+    case 'matrix': return `${(state.biases as number[]).length}×${(state.biases as number[]).length} W, λ = ${n(state.lambda)}, μ = ${n(state.mu)}`;
+    default: return state.kind;
+  }
+}
