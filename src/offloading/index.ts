@@ -22,5 +22,5 @@ export { meanCi, roundPermutations, numBatches, Z_975, type MeanCi, type BatchRo
 export { outageProbability, outageFromPermutations, type OutageRow, type OutageOptions } from './outage';
 export { missedDeadlineProbability, missedDeadlineFromPermutations, type DeadlineRow, type DeadlineOptions } from './missedDeadline';
 export { choosePartition, type PartitionRow, type PartitionOptions } from './partition';
-export { loadCalibrationFile, checkCalibrationMatches, calibrationTemperatures } from './readCalibration';
+export { checkCalibrationMatches, calibrationTemperatures } from './readCalibration';
 export { recordsKeys, loadOffloadingInputs, type OffloadingInputs, type ExitPolicy } from './recordsInputs';

@@ -3,7 +3,8 @@ import type { CalibrationFile } from '../calibration/calibrationFile';
 import { readRecords } from '../records/csv';
 import { scoreRecords } from '../calibration/scoreRecords';
 import { keysFromScores, type CascadeKeys } from './cascadeKeys';
-import { checkCalibrationMatches, loadCalibrationFile, calibrationTemperatures } from './readCalibration';
+import { checkCalibrationMatches, calibrationTemperatures } from './readCalibration';
+import { readCalibrationFile } from '../calibration/calibrationFile';
 import { entropyKeys, entropyScores } from './entropyPolicy';
 
 /** Exit rule: the paper's max-softmax `≥ p_tar`, or BranchyNet's entropy `< τ`. */
@@ -45,6 +46,6 @@ export function recordsKeys(records: ExitRecords, calibration?: { file: Calibrat
 /** Read a records CSV (+ sidecar) and an optional calibration file, and compute both sets of keys. */
 export function loadOffloadingInputs(recordsPath: string, calibrationPath?: string, policy: ExitPolicy = 'confidence'): OffloadingInputs {
   const records = readRecords(recordsPath);
-  const calibration = calibrationPath ? { file: loadCalibrationFile(calibrationPath), path: calibrationPath } : undefined;
+  const calibration = calibrationPath ? { file: readCalibrationFile(calibrationPath), path: calibrationPath } : undefined;
   return recordsKeys(records, calibration, policy);
 }
