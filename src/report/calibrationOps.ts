@@ -1,8 +1,6 @@
 import type { ExitRecords } from '../records/types';
-import {
-  TemperatureScaling, calibrationFileOf, calibratorFromJSON, createCalibrator, fitGlobalTemperature, fitPerBranchTemperatures, fitPerExit,
-  isCalibratorKind, scoreRecords, type CalibrationFile, type ExitFit,
-} from '../calibration/index';
+import { calibratorFromJSON, scoreRecords, type CalibrationFile } from '../calibration/index';
+import { calibrateRecords, CALIBRATION_METHODS, type CalibrationMethod } from '../calibration/calibrateMethod';
 import { topLabelFromScores } from '../metrics/topLabel';
 import { calibrationError } from '../metrics/calibrationError';
 import { nllFromLogits, nllFromProbabilities } from '../metrics/nll';
@@ -19,20 +17,15 @@ export const EXTRA_METHODS = ['per-branch', 'global', 'torch-lbfgs'] as const;
  * recipe (§3.1), or any calibrator kind fitted per exit.
  */
 export function fitMethod(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number }): CalibrationFile {
-  const C = val.numClasses;
-  let fits: ExitFit[];
-  let pTar: number | null = null;
-  if (method === 'per-branch' || method === 'global') {
-    pTar = opts.pTar;
-    fits = method === 'per-branch' ? fitPerBranchTemperatures(val, { pTar, edgeExits: opts.edgeExits }) : fitGlobalTemperature(val, { pTar, edgeExits: opts.edgeExits });
-  } else if (method === 'torch-lbfgs') {
-    fits = fitPerExit(val, () => new TemperatureScaling({ optimizer: 'torch-lbfgs' }));
-  } else if (isCalibratorKind(method)) {
-    fits = fitPerExit(val, () => createCalibrator(method));
-  } else {
-    throw new ConfigError(`calibration method "${method}": expected a calibrator kind or one of ${EXTRA_METHODS.join(', ')}`);
+  // 'torch-lbfgs' is per-exit temperature scaling fitted with the authors' optimiser.
+  const base = method === 'torch-lbfgs' ? 'temperature' : method;
+  if (!(CALIBRATION_METHODS as readonly string[]).includes(base)) {
+    throw new ConfigError(`calibration method "${method}": expected one of ${[...CALIBRATION_METHODS, ...EXTRA_METHODS].join(', ')}`);
   }
-  return calibrationFileOf(method, pTar, C, fits.map((f) => f.calibrator));
+  const run = calibrateRecords(val, base as CalibrationMethod, {
+    pTar: opts.pTar, edgeExits: opts.edgeExits, optimizer: method === 'torch-lbfgs' ? 'torch-lbfgs' : undefined,
+  });
+  return { ...run.file, method };
 }
 
 /**
