@@ -89,7 +89,7 @@ function checked(v: number, where: string): number {
 }
 
 /** Quantile q of sorted values, linear interpolation between order statistics (numpy 'linear'). */
-export function quantileSorted(sorted: Float64Array, q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const pos = q * (sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, sorted.length - 1);

@@ -1,3 +1,4 @@
+import { quantileSorted } from '../metrics/bootstrap';
 import { ConfigError } from '../errors';
 import { createRng } from '../util/rng';
 import { checkPTarGrid, type CascadeKeys } from './cascadeKeys';
@@ -16,21 +17,13 @@ export interface SweepBand {
 }
 
 /** Options of `bootstrapSweepBands`. */
-export interface BootstrapOptions {
+export interface SweepBootstrapOptions {
   /** Seed of the resampling RNG (explicit: same seed, same bands). */
   seed: number;
   /** Number of bootstrap resamples B (default 200, the relplot default). */
   replicates?: number;
   /** Coverage of the band (default 0.95 → the 2.5 % and 97.5 % percentiles). */
   level?: number;
-}
-
-/** Quantile q of sorted values with linear interpolation (numpy's default method). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }
 
 function band(values: number[], level: number): Band {
@@ -45,13 +38,13 @@ function band(values: number[], level: number): Band {
  * all-thresholds counter (O(N·k + G·k)), not a sweep per threshold. Resamples in which the device
  * keeps no sample do not contribute to the on-device accuracy band. Bands come back in grid order.
  */
-export function bootstrapSweepBands(input: CascadeKeys, pTars: readonly number[], opts: SweepOptions & BootstrapOptions): SweepBand[] {
+export function bootstrapSweepBands(input: CascadeKeys, pTars: readonly number[], opts: SweepOptions & SweepBootstrapOptions): SweepBand[] {
   checkPTarGrid(pTars);
   return bootstrapKeyBands(input, pTars, opts);
 }
 
 /** `bootstrapSweepBands` for any thresholds on the keys (e.g. entropy keys), unchecked range. */
-export function bootstrapKeyBands(input: CascadeKeys, thresholds: readonly number[], opts: SweepOptions & BootstrapOptions): SweepBand[] {
+export function bootstrapKeyBands(input: CascadeKeys, thresholds: readonly number[], opts: SweepOptions & SweepBootstrapOptions): SweepBand[] {
   const B = opts.replicates ?? 200;
   const level = opts.level ?? 0.95;
   if (!Number.isInteger(B) || B < 2) throw new ConfigError(`bootstrap replicates = ${B}: expected an integer ≥ 2`);

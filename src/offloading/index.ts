@@ -7,7 +7,7 @@ export { keysFromScores, enabledDeviceExits, type CascadeKeys, type CascadeLayou
 export { sweepThresholds, sweepKeys, countThresholds, type SweepRow, type SweepOptions, type ThresholdCounts } from './thresholdSweep';
 export { binCascade, countAtMost, sortGrid, type BinnedCascade, type SortedGrid } from './thresholdBins';
 export { naiveSweep } from './naiveSweep';
-export { bootstrapSweepBands, bootstrapKeyBands, quantileSorted, type Band, type SweepBand, type BootstrapOptions } from './bootstrapBands';
+export { bootstrapSweepBands, bootstrapKeyBands, type Band, type SweepBand, type SweepBootstrapOptions } from './bootstrapBands';
 export {
   exitEntropy, entropyScores, entropyKeys, entropyKeyThreshold, runEntropyCascade, sweepEntropyThresholds,
   type EntropyCascadeOptions, type EntropySweepRow,
