@@ -20,7 +20,8 @@ export interface ReportInput {
   comparisons: Claim[];
   config: ReproduceConfig;
   /** Figure stems written, the folder (relative to the report) they are in, and whether PNGs exist. */
-  figures: { dir: string; stems: string[]; png: boolean };
+  /** `fullDir`: where the .svg/.html/.json versions are when `dir` holds only PNG copies. */
+  figures: { dir: string; stems: string[]; png: boolean; fullDir?: string };
   tables: { dir: string; files: string[] };
 }
 
@@ -128,7 +129,9 @@ export function reportMarkdown(r: ReportInput): string {
     '',
     '## Files',
     '',
-    `Figures (each as ${r.figures.png ? '.png, .svg, ' : ''}standalone .html with plotly inlined, and plotly .json) in \`${r.figures.dir || './'}\`: ${r.figures.stems.map((s) => `\`${s}\``).join(', ')}.`,
+    r.figures.fullDir !== undefined
+      ? `Figures as .png in \`${r.figures.dir || './'}\` (and as .svg, standalone .html with plotly inlined, and plotly .json in \`${r.figures.fullDir}\` after running the command): ${r.figures.stems.map((s) => `\`${s}\``).join(', ')}.`
+      : `Figures (each as ${r.figures.png ? '.png, .svg, ' : ''}standalone .html with plotly inlined, and plotly .json) in \`${r.figures.dir || './'}\`: ${r.figures.stems.map((s) => `\`${s}\``).join(', ')}.`,
     '',
     `Tables (CSV) in \`${r.tables.dir || './'}\`: ${r.tables.files.map((s) => `\`${s}\``).join(', ')}.`,
     '',

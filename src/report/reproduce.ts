@@ -91,21 +91,33 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
       writeFileAtomic(path.join(tableDir, name), csv);
       files.push(path.join(tableDir, name));
     }
-    const input = (reportFile: string): ReportInput => ({
+    // Paths in the report are relative to the working directory: the report must not leak this machine's layout.
+    const shown = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
+    const input = (reportFile: string, figuresAt = figDir, tablesAt = tableDir): ReportInput => ({
       command: opts.command, eecalVersion: opts.eecalVersion,
-      model: { dir: opts.modelDir, architecture, dataset, backend: test.meta?.backend ?? manifest?.backend ?? null, training: manifest?.training ?? null },
-      splits: { val: { file: valFile, samples: val.numSamples }, test: { file: testFile, samples: test.numSamples } },
+      model: { dir: shown(opts.modelDir), architecture, dataset, backend: test.meta?.backend ?? manifest?.backend ?? null, training: manifest?.training ?? null },
+      splits: { val: { file: shown(valFile), samples: val.numSamples }, test: { file: shown(testFile), samples: test.numSamples } },
       exitNames: analysis.exitNames, exitCosts: test.meta?.exits ?? null,
       calibration: analysis.calibration, offloading: analysis.offloading, claims: analysis.claims, comparisons: analysis.comparisons, config: opts.config,
-      figures: { dir: relDir(reportFile, figDir), stems, png: renderer !== null },
-      tables: { dir: relDir(reportFile, tableDir), files: Object.keys(reportTables(analysis.calibration, analysis.offloading)) },
+      figures: { dir: relDir(reportFile, figuresAt), stems, png: renderer !== null, ...(figuresAt !== figDir ? { fullDir: relDir(reportFile, figDir) } : {}) },
+      tables: { dir: relDir(reportFile, tablesAt), files: Object.keys(reportTables(analysis.calibration, analysis.offloading)) },
     });
     const reportFile = path.join(opts.outDir, 'REPORT.md');
     writeFileAtomic(reportFile, reportMarkdown(input(reportFile)));
     writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims, comparisons: analysis.comparisons, calibration: analysis.calibration.rows, config: opts.config });
     files.push(reportFile, path.join(opts.outDir, 'report.json'));
     if (opts.reproductionFile) {
-      writeFileAtomic(opts.reproductionFile, reportMarkdown(input(opts.reproductionFile)));
+      // The committed REPRODUCTION.md must show its figures and tables in a fresh clone, where
+      // results/ (git-ignored) does not exist yet: copy the PNGs and CSVs it links beside it.
+      const docDir = path.join(path.dirname(opts.reproductionFile), 'docs', 'reproduction');
+      for (const f of [...files]) {
+        if (f.endsWith('.png') || f.endsWith('.csv')) {
+          const target = path.join(docDir, path.basename(f));
+          writeFileAtomic(target, fs.readFileSync(f));
+          files.push(target);
+        }
+      }
+      writeFileAtomic(opts.reproductionFile, reportMarkdown(input(opts.reproductionFile, docDir, docDir)));
       files.push(opts.reproductionFile);
     }
   } finally {

@@ -45,7 +45,12 @@ test('reproduce: records → figures, tables, REPORT.md, report.json; numbers ma
     }
     assert.ok(!fs.readdirSync(out, { recursive: true }).some((f) => String(f).includes('.eecal-tmp')), 'no temporary files left');
     const md = fs.readFileSync(path.join(out, 'REPORT.md'), 'utf8');
-    assert.equal(fs.readFileSync(path.join(dir, 'REPRODUCTION.md'), 'utf8'), md.replace(/\]\(figures\//g, '](out/figures/').replace(/`figures\/`/g, '`out/figures/`').replace(/`tables\/`/g, '`out/tables/`'));
+    // REPRODUCTION.md is REPORT.md with its links pointing at the copies in docs/reproduction/ (committed,
+    // so the report shows in a fresh clone); only the Files section differs in wording.
+    const [body, files] = fs.readFileSync(path.join(dir, 'REPRODUCTION.md'), 'utf8').split('## Files');
+    assert.equal(body, md.split('## Files')[0].replace(/\]\(figures\//g, '](docs/reproduction/'));
+    assert.match(files, /Tables \(CSV\) in `docs\/reproduction\/`/);
+    assert.ok(fs.existsSync(path.join(dir, 'docs', 'reproduction', 'sweep-k1.csv')), 'linked tables copied beside REPRODUCTION.md');
     assert.ok(!md.includes('NaN') && !md.includes('undefined'), 'no NaN/undefined in the report');
     assert.ok(!md.includes('.png)'), 'no image links when PNGs were not rendered');
 
