@@ -5,4 +5,5 @@ export { buildBLeNet, bLeNetSpec } from './bLeNet';
 export { buildArchitecture, ARCHITECTURES, type ArchitectureName } from './registry';
 export { computeExitCosts, layerMacs, ancestorLayers } from './exitCosts';
 export { placeExits, placementFractions, type PlacementRule } from './exitPlacement';
+export { buildPlacedNetwork, cumulativeBlockMacs, type PlacedSpec } from './placedNetwork';
 export { LocalResponseNorm, lrn, type LrnArgs } from './lrnLayer';

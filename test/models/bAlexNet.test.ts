@@ -62,3 +62,25 @@ test('exit placement: linear and pareto fractions', () => {
   // One huge block first: both branches cannot share a point.
   assert.deepEqual(placeExits([90, 95, 100], 2, 'linear'), [0, 1]);
 });
+
+test('placed network: branches go where the cumulative MACs reach the rule\'s fractions', async () => {
+  const { buildPlacedNetwork } = await import('../../src/models/placedNetwork');
+  // 3×3 'same' convs on 8×8: MACs = 8·8·filters·9·inChannels → 9,216; 9,216; 18,432; 18,432; 9,216; 9,216.
+  const conv = (f: number) => (x: tf.SymbolicTensor) => tf.layers.conv2d({ filters: f, kernelSize: 3, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+  const head = (x: tf.SymbolicTensor, C: number, name: string) =>
+    tf.layers.dense({ units: C, name }).apply(tf.layers.globalAveragePooling2d({}).apply(x)) as tf.SymbolicTensor;
+  const build = (rule: 'linear' | 'pareto') => buildPlacedNetwork({
+    name: 'toy', inputShape: [8, 8, 4], numClasses: 3, blocks: [conv(4), conv(4), conv(8), conv(4), conv(4), conv(4)],
+    numBranches: 2, rule, branchHead: head, finalHead: head,
+  });
+  const lin = build('linear');
+  assert.deepEqual(lin.cumulativeMacs, [9_216, 18_432, 36_864, 55_296, 64_512, 73_728]);
+  // Linear: 73,728·1/3 = 24,576 → block 2 (36,864); ·2/3 = 49,152 → block 3 (55,296).
+  assert.deepEqual(lin.branchAfterBlocks, [2, 3]);
+  assert.deepEqual(lin.exitNames, ['branch1', 'branch2', 'final']);
+  // Pareto: 73,728·0.2 = 14,746 → block 1; ·0.36 = 26,542 → block 2.
+  assert.deepEqual(build('pareto').branchAfterBlocks, [1, 2]);
+  const outs = lin.model.predict(tf.zeros([1, 8, 8, 4])) as tf.Tensor[];
+  assert.deepEqual(outs.map((o) => o.shape), [[1, 3], [1, 3], [1, 3]]);
+  tf.dispose(outs);
+});
