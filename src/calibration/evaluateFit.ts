@@ -1,18 +1,11 @@
 import type { FloatArray } from '../records/types';
+import type { BeforeAfter } from './types';
 import { softmaxRows } from './logitMath';
 import { topLabelOf } from '../metrics/topLabel';
 import { nllFromProbabilities } from '../metrics/nll';
 import { ece } from '../metrics/calibrationError';
 
-/** NLL (nats), ECE and accuracy of one exit before (softmax of raw logits) and after calibration. */
-export interface BeforeAfter {
-  nllBefore: number;
-  nllAfter: number;
-  eceBefore: number;
-  eceAfter: number;
-  accuracyBefore: number;
-  accuracyAfter: number;
-}
+export type { BeforeAfter } from './types';
 
 /**
  * Compare uncalibrated and calibrated probabilities of the same logits.

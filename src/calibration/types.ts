@@ -1,5 +1,15 @@
 import type { FloatArray } from '../records/types';
 
+/** NLL (nats), ECE and accuracy of one exit before (softmax of raw logits) and after calibration. */
+export interface BeforeAfter {
+  nllBefore: number;
+  nllAfter: number;
+  eceBefore: number;
+  eceAfter: number;
+  accuracyBefore: number;
+  accuracyAfter: number;
+}
+
 /**
  * The calibrator contract (netcal-style): fit on validation logits and labels, then map logits to
  * calibrated probabilities; serialise to JSON and back through the registry
@@ -31,19 +41,13 @@ export type CalibratorState =
   | IdentityState | TemperatureState | VectorState | MatrixState | HistogramState | IsotonicState | PlattState | BetaState;
 
 /** What a fit did, for reports and the CLI. NLL in nats; ECE with 15 equal-width bins unless set. */
-export interface FitReport {
+export interface FitReport extends BeforeAfter {
   /** Samples the calibrator was fitted on. */
   samples: number;
   /** Optimiser iterations (null for closed-form fits). */
   iterations: number | null;
   /** Whether the optimiser met its convergence test. */
   converged: boolean;
-  nllBefore: number;
-  nllAfter: number;
-  eceBefore: number;
-  eceAfter: number;
-  accuracyBefore: number;
-  accuracyAfter: number;
   /** Human-readable warnings (ECE got worse, T at a bound, class never present …). */
   warnings: string[];
 }
