@@ -6,7 +6,11 @@ import type { FloatArray } from '../records/types';
  * instead of turning into a silent NaN.
  */
 
-/** Throws unless confidences are finite and in [0, 1] and `correct` has the same length. */
+/**
+ * Throws unless confidences are finite and in [0, 1], `correct` has the same length and every
+ * correctness flag is 0 or 1 (a flag of 2 or 0.5 would silently give an ECE above 1 or a
+ * meaningless accuracy per bin).
+ */
 export function checkTopLabel(confidence: FloatArray, correct: ArrayLike<number>, where = 'metric'): void {
   if (confidence.length !== correct.length) {
     throw new ShapeMismatchError(`${where}: ${confidence.length} confidences but ${correct.length} correctness flags`);
@@ -16,6 +20,8 @@ export function checkTopLabel(confidence: FloatArray, correct: ArrayLike<number>
     const c = confidence[i];
     // Written so that NaN fails the test too.
     if (!(c >= 0 && c <= 1)) throw new EecalError(`${where}: confidence[${i}] = ${c}: expected a probability in [0, 1]`);
+    const k = correct[i];
+    if (k !== 0 && k !== 1) throw new EecalError(`${where}: correct[${i}] = ${k}: expected 1 (prediction right) or 0 (wrong)`);
   }
 }
 

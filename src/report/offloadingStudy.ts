@@ -57,7 +57,9 @@ export function autoDeadlinePTar(keys: CascadeKeys): number {
   const correct = keys.correct[keys.correct.length - 1];
   let right = 0;
   for (let i = 0; i < correct.length; i++) right += correct[i];
-  return Math.max(0.05, Number((Math.floor(((right / correct.length) - 0.03) * 20) / 20).toFixed(2)));
+  // The 1e-9 guards the floor against rounding: (0.83 − 0.03)·20 = 15.999…98 in doubles, which
+  // would pick 0.75 although 0.80 is exactly 3 pp below 0.83.
+  return Math.max(0.05, Number((Math.floor(((right / correct.length) - 0.03) * 20 + 1e-9) / 20).toFixed(2)));
 }
 
 /** Cascade keys (confidence + correctness per exit) of records under a calibration. */

@@ -67,3 +67,11 @@ test('bad input: NaN or out-of-range confidence, length mismatch, no samples, ba
   assert.throws(() => ece(new Float64Array(0), new Uint8Array(0)), /no samples/);
   assert.throws(() => ece(conf, correct, { bins: 0 }), /bins = 0: expected an integer ≥ 1/);
 });
+
+test('bad input: a correctness flag other than 0 or 1 is an error, not an ECE above 1 (review regression)', () => {
+  // Before the check, correct = [2] gave ECE |0.5 − 2| = 1.5 silently.
+  assert.throws(() => ece(Float64Array.from([0.5]), Uint8Array.from([2])), /correct\[0\] = 2: expected 1 \(prediction right\) or 0 \(wrong\)/);
+  assert.throws(() => calibrationError(Float64Array.from([0.5, 0.7]), Float64Array.from([1, 0.5])), /correct\[1\] = 0.5/);
+  assert.throws(() => binStats(Float64Array.from([0.5]), Float64Array.from([NaN])), /correct\[0\] = NaN/);
+  assert.equal(ece(Float64Array.from([0.5, 0.5]), Float64Array.from([1, 0])), 0, 'float flags 0 and 1 are accepted');
+});
