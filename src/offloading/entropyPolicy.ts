@@ -116,7 +116,7 @@ export function runEntropyCascade(entropy: readonly Float64Array[], prediction: 
       answered = E - 1;
       // The final exit answers when it meets τ or is itself the lowest-entropy exit seen.
       const hF = entropy[E - 1][i];
-      if (opts.fallback === 'most-confident' && !(hF < tau) && best >= 0 && entropy[best][i] < hF) answered = best;
+      if (opts.fallback === 'most-confident' && !(hF < tau) && best >= 0 && entropy[best][i] <= hF) answered = best;
     }
     res.answeringExit[i] = answered;
     res.prediction[i] = prediction[answered][i];

@@ -67,8 +67,9 @@ export function runCascade(scores: readonly ExitScores[], opts: CascadeOptions):
       answered = finalIdx;
       if (fallback === 'most-confident') {
         const cF = scores[finalIdx].confidence[i];
-        // The final exit answers when it reaches p_tar or is itself the most confident.
-        if (cF < opts.pTar && best >= 0 && bestConf > cF) answered = best;
+        // The final exit answers when it reaches p_tar; otherwise the most confident exit, device exits
+        // first on ties (the authors' argmax over [device exits…, final] returns the first maximum).
+        if (cF < opts.pTar && best >= 0 && bestConf >= cF) answered = best;
       }
     }
     answeringExit[i] = answered;

@@ -122,7 +122,7 @@ export function binCascade(input: CascadeKeys, sorted: Float64Array, layout: Cas
           best = e;
         }
       }
-      offCorrect[i] = bestKey > keyF[i] ? input.correct[best][i] : correctF[i];
+      offCorrect[i] = bestKey >= keyF[i] ? input.correct[best][i] : correctF[i]; // ties: device exit (argmax-first)
     }
   }
   return {
