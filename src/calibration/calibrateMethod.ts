@@ -1,5 +1,5 @@
 import type { ExitRecords } from '../records/types';
-import type { Fallback } from '../offloading/exitAssignment';
+import type { Fallback } from '../cascade/runCascade';
 import { fitGlobalTemperature, fitPerBranchTemperatures, fitPerExit, type ExitFit } from './earlyExit';
 import { fitOffloadingTemperatures, type OffloadingTemperatureResult } from './offloadingTemperatures';
 import type { ExitLatency } from './offloadingObjective';

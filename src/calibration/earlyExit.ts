@@ -1,7 +1,7 @@
 import type { ExitRecords, FloatArray } from '../records/types';
 import type { Calibrator, FitReport } from './types';
 import { uncalibratedScores } from '../records/scores';
-import { runCascade, type Fallback } from '../offloading/exitAssignment';
+import { runCascade, type Fallback } from '../cascade/runCascade';
 import { TemperatureScaling, type TemperatureScalingOptions } from './temperatureScaling';
 import { IdentityCalibrator } from './identity';
 import { ConfigError } from '../errors';

@@ -1,6 +1,6 @@
 import type { ExitRecords } from '../records/types';
 import { topLabelScores } from '../records/scores';
-import { runCascade } from '../offloading/exitAssignment';
+import { runCascade } from '../cascade/runCascade';
 import { ConfigError } from '../errors';
 
 /**

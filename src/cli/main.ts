@@ -1,4 +1,5 @@
 import { EecalError, ConfigError } from '../errors';
+import { packageVersion } from '../version';
 
 /** A subcommand: parses its own argv, returns the process exit code. */
 export interface Command {
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    console.log(require('../../../package.json').version);
+    console.log(packageVersion());
     return 0;
   }
   const entry = COMMANDS[name];

@@ -1,7 +1,7 @@
 import { quantileSorted } from '../metrics/bootstrap';
 import { ConfigError } from '../errors';
 import { createRng } from '../util/rng';
-import { checkPTarGrid, type CascadeKeys } from './cascadeKeys';
+import { checkPTarGrid, type CascadeKeys } from '../cascade/cascadeKeys';
 import { binCascade, sortGrid } from './thresholdBins';
 import { countThresholds, rowAt, type SweepOptions } from './thresholdSweep';
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
 import { numberOption, intListOption, gridOption } from '../cli/args';
 import { writeFileAtomic } from '../util/atomicWrite';
-import type { Fallback } from './exitAssignment';
+import type { Fallback } from '../cascade/runCascade';
 import type { ExitRecords } from '../records/types';
 import { BYTES_PER_ELEMENT, parseUplink, stageTimesFromSidecar, type NetworkConfig, type StageTimes, type TensorDtype } from './latencyModel';
 

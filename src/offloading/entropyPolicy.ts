@@ -1,7 +1,7 @@
 import type { ExitRecords, FloatArray } from '../records/types';
 import { ConfigError, ShapeMismatchError } from '../errors';
-import type { CascadeKeys } from './cascadeKeys';
-import type { CascadeResult, Fallback } from './exitAssignment';
+import type { CascadeKeys } from '../cascade/cascadeKeys';
+import type { CascadeResult, Fallback } from '../cascade/runCascade';
 import { sweepKeys, type SweepOptions, type SweepRow } from './thresholdSweep';
 
 /**

@@ -2,8 +2,8 @@
  * The offloading simulator (paper-spec §2 cascade, §4 metrics, §4.1 latency): pure TypeScript,
  * no tfjs, no DataFrames; rows are plain objects a notebook can wrap as it likes.
  */
-export { runCascade, type CascadeOptions, type CascadeResult, type Fallback } from './exitAssignment';
-export { keysFromScores, enabledDeviceExits, type CascadeKeys, type CascadeLayout } from './cascadeKeys';
+export { runCascade, type CascadeOptions, type CascadeResult, type Fallback } from '../cascade/runCascade';
+export { keysFromScores, enabledDeviceExits, type CascadeKeys, type CascadeLayout } from '../cascade/cascadeKeys';
 export { sweepThresholds, sweepKeys, countThresholds, type SweepRow, type SweepOptions, type ThresholdCounts } from './thresholdSweep';
 export { binCascade, countAtMost, sortGrid, type BinnedCascade, type SortedGrid } from './thresholdBins';
 export { naiveSweep } from './naiveSweep';

@@ -1,5 +1,5 @@
 import { ConfigError, ShapeMismatchError } from '../errors';
-import { checkPTarGrid, type CascadeKeys, type CascadeLayout } from './cascadeKeys';
+import { checkPTarGrid, type CascadeKeys, type CascadeLayout } from '../cascade/cascadeKeys';
 import { binCascade, sortGrid, type BinnedCascade } from './thresholdBins';
 import { batchRoundsSettings, meanCi, numBatches, roundPermutations, type BatchRoundsOptions } from './batchRounds';
 import type { SampleTimes } from './sampleTimes';

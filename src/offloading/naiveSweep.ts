@@ -1,5 +1,5 @@
 import type { ExitScores } from '../records/scores';
-import { runCascade } from './exitAssignment';
+import { runCascade } from '../cascade/runCascade';
 import type { SweepOptions, SweepRow } from './thresholdSweep';
 
 /**

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
-import type { CascadeKeys } from './cascadeKeys';
-import type { Fallback } from './exitAssignment';
+import type { CascadeKeys } from '../cascade/cascadeKeys';
+import type { Fallback } from '../cascade/runCascade';
 import { cascadeLatency, type NetworkConfig, type StageTimes } from './latencyModel';
 import { sweepThresholds } from './thresholdSweep';
 

@@ -2,7 +2,7 @@ import type { ExitRecords } from '../records/types';
 import type { CalibrationFile } from '../calibration/calibrationFile';
 import { readRecords } from '../records/csv';
 import { scoreRecords } from '../calibration/scoreRecords';
-import { keysFromScores, type CascadeKeys } from './cascadeKeys';
+import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { checkCalibrationMatches, calibrationTemperatures } from './readCalibration';
 import { readCalibrationFile } from '../calibration/calibrationFile';
 import { entropyKeys, entropyScores } from './entropyPolicy';

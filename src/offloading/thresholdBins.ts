@@ -1,4 +1,4 @@
-import { checkKeys, enabledDeviceExits, type CascadeKeys, type CascadeLayout } from './cascadeKeys';
+import { checkKeys, enabledDeviceExits, type CascadeKeys, type CascadeLayout } from '../cascade/cascadeKeys';
 
 /**
  * Why one pass serves every threshold (paper-spec §2 cascade, rule `key ≥ t`):

@@ -1,4 +1,4 @@
-import { checkPTarGrid, type CascadeKeys, type CascadeLayout } from './cascadeKeys';
+import { checkPTarGrid, type CascadeKeys, type CascadeLayout } from '../cascade/cascadeKeys';
 import { binCascade, sortGrid, type BinnedCascade } from './thresholdBins';
 import type { DeviceExitCosts } from './deviceCost';
 

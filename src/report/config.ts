@@ -1,4 +1,4 @@
-import type { Fallback } from '../offloading/exitAssignment';
+import type { Fallback } from '../cascade/runCascade';
 
 /**
  * Settings of the reproduction (`eecal reproduce`, notebooks 04–07). Every default is stated here

@@ -1,7 +1,7 @@
 import type { ExitRecords } from '../records/types';
 import type { CalibrationFile } from '../calibration/calibrationFile';
 import { scoreRecords } from '../calibration/scoreRecords';
-import { keysFromScores, type CascadeKeys } from '../offloading/cascadeKeys';
+import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
 import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBands';
 import { outageProbability, type OutageRow } from '../offloading/outage';

@@ -13,6 +13,8 @@ import { DataError } from '../errors';
  */
 export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: TrainingState): Promise<void> {
   const optWeights = await optimizer.getWeights();
+  const acc = adamAccumulators(optimizer);
+  if (acc) state.adamAccBeta = [acc[0].dataSync()[0], acc[1].dataSync()[0]];
   await replaceDirAtomic(dir, async (tmp) => {
     await saveModelFiles(model, tmp);
     await saveNamedTensors(optWeights, tmp, 'optimizer');
@@ -34,5 +36,19 @@ export async function loadCheckpoint(dir: string, model: tf.LayersModel, optimiz
   // Adam creates its moment variables on the first step; setWeights recreates them from the file.
   await optimizer.setWeights(named);
   tf.dispose(named.map((n) => n.tensor));
+  // tfjs's Adam.setWeights recomputes β^(t+1) with pow, while an unbroken run multiplies by β each
+  // step; in float32 the two differ in the last bit at some steps, so a resume would drift. Restore
+  // the running products saved with the checkpoint instead (float32 values are exact in JSON).
+  const acc = adamAccumulators(optimizer);
+  if (acc && state.adamAccBeta) {
+    acc[0].assign(tf.scalar(state.adamAccBeta[0]));
+    acc[1].assign(tf.scalar(state.adamAccBeta[1]));
+  }
   return state;
+}
+
+/** Adam's running β₁ᵗ, β₂ᵗ variables (tfjs keeps them as fields of its AdamOptimizer), or null. */
+function adamAccumulators(optimizer: tf.Optimizer): [tf.Variable, tf.Variable] | null {
+  const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  return o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable ? [o.accBeta1, o.accBeta2] : null;
 }

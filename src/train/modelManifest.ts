@@ -23,8 +23,12 @@ export interface ModelManifest {
   training: Record<string, unknown>;
   backend: string;
   eecalVersion: string;
-  /** Epoch whose weights are saved at the top level (best validation loss). */
+  /** Epoch of the best validation loss. */
   bestEpoch: number | null;
+  /** Which weights the folder holds ('best' when absent: folders written before --keep). */
+  keep?: 'best' | 'last';
+  /** Epoch whose weights are saved at the top level. */
+  weightsEpoch?: number | null;
 }
 
 export function writeModelManifest(dir: string, m: ModelManifest): void {

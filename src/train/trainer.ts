@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, hashSeed, permutation } from '../util/rng';
 import type { TrainingData } from './trainingData';
 import type { EpochLog, TrainingState } from './trainingState';
-import { evaluateSplit } from './evaluate';
+import { evaluateSplit, type SplitEvaluation } from './evaluate';
 import { ProgressBar } from './progress';
 
 export interface TrainConfig {
@@ -20,14 +20,21 @@ export interface TrainConfig {
   patience: number | null;
   /** Also checkpoint mid-epoch this often (minutes), so a killed run loses little. */
   checkpointEveryMinutes: number;
+  /** Which weights the model folder holds: the last epoch's, or those of the best validation loss. */
+  keep: 'last' | 'best';
+  /** Named recipe the options came from (e.g. 'branchynet'), or null for hand-set options. */
+  recipe: string | null;
 }
 
 /** Hooks the trainer calls; the CLI writes files in them, tests inspect. */
 export interface TrainHooks {
   /** Persist a checkpoint of the current state (mid-epoch or at an epoch end). */
   checkpoint(state: TrainingState): Promise<void>;
-  /** Called after each epoch with the log row; `improved` when validation loss hit a new best. */
-  epochEnd(log: EpochLog, state: TrainingState, improved: boolean): Promise<void>;
+  /**
+   * Called after each epoch with the log row, the validation logits it was computed from (so a hook
+   * can track calibration without a second pass) and `improved` when validation loss hit a new best.
+   */
+  epochEnd(log: EpochLog, state: TrainingState, improved: boolean, val: SplitEvaluation): Promise<void>;
   /** Polled after every batch: true requests a clean stop (checkpoint, then return). */
   shouldStop?(): boolean;
   progress?: ProgressBar;
@@ -125,6 +132,9 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
         etaEpochSec: (batches - b - 1) * secPerStep,
         etaTotalSec: ((config.epochs - epoch - 1) * batches + (batches - b - 1)) * secPerStep,
       });
+      // Yield to the event loop once per batch: without it a SIGINT/SIGTERM handler never runs
+      // (the loop is otherwise synchronous on wasm/cpu) and Ctrl-C would be ignored until the end.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const stop = hooks.shouldStop?.() ?? false;
       if (stop || Date.now() - lastCheckpoint > config.checkpointEveryMinutes * 60_000) {
         if (b + 1 < batches) await hooks.checkpoint(state);
@@ -159,7 +169,7 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
     } else {
       state.epochsWithoutImprovement++;
     }
-    await hooks.epochEnd(log, state, improved);
+    await hooks.epochEnd(log, state, improved, val);
     await hooks.checkpoint(state);
     lastCheckpoint = Date.now();
     if (config.patience !== null && state.epochsWithoutImprovement >= config.patience) return 'early-stopped';

@@ -33,4 +33,8 @@ export interface TrainingState {
   epochsWithoutImprovement: number;
   /** The configuration the run started with (checked on resume). */
   config: Record<string, unknown>;
+  /** What the run trains on (dataset, split seed, train size, init source); checked on resume. */
+  run?: Record<string, unknown>;
+  /** Adam's running β₁ᵗ and β₂ᵗ (float32 values) at the checkpoint, restored exactly on resume. */
+  adamAccBeta?: [number, number];
 }

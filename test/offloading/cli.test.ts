@@ -7,7 +7,7 @@ import { main } from '../../src/cli/main';
 import { readRecords, recordsHeader, writeRecords } from '../../src/records/csv';
 import { scoreRecords } from '../../src/calibration/scoreRecords';
 import type { CalibrationFile } from '../../src/calibration/calibrationFile';
-import { keysFromScores } from '../../src/offloading/cascadeKeys';
+import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import { sweepThresholds } from '../../src/offloading/thresholdSweep';
 import { deviceMacsFromSidecar } from '../../src/offloading/deviceCost';
 import { createRng } from '../../src/util/rng';

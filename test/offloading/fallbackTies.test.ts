@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCascade } from '../../src/offloading/exitAssignment';
-import { keysFromScores } from '../../src/offloading/cascadeKeys';
+import { runCascade } from '../../src/cascade/runCascade';
+import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import { sweepThresholds } from '../../src/offloading/thresholdSweep';
 
 // One sample, two side branches and the final exit, all below p_tar = 0.7; branch 2 and the final

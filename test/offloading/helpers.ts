@@ -1,6 +1,6 @@
 import type { ExitScores } from '../../src/records/scores';
 import { createRng } from '../../src/util/rng';
-import { keysFromScores, type CascadeKeys } from '../../src/offloading/cascadeKeys';
+import { keysFromScores, type CascadeKeys } from '../../src/cascade/cascadeKeys';
 
 /** Exit scores from plain arrays (hand-built cases). */
 export function scoresOf(conf: number[][], pred: number[][]): ExitScores[] {

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { missedDeadlineFromPermutations, missedDeadlineProbability } from '../../src/offloading/missedDeadline';
 import { binCascade } from '../../src/offloading/thresholdBins';
-import { keysFromScores } from '../../src/offloading/cascadeKeys';
+import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import { constantSampleTimes, type SampleTimes } from '../../src/offloading/sampleTimes';
 import { roundPermutations, meanCi } from '../../src/offloading/batchRounds';
-import { runCascade } from '../../src/offloading/exitAssignment';
+import { runCascade } from '../../src/cascade/runCascade';
 import { ConfigError, ShapeMismatchError } from '../../src/errors';
 import { randomCase, scoresOf } from './helpers';
 

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { outageFromPermutations, outageProbability } from '../../src/offloading/outage';
 import { binCascade, sortGrid } from '../../src/offloading/thresholdBins';
-import { keysFromScores } from '../../src/offloading/cascadeKeys';
+import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import { meanCi, numBatches, roundPermutations, Z_975 } from '../../src/offloading/batchRounds';
-import { runCascade } from '../../src/offloading/exitAssignment';
+import { runCascade } from '../../src/cascade/runCascade';
 import { ConfigError } from '../../src/errors';
 import { randomCase, scoresOf } from './helpers';
 

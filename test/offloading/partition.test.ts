@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { choosePartition } from '../../src/offloading/partition';
-import { keysFromScores } from '../../src/offloading/cascadeKeys';
+import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import type { StageTimes } from '../../src/offloading/latencyModel';
 import { scoresOf } from './helpers';
 

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../src/util/repoRoot';
-import type { CascadeKeys } from '../../src/offloading/cascadeKeys';
+import type { CascadeKeys } from '../../src/cascade/cascadeKeys';
 import { sweepThresholds } from '../../src/offloading/thresholdSweep';
 import { binCascade, sortGrid } from '../../src/offloading/thresholdBins';
 import { outageFromPermutations } from '../../src/offloading/outage';
 import { missedDeadlineFromPermutations } from '../../src/offloading/missedDeadline';
 import { meanCi } from '../../src/offloading/batchRounds';
-import type { Fallback } from '../../src/offloading/exitAssignment';
+import type { Fallback } from '../../src/cascade/runCascade';
 
 // Values computed by test/offloading/fixtures/make_offloading_fixture.py (numpy/scipy, following the
 // authors' DR_EENN code), with the shuffles stored so both sides replay the same rounds.

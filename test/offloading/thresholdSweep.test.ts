@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sweepThresholds } from '../../src/offloading/thresholdSweep';
 import { naiveSweep } from '../../src/offloading/naiveSweep';
-import { keysFromScores } from '../../src/offloading/cascadeKeys';
+import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import { cascadeDeviceCosts, deviceMacsFromSidecar } from '../../src/offloading/deviceCost';
 import { countAtMost } from '../../src/offloading/thresholdBins';
 import { ConfigError, DataError } from '../../src/errors';

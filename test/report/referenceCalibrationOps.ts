@@ -1,7 +1,7 @@
 import type { ExitRecords, FloatArray } from '../../src/records/types';
 import type { CalibrationFile } from '../../src/calibration/calibrationFile';
 import { topLabelScores } from '../../src/records/scores';
-import { runCascade } from '../../src/offloading/exitAssignment';
+import { runCascade } from '../../src/cascade/runCascade';
 import type { CalibrationOps, ExitMetrics, StudyMethod } from '../../src/report/calibrationStudy';
 
 /**

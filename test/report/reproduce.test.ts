@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { syntheticRecords } from '../plots/syntheticRecords';
 import { readRecords, writeRecords } from '../../src/records/csv';
 import { topLabelScores } from '../../src/records/scores';
-import { runCascade } from '../../src/offloading/exitAssignment';
+import { runCascade } from '../../src/cascade/runCascade';
 import { reproduce } from '../../src/report/reproduce';
 import { defaultConfig } from '../../src/report/config';
 import { DataError } from '../../src/errors';

@@ -46,7 +46,7 @@ function syntheticData(n: number): TrainingData {
 
 const config: TrainConfig = {
   epochs: 3, batchSize: 8, learningRate: 0.01, lrSchedule: 'cosine', weightDecay: 1e-3,
-  lossWeights: [0.5, 1], augment: true, seed: 5, patience: null, checkpointEveryMinutes: 1e9,
+  lossWeights: [0.5, 1], augment: true, seed: 5, patience: null, checkpointEveryMinutes: 1e9, keep: 'best', recipe: null,
 };
 
 test('interrupted-then-resumed training ends with exactly the same weights (cpu backend)', async () => {

@@ -6,7 +6,7 @@ import type { ExitRecords } from '../../records/types';
 import { calibrateRecords, CALIBRATION_METHODS, P_TAR_METHODS, type CalibrateOptions, type CalibrationMethod, type CalibrationRun } from '../../calibration/calibrateMethod';
 import { beforeAfter, type BeforeAfter } from '../../calibration/evaluateFit';
 import { writeCalibrationFile } from '../../calibration/calibrationFile';
-import type { Fallback } from '../../offloading/exitAssignment';
+import type { Fallback } from '../../cascade/runCascade';
 import { formatTable } from '../../offloading/tableText';
 
 const HELP = `usage: eecal calibrate --records val.csv --method METHOD [--p-tar X] [--exits 1,2] [--out calib.json] [--json]

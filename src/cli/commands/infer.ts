@@ -12,6 +12,7 @@ import { measureExitTimes } from '../../train/exitTiming';
 import { openTrainingData } from '../../train/datasetAdapter';
 import { writeRecords } from '../../records/csv';
 import type { RecordsSidecar } from '../../records/types';
+import { packageVersion } from '../../version';
 
 const HELP = `usage: eecal infer --model models/<name> --split val|test --out FILE.csv [--data DIR|ARCHIVE] [--batch-size N]
 
@@ -45,7 +46,7 @@ export const inferCommand: Command = {
     const costs = computeExitCosts(net).map((c, e) => ({ ...c, inferenceMsPerSample: times[e] }));
     const meta: RecordsSidecar = {
       format: 'eecal-exit-records', version: 1,
-      eecalVersion: require('../../../../package.json').version as string,
+      eecalVersion: packageVersion(),
       model: manifest.architecture, modelDir: path.relative(path.dirname(path.resolve(out)), path.resolve(dir)) || '.', dataset: manifest.dataset, split,
       seed: manifest.seed, splitSeed: manifest.splitSeed, numClasses: manifest.numClasses,
       classNames: manifest.classNames, exitNames: net.exitNames, exits: costs,

@@ -7,7 +7,7 @@ import {
 } from '../../offloading/cliOptions';
 import { loadOffloadingInputs } from '../../offloading/recordsInputs';
 import { choosePartition, type PartitionRow } from '../../offloading/partition';
-import type { CascadeKeys } from '../../offloading/cascadeKeys';
+import type { CascadeKeys } from '../../cascade/cascadeKeys';
 import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
 
 const HELP = `usage: eecal partition --records FILE.csv [--calibration calib.json] [--p-tar 0.8] [--uplink 3g,4g,wifi]

@@ -8,6 +8,7 @@ import { parseUplink } from '../../offloading/latencyModel';
 import { defaultConfig, type ReproduceConfig } from '../../report/config';
 import { reproduce } from '../../report/reproduce';
 import { calibrationOps } from '../../report/calibrationOps';
+import { packageVersion } from '../../version';
 
 const HELP = `usage: eecal reproduce [--model DIR] [--out DIR] [options]
 
@@ -84,7 +85,7 @@ export const reproduceCommand: Command = {
     const result = await reproduce({
       modelDir, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'],
       command: ['eecal reproduce', ...argv].join(' '),
-      eecalVersion: (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version,
+      eecalVersion: packageVersion(),
       log: (m) => console.error(m),
     });
     if (result.imagesSkipped) console.error(`PNG/SVG not written: ${result.imagesSkipped}`);

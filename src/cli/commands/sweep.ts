@@ -7,7 +7,7 @@ import { deviceMacsFromSidecar } from '../../offloading/deviceCost';
 import { sweepThresholds, type SweepRow } from '../../offloading/thresholdSweep';
 import { entropyKeyThreshold, sweepEntropyThresholds } from '../../offloading/entropyPolicy';
 import { bootstrapKeyBands, type SweepBand } from '../../offloading/bootstrapBands';
-import type { CascadeKeys } from '../../offloading/cascadeKeys';
+import type { CascadeKeys } from '../../cascade/cascadeKeys';
 import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
 
 const HELP = `usage: eecal sweep --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:1:0.05]

@@ -14,8 +14,21 @@ import { writeTrainLog } from '../../train/trainLog';
 import { writeModelManifest } from '../../train/modelManifest';
 import { ProgressBar, formatDuration } from '../../train/progress';
 import { openTrainingData } from '../../train/datasetAdapter';
+import { RECIPES, BRANCHYNET_RECIPE, type Recipe } from '../../train/recipes';
+import { trackCalibration, trackingCsv, type EpochTracking, type SplitLogits } from '../../train/calibrationTracking';
+import { evaluateSplit } from '../../train/evaluate';
+import { loadWeightsInto } from '../../train/modelIO';
+import { readModelManifest, type ModelManifest } from '../../train/modelManifest';
+import type { TrainingState } from '../../train/trainingState';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/atomicWrite';
+import { writeRecords } from '../../records/csv';
+import { packageVersion } from '../../version';
 
 const HELP = `usage: eecal train --model b-alexnet|b-lenet [--dataset cifar10|mnist] --out models/<name> [options]
+
+  --recipe branchynet   BranchyNet's reference regime (the paper's): ${BRANCHYNET_RECIPE.summary}.
+${BRANCHYNET_RECIPE.citations.map((c) => `                          ${c}`).join('\n')}
+                        Explicit options below override the recipe and are recorded as overrides.
 
   --epochs N            epochs in total (default 30 for b-alexnet, 3 for b-lenet)
   --batch-size N        default 64
@@ -29,100 +42,214 @@ const HELP = `usage: eecal train --model b-alexnet|b-lenet [--dataset cifar10|mn
   --split-seed N        train/validation split (default 42)
   --data DIR|ARCHIVE    dataset location (default $EECAL_DATA or datasets/)
   --max-train N         use only the first N training samples (quick runs)
+  --keep best|last      weights kept in <out>: best validation loss (default) or the last epoch
+  --init-from DIR       start from another model folder's weights (fine-tuning; recorded)
+  --no-track-calibration  skip the per-epoch calibration tracking (test + val inference each epoch)
+  --epoch-records DIR   also write every epoch's val/test exit records under DIR/epoch-NNN/
   --checkpoint-min M    also checkpoint mid-epoch every M minutes (default 10)
   --resume              continue from <out>/checkpoint exactly (same config required)
 
-Writes <out>/model.json + weights.bin (best validation loss), eecal-model.json, training-log.csv/.json,
+Writes <out>/model.json + weights.bin (per --keep), eecal-model.json, training-log.csv/.json,
+calibration-over-training.csv (per epoch × exit: test accuracy, NLL, 15-bin ECE before/after TS
+fitted on val, and on-device accuracy / offloading probability at p_tar 0.7, 0.8, 0.9 for k = 1, 2),
 and <out>/checkpoint/ (last state). Ctrl-C writes a checkpoint and exits; --resume continues.`;
 
 export const trainCommand: Command = {
   summary: 'train an early-exit network (BranchyNet joint loss), checkpointed',
   async run(argv) {
     const { values: v } = parseCommandArgs('train', argv, {
-      model: { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' },
+      model: { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' }, recipe: { type: 'string' },
       epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
       'lr-schedule': { type: 'string' }, 'weight-decay': { type: 'string' }, 'loss-weights': { type: 'string' },
       augment: { type: 'boolean' }, 'no-augment': { type: 'boolean' }, patience: { type: 'string' },
       seed: { type: 'string' }, 'split-seed': { type: 'string' }, data: { type: 'string' },
       'max-train': { type: 'string' }, 'checkpoint-min': { type: 'string' }, resume: { type: 'boolean' },
+      keep: { type: 'string' }, 'init-from': { type: 'string' }, 'no-track-calibration': { type: 'boolean' },
+      'epoch-records': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) { console.log(HELP); return 0; }
     const arch = requiredOption('model', v.model);
     if (!(arch in ARCHITECTURES)) throw new ConfigError(`--model "${arch}": expected one of ${Object.keys(ARCHITECTURES).join(', ')}`);
     const dataset = v.dataset ?? ARCHITECTURES[arch as keyof typeof ARCHITECTURES].dataset;
+    if (!['cifar10', 'mnist', 'folder'].includes(dataset)) throw new ConfigError(`--dataset "${dataset}": expected cifar10, mnist or folder`);
     const out = requiredOption('out', v.out);
-    const schedule = v['lr-schedule'] ?? 'constant';
+    let recipe: Recipe | null = null;
+    if (v.recipe !== undefined) {
+      recipe = RECIPES[v.recipe] ?? null;
+      if (!recipe) throw new ConfigError(`--recipe "${v.recipe}": expected one of ${Object.keys(RECIPES).join(', ')}`);
+    }
+    const r = recipe?.options ?? {};
+    const schedule = v['lr-schedule'] ?? r.lrSchedule ?? 'constant';
     if (schedule !== 'constant' && schedule !== 'cosine') throw new ConfigError(`--lr-schedule "${schedule}": expected constant or cosine`);
+    const keep = v.keep ?? r.keep ?? 'best';
+    if (keep !== 'best' && keep !== 'last') throw new ConfigError(`--keep "${keep}": expected best or last`);
     const seed = numberOption('seed', v.seed, 1, { integer: true });
     const splitSeed = numberOption('split-seed', v['split-seed'], 42, { integer: true });
+    const initFrom = v['init-from'] ?? null;
+    const initManifest = initFrom !== null ? readModelManifest(initFrom) : null;
+    if (initManifest && initManifest.architecture !== arch) {
+      throw new ConfigError(`--init-from ${initFrom}: holds a ${initManifest.architecture}, expected ${arch}`);
+    }
 
     const choice = await selectBackend({ training: true });
     console.error(describeChoice(choice));
-    const data = await openTrainingData({ dataset, data: v.data, splitSeed, maxTrain: v['max-train'] ? numberOption('max-train', v['max-train'], 0, { integer: true, min: 1 }) : undefined });
+    const maxTrain = v['max-train'] ? numberOption('max-train', v['max-train'], 0, { integer: true, min: 1 }) : undefined;
+    const data = await openTrainingData({ dataset, data: v.data, splitSeed, maxTrain });
     const net = buildArchitecture(arch, { numClasses: data.numClasses, seed });
     const config: TrainConfig = {
-      epochs: numberOption('epochs', v.epochs, arch === 'b-lenet' ? 3 : 30, { integer: true, min: 1 }),
-      batchSize: numberOption('batch-size', v['batch-size'], 64, { integer: true, min: 1 }),
-      learningRate: numberOption('lr', v.lr, 1e-3, { min: 0 }),
+      epochs: numberOption('epochs', v.epochs, r.epochs ?? (arch === 'b-lenet' ? 3 : 30), { integer: true, min: 1 }),
+      batchSize: numberOption('batch-size', v['batch-size'], r.batchSize ?? 64, { integer: true, min: 1 }),
+      learningRate: numberOption('lr', v.lr, r.learningRate ?? 1e-3, { min: 0 }),
       lrSchedule: schedule,
-      weightDecay: numberOption('weight-decay', v['weight-decay'], 0, { min: 0 }),
+      weightDecay: numberOption('weight-decay', v['weight-decay'], r.weightDecay ?? 0, { min: 0 }),
       lossWeights: lossWeights(v['loss-weights'] ?? 'equal', net.exitNames.length),
-      augment: v['no-augment'] ? false : v.augment ?? dataset === 'cifar10',
+      augment: v['no-augment'] ? false : v.augment ?? r.augment ?? dataset === 'cifar10',
       seed,
-      patience: v.patience ? numberOption('patience', v.patience, 0, { integer: true, min: 1 }) : null,
+      patience: v.patience ? numberOption('patience', v.patience, 0, { integer: true, min: 1 }) : r.patience ?? null,
       checkpointEveryMinutes: numberOption('checkpoint-min', v['checkpoint-min'], 10, { min: 0.01 }),
+      keep,
+      recipe: recipe?.name ?? null,
+    };
+    const overrides = recipe ? (Object.keys(recipe.options) as Array<keyof TrainConfig>).filter((k) => config[k] !== recipe!.options[k]) : [];
+    // What defines the run beyond the optimiser settings: resuming with any of these changed would
+    // silently splice two different runs, so they are stored in the checkpoint and compared.
+    const run: RunIdentity = {
+      architecture: arch, dataset, dataSource: path.basename(data.source), splitSeed, trainSamples: data.size('train'),
+      valSamples: data.size('val'), initFrom: initFrom !== null ? path.resolve(initFrom) : null,
     };
     const optimizer = tf.train.adam(config.learningRate);
     const ckptDir = path.join(out, 'checkpoint');
     let state = initialState(config, net.exitNames.length);
+    state.run = run as unknown as Record<string, unknown>;
     if (v.resume) {
       if (!hasCheckpoint(ckptDir)) throw new ConfigError(`--resume: no checkpoint in ${ckptDir}`);
       state = await loadCheckpoint(ckptDir, net.model, optimizer);
-      const was = JSON.stringify({ ...state.config, epochs: 0, checkpointEveryMinutes: 0 });
-      const now = JSON.stringify({ ...config, epochs: 0, checkpointEveryMinutes: 0 });
-      if (was !== now) throw new ConfigError(`--resume: options differ from the checkpoint's run (${was} vs ${now}); only --epochs and --checkpoint-min may change`);
+      const differing = resumeDifferences(state, config, run);
+      if (differing.length) {
+        throw new ConfigError(`--resume: ${differing.join('; ')} — only --epochs and --checkpoint-min may change when resuming ${ckptDir}`);
+      }
       state.config = { ...config };
+      state.run = run as unknown as Record<string, unknown>;
       console.error(`resuming at epoch ${state.epoch + 1}, batch ${state.batch} (step ${state.globalStep})`);
     } else if (hasCheckpoint(ckptDir)) {
       throw new ConfigError(`${ckptDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+    } else if (initFrom !== null) {
+      loadWeightsInto(net.model, initFrom);
+      console.error(`initialised from ${initFrom} (epoch ${initManifest!.weightsEpoch ?? initManifest!.bestEpoch ?? '?'} weights)`);
     }
     fs.mkdirSync(out, { recursive: true });
-    const manifest = {
-      format: 'eecal-model' as const, version: 1 as const, architecture: arch, dataset,
+    const trackPath = path.join(out, 'calibration-over-training.csv');
+    const track = !v['no-track-calibration'];
+    const tracked: EpochTracking[] = track ? readTrackingJson(out).filter((t) => t.epoch <= state.epoch) : [];
+    const stepsPerEpoch = Math.ceil(data.size('train') / config.batchSize);
+    const manifestOf = (s: typeof state): ModelManifest => ({
+      format: 'eecal-model', version: 1, architecture: arch, dataset,
       numClasses: data.numClasses, classNames: data.classNames, inputShape: net.spec.inputShape,
       exitNames: net.exitNames, normalization: data.normalization, seed, splitSeed,
-      training: { ...config, trainSamples: data.size('train'), valSamples: data.size('val') },
+      training: {
+        ...config, trainSamples: data.size('train'), valSamples: data.size('val'), initFrom: run.initFrom,
+        epochsDone: s.epoch, adamUpdates: s.globalStep, stepsPerEpoch,
+        ...(recipe ? { recipeOverrides: overrides, reference: recipe.reference } : {}),
+      },
       backend: `${choice.backend} (${choice.candidate})${choice.gpu ? ' GPU' : ''}`,
-      eecalVersion: require('../../../../package.json').version as string,
-      bestEpoch: state.bestEpoch,
-    };
+      eecalVersion: packageVersion(),
+      bestEpoch: s.bestEpoch,
+      keep: config.keep,
+      weightsEpoch: config.keep === 'last' ? s.epoch : s.bestEpoch,
+    });
     let stopRequested = false;
-    const onSigint = () => {
-      if (stopRequested) process.exit(130);
+    let stopSignal = 'SIGINT' as NodeJS.Signals;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopRequested) process.exit(signal === 'SIGTERM' ? 143 : 130);
       stopRequested = true;
-      console.error('\ninterrupt: writing a checkpoint, then exiting (Ctrl-C again to abort now)');
+      stopSignal = signal;
+      console.error(`\n${signal}: writing a checkpoint at the end of this batch, then exiting (again to abort now)`);
     };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     console.error(`training ${arch} on ${dataset}: ${data.size('train')} train / ${data.size('val')} val, ` +
-      `batch ${config.batchSize}, ${config.epochs} epochs, Adam lr ${config.learningRate} (${config.lrSchedule}), weights [${config.lossWeights.map((w) => w.toFixed(2))}], augment ${config.augment}`);
+      `batch ${config.batchSize}, ${config.epochs} epochs, Adam lr ${config.learningRate} (${config.lrSchedule}), weights [${config.lossWeights.map((w) => w.toFixed(2))}], ` +
+      `augment ${config.augment}, keep ${config.keep}${recipe ? `, recipe ${recipe.name}${overrides.length ? ` (overridden: ${overrides.join(', ')})` : ''}` : ''}`);
     const started = Date.now();
     const outcome = await trainEarlyExit(net.model, optimizer, data, config, state, {
       progress: new ProgressBar(),
       shouldStop: () => stopRequested,
       checkpoint: (s) => saveCheckpoint(ckptDir, net.model, optimizer, s),
-      epochEnd: async (log, s, improved) => {
+      epochEnd: async (log, s, improved, val) => {
+        let trackNote = '';
+        if (track || v['epoch-records']) {
+          const t0 = Date.now();
+          const test = await evaluateSplit(net.model, data, 'test');
+          if (track) {
+            const t = trackCalibration(log.epoch, val, test, data.numClasses);
+            tracked.push(t);
+            writeFileAtomic(trackPath, trackingCsv(tracked));
+            writeJsonAtomic(path.join(out, 'calibration-over-training.json'), { exitNames: net.exitNames, epochs: tracked });
+            const b1 = t.exits[0];
+            trackNote = `; ${net.exitNames[0]} test ECE ${(100 * b1.testEce).toFixed(2)}% → ${(100 * b1.testEceTs).toFixed(2)}% (T ${b1.temperature.toFixed(3)})`;
+          }
+          if (v['epoch-records']) writeEpochRecords(path.join(v['epoch-records'], `epoch-${String(log.epoch).padStart(3, '0')}`), val, test, data.numClasses, net.exitNames);
+          trackNote += `; tracking took ${formatDuration((Date.now() - t0) / 1000)} (test inference + fits)`;
+        }
         console.error(`epoch ${log.epoch}: train loss ${log.trainLossTotal.toFixed(4)}, val loss ${log.valLossTotal.toFixed(4)}, ` +
-          `val acc ${log.valAccuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(' ')}, ${formatDuration(log.durationSec)}${improved ? '  (best)' : ''}`);
-        if (improved) await saveModelFiles(net.model, out, { exitNames: net.exitNames, epoch: log.epoch });
+          `val acc ${log.valAccuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(' ')}, ${formatDuration(log.durationSec)}${improved ? '  (best)' : ''}${trackNote}`);
+        if (config.keep === 'last' || improved) await saveModelFiles(net.model, out, { exitNames: net.exitNames, epoch: log.epoch });
         writeTrainLog(out, s.history, net.exitNames);
-        writeModelManifest(out, { ...manifest, bestEpoch: s.bestEpoch });
+        writeModelManifest(out, manifestOf(s));
       },
     });
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    console.error(`${outcome} after ${formatDuration((Date.now() - started) / 1000)} (epoch ${state.epoch}/${config.epochs}); best epoch ${state.bestEpoch ?? '-'}; model in ${out}`);
-    return outcome === 'interrupted' ? 130 : 0;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    console.error(`${outcome} after ${formatDuration((Date.now() - started) / 1000)} (epoch ${state.epoch}/${config.epochs}); ` +
+      `${config.keep === 'last' ? `last epoch ${state.epoch}` : `best epoch ${state.bestEpoch ?? '-'}`} weights in ${out}`);
+    if (outcome === 'interrupted') return stopSignal === 'SIGTERM' ? 143 : 130;
+    return 0;
   },
 };
+
+/** What the run trains on and from; stored in the checkpoint and compared on --resume. */
+interface RunIdentity {
+  architecture: string;
+  dataset: string;
+  dataSource: string;
+  splitSeed: number;
+  trainSamples: number;
+  valSamples: number;
+  initFrom: string | null;
+}
+
+/** Human-readable differences between a checkpoint's run and the resumed one (empty: same run). */
+function resumeDifferences(state: TrainingState, config: TrainConfig, run: RunIdentity): string[] {
+  const diffs: string[] = [];
+  const was = { ...state.config } as Record<string, unknown>;
+  // Checkpoints from before --keep/--recipe existed trained with the defaults of that time.
+  if (!('keep' in was)) was.keep = 'best';
+  if (!('recipe' in was)) was.recipe = null;
+  for (const [k, now] of Object.entries(config)) {
+    if (k === 'epochs' || k === 'checkpointEveryMinutes') continue;
+    if (JSON.stringify(was[k]) !== JSON.stringify(now)) diffs.push(`${k} was ${JSON.stringify(was[k])}, now ${JSON.stringify(now)}`);
+  }
+  const wasRun = (state.run ?? {}) as Record<string, unknown>;
+  for (const [k, now] of Object.entries(run)) {
+    if (!(k in wasRun)) continue; // older checkpoints did not record it
+    if (JSON.stringify(wasRun[k]) !== JSON.stringify(now)) diffs.push(`${k} was ${JSON.stringify(wasRun[k])}, now ${JSON.stringify(now)}`);
+  }
+  return diffs;
+}
+
+/** Tracking rows of an earlier (interrupted) run of this folder, to append to on --resume. */
+function readTrackingJson(dir: string): EpochTracking[] {
+  const p = path.join(dir, 'calibration-over-training.json');
+  if (!fs.existsSync(p)) return [];
+  return (JSON.parse(fs.readFileSync(p, 'utf8')) as { epochs: EpochTracking[] }).epochs;
+}
+
+function writeEpochRecords(dir: string, val: SplitLogits, test: SplitLogits, numClasses: number, exitNames: string[]): void {
+  for (const [name, split] of [['val', val], ['test', test]] as const) {
+    writeRecords(path.join(dir, `${name}.csv`), {
+      numSamples: split.labels.length, numClasses, numExits: exitNames.length, labels: split.labels, logits: split.logits,
+      meta: { format: 'eecal-exit-records', version: 1, numClasses, exitNames, split: name },
+    });
+  }
+}

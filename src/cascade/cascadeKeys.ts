@@ -1,6 +1,6 @@
 import type { ExitScores } from '../records/scores';
 import { ConfigError, DataError, ShapeMismatchError } from '../errors';
-import type { Fallback } from './exitAssignment';
+import type { Fallback } from './runCascade';
 
 /**
  * What every fast offloading computation consumes: per exit and per sample, the score that the

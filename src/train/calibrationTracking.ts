@@ -1,0 +1,149 @@
+import type { FloatArray } from '../records/types';
+import { topLabelScores, type ExitScores } from '../records/scores';
+import { fitTemperatureExact } from '../calibration/temperatureFit';
+import { ece } from '../metrics/calibrationError';
+import { nllFromLogits } from '../metrics/nll';
+import { runCascade } from '../cascade/runCascade';
+
+/** Labels and per-exit row-major N×C logits of one split (what `evaluateSplit` returns). */
+export interface SplitLogits {
+  labels: Int32Array;
+  logits: readonly FloatArray[];
+}
+
+/** Confidence targets and device-exit counts tracked after each epoch (issue-stated grid). */
+export const TRACKED_P_TARS = [0.7, 0.8, 0.9] as const;
+export const TRACKED_EDGE_EXITS = [1, 2] as const;
+
+/** On-device accuracy and offloading probability of the cascade at one (k, p_tar). */
+export interface CascadePoint {
+  k: number;
+  pTar: number;
+  /** Accuracy of the samples the device keeps; NaN when it keeps none. */
+  onDeviceAccuracy: number;
+  /** Fraction of samples sent to the cloud. */
+  offloadProbability: number;
+}
+
+/** One exit's calibration state at the end of an epoch. Test metrics; T fitted on validation. */
+export interface ExitTracking {
+  exit: number;
+  testAccuracy: number;
+  testNll: number;
+  testEce: number;
+  temperature: number;
+  testNllTs: number;
+  testEceTs: number;
+  /** Fraction of test samples whose predictive entropy is below 1e-4 nats (saturated softmax). */
+  testSaturated: number;
+}
+
+/** Everything tracked at one epoch. */
+export interface EpochTracking {
+  epoch: number;
+  exits: ExitTracking[];
+  uncalibrated: CascadePoint[];
+  /** With each exit's own temperature (TS per exit), fitted on validation. */
+  temperatureScaled: CascadePoint[];
+}
+
+/** Entropy (nats) of softmax(row) below `limit`, counted over all rows. */
+function saturatedFraction(logits: FloatArray, C: number, limit: number): number {
+  const n = logits.length / C;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * C;
+    let max = -Infinity;
+    for (let k = 0; k < C; k++) max = Math.max(max, logits[base + k]);
+    let s = 0;
+    let sd = 0;
+    for (let k = 0; k < C; k++) {
+      const d = logits[base + k] - max;
+      const e = Math.exp(d);
+      s += e;
+      sd += e * d;
+    }
+    // H = log Σe^d − Σ e^d·d / Σ e^d (shifted logits; exact where probabilities underflow).
+    if (Math.log(s) - sd / s < limit) count++;
+  }
+  return count / n;
+}
+
+function cascadePoints(scores: readonly ExitScores[], labels: Int32Array): CascadePoint[] {
+  const points: CascadePoint[] = [];
+  for (const k of TRACKED_EDGE_EXITS) {
+    if (k > scores.length - 1) continue;
+    for (const pTar of TRACKED_P_TARS) {
+      const r = runCascade(scores, { edgeExits: k, pTar });
+      let kept = 0;
+      let right = 0;
+      for (let i = 0; i < labels.length; i++) {
+        if (!r.onDevice[i]) continue;
+        kept++;
+        if (r.prediction[i] === labels[i]) right++;
+      }
+      points.push({ k, pTar, onDeviceAccuracy: kept ? right / kept : NaN, offloadProbability: 1 - kept / labels.length });
+    }
+  }
+  return points;
+}
+
+/**
+ * Calibration of every exit after one epoch: accuracy, NLL and 15-bin ECE on test before and after
+ * temperature scaling fitted on validation, and what that does to the offloading cascade. This is
+ * how overconfidence can be watched growing with passes over the data (the reason the paper's
+ * training regime matters).
+ */
+export function trackCalibration(epoch: number, val: SplitLogits, test: SplitLogits, numClasses: number): EpochTracking {
+  const C = numClasses;
+  const exits: ExitTracking[] = [];
+  const raw: ExitScores[] = [];
+  const scaled: ExitScores[] = [];
+  test.logits.forEach((logits, e) => {
+    const T = fitTemperatureExact(val.logits[e], val.labels, C).temperature;
+    const s1 = topLabelScores(logits, C, 1);
+    const sT = topLabelScores(logits, C, T);
+    raw.push(s1);
+    scaled.push(sT);
+    const correct = new Uint8Array(test.labels.length);
+    let right = 0;
+    for (let i = 0; i < correct.length; i++) right += correct[i] = s1.prediction[i] === test.labels[i] ? 1 : 0;
+    exits.push({
+      exit: e + 1,
+      testAccuracy: right / correct.length,
+      testNll: nllFromLogits(logits, test.labels, C, 1),
+      testEce: ece(s1.confidence, correct),
+      temperature: T,
+      testNllTs: nllFromLogits(logits, test.labels, C, T),
+      testEceTs: ece(sT.confidence, correct),
+      testSaturated: saturatedFraction(logits, C, 1e-4),
+    });
+  });
+  return { epoch, exits, uncalibrated: cascadePoints(raw, test.labels), temperatureScaled: cascadePoints(scaled, test.labels) };
+}
+
+const fmt = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : '');
+
+/**
+ * `calibration-over-training.csv`: one row per epoch × exit. Cascade columns
+ * (`k_{k}_ptar{p}_…`) describe the device holding exits 1…k and sit on the row of exit k, the last
+ * device exit; they are empty on other rows.
+ */
+export function trackingCsv(rows: readonly EpochTracking[]): string {
+  const cascadeCols: string[] = [];
+  for (const p of TRACKED_P_TARS) for (const cal of ['uncal', 'ts']) cascadeCols.push(`ondevice_acc_${cal}_ptar${p}`, `p_off_${cal}_ptar${p}`);
+  const header = ['epoch', 'exit', 'test_acc', 'test_nll', 'test_ece15', 'temperature_val', 'test_nll_ts', 'test_ece15_ts', 'test_frac_entropy_lt_1e-4', ...cascadeCols];
+  const lines = [header.join(',')];
+  for (const r of rows) {
+    for (const x of r.exits) {
+      const cells = [String(r.epoch), String(x.exit), fmt(x.testAccuracy), fmt(x.testNll), fmt(x.testEce), fmt(x.temperature), fmt(x.testNllTs), fmt(x.testEceTs), fmt(x.testSaturated)];
+      for (const p of TRACKED_P_TARS) {
+        const u = r.uncalibrated.find((c) => c.k === x.exit && c.pTar === p);
+        const t = r.temperatureScaled.find((c) => c.k === x.exit && c.pTar === p);
+        cells.push(u ? fmt(u.onDeviceAccuracy) : '', u ? fmt(u.offloadProbability) : '', t ? fmt(t.onDeviceAccuracy) : '', t ? fmt(t.offloadProbability) : '');
+      }
+      lines.push(cells.join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
