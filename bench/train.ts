@@ -3,9 +3,10 @@
  * training samples/s (joint loss = Σ softmax CE of the 3 exits, equal weights, Adam 1e-3) and
  * inference samples/s (all 3 exits) on each available tfjs backend — wasm with eecal's kernels,
  * tensorflow when the native @tensorflow/tfjs-node loads, cpu with its composite dW (a couple
- * of steps only: it is slow) — and, in the same run, the same model in PyTorch CPU with the same
- * thread count as tfjs-wasm (1), via scripts/bench_torch_balexnet.py. Prints the ratios
- * tfjs-wasm / PyTorch. Warm-up steps are excluded; medians are reported, with the load average.
+ * of steps only: it is slow) — and, in the same run, the same model in PyTorch CPU with 1 and with
+ * 2 intra-op threads (interop threads left at PyTorch's default), via scripts/bench_torch_balexnet.py.
+ * Prints the ratios tfjs-wasm / PyTorch's faster setting (its best on this machine). Warm-up steps
+ * are excluded; medians are reported, with the load average.
  *
  * Options: --steps N (wasm/tensorflow timed train steps, default 10), --infer-steps N (20),
  * --cpu-steps N (2; 0 skips cpu), --no-torch.
@@ -89,17 +90,18 @@ async function benchTfjs(label: string, backend: string, plan: Plan): Promise<Re
   return { name: label, trainMs: train.ms, inferMs: infer.ms, trainCpuMs: train.cpuMs, inferCpuMs: infer.cpuMs, note: leaked ? `LEAK: ${leaked} tensors` : undefined };
 }
 
-function benchTorch(plan: Plan): Result {
+function benchTorch(plan: Plan, threads: number): Result {
+  const name = `PyTorch CPU, ${threads} intra-op thread${threads > 1 ? 's' : ''}`;
   const script = path.join(repoRoot(__dirname), 'scripts', 'bench_torch_balexnet.py');
-  const args = [script, '--threads', '1', '--batch', String(BATCH), '--warmup', String(plan.warmup), '--steps', String(plan.steps),
+  const args = [script, '--threads', String(threads), '--batch', String(BATCH), '--warmup', String(plan.warmup), '--steps', String(plan.steps),
     '--infer-warmup', String(plan.inferWarmup), '--infer-steps', String(plan.inferSteps)];
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', timeout: 180_000 });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`);
-    return { name: 'PyTorch CPU', trainMs: null, inferMs: null, note: `not run: ${why}` };
+    return { name, trainMs: null, inferMs: null, note: `not run: ${why}` };
   }
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { train_ms: number; infer_ms: number; train_cpu_ms: number; infer_cpu_ms: number; threads: number; torch: string };
-  return { name: 'PyTorch CPU', trainMs: j.train_ms, inferMs: j.infer_ms, trainCpuMs: j.train_cpu_ms, inferCpuMs: j.infer_cpu_ms, note: `torch ${j.torch}, ${j.threads} thread` };
+  return { name, trainMs: j.train_ms, inferMs: j.infer_ms, trainCpuMs: j.train_cpu_ms, inferCpuMs: j.infer_cpu_ms, note: `torch ${j.torch}, ${j.threads} intra-op` };
 }
 
 /** Load the native tfjs backend if the real package is installed; null when it is not usable. */
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   registerWasmTrainingKernels();
   results.push(await benchTfjs('tfjs wasm (+eecal kernels, 1 thread)', 'wasm', fast));
-  if (!argv.includes('--no-torch')) results.push(benchTorch(fast));
+  if (!argv.includes('--no-torch')) results.push(benchTorch(fast, 1), benchTorch(fast, 2));
   const native = nativeBackendStatus();
   if (native === null) results.push(await benchTfjs('tfjs tensorflow (tfjs-node)', 'tensorflow', fast));
   else results.push({ name: 'tfjs tensorflow (tfjs-node)', trainMs: null, inferMs: null, note: `skipped: ${native}` });
@@ -153,10 +155,12 @@ async function main(): Promise<void> {
   }
   console.log('(ms = median wall time per batch of 64; cpu ms = median process CPU time per batch, less inflated than wall time when other jobs compete for the 2 cores)');
   const wasm = results[0];
-  const torch = results.find((r) => r.name === 'PyTorch CPU');
+  // The baseline is PyTorch's best setting here: whichever thread count trains faster.
+  const torchRuns = results.filter((r) => r.name.startsWith('PyTorch') && r.trainMs);
+  const torch = torchRuns.sort((a, b) => (a.trainMs as number) - (b.trainMs as number))[0];
   const ratio = (t: number | null | undefined, w: number | null | undefined) => (t && w ? `${(t / w).toFixed(2)}×` : '—');
   if (torch?.trainMs) {
-    console.log(`\nratio tfjs-wasm / PyTorch (samples/s, both 1 thread): training ${ratio(torch.trainMs, wasm.trainMs)} (goal ≥ 0.5), inference ${ratio(torch.inferMs, wasm.inferMs)}`);
+    console.log(`\nratio tfjs-wasm / PyTorch's best (${torch.name}), samples/s: training ${ratio(torch.trainMs, wasm.trainMs)} (goal ≥ 0.75), inference ${ratio(torch.inferMs, wasm.inferMs)}`);
     console.log(`same ratio from CPU time per batch:                  training ${ratio(torch.trainCpuMs, wasm.trainCpuMs)}, inference ${ratio(torch.inferCpuMs, wasm.inferCpuMs)}`);
   } else {
     console.log('\nratio tfjs-wasm / PyTorch: not available (PyTorch not run)');
