@@ -29,7 +29,11 @@ export function parseLabelCell(cell: string): number | null {
 /** Why a logit cell is rejected, or null when it is fine; `out.value` receives the number. */
 export function parseLogitCell(cell: string, out: { value: number }): string | null {
   if (cell === '') return 'is empty (expected a decimal number)';
-  if (!LOGIT_RE.test(cell)) return 'is not a decimal number (NaN, Inf, hex and spaces are not accepted)';
+  if (!LOGIT_RE.test(cell)) {
+    return /^[+-]?(nan|inf(inity)?)$/i.test(cell)
+      ? 'is not a finite number (NaN/Inf logits cannot be calibrated)'
+      : 'is not a decimal number (hex, spaces and other notations are not accepted)';
+  }
   const v = Number(cell);
   if (!(Math.abs(v) <= MAX_ABS_LOGIT)) return `has magnitude above ${MAX_ABS_LOGIT} (softmax/log-sum-exp and the calibration fits are not stable beyond it)`;
   out.value = v;
