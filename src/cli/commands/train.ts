@@ -169,6 +169,7 @@ export const trainCommand: Command = {
         weightsEpoch: config.keep === 'last' ? s.epoch : s.bestEpoch,
       });
       let stopRequested = false;
+      const stopAfterSteps = process.env.EECAL_STOP_AFTER_STEPS ? Number(process.env.EECAL_STOP_AFTER_STEPS) : Infinity;
       let stopSignal = 'SIGINT' as NodeJS.Signals;
       const onSignal = (signal: NodeJS.Signals) => {
         if (stopRequested) process.exit(signal === 'SIGTERM' ? 143 : 130);
@@ -184,7 +185,8 @@ export const trainCommand: Command = {
       const started = Date.now();
       const outcome = await trainEarlyExit(net.model, optimizer, data, config, state, {
         progress: new ProgressBar(),
-        shouldStop: () => stopRequested,
+        // EECAL_STOP_AFTER_STEPS (tests only): stop as Ctrl-C would after that many Adam steps.
+        shouldStop: () => stopRequested || state.globalStep >= stopAfterSteps,
         checkpoint: (s) => saveCheckpoint(ckptDir, net.model, optimizer, s),
         epochEnd: async (log, s, improved, val) => {
           let trackNote = '';
