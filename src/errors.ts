@@ -26,3 +26,9 @@ export class NotFittedError extends EecalError {}
 
 /** A requested tfjs backend is not available on this machine. */
 export class BackendError extends EecalError {}
+
+/** An output path cannot be written (not a regular file, under a file, read-only, a device, /proc …). */
+export class OutputError extends EecalError {}
+
+/** A fit or computation failed numerically (NaN gradient, no finite optimum where one is required). */
+export class FitError extends EecalError {}

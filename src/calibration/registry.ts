@@ -10,6 +10,15 @@ import { PlattScaling } from './plattScaling';
 import { BetaCalibration } from './betaCalibration';
 import { RecordFormatError } from '../errors';
 
+/**
+ * Temperatures a calibration file may hold. The fit itself searches [0.01, 100]; the file allows a
+ * decade more either side for other tools. Below 1e-3, logits up to the records bound (|z| ≤ 1e30)
+ * would leave float32 range once divided by T; above 1e3, any realistic logit gap (< 10³) is
+ * flattened to a near-uniform softmax — both signal a broken file (T = 1e308 or 1e-320 would
+ * otherwise be accepted and fail far away).
+ */
+export const TEMPERATURE_RANGE: readonly [number, number] = [1e-3, 1e3];
+
 /** Constructor options of each kind. */
 export interface CalibratorOptions {
   identity: Record<string, never>;
@@ -33,8 +42,12 @@ const REGISTRY: { [K in CalibratorKind]: Entry<K> } = {
   temperature: {
     create: (o) => new TemperatureScaling(o),
     load: (s, C) => {
-      const T = Number(s.temperature);
-      if (!(T > 0 && Number.isFinite(T))) throw new RecordFormatError(`temperature calibrator: "temperature" must be a finite number > 0, found ${JSON.stringify(s.temperature)}`);
+      const T: unknown = s.temperature;
+      if (typeof T !== 'number' || !(T >= TEMPERATURE_RANGE[0] && T <= TEMPERATURE_RANGE[1])) {
+        throw new RecordFormatError(
+          `temperature calibrator: "temperature" must be a JSON number in [${TEMPERATURE_RANGE[0]}, ${TEMPERATURE_RANGE[1]}], found ${JSON.stringify(T) ?? String(T)}`,
+        );
+      }
       return TemperatureScaling.withTemperature(T, C);
     },
   },

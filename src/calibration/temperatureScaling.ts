@@ -4,7 +4,7 @@ import { BaseCalibrator, type FitOutcome } from './baseCalibrator';
 import { softmaxRows } from './logitMath';
 import { fitTemperatureExact, type ExactTemperatureOptions, type TemperatureFitResult } from './temperatureFit';
 import { fitTemperatureTorchLbfgs, type TorchLbfgsOptions } from './torchLbfgs';
-import { EecalError } from '../errors';
+import { EecalError, FitError } from '../errors';
 
 /** How the temperature is found. */
 export type TemperatureOptimizer = 'exact' | 'torch-lbfgs';
@@ -60,8 +60,16 @@ export class TemperatureScaling extends BaseCalibrator {
     const r = o.optimizer === 'torch-lbfgs'
       ? fitTemperatureTorchLbfgs(logits, labels, numClasses, o.torch)
       : fitTemperatureExact(logits, labels, numClasses, o);
+    if (!Number.isFinite(r.nll) || !Number.isFinite(r.relativeGradient)) {
+      // A NaN/Inf loss or gradient means the fit never moved: keeping T = 1 would silently switch
+      // this exit's calibration off, so it is an error (exit 3), not a warning.
+      throw new FitError(
+        `temperature fit (${o.optimizer ?? 'exact'}) failed: NLL ${r.nll}, relative gradient ${r.relativeGradient} at T = ${r.temperature} ` +
+          `(largest |logit| ${maxAbs(logits).toExponential(3)}; logits this large overflow softmax's moments)`,
+      );
+    }
     if (!(r.temperature > 0 && Number.isFinite(r.temperature))) {
-      throw new EecalError(`temperature fit (${o.optimizer ?? 'exact'}) ended at T = ${r.temperature}; a temperature must be > 0 (${r.warnings.join('; ')})`);
+      throw new FitError(`temperature fit (${o.optimizer ?? 'exact'}) ended at T = ${r.temperature}; a temperature must be > 0 (${r.warnings.join('; ')})`);
     }
     this.T = r.temperature;
     this.lastSolve = r;
@@ -75,4 +83,10 @@ export class TemperatureScaling extends BaseCalibrator {
   protected state(): TemperatureState {
     return { kind: 'temperature', temperature: this.T };
   }
+}
+
+function maxAbs(values: FloatArray): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+  return m;
 }

@@ -41,6 +41,18 @@ export function numberOption(
   return v;
 }
 
+/**
+ * Upper bound of every bin-count option (--bins, --hist-bins): the binning allocates a few arrays
+ * of this length per exit, and no calibration or ECE estimate needs more bins than 10⁵ (with fewer
+ * than 10⁵ samples per bin they are empty anyway). Checked before anything is allocated.
+ */
+export const MAX_BINS = 100_000;
+
+/** A bin-count option: an integer in [1, MAX_BINS]. */
+export function binsOption(name: string, raw: string | undefined, fallback: number): number {
+  return numberOption(name, raw, fallback, { integer: true, min: 1, max: MAX_BINS });
+}
+
 /** A required string option. */
 export function requiredOption(name: string, raw: string | undefined): string {
   if (raw === undefined || raw === '') throw new ConfigError(`--${name} is required`);

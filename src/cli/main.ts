@@ -51,14 +51,28 @@ export async function main(argv: string[]): Promise<number> {
     const cmd = await entry.load();
     return await cmd.run(rest);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`eecal ${name}: ${err.message}`);
-      return 2;
-    }
-    if (err instanceof EecalError) {
-      console.error(`eecal ${name}: error: ${err.message}`);
-      return 3;
-    }
-    throw err;
+    return reportError(name, err, process.env.EECAL_DEBUG === '1');
   }
+}
+
+/**
+ * Print a failure as one line (no stack) and return its exit code: 2 for usage errors, 3 for the
+ * rest. Errors that are not EecalErrors are bugs or unanticipated environment failures: they are
+ * still one line, naming the path when the system error has one; EECAL_DEBUG=1 adds the stack.
+ */
+export function reportError(command: string, err: unknown, debug: boolean): number {
+  const stack = debug && err instanceof Error && err.stack ? `\n${err.stack}` : '';
+  if (err instanceof ConfigError) {
+    console.error(`eecal ${command}: ${err.message}${stack}`);
+    return 2;
+  }
+  if (err instanceof EecalError) {
+    console.error(`eecal ${command}: error: ${err.message}${stack}`);
+    return 3;
+  }
+  const e = err as NodeJS.ErrnoException;
+  const first = String(e?.message ?? err).split('\n')[0];
+  const where = e?.path && !first.includes(e.path) ? ` (${e.path})` : '';
+  console.error(`eecal ${command}: unexpected error: ${first}${where}${stack || '  [set EECAL_DEBUG=1 for the stack trace]'}`);
+  return 3;
 }

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import { RecordFormatError } from '../errors';
 import { writeFileAtomic } from '../util/atomicWrite';
 import type { ExitRecords, FloatArray, RecordsSidecar } from './types';
+import { parseLabelCell, parseLogitCell } from './numberSyntax';
+import { bufferSource, fileSource, gzipSource, isGzip, lastNonBlankLine, scanLines, type ChunkSource } from './lineSource';
 
 const HEADER_RE = /^exit(\d+)_logit(\d+)$/;
 
@@ -15,17 +17,20 @@ export function recordsHeader(numExits: number, numClasses: number): string[] {
 /** Infer (E, C) from a header row and check that it is exactly the contract's layout. */
 export function parseRecordsHeader(header: string[], file: string): { numExits: number; numClasses: number } {
   if (header[0] !== 'label') {
-    throw new RecordFormatError(`${file}: first column must be "label", found "${header[0] ?? ''}"`);
+    throw new RecordFormatError(`${file}: first column must be "label", found ${JSON.stringify((header[0] ?? '').slice(0, 40))} (expected a plain-text exit-records CSV)`);
   }
   let numExits = 0;
   let numClasses = 0;
   for (let j = 1; j < header.length; j++) {
     const m = HEADER_RE.exec(header[j]);
-    if (!m) throw new RecordFormatError(`${file}: column ${j + 1} "${header[j]}" is not of the form exitI_logitK`);
+    if (!m) throw new RecordFormatError(`${file}: column ${j + 1} ${JSON.stringify(header[j].slice(0, 40))} is not of the form exitI_logitK`);
     numExits = Math.max(numExits, Number(m[1]));
     numClasses = Math.max(numClasses, Number(m[2]) + 1);
   }
   if (numExits === 0) throw new RecordFormatError(`${file}: header has no exitI_logitK columns`);
+  if (numClasses < 2) {
+    throw new RecordFormatError(`${file}: header has ${numClasses} class per exit (exitI_logit0 only); records need ≥ 2 classes (exitI_logit0, exitI_logit1, …)`);
+  }
   const expected = recordsHeader(numExits, numClasses);
   if (expected.length !== header.length || expected.some((c, j) => c !== header[j])) {
     const j = expected.findIndex((c, i) => c !== header[i]);
@@ -37,55 +42,94 @@ export function parseRecordsHeader(header: string[], file: string): { numExits: 
   return { numExits, numClasses };
 }
 
+/** A cell quoted for an error message: short, and with control bytes escaped (binary input). */
+function shown(cell: string): string {
+  const s = cell.length > 40 ? `${cell.slice(0, 40)}…` : cell;
+  return JSON.stringify(s);
+}
+
 /**
- * Parse exit records from CSV text. Checks every row: field count, integer label in [0, C),
- * finite logits. Throws RecordFormatError naming the file, line and column.
+ * Parse exit records from a chunked byte source in two passes: the first counts rows (bytes only),
+ * the second parses each line straight into exactly-sized typed arrays, so memory is the arrays
+ * plus one line. Checks every row: field count, label a decimal integer in [0, C), logits decimal
+ * floats with |z| ≤ MAX_ABS_LOGIT. Throws RecordFormatError naming the file, line and column.
  */
-export function parseRecordsCsv(text: string, file = '<records>'): ExitRecords {
-  const lines = text.split(/\r?\n/);
-  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
-  if (lines.length === 0) throw new RecordFormatError(`${file}: file is empty (expected a header row label,exit1_logit0,…)`);
-  const header = lines[0].split(',').map((s) => s.trim());
-  const { numExits, numClasses } = parseRecordsHeader(header, file);
-  const n = lines.length - 1;
-  if (n === 0) throw new RecordFormatError(`${file}: header only, no sample rows`);
-  const C = numClasses;
-  const labels = new Int32Array(n);
-  const logits: Float64Array[] = [];
-  for (let e = 0; e < numExits; e++) logits.push(new Float64Array(n * C));
-  const width = header.length;
-  for (let i = 0; i < n; i++) {
-    const line = lines[i + 1];
+export function parseRecordsSource(source: ChunkSource, file = '<records>'): ExitRecords {
+  const lastLine = lastNonBlankLine(source);
+  if (lastLine === 0) throw new RecordFormatError(`${file}: file is empty (expected a header row label,exit1_logit0,…)`);
+  let header: string[] = [];
+  let numExits = 0;
+  let C = 0;
+  let width = 0;
+  const n = lastLine - 1;
+  let labels = new Int32Array(0);
+  let logits: Float64Array[] = [];
+  const cell = { value: 0 };
+  scanLines(source, file, (line, lineNo) => {
+    if (lineNo === 1) {
+      header = line.split(',').map((s) => s.trim());
+      ({ numExits, numClasses: C } = parseRecordsHeader(header, file));
+      if (n === 0) throw new RecordFormatError(`${file}: header only, no sample rows`);
+      width = header.length;
+      labels = new Int32Array(n);
+      logits = Array.from({ length: numExits }, () => new Float64Array(n * C));
+      return true;
+    }
+    const i = lineNo - 2;
     const fields = line.split(',');
     if (fields.length !== width) {
-      throw new RecordFormatError(`${file}: line ${i + 2} has ${fields.length} fields, expected ${width} (ragged row)`);
+      throw new RecordFormatError(`${file}: line ${lineNo} has ${fields.length} fields, expected ${width} (ragged row)`);
     }
-    const label = Number(fields[0]);
-    if (!Number.isInteger(label) || label < 0 || label >= C) {
-      throw new RecordFormatError(`${file}: line ${i + 2}: label "${fields[0]}" is not an integer in [0, ${C - 1}]`);
+    const label = parseLabelCell(fields[0]);
+    if (label === null || label >= C) {
+      throw new RecordFormatError(`${file}: line ${lineNo}: label ${shown(fields[0])} is not an integer in [0, ${C - 1}] (decimal digits only)`);
     }
     labels[i] = label;
     let j = 1;
+    const base = i * C;
     for (let e = 0; e < numExits; e++) {
       const row = logits[e];
-      const base = i * C;
       for (let k = 0; k < C; k++, j++) {
-        const v = Number(fields[j]);
-        if (!Number.isFinite(v) || fields[j].trim() === '') {
-          throw new RecordFormatError(
-            `${file}: line ${i + 2}, column ${header[j]}: "${fields[j]}" is not a finite number (NaN/Inf logits cannot be calibrated)`,
-          );
+        const why = parseLogitCell(fields[j], cell);
+        if (why !== null) {
+          throw new RecordFormatError(`${file}: line ${lineNo}, column ${header[j]}: ${shown(fields[j])} ${why}`);
         }
-        row[base + k] = v;
+        row[base + k] = cell.value;
       }
     }
-  }
+    return lineNo < lastLine;
+  });
   return { numSamples: n, numClasses: C, numExits, labels, logits };
+}
+
+/** Parse exit records from CSV text (see `parseRecordsSource`). */
+export function parseRecordsCsv(text: string, file = '<records>'): ExitRecords {
+  return parseRecordsSource(bufferSource(Buffer.from(text, 'utf8')), file);
+}
+
+/** The byte source of a records file: plain CSV streamed, gzip (by magic number, any name) decompressed. */
+function recordsSource(csvPath: string): ChunkSource {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(csvPath);
+  } catch {
+    throw new RecordFormatError(`${csvPath}: file not found (expected an exit-records CSV)`);
+  }
+  if (st.isDirectory()) throw new RecordFormatError(`${csvPath}: is a directory (expected an exit-records CSV file, e.g. records/val.csv)`);
+  if (!st.isFile()) throw new RecordFormatError(`${csvPath}: is not a regular file (expected an exit-records CSV)`);
+  const head = Buffer.alloc(2);
+  const fd = fs.openSync(csvPath, 'r');
+  try {
+    fs.readSync(fd, head, 0, 2, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return isGzip(head) ? gzipSource(csvPath) : fileSource(csvPath);
 }
 
 /** Sidecar path for a records CSV: FILE.csv → FILE.json. */
 export function sidecarPath(csvPath: string): string {
-  return csvPath.replace(/\.csv$/i, '') + '.json';
+  return csvPath.replace(/\.csv(\.gz)?$/i, '') + '.json';
 }
 
 /**
@@ -93,8 +137,7 @@ export function sidecarPath(csvPath: string): string {
  * analysis; the sidecar adds per-exit costs and provenance.
  */
 export function readRecords(csvPath: string): ExitRecords {
-  if (!fs.existsSync(csvPath)) throw new RecordFormatError(`${csvPath}: file not found (expected an exit-records CSV)`);
-  const records = parseRecordsCsv(fs.readFileSync(csvPath, 'utf8'), csvPath);
+  const records = parseRecordsSource(recordsSource(csvPath), csvPath);
   const side = sidecarPath(csvPath);
   if (side === csvPath || !fs.existsSync(side)) return records;
   const meta = readSidecar(side);
@@ -128,23 +171,33 @@ function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toPrecision(9).replace(/\.?0+(e|$)/, '$1');
 }
 
-/** Serialise records to CSV text in the contract's layout. */
-export function formatRecordsCsv(records: ExitRecords): string {
+/** Emit the CSV text in pieces of about `rowsPerPiece` rows (records larger than a JS string). */
+export function formatRecordsPieces(records: ExitRecords, emit: (piece: string) => void, rowsPerPiece = 4096): void {
   const { numSamples: n, numClasses: C, numExits: E } = records;
-  const out: string[] = [recordsHeader(E, C).join(',')];
-  for (let i = 0; i < n; i++) {
-    const row: string[] = [String(records.labels[i])];
-    for (let e = 0; e < E; e++) {
-      const l: FloatArray = records.logits[e];
-      for (let k = 0; k < C; k++) row.push(fmt(l[i * C + k]));
+  emit(recordsHeader(E, C).join(',') + '\n');
+  for (let start = 0; start < n; start += rowsPerPiece) {
+    const out: string[] = [];
+    for (let i = start; i < Math.min(n, start + rowsPerPiece); i++) {
+      const row: string[] = [String(records.labels[i])];
+      for (let e = 0; e < E; e++) {
+        const l: FloatArray = records.logits[e];
+        for (let k = 0; k < C; k++) row.push(fmt(l[i * C + k]));
+      }
+      out.push(row.join(','));
     }
-    out.push(row.join(','));
+    emit(out.join('\n') + '\n');
   }
-  return out.join('\n') + '\n';
 }
 
-/** Write records (and the sidecar, when `records.meta` is set) atomically. */
+/** Serialise records to CSV text in the contract's layout. */
+export function formatRecordsCsv(records: ExitRecords): string {
+  const pieces: string[] = [];
+  formatRecordsPieces(records, (p) => pieces.push(p));
+  return pieces.join('');
+}
+
+/** Write records (and the sidecar, when `records.meta` is set) atomically, streamed in pieces. */
 export function writeRecords(csvPath: string, records: ExitRecords): void {
-  writeFileAtomic(csvPath, formatRecordsCsv(records));
+  writeFileAtomic(csvPath, (write) => formatRecordsPieces(records, write));
   if (records.meta) writeFileAtomic(sidecarPath(csvPath), JSON.stringify(records.meta, null, 2) + '\n');
 }

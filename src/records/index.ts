@@ -1,4 +1,5 @@
 /** The exit-records contract: labels + raw logits of every exit, with an optional cost sidecar. */
 export * from './types';
-export { readRecords, parseRecordsCsv, formatRecordsCsv, writeRecords, readSidecar, sidecarPath, recordsHeader, parseRecordsHeader } from './csv';
+export { readRecords, parseRecordsCsv, parseRecordsSource, formatRecordsCsv, formatRecordsPieces, writeRecords, readSidecar, sidecarPath, recordsHeader, parseRecordsHeader } from './csv';
 export { topLabelScores, uncalibratedScores, type ExitScores } from './scores';
+export { MAX_ABS_LOGIT } from './numberSyntax';

@@ -5,6 +5,7 @@ import { replaceDirAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { loadNamedTensors, loadWeightsInto, saveModelFiles, saveNamedTensors } from './modelIO';
 import type { TrainingState } from './trainingState';
 import { DataError } from '../errors';
+import { readJsonFile } from '../util/readJson';
 
 /**
  * A checkpoint is one directory, replaced as a whole (build in a temp sibling, then rename), holding
@@ -30,7 +31,10 @@ export function hasCheckpoint(dir: string): boolean {
 export async function loadCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainingState> {
   const statePath = path.join(dir, 'state.json');
   if (!fs.existsSync(statePath)) throw new DataError(`${statePath}: no checkpoint to resume from`);
-  const state = JSON.parse(fs.readFileSync(statePath, 'utf8')) as TrainingState;
+  const state = readJsonFile(statePath, 'the trainer state of an eecal checkpoint') as TrainingState;
+  if (!state || typeof state !== 'object' || !Number.isInteger(state.epoch) || !Number.isInteger(state.globalStep) || !state.config) {
+    throw new DataError(`${statePath}: fields "epoch", "globalStep" and "config" missing or malformed (corrupt checkpoint)`);
+  }
   loadWeightsInto(model, dir);
   const named = loadNamedTensors(dir, 'optimizer');
   // Adam creates its moment variables on the first step; setWeights recreates them from the file.

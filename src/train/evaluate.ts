@@ -46,6 +46,8 @@ export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, s
     tf.dispose([x, ...outs]);
     arrays.forEach((a, e) => logits[e].set(a, start * C));
     labels.set(y, start);
+    // Let signal handlers run between batches (on the cpu backend data() resolves without yielding).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const loss = new Array<number>(numExits).fill(0);
   const accuracy = new Array<number>(numExits).fill(0);

@@ -3,6 +3,43 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { DataError } from '../errors';
+import { readJsonFile } from '../util/readJson';
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2, complex64: 8 };
+
+/** Check that a weights file holds exactly the bytes its manifest describes, then decode it. */
+function decodeWeightsChecked(file: string, specs: tf.io.WeightsManifestEntry[]): tf.NamedTensorMap {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (err) {
+    throw new DataError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  let expected = 0;
+  for (const s of specs) {
+    if (s.quantization || !(s.dtype in DTYPE_BYTES) || !Array.isArray(s.shape)) {
+      throw new DataError(`${file}: weight "${s.name}" has an unsupported or malformed spec in its manifest`);
+    }
+    expected += s.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[s.dtype];
+  }
+  if (buf.length !== expected) {
+    throw new DataError(`${file}: ${buf.length} bytes, expected ${expected} for the ${specs.length} tensors its manifest lists (truncated or from another model?)`);
+  }
+  try {
+    return tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength), specs);
+  } catch (err) {
+    throw new DataError(`${file}: cannot decode weights (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** The weight specs listed by a model.json / optimizer.json, checked for shape. */
+function weightSpecsOf(obj: unknown, file: string, optimizer: boolean): tf.io.WeightsManifestEntry[] {
+  const specs = optimizer ? obj : (obj as { weightsManifest?: Array<{ weights?: unknown }> } | null)?.weightsManifest?.flatMap?.((g) => g?.weights as never);
+  if (!Array.isArray(specs) || specs.some((s) => !s || typeof s.name !== 'string')) {
+    throw new DataError(`${file}: ${optimizer ? 'expected a list of weight specs' : 'field "weightsManifest" must list the weight specs'} (corrupt or not written by eecal?)`);
+  }
+  return specs as tf.io.WeightsManifestEntry[];
+}
 
 /**
  * Save a LayersModel in the standard tfjs format (model.json + weights.bin) to a directory, so it
@@ -36,10 +73,8 @@ export function loadWeightsInto(model: tf.LayersModel, dir: string): void {
   const mj = path.join(dir, 'model.json');
   const wb = path.join(dir, 'weights.bin');
   for (const f of [mj, wb]) if (!fs.existsSync(f)) throw new DataError(`${f}: missing (expected a model saved by eecal train)`);
-  const manifest = JSON.parse(fs.readFileSync(mj, 'utf8')) as { weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
-  const specs = manifest.weightsManifest.flatMap((g) => g.weights);
-  const buf = fs.readFileSync(wb);
-  const named = tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength), specs);
+  const specs = weightSpecsOf(readJsonFile(mj, 'a tfjs model.json saved by eecal train'), mj, false);
+  const named = decodeWeightsChecked(wb, specs);
   const tensors = specs.map((s) => named[s.name]);
   const expected = model.weights;
   if (tensors.length !== expected.length) {
@@ -66,8 +101,8 @@ export async function saveNamedTensors(tensors: Array<{ name: string; tensor: tf
 
 /** Inverse of `saveNamedTensors`, preserving order. */
 export function loadNamedTensors(dir: string, base: string): Array<{ name: string; tensor: tf.Tensor }> {
-  const specs = JSON.parse(fs.readFileSync(path.join(dir, `${base}.json`), 'utf8')) as tf.io.WeightsManifestEntry[];
-  const buf = fs.readFileSync(path.join(dir, `${base}.bin`));
-  const map = tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength), specs);
+  const specsFile = path.join(dir, `${base}.json`);
+  const specs = weightSpecsOf(readJsonFile(specsFile, 'the weight specs of a checkpoint'), specsFile, true);
+  const map = decodeWeightsChecked(path.join(dir, `${base}.bin`), specs);
   return specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../util/atomicWrite';
 import { DataError } from '../errors';
+import { readJsonFile } from '../util/readJson';
 
 /**
  * `eecal-model.json` in a model directory: what is needed to rebuild the network from code and feed
@@ -38,7 +39,7 @@ export function writeModelManifest(dir: string, m: ModelManifest): void {
 export function readModelManifest(dir: string): ModelManifest {
   const p = path.join(dir, 'eecal-model.json');
   if (!fs.existsSync(p)) throw new DataError(`${p}: missing (expected a model directory written by eecal train)`);
-  const m = JSON.parse(fs.readFileSync(p, 'utf8')) as ModelManifest;
-  if (m.format !== 'eecal-model' || m.version !== 1) throw new DataError(`${p}: field "format"/"version" must be "eecal-model"/1`);
+  const m = readJsonFile(p, 'eecal-model.json written by eecal train') as ModelManifest;
+  if (!m || typeof m !== 'object' || m.format !== 'eecal-model' || m.version !== 1) throw new DataError(`${p}: field "format"/"version" must be "eecal-model"/1`);
   return m;
 }

@@ -136,8 +136,10 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
       // (the loop is otherwise synchronous on wasm/cpu) and Ctrl-C would be ignored until the end.
       await new Promise<void>((resolve) => setImmediate(resolve));
       const stop = hooks.shouldStop?.() ?? false;
-      if (stop || Date.now() - lastCheckpoint > config.checkpointEveryMinutes * 60_000) {
-        if (b + 1 < batches) await hooks.checkpoint(state);
+      // On an epoch's last batch the epoch end below evaluates, checkpoints and then stops:
+      // returning here would drop that batch's step from the checkpoint.
+      if ((stop || Date.now() - lastCheckpoint > config.checkpointEveryMinutes * 60_000) && b + 1 < batches) {
+        await hooks.checkpoint(state);
         lastCheckpoint = Date.now();
         if (stop) return 'interrupted';
       }

@@ -1,27 +1,137 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { OutputError } from '../errors';
+
+/**
+ * Pseudo-filesystems whose entries are not files: writing there either replaces a device node
+ * with a regular file (as root) or never terminates (mkdir -p under /proc/self/…). /dev/shm, a
+ * plain tmpfs, is allowed.
+ */
+const SPECIAL_ROOTS = ['/proc', '/sys', '/dev'];
+
+function isUnder(p: string, root: string): boolean {
+  return p === root || p.startsWith(root + '/');
+}
+
+/** Follow a chain of symlinks (also dangling ones) to the path that will actually be written. */
+function followLinks(target: string): string {
+  let p = path.resolve(target);
+  for (let hops = 0; hops < 40; hops++) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      return p; // does not exist (yet): this is the file to create
+    }
+    if (!st.isSymbolicLink()) return p;
+    p = path.resolve(path.dirname(p), fs.readlinkSync(p));
+  }
+  throw new OutputError(`${target}: too many levels of symbolic links`);
+}
+
+/** Deepest existing ancestor of `p` (p itself when it exists). */
+function existingAncestor(p: string): string {
+  let cur = p;
+  while (!fs.existsSync(cur)) {
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  return cur;
+}
+
+/**
+ * Where a write to `target` will land, after checking that it can be a regular file: a symlink
+ * is followed (its target is written, the link kept), an existing target must be a regular file,
+ * no parent may be a regular file, and nothing under /proc, /sys or /dev is written. Creates the
+ * missing parent folders. Every refusal is one OutputError naming the path and the reason.
+ */
+export function prepareOutputFile(target: string): string {
+  const real = followLinks(target);
+  const shown = real === path.resolve(target) ? target : `${target} (→ ${real})`;
+  const anchor = existingAncestor(real);
+  let anchorReal: string;
+  try {
+    anchorReal = fs.realpathSync(anchor);
+  } catch (err) {
+    throw new OutputError(`${shown}: cannot resolve ${anchor} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  const logical = anchor === real ? anchorReal : path.join(anchorReal, path.relative(anchor, real));
+  for (const root of SPECIAL_ROOTS) {
+    if (isUnder(logical, root) && !isUnder(logical, '/dev/shm')) throw new OutputError(`${shown}: refusing to write under ${root} (expected a path to a regular file)`);
+  }
+  if (anchor === real) {
+    const st = fs.statSync(real);
+    if (!st.isFile()) {
+      const what = st.isDirectory() ? 'a directory' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a regular file';
+      throw new OutputError(`${shown}: is ${what}, expected a regular file path`);
+    }
+    return real;
+  }
+  if (!fs.statSync(anchor).isDirectory()) {
+    throw new OutputError(`${shown}: ${anchor} is a file, not a folder, so nothing can be written under it`);
+  }
+  try {
+    fs.mkdirSync(path.dirname(real), { recursive: true });
+  } catch (err) {
+    throw new OutputError(`${shown}: cannot create folder ${path.dirname(real)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  return real;
+}
+
+/** Turn an fs failure while writing into a one-line OutputError naming the file. */
+function writeFailure(target: string, err: unknown): OutputError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', ENAMETOOLONG: 'file name too long',
+    EISDIR: 'is a directory', ENOTDIR: 'a parent is not a folder', EXDEV: 'temporary file on another device',
+  };
+  return new OutputError(`${target}: cannot write (${(code && why[code]) ?? code ?? (err as Error).message})`, { cause: err });
+}
 
 /**
  * Write a file so that readers only ever see the old content or the complete new content:
  * write to a temporary file in the same directory, fsync, then rename (atomic on POSIX).
  * A crash mid-write leaves at most a `.eecal-tmp-*` file, never a half-written target.
+ * `data` may be a producer that writes the content in pieces (content larger than a JS string).
+ * A symlink target is written through (the link stays); see `prepareOutputFile` for refusals.
  */
-export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  const dir = path.dirname(target);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.eecal-tmp-${process.pid}-${Date.now()}-${path.basename(target)}`);
-  const fd = fs.openSync(tmp, 'w');
+export function writeFileAtomic(target: string, data: string | Uint8Array | ((write: (chunk: string | Uint8Array) => void) => void)): void {
+  const real = prepareOutputFile(target);
+  const dir = path.dirname(real);
+  // Keep the temp name within NAME_MAX (255 bytes) whatever the target's name.
+  const tmp = path.join(dir, `.eecal-tmp-${process.pid}-${Date.now()}-${path.basename(real).slice(-150)}`);
+  let fd: number;
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    fd = fs.openSync(tmp, 'wx', existingMode(real));
+  } catch (err) {
+    throw writeFailure(target, err);
   }
   try {
-    fs.renameSync(tmp, target);
+    const write = (chunk: string | Uint8Array) => {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      let off = 0;
+      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    };
+    if (typeof data === 'function') data(write);
+    else write(data);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, real);
   } catch (err) {
+    try { fs.closeSync(fd); } catch { /* already closed */ }
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw err instanceof OutputError || !(err as NodeJS.ErrnoException).code ? err : writeFailure(target, err);
+  }
+}
+
+/** Mode of an existing file (kept when it is replaced), else the default 0o666 (less umask). */
+function existingMode(file: string): number {
+  try {
+    return fs.statSync(file).mode & 0o7777;
+  } catch {
+    return 0o666;
   }
 }
 

@@ -35,8 +35,8 @@ test('malformed states are RecordFormatErrors naming the field', () => {
   const cases: Array<[unknown, RegExp]> = [
     [{ kind: 'magic' }, /"kind" "magic" is not one of identity, temperature/],
     [null, /"kind" null/],
-    [{ kind: 'temperature', temperature: -1 }, /"temperature" must be a finite number > 0, found -1/],
-    [{ kind: 'temperature' }, /"temperature" must be a finite number > 0/],
+    [{ kind: 'temperature', temperature: -1 }, /"temperature" must be a JSON number in \[0.001, 1000\], found -1/],
+    [{ kind: 'temperature' }, /"temperature" must be a JSON number in \[0.001, 1000\], found undefined/],
     [{ kind: 'vector', weights: [1, 2], biases: [0, 0] }, /"weights" and "biases" must be 3 finite numbers each/],
     [{ kind: 'matrix', weights: [[1, 0, 0]], biases: [0, 0, 0], lambda: 0, mu: 0 }, /"weights" must be 3×3/],
     [{ kind: 'histogram', edges: [0, 0.5], values: [0.1, 0.2] }, /"edges" must rise from 0 to 1/],

@@ -1,5 +1,5 @@
 import type { Command } from '../main';
-import { intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
+import { binsOption, intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
 import { ConfigError } from '../../errors';
 import { readRecords } from '../../records/csv';
 import type { ExitRecords } from '../../records/types';
@@ -74,7 +74,7 @@ export const calibrateCommand: Command = {
     const method = requiredOption('method', v.method as string | undefined) as CalibrationMethod;
     if (!CALIBRATION_METHODS.includes(method)) throw new ConfigError(`--method "${method}": expected one of ${CALIBRATION_METHODS.join(', ')}`);
     const records = readRecords(requiredOption('records', v.records as string | undefined));
-    const bins = numberOption('bins', v.bins as string | undefined, 15, { integer: true, min: 1 });
+    const bins = binsOption('bins', v.bins as string | undefined, 15);
     const run = calibrateRecords(records, method, methodOptions(v, method, records));
     const rows = run.exits.map((x, e): ExitRow => {
       const state = x.calibrator.toJSON();
@@ -154,7 +154,7 @@ function methodOptions(v: Values, method: CalibrationMethod, records: ExitRecord
     optimizer,
     lambda: numberOption('lambda', s('lambda'), 1e-3, { min: 0 }),
     mu: numberOption('mu', s('mu'), 1e-3, { min: 0 }),
-    histogramBins: numberOption('hist-bins', s('hist-bins'), 15, { integer: true, min: 1 }),
+    histogramBins: binsOption('hist-bins', s('hist-bins'), 15),
   };
   if (method === 'offloading') {
     const k = edgeExits ?? E - 1;

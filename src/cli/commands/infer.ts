@@ -10,7 +10,9 @@ import { readModelManifest } from '../../train/modelManifest';
 import { evaluateSplit } from '../../train/evaluate';
 import { measureExitTimes } from '../../train/exitTiming';
 import { openTrainingData } from '../../train/datasetAdapter';
-import { writeRecords } from '../../records/csv';
+import { sidecarPath, writeRecords } from '../../records/csv';
+import { prepareOutputFile } from '../../util/atomicWrite';
+import { exitOnSignal } from '../../util/signals';
 import type { RecordsSidecar } from '../../records/types';
 import { packageVersion } from '../../version';
 
@@ -30,9 +32,15 @@ export const inferCommand: Command = {
     if (v.help) { console.log(HELP); return 0; }
     const dir = requiredOption('model', v.model);
     const split = requiredOption('split', v.split);
-    if (split !== 'val' && split !== 'test' && split !== 'train') throw new ConfigError(`--split "${split}": expected val, test or train`);
+    // Records of the training split would calibrate on the data the weights were fitted to.
+    if (split !== 'val' && split !== 'test') throw new ConfigError(`--split "${split}": expected val or test`);
     const out = requiredOption('out', v.out);
     if (!out.endsWith('.csv')) throw new ConfigError(`--out "${out}": expected a .csv path (the sidecar .json is written beside it)`);
+    const batchSize = numberOption('batch-size', v['batch-size'], 256, { integer: true, min: 1, max: 65536 });
+    // Refuse an unwritable --out before minutes of inference, not after.
+    prepareOutputFile(out);
+    prepareOutputFile(sidecarPath(out));
+    const stopOnSignal = exitOnSignal('infer', `${out} not written`);
     const manifest = readModelManifest(dir);
     const choice = await selectBackend({ training: false });
     console.error(`backend: ${choice.backend} (${choice.candidate})`);
@@ -40,7 +48,7 @@ export const inferCommand: Command = {
     loadWeightsInto(net.model, dir);
     const data = await openTrainingData({ dataset: manifest.dataset, data: v.data, splitSeed: manifest.splitSeed, normalization: manifest.normalization });
     const t0 = Date.now();
-    const ev = await evaluateSplit(net.model, data, split, numberOption('batch-size', v['batch-size'], 256, { integer: true, min: 1 }));
+    const ev = await evaluateSplit(net.model, data, split, batchSize);
     console.error(`${split}: ${ev.labels.length} samples in ${((Date.now() - t0) / 1000).toFixed(1)} s; accuracy ${ev.accuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(', ')}`);
     const times = await measureExitTimes(net);
     const costs = computeExitCosts(net).map((c, e) => ({ ...c, inferenceMsPerSample: times[e] }));
@@ -53,6 +61,7 @@ export const inferCommand: Command = {
       backend: `${choice.backend} (${choice.candidate})`, createdAt: new Date().toISOString(),
     };
     writeRecords(out, { numSamples: ev.labels.length, numClasses: manifest.numClasses, numExits: net.exitNames.length, labels: ev.labels, logits: ev.logits, meta });
+    stopOnSignal();
     console.error(`wrote ${out} and its sidecar`);
     return 0;
   },

@@ -1,5 +1,5 @@
 import type { Command } from '../main';
-import { intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
+import { binsOption, intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
 import { ConfigError, RecordFormatError } from '../../errors';
 import { readRecords } from '../../records/csv';
 import { calibratorsOf, readCalibrationFile } from '../../calibration/calibrationFile';
@@ -51,7 +51,7 @@ export const metricsCommand: Command = {
     }
     const records = readRecords(requiredOption('records', v.records));
     const C = records.numClasses;
-    const bins = numberOption('bins', v.bins, 15, { integer: true, min: 1 });
+    const bins = binsOption('bins', v.bins, 15);
     const replicates = numberOption('bootstrap', v.bootstrap, 0, { integer: true, min: 0 });
     if (replicates === 1) throw new ConfigError('--bootstrap 1: expected 0 (no intervals) or at least 2 resamples');
     if (replicates === 0 && (v.seed !== undefined || v.level !== undefined)) throw new ConfigError('--seed and --level need --bootstrap B');

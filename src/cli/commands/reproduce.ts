@@ -9,6 +9,7 @@ import { defaultConfig, type ReproduceConfig } from '../../report/config';
 import { reproduce } from '../../report/reproduce';
 import { calibrationOps } from '../../report/calibrationOps';
 import { packageVersion } from '../../version';
+import { exitOnSignal } from '../../util/signals';
 
 const HELP = `usage: eecal reproduce [--model DIR] [--out DIR] [options]
 
@@ -82,12 +83,15 @@ export const reproduceCommand: Command = {
     const config = configFrom(v);
     const started = Date.now();
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+    // Every file is written atomically, so stopping between two writes leaves each complete.
+    const stopOnSignal = exitOnSignal('reproduce', 'files written so far are complete; the rest were not written');
     const result = await reproduce({
       modelDir, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'],
       command: ['eecal reproduce', ...argv].join(' '),
       eecalVersion: packageVersion(),
       log: (m) => console.error(m),
     });
+    stopOnSignal();
     if (result.imagesSkipped) console.error(`PNG/SVG not written: ${result.imagesSkipped}`);
     const supported = result.analysis.claims.filter((c) => c.holds === true).length;
     console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -23,6 +23,7 @@ import type { TrainingState } from '../../train/trainingState';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomicWrite';
 import { writeRecords } from '../../records/csv';
 import { packageVersion } from '../../version';
+import { acquireTrainLock } from '../../train/trainLock';
 
 const HELP = `usage: eecal train --model b-alexnet|b-lenet [--dataset cifar10|mnist] --out models/<name> [options]
 
@@ -92,119 +93,131 @@ export const trainCommand: Command = {
       throw new ConfigError(`--init-from ${initFrom}: holds a ${initManifest.architecture}, expected ${arch}`);
     }
 
-    const choice = await selectBackend({ training: true });
-    console.error(describeChoice(choice));
-    const maxTrain = v['max-train'] ? numberOption('max-train', v['max-train'], 0, { integer: true, min: 1 }) : undefined;
-    const data = await openTrainingData({ dataset, data: v.data, splitSeed, maxTrain });
-    const net = buildArchitecture(arch, { numClasses: data.numClasses, seed });
-    const config: TrainConfig = {
-      epochs: numberOption('epochs', v.epochs, r.epochs ?? (arch === 'b-lenet' ? 3 : 30), { integer: true, min: 1 }),
-      batchSize: numberOption('batch-size', v['batch-size'], r.batchSize ?? 64, { integer: true, min: 1 }),
-      learningRate: numberOption('lr', v.lr, r.learningRate ?? 1e-3, { min: 0 }),
-      lrSchedule: schedule,
-      weightDecay: numberOption('weight-decay', v['weight-decay'], r.weightDecay ?? 0, { min: 0 }),
-      lossWeights: lossWeights(v['loss-weights'] ?? 'equal', net.exitNames.length),
-      augment: v['no-augment'] ? false : v.augment ?? r.augment ?? dataset === 'cifar10',
-      seed,
-      patience: v.patience ? numberOption('patience', v.patience, 0, { integer: true, min: 1 }) : r.patience ?? null,
-      checkpointEveryMinutes: numberOption('checkpoint-min', v['checkpoint-min'], 10, { min: 0.01 }),
-      keep,
-      recipe: recipe?.name ?? null,
-    };
-    const overrides = recipe ? (Object.keys(recipe.options) as Array<keyof TrainConfig>).filter((k) => config[k] !== recipe!.options[k]) : [];
-    // What defines the run beyond the optimiser settings: resuming with any of these changed would
-    // silently splice two different runs, so they are stored in the checkpoint and compared.
-    const run: RunIdentity = {
-      architecture: arch, dataset, dataSource: path.basename(data.source), splitSeed, trainSamples: data.size('train'),
-      valSamples: data.size('val'), initFrom: initFrom !== null ? path.resolve(initFrom) : null,
-    };
-    const optimizer = tf.train.adam(config.learningRate);
-    const ckptDir = path.join(out, 'checkpoint');
-    let state = initialState(config, net.exitNames.length);
-    state.run = run as unknown as Record<string, unknown>;
-    if (v.resume) {
-      if (!hasCheckpoint(ckptDir)) throw new ConfigError(`--resume: no checkpoint in ${ckptDir}`);
-      state = await loadCheckpoint(ckptDir, net.model, optimizer);
-      const differing = resumeDifferences(state, config, run);
-      if (differing.length) {
-        throw new ConfigError(`--resume: ${differing.join('; ')} — only --epochs and --checkpoint-min may change when resuming ${ckptDir}`);
-      }
-      state.config = { ...config };
-      state.run = run as unknown as Record<string, unknown>;
-      console.error(`resuming at epoch ${state.epoch + 1}, batch ${state.batch} (step ${state.globalStep})`);
-    } else if (hasCheckpoint(ckptDir)) {
-      throw new ConfigError(`${ckptDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
-    } else if (initFrom !== null) {
-      loadWeightsInto(net.model, initFrom);
-      console.error(`initialised from ${initFrom} (epoch ${initManifest!.weightsEpoch ?? initManifest!.bestEpoch ?? '?'} weights)`);
+    // Before loading anything: a second run into the same folder fails at once.
+    const lock = acquireTrainLock(out);
+    try {
+      return await trainLocked();
+    } finally {
+      lock.release();
     }
-    fs.mkdirSync(out, { recursive: true });
-    const trackPath = path.join(out, 'calibration-over-training.csv');
-    const track = !v['no-track-calibration'];
-    const tracked: EpochTracking[] = track ? readTrackingJson(out).filter((t) => t.epoch <= state.epoch) : [];
-    const stepsPerEpoch = Math.ceil(data.size('train') / config.batchSize);
-    const manifestOf = (s: typeof state): ModelManifest => ({
-      format: 'eecal-model', version: 1, architecture: arch, dataset,
-      numClasses: data.numClasses, classNames: data.classNames, inputShape: net.spec.inputShape,
-      exitNames: net.exitNames, normalization: data.normalization, seed, splitSeed,
-      training: {
-        ...config, trainSamples: data.size('train'), valSamples: data.size('val'), initFrom: run.initFrom,
-        epochsDone: s.epoch, adamUpdates: s.globalStep, stepsPerEpoch,
-        ...(recipe ? { recipeOverrides: overrides, reference: recipe.reference } : {}),
-      },
-      backend: `${choice.backend} (${choice.candidate})${choice.gpu ? ' GPU' : ''}`,
-      eecalVersion: packageVersion(),
-      bestEpoch: s.bestEpoch,
-      keep: config.keep,
-      weightsEpoch: config.keep === 'last' ? s.epoch : s.bestEpoch,
-    });
-    let stopRequested = false;
-    let stopSignal = 'SIGINT' as NodeJS.Signals;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopRequested) process.exit(signal === 'SIGTERM' ? 143 : 130);
-      stopRequested = true;
-      stopSignal = signal;
-      console.error(`\n${signal}: writing a checkpoint at the end of this batch, then exiting (again to abort now)`);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    console.error(`training ${arch} on ${dataset}: ${data.size('train')} train / ${data.size('val')} val, ` +
-      `batch ${config.batchSize}, ${config.epochs} epochs, Adam lr ${config.learningRate} (${config.lrSchedule}), weights [${config.lossWeights.map((w) => w.toFixed(2))}], ` +
-      `augment ${config.augment}, keep ${config.keep}${recipe ? `, recipe ${recipe.name}${overrides.length ? ` (overridden: ${overrides.join(', ')})` : ''}` : ''}`);
-    const started = Date.now();
-    const outcome = await trainEarlyExit(net.model, optimizer, data, config, state, {
-      progress: new ProgressBar(),
-      shouldStop: () => stopRequested,
-      checkpoint: (s) => saveCheckpoint(ckptDir, net.model, optimizer, s),
-      epochEnd: async (log, s, improved, val) => {
-        let trackNote = '';
-        if (track || v['epoch-records']) {
-          const t0 = Date.now();
-          const test = await evaluateSplit(net.model, data, 'test');
-          if (track) {
-            const t = trackCalibration(log.epoch, val, test, data.numClasses);
-            tracked.push(t);
-            writeFileAtomic(trackPath, trackingCsv(tracked));
-            writeJsonAtomic(path.join(out, 'calibration-over-training.json'), { exitNames: net.exitNames, epochs: tracked });
-            const b1 = t.exits[0];
-            trackNote = `; ${net.exitNames[0]} test ECE ${(100 * b1.testEce).toFixed(2)}% → ${(100 * b1.testEceTs).toFixed(2)}% (T ${b1.temperature.toFixed(3)})`;
-          }
-          if (v['epoch-records']) writeEpochRecords(path.join(v['epoch-records'], `epoch-${String(log.epoch).padStart(3, '0')}`), val, test, data.numClasses, net.exitNames);
-          trackNote += `; tracking took ${formatDuration((Date.now() - t0) / 1000)} (test inference + fits)`;
+
+    async function trainLocked(): Promise<number> {
+      const choice = await selectBackend({ training: true });
+      console.error(describeChoice(choice));
+      const maxTrain = v['max-train'] ? numberOption('max-train', v['max-train'], 0, { integer: true, min: 1 }) : undefined;
+      const data = await openTrainingData({ dataset, data: v.data, splitSeed, maxTrain });
+      const net = buildArchitecture(arch, { numClasses: data.numClasses, seed });
+      const config: TrainConfig = {
+        epochs: numberOption('epochs', v.epochs, r.epochs ?? (arch === 'b-lenet' ? 3 : 30), { integer: true, min: 1 }),
+        batchSize: numberOption('batch-size', v['batch-size'], r.batchSize ?? 64, { integer: true, min: 1 }),
+        learningRate: numberOption('lr', v.lr, r.learningRate ?? 1e-3, { min: 0 }),
+        lrSchedule: schedule as TrainConfig['lrSchedule'],
+        weightDecay: numberOption('weight-decay', v['weight-decay'], r.weightDecay ?? 0, { min: 0 }),
+        lossWeights: lossWeights(v['loss-weights'] ?? 'equal', net.exitNames.length),
+        augment: v['no-augment'] ? false : v.augment ?? r.augment ?? dataset === 'cifar10',
+        seed,
+        patience: v.patience ? numberOption('patience', v.patience, 0, { integer: true, min: 1 }) : r.patience ?? null,
+        checkpointEveryMinutes: numberOption('checkpoint-min', v['checkpoint-min'], 10, { min: 0.01 }),
+        keep: keep as TrainConfig['keep'],
+        recipe: recipe?.name ?? null,
+      };
+      const overrides = recipe ? (Object.keys(recipe.options) as Array<keyof TrainConfig>).filter((k) => config[k] !== recipe!.options[k]) : [];
+      // What defines the run beyond the optimiser settings: resuming with any of these changed would
+      // silently splice two different runs, so they are stored in the checkpoint and compared.
+      const run: RunIdentity = {
+        architecture: arch, dataset, dataSource: path.basename(data.source), splitSeed, trainSamples: data.size('train'),
+        valSamples: data.size('val'), initFrom: initFrom !== null ? path.resolve(initFrom) : null,
+      };
+      const optimizer = tf.train.adam(config.learningRate);
+      const ckptDir = path.join(out, 'checkpoint');
+      let state = initialState(config, net.exitNames.length);
+      state.run = run as unknown as Record<string, unknown>;
+      if (v.resume) {
+        if (!hasCheckpoint(ckptDir)) throw new ConfigError(`--resume: no checkpoint in ${ckptDir}`);
+        state = await loadCheckpoint(ckptDir, net.model, optimizer);
+        const differing = resumeDifferences(state, config, run);
+        if (differing.length) {
+          throw new ConfigError(`--resume: ${differing.join('; ')} — only --epochs and --checkpoint-min may change when resuming ${ckptDir}`);
         }
-        console.error(`epoch ${log.epoch}: train loss ${log.trainLossTotal.toFixed(4)}, val loss ${log.valLossTotal.toFixed(4)}, ` +
-          `val acc ${log.valAccuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(' ')}, ${formatDuration(log.durationSec)}${improved ? '  (best)' : ''}${trackNote}`);
-        if (config.keep === 'last' || improved) await saveModelFiles(net.model, out, { exitNames: net.exitNames, epoch: log.epoch });
-        writeTrainLog(out, s.history, net.exitNames);
-        writeModelManifest(out, manifestOf(s));
-      },
-    });
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    console.error(`${outcome} after ${formatDuration((Date.now() - started) / 1000)} (epoch ${state.epoch}/${config.epochs}); ` +
-      `${config.keep === 'last' ? `last epoch ${state.epoch}` : `best epoch ${state.bestEpoch ?? '-'}`} weights in ${out}`);
-    if (outcome === 'interrupted') return stopSignal === 'SIGTERM' ? 143 : 130;
-    return 0;
+        state.config = { ...config };
+        state.run = run as unknown as Record<string, unknown>;
+        console.error(`resuming at epoch ${state.epoch + 1}, batch ${state.batch} (step ${state.globalStep})`);
+      } else if (hasCheckpoint(ckptDir)) {
+        throw new ConfigError(`${ckptDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+      } else if (initFrom !== null) {
+        loadWeightsInto(net.model, initFrom);
+        console.error(`initialised from ${initFrom} (epoch ${initManifest!.weightsEpoch ?? initManifest!.bestEpoch ?? '?'} weights)`);
+      }
+      fs.mkdirSync(out, { recursive: true });
+      const trackPath = path.join(out, 'calibration-over-training.csv');
+      const track = !v['no-track-calibration'];
+      const tracked: EpochTracking[] = track ? readTrackingJson(out).filter((t) => t.epoch <= state.epoch) : [];
+      const stepsPerEpoch = Math.ceil(data.size('train') / config.batchSize);
+      const manifestOf = (s: typeof state): ModelManifest => ({
+        format: 'eecal-model', version: 1, architecture: arch, dataset,
+        numClasses: data.numClasses, classNames: data.classNames, inputShape: net.spec.inputShape,
+        exitNames: net.exitNames, normalization: data.normalization, seed, splitSeed,
+        training: {
+          ...config, trainSamples: data.size('train'), valSamples: data.size('val'), initFrom: run.initFrom,
+          epochsDone: s.epoch, adamUpdates: s.globalStep, stepsPerEpoch,
+          ...(recipe ? { recipeOverrides: overrides, reference: recipe.reference } : {}),
+        },
+        backend: `${choice.backend} (${choice.candidate})${choice.gpu ? ' GPU' : ''}`,
+        eecalVersion: packageVersion(),
+        bestEpoch: s.bestEpoch,
+        keep: config.keep,
+        weightsEpoch: config.keep === 'last' ? s.epoch : s.bestEpoch,
+      });
+      let stopRequested = false;
+      const stopAfterSteps = process.env.EECAL_STOP_AFTER_STEPS ? Number(process.env.EECAL_STOP_AFTER_STEPS) : Infinity;
+      let stopSignal = 'SIGINT' as NodeJS.Signals;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopRequested) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        stopRequested = true;
+        stopSignal = signal;
+        console.error(`\n${signal}: writing a checkpoint at the end of this batch, then exiting (again to abort now)`);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      console.error(`training ${arch} on ${dataset}: ${data.size('train')} train / ${data.size('val')} val, ` +
+        `batch ${config.batchSize}, ${config.epochs} epochs, Adam lr ${config.learningRate} (${config.lrSchedule}), weights [${config.lossWeights.map((w) => w.toFixed(2))}], ` +
+        `augment ${config.augment}, keep ${config.keep}${recipe ? `, recipe ${recipe.name}${overrides.length ? ` (overridden: ${overrides.join(', ')})` : ''}` : ''}`);
+      const started = Date.now();
+      const outcome = await trainEarlyExit(net.model, optimizer, data, config, state, {
+        progress: new ProgressBar(),
+        // EECAL_STOP_AFTER_STEPS (tests only): stop as Ctrl-C would after that many Adam steps.
+        shouldStop: () => stopRequested || state.globalStep >= stopAfterSteps,
+        checkpoint: (s) => saveCheckpoint(ckptDir, net.model, optimizer, s),
+        epochEnd: async (log, s, improved, val) => {
+          let trackNote = '';
+          if (track || v['epoch-records']) {
+            const t0 = Date.now();
+            const test = await evaluateSplit(net.model, data, 'test');
+            if (track) {
+              const t = trackCalibration(log.epoch, val, test, data.numClasses);
+              tracked.push(t);
+              writeFileAtomic(trackPath, trackingCsv(tracked));
+              writeJsonAtomic(path.join(out, 'calibration-over-training.json'), { exitNames: net.exitNames, epochs: tracked });
+              const b1 = t.exits[0];
+              trackNote = `; ${net.exitNames[0]} test ECE ${(100 * b1.testEce).toFixed(2)}% → ${(100 * b1.testEceTs).toFixed(2)}% (T ${b1.temperature.toFixed(3)})`;
+            }
+            if (v['epoch-records']) writeEpochRecords(path.join(v['epoch-records'], `epoch-${String(log.epoch).padStart(3, '0')}`), val, test, data.numClasses, net.exitNames);
+            trackNote += `; tracking took ${formatDuration((Date.now() - t0) / 1000)} (test inference + fits)`;
+          }
+          console.error(`epoch ${log.epoch}: train loss ${log.trainLossTotal.toFixed(4)}, val loss ${log.valLossTotal.toFixed(4)}, ` +
+            `val acc ${log.valAccuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(' ')}, ${formatDuration(log.durationSec)}${improved ? '  (best)' : ''}${trackNote}`);
+          if (config.keep === 'last' || improved) await saveModelFiles(net.model, out, { exitNames: net.exitNames, epoch: log.epoch });
+          writeTrainLog(out, s.history, net.exitNames);
+          writeModelManifest(out, manifestOf(s));
+        },
+      });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      console.error(`${outcome} after ${formatDuration((Date.now() - started) / 1000)} (epoch ${state.epoch}/${config.epochs}); ` +
+        `${config.keep === 'last' ? `last epoch ${state.epoch}` : `best epoch ${state.bestEpoch ?? '-'}`} weights in ${out}`);
+      if (outcome === 'interrupted') return stopSignal === 'SIGTERM' ? 143 : 130;
+      return 0;
+    }
   },
 };
 
