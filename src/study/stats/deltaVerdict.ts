@@ -43,6 +43,12 @@ export interface JudgeOptions {
   alpha: number;
   /** Points with more undefined replicates than this fraction are not judged (default 0.05). */
   maxUndefined?: number;
+  /**
+   * 'consistent' (default): supported when some point is and none is contradicted.
+   * 'exists': the claim says the effect happens somewhere (e.g. "accuracy falls below p_tar"):
+   * supported when some point is, contradicted only when every point is.
+   */
+  combine?: 'consistent' | 'exists';
 }
 
 /** Finite replicates, sorted ascending. */
@@ -101,7 +107,11 @@ export function judgePoints(points: readonly PointSample[], o: JudgeOptions): { 
       verdict: sup[j] ? 'supported' : con[j] ? 'contradicted' : 'inconclusive',
     };
   });
-  return { verdict: combineVerdicts(estimates.map((e) => e.verdict)), estimates };
+  const vs = estimates.map((e) => e.verdict);
+  if (o.combine === 'exists') {
+    return { verdict: vs.includes('supported') ? 'supported' : vs.every((v) => v === 'contradicted') ? 'contradicted' : 'inconclusive', estimates };
+  }
+  return { verdict: combineVerdicts(vs), estimates };
 }
 
 /** A claim's verdict from its points' verdicts (nulls are descriptive and ignored). */
