@@ -6,8 +6,11 @@ import { calibrationStudy, methodLabel, type CalibrationOps, type CalibrationStu
 import { offloadingStudy, type OffloadingStudy } from './offloadingStudy';
 import { calibrationFigures } from './calibrationFigures';
 import { offloadingFigures } from './offloadingFigures';
-import { accuracyClaims, deadlineClaim, offloadClaim, outageClaim, secondBranchClaim, type Claim } from './offloadingClaims';
+import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
+import { stateTemperature } from './calibrationStudy';
+import { perExitTemperatureRefit } from '../study/stats/refitKeys';
+import { verdictSettings } from '../study/stats/verdictSettings';
 import type { ReproduceConfig } from './config';
 
 /** Inputs of a reproduction: the two record splits and what is known about the model. */
@@ -50,16 +53,16 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
   const calibration = calibrationStudy(val, test, ops, { methods: STUDY_METHODS, pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames });
   const offloading = offloadingStudy(test, calibration.methods, cfg);
   const ts = methodLabel('temperature');
-  const claims: Claim[] = [];
-  for (const p of offloading.partitions) {
-    claims.push(...accuracyClaims(p, 'uncalibrated', ts));
-    for (const c of [offloadClaim(p, 'uncalibrated', ts), outageClaim(p, 'uncalibrated', ts, offloading), deadlineClaim(p, 'uncalibrated', ts, offloading)]) {
-      if (c) claims.push(c);
-    }
-  }
-  const second = secondBranchClaim(offloading);
-  if (second) claims.push(second);
-  const comparisons = [branchyNetComparison(test, calibration, input.architecture), guoComparison(calibration, input.dataset)].filter((c): c is Claim => c !== null);
+  const settings = verdictSettings(cfg.verdicts);
+  const tsFile = calibration.methods.find((m) => m.label === ts)?.calibration;
+  // Per-exit TS is refitted on every validation resample by the exact fast path (same optimum as calibrateRecords).
+  const claims: Claim[] = offloadingClaims({
+    val, test, refit: perExitTemperatureRefit(val, test), label: ts, idSuffix: '',
+    temperatures: tsFile ? exitNames.map((_, e) => stateTemperature(tsFile, e)) : null,
+    edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
+    batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,
+  });
+  const comparisons = [branchyNetComparison(test, input.architecture, settings), guoComparison(test, tsFile, input.dataset, cfg.eceBins, settings)].filter((c): c is Claim => c !== null);
   const figures: Record<string, PlotlyFigure> = { ...calibrationFigures(calibration), ...offloadingFigures(offloading, exitNames) };
   if (test.meta?.exits) figures['exit-costs'] = renderExitCosts(test.meta.exits, { title: `${input.architecture}: device compute to each exit and tensor sent to the cloud` });
   if (input.trainingLog && input.trainingLog.epochs.length > 0) {

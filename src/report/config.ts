@@ -1,4 +1,5 @@
 import type { Fallback } from '../cascade/runCascade';
+import type { VerdictSettings } from '../study/stats/verdictSettings';
 
 /**
  * Settings of the reproduction (`eecal reproduce`, notebooks 04–07). Every default is stated here
@@ -39,6 +40,8 @@ export interface ReproduceConfig {
     /** Number of points of the deadline grid, from 0 to 1.25 × the slowest outcome (default 61). */
     points: number;
   };
+  /** Statistical verdicts of the claims (defaults: `defaultVerdictSettings`, B = 1000, points 0.7/0.8/0.9, δ = 0.5 pp). */
+  verdicts?: Partial<VerdictSettings>;
 }
 
 /** Evenly spaced grid a, a+step, …, ≤ b, rounded to 12 significant digits. */

@@ -4,6 +4,8 @@ import type { OffloadingStudy } from './offloadingStudy';
 import type { Claim } from './offloadingClaims';
 import type { ReproduceConfig } from './config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
+import { verdictMethodText } from './offloadingClaims';
+import { verdictSettings } from '../study/stats/verdictSettings';
 
 /** Everything the report text is made from; every number in it comes from these fields. */
 export interface ReportInput {
@@ -25,11 +27,10 @@ export interface ReportInput {
   tables: { dir: string; files: string[] };
 }
 
-const verdict = (h: boolean | null) => (h === null ? 'not decidable' : h ? '**supported**' : '**not supported**');
-
 /** One claim as Markdown: the claim as a heading, the measured finding, the verdict. */
 export function claimBlock(c: Claim): string {
-  return [`### ${c.claim}`, '', c.finding, '', `Verdict: ${verdict(c.holds)}.`, ''].join('\n');
+  const v = c.byConstruction ? `**${c.verdict}**, but this holds by construction (${c.byConstruction}): not counted as evidence` : `**${c.verdict}**`;
+  return [`### ${c.claim}`, '', c.finding, '', `Verdict: ${v}.`, ''].join('\n');
 }
 
 function costTable(r: ReportInput): string {
@@ -112,6 +113,8 @@ export function reportMarkdown(r: ReportInput): string {
     '',
     ...(has('reliability-before-after-ts') ? [`![Reliability before and after TS](${fig('reliability-before-after-ts')})`, ''] : []),
     '## The paper\'s claims, checked',
+    '',
+    verdictMethodText(verdictSettings(r.config.verdicts), r.config.batches.batchSize),
     '',
     ...r.claims.map(claimBlock),
     ...(has('on-device-accuracy-k1') ? [`![On-device accuracy vs p_tar](${fig('on-device-accuracy-k1')})`, ''] : []),

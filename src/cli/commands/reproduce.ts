@@ -93,7 +93,7 @@ export const reproduceCommand: Command = {
     });
     stopOnSignal();
     if (result.imagesSkipped) console.error(`PNG/SVG not written: ${result.imagesSkipped}`);
-    const supported = result.analysis.claims.filter((c) => c.holds === true).length;
+    const supported = result.analysis.claims.filter((c) => c.verdict === 'supported' && !c.byConstruction).length;
     console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log(`claims supported: ${supported}/${result.analysis.claims.length}; report: ${rel(path.join(outDir, 'REPORT.md'))}`);
     return 0;
