@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ExitScores } from '../src/records/scores';
 import { createRng } from '../src/util/rng';
-import { keysFromScores } from '../src/offloading/cascadeKeys';
+import { keysFromScores } from '../src/cascade/cascadeKeys';
 import { sweepThresholds } from '../src/offloading/thresholdSweep';
 import { naiveSweep } from '../src/offloading/naiveSweep';
 import { outageProbability } from '../src/offloading/outage';
