@@ -51,8 +51,10 @@ export const LEGEND_FONT = 12;
 export function placeTitle(title: string, width: number, extraTop = 0): { title: PlotlyLayout['title'] & object; top: number } {
   const w = wrapText(title, width - 40, TITLE_FONT);
   const lineH = TITLE_FONT * 1.3;
+  // plotly anchors a multi-line title's first line at `y` and draws the others above it (the text
+  // is shifted up by the extra lines), so the top pad grows with them to keep the block inside.
   return {
-    title: { text: w.text, x: 0.02, xanchor: 'left', xref: 'container', y: 1, yanchor: 'top', yref: 'container', pad: { t: 10 }, font: { size: TITLE_FONT } },
+    title: { text: w.text, x: 0.02, xanchor: 'left', xref: 'container', y: 1, yanchor: 'top', yref: 'container', pad: { t: 10 + (w.lines - 1) * lineH }, font: { size: TITLE_FONT } },
     top: Math.ceil(16 + w.lines * lineH + 14 + extraTop),
   };
 }
