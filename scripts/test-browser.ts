@@ -1,5 +1,7 @@
 /**
- * `npm run test:browser [-- NOTEBOOK]`: open one executed notebook in the classic Jupyter Notebook
+ * `npm run test:browser [-- NOTEBOOK]`: first the figure layout checks (`figure-checks.ts`) on the
+ * fixture figure of every builder and on every figure JSON under results/figures/ (what `eecal
+ * reproduce` wrote); then open one executed notebook in the classic Jupyter Notebook
  * in headless Chromium and check that its figures are really rendered (PNG fallbacks decoded by the
  * browser; interactive plotly divs too where the notebook is trusted and has them).
  *
@@ -18,6 +20,41 @@ import { repoRoot } from '../src/util/repoRoot';
 import { CHROMIUM_ARGS, findChromium } from '../src/plots/export/chromium';
 import { jupyterEnv, registerKernel } from './register-kernel';
 import { executeNotebook, type Notebook } from './test-notebooks';
+import { checkFigure } from './figure-checks';
+import { fixtureFigures } from './figure-fixtures';
+import { readPlotlyJs } from '../src/plots/export/plotlyBundle';
+import type { PlotlyFigure } from '../src/plots/figure';
+
+/**
+ * Layout checks of every fixture figure built by the builders in `plotsDir` and of the figure JSON
+ * files in `extraDirs`; prints one line per figure and returns the number that failed.
+ */
+export async function runFigureChecks(exe: string, plotsDir: string, root: string, extraDirs: readonly string[]): Promise<number> {
+  const figures: [string, PlotlyFigure][] = Object.entries(fixtureFigures(plotsDir, root)).map(([k, f]) => [`fixture ${k}`, f]);
+  for (const dir of extraDirs) {
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+      figures.push([path.relative(root, path.join(dir, f)), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PlotlyFigure]);
+    }
+  }
+  const browser = await chromium.launch({ executablePath: exe, headless: true, args: [...CHROMIUM_ARGS] });
+  let failed = 0;
+  try {
+    const page = await browser.newPage();
+    await page.route('**/*', (route) => route.abort());
+    await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+    await page.addScriptTag({ content: readPlotlyJs() });
+    for (const [name, fig] of figures) {
+      const problems = await checkFigure(page, fig);
+      if (problems.length) failed++;
+      console.log(problems.length ? `FAIL figure ${name}\n  - ${problems.join('\n  - ')}` : `ok   figure ${name}`);
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`figures    ${figures.length - failed}/${figures.length} pass the layout checks`);
+  return failed;
+}
 
 /** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
 export function freePort(): Promise<number> {
@@ -75,13 +112,20 @@ function storedPngs(nb: Notebook): number {
 
 async function main(): Promise<number> {
   const root = repoRoot(__dirname);
-  const name = process.argv[2] ?? '05-offloading-vs-ptar';
+  const argv = process.argv.slice(2);
+  // --figures-only: only the layout checks; --plots DIR: build the fixtures with another src/plots.
+  const figuresOnly = argv.includes('--figures-only');
+  const plotsAt = argv.indexOf('--plots');
+  const plotsDir = plotsAt >= 0 ? path.resolve(argv[plotsAt + 1]) : path.join(root, 'src', 'plots');
+  const name = argv.filter((a, i) => !a.startsWith('--') && (plotsAt < 0 || i !== plotsAt + 1))[0] ?? '05-offloading-vs-ptar';
   const source = path.join(root, 'notebooks', `${name.replace(/\.ipynb$/, '')}.ipynb`);
   const exe = findChromium();
   if (!exe) {
     console.error('test:browser: Chromium not found (/usr/bin/chromium or $EECAL_CHROMIUM); install it to run this test');
     return 1;
   }
+  const badFigures = await runFigureChecks(exe, plotsDir, root, [path.join(root, 'results', 'figures')]);
+  if (figuresOnly) return badFigures ? 1 : 0;
   registerKernel(root);
   const outDir = path.join(root, 'results', 'notebooks');
   let executed = path.join(outDir, path.basename(source));
@@ -152,7 +196,7 @@ async function main(): Promise<number> {
       `screenshot ${path.relative(root, shot)}`,
       problems.length ? `FAIL: ${problems.join('; ')}` : 'PASS',
     ].join('\n'));
-    return problems.length ? 1 : 0;
+    return problems.length || badFigures ? 1 : 0;
   } catch (err) {
     console.error(`test:browser: ${(err as Error).message}\n--- jupyter log (tail) ---\n${serverLog.slice(-1500)}`);
     return 1;

@@ -1,5 +1,7 @@
 import { axisIds, type PlotlyFigure, type PlotlyTrace } from './figure';
-import { baseAxis, baseLayout, legendRows, seriesStyle, withAlpha } from './style';
+import { baseAxis, baseLayout, withAlpha, type SeriesStyle } from './style';
+import { figureStyles } from './methodStyles';
+import { legendBelow, valueAxis, type ValueKind } from './layout';
 
 /**
  * One curve: y (and optionally a confidence interval lo…hi) over x. `null` marks a point with no
@@ -7,14 +9,24 @@ import { baseAxis, baseLayout, legendRows, seriesStyle, withAlpha } from './styl
  * breaks there instead of inventing a value.
  */
 export interface CurveSeries {
-  /** Legend label, e.g. "uncalibrated", "temperature", "k = 2 · TS". */
+  /** Legend label, e.g. "uncalibrated", "TS per exit", "k=2 · Per-branch TS". */
   label: string;
+  /**
+   * Calibration method id ('temperature', 'isotonic', …) that picks the colour from the style
+   * registry; when absent it is read from the label ("TS per exit" → 'temperature').
+   */
+  method?: string;
+  /** Device-branch count k, which picks dash and marker; when absent read from a "k=2 · …" label. */
+  k?: number;
   x: readonly number[];
   y: readonly (number | null)[];
   /** Lower / upper CI bound per point (same length as x), drawn as a band or error bars. */
   lo?: readonly (number | null)[];
   hi?: readonly (number | null)[];
 }
+
+/** Opacity of CI bands: light, so overlapping bands of close methods stay readable. */
+export const BAND_ALPHA = 0.1;
 
 /** How a CI is drawn: a shaded band (default) or error bars (as in the paper's outage figures). */
 export type BandStyle = 'fill' | 'errorbars';
@@ -27,8 +39,15 @@ export interface CurveStyle {
   /** Axis ranges; default: plotly's autorange. */
   xRange?: [number, number];
   yRange?: [number, number];
-  /** Tick format of y, e.g. '.0%' for probabilities shown as percentages (default '.2f'). */
+  /**
+   * How y values print: a format containing '%' shows percentages, anything else plain numbers. The
+   * decimals are chosen from the axis range (so no tick label repeats); this only picks the kind.
+   */
   yTickFormat?: string;
+  /** Include 0 in the y range (rare-event probabilities). */
+  yIncludeZero?: boolean;
+  /** Keep the y range within these bounds (default [−2 %, 102 %] for percentages: markers at 0 or 1 stay whole). */
+  yClamp?: [number, number];
   /** Draw the identity y = x, labelled (e.g. "y = p_tar"): where on-device accuracy should lie. */
   identityLine?: string;
   band?: BandStyle;
@@ -51,9 +70,9 @@ export function checkSeries(s: CurveSeries): void {
  * Traces for one series on axis pair `axis` (1-based): CI (band or error bars) then the line.
  * The band is two traces (upper edge, then lower edge filled to it) in the series' legend group.
  */
-export function curveTraces(s: CurveSeries, index: number, axis: number, showlegend: boolean, band: BandStyle = 'fill'): PlotlyTrace[] {
+export function curveTraces(s: CurveSeries, _index: number, axis: number, showlegend: boolean, band: BandStyle = 'fill', style?: SeriesStyle): PlotlyTrace[] {
   checkSeries(s);
-  const st = seriesStyle(s.label, index);
+  const st = style ?? figureStyles([s])[0];
   const { x: xa, y: ya } = axisIds(axis);
   const group = `series:${s.label}`;
   const out: PlotlyTrace[] = [];
@@ -69,7 +88,7 @@ export function curveTraces(s: CurveSeries, index: number, axis: number, showleg
     if (band === 'fill') {
       const edge = { type: 'scatter' as const, mode: 'lines', legendgroup: group, showlegend: false, xaxis: xa, yaxis: ya, hoverinfo: 'skip', line: { width: 0, color: st.color } };
       out.push({ ...edge, name: `${s.label} CI high`, x: s.x, y: hi });
-      out.push({ ...edge, name: `${s.label} CI low`, x: s.x, y: lo, fill: 'tonexty', fillcolor: withAlpha(st.color, 0.18) });
+      out.push({ ...edge, name: `${s.label} CI low`, x: s.x, y: lo, fill: 'tonexty', fillcolor: withAlpha(st.color, BAND_ALPHA) });
     } else {
       // Error bars are offsets from the point; a point without a value has no bar.
       line.error_y = {
@@ -99,24 +118,25 @@ export function identityTrace(label: string, from: number, to: number, axis: num
 export function renderCurves(series: readonly CurveSeries[], style: CurveStyle): PlotlyFigure {
   if (series.length === 0) throw new Error(`renderCurves("${style.title}"): no series to draw`);
   const data: PlotlyTrace[] = [];
-  if (style.identityLine !== undefined) {
-    const xs = series.flatMap((s) => s.x);
-    const from = style.xRange?.[0] ?? Math.min(...xs);
-    const to = style.xRange?.[1] ?? Math.max(...xs);
-    data.push(identityTrace(style.identityLine, from, to, 1, true));
-  }
-  series.forEach((s, i) => data.push(...curveTraces(s, i, 1, true, style.band)));
-  const layout = baseLayout(style.title, style.width, style.height);
+  const xs = series.flatMap((s) => s.x);
+  const identity = style.identityLine !== undefined ? [style.xRange?.[0] ?? Math.min(...xs), style.xRange?.[1] ?? Math.max(...xs)] : [];
+  if (style.identityLine !== undefined) data.push(identityTrace(style.identityLine, identity[0], identity[1], 1, true));
+  const styles = figureStyles(series);
+  series.forEach((s, i) => data.push(...curveTraces(s, i, 1, true, style.band, styles[i])));
+  const width = style.width ?? 760;
   const labels = [...(style.identityLine !== undefined ? [style.identityLine] : []), ...series.map((s) => s.label)];
-  const extra = 22 * (legendRows(labels, (style.width ?? 760) - 88) - 1);
-  if (extra > 0) {
-    layout.margin = { ...(layout.margin as object), t: 72 + extra };
-    layout.height = (layout.height as number) + extra;
-  }
+  const legend = legendBelow(labels, width);
+  const layout = baseLayout(style.title, width, (style.height ?? 460) + legend.height);
+  layout.legend = legend.legend;
+  layout.margin = { ...(layout.margin as object), b: 60 + legend.height };
   layout.xaxis = baseAxis(style.xTitle, {
     ...(style.xRange ? { range: style.xRange } : {}),
     ...(style.xTicks ? { tickmode: 'array', tickvals: style.xTicks.values, ticktext: style.xTicks.labels } : {}),
   });
-  layout.yaxis = baseAxis(style.yTitle, { tickformat: style.yTickFormat ?? '.2f', ...(style.yRange ? { range: style.yRange } : {}) });
+  const kind: ValueKind = style.yTickFormat?.includes('%') ? 'percent' : 'number';
+  const ys = [...series.flatMap((s) => [...s.y, ...(s.lo ?? []), ...(s.hi ?? [])]), ...identity];
+  layout.yaxis = baseAxis(style.yTitle, valueAxis(ys, {
+    kind, range: style.yRange, includeZero: style.yIncludeZero, clamp: style.yClamp ?? (kind === 'percent' ? [-0.02, 1.02] : undefined),
+  }));
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }

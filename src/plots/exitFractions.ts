@@ -1,6 +1,7 @@
 import { ShapeMismatchError } from '../errors';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { EXIT_COLORS, baseAxis, baseLayout, withAlpha } from './style';
+import { legendBelow, placeTitle, textWidth, valueAxis } from './layout';
 
 /**
  * Where samples leave the cascade over a p_tar grid, for one calibration method: `fractions[j][e]`
@@ -51,13 +52,22 @@ export function renderExitFractions(series: readonly ExitFractionSeries[], style
       owner.push(si);
     });
   });
-  const layout = baseLayout(style.title ?? 'Share of samples per exit', style.width, style.height);
+  const width = style.width ?? 760;
+  const title = style.title ?? 'Share of samples per exit';
+  const legend = legendBelow(series[0].exitNames.map((name) => (series.length > 1 ? `${name} (${series[0].label})` : name)), width);
+  // With a method dropdown the title wraps short of it, so the two never overlap.
+  const menuWidth = series.length > 1 ? Math.min(260, Math.ceil(Math.max(...series.map((s) => textWidth(s.label, 12))) + 60)) : 0;
+  const head = placeTitle(title, width - menuWidth);
+  const layout = baseLayout(title, width, (style.height ?? 460) + legend.height);
+  layout.title = head.title;
+  layout.legend = legend.legend;
+  layout.margin = { l: 64, r: 24, t: head.top, b: 60 + legend.height };
   layout.xaxis = baseAxis(style.xTitle ?? 'p_tar');
-  layout.yaxis = baseAxis('Share of samples', { range: [0, 1], tickformat: '.0%' });
+  layout.yaxis = baseAxis('Share of samples', valueAxis([], { kind: 'percent', range: [0, 1] }));
   if (series.length > 1) {
-    layout.margin = { l: 64, r: 24, t: 96, b: 56 };
+    const plotH = (layout.height as number) - head.top - (60 + legend.height);
     layout.updatemenus = [{
-      type: 'dropdown', direction: 'down', x: 1, xanchor: 'right', y: 1.0, yanchor: 'bottom', pad: { b: 28 }, active: 0,
+      type: 'dropdown', direction: 'down', x: 1, xanchor: 'right', y: 1 + (head.top - 10) / plotH, yanchor: 'top', active: 0, font: { size: 12 },
       buttons: series.map((s, si) => ({ label: s.label, method: 'restyle', args: [{ visible: owner.map((o) => o === si) }] })),
     }];
   }

@@ -7,6 +7,11 @@
 export type { PlotlyFigure, PlotlyTrace, PlotlyLayout } from './figure';
 export { toPlainJson } from './figure';
 export { seriesStyle, PALETTE, EXIT_COLORS } from './style';
+export { METHOD_IDS, METHOD_COLORS, BRANCH_STYLES, methodStyle, figureStyles, parseMethodLabel, type MethodId } from './methodStyles';
+export { valueAxis, wrapText, legendBelow, panelGrid, MAX_PANELS_PER_ROW } from './layout';
+export { deltaFigure, type DeltaSeries, type DeltaStyle } from './deltaFigure';
+export { calibrationOverTrainingFigure, type CalibrationOverTrainingStyle } from './calibrationOverTrainingFigure';
+export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './calibrationOverTrainingCsv';
 export { renderReliability, type ReliabilityBin, type ReliabilityPanel, type ReliabilityStyle } from './reliability';
 export { renderCurves, curveTraces, type CurveSeries, type CurveStyle, type BandStyle } from './curves';
 export { renderExplorer, type ExplorerPanel, type ExplorerStyle } from './explorer';

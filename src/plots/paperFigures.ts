@@ -36,19 +36,19 @@ export function overallAccuracyFigure(series: readonly CurveSeries[], o: FigureT
 
 /** ECE (of the samples the device answers, or of an exit) against p_tar. */
 export function eceVsPTarFigure(series: readonly CurveSeries[], o: FigureTitle = {}): PlotlyFigure {
-  return renderCurves(series, { title: o.title ?? 'ECE vs p_tar', xTitle: 'p_tar', yTitle: 'ECE', yTickFormat: '.1%' });
+  return renderCurves(series, { title: o.title ?? 'ECE vs p_tar', xTitle: 'p_tar', yTitle: 'ECE', yTickFormat: '%', yIncludeZero: true });
 }
 
-/** Fig. 4: inference outage probability P[Acc_device(batch) < p_tar] with 95% CI error bars. */
+/** Fig. 4: inference outage probability P[Acc_device(batch) < p_tar] with 95% CI error bars; y scaled to the data (with 0). */
 export function outageFigure(series: readonly CurveSeries[], o: FigureTitle = {}): PlotlyFigure {
   return renderCurves(series, {
-    title: o.title ?? 'Inference outage probability vs p_tar', xTitle: 'p_tar', yTitle: 'P[outage]', yRange: [-0.02, 1.02], yTickFormat: '.0%', band: 'errorbars',
+    title: o.title ?? 'Inference outage probability vs p_tar', xTitle: 'p_tar', yTitle: 'P[outage]', yTickFormat: '%', yIncludeZero: true, band: 'errorbars',
   });
 }
 
 /** Fig. 5: missed-deadline probability against the deadline t_tar (x in ms), with 95% CI bands. */
 export function missedDeadlineFigure(series: readonly CurveSeries[], o: FigureTitle & { xTitle?: string } = {}): PlotlyFigure {
   return renderCurves(series, {
-    title: o.title ?? 'Missed-deadline probability vs deadline', xTitle: o.xTitle ?? 'Deadline t_tar (ms)', yTitle: 'P[missed deadline]', yRange: [-0.02, 1.02], yTickFormat: '.0%',
+    title: o.title ?? 'Missed-deadline probability vs deadline', xTitle: o.xTitle ?? 'Deadline t_tar (ms)', yTitle: 'P[missed deadline]', yTickFormat: '%', yIncludeZero: true,
   });
 }

@@ -1,6 +1,10 @@
 import type { BinStat } from '../metrics/types';
 import { axisIds, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from './figure';
 import { baseAxis, baseLayout, pct, withAlpha } from './style';
+import { legendBelow, placeTitle, valueAxis, wrapText } from './layout';
+
+/** Most panels side by side: wider grids wrap into more rows so text stays ≥ 11 px at full size. */
+export const MAX_COLUMNS = 3;
 
 /**
  * One bin of a reliability table: the metrics library's `BinStat` (samples with lo < confidence ≤
@@ -33,12 +37,6 @@ export interface ReliabilityStyle {
 const ACC_COLOR = '#1f77b4';
 const GAP_COLOR = '#d62728';
 const HIST_COLOR = '#7f7f7f';
-
-/** Domains [from, to] of n equal cells on [0, 1] with a relative gap between cells. */
-function cells(n: number, gap: number): [number, number][] {
-  const size = (1 - gap * (n - 1)) / n;
-  return Array.from({ length: n }, (_, i) => [i * (size + gap), i * (size + gap) + size] as [number, number]);
-}
 
 /** Traces of one panel on reliability axis `rel` and histogram axis `hist` (1-based axis numbers). */
 function panelTraces(p: ReliabilityPanel, rel: number, hist: number, first: boolean, single: boolean, digits: number): PlotlyTrace[] {
@@ -82,52 +80,66 @@ function panelTraces(p: ReliabilityPanel, rel: number, hist: number, first: bool
 
 /**
  * Reliability diagrams as a grid of small multiples: `panels[row][col]`, typically one row per exit
- * and one column per calibration method (before/after). Each panel has accuracy bars per confidence
+ * and one column per calibration method (before/after); a row of more than 3 panels wraps. Each panel has accuracy bars per confidence
  * bin, the gap to the diagonal, the diagonal itself, a confidence histogram underneath, and its ECE
  * in the corner (and in the legend when the figure has a single panel). Only draws: the bins and
  * ECE come from the metrics library (Guo et al. 2017, Fig. 1 layout).
  */
 export function renderReliability(panels: readonly (readonly ReliabilityPanel[])[], style: ReliabilityStyle = {}): PlotlyFigure {
-  const rows = panels.length;
-  const cols = Math.max(0, ...panels.map((r) => r.length));
-  if (rows === 0 || cols === 0) throw new Error('renderReliability: no panels to draw (expected at least one row with one panel)');
-  const pw = style.panelWidth ?? (panels.length === 1 && panels[0].length === 1 ? 420 : 300);
+  const cols0 = Math.max(0, ...panels.map((r) => r.length));
+  if (panels.length === 0 || cols0 === 0) throw new Error('renderReliability: no panels to draw (expected at least one row with one panel)');
+  // Wide rows wrap: at most MAX_COLUMNS panels side by side, so the figure is never shrunk to fit.
+  const grid = panels.flatMap((row) => Array.from({ length: Math.ceil(row.length / MAX_COLUMNS) }, (_, c) => row.slice(c * MAX_COLUMNS, (c + 1) * MAX_COLUMNS)));
+  const rows = grid.length;
+  const cols = Math.max(...grid.map((r) => r.length));
+  const single = rows === 1 && cols === 1;
+  const pw = style.panelWidth ?? (single ? 420 : 300);
   const ph = style.panelHeight ?? 300;
   const digits = style.eceDigits ?? 2;
-  const width = 80 + cols * pw;
-  // Legend at the bottom of the page (container coordinates), clear of titles and panels; the
-  // bottom margin grows with the legend rows (4 entries of at most ~200 px).
-  const legendRows = Math.ceil(4 / Math.max(1, Math.floor((width - 20) / 200)));
-  const bottom = 64 + 24 * legendRows;
-  const layout: PlotlyLayout = baseLayout(style.title ?? 'Reliability diagram', width, 70 + bottom + rows * ph);
+  const colGap = 40;
+  const rowGap = 64; // panel heading + the x title of the row above
+  const width = 64 + 24 + cols * pw + (cols - 1) * colGap;
+  const legend = legendBelow(['Accuracy (ECE 100.00%)', 'Gap to diagonal', 'Perfect calibration', 'Share of samples'], width);
+  const head = placeTitle(style.title ?? 'Reliability diagram', width);
+  const top = head.top + 22; // room for the first row's panel headings
+  const bottom = 52 + legend.height;
+  const plotH = rows * ph + (rows - 1) * rowGap;
+  const plotW = cols * pw + (cols - 1) * colGap;
+  const layout: PlotlyLayout = baseLayout(style.title ?? 'Reliability diagram', width, top + plotH + bottom);
+  layout.title = head.title;
   layout.barmode = 'overlay';
   layout.bargap = 0;
-  layout.margin = { l: 64, r: 24, t: 70, b: bottom };
-  layout.legend = { orientation: 'h', x: 0, xanchor: 'left', y: 0, yanchor: 'bottom', yref: 'container' };
+  layout.margin = { l: 64, r: 24, t: top, b: bottom };
+  layout.legend = legend.legend;
   const annotations: Record<string, unknown>[] = [];
   const data: PlotlyTrace[] = [];
-  const colDomains = cells(cols, 0.08 / Math.max(1, cols - 1) + 0.04);
-  const rowDomains = cells(rows, 0.1 / Math.max(1, rows - 1) + 0.06).reverse(); // row 0 on top
+  const colDomain = (c: number): [number, number] => [(c * (pw + colGap)) / plotW, (c * (pw + colGap) + pw) / plotW];
+  const rowDomain = (r: number): [number, number] => [1 - (r * (ph + rowGap) + ph) / plotH, 1 - (r * (ph + rowGap)) / plotH];
   let axis = 1;
-  panels.forEach((row, ri) => {
+  grid.forEach((row, ri) => {
     row.forEach((p, ci) => {
       const rel = axis;
       const hist = axis + 1;
       axis += 2;
-      const [y0, y1] = rowDomains[ri];
+      const [y0, y1] = rowDomain(ri);
       const split = y0 + 0.27 * (y1 - y0);
       const r = axisIds(rel);
       const h = axisIds(hist);
-      layout[r.xKey] = baseAxis('', { domain: colDomains[ci], range: [0, 1], anchor: r.y, showticklabels: false, dtick: 0.2 });
-      layout[r.yKey] = baseAxis(ci === 0 ? 'Accuracy' : '', { domain: [split + 0.02 * (y1 - y0), y1], range: [0, 1], anchor: r.x, dtick: 0.2 });
-      layout[h.xKey] = baseAxis(ri === rows - 1 ? 'Confidence' : '', { domain: colDomains[ci], range: [0, 1], anchor: h.y, matches: r.x, dtick: 0.2 });
-      layout[h.yKey] = baseAxis(ci === 0 ? 'Share' : '', { domain: [y0, split], anchor: h.x, rangemode: 'tozero', tickformat: '.0%', nticks: 3 });
-      data.push(...panelTraces(p, rel, hist, ri === 0 && ci === 0, rows === 1 && cols === 1, digits));
+      const lastInColumn = ri === rows - 1 || (grid[ri + 1]?.length ?? 0) <= ci;
+      layout[r.xKey] = baseAxis('', { domain: colDomain(ci), range: [0, 1], anchor: r.y, showticklabels: false, dtick: 0.2 });
+      layout[r.yKey] = baseAxis(ci === 0 ? 'Accuracy' : '', { domain: [split + 0.02 * (y1 - y0), y1], range: [0, 1], anchor: r.x, dtick: 0.2, tickformat: '.1f' });
+      layout[h.xKey] = baseAxis(lastInColumn ? 'Confidence' : '', { domain: colDomain(ci), range: [0, 1], anchor: h.y, matches: r.x, dtick: 0.2, tickformat: '.1f' });
+      const shareMax = Math.max(1e-9, ...p.bins.map((b) => (p.numSamples > 0 ? b.count / p.numSamples : 0)));
+      layout[h.yKey] = baseAxis(ci === 0 ? 'Share' : '', { domain: [y0, split], anchor: h.x, ...valueAxis([0, shareMax], { kind: 'percent', ticks: 2, clamp: [0, 1] }) });
+      data.push(...panelTraces(p, rel, hist, ri === 0 && ci === 0, single, digits));
       annotations.push(
-        { text: `<b>${p.title}</b>`, xref: `${r.x} domain`, yref: `${r.y} domain`, x: 0.5, y: 1.02, xanchor: 'center', yanchor: 'bottom', showarrow: false },
+        {
+          text: `<b>${wrapText(p.title, pw - 10, 12).text}</b>`, xref: `${r.x} domain`, yref: `${r.y} domain`, x: 0.5, y: 1.01, xanchor: 'center', yanchor: 'bottom',
+          showarrow: false, font: { size: 12 },
+        },
         {
           text: `ECE ${pct(p.ece, digits)}`, xref: `${r.x} domain`, yref: `${r.y} domain`, x: 0.03, y: 0.97, xanchor: 'left', yanchor: 'top',
-          showarrow: false, bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#999', borderwidth: 1,
+          showarrow: false, bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#999', borderwidth: 1, font: { size: 12 },
         },
       );
     });

@@ -1,9 +1,10 @@
 import type { PlotlyLayout } from './figure';
+import { figureStyles } from './methodStyles';
+import { placeTitle } from './layout';
 
 /**
- * Shared look of eecal figures. Method colours follow the paper's convention (JNCA figures:
- * Conventional grey solid, Global TS red dotted, Per-branch TS blue dash-dot); other methods take
- * the next colour of a colour-blind-safe palette in the order they are given.
+ * Shared look of eecal figures. Method and branch-count styles come from one registry
+ * (`methodStyles.ts`); exits use EXIT_COLORS; fonts and axes are set here.
  */
 
 /** Line style of one curve family. */
@@ -19,29 +20,13 @@ export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '
 /** Colours for exits 1, 2, 3, … (side branches, then the final exit). */
 export const EXIT_COLORS = ['#0072B2', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#E69F00'] as const;
 
-const KNOWN: Record<string, SeriesStyle> = {
-  uncalibrated: { color: '#7f7f7f', dash: 'solid', marker: 'circle' },
-  conventional: { color: '#7f7f7f', dash: 'solid', marker: 'circle' },
-  'global ts': { color: '#d62728', dash: 'dot', marker: 'square' },
-  'per-branch ts': { color: '#1f77b4', dash: 'dashdot', marker: 'diamond' },
-  // eecal's per-exit TS on all validation samples (the ICC setting): green dashed, apart from both.
-  'ts per exit': { color: '#009E73', dash: 'dash', marker: 'triangle-up' },
-};
-
-// Other methods: dashes that the paper's dotted / dash-dot conventions do not use.
-const DASHES: SeriesStyle['dash'][] = ['longdash', 'dash', 'longdashdot', 'longdash', 'dash', 'longdashdot'];
-const MARKERS = ['triangle-up', 'square', 'diamond', 'x', 'cross', 'star'];
-
 /**
- * Style of the `index`-th series labelled `label`. Labels the paper uses ("uncalibrated",
- * "Conventional", "Global TS", "Per-branch TS", case-insensitive) keep the paper's style, and
- * "TS per exit" has its own; any other label gets palette colour `index`.
+ * Style of a series labelled `label` (a method id, a display name such as "TS per exit", or
+ * "k=2 · Per-branch TS"), from the method style registry (`methodStyles.ts`). `index` is kept for
+ * callers of the old signature; styles no longer depend on the position of a series.
  */
-export function seriesStyle(label: string, index: number): SeriesStyle {
-  const known = KNOWN[label.trim().toLowerCase()];
-  if (known) return known;
-  const i = ((index % PALETTE.length) + PALETTE.length) % PALETTE.length;
-  return { color: PALETTE[i], dash: DASHES[i % DASHES.length], marker: MARKERS[i % MARKERS.length] };
+export function seriesStyle(label: string, _index = 0): SeriesStyle {
+  return figureStyles([{ label }])[0];
 }
 
 /** `#rrggbb` → `rgba(r,g,b,alpha)` (for CI bands and histogram fills). */
@@ -54,16 +39,20 @@ export function withAlpha(hex: string, alpha: number): string {
 /** Fonts present on Debian with fonts-dejavu/liberation, so PNG export looks the same everywhere. */
 export const FONT_FAMILY = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 
-/** Base layout: white background, light grid, legend above the plot area. */
+/**
+ * Base layout: white background, light grid, the title wrapped to the width and anchored to the top
+ * of the figure (margin.t reserves its lines), legend above the plot area (builders move it below).
+ */
 export function baseLayout(title: string, width = 760, height = 460): PlotlyLayout {
+  const t = placeTitle(title, width);
   return {
-    title: { text: title, x: 0.02, xanchor: 'left', font: { size: 16 } },
+    title: t.title,
     width,
     height,
     font: { family: FONT_FAMILY, size: 12, color: '#222' },
     paper_bgcolor: 'white',
     plot_bgcolor: 'white',
-    margin: { l: 64, r: 24, t: 72, b: 56 },
+    margin: { l: 64, r: 24, t: t.top, b: 56 },
     legend: { orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0.8)' },
     hovermode: 'closest',
   };

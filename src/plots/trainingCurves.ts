@@ -1,6 +1,7 @@
 import { ShapeMismatchError } from '../errors';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { EXIT_COLORS, baseAxis, baseLayout } from './style';
+import { legendBelow, valueAxis } from './layout';
 
 /** One epoch of the trainer's log (the fields of `EpochLog` in `src/train/trainingState.ts` that are drawn). */
 export interface TrainingLogRow {
@@ -44,12 +45,14 @@ export function renderTrainingCurves(exitNames: readonly string[], rows: readonl
       { type: 'scatter', mode: 'lines+markers', name: `${name} val accuracy`, legendgroup: group, showlegend: false, x: epochs, y: rows.map((r) => r.valAccuracy[e]), xaxis: 'x2', yaxis: 'y2', line: { color, width: 2 }, marker: { size: 4, color } },
     );
   });
-  const layout = baseLayout(style.title ?? 'Training curves per exit', style.width ?? 980, style.height ?? 440);
-  layout.margin = { l: 64, r: 24, t: 110, b: 56 };
-  layout.legend = { orientation: 'h', x: 0, y: 1.04, yanchor: 'bottom' };
+  const width = style.width ?? 980;
+  const legend = legendBelow(data.filter((t) => t.showlegend !== false).map((t) => t.name as string), width);
+  const layout = baseLayout(style.title ?? 'Training curves per exit', width, (style.height ?? 440) + legend.height);
+  layout.margin = { ...(layout.margin as object), b: 60 + legend.height };
+  layout.legend = legend.legend;
   layout.xaxis = baseAxis('Epoch', { domain: [0, 0.46], anchor: 'y', dtick: rows.length <= 20 ? 1 : undefined });
   layout.yaxis = baseAxis('Cross-entropy', { anchor: 'x', rangemode: 'tozero' });
   layout.xaxis2 = baseAxis('Epoch', { domain: [0.56, 1], anchor: 'y2', dtick: rows.length <= 20 ? 1 : undefined });
-  layout.yaxis2 = baseAxis('Validation accuracy', { anchor: 'x2', tickformat: '.0%' });
+  layout.yaxis2 = baseAxis('Validation accuracy', { anchor: 'x2', ...valueAxis(rows.flatMap((r) => r.valAccuracy), { kind: 'percent', clamp: [0, 1] }) });
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }

@@ -22,7 +22,7 @@ test('CI band: upper edge then lower edge filled to it, in the series legend gro
   assert.equal(line.connectgaps, false);
   assert.equal(line2.name, 'temperature');
   // Paper convention: uncalibrated grey solid.
-  assert.deepEqual(line.line, { color: '#7f7f7f', dash: 'solid', width: 2 });
+  assert.deepEqual(line.line, { color: '#555555', dash: 'solid', width: 2 }); // the registry's uncalibrated grey
 });
 
 test('on-device accuracy figure has the y = p_tar line over the x range', () => {

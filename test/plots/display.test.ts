@@ -38,7 +38,7 @@ test('notebook helper: a figure is one bundle of plotly JSON + PNG + text', { sk
     const png = Buffer.from(m.data['image/png'] as string, 'base64');
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     assert.equal(png.readUInt32BE(16), 200);
-    assert.deepEqual(m.metadata, { 'image/png': { width: 200, height: 150 } });
+    assert.deepEqual(m.metadata, { 'image/png': { width: 200, height: fig.layout.height } }); // 150 + the legend band below
     assert.equal(m.data['text/plain'], '<plotly figure "bundle": 1 traces>');
   } finally {
     await nb.close();

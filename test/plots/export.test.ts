@@ -37,12 +37,13 @@ test('Chromium renders PNG (signature, size × scale) and SVG; saveFigure writes
     const png = await r.png(fig);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.equal(png.readUInt32BE(16), 300);
-    assert.equal(png.readUInt32BE(20), 200);
+    const h = fig.layout.height as number; // 200 asked + the legend band below the plot
+    assert.equal(png.readUInt32BE(20), h);
     const png2 = await r.png(fig, { scale: 2, width: 320 });
     assert.equal(png2.readUInt32BE(16), 640);
-    assert.equal(png2.readUInt32BE(20), 400);
+    assert.equal(png2.readUInt32BE(20), 2 * h);
     const svg = await r.svg(fig);
-    assert.match(svg, /^<svg[^>]*width="300"[^>]*height="200"/);
+    assert.match(svg, new RegExp(`^<svg[^>]*width="300"[^>]*height="${h}"`));
     assert.ok(svg.includes('uncalibrated'), 'legend text is in the SVG');
     const files = await saveFigure(fig, dir, 'tiny', r);
     assert.deepEqual(files.map((f) => path.basename(f)), ['tiny.json', 'tiny.html', 'tiny.png', 'tiny.svg']);
@@ -59,6 +60,17 @@ test('saveFigure without a renderer writes JSON + HTML only; bad names are rejec
   try {
     const files = await saveFigure(fig, dir, 'nochrome', null, { plotlyJs: 'var Plotly={};' });
     assert.deepEqual(files.map((f) => path.basename(f)), ['nochrome.json', 'nochrome.html']);
+    // HTML pages share one plotly.min.js beside them, loaded by a relative path.
+    await saveFigure(fig, dir, 'second', null, { plotlyJs: 'var Plotly={};', formats: ['html'] });
+    assert.equal(fs.readFileSync(path.join(dir, 'plotly.min.js'), 'utf8'), 'var Plotly={};');
+    for (const page of ['nochrome.html', 'second.html']) {
+      const html = fs.readFileSync(path.join(dir, page), 'utf8');
+      assert.ok(html.includes('<script src="plotly.min.js" charset="utf-8"></script>'), `${page} loads the shared plotly.min.js`);
+      assert.ok(!html.includes('var Plotly={}'), `${page} does not inline plotly.js`);
+    }
+    await saveFigure(fig, dir, 'alone', null, { plotlyJs: 'var Plotly={};', formats: ['html'], standalone: true });
+    assert.ok(fs.readFileSync(path.join(dir, 'alone.html'), 'utf8').includes('<script>var Plotly={};</script>'), 'standalone inlines it');
+    assert.throws(() => figureHtml(fig, { plotlyJsSrc: 'https://cdn.plot.ly/plotly.js' }), /must be a relative path/);
     await assert.rejects(saveFigure(fig, dir, '../escape', null), /plain file stem/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -90,15 +102,18 @@ test('standalone explorer HTML renders offline; its slider and dropdown argument
       const gd = document.getElementById('figure');
       const sliders = document.querySelectorAll('.slider-container').length;
       const menus = document.querySelectorAll('.updatemenu-container').length;
-      await Plotly.relayout(gd, gd.layout.sliders[0].steps[2].args[0]);
+      const step = gd.layout.sliders[0].steps[2];
+      await Plotly[step.method](gd, ...step.args);
       await Plotly.restyle(gd, gd.layout.updatemenus[0].buttons[1].args[0]);
-      return { sliders, menus, x0: gd.layout.shapes[0].x0, text: gd.layout.annotations[0].text, visible: gd.data.map((t) => t.visible) };
-    })()`) as { sliders: number; menus: number; x0: number; text: string; visible: boolean[] };
+      const shown = Array.from(document.querySelectorAll('.textpoint text')).map((t) => t.textContent);
+      return { sliders, menus, x0: gd.layout.shapes[0].x0, text: gd.data.filter((t) => t.mode === 'text').map((t) => t.text[0]), shown, visible: gd.data.map((t) => t.visible) };
+    })()`) as { sliders: number; menus: number; x0: number; text: string[]; shown: string[]; visible: boolean[] };
     assert.equal(result.sliders, 1);
     assert.equal(result.menus, 1);
     assert.equal(result.x0, 0.7);
-    assert.equal(result.text, 'uncalibrated: 0.300<br>TS per exit: 0.600');
-    assert.deepEqual(result.visible, [true, false]);
+    assert.deepEqual(result.text, ['uncalibrated: 0.300', 'TS per exit: 0.600']);
+    assert.deepEqual(result.visible, [true, false, true, false], 'lines and read-outs of the picked method only');
+    assert.deepEqual(result.shown, ['uncalibrated: 0.300'], 'the read-out follows the dropdown');
     assert.deepEqual(errors, []);
     assert.deepEqual(requests, [], 'the page made no request');
   } finally {

@@ -51,9 +51,19 @@ test('grid: rows = exits, columns = methods, non-overlapping domains, legend sho
   assert.ok(dom('xaxis')[1] < dom('xaxis3')[0]);
   assert.ok(dom('yaxis5')[1] < dom('yaxis2')[0], 'row 2 below row 1');
   assert.ok(dom('yaxis2')[1] < dom('yaxis')[0], 'histogram below its reliability axis');
-  assert.equal(fig.layout.width, 80 + 2 * 300);
+  assert.equal(fig.layout.width, 64 + 24 + 2 * 300 + 40); // margins, 2 panels, 1 gap
   assert.equal(fig.data[0].name, "Accuracy");
   matchSnapshot('reliability-grid', fig);
+});
+
+test('a row of 5 panels wraps into rows of at most 3, so the figure is never wider than 3 panels', () => {
+  const fig = renderReliability([[1, 2, 3, 4, 5].map((i) => panel(`exit 1 · method ${i}`, 0.01 * i))], { title: 'wide' });
+  assert.equal(fig.layout.width, 64 + 24 + 3 * 300 + 2 * 40);
+  const dom = (k: string) => (fig.layout[k] as { domain: [number, number] }).domain;
+  // Panel 4 (axes 7, 8) starts a second row: left column, below panel 1 (axes 1, 2).
+  assert.deepEqual(dom('xaxis7'), dom('xaxis'));
+  assert.ok(dom('yaxis7')[1] < dom('yaxis2')[0]);
+  assert.equal(fig.layout.xaxis8 && (fig.layout.xaxis8 as { title: { text: string } }).title.text, 'Confidence');
 });
 
 test('no panels is an error', () => {

@@ -3,6 +3,7 @@ import type { DataFrame } from 'danfojs-node';
 import type { PlotlyFigure } from '../figure';
 import { FigureRenderer, type RendererOptions } from '../export/chromium';
 import { saveFigure, type FigureFileFormat } from '../export/saveFigure';
+import { withStaticNote } from '../export/staticNote';
 import { formatCell, rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
 
 /** The plotly MIME type JupyterLab and VS Code render natively. */
@@ -83,7 +84,8 @@ export class Notebook {
   async figure(fig: PlotlyFigure, o: FigureDisplayOptions = {}): Promise<void> {
     const renderer = await this.getRenderer();
     const width = fig.layout.width ?? 760;
-    const height = fig.layout.height ?? 460;
+    // The PNG of an interactive figure carries a line saying where it is interactive (taller image).
+    const height = withStaticNote(fig).layout.height ?? 460;
     const png = await renderer.png(fig, { scale: this.opts.scale ?? 2 });
     const title = (fig.layout.title?.text ?? 'figure').replace(/<[^>]*>/g, '');
     this.sink({

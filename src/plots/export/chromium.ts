@@ -3,6 +3,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PlotlyFigure } from '../figure';
 import { readPlotlyJs } from './plotlyBundle';
 import { scriptSafeJson } from './html';
+import { withStaticNote } from './staticNote';
 
 /** Static image formats Chromium renders. */
 export type ImageFormat = 'png' | 'svg';
@@ -82,11 +83,13 @@ export class FigureRenderer {
   }
 
   /** Plotly.toImage in the page; returns the data URL. Queued so calls never interleave. */
-  private toDataUrl(fig: PlotlyFigure, format: ImageFormat, o: ImageOptions): Promise<string> {
+  private toDataUrl(interactive: PlotlyFigure, format: ImageFormat, o: ImageOptions): Promise<string> {
+    // A static image cannot be clicked: an interactive figure says where its controls work.
+    const fig = withStaticNote(interactive);
     const opts = {
       format,
       width: o.width ?? fig.layout.width ?? 760,
-      height: o.height ?? fig.layout.height ?? 460,
+      height: o.height !== undefined ? o.height + ((fig.layout.height ?? 460) - (interactive.layout.height ?? 460)) : (fig.layout.height ?? 460),
       scale: format === 'png' ? (o.scale ?? 1) : 1,
     };
     const arg = scriptSafeJson({ fig: { data: fig.data, layout: fig.layout }, opts });

@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomicWrite';
 import type { PlotlyFigure } from '../figure';
 import type { FigureRenderer, ImageOptions } from './chromium';
 import { figureHtml } from './html';
+import { readPlotlyJs } from './plotlyBundle';
 
 /** Files a figure can be saved as: plotly JSON, standalone HTML, and (with a renderer) PNG/SVG. */
 export type FigureFileFormat = 'json' | 'html' | 'png' | 'svg';
@@ -11,13 +13,31 @@ export type FigureFileFormat = 'json' | 'html' | 'png' | 'svg';
 export interface SaveFigureOptions extends ImageOptions {
   /** Formats to write (default all four; PNG/SVG are skipped when `renderer` is null). */
   formats?: readonly FigureFileFormat[];
-  /** plotly.js source for the HTML page; pass it when saving many figures to read it only once. */
+  /** plotly.js source (written once beside the pages, or inlined when `standalone`); read from node_modules when omitted. */
   plotlyJs?: string;
+  /** Inline plotly.js into the HTML page (≈4.6 MB per figure) instead of sharing `plotly.min.js` beside it. */
+  standalone?: boolean;
+}
+
+/** File name of the plotly.js copy that the HTML figures of one folder share. */
+export const SHARED_PLOTLY_JS = 'plotly.min.js';
+
+/**
+ * Make sure `dir/plotly.min.js` holds this plotly.js (written atomically when missing or
+ * different), so the figures' HTML pages load it by a relative path and open offline.
+ */
+export function ensureSharedPlotlyJs(dir: string, plotlyJs?: string): string {
+  const file = path.join(dir, SHARED_PLOTLY_JS);
+  const js = plotlyJs ?? readPlotlyJs();
+  const same = fs.existsSync(file) && fs.statSync(file).size === Buffer.byteLength(js) && fs.readFileSync(file, 'utf8') === js;
+  if (!same) writeFileAtomic(file, js);
+  return file;
 }
 
 /**
- * Write `dir/name.{json,html,png,svg}` atomically and return the paths written. PNG and SVG need a
- * Chromium renderer; pass `null` to write only the JSON and the self-contained HTML.
+ * Write `dir/name.{json,html,png,svg}` atomically and return the paths written. The HTML page loads
+ * `dir/plotly.min.js` (written once, shared by every figure of the folder) unless `standalone`.
+ * PNG and SVG need a Chromium renderer; pass `null` to write only the JSON and the HTML.
  */
 export async function saveFigure(
   fig: PlotlyFigure,
@@ -32,7 +52,11 @@ export async function saveFigure(
   const file = (ext: string) => path.join(dir, `${name}.${ext}`);
   for (const f of formats) {
     if (f === 'json') writeJsonAtomic(file('json'), fig);
-    else if (f === 'html') writeFileAtomic(file('html'), figureHtml(fig, { plotlyJs: opts.plotlyJs }));
+    else if (f === 'html' && opts.standalone) writeFileAtomic(file('html'), figureHtml(fig, { plotlyJs: opts.plotlyJs }));
+    else if (f === 'html') {
+      ensureSharedPlotlyJs(dir, opts.plotlyJs);
+      writeFileAtomic(file('html'), figureHtml(fig, { plotlyJsSrc: SHARED_PLOTLY_JS }));
+    }
     else if (!renderer) continue;
     else if (f === 'png') writeFileAtomic(file('png'), await renderer.png(fig, opts));
     else writeFileAtomic(file('svg'), await renderer.svg(fig, opts));
