@@ -7,18 +7,21 @@ import type { SetName } from './folderLayout';
 import type { ImageSet, ImageShape } from './types';
 
 /** Bump when the decoded layout or decoding changes, so old caches are not reused. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** manifest.json of one cache entry: what was decoded, from which exact source file, and how. */
 export interface DecodedCacheManifest {
   version: number;
-  /** Absolute path of the folder/archive, its size in bytes and mtime (ms): the cache key. */
+  /** Absolute path of the folder/archive, its size in bytes and mtime (ms), with the fingerprint: the cache key. */
   source: string;
   /** Archive: its size. Folder: total size of its files. */
   sourceSize: number;
   /** Archive: its mtime. Folder: the newest file mtime. */
   sourceMtimeMs: number;
-  /** Folder: sha256 of every file's path, size and mtime (so any change invalidates); archive: "". */
+  /**
+   * Folder: sha256 of every file's path, size and mtime (so any change invalidates). Archive: sha256
+   * of its bytes, so another archive never reuses the entry, even at the same path, size and mtime.
+   */
   sourceFingerprint: string;
   decode: { size: [number, number] | null; channels: 1 | 3 };
   shape: ImageShape;
@@ -31,11 +34,12 @@ export interface DecodedCacheManifest {
  * job, so the decoded uint8 arrays are kept under `<cacheDir>/decoded/<key>/` (raw `train.u8`,
  * `test.u8` pixels and int32 little-endian `*.labels` files + manifest.json). The entry is written as
  * a whole folder with `replaceDirAtomic`, so a crash never leaves a half-written cache; a later load
- * of the same source (same path, size and mtime, same decode options) reads it back in well under
- * a second. Older entries for the same source path and options are removed when a new one is written.
+ * of the same source (same path, size, mtime and, for an archive, content hash; same decode
+ * options) reads it back in well under a second. Hashing an archive costs one sequential read
+ * (tens of ms for the 19 MB JPEG archive), far less than decoding it. Older entries for the same source path and options are removed when a new one is written.
  */
 export async function loadImageFolderCached(location: string, opts: ImageFolderOptions, cacheDir: string): Promise<ImageFolderData & { fromCache: boolean }> {
-  const manifest = manifestFor(location, opts);
+  const manifest = await manifestFor(location, opts);
   const dir = path.join(cacheDir, 'decoded', `${path.basename(location).replace(/[^A-Za-z0-9._-]/g, '_')}-${cacheKey(manifest)}`);
   const hit = readEntry(dir, manifest);
   if (hit) return { ...hit, fromCache: true };
@@ -59,10 +63,10 @@ export async function loadImageFolderCached(location: string, opts: ImageFolderO
 }
 
 /** The key fields for a source and decode options (shape/classes/counts filled in after decoding). */
-function manifestFor(location: string, opts: ImageFolderOptions): DecodedCacheManifest {
+async function manifestFor(location: string, opts: ImageFolderOptions): Promise<DecodedCacheManifest> {
   const abs = path.resolve(location);
   const st = fs.statSync(abs);
-  const id = st.isDirectory() ? folderIdentity(abs) : { size: st.size, mtimeMs: st.mtimeMs, fingerprint: '' };
+  const id = st.isDirectory() ? folderIdentity(abs) : { size: st.size, mtimeMs: st.mtimeMs, fingerprint: await sha256File(abs) };
   return {
     version: CACHE_VERSION, source: abs, sourceSize: id.size, sourceMtimeMs: id.mtimeMs, sourceFingerprint: id.fingerprint,
     decode: { size: opts.size ?? null, channels: opts.channels ?? 3 },
@@ -73,6 +77,13 @@ function manifestFor(location: string, opts: ImageFolderOptions): DecodedCacheMa
 function cacheKey(m: DecodedCacheManifest): string {
   const key = JSON.stringify([m.version, m.source, m.sourceSize, m.sourceMtimeMs, m.sourceFingerprint, m.decode]);
   return crypto.createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/** sha256 of a file's bytes, lowercase hex, streamed. */
+async function sha256File(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** Total size, newest mtime and a hash of (path, size, mtime) of every file under a folder. */

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { DataError } from '../errors';
 import { repoRoot } from '../util/repoRoot';
 import { CIFAR_SHAPE, CIFAR_TEST_FILES, CIFAR_TRAIN_FILES, isCifarBinaryDir, readCifarBinarySet, readCifarClassNames } from './cifarBinary';
-import { CIFAR_BIN_DIR, ensureCifarBinary, extractCifarArchive, type DownloadSource } from './cifarDownload';
+import { CIFAR_BIN_DIR, ensureCifarBinary, type DownloadSource } from './cifarDownload';
+import { extractVerifiedCifarArchive } from './cifarArchive';
 import { isArchivePath, openSource } from './fileSource';
 import { loadImageFolder, type ImageFolderData, type ImageFolderOptions } from './imageFolder';
 import { loadImageFolderCached } from './decodedCache';
@@ -33,9 +34,15 @@ export interface DatasetSpec {
   size?: [number, number];
   /** folder only: 3 = RGB (default), 1 = grayscale. */
   channels?: 1 | 3;
-  /** cifar10 only: where the binary archive is downloaded from when absent (tests inject one). */
+  /**
+   * cifar10 only: where the binary archive is downloaded from when absent, and the MD5 a binary
+   * archive passed as `data` must have (default: the official release; tests inject one).
+   */
   download?: DownloadSource;
-  /** Where archives of the binary layout are extracted and decoded images cached (default `<repo>/datasets`). */
+  /**
+   * Where binary archives are extracted (`extracted/cifar-10-binary-<md5>/`) and decoded images
+   * cached (`decoded/`) (default `<repo>/datasets`).
+   */
   cacheDir?: string;
   /** Cache decoded image folders/archives under `<cacheDir>/decoded/` (default true). */
   cache?: boolean;
@@ -99,12 +106,10 @@ async function loadCifar10(data: string, spec: DatasetSpec) {
   if (fs.existsSync(data) && fs.statSync(data).isFile()) {
     if (!isArchivePath(data)) throw new DataError(`${data}: expected a CIFAR-10 folder or a .tar/.tar.gz archive`);
     const { files } = await openSource(data).list();
-    if (files.some((f) => path.basename(f) === CIFAR_TRAIN_FILES[0])) {
-      // Binary batches inside an archive: extract once into the cache (6 large files; reading
-      // them from a folder afterwards is instant).
-      binDir = path.join(cacheDir, CIFAR_BIN_DIR);
-      if (!isCifarBinaryDir(binDir)) await extractCifarArchive(data, binDir);
-    } else imageSource = data;
+    // Decided by layout, not name: binary batches inside → the official archive (MD5-checked,
+    // extracted once per archive content); anything else is an image archive (decoded, cached by content).
+    if (files.some((f) => path.basename(f) === CIFAR_TRAIN_FILES[0])) binDir = await extractVerifiedCifarArchive(data, cacheDir, spec.download);
+    else imageSource = data;
   } else if (isCifarBinaryDir(data)) binDir = data;
   else if (isCifarBinaryDir(path.join(data, CIFAR_BIN_DIR))) binDir = path.join(data, CIFAR_BIN_DIR);
   else if (fs.existsSync(path.join(data, 'train')) && fs.existsSync(path.join(data, 'test'))) imageSource = data;
