@@ -1,5 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../errors';
+import { MAX_BINS, MAX_GRID_POINTS } from './limits';
+
+export { MAX_BINS } from './limits';
 
 /** Options spec accepted by `parseCommandArgs` (node:util parseArgs options). */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -41,13 +44,6 @@ export function numberOption(
   return v;
 }
 
-/**
- * Upper bound of every bin-count option (--bins, --hist-bins): the binning allocates a few arrays
- * of this length per exit, and no calibration or ECE estimate needs more bins than 10⁵ (with fewer
- * than 10⁵ samples per bin they are empty anyway). Checked before anything is allocated.
- */
-export const MAX_BINS = 100_000;
-
 /** A bin-count option: an integer in [1, MAX_BINS]. */
 export function binsOption(name: string, raw: string | undefined, fallback: number): number {
   return numberOption(name, raw, fallback, { integer: true, min: 1, max: MAX_BINS });
@@ -57,6 +53,11 @@ export function binsOption(name: string, raw: string | undefined, fallback: numb
 export function requiredOption(name: string, raw: string | undefined): string {
   if (raw === undefined || raw === '') throw new ConfigError(`--${name} is required`);
   return raw;
+}
+
+/** A count option: an integer in [min, max] (bounds from ./limits). */
+export function countOption(name: string, raw: string | undefined, fallback: number | undefined, min: number, max: number): number {
+  return numberOption(name, raw, fallback, { integer: true, min, max });
 }
 
 /** "1,2,3" → [1, 2, 3] (integers, each within bounds). */
@@ -73,7 +74,8 @@ export function intListOption(name: string, raw: string, min: number, max: numbe
 
 /**
  * A grid "start:stop:step" (inclusive of stop when it lies on the grid, within 1e-9) or a
- * comma list "0.5,0.8,0.9". Values are rounded to 12 significant digits so 0.1-steps print cleanly.
+ * comma list "0.5,0.8,0.9", at most MAX_GRID_POINTS points (counted before the array is built).
+ * Values are rounded to 12 significant digits so 0.1-steps print cleanly.
  */
 export function gridOption(name: string, raw: string): number[] {
   if (raw.includes(':')) {
@@ -84,10 +86,11 @@ export function gridOption(name: string, raw: string): number[] {
     if (!(s > 0)) throw new ConfigError(`--${name} "${raw}": step must be > 0`);
     if (b < a) throw new ConfigError(`--${name} "${raw}": stop must be ≥ start`);
     const count = Math.floor((b - a) / s + 1e-9) + 1;
-    if (count > 1_000_001) throw new ConfigError(`--${name} "${raw}": ${count} points is too many (max 1,000,001)`);
+    if (count > MAX_GRID_POINTS) throw new ConfigError(`--${name} "${raw}": ${count} points; expected ≤ ${MAX_GRID_POINTS}`);
     return Array.from({ length: count }, (_, i) => Number((a + i * s).toPrecision(12)));
   }
   const vals = raw.split(',').map((p) => p.trim());
+  if (vals.length > MAX_GRID_POINTS) throw new ConfigError(`--${name}: ${vals.length} values; expected ≤ ${MAX_GRID_POINTS}`);
   return vals.map((p) => {
     const v = Number(p);
     if (p === '' || !Number.isFinite(v)) throw new ConfigError(`--${name} "${raw}": "${p}" is not a number`);

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
-import { numberOption, intListOption, gridOption } from '../cli/args';
+import { countOption, numberOption, intListOption, gridOption } from '../cli/args';
+import { MAX_PROTOCOL_BATCH_SIZE, MAX_ROUNDS } from '../cli/limits';
 import { writeFileAtomic } from '../util/atomicWrite';
 import type { Fallback } from '../cascade/runCascade';
 import type { ExitRecords } from '../records/types';
@@ -92,8 +93,8 @@ export function pTarGrid(v: Raw, name: string, fallback: string): number[] {
 /** Batch protocol flags. */
 export function batchOptions(v: Raw): { batchSize: number; rounds: number; seed: number } {
   return {
-    batchSize: numberOption('batch-size', str(v, 'batch-size'), 256, { integer: true, min: 1 }),
-    rounds: numberOption('rounds', str(v, 'rounds'), 100, { integer: true, min: 1 }),
+    batchSize: countOption('batch-size', str(v, 'batch-size'), 256, 1, MAX_PROTOCOL_BATCH_SIZE),
+    rounds: countOption('rounds', str(v, 'rounds'), 100, 1, MAX_ROUNDS),
     seed: numberOption('seed', str(v, 'seed'), 0, { integer: true }),
   };
 }

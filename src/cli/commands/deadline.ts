@@ -1,5 +1,6 @@
 import type { Command } from '../main';
 import { gridOption, parseCommandArgs } from '../args';
+import { checkResultSize } from '../limits';
 import { ConfigError } from '../../errors';
 import {
   BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, LATENCY_HELP, LATENCY_OPTIONS, batchOptions, emit, layoutOptions,
@@ -46,6 +47,7 @@ export const deadlineCommand: Command = {
     const grid = pTarGrid(v, 'p-tar', '0.8');
     const deadlinesS = gridOption('deadline', v.deadline ?? '0:2:0.05');
     for (const t of deadlinesS) if (!(t >= 0)) throw new ConfigError(`--deadline: t_tar = ${t} s, expected ≥ 0`);
+    checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length], ['--deadline points', deadlinesS.length]]);
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
     const { records } = inputs;
     const layout = layoutOptions(v, records);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { numberOption, parseCommandArgs, requiredOption } from '../args';
+import { countOption, parseCommandArgs, requiredOption } from '../args';
+import { MAX_MODEL_BATCH_SIZE } from '../limits';
 import { ConfigError } from '../../errors';
 import { selectBackend } from '../../backend/selectBackend';
 import { buildArchitecture } from '../../models/registry';
@@ -36,7 +37,7 @@ export const inferCommand: Command = {
     if (split !== 'val' && split !== 'test') throw new ConfigError(`--split "${split}": expected val or test`);
     const out = requiredOption('out', v.out);
     if (!out.endsWith('.csv')) throw new ConfigError(`--out "${out}": expected a .csv path (the sidecar .json is written beside it)`);
-    const batchSize = numberOption('batch-size', v['batch-size'], 256, { integer: true, min: 1, max: 65536 });
+    const batchSize = countOption('batch-size', v['batch-size'], 256, 1, MAX_MODEL_BATCH_SIZE);
     // Refuse an unwritable --out before minutes of inference, not after.
     prepareOutputFile(out);
     prepareOutputFile(sidecarPath(out));

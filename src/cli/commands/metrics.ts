@@ -1,5 +1,6 @@
 import type { Command } from '../main';
-import { binsOption, intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
+import { binsOption, countOption, intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
+import { MAX_REPLICATES } from '../limits';
 import { ConfigError, RecordFormatError } from '../../errors';
 import { readRecords } from '../../records/csv';
 import { calibratorsOf, readCalibrationFile } from '../../calibration/calibrationFile';
@@ -49,14 +50,15 @@ export const metricsCommand: Command = {
       console.log(HELP);
       return 0;
     }
-    const records = readRecords(requiredOption('records', v.records));
-    const C = records.numClasses;
+    // Bounds first: nothing is read or allocated for an out-of-range count.
     const bins = binsOption('bins', v.bins, 15);
-    const replicates = numberOption('bootstrap', v.bootstrap, 0, { integer: true, min: 0 });
+    const replicates = countOption('bootstrap', v.bootstrap, 0, 0, MAX_REPLICATES);
     if (replicates === 1) throw new ConfigError('--bootstrap 1: expected 0 (no intervals) or at least 2 resamples');
     if (replicates === 0 && (v.seed !== undefined || v.level !== undefined)) throw new ConfigError('--seed and --level need --bootstrap B');
     const seed = numberOption('seed', v.seed, 0, { integer: true });
     const level = numberOption('level', v.level, 0.95, { min: 0.5, max: 0.999 });
+    const records = readRecords(requiredOption('records', v.records));
+    const C = records.numClasses;
     const exits = v.exits ? intListOption('exits', v.exits, 1, records.numExits) : records.logits.map((_, e) => e + 1);
     let calibrators: Calibrator[] | null = null;
     if (v.calibration) {

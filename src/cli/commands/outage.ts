@@ -1,5 +1,6 @@
 import type { Command } from '../main';
 import { parseCommandArgs } from '../args';
+import { checkResultSize } from '../limits';
 import { BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, batchOptions, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../../offloading/cliOptions';
 import { loadOffloadingInputs } from '../../offloading/recordsInputs';
 import { outageProbability, type OutageRow } from '../../offloading/outage';
@@ -28,6 +29,7 @@ export const outageCommand: Command = {
     const format = outputFormat(v);
     const batch = batchOptions(v);
     const grid = pTarGrid(v, 'p-tar', '0.5:0.95:0.05');
+    checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length]]);
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
     const layout = layoutOptions(v, inputs.records);
     const uncal = outageProbability(inputs.uncalibrated, grid, { ...layout, ...batch });

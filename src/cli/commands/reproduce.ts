@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { gridOption, numberOption, parseCommandArgs } from '../args';
+import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
+import { checkResultSize, MAX_PROTOCOL_BATCH_SIZE, MAX_REPLICATES, MAX_ROUNDS } from '../limits';
 import { ConfigError } from '../../errors';
 import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
@@ -49,9 +50,12 @@ function configFrom(v: Record<string, string | boolean | undefined>): ReproduceC
   c.deadline.cloudSpeedup = numberOption('cloud-speedup', str('cloud-speedup'), c.deadline.cloudSpeedup, { min: 1e-9 });
   const dp = str('deadline-p-tar');
   if (dp !== undefined) c.deadline.pTar = dp === 'auto' ? 'auto' : numberOption('deadline-p-tar', dp, 0.8, { min: 0, max: 1 });
-  c.batches.rounds = numberOption('rounds', str('rounds'), c.batches.rounds, { integer: true, min: 1 });
-  c.batches.batchSize = numberOption('batch-size', str('batch-size'), c.batches.batchSize, { integer: true, min: 1 });
-  c.bootstrap.replicates = numberOption('replicates', str('replicates'), c.bootstrap.replicates, { integer: true, min: 2 });
+  c.batches.rounds = countOption('rounds', str('rounds'), c.batches.rounds, 1, MAX_ROUNDS);
+  c.batches.batchSize = countOption('batch-size', str('batch-size'), c.batches.batchSize, 1, MAX_PROTOCOL_BATCH_SIZE);
+  c.bootstrap.replicates = countOption('replicates', str('replicates'), c.bootstrap.replicates, 2, MAX_REPLICATES);
+  // Bands keep a value per resample and p_tar; outage/deadline curves one per round and grid point.
+  checkResultSize([['--replicates', c.bootstrap.replicates], ['--p-tar points', c.pTarGrid.length]]);
+  checkResultSize([['--rounds', c.batches.rounds], ['grid points', Math.max(c.outagePTarGrid.length, c.deadline.points)]]);
   const seed = numberOption('seed', str('seed'), 0, { integer: true });
   c.bootstrap.seed = seed;
   c.batches.seed = seed;

@@ -1,5 +1,6 @@
 import type { Command } from '../main';
-import { gridOption, numberOption, parseCommandArgs } from '../args';
+import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
+import { checkResultSize, MAX_REPLICATES } from '../limits';
 import { ConfigError } from '../../errors';
 import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../../offloading/cliOptions';
 import { loadOffloadingInputs, type ExitPolicy } from '../../offloading/recordsInputs';
@@ -45,14 +46,16 @@ export const sweepCommand: Command = {
     if (policy !== 'confidence' && policy !== 'entropy') throw new ConfigError(`--policy "${policy}": expected confidence or entropy`);
     if (policy === 'entropy' && v['p-tar'] !== undefined) throw new ConfigError('--policy entropy takes --threshold (τ in nats), not --p-tar');
     if (policy === 'confidence' && v.threshold !== undefined) throw new ConfigError('--threshold is for --policy entropy; use --p-tar');
-    const replicates = numberOption('bootstrap', v.bootstrap, 0, { integer: true, min: 0 });
+    const replicates = countOption('bootstrap', v.bootstrap, 0, 0, MAX_REPLICATES);
     if (replicates === 1) throw new ConfigError('--bootstrap 1: expected 0 (no bands) or at least 2 resamples');
     const seed = numberOption('seed', v.seed, 0, { integer: true });
+    const grid = policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
+    // The bands keep one value per resample, grid point and metric: bounded before the records are read.
+    if (replicates > 0) checkResultSize([['--bootstrap', replicates], [policy === 'entropy' ? '--threshold points' : '--p-tar points', grid.length]]);
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy);
     const { records } = inputs;
     const layout = layoutOptions(v, records);
     const opts = { ...layout, deviceMacs: deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled) };
-    const grid = policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
     const run = (keys: CascadeKeys): Row[] => {
       const rows: Row[] = policy === 'entropy' ? sweepEntropyThresholds(keys, grid, opts) : sweepThresholds(keys, grid, opts);
       if (replicates > 0) {

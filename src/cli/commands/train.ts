@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from '../main';
-import { numberOption, parseCommandArgs, requiredOption } from '../args';
+import { countOption, numberOption, parseCommandArgs, requiredOption } from '../args';
+import { MAX_EPOCHS, MAX_MODEL_BATCH_SIZE, MAX_TRAIN_SAMPLES } from '../limits';
 import { ConfigError } from '../../errors';
 import { selectBackend, describeChoice } from '../../backend/selectBackend';
 import { buildArchitecture, ARCHITECTURES } from '../../models/registry';
@@ -87,6 +88,11 @@ export const trainCommand: Command = {
     if (keep !== 'best' && keep !== 'last') throw new ConfigError(`--keep "${keep}": expected best or last`);
     const seed = numberOption('seed', v.seed, 1, { integer: true });
     const splitSeed = numberOption('split-seed', v['split-seed'], 42, { integer: true });
+    // Count options are bounded before anything is loaded or allocated.
+    const epochs = countOption('epochs', v.epochs, r.epochs ?? (arch === 'b-lenet' ? 3 : 30), 1, MAX_EPOCHS);
+    const batchSize = countOption('batch-size', v['batch-size'], r.batchSize ?? 64, 1, MAX_MODEL_BATCH_SIZE);
+    const patience = v.patience ? countOption('patience', v.patience, undefined, 1, MAX_EPOCHS) : r.patience ?? null;
+    const maxTrain = v['max-train'] ? countOption('max-train', v['max-train'], undefined, 1, MAX_TRAIN_SAMPLES) : undefined;
     const initFrom = v['init-from'] ?? null;
     const initManifest = initFrom !== null ? readModelManifest(initFrom) : null;
     if (initManifest && initManifest.architecture !== arch) {
@@ -104,19 +110,18 @@ export const trainCommand: Command = {
     async function trainLocked(): Promise<number> {
       const choice = await selectBackend({ training: true });
       console.error(describeChoice(choice));
-      const maxTrain = v['max-train'] ? numberOption('max-train', v['max-train'], 0, { integer: true, min: 1 }) : undefined;
       const data = await openTrainingData({ dataset, data: v.data, splitSeed, maxTrain });
       const net = buildArchitecture(arch, { numClasses: data.numClasses, seed });
       const config: TrainConfig = {
-        epochs: numberOption('epochs', v.epochs, r.epochs ?? (arch === 'b-lenet' ? 3 : 30), { integer: true, min: 1 }),
-        batchSize: numberOption('batch-size', v['batch-size'], r.batchSize ?? 64, { integer: true, min: 1 }),
+        epochs,
+        batchSize,
         learningRate: numberOption('lr', v.lr, r.learningRate ?? 1e-3, { min: 0 }),
         lrSchedule: schedule as TrainConfig['lrSchedule'],
         weightDecay: numberOption('weight-decay', v['weight-decay'], r.weightDecay ?? 0, { min: 0 }),
         lossWeights: lossWeights(v['loss-weights'] ?? 'equal', net.exitNames.length),
         augment: v['no-augment'] ? false : v.augment ?? r.augment ?? dataset === 'cifar10',
         seed,
-        patience: v.patience ? numberOption('patience', v.patience, 0, { integer: true, min: 1 }) : r.patience ?? null,
+        patience,
         checkpointEveryMinutes: numberOption('checkpoint-min', v['checkpoint-min'], 10, { min: 0.01 }),
         keep: keep as TrainConfig['keep'],
         recipe: recipe?.name ?? null,
