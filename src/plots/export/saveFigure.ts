@@ -47,6 +47,9 @@ export async function saveFigure(
   opts: SaveFigureOptions = {},
 ): Promise<string[]> {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`saveFigure: name "${name}" must be a plain file stem ([A-Za-z0-9._-])`);
+  // One event-loop turn before writing: a caller that saves many figures in a loop (eecal
+  // reproduce) would otherwise never let a SIGINT/SIGTERM handler run until the last one is written.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const formats = opts.formats ?? ['json', 'html', 'png', 'svg'];
   const written: string[] = [];
   const file = (ext: string) => path.join(dir, `${name}.${ext}`);
