@@ -26,3 +26,13 @@ export class NotFittedError extends EecalError {}
 
 /** A requested tfjs backend is not available on this machine. */
 export class BackendError extends EecalError {}
+
+/**
+ * A library option is missing or out of range. `fields` are the option names of the library API
+ * (`pTar`, `beta`); the CLI maps them to its flags (`--p-tar`), other callers read them as is.
+ */
+export class OptionError extends ConfigError {
+  constructor(readonly fields: readonly string[], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,7 +1,7 @@
 import type { ExitRecords } from '../records/types';
 import { entropyKeys, entropyScores, sweepEntropyThresholds, type EntropySweepRow } from '../offloading/entropyPolicy';
 import { BRANCHYNET_TABLE1, GUO_TABLE1_CIFAR10 } from './references';
-import type { CalibrationStudy } from './calibrationStudy';
+import type { CalibrationStudy } from '../study/calibrationStudy';
 import type { Claim } from './offloadingClaims';
 import { fmtPct, fmtPp } from './markdownTable';
 

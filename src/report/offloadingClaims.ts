@@ -2,7 +2,7 @@ import type { SweepRow } from '../offloading/thresholdSweep';
 import type { SweepBand } from '../offloading/bootstrapBands';
 import type { OutageRow } from '../offloading/outage';
 import type { DeadlineRow } from '../offloading/missedDeadline';
-import type { MethodStudy, OffloadingStudy, PartitionStudy } from './offloadingStudy';
+import type { MethodStudy, OffloadingStudy, PartitionStudy } from '../study/offloadingStudy';
 import { fmtNum, fmtPct, fmtPp } from './markdownTable';
 
 /** Percentage points without sign ("3.1 pp"). */

@@ -1,8 +1,8 @@
 import type { ExitCost } from '../records/types';
-import type { CalibrationStudy } from './calibrationStudy';
-import type { OffloadingStudy } from './offloadingStudy';
+import type { CalibrationStudy } from '../study/calibrationStudy';
+import type { OffloadingStudy } from '../study/offloadingStudy';
 import type { Claim } from './offloadingClaims';
-import type { ReproduceConfig } from './config';
+import type { ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
 
 /** Everything the report text is made from; every number in it comes from these fields. */
@@ -59,7 +59,7 @@ function temperatureTable(s: CalibrationStudy, names: readonly string[]): string
   const methods = s.methods.slice(1);
   return markdownTable(
     ['exit', ...methods.map((m) => m.label)],
-    names.map((n, e) => [n, ...methods.map((m) => fmtNum(s.rows.find((r) => r.method === m.label && r.exit === e + 1)?.temperature ?? null, 4))]),
+    names.map((n, e) => [n, ...methods.map((m) => fmtNum(s.rows.find((r) => r.methodId === m.id && r.exit === e + 1)?.temperature ?? null, 4))]),
   );
 }
 

@@ -7,11 +7,11 @@ import { FigureRenderer, findChromium } from '../plots/export/chromium';
 import { saveFigure } from '../plots/export/saveFigure';
 import { readPlotlyJs } from '../plots/export/plotlyBundle';
 import type { TrainingLogRow } from '../plots/trainingCurves';
-import type { CalibrationOps } from './calibrationStudy';
-import { runAnalysis, type Analysis } from './analysis';
+import type { CalibrationOps } from '../study/calibrationStudy';
+import { runAnalysis, type Analysis } from '../study/analysis';
 import { reportMarkdown, type ReportInput } from './reportMarkdown';
 import { reportTables } from './tables';
-import type { ReproduceConfig } from './config';
+import type { ReproduceConfig } from '../study/config';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {

@@ -55,7 +55,7 @@ test('paired verdict: never worse and better somewhere; equal everywhere is unde
 });
 
 test('auto missed-deadline p_tar: 0.80 for a final accuracy of 0.83 (exactly 3 pp below; review regression)', async () => {
-  const { autoDeadlinePTar } = await import('../../src/report/offloadingStudy');
+  const { autoDeadlinePTar } = await import('../../src/study/offloadingStudy');
   const keysWith = (right: number, n: number) => {
     const c = new Uint8Array(n);
     c.fill(1, 0, right);
@@ -72,7 +72,7 @@ test('auto missed-deadline p_tar: 0.80 for a final accuracy of 0.83 (exactly 3 p
 /** A partition study by hand: one uncalibrated and one calibrated method (review regressions). */
 function partition(k: number, uploadMs: number, offloadMs: number, un: SweepRow[], cal: SweepRow[], deadline?: { un: number[]; cal: number[] }) {
   const d = (vals: number[]) => vals.map((missedProbability, i) => ({ pTar: 0.8, deadlineMs: 10 * i, missedProbability, ciLow: null, ciHigh: null }));
-  const m = (label: string, sweep: SweepRow[], dl: number[]) => ({ label, sweep, bands: [], outage: [], deadline: d(dl) });
+  const m = (label: string, sweep: SweepRow[], dl: number[]) => ({ id: label === 'uncalibrated' ? 'uncalibrated' as const : 'temperature' as const, label, sweep, bands: [], outage: [], deadline: d(dl) });
   return {
     edgeExits: k,
     latency: { exitMs: [1], offloadMs, parts: { deviceMs: 1, rttMs: 0, uploadMs, cloudMs: 0 } },

@@ -5,9 +5,9 @@ import { gridOption, numberOption, parseCommandArgs } from '../args';
 import { ConfigError } from '../../errors';
 import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
-import { defaultConfig, type ReproduceConfig } from '../../report/config';
+import { defaultConfig, type ReproduceConfig } from '../../study/config';
 import { reproduce } from '../../report/reproduce';
-import { calibrationOps } from '../../report/calibrationOps';
+import { calibrationOps } from '../../study/calibrationOps';
 import { packageVersion } from '../../version';
 
 const HELP = `usage: eecal reproduce [--model DIR] [--out DIR] [options]

@@ -1,14 +1,15 @@
 import type { Command } from '../main';
 import { gridOption, numberOption, parseCommandArgs } from '../args';
 import { ConfigError } from '../../errors';
-import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../../offloading/cliOptions';
-import { loadOffloadingInputs, type ExitPolicy } from '../../offloading/recordsInputs';
+import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
+import { loadOffloadingInputs } from '../offloadingInputs';
+import type { ExitPolicy } from '../../study/offloadingInputs';
 import { deviceMacsFromSidecar } from '../../offloading/deviceCost';
 import { sweepThresholds, type SweepRow } from '../../offloading/thresholdSweep';
 import { entropyKeyThreshold, sweepEntropyThresholds } from '../../offloading/entropyPolicy';
 import { bootstrapKeyBands, type SweepBand } from '../../offloading/bootstrapBands';
 import type { CascadeKeys } from '../../cascade/cascadeKeys';
-import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
+import { formatCsv, formatTable, type Column } from '../tableText';
 
 const HELP = `usage: eecal sweep --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:1:0.05]
                    [--fallback final|most-confident] [--disable I,J] [--bootstrap B --seed S] [--json|--csv]

@@ -2,12 +2,13 @@ import type { ExitRecords } from '../records/types';
 import type { PlotlyFigure } from '../plots/figure';
 import { renderTrainingCurves, type TrainingLogRow } from '../plots/trainingCurves';
 import { renderExitCosts } from '../plots/exitCostsFigure';
-import { calibrationStudy, methodLabel, type CalibrationOps, type CalibrationStudy, type StudyMethod } from './calibrationStudy';
+import { methodLabel } from '../calibration/methods';
+import { calibrationStudy, type CalibrationOps, type CalibrationStudy, type StudyMethod } from './calibrationStudy';
 import { offloadingStudy, type OffloadingStudy } from './offloadingStudy';
 import { calibrationFigures } from './calibrationFigures';
 import { offloadingFigures } from './offloadingFigures';
-import { accuracyClaims, deadlineClaim, offloadClaim, outageClaim, secondBranchClaim, type Claim } from './offloadingClaims';
-import { branchyNetComparison, guoComparison } from './comparisons';
+import { accuracyClaims, deadlineClaim, offloadClaim, outageClaim, secondBranchClaim, type Claim } from '../report/offloadingClaims';
+import { branchyNetComparison, guoComparison } from '../report/comparisons';
 import type { ReproduceConfig } from './config';
 
 /** Inputs of a reproduction: the two record splits and what is known about the model. */

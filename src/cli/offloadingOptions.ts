@@ -1,9 +1,9 @@
 import { ConfigError } from '../errors';
-import { numberOption, intListOption, gridOption } from '../cli/args';
+import { numberOption, intListOption, gridOption } from './args';
 import { writeFileAtomic } from '../util/atomicWrite';
 import type { Fallback } from '../cascade/runCascade';
 import type { ExitRecords } from '../records/types';
-import { BYTES_PER_ELEMENT, parseUplink, stageTimesFromSidecar, type NetworkConfig, type StageTimes, type TensorDtype } from './latencyModel';
+import { BYTES_PER_ELEMENT, parseUplink, stageTimesFromSidecar, type NetworkConfig, type StageTimes, type TensorDtype } from '../offloading/latencyModel';
 
 /**
  * Option parsing shared by `eecal sweep | outage | deadline | partition`: one spelling and one
