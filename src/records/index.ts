@@ -2,3 +2,7 @@
 export * from './types';
 export { readRecords, parseRecordsCsv, formatRecordsCsv, writeRecords, readSidecar, sidecarPath, recordsHeader, parseRecordsHeader } from './csv';
 export { topLabelScores, uncalibratedScores, type ExitScores } from './scores';
+export {
+  readModelFolder, readModelManifest, readTrainingLog, modelFolderPaths,
+  type ModelFolder, type ModelManifest, type TrainingLog, type TrainingLogEpoch,
+} from './modelFolder';

@@ -1,0 +1,85 @@
+/**
+ * The one module notebooks import (`import { openStudy, … } from "./src/notebook"`): open a model
+ * folder, fit and compare calibration methods, run the offloading study, build and show figures.
+ * tfjs-free (a notebook's kernel starts in seconds); a file move inside src/ breaks this file, not
+ * eight notebooks. Everything here is re-exported from the layers that own it.
+ */
+import { readModelFolder, type ModelFolder } from './records/modelFolder';
+import type { ExitRecords } from './records/types';
+import type { PlotlyFigure } from './plots/figure';
+import { openNotebook, type FigureDisplayOptions, type Notebook, type NotebookOptions } from './plots/display/notebook';
+import type { TableHtmlOptions, TableLike } from './plots/display/tableHtml';
+import type { DataFrame } from 'danfojs-node';
+import { defaultConfig, type ReproduceConfig } from './study/config';
+import { exitNamesOf } from './study/analysis';
+
+export { CALIBRATION_METHODS, METHOD_IDS, methodLabel, calibrateRecords, type CalibrationMethod } from './calibration/methods';
+export { describeState } from './calibration/describeState';
+export { scoreRecords } from './calibration/applyCalibration';
+export { defaultConfig, type ReproduceConfig } from './study/config';
+export { exitNamesOf, runAnalysis, STUDY_METHODS } from './study/analysis';
+export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
+export { calibrationStudy, measureMethod, exitSummaryRows, type CalibrationStudy, type MethodReliability } from './study/calibrationStudy';
+export { offloadingStudy, methodKeys, stageTimes, type MethodSpec, type OffloadingStudy, type PartitionStudy } from './study/offloadingStudy';
+export { calibrationFigures, reliabilityPanels } from './study/calibrationFigures';
+export { offloadingFigures, partitionFigures, sweepPanels, secondBranchFigure } from './study/offloadingFigures';
+export { recordsKeys, type ExitPolicy } from './study/offloadingInputs';
+export { accuracyClaims, offloadClaim, outageClaim, deadlineClaim, secondBranchClaim, type Claim } from './report/offloadingClaims';
+export { claimBlock } from './report/reportMarkdown';
+export { sweepThresholds } from './offloading/thresholdSweep';
+export { choosePartition } from './offloading/partition';
+export { UPLINK_PRESETS, cascadeLatency, exitLatencyOf } from './offloading/latencyModel';
+export { expressionScores, compileScoreExpression, SCORE_VARIABLES } from './offloading/scoreExpression';
+export { renderReliability } from './plots/reliability';
+export { renderExitFractions } from './plots/exitFractions';
+export { renderExplorer } from './plots/explorer';
+export { renderTrainingCurves } from './plots/trainingCurves';
+export { exitFractionSeries, sweepSeries, outageSeries, deadlineSeries } from './plots/series';
+export { toDataFrame, openNotebook } from './plots/display/notebook';
+
+/** An opened model folder plus the notebook display: what every analysis notebook starts from. */
+export interface Study {
+  /** The model folder (manifest, training log, record paths). */
+  folder: ModelFolder;
+  val: ExitRecords;
+  test: ExitRecords;
+  /** Exit names (sidecar, else branch1 … final). */
+  names: string[];
+  /** The reproduction's settings (p_tar grids, bins, latency model, bootstrap). */
+  cfg: ReproduceConfig;
+  /** The display helper (figures as plotly + PNG, tables, Markdown). */
+  nb: Notebook;
+  /** Show a figure (and save it under results/ with `{ save: name }`). */
+  show(fig: PlotlyFigure, opts?: FigureDisplayOptions): Promise<void>;
+  /** Show rows, a danfojs DataFrame or a table as HTML with a text fallback. */
+  table(t: TableLike | DataFrame | readonly object[], opts?: TableHtmlOptions): void;
+  /** Show Markdown. */
+  markdown(md: string): void;
+  /** Close the figure renderer (last cell). */
+  close(): Promise<void>;
+}
+
+/** The shipped model folder, or $EECAL_MODEL_DIR (paths relative to notebooks/). */
+export const DEFAULT_MODEL_DIR = '../models/b-alexnet-cifar10';
+
+/**
+ * Open a model folder for a notebook: both record splits, manifest and training log (when present),
+ * the reproduction's settings and the display helper.
+ * @param modelDir - default $EECAL_MODEL_DIR, else the shipped B-AlexNet folder.
+ */
+export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFAULT_MODEL_DIR, display: NotebookOptions = {}): Study {
+  const folder = readModelFolder(modelDir);
+  const nb = openNotebook(display);
+  return {
+    folder,
+    val: folder.val,
+    test: folder.test,
+    names: exitNamesOf(folder.test),
+    cfg: defaultConfig(),
+    nb,
+    show: (fig, opts) => nb.figure(fig, opts),
+    table: (t, opts) => nb.table(t, opts),
+    markdown: (md) => nb.markdown(md),
+    close: () => nb.close(),
+  };
+}
