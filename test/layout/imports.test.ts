@@ -79,3 +79,14 @@ test('calibration, offloading, cascade, metrics, records, study and the notebook
   }
   assert.deepEqual(bad, []);
 });
+
+test('analysis notebooks 03–08 import one module, ./src/notebook, and nothing else', () => {
+  const dir = path.join(repoRoot(), 'notebooks');
+  const notebooks = fs.readdirSync(dir).filter((f) => /^0[3-8]-.*\.ipynb$/.test(f));
+  assert.equal(notebooks.length, 6);
+  for (const f of notebooks) {
+    const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
+    const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
+    assert.deepEqual([...new Set(specifiers(code))], ['./src/notebook'], f);
+  }
+});
