@@ -5,7 +5,6 @@
  * plotly.js or danfojs.
  */
 export type { PlotlyFigure, PlotlyTrace, PlotlyLayout } from './figure';
-export { toPlainJson } from './figure';
 export { seriesStyle, PALETTE, EXIT_COLORS } from './style';
 export { renderReliability, type ReliabilityBin, type ReliabilityPanel, type ReliabilityStyle } from './reliability';
 export { renderCurves, curveTraces, type CurveSeries, type CurveStyle, type BandStyle } from './curves';
