@@ -11,6 +11,7 @@ import { beforeAfter, type BeforeAfter } from '../../calibration/evaluateFit';
 import { writeCalibrationFile } from '../../calibration/calibrationFile';
 import type { Fallback } from '../../cascade/runCascade';
 import { formatTable } from '../tableText';
+import { fmtNum } from '../../util/tableFormat';
 
 /** Methods whose fit depends on p_tar. */
 const P_TAR_METHODS = METHOD_IDS.filter((m) => CALIBRATION_METHODS[m].needsPTar);
@@ -121,7 +122,7 @@ export const calibrateCommand: Command = {
     const off = offloadingSummary(run);
     if (off) {
       console.log(`objective E[latency] − β·acc_edge: ${off.objective.toFixed(4)} (uncalibrated ${off.uncalibrated.objective.toFixed(4)}); ` +
-        `E[latency] ${off.expectedLatencyMs.toFixed(3)} ms, edge accuracy ${off.edgeAccuracy === null ? '—' : off.edgeAccuracy.toFixed(4)}, on device ${off.edgeFraction.toFixed(4)}`);
+        `E[latency] ${off.expectedLatencyMs.toFixed(3)} ms, edge accuracy ${fmtNum(off.edgeAccuracy, 4)}, on device ${off.edgeFraction.toFixed(4)}`);
     }
     return 0;
   },
