@@ -39,3 +39,4 @@ export {
   type CalibrationMethod, type MethodEntry, type MethodFit, type CalibrateOptions, type CalibrationRun,
 } from './methods';
 export { checkCalibrationMatches, calibratorsFor, scoreRecords, exitTemperatures, exitTemperature } from './applyCalibration';
+export { describeState } from './describeState';

@@ -100,7 +100,7 @@ export const CALIBRATION_METHODS = {
     label: 'offloading', needsPTar: true,
     describe: 'per-branch T minimising E[latency] − β·edge accuracy (paper-spec §3.4)',
     fit: (r, o) => {
-      if (o.beta === undefined || !o.latency) throw new OptionError(['beta', 'latency'], 'method offloading needs beta and latency (the latency model)');
+      if (o.beta === undefined || !o.latency) throw new OptionError(['method', 'beta', 'latency'], 'method offloading needs beta and latency');
       const off = fitOffloadingTemperatures(r, { pTar: o.pTar, edgeExits: o.edgeExits, disabled: o.disabled, beta: o.beta, latency: o.latency });
       return { exits: off.exits, offloading: off };
     },

@@ -19,3 +19,4 @@ export { meanCi, roundPermutations, numBatches, Z_975, type MeanCi, type BatchRo
 export { outageProbability, outageFromPermutations, type OutageRow, type OutageOptions } from './outage';
 export { missedDeadlineProbability, missedDeadlineFromPermutations, type DeadlineRow, type DeadlineOptions } from './missedDeadline';
 export { choosePartition, type PartitionRow, type PartitionOptions } from './partition';
+export { compileScoreExpression, expressionScores, SCORE_VARIABLES, type ScoreFunction } from './scoreExpression';
