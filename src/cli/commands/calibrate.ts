@@ -84,7 +84,7 @@ export const calibrateCommand: Command = {
       const state = x.calibrator.toJSON();
       return {
         exit: x.exit,
-        ...(state.kind === 'temperature' ? { temperature: state.temperature } : {}),
+        ...(x.calibrator.kind === 'temperature' ? { temperature: x.calibrator.scalingTemperature as number } : {}),
         calibrator: state,
         fitSamples: x.fitSamples,
         ...beforeAfter(records.logits[e], x.calibrator.probabilities(records.logits[e]), records.labels, records.numClasses, bins),
