@@ -11,7 +11,11 @@ import { openNotebook, type FigureDisplayOptions, type Notebook, type NotebookOp
 import type { TableHtmlOptions, TableLike } from './plots/display/tableHtml';
 import type { DataFrame } from 'danfojs-node';
 import { defaultConfig, type ReproduceConfig } from './study/config';
-import { exitNamesOf } from './study/analysis';
+import { exitNamesOf, STUDY_METHODS } from './study/analysis';
+import { calibrationStudy, type CalibrationStudy, type StudyMethod } from './study/calibrationStudy';
+import { calibrationOps } from './study/calibrationOps';
+import { offloadingStudy, type OffloadingStudy } from './study/offloadingStudy';
+import type { ModelManifest, TrainingLog } from './records/modelFolder';
 
 export { CALIBRATION_METHODS, METHOD_IDS, methodLabel, calibrateRecords, type CalibrationMethod } from './calibration/methods';
 export { describeState } from './calibration/describeState';
@@ -43,10 +47,20 @@ export interface Study {
   folder: ModelFolder;
   val: ExitRecords;
   test: ExitRecords;
+  /** `eecal-model.json` (null for a records-only folder) and `training-log.json` (null when absent). */
+  manifest: Partial<ModelManifest> | null;
+  trainingLog: TrainingLog | null;
   /** Exit names (sidecar, else branch1 … final). */
   names: string[];
   /** The reproduction's settings (p_tar grids, bins, latency model, bootstrap). */
   cfg: ReproduceConfig;
+  /**
+   * Fit methods (ids, default the reproduction's three) on val and measure them on test: the
+   * fitted calibration files, per-exit table and reliability bins.
+   */
+  calibrate(methods?: readonly StudyMethod[], opts?: { pTar?: number; bins?: number }): CalibrationStudy;
+  /** The offloading study of fitted methods (`calibrate(…).methods`) on test with the reproduction's settings. */
+  offload(methods: CalibrationStudy['methods'], cfg?: ReproduceConfig): OffloadingStudy;
   /** The display helper (figures as plotly + PNG, tables, Markdown). */
   nb: Notebook;
   /** Show a figure (and save it under results/ with `{ save: name }`). */
@@ -70,12 +84,19 @@ export const DEFAULT_MODEL_DIR = '../models/b-alexnet-cifar10';
 export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFAULT_MODEL_DIR, display: NotebookOptions = {}): Study {
   const folder = readModelFolder(modelDir);
   const nb = openNotebook(display);
+  const cfg = defaultConfig();
+  const names = exitNamesOf(folder.test);
   return {
     folder,
     val: folder.val,
     test: folder.test,
-    names: exitNamesOf(folder.test),
-    cfg: defaultConfig(),
+    manifest: folder.manifest,
+    trainingLog: folder.trainingLog,
+    names,
+    cfg,
+    calibrate: (methods = STUDY_METHODS, opts = {}) =>
+      calibrationStudy(folder.val, folder.test, calibrationOps, { methods, pTar: opts.pTar ?? cfg.calibrationPTar, bins: opts.bins ?? cfg.eceBins, exitNames: names }),
+    offload: (methods, c = cfg) => offloadingStudy(folder.test, methods, c),
     nb,
     show: (fig, opts) => nb.figure(fig, opts),
     table: (t, opts) => nb.table(t, opts),
