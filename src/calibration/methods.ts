@@ -76,12 +76,12 @@ export const CALIBRATION_METHODS = {
   },
   'per-branch': {
     label: 'Per-branch TS', needsPTar: true,
-    describe: 'T_i fitted on the samples that leave at exit i under the uncalibrated cascade at p_tar',
+    describe: 'T_i fitted on the samples that leave at exit i (uncalibrated cascade at p_tar)',
     fit: (r, o) => ({ exits: fitPerBranchTemperatures(r, cascadeOf(o), o.exits), offloading: null }),
   },
   global: {
     label: 'Global TS', needsPTar: true,
-    describe: 'one T on the logits of the exit each sample leaves at (uncalibrated cascade at p_tar)',
+    describe: 'one T on the logits of the exit each sample leaves at (same cascade)',
     fit: (r, o) => ({ exits: fitGlobalTemperature(r, cascadeOf(o)), offloading: null }),
   },
   vector: { label: 'vector', needsPTar: false, describe: 'vector scaling per exit', fit: (r, o) => fitEach(r, o, () => new VectorScaling()) },
@@ -107,7 +107,7 @@ export const CALIBRATION_METHODS = {
   },
   'torch-lbfgs': {
     label: 'torch-lbfgs', needsPTar: false,
-    describe: "per-exit TS fitted like the paper's PyTorch code (L-BFGS, lr 0.01, 50 iterations, T0 = 1.5; unconverged)",
+    describe: "per-exit TS fitted like the paper's PyTorch code (L-BFGS, lr 0.01, 50 iterations, T0 = 1.5)",
     fit: (r, o) => fitEach(r, o, () => new TemperatureScaling({ optimizer: 'torch-lbfgs' })),
   },
 } satisfies Record<string, MethodEntry>;

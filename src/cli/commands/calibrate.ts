@@ -23,7 +23,7 @@ NLL / ECE / accuracy of that exit's validation samples before and after calibrat
 
   --records FILE.csv        validation exit records (label + logits of every exit)
   --method METHOD           one of:
-${METHOD_IDS.map((m) => `                              ${m.padEnd(12)}${CALIBRATION_METHODS[m].describe}${CALIBRATION_METHODS[m].needsPTar ? ' (needs --p-tar)' : ''}`).join('\n')}
+${METHOD_IDS.map((m) => `                              ${m.padEnd(13)}${CALIBRATION_METHODS[m].describe}${CALIBRATION_METHODS[m].needsPTar ? ' (needs --p-tar)' : ''}`).join('\n')}
   --p-tar X                 confidence target (per-branch, global, offloading)
   --exits 1,2               exits to calibrate (others stay uncalibrated; not for global/offloading)
   --edge-exits K            side branches on the device for the cascade (default: all side branches)
