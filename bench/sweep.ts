@@ -14,7 +14,7 @@ import type { ExitScores } from '../src/records/scores';
 import { createRng } from '../src/util/rng';
 import { keysFromScores } from '../src/cascade/cascadeKeys';
 import { sweepThresholds } from '../src/offloading/thresholdSweep';
-import { naiveSweep } from '../src/offloading/naiveSweep';
+import { naiveSweep } from './naiveSweep';
 import { outageProbability } from '../src/offloading/outage';
 import { missedDeadlineProbability } from '../src/offloading/missedDeadline';
 import { constantSampleTimes } from '../src/offloading/sampleTimes';

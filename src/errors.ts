@@ -32,3 +32,13 @@ export class OutputError extends EecalError {}
 
 /** A fit or computation failed numerically (NaN gradient, no finite optimum where one is required). */
 export class FitError extends EecalError {}
+
+/**
+ * A library option is missing or out of range. `fields` are the option names of the library API
+ * (`pTar`, `beta`); the CLI maps them to its flags (`--p-tar`), other callers read them as is.
+ */
+export class OptionError extends ConfigError {
+  constructor(readonly fields: readonly string[], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,10 +1,11 @@
 /**
  * eecal's public API. The pure analysis layers are also importable on their own (package
- * `exports`: `eecal/records`, `eecal/calibration`, `eecal/metrics`, `eecal/offloading`, `eecal/plots`),
+ * `exports`: `eecal/records`, `eecal/cascade`, `eecal/calibration`, `eecal/metrics`, `eecal/offloading`, `eecal/plots`),
  * which load neither tfjs nor Chromium; this root entry re-exports everything, tfjs parts included.
  */
 export * from './errors';
 export * from './records/index';
+export * from './cascade/index';
 export * from './calibration/index';
 export * from './metrics/index';
 export * from './offloading/index';

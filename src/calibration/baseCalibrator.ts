@@ -3,6 +3,8 @@ import type { Calibrator, CalibratorKind, CalibratorState, FitReport } from './t
 import { NotFittedError, ShapeMismatchError } from '../errors';
 import { checkFitInputs, checkLogits } from './checkInputs';
 import { beforeAfter } from './evaluateFit';
+import type { ExitScores } from '../records/scores';
+import { nllFromProbabilities } from '../metrics/nll';
 
 /** Result of a kind-specific fit, before the common before/after evaluation. */
 export interface FitOutcome {
@@ -45,6 +47,42 @@ export abstract class BaseCalibrator implements Calibrator {
     const C = this.requireFitted('probabilities');
     checkLogits(logits, C, `${this.kind} probabilities`);
     return this.apply(logits, C);
+  }
+
+  /**
+   * Top-label scores: confidence = max calibrated probability, prediction = its argmax (first on
+   * ties). Kinds that are softmax(z / T) override this with a path that never builds the N×C matrix.
+   */
+  scores(logits: FloatArray): ExitScores {
+    const probs = this.probabilities(logits);
+    const C = this.numClasses as number;
+    const n = probs.length / C;
+    const confidence = new Float64Array(n);
+    const prediction = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const base = i * C;
+      let best = probs[base];
+      let arg = 0;
+      for (let k = 1; k < C; k++) {
+        if (probs[base + k] > best) {
+          best = probs[base + k];
+          arg = k;
+        }
+      }
+      confidence[i] = best;
+      prediction[i] = arg;
+    }
+    return { confidence, prediction };
+  }
+
+  /** Mean NLL (nats) of the calibrated probabilities; softmax(z / T) kinds compute it in log space. */
+  nll(logits: FloatArray, labels: Int32Array): number {
+    return nllFromProbabilities(this.probabilities(logits), labels, this.numClasses as number);
+  }
+
+  /** T when this calibrator is exactly softmax(z / T) (identity: 1), else null. */
+  get scalingTemperature(): number | null {
+    return null;
   }
 
   toJSON(): CalibratorState {

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { Calibrator } from './types';
+import type { Calibrator, CalibratorState } from './types';
 import { calibratorFromJSON } from './registry';
 import { RecordFormatError } from '../errors';
 import { writeJsonAtomic } from '../util/atomicWrite';
@@ -19,15 +19,8 @@ export interface CalibrationFile {
   numExits: number;
   numClasses: number;
   /** One entry per exit, exit numbers from 1, in order. */
-  exits: Array<{ exit: number; calibrator: CalibratorStateJson }>;
+  exits: Array<{ exit: number; calibrator: CalibratorState }>;
 }
-
-/** Serialised calibrator: a `kind` tag plus that kind's parameters. */
-export interface CalibratorStateJson {
-  kind: string;
-  [param: string]: unknown;
-}
-
 
 /**
  * Build a calibration file from one fitted calibrator per exit (index 0 = exit 1).
@@ -42,7 +35,7 @@ export function calibrationFileOf(method: string, pTar: number | null, numClasse
     pTar,
     numExits: calibrators.length,
     numClasses,
-    exits: calibrators.map((c, e) => ({ exit: e + 1, calibrator: c.toJSON() as CalibratorStateJson })),
+    exits: calibrators.map((c, e) => ({ exit: e + 1, calibrator: c.toJSON() })),
   };
 }
 
@@ -95,7 +88,16 @@ export function writeCalibrationFile(file: string, calibration: CalibrationFile)
   writeJsonAtomic(file, calibration);
 }
 
-/** One fitted calibrator per exit, rebuilt from a calibration file. */
-export function calibratorsOf(calibration: CalibrationFile): Calibrator[] {
-  return calibration.exits.map((x) => calibratorFromJSON(x.calibrator, calibration.numClasses));
+/**
+ * One fitted calibrator per exit, rebuilt from a calibration file. A state the registry cannot
+ * load is a RecordFormatError naming the exit.
+ */
+export function calibratorsOf(calibration: CalibrationFile, file = 'calibration'): Calibrator[] {
+  return calibration.exits.map((x, e) => {
+    try {
+      return calibratorFromJSON(x?.calibrator, calibration.numClasses);
+    } catch (err) {
+      throw new RecordFormatError(`${file} exit ${e + 1}: ${(err as Error).message}`, { cause: err });
+    }
+  });
 }

@@ -28,10 +28,15 @@ export {
   type ExitFit, type CascadeFitOptions,
 } from './earlyExit';
 export { criticalTemperatures } from './criticalTemperature';
-export { offloadingOutcome, type ExitLatency, type OffloadingOutcome, type OffloadingObjectiveOptions } from './offloadingObjective';
+export { offloadingOutcome, type OffloadingOutcome, type OffloadingObjectiveOptions } from './offloadingObjective';
 export { fitOffloadingTemperatures, type OffloadingTemperatureOptions, type OffloadingTemperatureResult } from './offloadingTemperatures';
 export {
   calibrationFileOf, validateCalibrationFile, readCalibrationFile, writeCalibrationFile, calibratorsOf,
-  type CalibrationFile, type CalibratorStateJson,
+  type CalibrationFile,
 } from './calibrationFile';
-export { scoreRecords } from './scoreRecords';
+export {
+  CALIBRATION_METHODS, METHOD_IDS, isCalibrationMethod, calibrationMethod, methodLabel, calibrateRecords,
+  type CalibrationMethod, type MethodEntry, type MethodFit, type CalibrateOptions, type CalibrationRun,
+} from './methods';
+export { checkCalibrationMatches, calibratorsFor, scoreRecords, exitTemperatures, exitTemperature } from './applyCalibration';
+export { describeState } from './describeState';

@@ -5,26 +5,8 @@ import type { FloatArray } from '../records/types';
  * max before exponentiating, so no logit magnitude overflows).
  */
 
-/** softmax(z / T) of every row of a row-major N×C matrix, into a new Float64Array. */
-export function softmaxRows(logits: FloatArray, numClasses: number, temperature = 1): Float64Array {
-  const C = numClasses;
-  const n = Math.floor(logits.length / C);
-  const out = new Float64Array(n * C);
-  const invT = 1 / temperature;
-  for (let i = 0; i < n; i++) {
-    const base = i * C;
-    let max = -Infinity;
-    for (let k = 0; k < C; k++) if (logits[base + k] > max) max = logits[base + k];
-    let sum = 0;
-    for (let k = 0; k < C; k++) {
-      const e = Math.exp((logits[base + k] - max) * invT);
-      out[base + k] = e;
-      sum += e;
-    }
-    for (let k = 0; k < C; k++) out[base + k] /= sum;
-  }
-  return out;
-}
+// Row-wise softmax lives with the rest of the row math (records/logitRows.ts).
+export { softmaxRows } from '../records/logitRows';
 
 /**
  * Top-label quantities computed in log space from logits, for calibrators of the confidence:

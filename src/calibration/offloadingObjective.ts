@@ -1,21 +1,8 @@
 import type { ExitRecords } from '../records/types';
 import { topLabelScores } from '../records/scores';
 import { runCascade } from '../cascade/runCascade';
+import { offloadedMs, type ExitLatency } from '../cascade/exitLatency';
 import { ConfigError } from '../errors';
-
-/**
- * Latency of the cascade (paper-spec §3.4, simplified to three inputs): a sample answered at
- * device exit i costs deviceMs[i − 1]; an offloaded sample costs deviceMs[k − 1] + overheadMs +
- * cloudMs.
- */
-export interface ExitLatency {
-  /** Cumulative device time (ms) up to and including exit i, for exits 1…k. */
-  deviceMs: readonly number[];
-  /** Offloading overhead (ms): serialisation, upload, network round trip. */
-  overheadMs: number;
-  /** Cloud time (ms) to finish the inference from the split point. */
-  cloudMs: number;
-}
 
 /** What the offloading-driven objective is made of, for one set of temperatures. */
 export interface OffloadingOutcome {
@@ -67,7 +54,7 @@ export function offloadingOutcome(records: ExitRecords, temperatures: readonly n
   const k = checkObjectiveOptions(records, opts);
   const scores = records.logits.map((l, e) => topLabelScores(l, records.numClasses, e < k ? temperatures[e] : 1));
   const r = runCascade(scores, { edgeExits: k, pTar: opts.pTar, disabled: opts.disabled });
-  const offloadMs = opts.latency.deviceMs[k - 1] + opts.latency.overheadMs + opts.latency.cloudMs;
+  const offloadMs = offloadedMs(opts.latency, k);
   let time = 0;
   let edge = 0;
   let edgeCorrect = 0;

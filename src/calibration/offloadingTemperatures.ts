@@ -1,4 +1,5 @@
 import type { ExitRecords } from '../records/types';
+import { offloadedMs } from '../cascade/exitLatency';
 import { criticalTemperatures } from './criticalTemperature';
 import { checkObjectiveOptions, offloadingOutcome, outcomeOf, type OffloadingObjectiveOptions, type OffloadingOutcome } from './offloadingObjective';
 import { fitTemperatureExact } from './temperatureFit';
@@ -55,7 +56,7 @@ export function fitOffloadingTemperatures(records: ExitRecords, opts: Offloading
   const maxT = opts.maxTemperature ?? 100;
   const disabled = opts.disabled ?? new Set<number>();
   const dev = opts.latency.deviceMs;
-  const offloadMs = dev[k - 1] + opts.latency.overheadMs + opts.latency.cloudMs;
+  const offloadMs = offloadedMs(opts.latency, k);
   const tau = records.logits.slice(0, k).map((l, e) => (disabled.has(e + 1) ? new Float64Array(n) : criticalTemperatures(l, C, opts.pTar)));
   const correct = records.logits.slice(0, k).map((l) => {
     const c = new Uint8Array(n);

@@ -1,5 +1,4 @@
 import type { Calibrator, CalibratorKind, CalibratorState } from './types';
-import type { CalibratorStateJson } from './calibrationFile';
 import { IdentityCalibrator } from './identity';
 import { TemperatureScaling, type TemperatureScalingOptions } from './temperatureScaling';
 import { VectorScaling, type VectorScalingOptions } from './vectorScaling';
@@ -78,11 +77,11 @@ export function createCalibrator<K extends CalibratorKind>(kind: K, options?: Ca
  * entry). Unknown kinds and malformed parameters are RecordFormatErrors naming the field.
  * @param numClasses - classes of the logits it will be applied to.
  */
-export function calibratorFromJSON(state: CalibratorState | CalibratorStateJson, numClasses: number): Calibrator {
-  if (!state || typeof state !== 'object' || !isCalibratorKind(state.kind)) {
-    const found = state && typeof state === 'object' ? JSON.stringify(state.kind) : JSON.stringify(state);
+export function calibratorFromJSON(state: CalibratorState | unknown, numClasses: number): Calibrator {
+  if (!state || typeof state !== 'object' || !isCalibratorKind((state as { kind?: unknown }).kind)) {
+    const found = state && typeof state === 'object' ? JSON.stringify((state as { kind?: unknown }).kind) : JSON.stringify(state);
     throw new RecordFormatError(`calibrator state: "kind" ${found} is not one of ${CALIBRATOR_KINDS.join(', ')}`);
   }
-  const kind = state.kind;
+  const kind = (state as CalibratorState).kind;
   return (REGISTRY[kind] as Entry<typeof kind>).load(state as never, numClasses);
 }

@@ -5,6 +5,9 @@ import { softmaxRows } from './logitMath';
 import { fitTemperatureExact, type ExactTemperatureOptions, type TemperatureFitResult } from './temperatureFit';
 import { fitTemperatureTorchLbfgs, type TorchLbfgsOptions } from './torchLbfgs';
 import { EecalError, FitError } from '../errors';
+import { topLabelScores, type ExitScores } from '../records/scores';
+import { nllFromLogits } from '../metrics/nll';
+import { checkLogits } from './checkInputs';
 
 /** How the temperature is found. */
 export type TemperatureOptimizer = 'exact' | 'torch-lbfgs';
@@ -74,6 +77,21 @@ export class TemperatureScaling extends BaseCalibrator {
     this.T = r.temperature;
     this.lastSolve = r;
     return { iterations: r.iterations, converged: r.converged, warnings: [...r.warnings] };
+  }
+
+  // softmax(z / T) never needs the N×C matrix for top-label scores or the NLL (log space).
+  override scores(logits: FloatArray): ExitScores {
+    const C = this.requireFitted('scores');
+    checkLogits(logits, C, 'temperature scores');
+    return topLabelScores(logits, C, this.T);
+  }
+
+  override nll(logits: FloatArray, labels: Int32Array): number {
+    return nllFromLogits(logits, labels, this.requireFitted('nll'), this.T);
+  }
+
+  override get scalingTemperature(): number {
+    return this.temperature;
   }
 
   protected apply(logits: FloatArray, numClasses: number): Float64Array {

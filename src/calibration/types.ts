@@ -1,4 +1,5 @@
 import type { FloatArray } from '../records/types';
+import type { ExitScores } from '../records/scores';
 
 /** NLL (nats), ECE and accuracy of one exit before (softmax of raw logits) and after calibration. */
 export interface BeforeAfter {
@@ -66,6 +67,12 @@ export interface Calibrator {
   fit(logits: FloatArray, labels: Int32Array, numClasses: number): this;
   /** Calibrated probabilities, row-major N×C. Throws NotFittedError before `fit`. */
   probabilities(logits: FloatArray): Float64Array;
+  /** Top-label confidence (max calibrated probability) and prediction (its argmax) per sample. */
+  scores(logits: FloatArray): ExitScores;
+  /** Mean NLL (nats) of the calibrated probabilities against `labels`. */
+  nll(logits: FloatArray, labels: Int32Array): number;
+  /** T when the calibrator is exactly softmax(z / T) (identity: 1), else null. */
+  readonly scalingTemperature: number | null;
   /** Serialisable parameters. Throws NotFittedError before `fit`. */
   toJSON(): CalibratorState;
 }

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../records/types';
+import { rowArgmax, shiftedExpSum } from '../records/logitRows';
 import { checkLabels, checkProbabilities } from './checks';
 import { EecalError, ShapeMismatchError } from '../errors';
 
@@ -30,11 +31,8 @@ export function nllFromLogits(logits: FloatArray, labels: Int32Array, numClasses
   let sum = 0;
   for (let i = 0; i < labels.length; i++) {
     const base = i * C;
-    let max = -Infinity;
-    for (let k = 0; k < C; k++) if (logits[base + k] > max) max = logits[base + k];
-    let s = 0;
-    for (let k = 0; k < C; k++) s += Math.exp((logits[base + k] - max) * invT);
-    sum += Math.log(s) - (logits[base + labels[i]] - max) * invT;
+    const max = logits[base + rowArgmax(logits, base, C)];
+    sum += Math.log(shiftedExpSum(logits, base, C, max, invT)) - (logits[base + labels[i]] - max) * invT;
   }
   if (!Number.isFinite(sum)) throw new EecalError('nll: logits contain NaN or ±Infinity');
   return sum / labels.length;

@@ -1,4 +1,5 @@
 import type { ExitRecords, FloatArray } from '../records/types';
+import { argmaxRows, entropyRows } from '../records/logitRows';
 import { ConfigError, ShapeMismatchError } from '../errors';
 import type { CascadeKeys } from '../cascade/cascadeKeys';
 import type { CascadeResult, Fallback } from '../cascade/runCascade';
@@ -12,40 +13,7 @@ import { sweepKeys, type SweepOptions, type SweepRow } from './thresholdSweep';
  */
 
 /** Shannon entropy in nats of softmax(z / T) for each row of row-major N×C logits (log-sum-exp stable). */
-export function exitEntropy(logits: FloatArray, numClasses: number, temperature = 1): Float64Array {
-  const C = numClasses;
-  const n = Math.floor(logits.length / C);
-  const out = new Float64Array(n);
-  const invT = 1 / temperature;
-  for (let i = 0; i < n; i++) {
-    const base = i * C;
-    let max = -Infinity;
-    for (let k = 0; k < C; k++) if (logits[base + k] > max) max = logits[base + k];
-    let sum = 0;
-    let weighted = 0;
-    for (let k = 0; k < C; k++) {
-      const s = (logits[base + k] - max) * invT;
-      const e = Math.exp(s);
-      sum += e;
-      weighted += e * s;
-    }
-    // H = −Σ p log p with log p_k = s_k − log S:  H = log S − Σ p_k s_k  (both terms ≥ 0).
-    out[i] = Math.log(sum) - weighted / sum;
-  }
-  return out;
-}
-
-/** Argmax per row (the prediction does not depend on T). */
-function argmaxRows(logits: FloatArray, C: number): Int32Array {
-  const n = Math.floor(logits.length / C);
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let arg = 0;
-    for (let k = 1; k < C; k++) if (logits[i * C + k] > logits[i * C + arg]) arg = k;
-    out[i] = arg;
-  }
-  return out;
-}
+export const exitEntropy = entropyRows;
 
 /** Per-exit entropies and predictions of records, optionally at per-exit temperatures. */
 export function entropyScores(records: ExitRecords, temperatures?: readonly number[]): { entropy: Float64Array[]; prediction: Int32Array[] } {

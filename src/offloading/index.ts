@@ -2,11 +2,8 @@
  * The offloading simulator (paper-spec §2 cascade, §4 metrics, §4.1 latency): pure TypeScript,
  * no tfjs, no DataFrames; rows are plain objects a notebook can wrap as it likes.
  */
-export { runCascade, type CascadeOptions, type CascadeResult, type Fallback } from '../cascade/runCascade';
-export { keysFromScores, enabledDeviceExits, type CascadeKeys, type CascadeLayout } from '../cascade/cascadeKeys';
 export { sweepThresholds, sweepKeys, countThresholds, type SweepRow, type SweepOptions, type ThresholdCounts } from './thresholdSweep';
 export { binCascade, countAtMost, sortGrid, type BinnedCascade, type SortedGrid } from './thresholdBins';
-export { naiveSweep } from './naiveSweep';
 export { bootstrapSweepBands, bootstrapKeyBands, type Band, type SweepBand, type SweepBootstrapOptions } from './bootstrapBands';
 export {
   exitEntropy, entropyScores, entropyKeys, entropyKeyThreshold, runEntropyCascade, sweepEntropyThresholds,
@@ -14,7 +11,7 @@ export {
 } from './entropyPolicy';
 export { cascadeDeviceCosts, deviceMacsFromSidecar, sidecarExitCosts, type DeviceExitCosts } from './deviceCost';
 export {
-  UPLINK_PRESETS, BYTES_PER_ELEMENT, parseUplink, uploadMs, stageTimesFromSidecar, cascadeLatency,
+  UPLINK_PRESETS, BYTES_PER_ELEMENT, parseUplink, uploadMs, stageTimesFromSidecar, cascadeLatency, exitLatencyOf,
   type StageTimes, type DeviceSpeed, type NetworkConfig, type CascadeLatency, type TensorDtype,
 } from './latencyModel';
 export { constantSampleTimes, parseSampleTimesCsv, readSampleTimesCsv, type SampleTimes } from './sampleTimes';
@@ -22,5 +19,4 @@ export { meanCi, roundPermutations, numBatches, Z_975, type MeanCi, type BatchRo
 export { outageProbability, outageFromPermutations, type OutageRow, type OutageOptions } from './outage';
 export { missedDeadlineProbability, missedDeadlineFromPermutations, type DeadlineRow, type DeadlineOptions } from './missedDeadline';
 export { choosePartition, type PartitionRow, type PartitionOptions } from './partition';
-export { checkCalibrationMatches, calibrationTemperatures } from './readCalibration';
-export { recordsKeys, loadOffloadingInputs, type OffloadingInputs, type ExitPolicy } from './recordsInputs';
+export { compileScoreExpression, expressionScores, SCORE_VARIABLES, type ScoreFunction } from './scoreExpression';

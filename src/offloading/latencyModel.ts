@@ -1,6 +1,7 @@
 import type { RecordsSidecar } from '../records/types';
 import { ConfigError, RecordFormatError } from '../errors';
 import { cascadeDeviceCosts, sidecarExitCosts } from './deviceCost';
+import type { ExitLatency } from '../cascade/exitLatency';
 
 /**
  * Parametric latency of adaptive partitioning (paper-spec §4.1, the ICC reconstruction after the
@@ -131,4 +132,14 @@ export function cascadeLatency(stage: StageTimes, net: NetworkConfig, edgeExits:
   }
   const up = uploadMs(bytes, net.uplinkMbps);
   return { exitMs: dev.exit, offloadMs: dev.offload + rttMs + up + cloudMs, parts: { deviceMs: dev.offload, rttMs, uploadMs: up, cloudMs } };
+}
+
+/**
+ * The same latencies in the three-number form of the offloading-driven calibration
+ * (`ExitLatency`): overheadMs is whatever an offloaded sample costs beyond device time up to exit k
+ * and the cloud, so `offloadedMs` reproduces `offloadMs` exactly.
+ */
+export function exitLatencyOf(c: CascadeLatency): ExitLatency {
+  const k = c.exitMs.length;
+  return { deviceMs: c.exitMs, overheadMs: c.offloadMs - c.exitMs[k - 1] - c.parts.cloudMs, cloudMs: c.parts.cloudMs };
 }

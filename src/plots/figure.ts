@@ -41,11 +41,6 @@ export interface PlotlyFigure {
   config?: Record<string, unknown>;
 }
 
-/** Deep copy through JSON: what a figure looks like after a save/load round trip (drops `undefined`). */
-export function toPlainJson(fig: PlotlyFigure): PlotlyFigure {
-  return JSON.parse(JSON.stringify(fig)) as PlotlyFigure;
-}
-
 /** Plotly's axis id for the n-th axis (1-based): 'x', 'x2', … and the layout key 'xaxis', 'xaxis2', …. */
 export function axisIds(n: number): { x: string; y: string; xKey: string; yKey: string } {
   const s = n === 1 ? '' : String(n);

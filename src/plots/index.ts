@@ -5,9 +5,8 @@
  * plotly.js or danfojs.
  */
 export type { PlotlyFigure, PlotlyTrace, PlotlyLayout } from './figure';
-export { toPlainJson } from './figure';
 export { seriesStyle, PALETTE, EXIT_COLORS } from './style';
-export { METHOD_IDS, METHOD_COLORS, BRANCH_STYLES, methodStyle, figureStyles, parseMethodLabel, type MethodId } from './methodStyles';
+export { STYLED_METHOD_IDS, METHOD_COLORS, BRANCH_STYLES, methodStyle, figureStyles, parseMethodLabel, type MethodId } from './methodStyles';
 export { valueAxis, wrapText, legendBelow, panelGrid, MAX_PANELS_PER_ROW } from './layout';
 export { deltaFigure, type DeltaSeries, type DeltaStyle } from './deltaFigure';
 export { calibrationOverTrainingFigure, type CalibrationOverTrainingStyle } from './calibrationOverTrainingFigure';

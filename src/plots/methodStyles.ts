@@ -1,3 +1,4 @@
+import type { CalibrationMethod } from '../calibration/methods';
 import type { SeriesStyle } from './style';
 
 /**
@@ -9,14 +10,17 @@ import type { SeriesStyle } from './style';
  * the common colour-vision deficiencies; yellow and pale tones are left out (invisible on white).
  */
 
-/** Method ids the registry knows, in the order figures list them. */
-export const METHOD_IDS = [
+/**
+ * A styled method: 'uncalibrated' or an id of the calibration method registry. Typing the colour
+ * table by this union makes the compiler reject a registered method without a style.
+ */
+export type MethodId = 'uncalibrated' | CalibrationMethod;
+
+/** Styled method ids, in the order figures list them. */
+export const STYLED_METHOD_IDS: readonly MethodId[] = [
   'uncalibrated', 'temperature', 'per-branch', 'global', 'torch-lbfgs', 'vector', 'matrix',
   'histogram', 'isotonic', 'platt', 'beta', 'offloading',
-] as const;
-
-/** A method id the registry knows. */
-export type MethodId = (typeof METHOD_IDS)[number];
+];
 
 /** Colour of each method (all distinct). */
 export const METHOD_COLORS: Readonly<Record<MethodId, string>> = {
@@ -83,7 +87,7 @@ const LABEL_ALIASES: Readonly<Record<string, MethodId>> = {
 
 /** True when `id` is a method id the registry knows. */
 export function isMethodId(id: string): id is MethodId {
-  return (METHOD_IDS as readonly string[]).includes(id);
+  return (STYLED_METHOD_IDS as readonly string[]).includes(id);
 }
 
 /**

@@ -1,18 +1,11 @@
 import { ShapeMismatchError } from '../errors';
+import type { TrainingLogEpoch } from '../records/modelFolder';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { EXIT_COLORS, baseAxis, baseLayout } from './style';
 import { legendBelow, valueAxis } from './layout';
 
-/** One epoch of the trainer's log (the fields of `EpochLog` in `src/train/trainingState.ts` that are drawn). */
-export interface TrainingLogRow {
-  epoch: number;
-  /** Mean training cross-entropy per exit. */
-  trainLoss: readonly number[];
-  /** Validation cross-entropy per exit. */
-  valLoss: readonly number[];
-  /** Validation accuracy per exit, as a fraction. */
-  valAccuracy: readonly number[];
-}
+/** One epoch of the trainer's log (the per-exit fields that are drawn). */
+export type TrainingLogRow = TrainingLogEpoch;
 
 /** Options of {@link renderTrainingCurves}. */
 export interface TrainingCurvesStyle {

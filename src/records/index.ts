@@ -3,3 +3,7 @@ export * from './types';
 export { readRecords, parseRecordsCsv, parseRecordsSource, formatRecordsCsv, formatRecordsPieces, writeRecords, readSidecar, sidecarPath, recordsHeader, parseRecordsHeader } from './csv';
 export { topLabelScores, uncalibratedScores, type ExitScores } from './scores';
 export { MAX_ABS_LOGIT } from './numberSyntax';
+export {
+  readModelFolder, readModelManifest, readTrainingLog, modelFolderPaths,
+  type ModelFolder, type ModelManifest, type TrainingLog, type TrainingLogEpoch,
+} from './modelFolder';

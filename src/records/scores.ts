@@ -1,4 +1,5 @@
 import type { ExitRecords, FloatArray } from './types';
+import { rowArgmax, shiftedExpSum } from './logitRows';
 
 /**
  * Top-label view of one exit: what the offloading rule and most calibration metrics consume.
@@ -21,19 +22,9 @@ export function topLabelScores(logits: FloatArray, numClasses: number, temperatu
   const invT = 1 / temperature;
   for (let i = 0; i < n; i++) {
     const base = i * C;
-    let max = logits[base];
-    let arg = 0;
-    for (let k = 1; k < C; k++) {
-      const v = logits[base + k];
-      if (v > max) {
-        max = v;
-        arg = k;
-      }
-    }
+    const arg = rowArgmax(logits, base, C);
     // The top class contributes exp(0) = 1, so confidence = 1 / Σ exp((z_k − z_max)/T).
-    let sum = 0;
-    for (let k = 0; k < C; k++) sum += Math.exp((logits[base + k] - max) * invT);
-    confidence[i] = 1 / sum;
+    confidence[i] = 1 / shiftedExpSum(logits, base, C, logits[base + arg], invT);
     prediction[i] = arg;
   }
   return { confidence, prediction };

@@ -63,9 +63,3 @@ export interface RecordsSidecar {
   createdAt?: string;
   [extra: string]: unknown;
 }
-
-/** Row-major view of one exit's logits for one sample: logits[e].subarray(i*C, (i+1)*C). */
-export function sampleLogits(records: ExitRecords, exit: number, sample: number): FloatArray {
-  const C = records.numClasses;
-  return records.logits[exit].subarray(sample * C, (sample + 1) * C);
-}

@@ -1,10 +1,10 @@
 import type { ExitCost } from '../records/types';
-import type { CalibrationStudy } from './calibrationStudy';
-import type { OffloadingStudy } from './offloadingStudy';
-import type { Claim } from './offloadingClaims';
-import type { ReproduceConfig } from './config';
+import type { CalibrationStudy } from '../study/calibrationStudy';
+import type { OffloadingStudy } from '../study/offloadingStudy';
+import type { Claim } from '../study/offloadingClaims';
+import type { ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
-import { verdictMethodText } from './offloadingClaims';
+import { verdictMethodText } from '../study/offloadingClaims';
 import { verdictSettings } from '../study/stats/verdictSettings';
 
 /** Everything the report text is made from; every number in it comes from these fields. */
@@ -60,7 +60,7 @@ function temperatureTable(s: CalibrationStudy, names: readonly string[]): string
   const methods = s.methods.slice(1);
   return markdownTable(
     ['exit', ...methods.map((m) => m.label)],
-    names.map((n, e) => [n, ...methods.map((m) => fmtNum(s.rows.find((r) => r.method === m.label && r.exit === e + 1)?.temperature ?? null, 4))]),
+    names.map((n, e) => [n, ...methods.map((m) => fmtNum(s.rows.find((r) => r.methodId === m.id && r.exit === e + 1)?.temperature ?? null, 4))]),
   );
 }
 

@@ -1,17 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRecords } from '../records/csv';
-import { DataError } from '../errors';
+import { readModelFolder } from '../records/modelFolder';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { FigureRenderer, findChromium } from '../plots/export/chromium';
 import { saveFigure } from '../plots/export/saveFigure';
 import { readPlotlyJs } from '../plots/export/plotlyBundle';
-import type { TrainingLogRow } from '../plots/trainingCurves';
-import type { CalibrationOps } from './calibrationStudy';
-import { runAnalysis, type Analysis } from './analysis';
+import type { CalibrationOps } from '../study/calibrationStudy';
+import { runAnalysis, type Analysis } from '../study/analysis';
 import { reportMarkdown, type ReportInput } from './reportMarkdown';
 import { reportTables } from './tables';
-import type { ReproduceConfig } from './config';
+import type { ReproduceConfig } from '../study/config';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -40,10 +38,6 @@ export interface ReproduceResult {
   imagesSkipped: string | null;
 }
 
-function readJsonIfExists<T>(file: string): T | null {
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : null;
-}
-
 /** Path of `to` relative to the folder of `fromFile`, with a trailing slash, '/' separators. */
 function relDir(fromFile: string, to: string): string {
   const rel = path.relative(path.dirname(fromFile), to).split(path.sep).join('/');
@@ -57,16 +51,8 @@ function relDir(fromFile: string, to: string): string {
  */
 export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult> {
   const log = opts.log ?? (() => undefined);
-  const valFile = path.join(opts.modelDir, 'records', 'val.csv');
-  const testFile = path.join(opts.modelDir, 'records', 'test.csv');
-  for (const f of [valFile, testFile]) {
-    if (!fs.existsSync(f)) throw new DataError(`${f}: not found (expected exit records written by \`eecal infer\` in ${opts.modelDir}/records/)`);
-  }
-  const manifest = readJsonIfExists<{ architecture?: string; dataset?: string; backend?: string; training?: Record<string, unknown> }>(path.join(opts.modelDir, 'eecal-model.json'));
-  const trainingLog = readJsonIfExists<{ exitNames: string[]; epochs: TrainingLogRow[] }>(path.join(opts.modelDir, 'training-log.json'));
-  log(`reading ${valFile} and ${testFile}`);
-  const val = readRecords(valFile);
-  const test = readRecords(testFile);
+  log(`reading ${opts.modelDir}`);
+  const { val, test, manifest, trainingLog, files: { val: valFile, test: testFile } } = readModelFolder(opts.modelDir);
   const architecture = manifest?.architecture ?? test.meta?.model ?? path.basename(opts.modelDir);
   log(`analysing ${test.numSamples} test samples, ${test.numExits} exits`);
   const dataset = manifest?.dataset ?? test.meta?.dataset ?? 'unknown';

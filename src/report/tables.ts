@@ -1,5 +1,5 @@
-import type { CalibrationStudy } from './calibrationStudy';
-import type { OffloadingStudy } from './offloadingStudy';
+import type { CalibrationStudy } from '../study/calibrationStudy';
+import type { OffloadingStudy } from '../study/offloadingStudy';
 import { toCsv } from './markdownTable';
 
 /**

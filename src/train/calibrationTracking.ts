@@ -1,5 +1,6 @@
 import type { FloatArray } from '../records/types';
 import { topLabelScores, type ExitScores } from '../records/scores';
+import { entropyRows } from '../records/logitRows';
 import { fitTemperatureExact } from '../calibration/temperatureFit';
 import { ece } from '../metrics/calibrationError';
 import { nllFromLogits } from '../metrics/nll';
@@ -47,26 +48,12 @@ export interface EpochTracking {
   temperatureScaled: CascadePoint[];
 }
 
-/** Entropy (nats) of softmax(row) below `limit`, counted over all rows. */
+/** Fraction of rows whose softmax entropy (nats) is below `limit`. */
 function saturatedFraction(logits: FloatArray, C: number, limit: number): number {
-  const n = logits.length / C;
+  const h = entropyRows(logits, C);
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    const base = i * C;
-    let max = -Infinity;
-    for (let k = 0; k < C; k++) max = Math.max(max, logits[base + k]);
-    let s = 0;
-    let sd = 0;
-    for (let k = 0; k < C; k++) {
-      const d = logits[base + k] - max;
-      const e = Math.exp(d);
-      s += e;
-      sd += e * d;
-    }
-    // H = log Σe^d − Σ e^d·d / Σ e^d (shifted logits; exact where probabilities underflow).
-    if (Math.log(s) - sd / s < limit) count++;
-  }
-  return count / n;
+  for (let i = 0; i < h.length; i++) if (h[i] < limit) count++;
+  return count / h.length;
 }
 
 function cascadePoints(scores: readonly ExitScores[], labels: Int32Array): CascadePoint[] {

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SplitName, TrainingData } from './trainingData';
+import { nllFromLogits } from '../metrics/nll';
+import { accuracy as accuracyOf } from '../metrics/accuracy';
+import { argmaxRows } from '../records/logitRows';
 
 /** Per-exit logits of a whole split, with loss and accuracy per exit. */
 export interface SplitEvaluation {
@@ -11,16 +14,6 @@ export interface SplitEvaluation {
   accuracy: number[];
   /** Wall time of the forward passes, ms per sample (all exits together). */
   msPerSample: number;
-}
-
-/** Cross-entropy and correctness of one logit row (stable log-sum-exp). */
-function rowStats(l: Float32Array, base: number, C: number, y: number): { ce: number; correct: boolean } {
-  let max = -Infinity;
-  let arg = 0;
-  for (let k = 0; k < C; k++) if (l[base + k] > max) { max = l[base + k]; arg = k; }
-  let s = 0;
-  for (let k = 0; k < C; k++) s += Math.exp(l[base + k] - max);
-  return { ce: Math.log(s) + max - l[base + y], correct: arg === y };
 }
 
 /**
@@ -49,16 +42,8 @@ export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, s
     // Let signal handlers run between batches (on the cpu backend data() resolves without yielding).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  const loss = new Array<number>(numExits).fill(0);
-  const accuracy = new Array<number>(numExits).fill(0);
-  for (let e = 0; e < numExits; e++) {
-    for (let i = 0; i < n; i++) {
-      const r = rowStats(logits[e], i * C, C, labels[i]);
-      loss[e] += r.ce;
-      if (r.correct) accuracy[e] += 1;
-    }
-    loss[e] /= n;
-    accuracy[e] /= n;
-  }
+  // Loss and accuracy per exit with the metrics library (the numbers calibration reports use).
+  const loss = logits.map((l) => nllFromLogits(l, labels, C));
+  const accuracy = logits.map((l) => accuracyOf(argmaxRows(l, C), labels));
   return { labels, logits, loss, accuracy, msPerSample: forwardMs / Math.max(1, n) };
 }

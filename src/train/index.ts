@@ -8,6 +8,6 @@ export { saveModelFiles, loadWeightsInto } from './modelIO';
 export { evaluateSplit, type SplitEvaluation } from './evaluate';
 export { measureExitTimes } from './exitTiming';
 export { openTrainingData, type OpenedData } from './datasetAdapter';
-export { readModelManifest, writeModelManifest, type ModelManifest } from './modelManifest';
+export { writeModelManifest } from './modelManifest';
 export { trainLogCsv, writeTrainLog } from './trainLog';
 export { ProgressBar, formatDuration } from './progress';

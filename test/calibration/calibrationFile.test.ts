@@ -9,6 +9,7 @@ import {
 import { topLabelOf } from '../../src/metrics';
 import { topLabelScores } from '../../src/records/scores';
 import type { ExitRecords } from '../../src/records/types';
+import type { CalibrationFile } from '../../src/calibration/calibrationFile';
 import { RecordFormatError } from '../../src/errors';
 import { referenceData } from './reference';
 
@@ -44,9 +45,9 @@ test('scoreRecords applies every calibrator kind: confidence = max calibrated p,
 test('scoreRecords rejects a file for other exits/classes and unknown kinds (no silent T = 1)', () => {
   const records = twoExitRecords();
   const base = { format: 'eecal-calibration' as const, version: 1 as const, method: 'x', pTar: null, numClasses: records.numClasses };
-  assert.throws(() => scoreRecords(records, { ...base, numExits: 3, exits: [] }), /calibration is for 3 exits, records have 2/);
-  assert.throws(() => scoreRecords(records, { ...base, numExits: 2, numClasses: 7, exits: [] }), /calibration is for 7 classes, records have 5/);
-  const unknown = { ...base, numExits: 2, exits: [1, 2].map((e) => ({ exit: e, calibrator: { kind: 'dirichlet' } })) };
+  assert.throws(() => scoreRecords(records, { ...base, numExits: 3, exits: [] }), /calibration is for 3 exits, but the records have 2/);
+  assert.throws(() => scoreRecords(records, { ...base, numExits: 2, numClasses: 7, exits: [] }), /calibration is for 7 classes, but the records have 5/);
+  const unknown = { ...base, numExits: 2, exits: [1, 2].map((e) => ({ exit: e, calibrator: { kind: 'dirichlet' } })) } as unknown as CalibrationFile;
   assert.throws(() => scoreRecords(records, unknown), (e: unknown) => e instanceof RecordFormatError && /exit 1: .*"dirichlet" is not one of/.test((e as Error).message));
 });
 

@@ -28,7 +28,7 @@ test('calibration file: T must be a JSON number within [1e-3, 1e3]; the error na
   }
   for (const ok of [1e-3, 1.5, 1e3]) {
     fs.writeFileSync(file, JSON.stringify(calibrationWith(ok)));
-    assert.equal(readCalibrationFile(file).exits[0].calibrator.temperature, ok);
+    assert.equal((readCalibrationFile(file).exits[0].calibrator as { temperature: number }).temperature, ok);
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });

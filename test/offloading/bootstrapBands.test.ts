@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bootstrapSweepBands } from '../../src/offloading/bootstrapBands';
 import { quantileSorted } from '../../src/metrics/bootstrap';
-import { naiveSweep } from '../../src/offloading/naiveSweep';
+import { naiveSweep } from '../../bench/naiveSweep';
 import { sweepThresholds } from '../../src/offloading/thresholdSweep';
 import { createRng } from '../../src/util/rng';
 import { ConfigError } from '../../src/errors';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { readRecords, recordsHeader, writeRecords } from '../../src/records/csv';
-import { scoreRecords } from '../../src/calibration/scoreRecords';
+import { scoreRecords } from '../../src/calibration/applyCalibration';
 import type { CalibrationFile } from '../../src/calibration/calibrationFile';
 import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import { sweepThresholds } from '../../src/offloading/thresholdSweep';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sweepThresholds } from '../../src/offloading/thresholdSweep';
-import { naiveSweep } from '../../src/offloading/naiveSweep';
+import { naiveSweep } from '../../bench/naiveSweep';
 import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import { cascadeDeviceCosts, deviceMacsFromSidecar } from '../../src/offloading/deviceCost';
 import { countAtMost } from '../../src/offloading/thresholdBins';

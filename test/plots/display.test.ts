@@ -5,14 +5,14 @@ import { tableHtml, rowsToTable } from '../../src/plots/display/tableHtml';
 import { findChromium } from '../../src/plots/export/chromium';
 import { renderCurves } from '../../src/plots/curves';
 
-test('tables: HTML with formatted numbers, escaped text, missing values as dashes', () => {
+test('tables: HTML with formatted numbers, escaped text, missing values as the one missing marker', () => {
   const t = rowsToTable([{ exit: 1, ece: 0.078234, note: '<b>' }, { exit: 2, ece: null, extra: [0.5, 0.25] }]);
   assert.deepEqual(t.columns, ['exit', 'ece', 'note', 'extra']);
   const html = tableHtml(t, { digits: 3, caption: 'ECE' });
   assert.ok(html.includes('>0.078<'));
   assert.ok(html.includes('&lt;b&gt;'));
   assert.ok(html.includes('>0.500, 0.250<'));
-  assert.equal((html.match(/>–</g) ?? []).length, 3);
+  assert.equal((html.match(/>n\/a</g) ?? []).length, 3);
   assert.throws(() => tableHtml({ columns: ['a', 'b'], values: [[1]] }), /row 0 has 1 cells, expected 2/);
 });
 

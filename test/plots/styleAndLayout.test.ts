@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { METHOD_IDS, METHOD_COLORS, figureStyles, methodStyle, parseMethodLabel } from '../../src/plots/methodStyles';
+import { STYLED_METHOD_IDS, METHOD_COLORS, figureStyles, methodStyle, parseMethodLabel } from '../../src/plots/methodStyles';
 import { valueAxis, wrapText, niceStep } from '../../src/plots/layout';
 import { deltaFigure } from '../../src/plots/deltaFigure';
 import { parseCalibrationOverTraining } from '../../src/plots/calibrationOverTrainingCsv';
@@ -10,7 +10,7 @@ import { calibrationOverTrainingFigure } from '../../src/plots/calibrationOverTr
 import { repoRoot } from '../../src/util/repoRoot';
 
 test('every method id has its own colour; k changes dash and marker, not colour', () => {
-  assert.equal(new Set(METHOD_IDS.map((m) => METHOD_COLORS[m])).size, METHOD_IDS.length);
+  assert.equal(new Set(STYLED_METHOD_IDS.map((m) => METHOD_COLORS[m])).size, STYLED_METHOD_IDS.length);
   assert.deepEqual(methodStyle('per-branch', 2), { color: '#D55E00', dash: 'dash', marker: 'square' });
   assert.equal(methodStyle('per-branch', 1).color, methodStyle('per-branch', 2).color);
   assert.deepEqual(parseMethodLabel('k=2 · Per-branch TS'), { method: 'per-branch', k: 2 });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { syntheticRecords } from '../plots/syntheticRecords';
-import { calibrationOps, fitMethod } from '../../src/report/calibrationOps';
-import { stateTemperature } from '../../src/report/calibrationStudy';
+import { calibrationOps, fitMethod } from '../../src/study/calibrationOps';
+import { exitTemperature as stateTemperature } from '../../src/calibration/applyCalibration';
 import { ConfigError } from '../../src/errors';
 import { referenceCalibrationOps } from './referenceCalibrationOps';
 
@@ -10,7 +10,7 @@ const val = syntheticRecords({ numSamples: 1200, seed: 21 });
 const test_ = syntheticRecords({ numSamples: 1500, seed: 22 });
 
 test('fitted temperatures agree with an independent golden-section fit (TS, per-branch, global)', () => {
-  for (const method of ['temperature', 'per-branch', 'global']) {
+  for (const method of ['temperature', 'per-branch', 'global'] as const) {
     const a = calibrationOps.fit(val, method, { pTar: 0.8, edgeExits: 2 });
     const b = referenceCalibrationOps.fit(val, method, { pTar: 0.8, edgeExits: 2 });
     assert.equal(a.method, method);
@@ -48,5 +48,5 @@ test('other calibrator kinds fit per exit; NLL comes from their probabilities; u
   const t0 = stateTemperature(lbfgs, 0)!;
   const tStar = stateTemperature(exact, 0)!;
   assert.ok(Math.abs(t0 - 1.5) < Math.abs(tStar - 1.5), `torch-lbfgs T ${t0} should lie between 1.5 and T* ${tStar}`);
-  assert.throws(() => fitMethod(val, 'bogus', { pTar: 0.8, edgeExits: 2 }), (e: unknown) => e instanceof ConfigError && /"bogus"/.test((e as Error).message));
+  assert.throws(() => fitMethod(val, 'bogus' as never, { pTar: 0.8, edgeExits: 2 }), (e: unknown) => e instanceof ConfigError && /"bogus"/.test((e as Error).message));
 });

@@ -17,7 +17,7 @@ test('markdown and CSV writers', () => {
 });
 
 test('auto missed-deadline p_tar: 0.80 for a final accuracy of 0.83 (exactly 3 pp below; review regression)', async () => {
-  const { autoDeadlinePTar } = await import('../../src/report/offloadingStudy');
+  const { autoDeadlinePTar } = await import('../../src/study/offloadingStudy');
   const keysWith = (right: number, n: number) => {
     const c = new Uint8Array(n);
     c.fill(1, 0, right);

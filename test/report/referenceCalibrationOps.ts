@@ -2,7 +2,7 @@ import type { ExitRecords, FloatArray } from '../../src/records/types';
 import type { CalibrationFile } from '../../src/calibration/calibrationFile';
 import { topLabelScores } from '../../src/records/scores';
 import { runCascade } from '../../src/cascade/runCascade';
-import type { CalibrationOps, ExitMetrics, StudyMethod } from '../../src/report/calibrationStudy';
+import type { CalibrationOps, ExitMetrics, StudyMethod } from '../../src/study/calibrationStudy';
 
 /**
  * An independent, deliberately simple implementation of the report's calibration needs, for tests
@@ -61,7 +61,8 @@ export const referenceCalibrationOps: CalibrationOps = {
   },
   exitMetrics(records: ExitRecords, calibration: CalibrationFile | undefined, exit: number, nBins: number): ExitMetrics {
     const C = records.numClasses;
-    const T = Number(calibration?.exits[exit].calibrator.temperature ?? 1);
+    const state = calibration?.exits[exit].calibrator;
+    const T = state?.kind === 'temperature' ? state.temperature : 1;
     const { confidence, prediction } = topLabelScores(records.logits[exit], C, T);
     const n = records.numSamples;
     const count = new Array<number>(nBins).fill(0);

@@ -8,7 +8,7 @@ import { readRecords, writeRecords } from '../../src/records/csv';
 import { topLabelScores } from '../../src/records/scores';
 import { runCascade } from '../../src/cascade/runCascade';
 import { reproduce } from '../../src/report/reproduce';
-import { defaultConfig } from '../../src/report/config';
+import { defaultConfig } from '../../src/study/config';
 import { DataError } from '../../src/errors';
 import { referenceCalibrationOps, fitT } from './referenceCalibrationOps';
 

@@ -3,11 +3,18 @@ import { binsOption, intListOption, numberOption, parseCommandArgs, requiredOpti
 import { ConfigError } from '../../errors';
 import { readRecords } from '../../records/csv';
 import type { ExitRecords } from '../../records/types';
-import { calibrateRecords, CALIBRATION_METHODS, P_TAR_METHODS, type CalibrateOptions, type CalibrationMethod, type CalibrationRun } from '../../calibration/calibrateMethod';
+import type { CalibratorState } from '../../calibration/types';
+import { calibrateRecords, CALIBRATION_METHODS, METHOD_IDS, isCalibrationMethod, type CalibrateOptions, type CalibrationMethod, type CalibrationRun } from '../../calibration/methods';
+import { describeState } from '../../calibration/describeState';
+import { withFlags } from '../optionFlags';
 import { beforeAfter, type BeforeAfter } from '../../calibration/evaluateFit';
 import { writeCalibrationFile } from '../../calibration/calibrationFile';
 import type { Fallback } from '../../cascade/runCascade';
-import { formatTable } from '../../offloading/tableText';
+import { formatTable } from '../tableText';
+import { fmtNum } from '../../util/tableFormat';
+
+/** Methods whose fit depends on p_tar. */
+const P_TAR_METHODS = METHOD_IDS.filter((m) => CALIBRATION_METHODS[m].needsPTar);
 
 const HELP = `usage: eecal calibrate --records val.csv --method METHOD [--p-tar X] [--exits 1,2] [--out calib.json] [--json]
 
@@ -15,11 +22,8 @@ Fit a calibration method on validation exit records and print, per exit, the par
 NLL / ECE / accuracy of that exit's validation samples before and after calibration.
 
   --records FILE.csv        validation exit records (label + logits of every exit)
-  --method METHOD           temperature   per-exit temperature scaling on all samples (exact NLL optimum)
-                            per-branch    T_i fitted on the samples that leave at exit i at --p-tar
-                            global        one T on the logits of the exit each sample leaves at (--p-tar)
-                            vector | matrix (ODIR) | histogram | isotonic | platt | beta   per exit
-                            offloading    per-branch T minimising E[latency] − β·edge accuracy (§3.4)
+  --method METHOD           one of:
+${METHOD_IDS.map((m) => `                              ${m.padEnd(13)}${CALIBRATION_METHODS[m].describe}${CALIBRATION_METHODS[m].needsPTar ? ' (needs --p-tar)' : ''}`).join('\n')}
   --p-tar X                 confidence target (per-branch, global, offloading)
   --exits 1,2               exits to calibrate (others stay uncalibrated; not for global/offloading)
   --edge-exits K            side branches on the device for the cascade (default: all side branches)
@@ -55,7 +59,7 @@ type Values = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
 interface ExitRow extends BeforeAfter {
   exit: number;
   temperature?: number;
-  calibrator: unknown;
+  calibrator: CalibratorState;
   fitSamples: number;
   iterations: number | null;
   note: string | null;
@@ -71,16 +75,16 @@ export const calibrateCommand: Command = {
       console.log(HELP);
       return 0;
     }
-    const method = requiredOption('method', v.method as string | undefined) as CalibrationMethod;
-    if (!CALIBRATION_METHODS.includes(method)) throw new ConfigError(`--method "${method}": expected one of ${CALIBRATION_METHODS.join(', ')}`);
+    const method = requiredOption('method', v.method as string | undefined);
+    if (!isCalibrationMethod(method)) throw new ConfigError(`--method "${method}": expected one of ${METHOD_IDS.join(', ')}`);
     const records = readRecords(requiredOption('records', v.records as string | undefined));
     const bins = binsOption('bins', v.bins as string | undefined, 15);
-    const run = calibrateRecords(records, method, methodOptions(v, method, records));
+    const run = withFlags(() => calibrateRecords(records, method, methodOptions(v, method, records)));
     const rows = run.exits.map((x, e): ExitRow => {
       const state = x.calibrator.toJSON();
       return {
         exit: x.exit,
-        ...(state.kind === 'temperature' ? { temperature: state.temperature } : {}),
+        ...(x.calibrator.kind === 'temperature' ? { temperature: x.calibrator.scalingTemperature as number } : {}),
         calibrator: state,
         fitSamples: x.fitSamples,
         ...beforeAfter(records.logits[e], x.calibrator.probabilities(records.logits[e]), records.labels, records.numClasses, bins),
@@ -107,7 +111,7 @@ export const calibrateCommand: Command = {
     process.stdout.write(formatTable(rows, [
       { header: 'exit', value: (r) => r.exit, digits: 0 },
       { header: 'fit n', value: (r) => r.fitSamples, digits: 0 },
-      { header: 'parameters', value: (r) => describe(r.calibrator as { kind: string; [k: string]: unknown }) },
+      { header: 'parameters', value: (r) => describeState(r.calibrator) },
       { header: 'NLL before', value: (r) => r.nllBefore },
       { header: 'NLL after', value: (r) => r.nllAfter },
       { header: 'ECE before', value: (r) => r.eceBefore },
@@ -118,7 +122,7 @@ export const calibrateCommand: Command = {
     const off = offloadingSummary(run);
     if (off) {
       console.log(`objective E[latency] − β·acc_edge: ${off.objective.toFixed(4)} (uncalibrated ${off.uncalibrated.objective.toFixed(4)}); ` +
-        `E[latency] ${off.expectedLatencyMs.toFixed(3)} ms, edge accuracy ${off.edgeAccuracy === null ? '—' : off.edgeAccuracy.toFixed(4)}, on device ${off.edgeFraction.toFixed(4)}`);
+        `E[latency] ${off.expectedLatencyMs.toFixed(3)} ms, edge accuracy ${fmtNum(off.edgeAccuracy, 4)}, on device ${off.edgeFraction.toFixed(4)}`);
     }
     return 0;
   },
@@ -131,7 +135,7 @@ function methodOptions(v: Values, method: CalibrationMethod, records: ExitRecord
     if (v[flag] !== undefined && !methods.includes(method)) throw new ConfigError(`--${flag} does not apply to --method ${method} (only ${methods.join(', ')})`);
   };
   only('p-tar', P_TAR_METHODS);
-  only('exits', ['temperature', 'per-branch', 'vector', 'matrix', 'histogram', 'isotonic', 'platt', 'beta']);
+  only('exits', ['temperature', 'torch-lbfgs', 'per-branch', 'vector', 'matrix', 'histogram', 'isotonic', 'platt', 'beta']);
   only('optimizer', ['temperature', 'per-branch', 'global']);
   for (const f of ['edge-exits', 'disable'] as const) only(f, P_TAR_METHODS);
   only('fallback', ['per-branch', 'global']);
@@ -189,20 +193,4 @@ function latencyOptions(v: Values, records: ExitRecords, k: number): { deviceMs:
 function offloadingSummary(run: CalibrationRun) {
   const o = run.offloading;
   return o ? { temperatures: o.temperatures, ...o.outcome, uncalibrated: o.uncalibrated, sweeps: o.sweeps } : null;
-}
-
-/** Short text of a calibrator's parameters for the table. */
-function describe(state: { kind: string; [k: string]: unknown }): string {
-  const n = (x: unknown) => Number(x).toPrecision(4);
-  switch (state.kind) {
-    case 'identity': return 'identity';
-    case 'temperature': return `T = ${n(state.temperature)}`;
-    case 'platt': return `a = ${n(state.a)}, b = ${n(state.b)}`;
-    case 'beta': return `a = ${n(state.a)}, b = ${n(state.b)}, m = ${n(state.m)}`;
-    case 'histogram': return `${(state.values as number[]).length} bins`;
-    case 'isotonic': return `${(state.x as number[]).length} knots`;
-    case 'vector': return `w ∈ [${n(Math.min(...(state.weights as number[])))}, ${n(Math.max(...(state.weights as number[])))}]`;
-    case 'matrix': return `${(state.biases as number[]).length}×${(state.biases as number[]).length} W, λ = ${n(state.lambda)}, μ = ${n(state.mu)}`;
-    default: return state.kind;
-  }
 }

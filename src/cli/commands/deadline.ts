@@ -5,12 +5,12 @@ import { ConfigError } from '../../errors';
 import {
   BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, LATENCY_HELP, LATENCY_OPTIONS, batchOptions, emit, layoutOptions,
   networkOptions, outputFormat, pTarGrid, recordsOption, stageTimesOption, uplinkList,
-} from '../../offloading/cliOptions';
-import { loadOffloadingInputs } from '../../offloading/recordsInputs';
+} from '../offloadingOptions';
+import { loadOffloadingInputs } from '../offloadingInputs';
 import { cascadeLatency } from '../../offloading/latencyModel';
 import { constantSampleTimes, readSampleTimesCsv, type SampleTimes } from '../../offloading/sampleTimes';
 import { missedDeadlineProbability, type DeadlineRow } from '../../offloading/missedDeadline';
-import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
+import { formatCsv, formatTable, type Column } from '../tableText';
 
 const HELP = `usage: eecal deadline --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.8]
                       [--deadline 0:2:0.05] [--uplink 4g] [--rtt-ms 0] [--device-gmacs G | (sidecar times)]

@@ -3,14 +3,15 @@ import { binsOption, countOption, intListOption, numberOption, parseCommandArgs,
 import { MAX_REPLICATES } from '../limits';
 import { ConfigError, RecordFormatError } from '../../errors';
 import { readRecords } from '../../records/csv';
-import { calibratorsOf, readCalibrationFile } from '../../calibration/calibrationFile';
+import { readCalibrationFile } from '../../calibration/calibrationFile';
+import { calibratorsFor } from '../../calibration/applyCalibration';
 import type { Calibrator } from '../../calibration/types';
 import { softmaxRows } from '../../calibration/logitMath';
 import { exitMetrics, exitMetricIntervals, EXIT_METRIC_NAMES, type ExitMetricValues } from '../../metrics/exitMetrics';
 import { binStats } from '../../metrics/binning';
 import { topLabelOf } from '../../metrics/topLabel';
 import type { BinStat } from '../../metrics/types';
-import { formatTable } from '../../offloading/tableText';
+import { formatTable } from '../tableText';
 
 const HELP = `usage: eecal metrics --records test.csv [--calibration calib.json] [--bins 15] [--exits 1,2]
                      [--bootstrap B [--seed S] [--level 0.95]] [--json]
@@ -62,11 +63,7 @@ export const metricsCommand: Command = {
     const exits = v.exits ? intListOption('exits', v.exits, 1, records.numExits) : records.logits.map((_, e) => e + 1);
     let calibrators: Calibrator[] | null = null;
     if (v.calibration) {
-      const file = readCalibrationFile(v.calibration);
-      if (file.numExits !== records.numExits || file.numClasses !== C) {
-        throw new RecordFormatError(`${v.calibration}: calibration is for ${file.numExits} exits × ${file.numClasses} classes, but the records have ${records.numExits} × ${C}`);
-      }
-      calibrators = calibratorsOf(file);
+      calibrators = calibratorsFor(records, readCalibrationFile(v.calibration), v.calibration);
     }
     const rows: ExitRow[] = exits.map((exit) => {
       const logits = records.logits[exit - 1];

@@ -1,10 +1,10 @@
 import type { Command } from '../main';
 import { parseCommandArgs } from '../args';
 import { checkResultSize } from '../limits';
-import { BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, batchOptions, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../../offloading/cliOptions';
-import { loadOffloadingInputs } from '../../offloading/recordsInputs';
+import { BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, batchOptions, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
+import { loadOffloadingInputs } from '../offloadingInputs';
 import { outageProbability, type OutageRow } from '../../offloading/outage';
-import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
+import { formatCsv, formatTable, type Column } from '../tableText';
 
 const HELP = `usage: eecal outage --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:0.95:0.05]
                     [--batch-size 256] [--rounds 100] [--seed 0] [--json|--csv]

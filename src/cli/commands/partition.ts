@@ -4,11 +4,11 @@ import { ConfigError } from '../../errors';
 import {
   COMMON_HELP, COMMON_OPTIONS, LATENCY_HELP, LATENCY_OPTIONS, emit, layoutOptions, networkOptions, outputFormat, pTarGrid,
   recordsOption, stageTimesOption, uplinkList,
-} from '../../offloading/cliOptions';
-import { loadOffloadingInputs } from '../../offloading/recordsInputs';
+} from '../offloadingOptions';
+import { loadOffloadingInputs } from '../offloadingInputs';
 import { choosePartition, type PartitionRow } from '../../offloading/partition';
 import type { CascadeKeys } from '../../cascade/cascadeKeys';
-import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
+import { formatCsv, formatTable, type Column } from '../tableText';
 
 const HELP = `usage: eecal partition --records FILE.csv [--calibration calib.json] [--p-tar 0.8] [--uplink 3g,4g,wifi]
                        [--candidates 1,2] [--rtt-ms 0] [--device-gmacs G] [--cloud-speedup 10 | --cloud-ms MS]

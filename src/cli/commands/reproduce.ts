@@ -6,9 +6,9 @@ import { checkResultSize, MAX_PROTOCOL_BATCH_SIZE, MAX_REPLICATES, MAX_ROUNDS } 
 import { ConfigError } from '../../errors';
 import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
-import { defaultConfig, type ReproduceConfig } from '../../report/config';
+import { defaultConfig, type ReproduceConfig } from '../../study/config';
 import { reproduce } from '../../report/reproduce';
-import { calibrationOps } from '../../report/calibrationOps';
+import { calibrationOps } from '../../study/calibrationOps';
 import { packageVersion } from '../../version';
 import { exitOnSignal } from '../../util/signals';
 

@@ -2,14 +2,15 @@ import type { Command } from '../main';
 import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
 import { checkResultSize, MAX_REPLICATES } from '../limits';
 import { ConfigError } from '../../errors';
-import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../../offloading/cliOptions';
-import { loadOffloadingInputs, type ExitPolicy } from '../../offloading/recordsInputs';
+import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
+import { loadOffloadingInputs } from '../offloadingInputs';
+import type { ExitPolicy } from '../../study/offloadingInputs';
 import { deviceMacsFromSidecar } from '../../offloading/deviceCost';
 import { sweepThresholds, type SweepRow } from '../../offloading/thresholdSweep';
 import { entropyKeyThreshold, sweepEntropyThresholds } from '../../offloading/entropyPolicy';
 import { bootstrapKeyBands, type SweepBand } from '../../offloading/bootstrapBands';
 import type { CascadeKeys } from '../../cascade/cascadeKeys';
-import { formatCsv, formatTable, type Column } from '../../offloading/tableText';
+import { formatCsv, formatTable, type Column } from '../tableText';
 
 const HELP = `usage: eecal sweep --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:1:0.05]
                    [--fallback final|most-confident] [--disable I,J] [--bootstrap B --seed S] [--json|--csv]
@@ -23,6 +24,12 @@ ${COMMON_HELP}
   --p-tar GRID              p_tar values: start:stop:step or a comma list, each in [0, 1] (default 0.5:1:0.05)
   --policy confidence|entropy   exit rule (default confidence); entropy = BranchyNet's H < τ
   --threshold GRID          entropy thresholds τ in nats for --policy entropy (default 0:2:0.1)
+  --score FORMULA           confidence policy with a custom score instead of max-softmax: a math
+                            formula (mathjs syntax, no code) of pmax, p2, margin (= pmax − p2),
+                            entropy (nats), C and p (the probability vector, 1-based), computed on
+                            the calibrated probabilities when --calibration is given; a device exit
+                            answers when score ≥ p_tar. E.g. --score "margin" or
+                            --score "1 - entropy / log(C)"
   --bootstrap B             add percentile-bootstrap 95 % bands from B resamples (default 0: none)
   --seed S                  seed of the bootstrap (default 0)
 
@@ -37,7 +44,7 @@ export const sweepCommand: Command = {
   summary: 'offloading probability and accuracy over a p_tar grid',
   async run(argv) {
     const { values: v } = parseCommandArgs('sweep', argv, {
-      ...COMMON_OPTIONS, 'p-tar': { type: 'string' }, policy: { type: 'string' }, threshold: { type: 'string' },
+      ...COMMON_OPTIONS, 'p-tar': { type: 'string' }, policy: { type: 'string' }, threshold: { type: 'string' }, score: { type: 'string' },
       bootstrap: { type: 'string' }, seed: { type: 'string' },
     });
     if (v.help) { console.log(HELP); return 0; }
@@ -46,13 +53,14 @@ export const sweepCommand: Command = {
     if (policy !== 'confidence' && policy !== 'entropy') throw new ConfigError(`--policy "${policy}": expected confidence or entropy`);
     if (policy === 'entropy' && v['p-tar'] !== undefined) throw new ConfigError('--policy entropy takes --threshold (τ in nats), not --p-tar');
     if (policy === 'confidence' && v.threshold !== undefined) throw new ConfigError('--threshold is for --policy entropy; use --p-tar');
+    if (policy === 'entropy' && v.score !== undefined) throw new ConfigError('--score is a custom confidence for --policy confidence; --policy entropy has its own score');
     const replicates = countOption('bootstrap', v.bootstrap, 0, 0, MAX_REPLICATES);
     if (replicates === 1) throw new ConfigError('--bootstrap 1: expected 0 (no bands) or at least 2 resamples');
     const seed = numberOption('seed', v.seed, 0, { integer: true });
     const grid = policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
     // The bands keep one value per resample, grid point and metric: bounded before the records are read.
     if (replicates > 0) checkResultSize([['--bootstrap', replicates], [policy === 'entropy' ? '--threshold points' : '--p-tar points', grid.length]]);
-    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy);
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score });
     const { records } = inputs;
     const layout = layoutOptions(v, records);
     const opts = { ...layout, deviceMacs: deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled) };
@@ -70,7 +78,7 @@ export const sweepCommand: Command = {
     console.error(`sweep: ${records.numSamples} samples, ${records.numExits} exits, k = ${layout.edgeExits}, ${grid.length} thresholds, ${policy} policy${cal ? ', calibrated and uncalibrated' : ''}`);
     if (format === 'json') {
       const out = {
-        policy, edgeExits: layout.edgeExits, fallback: layout.fallback, disabled: [...layout.disabled],
+        policy, score: v.score ?? null, edgeExits: layout.edgeExits, fallback: layout.fallback, disabled: [...layout.disabled],
         calibration: v.calibration ?? null, bootstrap: replicates > 0 ? { replicates, seed, level: 0.95 } : null,
         rows: primary, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
       };

@@ -4,7 +4,8 @@ import type { PlotlyFigure } from '../figure';
 import { FigureRenderer, type RendererOptions } from '../export/chromium';
 import { saveFigure, type FigureFileFormat } from '../export/saveFigure';
 import { withStaticNote } from '../export/staticNote';
-import { formatCell, rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
+import { rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
+import { formatCell, textTable } from '../../util/tableFormat';
 
 /** The plotly MIME type JupyterLab and VS Code render natively. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -53,9 +54,7 @@ export interface FigureDisplayOptions {
 
 /** Plain-text table for viewers without HTML (and for the text/plain part of the bundle). */
 function tableText(t: TableLike, digits: number): string {
-  const cells = [t.columns.slice(), ...t.values.map((r) => r.map((v) => formatCell(v, digits)))];
-  const widths = t.columns.map((_, j) => Math.max(...cells.map((r) => String(r[j]).length)));
-  return cells.map((r) => r.map((c, j) => String(c).padStart(widths[j])).join('  ')).join('\n');
+  return textTable(t.columns, t.values.map((r) => r.map((v) => formatCell(v, digits))), { rule: false }).trimEnd();
 }
 
 /**

@@ -23,16 +23,9 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** One cell as text: integers as-is, other finite numbers with `digits` decimals, null/NaN as "–". */
-export function formatCell(v: unknown, digits: number): string {
-  if (v === null || v === undefined) return '–';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return Number.isNaN(v) ? '–' : String(v);
-    return Number.isInteger(v) ? String(v) : v.toFixed(digits);
-  }
-  if (Array.isArray(v)) return v.map((x) => formatCell(x, digits)).join(', ');
-  return String(v);
-}
+// Cells are written by the one table formatter (one spelling of a missing value).
+export { formatCell } from '../../util/tableFormat';
+import { formatCell } from '../../util/tableFormat';
 
 /** An HTML `<table>` with right-aligned numbers, for `display.html` in a notebook or a report. */
 export function tableHtml(t: TableLike, opts: TableHtmlOptions = {}): string {

@@ -120,13 +120,3 @@ export class FigureRenderer {
     if (this.browser.isConnected()) await this.browser.close();
   }
 }
-
-/** Launch a renderer, run `fn` with it, and always close it. */
-export async function withRenderer<T>(fn: (r: FigureRenderer) => Promise<T>, opts: RendererOptions = {}): Promise<T> {
-  const r = await FigureRenderer.launch(opts);
-  try {
-    return await fn(r);
-  } finally {
-    await r.close();
-  }
-}

@@ -5,10 +5,10 @@ import { judgePoints, oneSidedPValues } from '../../../src/study/stats/deltaVerd
 import { plantedRecords } from '../../../src/study/stats/plantedRecords';
 import { perExitTemperatureRefit } from '../../../src/study/stats/refitKeys';
 import { drawIndices, subsetRecords } from '../../../src/study/stats/resample';
-import { calibrateRecords } from '../../../src/calibration/calibrateMethod';
-import { offloadingClaims, type Claim } from '../../../src/report/offloadingClaims';
+import { calibrateRecords } from '../../../src/calibration/methods';
+import { offloadingClaims, type Claim } from '../../../src/study/offloadingClaims';
 import { verdictSettings } from '../../../src/study/stats/verdictSettings';
-import { grid } from '../../../src/report/config';
+import { grid } from '../../../src/study/config';
 import { createRng } from '../../../src/util/rng';
 
 test('Holm: step-down rejections and adjusted p-values (hand-computed)', () => {

@@ -1,11 +1,11 @@
 import type { ExitRecords } from '../records/types';
 import type { Fallback } from '../cascade/runCascade';
-import { pairedBootstrap, column, indexOfPoint, type PairedBootstrap, type PartitionReplicates, type SideResult } from '../study/stats/pairedBootstrap';
-import { judgePoints, describe, type DeltaEstimate, type Direction, type PointSample, type Verdict } from '../study/stats/deltaVerdict';
-import { simultaneousBand } from '../study/stats/simultaneousBand';
-import type { RefitKeys } from '../study/stats/refitKeys';
-import type { VerdictSettings } from '../study/stats/verdictSettings';
-import { fmtPp } from './markdownTable';
+import { pairedBootstrap, column, indexOfPoint, type PairedBootstrap, type PartitionReplicates, type SideResult } from './stats/pairedBootstrap';
+import { judgePoints, describe, type DeltaEstimate, type Direction, type PointSample, type Verdict } from './stats/deltaVerdict';
+import { simultaneousBand } from './stats/simultaneousBand';
+import type { RefitKeys } from './stats/refitKeys';
+import type { VerdictSettings } from './stats/verdictSettings';
+import { fmtPp } from '../util/tableFormat';
 
 /** A claim of the paper judged against the computation (the `report.json` contract). */
 export interface Claim {

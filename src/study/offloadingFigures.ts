@@ -5,7 +5,7 @@ import {
   missedDeadlineFigure, offloadingProbabilityFigure, onDeviceAccuracyFigure, outageFigure, overallAccuracyFigure,
 } from '../plots/paperFigures';
 import { deadlineSeries, exitFractionSeries, outageSeries, sweepSeries } from '../plots/series';
-import type { OffloadingStudy, PartitionStudy } from './offloadingStudy';
+import type { OffloadingStudy, PartitionStudy } from '../study/offloadingStudy';
 
 /** The three sweep panels (offloading probability, on-device accuracy with y = p_tar, overall accuracy). */
 export function sweepPanels(methods: PartitionStudy['methods'], labelOf: (label: string) => string = (l) => l): ExplorerPanel[] {

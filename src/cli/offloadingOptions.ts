@@ -1,10 +1,10 @@
 import { ConfigError } from '../errors';
-import { countOption, numberOption, intListOption, gridOption } from '../cli/args';
-import { MAX_PROTOCOL_BATCH_SIZE, MAX_ROUNDS } from '../cli/limits';
+import { countOption, numberOption, intListOption, gridOption } from './args';
+import { MAX_PROTOCOL_BATCH_SIZE, MAX_ROUNDS } from './limits';
 import { writeFileAtomic } from '../util/atomicWrite';
 import type { Fallback } from '../cascade/runCascade';
 import type { ExitRecords } from '../records/types';
-import { BYTES_PER_ELEMENT, parseUplink, stageTimesFromSidecar, type NetworkConfig, type StageTimes, type TensorDtype } from './latencyModel';
+import { BYTES_PER_ELEMENT, parseUplink, stageTimesFromSidecar, type NetworkConfig, type StageTimes, type TensorDtype } from '../offloading/latencyModel';
 
 /**
  * Option parsing shared by `eecal sweep | outage | deadline | partition`: one spelling and one

@@ -1,6 +1,6 @@
-import type { ExitScores } from '../records/scores';
-import { runCascade } from '../cascade/runCascade';
-import type { SweepOptions, SweepRow } from './thresholdSweep';
+import type { ExitScores } from '../src/records/scores';
+import { runCascade } from '../src/cascade/runCascade';
+import type { SweepOptions, SweepRow } from '../src/offloading/thresholdSweep';
 
 /**
  * Reference implementation of `sweepThresholds`: one full `runCascade` pass per p_tar, metrics

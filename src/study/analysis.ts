@@ -2,15 +2,16 @@ import type { ExitRecords } from '../records/types';
 import type { PlotlyFigure } from '../plots/figure';
 import { renderTrainingCurves, type TrainingLogRow } from '../plots/trainingCurves';
 import { renderExitCosts } from '../plots/exitCostsFigure';
-import { calibrationStudy, methodLabel, type CalibrationOps, type CalibrationStudy, type StudyMethod } from './calibrationStudy';
+import { methodLabel } from '../calibration/methods';
+import { calibrationStudy, type CalibrationOps, type CalibrationStudy, type StudyMethod } from './calibrationStudy';
 import { offloadingStudy, type OffloadingStudy } from './offloadingStudy';
 import { calibrationFigures } from './calibrationFigures';
 import { offloadingFigures } from './offloadingFigures';
 import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
-import { stateTemperature } from './calibrationStudy';
-import { perExitTemperatureRefit } from '../study/stats/refitKeys';
-import { verdictSettings } from '../study/stats/verdictSettings';
+import { perExitTemperatureRefit } from './stats/refitKeys';
+import { exitTemperature } from '../calibration/applyCalibration';
+import { verdictSettings } from './stats/verdictSettings';
 import type { ReproduceConfig } from './config';
 
 /** Inputs of a reproduction: the two record splits and what is known about the model. */
@@ -55,13 +56,7 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
   const ts = methodLabel('temperature');
   const settings = verdictSettings(cfg.verdicts);
   const tsFile = calibration.methods.find((m) => m.label === ts)?.calibration;
-  // Per-exit TS is refitted on every validation resample by the exact fast path (same optimum as calibrateRecords).
-  const claims: Claim[] = offloadingClaims({
-    val, test, refit: perExitTemperatureRefit(val, test), label: ts, idSuffix: '',
-    temperatures: tsFile ? exitNames.map((_, e) => stateTemperature(tsFile, e)) : null,
-    edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
-    batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,
-  });
+  const claims = studyClaims(val, test, calibration, offloading, cfg);
   const comparisons = [branchyNetComparison(test, input.architecture, settings), guoComparison(test, tsFile, input.dataset, cfg.eceBins, settings)].filter((c): c is Claim => c !== null);
   const figures: Record<string, PlotlyFigure> = { ...calibrationFigures(calibration), ...offloadingFigures(offloading, exitNames) };
   if (test.meta?.exits) figures['exit-costs'] = renderExitCosts(test.meta.exits, { title: `${input.architecture}: device compute to each exit and tensor sent to the cloud` });
@@ -69,4 +64,21 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
     figures['training-curves'] = renderTrainingCurves(input.trainingLog.exitNames, input.trainingLog.epochs, { title: `${input.architecture}: training curves per exit` });
   }
   return { exitNames, calibration, offloading, claims, comparisons, figures };
+}
+
+/**
+ * The report's offloading claims for TS per exit against uncalibrated, judged by the paired bootstrap
+ * (per-exit TS refitted on every validation resample by the exact fast path, the same optimum as
+ * calibrateRecords). `replicates` overrides the settings' B (notebooks use fewer to stay interactive).
+ */
+export function studyClaims(val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, replicates?: number): Claim[] {
+  const ts = methodLabel('temperature');
+  const settings = verdictSettings({ ...cfg.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
+  const tsFile = calibration.methods.find((m) => m.label === ts)?.calibration;
+  return offloadingClaims({
+    val, test, refit: perExitTemperatureRefit(val, test), label: ts, idSuffix: '',
+    temperatures: tsFile ? exitNamesOf(test).map((_, e) => exitTemperature(tsFile, e)) : null,
+    edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
+    batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,
+  });
 }

@@ -1,7 +1,7 @@
 import type { PlotlyFigure } from '../plots/figure';
 import { renderReliability, type ReliabilityPanel } from '../plots/reliability';
 import { renderCurves } from '../plots/curves';
-import type { CalibrationStudy, MethodReliability } from './calibrationStudy';
+import type { CalibrationStudy, MethodReliability } from '../study/calibrationStudy';
 
 /** Reliability panels of the given methods: one row per exit, one column per method. */
 export function reliabilityPanels(methods: readonly MethodReliability[]): ReliabilityPanel[][] {
@@ -21,7 +21,7 @@ export function calibrationFigures(study: CalibrationStudy): Record<string, Plot
       title: `Reliability diagrams on the test split (${study.bins} bins): rows = exits, columns = methods`,
     }),
   };
-  const ts = study.reliability.find((m) => m.label === 'TS per exit');
+  const ts = study.reliability.find((m) => m.id === 'temperature');
   if (ts) {
     out['reliability-before-after-ts'] = renderReliability(reliabilityPanels([study.reliability[0], ts]), {
       title: `Before / after temperature scaling (${study.bins} bins, test split)`,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { calibrationTemperatures, checkCalibrationMatches } from '../../src/offloading/readCalibration';
+import { exitTemperatures, checkCalibrationMatches } from '../../src/calibration/applyCalibration';
 import { readCalibrationFile } from '../../src/calibration/calibrationFile';
 import type { CalibrationFile } from '../../src/calibration/calibrationFile';
 import type { ExitRecords } from '../../src/records/types';
@@ -24,8 +24,8 @@ const good: CalibrationFile = {
 test('reads a valid calibration file and its temperatures', () => {
   const c = readCalibrationFile(write('ok.json', JSON.stringify(good)));
   assert.deepEqual(c, good);
-  assert.deepEqual(calibrationTemperatures(c, 'ok.json'), [1.5, 1]);
   const records = { numExits: 2, numClasses: 3 } as ExitRecords;
+  assert.deepEqual(exitTemperatures(records, c, 'ok.json'), [1.5, 1]);
   checkCalibrationMatches(c, records, 'ok.json');
   assert.throws(() => checkCalibrationMatches(c, { ...records, numExits: 3 }, 'ok.json'), /ok\.json: calibration is for 2 exits, but the records have 3/);
   assert.throws(() => checkCalibrationMatches(c, { ...records, numClasses: 10 }, 'ok.json'), /for 3 classes, but the records have 10/);
@@ -39,6 +39,6 @@ test('the offloading commands read calibration files with the calibration librar
   ];
   bad.forEach(([body, msg], i) => assert.throws(() => readCalibrationFile(write(`bad${i}.json`, body)), (e: unknown) => e instanceof RecordFormatError && msg.test(e.message)));
   assert.throws(() => readCalibrationFile(path.join(dir, 'missing.json')), /file not found/);
-  const iso = { ...good, exits: [{ exit: 1, calibrator: { kind: 'isotonic', x: [] } }, good.exits[1]] };
-  assert.throws(() => calibrationTemperatures(iso, 'iso.json'), (e: unknown) => e instanceof ConfigError && /exit 1 uses calibrator "isotonic"/.test(e.message));
+  const iso: CalibrationFile = { ...good, exits: [{ exit: 1, calibrator: { kind: 'isotonic', x: [0.5], y: [0.7] } }, good.exits[1]] };
+  assert.throws(() => exitTemperatures({ numExits: 2, numClasses: 3 } as ExitRecords, iso, 'iso.json'), (e: unknown) => e instanceof ConfigError && /exit 1 uses calibrator "isotonic"/.test(e.message));
 });

@@ -1,26 +1,12 @@
 import type { ExitRecords } from '../records/types';
 import type { CalibrationFile } from '../calibration/calibrationFile';
+import { exitTemperature } from '../calibration/applyCalibration';
+import { methodLabel, type CalibrationMethod } from '../calibration/methods';
 import type { ReliabilityBin } from '../plots/reliability';
 import type { MethodSpec } from './offloadingStudy';
 
-/**
- * A calibration method name as `eecal calibrate --method` takes it: the reproduction fits
- * 'temperature', 'per-branch' and 'global' (paper-spec §3); notebooks may try any other
- * (isotonic, histogram, …).
- */
-export type StudyMethod = string;
-
-/** Display labels of the reproduction's methods (the paper's names for the JNCA variants). */
-export const METHOD_LABELS: Readonly<Record<string, string>> = {
-  temperature: 'TS per exit',
-  'per-branch': 'Per-branch TS',
-  global: 'Global TS',
-};
-
-/** Display label of a method: the paper's name when it has one, else the method name. */
-export function methodLabel(method: StudyMethod): string {
-  return METHOD_LABELS[method] ?? method;
-}
+/** A calibration method id of the registry (`src/calibration/methods.ts`). */
+export type StudyMethod = CalibrationMethod;
 
 /** Metrics of one exit under one calibration (fractions; NLL in nats). */
 export interface ExitMetrics {
@@ -46,6 +32,7 @@ export interface CalibrationOps {
 export interface ExitCalibrationRow {
   exit: number;
   name: string;
+  /** Display label of the method. */
   method: string;
   /** Fitted temperature of this exit, when the method's state for it has one. */
   temperature: number | null;
@@ -54,10 +41,13 @@ export interface ExitCalibrationRow {
   nllAfter: number;
   eceBefore: number;
   eceAfter: number;
+  /** Method id (what code keys on; last, so CSV columns before it keep their place). */
+  methodId: StudyMethod;
 }
 
 /** Reliability data of one method on the test split, per exit. */
 export interface MethodReliability {
+  id: StudyMethod | 'uncalibrated';
   label: string;
   exits: { exit: number; name: string; metrics: ExitMetrics; numSamples: number }[];
 }
@@ -71,15 +61,10 @@ export interface CalibrationStudy {
   bins: number;
 }
 
-/** The temperature in a calibrator state, when it has one. */
-export function stateTemperature(file: CalibrationFile | undefined, exit: number): number | null {
-  const t = file?.exits[exit]?.calibrator.temperature;
-  return typeof t === 'number' && Number.isFinite(t) ? t : null;
-}
-
 /** Reliability data (metrics + bins per exit) of records under one method. */
 export function measureMethod(records: ExitRecords, spec: MethodSpec, ops: CalibrationOps, bins: number, exitNames: readonly string[]): MethodReliability {
   return {
+    id: spec.id,
     label: spec.label,
     exits: exitNames.map((name, e) => ({ exit: e + 1, name, metrics: ops.exitMetrics(records, spec.calibration, e, bins), numSamples: records.numSamples })),
   };
@@ -108,15 +93,15 @@ export function calibrationStudy(
   opts: { methods: readonly StudyMethod[]; pTar: number; bins: number; exitNames: readonly string[] },
 ): CalibrationStudy {
   const edgeExits = val.numExits - 1;
-  const fitted: MethodSpec[] = opts.methods.map((m) => ({ label: methodLabel(m), calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits }) }));
-  const methods: MethodSpec[] = [{ label: 'uncalibrated' }, ...fitted];
+  const fitted = opts.methods.map((m) => ({ id: m, label: methodLabel(m), calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits }) }));
+  const methods: MethodSpec[] = [{ id: 'uncalibrated', label: 'uncalibrated' }, ...fitted];
   const reliability: MethodReliability[] = methods.map((m) => measureMethod(test, m, ops, opts.bins, opts.exitNames));
   const before = reliability[0].exits;
   const rows: ExitCalibrationRow[] = fitted.flatMap((m, i) =>
     reliability[i + 1].exits.map((x, e) => ({
-      exit: e + 1, name: opts.exitNames[e], method: m.label, temperature: stateTemperature(m.calibration, e),
+      exit: e + 1, name: opts.exitNames[e], method: m.label, temperature: exitTemperature(m.calibration, e),
       accuracy: before[e].metrics.accuracy, nllBefore: before[e].metrics.nll, nllAfter: x.metrics.nll,
-      eceBefore: before[e].metrics.ece, eceAfter: x.metrics.ece,
+      eceBefore: before[e].metrics.ece, eceAfter: x.metrics.ece, methodId: m.id,
     })),
   );
   return { methods, rows, reliability, bins: opts.bins };

@@ -5,12 +5,13 @@ import { entropyScores } from '../offloading/entropyPolicy';
 import { quantileSorted } from '../metrics/bootstrap';
 import { ece } from '../metrics/calibrationError';
 import { createRng } from '../util/rng';
-import { eceFloor, eceInterval } from '../study/stats/eceFloor';
-import type { Verdict } from '../study/stats/deltaVerdict';
-import type { VerdictSettings } from '../study/stats/verdictSettings';
+import { eceFloor, eceInterval } from './stats/eceFloor';
+import type { Verdict } from './stats/deltaVerdict';
+import type { VerdictSettings } from './stats/verdictSettings';
 import { BRANCHYNET_TABLE1, GUO_TABLE1_CIFAR10 } from './references';
+import type { CalibrationStudy } from './calibrationStudy';
 import type { Claim } from './offloadingClaims';
-import { fmtPct } from './markdownTable';
+import { fmtPct } from '../util/tableFormat';
 
 /** Tolerances fixed before comparing (written in the report): accuracy ±5 pp, each exit share ±10 pp. */
 export const BRANCHYNET_TOLERANCE = { accuracy: 0.05, exitShare: 0.1 } as const;

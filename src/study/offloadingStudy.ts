@@ -1,6 +1,7 @@
 import type { ExitRecords } from '../records/types';
 import type { CalibrationFile } from '../calibration/calibrationFile';
-import { scoreRecords } from '../calibration/scoreRecords';
+import { scoreRecords } from '../calibration/applyCalibration';
+import type { CalibrationMethod } from '../calibration/methods';
 import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
 import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBands';
@@ -10,14 +11,16 @@ import { cascadeLatency, stageTimesFromSidecar, type CascadeLatency, type Networ
 import { constantSampleTimes } from '../offloading/sampleTimes';
 import { grid, type ReproduceConfig } from './config';
 
-/** A calibration variant to compare: a label and its calibration file (none = uncalibrated). */
+/** A calibration variant to compare: its method id, display label and calibration file (none = uncalibrated). */
 export interface MethodSpec {
+  id: CalibrationMethod | 'uncalibrated';
   label: string;
   calibration?: CalibrationFile;
 }
 
 /** Everything the simulator says about one method at one partition. */
 export interface MethodStudy {
+  id: MethodSpec['id'];
   label: string;
   sweep: SweepRow[];
   bands: SweepBand[];
@@ -90,6 +93,7 @@ export function offloadingStudy(records: ExitRecords, methods: readonly MethodSp
       edgeExits: k,
       latency: latencies[j],
       methods: methods.map((m, i) => ({
+        id: m.id,
         label: m.label,
         sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
         bands: bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),

@@ -1,0 +1,116 @@
+/**
+ * The one module notebooks import (`import { openStudy, … } from "./src/notebook"`): open a model
+ * folder, fit and compare calibration methods, run the offloading study, build and show figures.
+ * tfjs-free (a notebook's kernel starts in seconds); a file move inside src/ breaks this file, not
+ * eight notebooks. Everything here is re-exported from the layers that own it.
+ */
+import { readModelFolder, type ModelFolder } from './records/modelFolder';
+import type { ExitRecords } from './records/types';
+import type { PlotlyFigure } from './plots/figure';
+import { openNotebook, type FigureDisplayOptions, type Notebook, type NotebookOptions } from './plots/display/notebook';
+import type { TableHtmlOptions, TableLike } from './plots/display/tableHtml';
+import type { DataFrame } from 'danfojs-node';
+import { defaultConfig, type ReproduceConfig } from './study/config';
+import { exitNamesOf, STUDY_METHODS } from './study/analysis';
+import { calibrationStudy, type CalibrationStudy, type StudyMethod } from './study/calibrationStudy';
+import { calibrationOps } from './study/calibrationOps';
+import { offloadingStudy, type OffloadingStudy } from './study/offloadingStudy';
+import type { ModelManifest, TrainingLog } from './records/modelFolder';
+
+export { CALIBRATION_METHODS, METHOD_IDS, methodLabel, calibrateRecords, type CalibrationMethod } from './calibration/methods';
+export { describeState } from './calibration/describeState';
+export { scoreRecords } from './calibration/applyCalibration';
+export { defaultConfig, type ReproduceConfig } from './study/config';
+export { exitNamesOf, runAnalysis, STUDY_METHODS } from './study/analysis';
+export { studyClaims } from './study/analysis';
+import { studyClaims } from './study/analysis';
+import type { Claim } from './study/offloadingClaims';
+export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
+export { calibrationStudy, measureMethod, exitSummaryRows, type CalibrationStudy, type MethodReliability } from './study/calibrationStudy';
+export { offloadingStudy, methodKeys, stageTimes, type MethodSpec, type OffloadingStudy, type PartitionStudy } from './study/offloadingStudy';
+export { calibrationFigures, reliabilityPanels } from './study/calibrationFigures';
+export { offloadingFigures, partitionFigures, sweepPanels, secondBranchFigure } from './study/offloadingFigures';
+export { recordsKeys, type ExitPolicy } from './study/offloadingInputs';
+export { type Claim } from './study/offloadingClaims';
+export { claimBlock } from './report/reportMarkdown';
+export { sweepThresholds } from './offloading/thresholdSweep';
+export { choosePartition } from './offloading/partition';
+export { UPLINK_PRESETS, cascadeLatency, exitLatencyOf } from './offloading/latencyModel';
+export { expressionScores, compileScoreExpression, SCORE_VARIABLES } from './offloading/scoreExpression';
+export { renderReliability } from './plots/reliability';
+export { renderExitFractions } from './plots/exitFractions';
+export { renderExplorer } from './plots/explorer';
+export { renderTrainingCurves } from './plots/trainingCurves';
+export { exitFractionSeries, sweepSeries, outageSeries, deadlineSeries } from './plots/series';
+export { toDataFrame, openNotebook } from './plots/display/notebook';
+
+/** An opened model folder plus the notebook display: what every analysis notebook starts from. */
+export interface Study {
+  /** The model folder (manifest, training log, record paths). */
+  folder: ModelFolder;
+  val: ExitRecords;
+  test: ExitRecords;
+  /** `eecal-model.json` (null for a records-only folder) and `training-log.json` (null when absent). */
+  manifest: Partial<ModelManifest> | null;
+  trainingLog: TrainingLog | null;
+  /** Exit names (sidecar, else branch1 … final). */
+  names: string[];
+  /** The reproduction's settings (p_tar grids, bins, latency model, bootstrap). */
+  cfg: ReproduceConfig;
+  /**
+   * Fit methods (ids, default the reproduction's three) on val and measure them on test: the
+   * fitted calibration files, per-exit table and reliability bins.
+   */
+  calibrate(methods?: readonly StudyMethod[], opts?: { pTar?: number; bins?: number }): CalibrationStudy;
+  /** The offloading study of fitted methods (`calibrate(…).methods`) on test with the reproduction's settings. */
+  offload(methods: CalibrationStudy['methods'], cfg?: ReproduceConfig): OffloadingStudy;
+  /**
+   * The report's claims (TS per exit vs uncalibrated, k = 1, 2 …) with their verdicts, judged by the
+   * paired bootstrap. B = 200 resamples by default so a cell reruns in seconds; the report uses 1,000,
+   * so a verdict near the edge can differ: the report's is the one to cite.
+   */
+  claims(calibration: CalibrationStudy, offloading: OffloadingStudy, opts?: { replicates?: number }): Claim[];
+  /** The display helper (figures as plotly + PNG, tables, Markdown). */
+  nb: Notebook;
+  /** Show a figure (and save it under results/ with `{ save: name }`). */
+  show(fig: PlotlyFigure, opts?: FigureDisplayOptions): Promise<void>;
+  /** Show rows, a danfojs DataFrame or a table as HTML with a text fallback. */
+  table(t: TableLike | DataFrame | readonly object[], opts?: TableHtmlOptions): void;
+  /** Show Markdown. */
+  markdown(md: string): void;
+  /** Close the figure renderer (last cell). */
+  close(): Promise<void>;
+}
+
+/** The shipped model folder, or $EECAL_MODEL_DIR (paths relative to notebooks/). */
+export const DEFAULT_MODEL_DIR = '../models/b-alexnet-cifar10';
+
+/**
+ * Open a model folder for a notebook: both record splits, manifest and training log (when present),
+ * the reproduction's settings and the display helper.
+ * @param modelDir - default $EECAL_MODEL_DIR, else the shipped B-AlexNet folder.
+ */
+export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFAULT_MODEL_DIR, display: NotebookOptions = {}): Study {
+  const folder = readModelFolder(modelDir);
+  const nb = openNotebook(display);
+  const cfg = defaultConfig();
+  const names = exitNamesOf(folder.test);
+  return {
+    folder,
+    val: folder.val,
+    test: folder.test,
+    manifest: folder.manifest,
+    trainingLog: folder.trainingLog,
+    names,
+    cfg,
+    calibrate: (methods = STUDY_METHODS, opts = {}) =>
+      calibrationStudy(folder.val, folder.test, calibrationOps, { methods, pTar: opts.pTar ?? cfg.calibrationPTar, bins: opts.bins ?? cfg.eceBins, exitNames: names }),
+    offload: (methods, c = cfg) => offloadingStudy(folder.test, methods, c),
+    claims: (calibration, offloading, opts = {}) => studyClaims(folder.val, folder.test, calibration, offloading, cfg, opts.replicates ?? 200),
+    nb,
+    show: (fig, opts) => nb.figure(fig, opts),
+    table: (t, opts) => nb.table(t, opts),
+    markdown: (md) => nb.markdown(md),
+    close: () => nb.close(),
+  };
+}

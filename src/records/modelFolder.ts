@@ -1,0 +1,122 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ExitRecords } from './types';
+import { readRecords } from './csv';
+import { DataError } from '../errors';
+import { readJsonFile } from '../util/readJson';
+
+/**
+ * The one reader of a model folder (what `eecal train` and `eecal infer` write): `eecal-model.json`,
+ * `training-log.json` and `records/{val,test}.csv` (+ sidecars). Pure file reading, no tfjs: the
+ * CLI, the reproduction and notebooks open folders through it. Weights are the trainer's business
+ * (`train/modelIO.ts`).
+ */
+
+/**
+ * `eecal-model.json` in a model directory: what is needed to rebuild the network from code and feed
+ * it data exactly as in training (architecture, dataset, normalisation), plus provenance.
+ */
+export interface ModelManifest {
+  format: 'eecal-model';
+  version: 1;
+  architecture: string;
+  dataset: string;
+  numClasses: number;
+  classNames: string[];
+  inputShape: number[];
+  exitNames: string[];
+  /** Per-channel mean and std (in [0,1] pixel units) used to normalise inputs. */
+  normalization: { mean: number[]; std: number[] };
+  seed: number;
+  splitSeed: number;
+  training: Record<string, unknown>;
+  backend: string;
+  eecalVersion: string;
+  /** Epoch of the best validation loss. */
+  bestEpoch: number | null;
+  /** Which weights the folder holds ('best' when absent: folders written before --keep). */
+  keep?: 'best' | 'last';
+  /** Epoch whose weights are saved at the top level. */
+  weightsEpoch?: number | null;
+}
+
+/** One epoch of `training-log.json` (the per-exit fields figures draw; the file holds more). */
+export interface TrainingLogEpoch {
+  epoch: number;
+  /** Mean training cross-entropy per exit. */
+  trainLoss: readonly number[];
+  /** Validation cross-entropy per exit. */
+  valLoss: readonly number[];
+  /** Validation accuracy per exit, as a fraction. */
+  valAccuracy: readonly number[];
+}
+
+/** `training-log.json`: exit names and one entry per epoch. */
+export interface TrainingLog {
+  exitNames: string[];
+  epochs: TrainingLogEpoch[];
+}
+
+/** Files of a model folder. */
+export function modelFolderPaths(dir: string): { manifest: string; trainingLog: string; val: string; test: string } {
+  return {
+    manifest: path.join(dir, 'eecal-model.json'),
+    trainingLog: path.join(dir, 'training-log.json'),
+    val: path.join(dir, 'records', 'val.csv'),
+    test: path.join(dir, 'records', 'test.csv'),
+  };
+}
+
+const readJson = (file: string): unknown => readJsonFile(file, 'a JSON file written by eecal train');
+
+/** Read and check `eecal-model.json` of a model directory. */
+export function readModelManifest(dir: string): ModelManifest {
+  const p = modelFolderPaths(dir).manifest;
+  if (!fs.existsSync(p)) throw new DataError(`${p}: missing (expected a model directory written by eecal train)`);
+  const m = readJson(p) as ModelManifest;
+  if (m === null || typeof m !== 'object' || m.format !== 'eecal-model' || m.version !== 1) throw new DataError(`${p}: field "format"/"version" must be "eecal-model"/1`);
+  return m;
+}
+
+/** `training-log.json` of a model directory, or null when the folder has none. */
+export function readTrainingLog(dir: string): TrainingLog | null {
+  const p = modelFolderPaths(dir).trainingLog;
+  if (!fs.existsSync(p)) return null;
+  const log = readJson(p) as TrainingLog;
+  if (!log || !Array.isArray(log.exitNames) || !Array.isArray(log.epochs)) throw new DataError(`${p}: expected {"exitNames": [...], "epochs": [...]}`);
+  return log;
+}
+
+/** Everything analysis reads from a model folder. */
+export interface ModelFolder {
+  dir: string;
+  /**
+   * `eecal-model.json` as found (read leniently: analysis needs only architecture, dataset,
+   * backend, training, and hand-written folders may hold just those); null when absent.
+   */
+  manifest: Partial<ModelManifest> | null;
+  trainingLog: TrainingLog | null;
+  val: ExitRecords;
+  test: ExitRecords;
+  /** Paths of the two records files. */
+  files: { val: string; test: string };
+}
+
+/**
+ * Open a model folder for analysis: both record splits (required), the manifest and training log
+ * when present. Missing records are a DataError naming the file.
+ */
+export function readModelFolder(dir: string): ModelFolder {
+  const p = modelFolderPaths(dir);
+  for (const f of [p.val, p.test]) {
+    if (!fs.existsSync(f)) throw new DataError(`${f}: not found (expected exit records written by \`eecal infer\` in ${dir}/records/)`);
+  }
+  return {
+    dir,
+    manifest: fs.existsSync(p.manifest) ? (readJson(p.manifest) as Partial<ModelManifest>) : null,
+    trainingLog: readTrainingLog(dir),
+    val: readRecords(p.val),
+    test: readRecords(p.test),
+    files: { val: p.val, test: p.test },
+  };
+}

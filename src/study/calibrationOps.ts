@@ -1,0 +1,40 @@
+import type { ExitRecords } from '../records/types';
+import type { CalibrationFile } from '../calibration/calibrationFile';
+import { calibratorsFor } from '../calibration/applyCalibration';
+import { calibrateRecords } from '../calibration/methods';
+import { topLabelScores } from '../records/scores';
+import { topLabelFromScores } from '../metrics/topLabel';
+import { calibrationError } from '../metrics/calibrationError';
+import { nllFromLogits } from '../metrics/nll';
+import type { CalibrationOps, ExitMetrics, StudyMethod } from './calibrationStudy';
+
+/**
+ * Fit a registered method on validation records into a calibration file (paper-spec §3):
+ * 'temperature' per exit on all samples, 'per-branch' / 'global' TS on the samples that leave at
+ * each exit under the uncalibrated cascade at p_tar, 'torch-lbfgs' = per-exit TS with the authors'
+ * PyTorch L-BFGS recipe (§3.1), or any other method of the registry.
+ */
+export function fitMethod(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number }): CalibrationFile {
+  return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits }).file;
+}
+
+/**
+ * Per-exit metrics of (calibrated) records: accuracy, NLL of the calibrated probabilities, and ECE
+ * with its per-bin table from one binning (`calibrationError`), so the drawn bars and the printed
+ * ECE cannot disagree.
+ */
+export function exitMetricsOf(records: ExitRecords, calibration: CalibrationFile | undefined, exit: number, bins: number): ExitMetrics {
+  const C = records.numClasses;
+  const logits = records.logits[exit];
+  const cal = calibration ? calibratorsFor(records, calibration)[exit] : null;
+  const scores = cal ? cal.scores(logits) : topLabelScores(logits, C, 1);
+  const tl = topLabelFromScores(scores.confidence, scores.prediction, records.labels);
+  let right = 0;
+  for (let i = 0; i < tl.correct.length; i++) right += tl.correct[i];
+  const ce = calibrationError(tl.confidence, tl.correct, { bins });
+  const nll = cal ? cal.nll(logits, records.labels) : nllFromLogits(logits, records.labels, C, 1);
+  return { accuracy: right / tl.correct.length, nll, ece: ce.value, bins: ce.bins };
+}
+
+/** The report's calibration operations backed by `src/calibration` and `src/metrics`. */
+export const calibrationOps: CalibrationOps = { fit: fitMethod, exitMetrics: exitMetricsOf };
