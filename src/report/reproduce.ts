@@ -19,6 +19,8 @@ export interface ReproduceOptions {
   outDir: string;
   /** Also write the report here (REPRODUCTION.md at the repo root for the shipped model), or null. */
   reproductionFile: string | null;
+  /** Where that copy's PNGs and CSVs go (default: docs/reproduction/ beside the reproduction file). */
+  docDir?: string;
   config: ReproduceConfig;
   ops: CalibrationOps;
   /** Render PNG/SVG with Chromium (default true; HTML and JSON are always written). */
@@ -95,7 +97,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
     if (opts.reproductionFile) {
       // The committed REPRODUCTION.md must show its figures and tables in a fresh clone, where
       // results/ (git-ignored) does not exist yet: copy the PNGs and CSVs it links beside it.
-      const docDir = path.join(path.dirname(opts.reproductionFile), 'docs', 'reproduction');
+      const docDir = opts.docDir ?? path.join(path.dirname(opts.reproductionFile), 'docs', 'reproduction');
       for (const f of [...files]) {
         if (f.endsWith('.png') || f.endsWith('.csv')) {
           const target = path.join(docDir, path.basename(f));

@@ -7,23 +7,30 @@ import { ConfigError } from '../../errors';
 import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
 import { defaultConfig, type ReproduceConfig } from '../../study/config';
-import { reproduce } from '../../report/reproduce';
+import { reproduceRegimes } from '../../report/reproduceRegimes';
 import { calibrationOps } from '../../study/calibrationOps';
 import { packageVersion } from '../../version';
 import { exitOnSignal } from '../../util/signals';
 
-const HELP = `usage: eecal reproduce [--model DIR] [--out DIR] [options]
+/** The shipped CIFAR-10 models, the paper's regime first. */
+const DEFAULT_MODELS = ['models/b-alexnet-cifar10-branchynet', 'models/b-alexnet-cifar10'];
 
-Regenerates the whole analysis of the paper from a model folder's exit records, headless:
-calibration fitted on records/val.csv, everything measured on records/test.csv; every figure as
-PNG, SVG, standalone HTML and plotly JSON, CSV tables, REPORT.md and report.json (the paper's
-claims checked with numbers). Run on the shipped model it also rewrites REPRODUCTION.md at the
-repository root.
+const HELP = `usage: eecal reproduce [--model DIR]… [--out DIR] [options]
 
-  --model DIR            model folder with records/{val,test}.csv (default models/b-alexnet-cifar10)
+Regenerates the whole analysis of the paper from model folders' exit records, headless: for each
+model, calibration fitted on records/val.csv and everything measured on records/test.csv; every
+figure as PNG, SVG, HTML and plotly JSON, CSV tables, REPORT.md and report.json (the paper's
+claims with their verdicts) in <out>/<model>/; then the comparison of the models (their training
+regimes, the paper's targets, claims × models, calibration over training) in <out>/REPORT.md and
+<out>/report.json. The default run (no --model, no --out) also rewrites REPRODUCTION.md and
+docs/reproduction/ at the repository root; other runs leave them alone unless --reproduction is given.
+
+  --model DIR            a model folder with records/{val,test}.csv; repeat for several (default: the
+                         shipped CIFAR-10 models, ${DEFAULT_MODELS.join(' and ')})
   --out DIR              output folder (default results/)
-  --reproduction FILE    also write the report here (default: <repo>/REPRODUCTION.md for the
-                         shipped model, none otherwise); --no-reproduction to skip
+  --reproduction FILE    also write the comparison here, with each model's report and PNGs under
+                         docs/reproduction/<model>/ beside it (default: <repo>/REPRODUCTION.md for
+                         the default run only); --no-reproduction to skip
   --bins N               ECE / reliability bins (default 15)
   --p-tar GRID           p_tar grid of the curves (default 0.5:0.99:0.01)
   --calibration-p-tar X  p_tar of per-branch and global TS (default 0.8)
@@ -68,7 +75,7 @@ export const reproduceCommand: Command = {
   summary: 'regenerate every figure, table and REPRODUCTION.md from shipped records',
   async run(argv) {
     const { values: v } = parseCommandArgs('reproduce', argv, {
-      model: { type: 'string' }, out: { type: 'string' }, reproduction: { type: 'string' }, 'no-reproduction': { type: 'boolean' },
+      model: { type: 'string', multiple: true }, out: { type: 'string' }, reproduction: { type: 'string' }, 'no-reproduction': { type: 'boolean' },
       bins: { type: 'string' }, 'p-tar': { type: 'string' }, 'calibration-p-tar': { type: 'string' }, uplink: { type: 'string' },
       'rtt-ms': { type: 'string' }, 'cloud-speedup': { type: 'string' }, 'deadline-p-tar': { type: 'string' }, rounds: { type: 'string' },
       'batch-size': { type: 'string' }, replicates: { type: 'string' }, seed: { type: 'string' }, 'no-images': { type: 'boolean' },
@@ -79,27 +86,37 @@ export const reproduceCommand: Command = {
       return 0;
     }
     const root = repoRoot();
-    const shipped = path.join(root, 'models', 'b-alexnet-cifar10');
-    const modelDir = path.resolve(v.model ?? shipped);
-    if (!fs.existsSync(modelDir)) throw new ConfigError(`--model ${modelDir}: folder not found (expected a model folder with records/val.csv and records/test.csv)`);
+    const given = (v.model as string[] | undefined) ?? [];
+    const modelDirs = given.length ? given.map((d) => path.resolve(d)) : DEFAULT_MODELS.map((d) => path.join(root, d)).filter((d) => fs.existsSync(path.join(d, 'records', 'test.csv')));
+    for (const d of modelDirs) {
+      if (!fs.existsSync(d)) throw new ConfigError(`--model ${d}: folder not found (expected a model folder with records/val.csv and records/test.csv)`);
+    }
+    if (modelDirs.length === 0) throw new ConfigError(`no shipped model has records (expected ${DEFAULT_MODELS.map((d) => `${d}/records/test.csv`).join(' or ')}); pass --model DIR`);
     const outDir = path.resolve(v.out ?? path.join(root, 'results'));
-    const reproductionFile = v['no-reproduction'] ? null : v.reproduction ? path.resolve(v.reproduction) : modelDir === shipped ? path.join(root, 'REPRODUCTION.md') : null;
+    // REPRODUCTION.md describes the shipped models from the default run; a run into another folder or
+    // on other models must not rewrite it (nor put that folder's path into it) unless asked to.
+    const defaultRun = given.length === 0 && v.out === undefined;
+    const reproductionFile = v['no-reproduction'] ? null : v.reproduction ? path.resolve(v.reproduction) : defaultRun ? path.join(root, 'REPRODUCTION.md') : null;
     const config = configFrom(v);
     const started = Date.now();
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
     // Every file is written atomically, so stopping between two writes leaves each complete.
     const stopOnSignal = exitOnSignal('reproduce', 'files written so far are complete; the rest were not written');
-    const result = await reproduce({
-      modelDir, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'],
+    const result = await reproduceRegimes({
+      modelDirs, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'],
       command: ['eecal reproduce', ...argv].join(' '),
       eecalVersion: packageVersion(),
       log: (m) => console.error(m),
     });
     stopOnSignal();
-    if (result.imagesSkipped) console.error(`PNG/SVG not written: ${result.imagesSkipped}`);
-    const supported = result.analysis.claims.filter((c) => c.verdict === 'supported' && !c.byConstruction).length;
+    const skipped = result.models.find((m) => m.result.imagesSkipped)?.result.imagesSkipped;
+    if (skipped) console.error(`PNG/SVG not written: ${skipped}`);
     console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    console.log(`claims supported: ${supported}/${result.analysis.claims.length}; report: ${rel(path.join(outDir, 'REPORT.md'))}`);
+    for (const m of result.models) {
+      const supported = m.result.analysis.claims.filter((c) => c.verdict === 'supported' && !c.byConstruction).length;
+      console.log(`${m.name}: claims supported ${supported}/${m.result.analysis.claims.length}; report: ${rel(path.join(outDir, m.name, 'REPORT.md'))}`);
+    }
+    console.log(`comparison of the models: ${rel(path.join(outDir, 'REPORT.md'))}`);
     return 0;
   },
 };
