@@ -23,6 +23,10 @@ export { scoreRecords } from './calibration/applyCalibration';
 export { defaultConfig, type ReproduceConfig } from './study/config';
 export { exitNamesOf, runAnalysis, STUDY_METHODS } from './study/analysis';
 export { studyClaims } from './study/analysis';
+export { regimeSummary, uncalibratedShortfalls, wilsonInterval, type RegimeSummary } from './study/regimeSummary';
+export { regimesMarkdown, REGIME_TARGETS } from './report/regimesMarkdown';
+export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
+export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFigure';
 import { studyClaims } from './study/analysis';
 import type { Claim } from './study/offloadingClaims';
 export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
@@ -82,8 +86,13 @@ export interface Study {
   close(): Promise<void>;
 }
 
-/** The shipped model folder, or $EECAL_MODEL_DIR (paths relative to notebooks/). */
-export const DEFAULT_MODEL_DIR = '../models/b-alexnet-cifar10';
+/**
+ * The shipped model trained in the paper's regime (BranchyNet's recipe), or $EECAL_MODEL_DIR (paths
+ * relative to notebooks/): what notebooks 03–08 analyse by default.
+ */
+export const DEFAULT_MODEL_DIR = '../models/b-alexnet-cifar10-branchynet';
+/** The shipped comparison model: same network and split, regularised training (augmentation, cosine, best weights). */
+export const COMPARISON_MODEL_DIR = '../models/b-alexnet-cifar10';
 
 /**
  * Open a model folder for a notebook: both record splits, manifest and training log (when present),
