@@ -30,8 +30,11 @@ export function partitionFigures(p: PartitionStudy, study: OffloadingStudy, exit
     [`outage-${tag}`]: outageFigure(ms.map((m) => outageSeries(m.label, m.outage)), {
       title: `Inference outage probability vs p_tar (${where}, ${study.batches.rounds} rounds of batches of ${study.batches.batchSize})`,
     }),
-    [`missed-deadline-${tag}`]: missedDeadlineFigure(ms.map((m) => deadlineSeries(m.label, m.deadline)), {
-      title: `Missed-deadline probability at p_tar = ${study.deadlinePTar} (${where}, ${study.network.uplinkMbps} Mbit/s uplink)`,
+    // Without per-exit costs there is no latency, so no curve against the deadline (the study says why).
+    ...(study.timing === 'none' ? {} : {
+      [`missed-deadline-${tag}`]: missedDeadlineFigure(ms.map((m) => deadlineSeries(m.label, m.deadline)), {
+        title: `Missed-deadline probability at p_tar = ${study.deadlinePTar} (${where}, ${study.network.uplinkMbps} Mbit/s uplink)`,
+      }),
     }),
     [`ptar-explorer-${tag}`]: renderExplorer(sweepPanels(ms), { title: `Offloading vs p_tar, ${where}: pick a method, move p_tar`, xTitle: 'p_tar', initialX: 0.8 }),
   };
