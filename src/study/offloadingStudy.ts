@@ -5,12 +5,14 @@ import type { CalibrationMethod } from '../calibration/methods';
 import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
 import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBands';
-import { outageProbability, type OutageRow } from '../offloading/outage';
+import type { OutageRow } from '../offloading/outage';
+import { outageWithBootstrapBands } from './outageBands';
 import { missedDeadlineProbability, type DeadlineRow } from '../offloading/missedDeadline';
 import { cascadeLatency, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig, type StageTimes } from '../offloading/latencyModel';
 import { constantSampleTimes } from '../offloading/sampleTimes';
 import { sidecarExitCosts } from '../offloading/deviceCost';
 import { grid, type ReproduceConfig } from './config';
+import { deviceEceVsPTar, type DeviceEceRow } from './deviceEce';
 
 /** A calibration variant to compare: its method id, display label and calibration file (none = uncalibrated). */
 export interface MethodSpec {
@@ -27,6 +29,8 @@ export interface MethodStudy {
   bands: SweepBand[];
   outage: OutageRow[];
   deadline: DeadlineRow[];
+  /** ECE of the samples the device keeps, per p_tar of the sweep grid, with bootstrap intervals. */
+  deviceEce: DeviceEceRow[];
 }
 
 /** One partition: k side branches on the device. */
@@ -47,6 +51,8 @@ export interface OffloadingStudy {
   /** Shuffled-batches protocol of outage and missed deadline. */
   batches: ReproduceConfig['batches'];
   partitions: PartitionStudy[];
+  /** Equal-width bins of the device-kept ECE curves. */
+  eceBins: number;
   /** What was not computed, why, and what would enable it (plain sentences for the report; empty when nothing was skipped). */
   skipped: string[];
 }
@@ -106,7 +112,7 @@ export function offloadingStudy(records: ExitRecords, methods: readonly MethodSp
       })),
     };
   });
-  return { timing, network, deadlinePTar, deadlinesMs, batches: cfg.batches, partitions, skipped: [] };
+  return { timing, network, deadlinePTar, deadlinesMs, batches: cfg.batches, partitions, skipped: [], eceBins: cfg.eceBins };
 }
 
 /** Sweeps, bands and outage of every method at one partition: everything that needs no costs. */
@@ -117,8 +123,11 @@ function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodS
     label: m.label,
     sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
     bands: bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
-    outage: outageProbability(keys[i], cfg.outagePTarGrid, { ...layout, ...cfg.batches }),
+    outage: outageWithBootstrapBands(keys[i], cfg.outagePTarGrid, layout, {
+      batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, seed: cfg.batches.seed, replicates: cfg.bootstrap.replicates, bootstrapSeed: cfg.bootstrap.seed,
+    }),
     deadline: [],
+    deviceEce: deviceEceVsPTar(keys[i], cfg.pTarGrid, layout, { bins: cfg.eceBins, ...cfg.bootstrap }),
   }));
 }
 
@@ -133,7 +142,7 @@ function costFreeStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg
   const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
   const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
   return {
-    timing: 'none', network, deadlinePTar, deadlinesMs: [], batches: cfg.batches,
+    timing: 'none', network, deadlinePTar, deadlinesMs: [], batches: cfg.batches, eceBins: cfg.eceBins,
     partitions: ks.map((k) => ({ edgeExits: k, latency: null, methods: costFreeMethods(keys, methods, cfg, k) })),
     skipped: [
       `The records have no per-exit costs (no sidecar \`records/test.json\` with \`exits\`), so the latency model, the missed-deadline curves against the deadline and the per-exit cost figure were skipped. ` +
