@@ -33,6 +33,25 @@ export function claimBlock(c: Claim): string {
   return [`### ${c.claim}`, '', c.finding, '', `Verdict: ${v}.`, ''].join('\n');
 }
 
+/**
+ * The claims of the other TS variants (ids with a `:method` suffix), one table: the same claims,
+ * judged the same way, with each method refitted in every bootstrap replicate.
+ */
+export function variantClaims(claims: readonly Claim[]): string[] {
+  const others = claims.filter((c) => c.id.includes(':'));
+  if (others.length === 0) return [];
+  return [
+    '### The same claims for the other TS variants',
+    '',
+    'Per-branch and global TS (fitted on the samples each exit keeps under the uncalibrated cascade) and the authors\' unconverged L-BFGS fit (`torch-lbfgs`), each refitted on every validation resample:',
+    '',
+    markdownTable(['claim id', 'verdict', 'finding'], others.map((c) => [
+      `\`${c.id}\``, c.byConstruction ? `${c.verdict} (by construction, not evidence)` : c.verdict, c.finding,
+    ])),
+    '',
+  ];
+}
+
 function costTable(r: ReportInput): string {
   if (!r.exitCosts) return '_The records have no sidecar with per-exit costs._';
   return markdownTable(
@@ -70,10 +89,23 @@ function settings(r: ReportInput): string {
   return [
     `- p_tar grid ${g(c.pTarGrid)}; outage grid ${g(c.outagePTarGrid)}; confidence rule \`c ≥ p_tar\`; offloaded samples answered by the ${c.fallback === 'final' ? 'final exit' : 'most confident exit'}.`,
     `- ECE and reliability diagrams: ${c.eceBins} equal-width bins, membership lo < c ≤ hi.`,
-    `- Calibration fitted on the validation split (${r.splits.val.samples} samples); per-branch and global TS at p_tar = ${c.calibrationPTar}.`,
+    `- Calibration fitted on the validation split (${r.splits.val.samples} samples); per-branch and global TS at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ' for the claims, and refitted at every p_tar of the sweep curves (refitPerPTar)' : ''}, on the samples each exit keeps under the uncalibrated cascade; a sample that reaches no threshold is fitted at ${(c.calibrationSubset ?? 'final') === 'final' ? 'the final exit (calibrationSubset: final, the default; \'most-confident\' is the authors\' forwardEval rule)' : 'its most confident exit (calibrationSubset: most-confident, the authors\' forwardEval rule)'}.`,
     `- CI bands: percentile bootstrap, ${c.bootstrap.replicates} resamples, seed ${c.bootstrap.seed}. Outage: mean over ${c.batches.rounds} shuffles (seed ${c.batches.seed}) of the test set into full batches of ${c.batches.batchSize} (a trailing partial batch is dropped), 95% percentile intervals from a test-set bootstrap (${c.bootstrap.replicates} resamples, seed ${c.bootstrap.seed}, each cut into batches). Missed-deadline curves: ${c.batches.rounds} rounds of shuffled batches (last partial batch kept), 95% normal CI over rounds.`,
     r.offloading.timing === 'none' ? `- Latency: not modelled (the records have no per-exit costs); missed-deadline p_tar ${r.offloading.deadlinePTar} for the plateau claim (accuracy misses only).` : `- Latency: device times ${r.offloading.timing === 'measured' ? `measured per exit (sidecar, backend ${r.model.backend ?? 'unknown'})` : `MACs ÷ ${c.deadline.deviceGmacPerSecond} GMAC/s`}; uplink ${c.deadline.uplinkMbps} Mbit/s; RTT ${c.deadline.rttMs} ms; cloud γ = ${c.deadline.cloudSpeedup}× faster than the device; missed-deadline p_tar ${r.offloading.deadlinePTar}${c.deadline.pTar === 'auto' ? ' (auto: largest multiple of 0.05 at least 3 pp below the final exit\'s test accuracy)' : ''}; deadlines 0 … ${r.offloading.deadlinesMs[r.offloading.deadlinesMs.length - 1]} ms.`,
   ].join('\n');
+}
+
+/**
+ * Overall accuracy at the pre-registered p_tar points with offloaded samples answered by the final
+ * exit and by the most confident exit (the authors' `forwardEval`), per method and k.
+ */
+export function fallbackTable(o: OffloadingStudy, grid: readonly number[], points: readonly number[]): string {
+  const at = points.map((x) => grid.findIndex((g) => Math.abs(g - x) < 1e-9)).filter((g) => g >= 0);
+  const rows = o.partitions.flatMap((p) => p.methods.map((m) => [
+    String(p.edgeExits), m.label,
+    ...at.flatMap((g) => [fmtPct(m.overallByFallback.final[g]), fmtPct(m.overallByFallback['most-confident'][g])]),
+  ]));
+  return markdownTable(['k', 'method', ...at.flatMap((g) => [`p_tar ${grid[g].toFixed(2)}: final exit`, `most confident`])], rows);
 }
 
 /** Where and why this reproduction differs from the papers (facts from the inputs, reasons stated). */
@@ -116,9 +148,23 @@ export function reportMarkdown(r: ReportInput): string {
     '',
     verdictMethodText(verdictSettings(r.config.verdicts), r.config.batches.batchSize),
     '',
-    ...r.claims.map(claimBlock),
+    ...r.claims.filter((c) => !c.id.includes(':')).map(claimBlock),
+    ...variantClaims(r.claims),
     ...(has('on-device-accuracy-k1') ? [`![On-device accuracy vs p_tar](${fig('on-device-accuracy-k1')})`, ''] : []),
     ...(has('offloading-probability-k1') ? [`![Offloading probability vs p_tar](${fig('offloading-probability-k1')})`, ''] : []),
+    ...(has('delta-on-device-accuracy-k1') ? [`![Δ on-device accuracy vs uncalibrated](${fig('delta-on-device-accuracy-k1')})`, ''] : []),
+    ...(has('delta-offloading-probability-k1') ? [`![Δ offloading probability vs uncalibrated](${fig('delta-offloading-probability-k1')})`, ''] : []),
+    '### ECE of the samples the device keeps',
+    '',
+    `The calibration the device's decisions rely on: ${r.config.eceBins}-bin ECE of the test samples answered on the device, against p_tar, per method, with 95% bootstrap bands (figures \`ece-vs-ptar-k*\`).`,
+    '',
+    ...(has('ece-vs-ptar-k1') ? [`![ECE of the device-kept samples vs p_tar](${fig('ece-vs-ptar-k1')})`, ''] : []),
+    '### Overall accuracy: final-exit vs most-confident fallback',
+    '',
+    'Offloaded samples are answered by the final exit in the offline metric code, by the most confident exit in the authors\' `forwardEval`; overall accuracy with each:',
+    '',
+    fallbackTable(r.offloading, r.config.pTarGrid, verdictSettings(r.config.verdicts).points),
+    '',
     '## Comparison with published numbers',
     '',
     ...r.comparisons.map(claimBlock),

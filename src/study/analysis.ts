@@ -7,6 +7,7 @@ import { calibrationStudy, type CalibrationOps, type CalibrationStudy, type Stud
 import { offloadingStudy, type OffloadingStudy } from './offloadingStudy';
 import { calibrationFigures } from './calibrationFigures';
 import { offloadingFigures } from './offloadingFigures';
+import { deltaFigures } from './deltaFigures';
 import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
 import { CLAIM_METHODS, claimSuffix, methodRefit, type ClaimMethod } from './methodRefits';
@@ -59,6 +60,7 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
   const claims = studyClaims(val, test, calibration, offloading, cfg);
   const comparisons = [branchyNetComparison(test, input.architecture, settings), guoComparison(test, tsFile, input.dataset, cfg.eceBins, settings)].filter((c): c is Claim => c !== null);
   const figures: Record<string, PlotlyFigure> = { ...calibrationFigures(calibration), ...offloadingFigures(offloading, exitNames) };
+  Object.assign(figures, deltaFigures(claims, 1));
   if (test.meta?.exits) figures['exit-costs'] = renderExitCosts(test.meta.exits, { title: `${input.architecture}: device compute to each exit and tensor sent to the cloud` });
   if (input.trainingLog && input.trainingLog.epochs.length > 0) {
     figures['training-curves'] = renderTrainingCurves(input.trainingLog.exitNames, input.trainingLog.epochs, { title: `${input.architecture}: training curves per exit` });

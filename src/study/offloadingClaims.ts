@@ -130,6 +130,8 @@ function calibratedTracks(bs: PairedBootstrap, p: PartitionReplicates, s: Verdic
     const g = indexOfPoint(bs.grid, x, 'sweep grid');
     return { quantity: `on-device accuracy − p_tar (${label})`, at: x, estimate: cal.point.device[g] - x, low: use[g] ? cb.low[g] - x : null, high: use[g] ? cb.high[g] - x : null, level, verdict: null };
   });
+  const pointLevel = 1 - s.alpha / s.points.length;
+  const dAcc = s.points.map((x) => describe(`Δ on-device accuracy (${label} − uncalibrated)`, curveDelta(bs, cal, un, 'device', x), pointLevel));
   const used = use.filter(Boolean).length;
   const list = (v: number[]) => (v.length ? v.map((x) => x.toFixed(2)).join(', ') : 'none');
   return {
@@ -139,9 +141,9 @@ function calibratedTracks(bs: PairedBootstrap, p: PartitionReplicates, s: Verdic
       `Uncalibrated significantly below p_tar at: ${list(fails)}; there ${label} is within ${fmtPp(s.minEffect).replace('−', '')} of p_tar or above at: ${list(met)}. ` +
       `${label} significantly more than ${fmtPp(s.minEffect).replace('−', '')} below p_tar at: ${list(missed)}.` +
       (fails.length === 0 ? ' The uncalibrated curve does not significantly miss p_tar anywhere, so calibration gets no credit for meeting it.' : '') +
-      ` ${label} on-device accuracy − p_tar (simultaneous band): ${estimatesText(estimates)}.`,
+      ` ${label} on-device accuracy − p_tar (simultaneous band): ${estimatesText(estimates)}. Δ on-device accuracy (${label} − uncalibrated, not judged): ${estimatesText(dAcc)}.`,
     verdict,
-    estimates,
+    estimates: [...estimates, ...dAcc],
   };
 }
 

@@ -2,6 +2,7 @@ import type { ExitRecords } from '../records/types';
 import type { CalibrationFile } from '../calibration/calibrationFile';
 import { scoreRecords } from '../calibration/applyCalibration';
 import type { CalibrationMethod } from '../calibration/methods';
+import type { Fallback } from '../cascade/runCascade';
 import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
 import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBands';
@@ -29,6 +30,11 @@ export interface MethodStudy {
   bands: SweepBand[];
   outage: OutageRow[];
   deadline: DeadlineRow[];
+  /**
+   * Overall accuracy on the sweep grid with either answer for offloaded samples: the final exit
+   * (the offline metric code) and the most confident exit (the authors' `forwardEval`).
+   */
+  overallByFallback: Record<Fallback, number[]>;
   /** ECE of the samples the device keeps, per p_tar of the sweep grid, with bootstrap intervals. */
   deviceEce: DeviceEceRow[];
 }
@@ -127,6 +133,10 @@ function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodS
       batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, seed: cfg.batches.seed, replicates: cfg.bootstrap.replicates, bootstrapSeed: cfg.bootstrap.seed,
     }),
     deadline: [],
+    overallByFallback: {
+      final: sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'final' }).map((r) => r.overallAccuracy),
+      'most-confident': sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'most-confident' }).map((r) => r.overallAccuracy),
+    },
     deviceEce: deviceEceVsPTar(keys[i], cfg.pTarGrid, layout, { bins: cfg.eceBins, ...cfg.bootstrap }),
   }));
 }
