@@ -10,7 +10,7 @@ import { offloadingFigures } from './offloadingFigures';
 import { deltaFigures } from './deltaFigures';
 import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
-import { CLAIM_METHODS, claimSuffix, methodRefit, type ClaimMethod } from './methodRefits';
+import { CLAIM_METHODS, claimSuffix, isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
 import { exitTemperature } from '../calibration/applyCalibration';
 import { verdictSettings } from './stats/verdictSettings';
 import type { ReproduceConfig } from './config';
@@ -78,14 +78,16 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
  */
 export function studyClaims(
   val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, replicates?: number,
-  methods: readonly ClaimMethod[] = CLAIM_METHODS,
+  methods: readonly ClaimMethod[] = cfg.claimMethods ?? CLAIM_METHODS,
 ): Claim[] {
   const settings = verdictSettings({ ...cfg.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
   const subset = { pTar: cfg.calibrationPTar, fallback: cfg.calibrationSubset ?? 'final' };
   return methods.flatMap((method) => {
     const file = calibration.methods.find((m) => m.id === method)?.calibration;
     return offloadingClaims({
-      val, test, refit: methodRefit(method, val, test, subset), label: methodLabel(method), idSuffix: claimSuffix(method),
+      val, test, refit: methodRefit(method, val, test, subset),
+      ...(cfg.refitPerPTar && isPTarDependent(method) ? { refitAt: (x: number) => methodRefit(method, val, test, { ...subset, pTar: x }) } : {}),
+      label: methodLabel(method), idSuffix: claimSuffix(method),
       temperatures: file ? exitNamesOf(test).map((_, e) => exitTemperature(file, e)) : null,
       edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
       batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,

@@ -28,6 +28,12 @@ export interface ReproduceConfig {
    * the fit at each pre-registered p_tar.
    */
   refitPerPTar?: boolean;
+  /**
+   * TS variants whose claims are judged (default all four: 'temperature', 'per-branch', 'global',
+   * 'torch-lbfgs'). torch-lbfgs reruns the authors' 50-iteration L-BFGS on every replicate and costs
+   * the most; leaving it out makes the verdicts several times faster.
+   */
+  claimMethods?: ('temperature' | 'per-branch' | 'global' | 'torch-lbfgs')[];
   /** Seeded percentile bootstrap of the sweep curves (default 200 resamples, seed 0). */
   bootstrap: { replicates: number; seed: number };
   /** Outage and missed-deadline protocol (default batches of 256, 100 rounds, seed 0; paper-spec §4). */

@@ -23,3 +23,8 @@ export function methodRefit(method: ClaimMethod, val: ExitRecords, test: ExitRec
 export function claimSuffix(method: ClaimMethod): string {
   return method === 'temperature' ? '' : `:${method}`;
 }
+
+/** Whether a method's fit depends on p_tar (per-branch and global: their subsets come from the cascade at p_tar). */
+export function isPTarDependent(method: ClaimMethod): boolean {
+  return method === 'per-branch' || method === 'global';
+}

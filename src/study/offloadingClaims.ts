@@ -3,6 +3,7 @@ import type { Fallback } from '../cascade/runCascade';
 import { pairedBootstrap, column, indexOfPoint, type PairedBootstrap, type PartitionReplicates, type SideResult } from './stats/pairedBootstrap';
 import { judgePoints, describe, type DeltaEstimate, type Direction, type PointSample, type Verdict } from './stats/deltaVerdict';
 import { simultaneousBand } from './stats/simultaneousBand';
+import { mergePointBootstraps } from './stats/mergePoints';
 import type { RefitKeys } from './stats/refitKeys';
 import type { VerdictSettings } from './stats/verdictSettings';
 import { fmtPp } from '../util/tableFormat';
@@ -28,6 +29,8 @@ export interface OffloadingClaimsInput {
   test: ExitRecords;
   /** The calibrated side, refitted per replicate. */
   refit: RefitKeys;
+  /** When set, the calibration is refitted at each judged p_tar (the authors' offline figures): the refit of p_tar x. */
+  refitAt?: (pTar: number) => RefitKeys;
   /** Display label of the calibration (e.g. "TS per exit"). */
   label: string;
   /** Suffix of the claim ids (e.g. ":global"); '' for the report's main method. */
@@ -160,11 +163,16 @@ function allDeviceTemperaturesAboveOne(temps: (number | null)[] | null, k: numbe
 export function offloadingClaims(input: OffloadingClaimsInput): Claim[] {
   const s = input.settings;
   const batchPoints = [...new Set([...s.points, input.deadlinePTar])];
-  const bs = pairedBootstrap({
-    val: input.val, test: input.test, refit: input.refit, edgeExits: input.edgeExits, fallback: input.fallback,
-    grid: [...new Set([...input.pTarGrid, ...s.points])], batchPoints, batchSize: input.batchSize, replicates: s.replicates, seed: s.seed,
+  const common = {
+    val: input.val, test: input.test, edgeExits: input.edgeExits, fallback: input.fallback, batchSize: input.batchSize, replicates: s.replicates, seed: s.seed,
     shufflesPerReplicate: s.shufflesPerReplicate, pointRounds: input.rounds, pointSeed: input.roundSeed,
-  });
+  };
+  // Refit per p_tar: one run per judged point with the calibration fitted at that point; the
+  // simultaneous band of "meets p_tar" then covers those points only.
+  const refitAt = input.refitAt;
+  const bs = refitAt
+    ? mergePointBootstraps(batchPoints.map((x) => pairedBootstrap({ ...common, refit: refitAt(x), grid: [x], batchPoints: [x] })))
+    : pairedBootstrap({ ...common, refit: input.refit, grid: [...new Set([...input.pTarGrid, ...s.points])], batchPoints });
   const L = input.label;
   const id = input.idSuffix;
   const claims: Claim[] = [];
