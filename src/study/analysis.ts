@@ -8,6 +8,7 @@ import { offloadingStudy, type OffloadingStudy } from './offloadingStudy';
 import { calibrationFigures } from './calibrationFigures';
 import { offloadingFigures } from './offloadingFigures';
 import { deltaFigures } from './deltaFigures';
+import { refitSweepsPerPTar } from './refitPerPTar';
 import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
 import { CLAIM_METHODS, claimSuffix, isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
@@ -53,7 +54,8 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
   const { val, test } = input;
   const exitNames = exitNamesOf(test);
   const calibration = calibrationStudy(val, test, ops, { methods: STUDY_METHODS, pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames, fallback: cfg.calibrationSubset ?? 'final' });
-  const offloading = offloadingStudy(test, calibration.methods, cfg);
+  const fixed = offloadingStudy(test, calibration.methods, cfg);
+  const offloading = cfg.refitPerPTar ? refitSweepsPerPTar(fixed, val, test, cfg) : fixed;
   const ts = methodLabel('temperature');
   const settings = verdictSettings(cfg.verdicts);
   const tsFile = calibration.methods.find((m) => m.label === ts)?.calibration;
