@@ -6,6 +6,8 @@ import type { ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
 import { verdictMethodText } from '../study/offloadingClaims';
 import { verdictSettings } from '../study/stats/verdictSettings';
+import { CLAIM_METHODS } from '../study/methodRefits';
+import { methodLabel } from '../calibration/methods';
 
 /** Everything the report text is made from; every number in it comes from these fields. */
 export interface ReportInput {
@@ -25,6 +27,13 @@ export interface ReportInput {
   /** `fullDir`: where the .svg/.html/.json versions are when `dir` holds only PNG copies. */
   figures: { dir: string; stems: string[]; png: boolean; fullDir?: string };
   tables: { dir: string; files: string[] };
+}
+
+/** Which TS variants are judged, how their ids read, and the calibration options they depend on. */
+export function judgedMethodsText(c: ReproduceConfig): string {
+  const ms = c.claimMethods ?? [...CLAIM_METHODS];
+  const names = ms.map((m) => `${methodLabel(m)} (${m === 'temperature' ? 'ids without a suffix' : `\`:${m}\``})`).join(', ');
+  return `Judged for: ${names}. Every variant is refitted on each validation resample (per-branch and global on the samples each exit keeps under the uncalibrated cascade at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ', refitted at each judged p_tar' : ''}; torch-lbfgs reruns the authors' 50-iteration L-BFGS from T = 1.5). Calibration subset rule: ${(c.calibrationSubset ?? 'final') === 'final' ? 'a sample that reaches no threshold counts for the final exit' : 'a sample that reaches no threshold counts for its most confident exit (the authors\' forwardEval)'}.`;
 }
 
 /** One claim as Markdown: the claim as a heading, the measured finding, the verdict. */
@@ -147,6 +156,8 @@ export function reportMarkdown(r: ReportInput): string {
     '## The paper\'s claims, checked',
     '',
     verdictMethodText(verdictSettings(r.config.verdicts), r.config.batches.batchSize),
+    '',
+    judgedMethodsText(r.config),
     '',
     ...r.claims.filter((c) => !c.id.includes(':')).map(claimBlock),
     ...variantClaims(r.claims),
