@@ -1,5 +1,6 @@
 import type { Fallback } from '../cascade/runCascade';
 import type { VerdictSettings } from '../study/stats/verdictSettings';
+import type { ClaimMethod } from './methodRefits';
 
 /**
  * Settings of the reproduction (`eecal reproduce`, notebooks 04–07). Every default is stated here
@@ -33,7 +34,7 @@ export interface ReproduceConfig {
    * 'torch-lbfgs'). torch-lbfgs reruns the authors' 50-iteration L-BFGS on every replicate and costs
    * the most; leaving it out makes the verdicts several times faster.
    */
-  claimMethods?: ('temperature' | 'per-branch' | 'global' | 'torch-lbfgs')[];
+  claimMethods?: ClaimMethod[];
   /** Seeded percentile bootstrap of the sweep curves (default 200 resamples, seed 0). */
   bootstrap: { replicates: number; seed: number };
   /** Outage and missed-deadline protocol (default batches of 256, 100 rounds, seed 0; paper-spec §4). */
