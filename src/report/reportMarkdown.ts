@@ -56,7 +56,7 @@ export function variantClaims(claims: readonly Claim[]): string[] {
     '',
     markdownTable(['claim id', 'verdict', 'finding'], others.map((c) => [
       `\`${c.id}\``, c.byConstruction ? `${c.verdict} (by construction, not evidence)` : c.verdict, c.finding,
-    ])),
+    ]), ['l', 'l', 'l']),
     '',
   ];
 }
