@@ -6,6 +6,8 @@ import type { ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
 import { verdictMethodText } from '../study/offloadingClaims';
 import { verdictSettings } from '../study/stats/verdictSettings';
+import { CLAIM_METHODS } from '../study/methodRefits';
+import { methodLabel } from '../calibration/methods';
 
 /** Everything the report text is made from; every number in it comes from these fields. */
 export interface ReportInput {
@@ -27,10 +29,36 @@ export interface ReportInput {
   tables: { dir: string; files: string[] };
 }
 
+/** Which TS variants are judged, how their ids read, and the calibration options they depend on. */
+export function judgedMethodsText(c: ReproduceConfig): string {
+  const ms = c.claimMethods ?? [...CLAIM_METHODS];
+  const names = ms.map((m) => `${methodLabel(m)} (${m === 'temperature' ? 'ids without a suffix' : `\`:${m}\``})`).join(', ');
+  return `Judged for: ${names}. Every variant is refitted on each validation resample (per-branch and global on the samples each exit keeps under the uncalibrated cascade at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ', refitted at each judged p_tar' : ''}; torch-lbfgs reruns the authors' 50-iteration L-BFGS from T = 1.5). Calibration subset rule: ${(c.calibrationSubset ?? 'final') === 'final' ? 'a sample that reaches no threshold counts for the final exit' : 'a sample that reaches no threshold counts for its most confident exit (the authors\' forwardEval)'}.`;
+}
+
 /** One claim as Markdown: the claim as a heading, the measured finding, the verdict. */
 export function claimBlock(c: Claim): string {
   const v = c.byConstruction ? `**${c.verdict}**, but this holds by construction (${c.byConstruction}): not counted as evidence` : `**${c.verdict}**`;
   return [`### ${c.claim}`, '', c.finding, '', `Verdict: ${v}.`, ''].join('\n');
+}
+
+/**
+ * The claims of the other TS variants (ids with a `:method` suffix), one table: the same claims,
+ * judged the same way, with each method refitted in every bootstrap replicate.
+ */
+export function variantClaims(claims: readonly Claim[]): string[] {
+  const others = claims.filter((c) => c.id.includes(':'));
+  if (others.length === 0) return [];
+  return [
+    '### The same claims for the other TS variants',
+    '',
+    'Per-branch and global TS (fitted on the samples each exit keeps under the uncalibrated cascade) and the authors\' unconverged L-BFGS fit (`torch-lbfgs`), each refitted on every validation resample:',
+    '',
+    markdownTable(['claim id', 'verdict', 'finding'], others.map((c) => [
+      `\`${c.id}\``, c.byConstruction ? `${c.verdict} (by construction, not evidence)` : c.verdict, c.finding,
+    ]), ['l', 'l', 'l']),
+    '',
+  ];
 }
 
 function costTable(r: ReportInput): string {
@@ -70,10 +98,23 @@ function settings(r: ReportInput): string {
   return [
     `- p_tar grid ${g(c.pTarGrid)}; outage grid ${g(c.outagePTarGrid)}; confidence rule \`c ≥ p_tar\`; offloaded samples answered by the ${c.fallback === 'final' ? 'final exit' : 'most confident exit'}.`,
     `- ECE and reliability diagrams: ${c.eceBins} equal-width bins, membership lo < c ≤ hi.`,
-    `- Calibration fitted on the validation split (${r.splits.val.samples} samples); per-branch and global TS at p_tar = ${c.calibrationPTar}.`,
-    `- CI bands: percentile bootstrap, ${c.bootstrap.replicates} resamples, seed ${c.bootstrap.seed}. Outage and missed deadline: ${c.batches.rounds} rounds of shuffled batches of ${c.batches.batchSize} (last partial batch kept), seed ${c.batches.seed}, 95% normal CI.`,
-    `- Latency: device times ${r.offloading.timing === 'measured' ? `measured per exit (sidecar, backend ${r.model.backend ?? 'unknown'})` : `MACs ÷ ${c.deadline.deviceGmacPerSecond} GMAC/s`}; uplink ${c.deadline.uplinkMbps} Mbit/s; RTT ${c.deadline.rttMs} ms; cloud γ = ${c.deadline.cloudSpeedup}× faster than the device; missed-deadline p_tar ${r.offloading.deadlinePTar}${c.deadline.pTar === 'auto' ? ' (auto: largest multiple of 0.05 at least 3 pp below the final exit\'s test accuracy)' : ''}; deadlines 0 … ${r.offloading.deadlinesMs[r.offloading.deadlinesMs.length - 1]} ms.`,
+    `- Calibration fitted on the validation split (${r.splits.val.samples} samples); per-branch and global TS at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ' for the claims, and refitted at every p_tar of the sweep curves (refitPerPTar)' : ''}, on the samples each exit keeps under the uncalibrated cascade; a sample that reaches no threshold is fitted at ${(c.calibrationSubset ?? 'final') === 'final' ? 'the final exit (calibrationSubset: final, the default; \'most-confident\' is the authors\' forwardEval rule)' : 'its most confident exit (calibrationSubset: most-confident, the authors\' forwardEval rule)'}.`,
+    `- CI bands: percentile bootstrap, ${c.bootstrap.replicates} resamples, seed ${c.bootstrap.seed}. Outage: mean over ${c.batches.rounds} shuffles (seed ${c.batches.seed}) of the test set into full batches of ${c.batches.batchSize} (a trailing partial batch is dropped), 95% percentile intervals from a test-set bootstrap (${c.bootstrap.replicates} resamples, seed ${c.bootstrap.seed}, each cut into batches). Missed-deadline curves: ${c.batches.rounds} rounds of shuffled batches (last partial batch kept), 95% normal CI over rounds.`,
+    r.offloading.timing === 'none' ? `- Latency: not modelled (the records have no per-exit costs); missed-deadline p_tar ${r.offloading.deadlinePTar} for the plateau claim (accuracy misses only).` : `- Latency: device times ${r.offloading.timing === 'measured' ? `measured per exit (sidecar, backend ${r.model.backend ?? 'unknown'})` : `MACs ÷ ${c.deadline.deviceGmacPerSecond} GMAC/s`}; uplink ${c.deadline.uplinkMbps} Mbit/s; RTT ${c.deadline.rttMs} ms; cloud γ = ${c.deadline.cloudSpeedup}× faster than the device; missed-deadline p_tar ${r.offloading.deadlinePTar}${c.deadline.pTar === 'auto' ? ' (auto: largest multiple of 0.05 at least 3 pp below the final exit\'s test accuracy)' : ''}; deadlines 0 … ${r.offloading.deadlinesMs[r.offloading.deadlinesMs.length - 1]} ms.`,
   ].join('\n');
+}
+
+/**
+ * Overall accuracy at the pre-registered p_tar points with offloaded samples answered by the final
+ * exit and by the most confident exit (the authors' `forwardEval`), per method and k.
+ */
+export function fallbackTable(o: OffloadingStudy, grid: readonly number[], points: readonly number[]): string {
+  const at = points.map((x) => grid.findIndex((g) => Math.abs(g - x) < 1e-9)).filter((g) => g >= 0);
+  const rows = o.partitions.flatMap((p) => p.methods.map((m) => [
+    String(p.edgeExits), m.label,
+    ...at.flatMap((g) => [fmtPct(m.overallByFallback.final[g]), fmtPct(m.overallByFallback['most-confident'][g])]),
+  ]));
+  return markdownTable(['k', 'method', ...at.flatMap((g) => [`p_tar ${grid[g].toFixed(2)}: final exit`, `most confident`])], rows);
 }
 
 /** Where and why this reproduction differs from the papers (facts from the inputs, reasons stated). */
@@ -82,7 +123,7 @@ function differences(r: ReportInput): string {
   const lines = [
     `- **Training.** ${t ? `eecal trained ${r.model.architecture} for ${String(t.epochs ?? '?')} epochs (batch ${String(t.batchSize ?? '?')}, Adam lr ${String(t.learningRate ?? '?')}, augmentation ${String(t.augment ?? '?')}, ${String(t.trainSamples ?? '?')} training images)` : 'Training settings unknown (no eecal-model.json)'}; BranchyNet trained the trunk 50 epochs and then jointly 100 epochs (batch 512) on ZCA-whitened data. The ICC paper's own recipe and per-exit accuracies are not published (paper-spec §8).`,
     '- **Calibration.** Temperatures are fitted exactly (converged NLL minimum); the authors\' PyTorch L-BFGS fit (lr 0.01, 50 iterations from T = 1.5) moves only about a third of the way to the optimum (paper-spec §3.1), so their "calibrated" curves lie between our uncalibrated and calibrated ones.',
-    `- **Latency.** The ICC latency model is not published; this uses the reconstruction of paper-spec §4.1 (device time up to the branch, upload of the split tensor at ${r.config.deadline.uplinkMbps} Mbit/s, RTT ${r.config.deadline.rttMs} ms, cloud ${r.config.deadline.cloudSpeedup}× faster), with device times ${r.offloading.timing === 'measured' ? 'measured on this machine\'s tfjs backend' : 'from MACs'}. Missed-deadline numbers depend on these choices; their shape (a drop, then a plateau set by accuracy misses) does not.`,
+    r.offloading.timing === 'none' ? '- **Latency.** Not modelled: the records have no per-exit costs (see "Skipped").' : `- **Latency.** The ICC latency model is not published; this uses the reconstruction of paper-spec §4.1 (device time up to the branch, upload of the split tensor at ${r.config.deadline.uplinkMbps} Mbit/s, RTT ${r.config.deadline.rttMs} ms, cloud ${r.config.deadline.cloudSpeedup}× faster), with device times ${r.offloading.timing === 'measured' ? 'measured on this machine\'s tfjs backend' : 'from MACs'}. Missed-deadline numbers depend on these choices; their shape (a drop, then a plateau set by accuracy misses) does not.`,
     '- **Protocol.** Batch size, rounds and p_tar grids follow the authors\' later code (DR_EENN, JNCA), because the ICC values are not known.',
   ];
   return lines.join('\n');
@@ -116,12 +157,29 @@ export function reportMarkdown(r: ReportInput): string {
     '',
     verdictMethodText(verdictSettings(r.config.verdicts), r.config.batches.batchSize),
     '',
-    ...r.claims.map(claimBlock),
+    judgedMethodsText(r.config),
+    '',
+    ...r.claims.filter((c) => !c.id.includes(':')).map(claimBlock),
+    ...variantClaims(r.claims),
     ...(has('on-device-accuracy-k1') ? [`![On-device accuracy vs p_tar](${fig('on-device-accuracy-k1')})`, ''] : []),
     ...(has('offloading-probability-k1') ? [`![Offloading probability vs p_tar](${fig('offloading-probability-k1')})`, ''] : []),
+    ...(has('delta-on-device-accuracy-k1') ? [`![Δ on-device accuracy vs uncalibrated](${fig('delta-on-device-accuracy-k1')})`, ''] : []),
+    ...(has('delta-offloading-probability-k1') ? [`![Δ offloading probability vs uncalibrated](${fig('delta-offloading-probability-k1')})`, ''] : []),
+    '### ECE of the samples the device keeps',
+    '',
+    `The calibration the device's decisions rely on: ${r.config.eceBins}-bin ECE of the test samples answered on the device, against p_tar, per method, with 95% bootstrap bands (figures \`ece-vs-ptar-k*\`).`,
+    '',
+    ...(has('ece-vs-ptar-k1') ? [`![ECE of the device-kept samples vs p_tar](${fig('ece-vs-ptar-k1')})`, ''] : []),
+    '### Overall accuracy: final-exit vs most-confident fallback',
+    '',
+    'Offloaded samples are answered by the final exit in the offline metric code, by the most confident exit in the authors\' `forwardEval`; overall accuracy with each:',
+    '',
+    fallbackTable(r.offloading, r.config.pTarGrid, verdictSettings(r.config.verdicts).points),
+    '',
     '## Comparison with published numbers',
     '',
     ...r.comparisons.map(claimBlock),
+    ...(r.offloading.skipped.length ? ['## Skipped', '', ...r.offloading.skipped.map((x) => `- ${x}`), ''] : []),
     '## Where this reproduction differs, and why',
     '',
     differences(r),

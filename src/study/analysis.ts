@@ -7,9 +7,11 @@ import { calibrationStudy, type CalibrationOps, type CalibrationStudy, type Stud
 import { offloadingStudy, type OffloadingStudy } from './offloadingStudy';
 import { calibrationFigures } from './calibrationFigures';
 import { offloadingFigures } from './offloadingFigures';
+import { deltaFigures } from './deltaFigures';
+import { refitSweepsPerPTar } from './refitPerPTar';
 import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
-import { perExitTemperatureRefit } from './stats/refitKeys';
+import { CLAIM_METHODS, claimSuffix, isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
 import { exitTemperature } from '../calibration/applyCalibration';
 import { verdictSettings } from './stats/verdictSettings';
 import type { ReproduceConfig } from './config';
@@ -41,7 +43,7 @@ export function exitNamesOf(records: ExitRecords): string[] {
 }
 
 /** The methods a reproduction compares with the uncalibrated model. */
-export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch', 'global'];
+export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch', 'global', 'torch-lbfgs'];
 
 /**
  * The whole analysis of the paper from exit records: calibration on the validation split, the
@@ -51,14 +53,16 @@ export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch
 export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: CalibrationOps): Analysis {
   const { val, test } = input;
   const exitNames = exitNamesOf(test);
-  const calibration = calibrationStudy(val, test, ops, { methods: STUDY_METHODS, pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames });
-  const offloading = offloadingStudy(test, calibration.methods, cfg);
+  const calibration = calibrationStudy(val, test, ops, { methods: STUDY_METHODS, pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames, fallback: cfg.calibrationSubset ?? 'final' });
+  const fixed = offloadingStudy(test, calibration.methods, cfg);
+  const offloading = cfg.refitPerPTar ? refitSweepsPerPTar(fixed, val, test, cfg) : fixed;
   const ts = methodLabel('temperature');
   const settings = verdictSettings(cfg.verdicts);
   const tsFile = calibration.methods.find((m) => m.label === ts)?.calibration;
   const claims = studyClaims(val, test, calibration, offloading, cfg);
   const comparisons = [branchyNetComparison(test, input.architecture, settings), guoComparison(test, tsFile, input.dataset, cfg.eceBins, settings)].filter((c): c is Claim => c !== null);
   const figures: Record<string, PlotlyFigure> = { ...calibrationFigures(calibration), ...offloadingFigures(offloading, exitNames) };
+  Object.assign(figures, deltaFigures(claims, 1));
   if (test.meta?.exits) figures['exit-costs'] = renderExitCosts(test.meta.exits, { title: `${input.architecture}: device compute to each exit and tensor sent to the cloud` });
   if (input.trainingLog && input.trainingLog.epochs.length > 0) {
     figures['training-curves'] = renderTrainingCurves(input.trainingLog.exitNames, input.trainingLog.epochs, { title: `${input.architecture}: training curves per exit` });
@@ -67,18 +71,28 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
 }
 
 /**
- * The report's offloading claims for TS per exit against uncalibrated, judged by the paired bootstrap
- * (per-exit TS refitted on every validation resample by the exact fast path, the same optimum as
- * calibrateRecords). `replicates` overrides the settings' B (notebooks use fewer to stay interactive).
+ * The report's offloading claims for every judged TS variant (`CLAIM_METHODS`) against
+ * uncalibrated, each judged by the paired bootstrap with the method refitted on every validation
+ * resample by its fast path. Every method draws the same resamples (same seed), so the
+ * uncalibrated side is the same for all. Ids of the paper's TS per exit have no suffix, the others
+ * `:method`. `replicates` overrides the settings' B (notebooks use fewer to stay interactive);
+ * `methods` restricts the variants.
  */
-export function studyClaims(val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, replicates?: number): Claim[] {
-  const ts = methodLabel('temperature');
+export function studyClaims(
+  val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, replicates?: number,
+  methods: readonly ClaimMethod[] = cfg.claimMethods ?? CLAIM_METHODS,
+): Claim[] {
   const settings = verdictSettings({ ...cfg.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
-  const tsFile = calibration.methods.find((m) => m.label === ts)?.calibration;
-  return offloadingClaims({
-    val, test, refit: perExitTemperatureRefit(val, test), label: ts, idSuffix: '',
-    temperatures: tsFile ? exitNamesOf(test).map((_, e) => exitTemperature(tsFile, e)) : null,
-    edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
-    batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,
+  const subset = { pTar: cfg.calibrationPTar, fallback: cfg.calibrationSubset ?? 'final' };
+  return methods.flatMap((method) => {
+    const file = calibration.methods.find((m) => m.id === method)?.calibration;
+    return offloadingClaims({
+      val, test, refit: methodRefit(method, val, test, subset),
+      ...(cfg.refitPerPTar && isPTarDependent(method) ? { refitAt: (x: number) => methodRefit(method, val, test, { ...subset, pTar: x }) } : {}),
+      label: methodLabel(method), idSuffix: claimSuffix(method),
+      temperatures: file ? exitNamesOf(test).map((_, e) => exitTemperature(file, e)) : null,
+      edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
+      batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,
+    });
   });
 }

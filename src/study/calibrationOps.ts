@@ -6,6 +6,7 @@ import { topLabelScores } from '../records/scores';
 import { topLabelFromScores } from '../metrics/topLabel';
 import { calibrationError } from '../metrics/calibrationError';
 import { nllFromLogits } from '../metrics/nll';
+import type { Fallback } from '../cascade/runCascade';
 import type { CalibrationOps, ExitMetrics, StudyMethod } from './calibrationStudy';
 
 /**
@@ -14,8 +15,8 @@ import type { CalibrationOps, ExitMetrics, StudyMethod } from './calibrationStud
  * each exit under the uncalibrated cascade at p_tar, 'torch-lbfgs' = per-exit TS with the authors'
  * PyTorch L-BFGS recipe (§3.1), or any other method of the registry.
  */
-export function fitMethod(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number }): CalibrationFile {
-  return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits }).file;
+export function fitMethod(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): CalibrationFile {
+  return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits, fallback: opts.fallback }).file;
 }
 
 /**

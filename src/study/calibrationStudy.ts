@@ -4,6 +4,7 @@ import { exitTemperature } from '../calibration/applyCalibration';
 import { methodLabel, type CalibrationMethod } from '../calibration/methods';
 import type { ReliabilityBin } from '../plots/reliability';
 import type { MethodSpec } from './offloadingStudy';
+import type { Fallback } from '../cascade/runCascade';
 
 /** A calibration method id of the registry (`src/calibration/methods.ts`). */
 export type StudyMethod = CalibrationMethod;
@@ -24,7 +25,8 @@ export interface ExitMetrics {
  * `src/metrics`; tests may pass another implementation.
  */
 export interface CalibrationOps {
-  fit(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number }): CalibrationFile;
+  /** `fallback`: the calibration subset rule of per-branch/global TS (default 'final'; see ReproduceConfig.calibrationSubset). */
+  fit(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): CalibrationFile;
   exitMetrics(records: ExitRecords, calibration: CalibrationFile | undefined, exit: number, bins: number): ExitMetrics;
 }
 
@@ -90,10 +92,10 @@ export function calibrationStudy(
   val: ExitRecords,
   test: ExitRecords,
   ops: CalibrationOps,
-  opts: { methods: readonly StudyMethod[]; pTar: number; bins: number; exitNames: readonly string[] },
+  opts: { methods: readonly StudyMethod[]; pTar: number; bins: number; exitNames: readonly string[]; fallback?: Fallback },
 ): CalibrationStudy {
   const edgeExits = val.numExits - 1;
-  const fitted = opts.methods.map((m) => ({ id: m, label: methodLabel(m), calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits }) }));
+  const fitted = opts.methods.map((m) => ({ id: m, label: methodLabel(m), calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits, ...(opts.fallback ? { fallback: opts.fallback } : {}) }) }));
   const methods: MethodSpec[] = [{ id: 'uncalibrated', label: 'uncalibrated' }, ...fitted];
   const reliability: MethodReliability[] = methods.map((m) => measureMethod(test, m, ops, opts.bins, opts.exitNames));
   const before = reliability[0].exits;

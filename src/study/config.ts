@@ -1,5 +1,6 @@
 import type { Fallback } from '../cascade/runCascade';
 import type { VerdictSettings } from '../study/stats/verdictSettings';
+import type { ClaimMethod } from './methodRefits';
 
 /**
  * Settings of the reproduction (`eecal reproduce`, notebooks 04–07). Every default is stated here
@@ -16,6 +17,24 @@ export interface ReproduceConfig {
   calibrationPTar: number;
   /** How offloaded samples are answered (default 'final', the offline metric code). */
   fallback: Fallback;
+  /**
+   * Calibration subset rule of per-branch and global TS: the exit a validation sample that reaches
+   * no threshold is fitted at. 'final' (default): the final exit, as the offline metric code
+   * answers it; 'most-confident': its most confident exit, as the authors' `forwardEval` does.
+   */
+  calibrationSubset?: Fallback;
+  /**
+   * Refit per-branch and global TS at every p_tar of the sweep curves (the authors' offline
+   * figures) instead of once at `calibrationPTar` (default false). The claims' verdicts then use
+   * the fit at each pre-registered p_tar.
+   */
+  refitPerPTar?: boolean;
+  /**
+   * TS variants whose claims are judged (default all four: 'temperature', 'per-branch', 'global',
+   * 'torch-lbfgs'). torch-lbfgs reruns the authors' 50-iteration L-BFGS on every replicate and costs
+   * the most; leaving it out makes the verdicts several times faster.
+   */
+  claimMethods?: ClaimMethod[];
   /** Seeded percentile bootstrap of the sweep curves (default 200 resamples, seed 0). */
   bootstrap: { replicates: number; seed: number };
   /** Outage and missed-deadline protocol (default batches of 256, 100 rounds, seed 0; paper-spec §4). */
@@ -58,6 +77,8 @@ export function defaultConfig(): ReproduceConfig {
     eceBins: 15,
     calibrationPTar: 0.8,
     fallback: 'final',
+    calibrationSubset: 'final',
+    refitPerPTar: false,
     bootstrap: { replicates: 200, seed: 0 },
     batches: { batchSize: 256, rounds: 100, seed: 0 },
     deadline: { pTar: 'auto', uplinkMbps: 5.85, rttMs: 20, cloudSpeedup: 10, deviceGmacPerSecond: 1, points: 61 },

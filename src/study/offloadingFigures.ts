@@ -2,7 +2,7 @@ import type { PlotlyFigure } from '../plots/figure';
 import { renderExplorer, type ExplorerPanel } from '../plots/explorer';
 import { renderExitFractions } from '../plots/exitFractions';
 import {
-  missedDeadlineFigure, offloadingProbabilityFigure, onDeviceAccuracyFigure, outageFigure, overallAccuracyFigure,
+  eceVsPTarFigure, missedDeadlineFigure, offloadingProbabilityFigure, onDeviceAccuracyFigure, outageFigure, overallAccuracyFigure,
 } from '../plots/paperFigures';
 import { deadlineSeries, exitFractionSeries, outageSeries, sweepSeries } from '../plots/series';
 import type { OffloadingStudy, PartitionStudy } from '../study/offloadingStudy';
@@ -26,12 +26,18 @@ export function partitionFigures(p: PartitionStudy, study: OffloadingStudy, exit
     [`offloading-probability-${tag}`]: offloadingProbabilityFigure(ms.map((m) => sweepSeries(m.label, m.sweep, 'offloadProbability', m.bands)), { title: `Offloading probability vs p_tar (${where})` }),
     [`on-device-accuracy-${tag}`]: onDeviceAccuracyFigure(ms.map((m) => sweepSeries(m.label, m.sweep, 'onDeviceAccuracy', m.bands)), { title: `On-device accuracy vs p_tar (${where})` }),
     [`overall-accuracy-${tag}`]: overallAccuracyFigure(ms.map((m) => sweepSeries(m.label, m.sweep, 'overallAccuracy', m.bands)), { title: `Overall accuracy vs p_tar (${where})` }),
+    [`ece-vs-ptar-${tag}`]: eceVsPTarFigure(ms.map((m) => ({
+      label: m.label, x: m.deviceEce.map((r) => r.pTar), y: m.deviceEce.map((r) => r.ece), lo: m.deviceEce.map((r) => r.ciLow), hi: m.deviceEce.map((r) => r.ciHigh),
+    })), { title: `ECE of the samples the device keeps vs p_tar (${where}, ${study.eceBins} bins, 95% bootstrap bands)` }),
     [`exit-fractions-${tag}`]: renderExitFractions(ms.map((m) => exitFractionSeries(m.label, m.sweep, exitNames.slice(0, k))), { title: `Where samples are answered (${where})` }),
     [`outage-${tag}`]: outageFigure(ms.map((m) => outageSeries(m.label, m.outage)), {
-      title: `Inference outage probability vs p_tar (${where}, ${study.batches.rounds} rounds of batches of ${study.batches.batchSize})`,
+      title: `Inference outage probability vs p_tar (${where}, full batches of ${study.batches.batchSize}, 95% test-set bootstrap intervals)`,
     }),
-    [`missed-deadline-${tag}`]: missedDeadlineFigure(ms.map((m) => deadlineSeries(m.label, m.deadline)), {
-      title: `Missed-deadline probability at p_tar = ${study.deadlinePTar} (${where}, ${study.network.uplinkMbps} Mbit/s uplink)`,
+    // Without per-exit costs there is no latency, so no curve against the deadline (the study says why).
+    ...(study.timing === 'none' ? {} : {
+      [`missed-deadline-${tag}`]: missedDeadlineFigure(ms.map((m) => deadlineSeries(m.label, m.deadline)), {
+        title: `Missed-deadline probability at p_tar = ${study.deadlinePTar} (${where}, ${study.network.uplinkMbps} Mbit/s uplink)`,
+      }),
     }),
     [`ptar-explorer-${tag}`]: renderExplorer(sweepPanels(ms), { title: `Offloading vs p_tar, ${where}: pick a method, move p_tar`, xTitle: 'p_tar', initialX: 0.8 }),
   };

@@ -2,14 +2,18 @@ import type { ExitRecords } from '../records/types';
 import type { CalibrationFile } from '../calibration/calibrationFile';
 import { scoreRecords } from '../calibration/applyCalibration';
 import type { CalibrationMethod } from '../calibration/methods';
+import type { Fallback } from '../cascade/runCascade';
 import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
 import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBands';
-import { outageProbability, type OutageRow } from '../offloading/outage';
+import type { OutageRow } from '../offloading/outage';
+import { outageWithBootstrapBands } from './outageBands';
 import { missedDeadlineProbability, type DeadlineRow } from '../offloading/missedDeadline';
 import { cascadeLatency, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig, type StageTimes } from '../offloading/latencyModel';
 import { constantSampleTimes } from '../offloading/sampleTimes';
+import { sidecarExitCosts } from '../offloading/deviceCost';
 import { grid, type ReproduceConfig } from './config';
+import { deviceEceVsPTar, type DeviceEceRow } from './deviceEce';
 
 /** A calibration variant to compare: its method id, display label and calibration file (none = uncalibrated). */
 export interface MethodSpec {
@@ -26,26 +30,41 @@ export interface MethodStudy {
   bands: SweepBand[];
   outage: OutageRow[];
   deadline: DeadlineRow[];
+  /**
+   * Overall accuracy on the sweep grid with either answer for offloaded samples: the final exit
+   * (the offline metric code) and the most confident exit (the authors' `forwardEval`).
+   */
+  overallByFallback: Record<Fallback, number[]>;
+  /** ECE of the samples the device keeps, per p_tar of the sweep grid, with bootstrap intervals. */
+  deviceEce: DeviceEceRow[];
 }
 
 /** One partition: k side branches on the device. */
 export interface PartitionStudy {
   edgeExits: number;
-  latency: CascadeLatency;
+  /** Null when the records have no per-exit costs (no sidecar): latency is then not modelled. */
+  latency: CascadeLatency | null;
   methods: MethodStudy[];
 }
 
 /** The whole offloading analysis of one records file. */
 export interface OffloadingStudy {
-  /** Where device times came from: the sidecar's measured ms, or MACs ÷ speed. */
-  timing: 'measured' | 'macs';
+  /** Where device times came from: the sidecar's measured ms, MACs ÷ speed, or 'none' (no per-exit costs: no latency). */
+  timing: 'measured' | 'macs' | 'none';
   network: NetworkConfig;
   deadlinePTar: number;
   deadlinesMs: number[];
   /** Shuffled-batches protocol of outage and missed deadline. */
   batches: ReproduceConfig['batches'];
   partitions: PartitionStudy[];
+  /** Equal-width bins of the device-kept ECE curves. */
+  eceBins: number;
+  /** What was not computed, why, and what would enable it (plain sentences for the report; empty when nothing was skipped). */
+  skipped: string[];
 }
+
+/** Sidecar fields whose absence skips the latency analysis (what the report tells the user to add). */
+export const LATENCY_FIELDS = 'exits[].macs, exits[].trunkMacs, exits[].splitTensorBytes (side branches) and, for measured times, exits[].inferenceMsPerSample';
 
 /** Device stage times: measured per-exit times when the sidecar has them, else the MACs model. */
 export function stageTimes(records: ExitRecords, cfg: ReproduceConfig): { stage: StageTimes; timing: 'measured' | 'macs' } {
@@ -77,9 +96,10 @@ export function methodKeys(records: ExitRecords, calibration?: CalibrationFile):
  * its drop and its plateau.
  */
 export function offloadingStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig): OffloadingStudy {
-  const { stage, timing } = stageTimes(records, cfg);
   const network: NetworkConfig = { uplinkMbps: cfg.deadline.uplinkMbps, rttMs: cfg.deadline.rttMs, cloud: { speedup: cfg.deadline.cloudSpeedup } };
-  const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
+  if (!sidecarExitCosts(records.meta, records.numExits)) return costFreeStudy(records, methods, cfg, network);
+  const { stage, timing } = stageTimes(records, cfg);
+    const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
   const latencies = ks.map((k) => cascadeLatency(stage, network, k));
   const slowest = Math.max(...latencies.flatMap((l) => [l.offloadMs, ...l.exitMs]));
   const step = Number(((1.25 * slowest) / (cfg.deadline.points - 1)).toPrecision(2));
@@ -92,15 +112,51 @@ export function offloadingStudy(records: ExitRecords, methods: readonly MethodSp
     return {
       edgeExits: k,
       latency: latencies[j],
-      methods: methods.map((m, i) => ({
-        id: m.id,
-        label: m.label,
-        sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
-        bands: bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
-        outage: outageProbability(keys[i], cfg.outagePTarGrid, { ...layout, ...cfg.batches }),
+      methods: costFreeMethods(keys, methods, cfg, k).map((m, i) => ({
+        ...m,
         deadline: missedDeadlineProbability(keys[i], [deadlinePTar], times, { ...layout, ...cfg.batches, deadlinesMs }),
       })),
     };
   });
-  return { timing, network, deadlinePTar, deadlinesMs, batches: cfg.batches, partitions };
+  return { timing, network, deadlinePTar, deadlinesMs, batches: cfg.batches, partitions, skipped: [], eceBins: cfg.eceBins };
+}
+
+/** Sweeps, bands and outage of every method at one partition: everything that needs no costs. */
+function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodSpec[], cfg: ReproduceConfig, k: number): MethodStudy[] {
+  const layout = { edgeExits: k, fallback: cfg.fallback };
+  return methods.map((m, i) => ({
+    id: m.id,
+    label: m.label,
+    sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
+    bands: bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
+    outage: outageWithBootstrapBands(keys[i], cfg.outagePTarGrid, layout, {
+      batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, seed: cfg.batches.seed, replicates: cfg.bootstrap.replicates, bootstrapSeed: cfg.bootstrap.seed,
+    }),
+    deadline: [],
+    overallByFallback: {
+      final: sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'final' }).map((r) => r.overallAccuracy),
+      'most-confident': sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'most-confident' }).map((r) => r.overallAccuracy),
+    },
+    deviceEce: deviceEceVsPTar(keys[i], cfg.pTarGrid, layout, { bins: cfg.eceBins, ...cfg.bootstrap }),
+  }));
+}
+
+/**
+ * Records without per-exit costs (e.g. exported from PyTorch without a sidecar): everything that
+ * needs no latency (sweeps, bands, outage, and the claims, whose missed-deadline plateau is the
+ * accuracy-miss probability) is computed; the latency model and the missed-deadline curves are
+ * skipped, and `skipped` says so and names the sidecar fields that would enable them.
+ */
+function costFreeStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig, network: NetworkConfig): OffloadingStudy {
+  const keys = methods.map((m) => methodKeys(records, m.calibration));
+  const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
+  const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
+  return {
+    timing: 'none', network, deadlinePTar, deadlinesMs: [], batches: cfg.batches, eceBins: cfg.eceBins,
+    partitions: ks.map((k) => ({ edgeExits: k, latency: null, methods: costFreeMethods(keys, methods, cfg, k) })),
+    skipped: [
+      `The records have no per-exit costs (no sidecar \`records/test.json\` with \`exits\`), so the latency model, the missed-deadline curves against the deadline and the per-exit cost figure were skipped. ` +
+      `A sidecar with ${LATENCY_FIELDS} enables them (see the README's records format). Everything else (calibration, sweeps, outage, the claims and the comparisons) needs no costs and was computed.`,
+    ],
+  };
 }

@@ -16,7 +16,7 @@ export function refitThrough(val: ExitRecords, test: ExitRecords, fit: (val: Exi
 }
 
 /** Logits shifted by their row maximum (all ≤ 0) and the label's entry, per row. */
-function shiftRows(logits: ArrayLike<number>, labels: Int32Array | null, n: number, C: number): { d: Float64Array; dy: Float64Array } {
+export function shiftRows(logits: ArrayLike<number>, labels: Int32Array | null, n: number, C: number): { d: Float64Array; dy: Float64Array } {
   const d = new Float64Array(n * C);
   const dy = new Float64Array(n);
   for (let i = 0; i < n; i++) {
