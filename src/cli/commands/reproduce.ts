@@ -9,6 +9,7 @@ import { parseUplink } from '../../offloading/latencyModel';
 import { defaultConfig, type ReproduceConfig } from '../../study/config';
 import { reproduceRegimes } from '../../report/reproduceRegimes';
 import { calibrationOps } from '../../study/calibrationOps';
+import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
 import { exitOnSignal } from '../../util/signals';
 
@@ -40,7 +41,13 @@ docs/reproduction/ at the repository root; other runs leave them alone unless --
   --deadline-p-tar X|auto    accuracy target of the missed-deadline curves (default auto)
   --rounds R             outage / deadline rounds (default 100)
   --batch-size B         outage / deadline batch size (default 256)
-  --replicates N         bootstrap resamples of the CI bands (default 200)
+  --replicates N         bootstrap resamples of the curves' CI bands (default 200)
+  --verdict-replicates N paired-bootstrap resamples behind every claim's verdict (default 1000)
+  --claim-methods LIST   TS variants whose claims are judged (default temperature,per-branch,global,torch-lbfgs;
+                         torch-lbfgs, the authors' unconverged fit, costs the most time)
+  --calibration-subset final|most-confident   exit a validation sample that reaches no threshold is
+                         fitted at by per-branch/global TS (default final; most-confident = the authors' forwardEval)
+  --refit-per-ptar       refit per-branch and global TS at every p_tar (the authors' offline figures)
   --seed N               seed of bootstrap and batch shuffles (default 0)
   --no-images            skip PNG/SVG (no Chromium needed; HTML and JSON are still written)`;
 
@@ -63,6 +70,20 @@ function configFrom(v: Record<string, string | boolean | undefined>): ReproduceC
   // Bands keep a value per resample and p_tar; outage/deadline curves one per round and grid point.
   checkResultSize([['--replicates', c.bootstrap.replicates], ['--p-tar points', c.pTarGrid.length]]);
   checkResultSize([['--rounds', c.batches.rounds], ['grid points', Math.max(c.outagePTarGrid.length, c.deadline.points)]]);
+  if (str('verdict-replicates')) c.verdicts = { ...c.verdicts, replicates: countOption('verdict-replicates', str('verdict-replicates'), 1000, 2, MAX_REPLICATES) };
+  const cm = str('claim-methods');
+  if (cm !== undefined) {
+    const ids = cm.split(',').map((x) => x.trim());
+    const bad = ids.find((x) => !(CLAIM_METHODS as readonly string[]).includes(x));
+    if (bad !== undefined || ids.length === 0) throw new ConfigError(`--claim-methods "${cm}": expected a comma list of ${CLAIM_METHODS.join(', ')}`);
+    c.claimMethods = ids as ClaimMethod[];
+  }
+  const subset = str('calibration-subset');
+  if (subset !== undefined) {
+    if (subset !== 'final' && subset !== 'most-confident') throw new ConfigError(`--calibration-subset "${subset}": expected final or most-confident`);
+    c.calibrationSubset = subset;
+  }
+  if (v['refit-per-ptar']) c.refitPerPTar = true;
   const seed = numberOption('seed', str('seed'), 0, { integer: true });
   c.bootstrap.seed = seed;
   c.batches.seed = seed;
@@ -79,6 +100,7 @@ export const reproduceCommand: Command = {
       bins: { type: 'string' }, 'p-tar': { type: 'string' }, 'calibration-p-tar': { type: 'string' }, uplink: { type: 'string' },
       'rtt-ms': { type: 'string' }, 'cloud-speedup': { type: 'string' }, 'deadline-p-tar': { type: 'string' }, rounds: { type: 'string' },
       'batch-size': { type: 'string' }, replicates: { type: 'string' }, seed: { type: 'string' }, 'no-images': { type: 'boolean' },
+      'verdict-replicates': { type: 'string' }, 'claim-methods': { type: 'string' }, 'calibration-subset': { type: 'string' }, 'refit-per-ptar': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) {
