@@ -27,6 +27,15 @@ export { regimeSummary, uncalibratedShortfalls, wilsonInterval, type RegimeSumma
 export { regimesMarkdown, REGIME_TARGETS } from './report/regimesMarkdown';
 export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
 export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFigure';
+import { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The per-epoch calibration a model folder's training tracked (`calibration-over-training.csv`), or null when it has none. */
+export function calibrationOverTraining(modelDir: string): CalibrationTrainingRow[] | null {
+  const file = path.join(modelDir, 'calibration-over-training.csv');
+  return fs.existsSync(file) ? parseCalibrationOverTraining(fs.readFileSync(file, 'utf8'), file) : null;
+}
 import { studyClaims } from './study/analysis';
 import type { Claim } from './study/offloadingClaims';
 export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';

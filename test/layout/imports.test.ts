@@ -46,7 +46,8 @@ test('no import runs calibration ↔ offloading, cascade → either, or calibrat
     cascade: ['calibration', 'offloading', 'cli', 'study', 'report'],
     metrics: ['calibration', 'offloading', 'cli', 'study', 'report'],
     records: ['calibration', 'offloading', 'cli', 'study', 'report'],
-    study: ['cli'],
+    study: ['cli', 'report'],
+    plots: ['cli', 'study', 'report'],
   };
   const bad: string[] = [];
   for (const [f, { local }] of graph) {
@@ -80,9 +81,9 @@ test('calibration, offloading, cascade, metrics, records, study and the notebook
   assert.deepEqual(bad, []);
 });
 
-test('analysis notebooks 03–08 import one module, ./src/notebook, and nothing else', () => {
+test('analysis notebooks 03–09 import one module, ./src/notebook, and nothing else', () => {
   const dir = path.join(repoRoot(), 'notebooks');
-  const notebooks = fs.readdirSync(dir).filter((f) => /^0[3-8]-.*\.ipynb$/.test(f));
+  const notebooks = fs.readdirSync(dir).filter((f) => /^0[3-9]-.*\.ipynb$/.test(f));
   assert.equal(notebooks.length, 6);
   for (const f of notebooks) {
     const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
