@@ -1,8 +1,9 @@
 /**
  * npm run bench:notebooks [-- PREFIX…] — where a notebook's Restart & Run All time goes, per
  * notebook: kernel start (tslab ready), imports (the first code cell: `import … from "./eecal"`),
- * first figure (the first cell that shows a PNG: includes the browser start), figure rerun (that
- * same cell executed again in the warm kernel) and the total (kernel start + every cell once).
+ * first figure (the first cell that shows a PNG: includes waiting for the browser), figure rerun
+ * (the last figure cell executed again, after all cells ran, in the warm kernel) and the total
+ * (kernel start + every cell once, i.e. Restart & Run All without the UI).
  *
  * The kernel is driven by Debian's jupyter_client (spawned /usr/bin/python3), cell by cell, timed
  * in Python from execute request to the kernel's idle status. The load average is printed with the
@@ -23,6 +24,8 @@ export interface NotebookTiming {
   imports: number;
   firstFigure: number | null;
   figureRerun: number | null;
+  /** The rerun code cell (1-based among code cells): the notebook's last figure cell. */
+  rerunCell: number | null;
   total: number;
   /** Cells that wrote to stderr or failed (the timings are then suspect). */
   errors: string[];
@@ -51,19 +54,21 @@ def run(code):
         if t_ == 'error': err += c.get('ename', '') + ': ' + c.get('evalue', '')
         if t_ == 'status' and c['execution_state'] == 'idle': break
     return time.perf_counter() - t, png, err
-times, errors, first_fig = [], [], None
+times, errors, figs = [], [], []
 try:
     for i, code in enumerate(cells):
         dt, png, err = run(code)
         times.append(dt)
         if err: errors.append('code cell %d: %s' % (i + 1, err.strip()[:300]))
-        if png and first_fig is None: first_fig = i
-    rerun = run(cells[first_fig])[0] if first_fig is not None else None
+        if png: figs.append(i)
+    # Rerun the last figure cell: usually a plain show(figure) cell (the first one often also
+    # computes the study the figures come from).
+    rerun = run(cells[figs[-1]])[0] if figs else None
 finally:
     kc.stop_channels(); km.shutdown_kernel(now=True)
 print(json.dumps({'kernelStart': kernel_start, 'imports': times[0] if times else 0,
-                  'firstFigure': times[first_fig] if first_fig is not None else None,
-                  'figureRerun': rerun, 'total': kernel_start + sum(times), 'errors': errors}))
+                  'firstFigure': times[figs[0]] if figs else None,
+                  'figureRerun': rerun, 'rerunCell': figs[-1] + 1 if figs else None, 'total': kernel_start + sum(times), 'errors': errors}))
 `;
 
 /** Time one notebook in a fresh kernel. */
@@ -101,7 +106,7 @@ function main(): number {
   for (const f of files) {
     try {
       const t = timeNotebook(path.join(dir, f), root);
-      console.log(`${t.notebook.padEnd(34)} ${s(t.kernelStart)} ${s(t.imports)} ${s(t.firstFigure)} ${s(t.figureRerun)} ${s(t.total)}  load ${load()}`);
+      console.log(`${t.notebook.padEnd(34)} ${s(t.kernelStart)} ${s(t.imports)} ${s(t.firstFigure)} ${s(t.figureRerun)} ${s(t.total)}  (rerun: code cell ${t.rerunCell ?? '-'}; load ${load()})`);
       for (const e of t.errors) console.log(`    ! ${e}`);
       if (t.errors.length > 0) failed++;
     } catch (err) {
