@@ -81,7 +81,8 @@ export interface NotebookOptions {
   /**
    * Add the PNG fallback to each figure (default: true unless $EECAL_NOTEBOOK_PNG is "0"). Viewers
    * with a plotly renderer (JupyterLab + jupyterlab-plotly, VS Code) need no PNG; the classic
-   * Notebook, nbconvert and GitHub show only the PNG.
+   * Notebook, nbconvert and GitHub show only the PNG. Without it no browser starts, and `{ save }`
+   * writes JSON + HTML only (unless `formats` asks for PNG/SVG).
    */
   png?: boolean;
   /**
@@ -148,7 +149,9 @@ export class Notebook {
       metadata: png ? { 'image/png': { width, height } } : {},
     });
     if (!o.save) return;
-    const formats = o.formats ?? ALL_FORMATS;
+    // Without the PNG fallback no browser is started at all: the saved copy is JSON + HTML unless
+    // formats asks for images (`eecal reproduce` writes every figure's PNG and SVG anyway).
+    const formats = o.formats ?? (this.png ? ALL_FORMATS : ['json', 'html']);
     const renderer = formats.some((f) => f === 'png' || f === 'svg') ? await this.getRenderer() : null;
     // The displayed PNG is the saved one when the scales match: render it once, not twice.
     const reuse = png !== null && scale === 2 && formats.includes('png');
