@@ -1,5 +1,6 @@
 /**
- * The one module notebooks import (`import { openStudy, … } from "./src/notebook"`): open a model
+ * The notebook API (notebooks load its compiled copy through `import { openStudy, … } from "./eecal"`,
+ * notebooks/eecal.js → dist/src/notebook.js): open a model
  * folder, fit and compare calibration methods, run the offloading study, build and show figures.
  * tfjs-free (a notebook's kernel starts in seconds); a file move inside src/ breaks this file, not
  * eight notebooks. Everything here is re-exported from the layers that own it.

@@ -25,3 +25,14 @@ test('.gitignore keeps Jupyter checkpoints out of git', () => {
   const ignore = fs.readFileSync(path.join(repoRoot(__dirname), '.gitignore'), 'utf8').split('\n');
   assert.ok(ignore.includes('.ipynb_checkpoints/'));
 });
+
+test('committed notebooks import the library only through ./eecal (the compiled build)', () => {
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.ipynb'))) {
+    const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
+    const local = nb.cells.filter((c) => c.cell_type === 'code')
+      .flatMap((c) => [...(Array.isArray(c.source) ? c.source.join('') : c.source).matchAll(/\bfrom\s*["'](\.[^"']*)["']/g)].map((m) => m[1]));
+    assert.ok(local.length > 0, `${f} imports the library`);
+    assert.deepEqual([...new Set(local)], ['./eecal'], `${f} imports local modules ${local.join(', ')}`);
+  }
+  assert.ok(!fs.existsSync(path.join(dir, 'src')), 'no notebooks/src link: src/ compiled inside the kernel took ~17 s per start');
+});

@@ -6,6 +6,9 @@ import { saveFigure, type FigureFileFormat } from '../export/saveFigure';
 import { withStaticNote } from '../export/staticNote';
 import { rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
 import { formatCell, textTable } from '../../util/tableFormat';
+import { writeFileAtomic } from '../../util/atomicWrite';
+
+const ALL_FORMATS: readonly FigureFileFormat[] = ['json', 'html', 'png', 'svg'];
 
 /** The plotly MIME type JupyterLab and VS Code render natively. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -19,6 +22,20 @@ export interface DisplayMessage {
 /** Where display messages go: tslab's kernel in a notebook, a collector in tests. */
 export type DisplaySink = (msg: DisplayMessage) => void;
 
+/** tslab's internal display writer: set while a kernel cell runs, null elsewhere (notebook-stack.md §3). */
+function tslabWriter(): ((m: unknown, update: boolean) => void) | null {
+  try {
+    return (require('tslab/dist/jupyter') as { lastWriteDisplayData: ((m: unknown, update: boolean) => void) | null }).lastWriteDisplayData;
+  } catch {
+    return null;
+  }
+}
+
+/** True while running inside a tslab kernel cell. */
+export function inTslabKernel(): boolean {
+  return tslabWriter() !== null;
+}
+
 /**
  * tslab's own display writer. tslab's public `display.raw` sends one MIME type per output, so the
  * multi-type bundle goes through the writer it calls internally (`lastWriteDisplayData`, set while
@@ -27,10 +44,28 @@ export type DisplaySink = (msg: DisplayMessage) => void;
 export function tslabSink(): DisplaySink {
   return (msg) => {
     // Looked up per call: tslab replaces the writer for every executed cell.
-    const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: ((m: unknown, update: boolean) => void) | null };
-    if (!jupyter.lastWriteDisplayData) throw new Error('not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook');
-    jupyter.lastWriteDisplayData({ ...msg, transient: {} }, false);
+    const write = tslabWriter();
+    if (!write) throw new Error('not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook');
+    write({ ...msg, transient: {} }, false);
   };
+}
+
+/**
+ * The kernel's one warm browser. A kernel is one long-lived process whose cells are rerun at will:
+ * starting Chromium and loading plotly.js costs 5–10 s, a render 0.1–0.5 s, so every Notebook of a
+ * kernel (a rerun import cell makes a new one) shares one renderer that `close()` leaves running.
+ * Playwright ends the browser when the kernel process exits (restart, shutdown).
+ */
+let kernelRenderer: Promise<FigureRenderer> | null = null;
+
+function sharedRenderer(opts: RendererOptions | undefined): Promise<FigureRenderer> {
+  if (!kernelRenderer) {
+    const launching = FigureRenderer.launch(opts);
+    kernelRenderer = launching;
+    // A failed start is not cached: the next figure tries again (and reports the error).
+    launching.catch(() => { if (kernelRenderer === launching) kernelRenderer = null; });
+  }
+  return kernelRenderer;
 }
 
 /** Options of {@link openNotebook}. */
@@ -43,6 +78,18 @@ export interface NotebookOptions {
   renderer?: RendererOptions;
   /** PNG pixel ratio (default 2: sharp on high-DPI screens, shown at the figure's logical size). */
   scale?: number;
+  /**
+   * Add the PNG fallback to each figure (default: true unless $EECAL_NOTEBOOK_PNG is "0"). Viewers
+   * with a plotly renderer (JupyterLab + jupyterlab-plotly, VS Code) need no PNG; the classic
+   * Notebook, nbconvert and GitHub show only the PNG. Without it no browser starts, and `{ save }`
+   * writes JSON + HTML only (unless `formats` asks for PNG/SVG).
+   */
+  png?: boolean;
+  /**
+   * Keep one browser per process, started when the helper opens and left running by `close()`
+   * (default: true inside a tslab kernel, false elsewhere so scripts and tests exit).
+   */
+  keepWarm?: boolean;
 }
 
 /** Options of {@link Notebook.figure}. */
@@ -66,36 +113,50 @@ function tableText(t: TableLike, digits: number): string {
 export class Notebook {
   private renderer: Promise<FigureRenderer> | null = null;
   private readonly sink: DisplaySink;
+  private readonly keepWarm: boolean;
+  private readonly png: boolean;
   readonly resultsDir: string;
 
   constructor(private readonly opts: NotebookOptions = {}) {
     this.sink = opts.sink ?? tslabSink();
     const cwd = process.cwd();
     this.resultsDir = opts.resultsDir ?? (path.basename(cwd) === 'notebooks' ? path.join(cwd, '..', 'results') : path.join(cwd, 'results'));
+    this.keepWarm = opts.keepWarm ?? inTslabKernel();
+    this.png = opts.png ?? process.env.EECAL_NOTEBOOK_PNG !== '0';
+    // Start the browser now, while the next cells load and compute: the first figure then waits less.
+    if (this.keepWarm && this.png) this.getRenderer().catch(() => undefined);
   }
 
   private getRenderer(): Promise<FigureRenderer> {
-    if (!this.renderer) this.renderer = FigureRenderer.launch(this.opts.renderer);
+    if (!this.renderer) this.renderer = this.keepWarm ? sharedRenderer(this.opts.renderer) : FigureRenderer.launch(this.opts.renderer);
     return this.renderer;
   }
 
   /** Display a figure (plotly JSON + PNG + text) and optionally save it under `resultsDir`. */
   async figure(fig: PlotlyFigure, o: FigureDisplayOptions = {}): Promise<void> {
-    const renderer = await this.getRenderer();
     const width = fig.layout.width ?? 760;
     // The PNG of an interactive figure carries a line saying where it is interactive (taller image).
     const height = withStaticNote(fig).layout.height ?? 460;
-    const png = await renderer.png(fig, { scale: this.opts.scale ?? 2 });
+    const scale = this.opts.scale ?? 2;
+    const png = this.png ? await (await this.getRenderer()).png(fig, { scale }) : null;
     const title = (fig.layout.title?.text ?? 'figure').replace(/<[^>]*>/g, '');
     this.sink({
       data: {
         [PLOTLY_MIME]: JSON.parse(JSON.stringify(fig)),
-        'image/png': png.toString('base64'),
+        ...(png ? { 'image/png': png.toString('base64') } : {}),
         'text/plain': `<plotly figure "${title}": ${fig.data.length} traces>`,
       },
-      metadata: { 'image/png': { width, height } },
+      metadata: png ? { 'image/png': { width, height } } : {},
     });
-    if (o.save) await saveFigure(fig, this.resultsDir, o.save, renderer, { formats: o.formats, scale: 2 });
+    if (!o.save) return;
+    // Without the PNG fallback no browser is started at all: the saved copy is JSON + HTML unless
+    // formats asks for images (`eecal reproduce` writes every figure's PNG and SVG anyway).
+    const formats = o.formats ?? (this.png ? ALL_FORMATS : ['json', 'html']);
+    const renderer = formats.some((f) => f === 'png' || f === 'svg') ? await this.getRenderer() : null;
+    // The displayed PNG is the saved one when the scales match: render it once, not twice.
+    const reuse = png !== null && scale === 2 && formats.includes('png');
+    await saveFigure(fig, this.resultsDir, o.save, renderer, { formats: reuse ? formats.filter((f) => f !== 'png') : formats, scale: 2 });
+    if (reuse) writeFileAtomic(path.join(this.resultsDir, `${o.save}.png`), png);
   }
 
   /** Display a table (a danfojs DataFrame, or plain row objects such as sweep rows) as HTML with a text fallback. */
@@ -109,11 +170,11 @@ export class Notebook {
     this.sink({ data: { 'text/markdown': md, 'text/plain': md }, metadata: {} });
   }
 
-  /** Close the browser (if one was started). */
+  /** Close the browser (if one was started); a kernel's shared warm browser stays up for the next run. */
   async close(): Promise<void> {
     const r = this.renderer;
     this.renderer = null;
-    if (r) await (await r).close();
+    if (r && !this.keepWarm) await (await r).close();
   }
 }
 
