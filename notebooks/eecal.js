@@ -34,11 +34,12 @@ function newestTs(dir) {
 function ensureBuilt() {
   const built = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : 0;
   if (built > 0 && (process.env.EECAL_NOTEBOOK_REBUILD === '0' || newestTs(path.join(root, 'src')) <= built)) return;
-  // The compiler `npm run build` runs (node_modules/.bin/tsc).
-  const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+  // The compiler `npm run build` runs: the project's typescript package (node_modules/.bin/tsc is
+  // tslab's bundled, older TypeScript, whose bin name shadows it).
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   console.log(built === 0 ? 'dist/ is missing: building the library (npm run build) …' : 'src/ changed since the last build: rebuilding dist/ (npm run build) …');
   try {
-    execFileSync(tsc, ['-p', path.join(root, 'tsconfig.json')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     throw new Error(`npm run build failed, fix these errors and rerun the cell:\n${err.stdout || ''}${err.stderr || err.message}`);
   }

@@ -22,7 +22,7 @@ export interface HistogramBinningOptions {
  */
 export class HistogramBinning extends TopLabelCalibrator {
   readonly kind = 'histogram' as const;
-  private edges = new Float64Array(0);
+  private edges: Float64Array = new Float64Array(0);
   private values = new Float64Array(0);
 
   constructor(private readonly options: HistogramBinningOptions = {}) {

@@ -26,7 +26,8 @@ function decodeWeightsChecked(file: string, specs: tf.io.WeightsManifestEntry[])
     throw new DataError(`${file}: ${buf.length} bytes, expected ${expected} for the ${specs.length} tensors its manifest lists (truncated or from another model?)`);
   }
   try {
-    return tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength), specs);
+    // A Buffer read from a file is backed by a plain ArrayBuffer (never shared memory).
+    return tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, specs);
   } catch (err) {
     throw new DataError(`${file}: cannot decode weights (${(err as Error).message})`, { cause: err });
   }
