@@ -55,7 +55,8 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 test('reproduce: SIGINT mid-run exits 130; every file it left is byte-identical to the one a full run writes', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-sig-reproduce-'));
   const cut = path.join(dir, 'cut');
-  const args = ['reproduce', '--model', model, '--no-images', '--no-reproduction'];
+  // Small verdict settings: the test is about signals, not statistics (the full claims take minutes).
+  const args = ['reproduce', '--model', model, '--no-images', '--no-reproduction', '--verdict-replicates', '200', '--claim-methods', 'temperature', '--replicates', '50'];
   const full = path.join(dir, 'full');
   // The uninterrupted reference run goes alongside (a second core halves the wall time).
   const reference = eecalAsync([...args, '--out', full]);

@@ -136,7 +136,7 @@ export const reproduceCommand: Command = {
     console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const m of result.models) {
       const supported = m.result.analysis.claims.filter((c) => c.verdict === 'supported' && !c.byConstruction).length;
-      console.log(`${m.name}: claims supported ${supported}/${m.result.analysis.claims.length}; report: ${rel(path.join(outDir, m.name, 'REPORT.md'))}`);
+      console.log(`${m.name}: claims supported: ${supported}/${m.result.analysis.claims.length}; report: ${rel(path.join(outDir, m.name, 'REPORT.md'))}`);
     }
     console.log(`comparison of the models: ${rel(path.join(outDir, 'REPORT.md'))}`);
     return 0;
