@@ -60,6 +60,8 @@ export const inferCommand: Command = {
       seed: manifest.seed, splitSeed: manifest.splitSeed, numClasses: manifest.numClasses,
       classNames: manifest.classNames, exitNames: net.exitNames, exits: costs,
       backend: `${choice.backend} (${choice.candidate})`, createdAt: new Date().toISOString(),
+      // Which weights produced the logits (a folder still training gets new ones each epoch).
+      weightsEpoch: manifest.weightsEpoch ?? manifest.bestEpoch ?? null,
     };
     writeRecords(out, { numSamples: ev.labels.length, numClasses: manifest.numClasses, numExits: net.exitNames.length, labels: ev.labels, logits: ev.logits, meta });
     stopOnSignal();
