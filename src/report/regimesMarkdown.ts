@@ -57,10 +57,14 @@ function targetRows(s: RegimeSummary): string[][] {
 
 function verdictCell(c: Claim | undefined): string {
   if (!c) return 'n/a';
-  const main = c.estimates.find((e) => e.verdict !== null && e.at !== null && Math.abs(e.at - 0.8) < 1e-9) ?? c.estimates.find((e) => e.verdict !== null);
+  // Show the point that decided the verdict (a supported claim is supported somewhere, not
+  // necessarily at 0.8); for an inconclusive one, p_tar 0.8.
+  const judged = c.estimates.filter((e) => e.verdict !== null);
+  const main = judged.find((e) => e.verdict === c.verdict && c.verdict !== 'inconclusive')
+    ?? judged.find((e) => e.at !== null && Math.abs(e.at - 0.8) < 1e-9) ?? judged[0];
   const pp = (v: number | null) => (v === null ? 'n/a' : (100 * v).toFixed(1));
-  const delta = main ? ` (Δ at ${main.at === null ? '' : main.at.toFixed(1)}: ${pp(main.estimate)} pp [${pp(main.low)}, ${pp(main.high)}])` : '';
-  return c.byConstruction ? `${c.verdict}, by construction` : `${c.verdict}${delta}`;
+  const delta = main ? ` (Δ${main.at === null ? '' : ` at ${main.at.toFixed(2)}`}: ${pp(main.estimate)} pp [${pp(main.low)}, ${pp(main.high)}])` : '';
+  return c.byConstruction ? `holds by construction, not evidence (${c.verdict})` : `${c.verdict}${delta}`;
 }
 
 /**
@@ -103,8 +107,9 @@ export function regimesMarkdown(r: RegimesReportInput): string {
     '## Claims × models',
     '',
     'Each verdict comes from a paired bootstrap of the difference (calibrated − uncalibrated, or k = 2 − k = 1) at the pre-registered',
-    'p_tar points 0.7, 0.8, 0.9 with Holm\'s correction and a minimum effect of 0.5 pp; the Δ shown is at p_tar 0.8 in pp with its',
-    'simultaneous interval. Each model\'s report explains the rules and gives every point.',
+    'p_tar points 0.7, 0.8, 0.9 with Holm\'s correction and a minimum effect of 0.5 pp; the Δ shown (pp, with its simultaneous',
+    'interval) is at the point that decided a supported or contradicted verdict, else at p_tar 0.8. Each model\'s report explains',
+    'the rules and gives every point.',
     '',
     markdownTable(['claim', ...r.models.map((m) => `\`${m.summary.name}\``)], ids.map((id) => [id, ...r.models.map((m) => verdictCell(m.summary.claims.find((c) => c.id === id)))])),
     '',
