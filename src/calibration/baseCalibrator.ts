@@ -5,6 +5,7 @@ import { checkFitInputs, checkLogits } from './checkInputs';
 import { beforeAfter } from './evaluateFit';
 import type { ExitScores } from '../records/scores';
 import { nllFromProbabilities } from '../metrics/nll';
+import { rowArgmax } from '../records/logitRows';
 
 /** Result of a kind-specific fit, before the common before/after evaluation. */
 export interface FitOutcome {
@@ -60,16 +61,8 @@ export abstract class BaseCalibrator implements Calibrator {
     const confidence = new Float64Array(n);
     const prediction = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const base = i * C;
-      let best = probs[base];
-      let arg = 0;
-      for (let k = 1; k < C; k++) {
-        if (probs[base + k] > best) {
-          best = probs[base + k];
-          arg = k;
-        }
-      }
-      confidence[i] = best;
+      const arg = rowArgmax(probs, i * C, C);
+      confidence[i] = probs[i * C + arg];
       prediction[i] = arg;
     }
     return { confidence, prediction };

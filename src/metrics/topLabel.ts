@@ -1,6 +1,7 @@
 import type { FloatArray } from '../records/types';
 import type { TopLabel } from './types';
 import { checkProbabilities } from './checks';
+import { rowArgmax } from '../records/logitRows';
 
 /** Top-label predictions with the predicted class kept (what accuracy and the adapters need). */
 export interface TopLabelPredictions extends TopLabel {
@@ -21,16 +22,8 @@ export function topLabelOf(probs: FloatArray, labels: Int32Array, numClasses: nu
   const prediction = new Int32Array(n);
   const correct = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const base = i * C;
-    let best = probs[base];
-    let arg = 0;
-    for (let k = 1; k < C; k++) {
-      if (probs[base + k] > best) {
-        best = probs[base + k];
-        arg = k;
-      }
-    }
-    confidence[i] = best;
+    const arg = rowArgmax(probs, i * C, C);
+    confidence[i] = probs[i * C + arg];
     prediction[i] = arg;
     correct[i] = arg === labels[i] ? 1 : 0;
   }
