@@ -1,5 +1,6 @@
 import { checkPTarGrid, type CascadeKeys, type CascadeLayout } from '../cascade/cascadeKeys';
 import { binCascade, sortGrid, type BinnedCascade } from './thresholdBins';
+import { accumulateBatch } from './batchCounts';
 import { batchRoundsSettings, meanCi, numBatches, roundPermutations, type BatchRoundsOptions } from './batchRounds';
 
 /** Edge inference outage probability at one p_tar. */
@@ -23,29 +24,13 @@ export interface OutageRow {
 export function outageFromPermutations(b: BinnedCascade, sorted: Float64Array, perms: Iterable<Int32Array>, batchSize: number): Float64Array[] {
   const G = sorted.length;
   const n = b.numSamples;
-  const m = b.deviceExits.length;
   const devCount = new Float64Array(G + 1);
   const devOk = new Float64Array(G + 1);
   const out: Float64Array[] = [];
   for (const perm of perms) {
     const outages = new Float64Array(G);
     for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(n, start + batchSize);
-      devCount.fill(0);
-      devOk.fill(0);
-      for (let s = start; s < end; s++) {
-        const i = perm[s];
-        devCount[0] += 1; // on the device at every g < offBin
-        devCount[b.offBin[i]] -= 1;
-        for (let j = 0; j < m; j++) {
-          const lo = b.lo[j][i];
-          const hi = b.hi[j][i];
-          if (lo < hi && b.correct[j][i]) {
-            devOk[lo] += 1;
-            devOk[hi] -= 1;
-          }
-        }
-      }
+      accumulateBatch(b, perm, start, Math.min(n, start + batchSize), devCount, devOk);
       let cnt = 0;
       let ok = 0;
       for (let g = 0; g < G; g++) {

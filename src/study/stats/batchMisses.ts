@@ -1,5 +1,6 @@
 import type { BinnedCascade } from '../../offloading/thresholdBins';
 import { ConfigError } from '../../errors';
+import { accumulateBatch } from '../../offloading/batchCounts';
 
 /** Per sorted threshold: fraction of full batches in outage, and fraction whose overall accuracy misses p_tar. */
 export interface BatchMisses {
@@ -23,30 +24,13 @@ export function batchMisses(b: BinnedCascade, sorted: Float64Array, seq: Int32Ar
   const G = sorted.length;
   const nb = Math.floor(seq.length / batchSize);
   if (nb < 1) throw new ConfigError(`batch size ${batchSize}: larger than the ${seq.length} test samples; no full batch to score`);
-  const m = b.deviceExits.length;
   const devCount = new Float64Array(G + 1);
   const devOk = new Float64Array(G + 1);
   const allOk = new Float64Array(G + 1);
   const outage = new Float64Array(G);
   const accuracyMiss = new Float64Array(G);
   for (let bi = 0; bi < nb; bi++) {
-    devCount.fill(0);
-    devOk.fill(0);
-    allOk.fill(0);
-    for (let s = bi * batchSize; s < (bi + 1) * batchSize; s++) {
-      const i = seq[s];
-      devCount[0] += 1;
-      devCount[b.offBin[i]] -= 1;
-      for (let j = 0; j < m; j++) {
-        const lo = b.lo[j][i];
-        const hi = b.hi[j][i];
-        if (lo < hi && b.correct[j][i]) {
-          devOk[lo] += 1;
-          devOk[hi] -= 1;
-        }
-      }
-      if (b.offCorrect[i]) allOk[b.offBin[i]] += 1;
-    }
+    accumulateBatch(b, seq, bi * batchSize, (bi + 1) * batchSize, devCount, devOk, allOk);
     let cnt = 0;
     let ok = 0;
     let off = 0;
