@@ -1,5 +1,5 @@
 import type { ExitRecords } from '../../records/types';
-import type { Rng } from '../../util/rng';
+import { shuffleInPlace, type Rng } from '../../util/rng';
 import { takeRows } from '../../metrics/bootstrap';
 
 /** n indices drawn uniformly with replacement from 0 … n−1: a bootstrap resample, in random order. */
@@ -18,14 +18,7 @@ export function multiplicities(indices: Int32Array, n: number): Int32Array {
 
 /** A Fisher–Yates reshuffle of a sequence (a new array; the input is kept). */
 export function reshuffle(seq: Int32Array, rng: Rng): Int32Array {
-  const out = seq.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = out[i];
-    out[i] = out[j];
-    out[j] = t;
-  }
-  return out;
+  return shuffleInPlace(seq.slice(), rng);
 }
 
 /** The records restricted to rows `indices` (repeats allowed), in that order; the sidecar is kept. */
