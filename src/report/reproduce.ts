@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readModelFolder } from '../records/modelFolder';
+import { readModelFolder, type ModelFolder } from '../records/modelFolder';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { FigureRenderer, findChromium } from '../plots/export/chromium';
 import { saveFigure } from '../plots/export/saveFigure';
@@ -35,6 +35,8 @@ export interface ReproduceOptions {
 /** What {@link reproduce} wrote. */
 export interface ReproduceResult {
   analysis: Analysis;
+  /** The model folder as read (records, manifest, training log), so callers need not read it again. */
+  folder: ModelFolder;
   files: string[];
   /** Why PNG/SVG were not rendered, when they were not. */
   imagesSkipped: string | null;
@@ -54,7 +56,8 @@ function relDir(fromFile: string, to: string): string {
 export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult> {
   const log = opts.log ?? (() => undefined);
   log(`reading ${opts.modelDir}`);
-  const { val, test, manifest, trainingLog, files: { val: valFile, test: testFile } } = readModelFolder(opts.modelDir);
+  const folder = readModelFolder(opts.modelDir);
+  const { val, test, manifest, trainingLog, files: { val: valFile, test: testFile } } = folder;
   const architecture = manifest?.architecture ?? test.meta?.model ?? path.basename(opts.modelDir);
   log(`analysing ${test.numSamples} test samples, ${test.numExits} exits`);
   const dataset = manifest?.dataset ?? test.meta?.dataset ?? 'unknown';
@@ -111,5 +114,5 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
   } finally {
     if (renderer) await renderer.close();
   }
-  return { analysis, files, imagesSkipped };
+  return { analysis, folder, files, imagesSkipped };
 }

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readModelFolder } from '../records/modelFolder';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { FigureRenderer, findChromium } from '../plots/export/chromium';
 import { saveFigure } from '../plots/export/saveFigure';
@@ -54,7 +53,7 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
       const docDir = docRoot ? path.join(docRoot, name) : null;
       const result = await reproduce({ ...o, modelDir: dir, outDir: modelOut, reproductionFile: docDir ? path.join(docDir, 'REPORT.md') : null, ...(docDir ? { docDir } : {}) });
       files.push(...result.files);
-      const folder = readModelFolder(dir);
+      const folder = result.folder;
       const summary = regimeSummary(name, folder.manifest, folder.trainingLog?.epochs.length ?? null, folder.test, result.analysis.calibration.rows, result.analysis.claims, { grid: o.config.pTarGrid });
       models.push({ name, result, summary });
       const csv = path.join(dir, 'calibration-over-training.csv');
