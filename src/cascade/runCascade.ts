@@ -77,3 +77,15 @@ export function runCascade(scores: readonly ExitScores[], opts: CascadeOptions):
   }
   return { answeringExit, onDevice, prediction };
 }
+
+/** How many samples the device keeps in a cascade result, and how many of those it answers correctly. */
+export function onDeviceCounts(r: CascadeResult, labels: Int32Array): { kept: number; right: number } {
+  let kept = 0;
+  let right = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (!r.onDevice[i]) continue;
+    kept++;
+    if (r.prediction[i] === labels[i]) right++;
+  }
+  return { kept, right };
+}

@@ -2,7 +2,7 @@ import type { ExitRecords } from '../records/types';
 import type { ModelManifest } from '../records/modelFolder';
 import { entropyRows } from '../records/logitRows';
 import { uncalibratedScores } from '../records/scores';
-import { runCascade } from '../cascade/runCascade';
+import { onDeviceCounts, runCascade } from '../cascade/runCascade';
 import type { ExitCalibrationRow } from './calibrationStudy';
 import type { Claim } from './offloadingClaims';
 
@@ -96,14 +96,7 @@ export function uncalibratedShortfalls(test: ExitRecords, grid: readonly number[
   const points: ShortfallPoint[] = [];
   let examined = 0;
   for (const pTar of grid) {
-    const r = runCascade(scores, { edgeExits: 1, pTar });
-    let kept = 0;
-    let right = 0;
-    for (let i = 0; i < test.numSamples; i++) {
-      if (!r.onDevice[i]) continue;
-      kept++;
-      if (r.prediction[i] === test.labels[i]) right++;
-    }
+    const { kept, right } = onDeviceCounts(runCascade(scores, { edgeExits: 1, pTar }), test.labels);
     if (kept < minKept) continue;
     examined++;
     const [low, high] = wilsonInterval(right, kept);

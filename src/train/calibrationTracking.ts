@@ -4,7 +4,7 @@ import { entropyRows } from '../records/logitRows';
 import { fitTemperatureExact } from '../calibration/temperatureFit';
 import { ece } from '../metrics/calibrationError';
 import { nllFromLogits } from '../metrics/nll';
-import { runCascade } from '../cascade/runCascade';
+import { onDeviceCounts, runCascade } from '../cascade/runCascade';
 
 /** Labels and per-exit row-major N×C logits of one split (what `evaluateSplit` returns). */
 export interface SplitLogits {
@@ -61,14 +61,7 @@ function cascadePoints(scores: readonly ExitScores[], labels: Int32Array): Casca
   for (const k of TRACKED_EDGE_EXITS) {
     if (k > scores.length - 1) continue;
     for (const pTar of TRACKED_P_TARS) {
-      const r = runCascade(scores, { edgeExits: k, pTar });
-      let kept = 0;
-      let right = 0;
-      for (let i = 0; i < labels.length; i++) {
-        if (!r.onDevice[i]) continue;
-        kept++;
-        if (r.prediction[i] === labels[i]) right++;
-      }
+      const { kept, right } = onDeviceCounts(runCascade(scores, { edgeExits: k, pTar }), labels);
       points.push({ k, pTar, onDeviceAccuracy: kept ? right / kept : NaN, offloadProbability: 1 - kept / labels.length });
     }
   }
