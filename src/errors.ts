@@ -42,3 +42,6 @@ export class OptionError extends ConfigError {
     super(message, options);
   }
 }
+
+/** A worker-thread replica (data-parallel training or inference) crashed or failed a step. */
+export class ReplicaError extends EecalError {}

@@ -76,3 +76,6 @@ export function checkResultSize(factors: Array<[flag: string, count: number]>): 
     throw new ConfigError(`${parts} = ${total.toExponential(2)} values to keep; expected ≤ ${MAX_RESULT_VALUES.toExponential(0)} (lower one of them)`);
   }
 }
+
+/** Worker replicas (`--workers`): each holds a model copy and a wasm heap; more than 8 rarely pays. */
+export const MAX_WORKERS = 64;

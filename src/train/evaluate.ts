@@ -16,11 +16,20 @@ export interface SplitEvaluation {
   msPerSample: number;
 }
 
+/** Every output's logits (row-major) of one batch, in inference mode. */
+export type BatchForward = (x: tf.Tensor4D) => Promise<Float32Array[]>;
+
 /**
  * Run the model in inference mode over a split in batches and collect every exit's logits.
  * Tensors are disposed batch by batch (tidy for the math, explicit dispose after the await).
  */
-export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, split: SplitName, batchSize = 256): Promise<SplitEvaluation> {
+export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, split: SplitName, batchSize = 256, forward?: BatchForward): Promise<SplitEvaluation> {
+  const run: BatchForward = forward ?? (async (x) => {
+    const outs = model.predict(x, { batchSize: x.shape[0] }) as tf.Tensor[];
+    const arrays = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
+    tf.dispose(outs);
+    return arrays;
+  });
   const n = data.size(split);
   const C = data.numClasses;
   const numExits = model.outputs.length;
@@ -33,10 +42,13 @@ export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, s
     for (let i = 0; i < m; i++) pos[i] = start + i;
     const { x, labels: y } = data.batch(split, pos);
     const t0 = performance.now();
-    const outs = model.predict(x, { batchSize: m }) as tf.Tensor[];
-    const arrays = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
+    let arrays: Float32Array[];
+    try {
+      arrays = await run(x);
+    } finally {
+      x.dispose();
+    }
     forwardMs += performance.now() - t0;
-    tf.dispose([x, ...outs]);
     arrays.forEach((a, e) => logits[e].set(a, start * C));
     labels.set(y, start);
     // Let signal handlers run between batches (on the cpu backend data() resolves without yielding).

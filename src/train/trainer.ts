@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, hashSeed, permutation } from '../util/rng';
+import { setDropoutSeeds } from './dropoutSeeds';
 import type { TrainingData } from './trainingData';
 import type { EpochLog, TrainingState } from './trainingState';
-import { evaluateSplit, type SplitEvaluation } from './evaluate';
+import { evaluateSplit, type BatchForward, type SplitEvaluation } from './evaluate';
+import { ReplicaError } from '../errors';
 import { ProgressBar } from './progress';
 
 export interface TrainConfig {
@@ -58,15 +60,27 @@ export function learningRateAt(config: TrainConfig, step: number, stepsPerEpoch:
   return 0.5 * config.learningRate * (1 + Math.cos((Math.PI * Math.min(step, total)) / total));
 }
 
+/** One Adam step of the joint loss on a batch at global step `step`; resolves to each exit's mean CE. */
+export type TrainStep = (x: tf.Tensor4D, labels: Int32Array, step: number) => Promise<number[]>;
+
 /**
- * Dropout masks must be reproducible for exact resume, but tfjs's Dropout draws from an unseeded
- * global generator unless its `seed` is set, and a fixed seed would repeat the same mask. So each
- * step gives every Dropout layer a seed derived from (run seed, global step, layer).
+ * Where the steps and the evaluation forward passes run: in this thread (default) or on worker
+ * replicas (`replicas/replicaTraining.ts`). Both compute the same math.
  */
-export function setDropoutSeeds(model: tf.LayersModel, seed: number, step: number): void {
-  model.layers.forEach((layer, i) => {
-    if (layer.getClassName() === 'Dropout') (layer as unknown as { seed?: number }).seed = hashSeed(seed * 1_000_003 + step * 131 + i) % 2147483647;
-  });
+export interface TrainEngine {
+  step: TrainStep;
+  forward?: BatchForward;
+}
+
+/** The one-thread engine: tfjs autodiff and Adam on `model` itself. */
+export function localEngine(model: tf.LayersModel, optimizer: tf.Optimizer, config: TrainConfig, numClasses: number): TrainEngine {
+  const kernels = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => (w as unknown as { val: tf.Variable }).val);
+  return {
+    step: async (x, labels, step) => {
+      setDropoutSeeds(model, config.seed, step);
+      return trainStep(model, optimizer, x, labels, numClasses, config, kernels);
+    },
+  };
 }
 
 /** One optimisation step of the joint loss; returns per-exit mean CE of the batch. */
@@ -93,12 +107,12 @@ function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4
  * (epoch and batch within the epoch), so an interrupted run resumed from its checkpoint takes
  * exactly the same steps as an uninterrupted one.
  */
-export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimizer, data: TrainingData, config: TrainConfig, state: TrainingState, hooks: TrainHooks): Promise<TrainOutcome> {
+export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimizer, data: TrainingData, config: TrainConfig, state: TrainingState, hooks: TrainHooks,
+  engine: TrainEngine = localEngine(model, optimizer, config, data.numClasses)): Promise<TrainOutcome> {
   const n = data.size('train');
   const B = config.batchSize;
   const batches = Math.ceil(n / B);
   const numExits = config.lossWeights.length;
-  const kernels = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => (w as unknown as { val: tf.Variable }).val);
   let lastCheckpoint = Date.now();
   const runStart = Date.now();
   const stepsAtStart = state.globalStep;
@@ -112,10 +126,17 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
       const pos = order.subarray(b * B, Math.min(n, (b + 1) * B));
       const lr = learningRateAt(config, state.globalStep, batches);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
-      setDropoutSeeds(model, config.seed, state.globalStep);
       const { x, labels } = data.batch('train', pos, config.augment ? augRng : undefined);
-      const losses = trainStep(model, optimizer, x, labels, data.numClasses, config, kernels);
-      x.dispose();
+      let losses: number[];
+      try {
+        losses = await engine.step(x, labels, state.globalStep);
+      } catch (err) {
+        // A dead replica left the weights and state at the last completed step: keep that much.
+        if (err instanceof ReplicaError) await hooks.checkpoint(state);
+        throw err;
+      } finally {
+        x.dispose();
+      }
       losses.forEach((l, e) => (state.partialLossSums[e] += l * pos.length));
       state.partialSamples += pos.length;
       state.batch = b + 1;
@@ -144,7 +165,7 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
         if (stop) return 'interrupted';
       }
     }
-    const val = await evaluateSplit(model, data, 'val');
+    const val = await evaluateSplit(model, data, 'val', undefined, engine.forward);
     const trainLoss = state.partialLossSums.map((s) => s / state.partialSamples);
     const durationSec = (Date.now() - epochStart) / 1000;
     const valLossTotal = val.loss.reduce((a, l, e) => a + l * config.lossWeights[e], 0);

@@ -16,8 +16,12 @@ import { prepareOutputFile } from '../../util/atomicWrite';
 import { exitOnSignal } from '../../util/signals';
 import type { RecordsSidecar } from '../../records/types';
 import { packageVersion } from '../../version';
+import { startReplicas, WORKERS_HELP } from '../workers';
+import { replicaForward } from '../../train/replicas/replicaTraining';
 
-const HELP = `usage: eecal infer --model models/<name> --split val|test --out FILE.csv [--data DIR|ARCHIVE] [--batch-size N]
+const HELP = `usage: eecal infer --model models/<name> --split val|test --out FILE.csv [--data DIR|ARCHIVE] [--batch-size N] [--workers N]
+
+  ${WORKERS_HELP}
 
 Writes exit records: one row per sample, label,exit1_logit0,…,exitE_logit{C-1} (raw logits), and
 FILE.json with the model, dataset, split, exit names, per-exit parameters, MACs, split-tensor bytes and
@@ -28,7 +32,7 @@ export const inferCommand: Command = {
   async run(argv) {
     const { values: v } = parseCommandArgs('infer', argv, {
       model: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' },
-      'batch-size': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'batch-size': { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     });
     if (v.help) { console.log(HELP); return 0; }
     const dir = requiredOption('model', v.model);
@@ -48,9 +52,11 @@ export const inferCommand: Command = {
     const net = buildArchitecture(manifest.architecture, { numClasses: manifest.numClasses, seed: manifest.seed });
     loadWeightsInto(net.model, dir);
     const data = await openTrainingData({ dataset: manifest.dataset, data: v.data, splitSeed: manifest.splitSeed, normalization: manifest.normalization });
+    const pool = await startReplicas(v.workers, choice, net.model);
     const t0 = Date.now();
-    const ev = await evaluateSplit(net.model, data, split, batchSize);
-    console.error(`${split}: ${ev.labels.length} samples in ${((Date.now() - t0) / 1000).toFixed(1)} s; accuracy ${ev.accuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(', ')}`);
+    const ev = await evaluateSplit(net.model, data, split, batchSize, pool ? replicaForward(pool) : undefined).finally(() => pool?.close());
+    const seconds = (Date.now() - t0) / 1000;
+    console.error(`${split}: ${ev.labels.length} samples in ${seconds.toFixed(1)} s (${Math.round(ev.labels.length / seconds)} samples/s); accuracy ${ev.accuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(', ')}`);
     const times = await measureExitTimes(net);
     const costs = computeExitCosts(net).map((c, e) => ({ ...c, inferenceMsPerSample: times[e] }));
     const meta: RecordsSidecar = {

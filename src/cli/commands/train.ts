@@ -25,6 +25,9 @@ import { writeFileAtomic, writeJsonAtomic } from '../../util/atomicWrite';
 import { writeRecords } from '../../records/csv';
 import { packageVersion } from '../../version';
 import { acquireTrainLock } from '../../train/trainLock';
+import { startReplicas, WORKERS_HELP } from '../workers';
+import { replicaForward, replicaTrainStep } from '../../train/replicas/replicaTraining';
+import type { TrainEngine } from '../../train/trainer';
 
 const HELP = `usage: eecal train --model b-alexnet|b-lenet [--dataset cifar10|mnist] --out models/<name> [options]
 
@@ -50,6 +53,7 @@ ${BRANCHYNET_RECIPE.citations.map((c) => `                          ${c}`).join(
   --epoch-records DIR   also write every epoch's val/test exit records under DIR/epoch-NNN/
   --checkpoint-min M    also checkpoint mid-epoch every M minutes (default 10)
   --resume              continue from <out>/checkpoint exactly (same config required)
+  ${WORKERS_HELP}
 
 Writes <out>/model.json + weights.bin (per --keep), eecal-model.json, training-log.csv/.json,
 calibration-over-training.csv (per epoch × exit: test accuracy, NLL, 15-bin ECE before/after TS
@@ -67,7 +71,7 @@ export const trainCommand: Command = {
       seed: { type: 'string' }, 'split-seed': { type: 'string' }, data: { type: 'string' },
       'max-train': { type: 'string' }, 'checkpoint-min': { type: 'string' }, resume: { type: 'boolean' },
       keep: { type: 'string' }, 'init-from': { type: 'string' }, 'no-track-calibration': { type: 'boolean' },
-      'epoch-records': { type: 'string' },
+      'epoch-records': { type: 'string' }, workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) { console.log(HELP); return 0; }
@@ -187,6 +191,8 @@ export const trainCommand: Command = {
       console.error(`training ${arch} on ${dataset}: ${data.size('train')} train / ${data.size('val')} val, ` +
         `batch ${config.batchSize}, ${config.epochs} epochs, Adam lr ${config.learningRate} (${config.lrSchedule}), weights [${config.lossWeights.map((w) => w.toFixed(2))}], ` +
         `augment ${config.augment}, keep ${config.keep}${recipe ? `, recipe ${recipe.name}${overrides.length ? ` (overridden: ${overrides.join(', ')})` : ''}` : ''}`);
+      const pool = await startReplicas(v.workers, choice, net.model);
+      const engine: TrainEngine | undefined = pool ? { step: replicaTrainStep(pool, net.model, optimizer, config, data.numClasses), forward: replicaForward(pool) } : undefined;
       const started = Date.now();
       const outcome = await trainEarlyExit(net.model, optimizer, data, config, state, {
         progress: new ProgressBar(),
@@ -197,7 +203,7 @@ export const trainCommand: Command = {
           let trackNote = '';
           if (track || v['epoch-records']) {
             const t0 = Date.now();
-            const test = await evaluateSplit(net.model, data, 'test');
+            const test = await evaluateSplit(net.model, data, 'test', undefined, engine?.forward);
             if (track) {
               const t = trackCalibration(log.epoch, val, test, data.numClasses);
               tracked.push(t);
@@ -215,7 +221,7 @@ export const trainCommand: Command = {
           writeTrainLog(out, s.history, net.exitNames);
           writeModelManifest(out, manifestOf(s));
         },
-      });
+      }, engine).finally(() => pool?.close());
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       console.error(`${outcome} after ${formatDuration((Date.now() - started) / 1000)} (epoch ${state.epoch}/${config.epochs}); ` +
