@@ -137,3 +137,56 @@ export function formatStepProfile(p: StepProfile, title = 'per-kernel profile'):
   }).join(' · '));
   return lines.join('\n');
 }
+
+/**
+ * Before/after in one process (same load): profile with `kernels` restored to the kernels eecal's
+ * replaced, then with eecal's, interleaved `rounds` times (ABAB…), and merge per variant.
+ * `register` puts eecal's kernels (back) in place.
+ */
+export async function compareKernelSets(kernels: string[], unregister: (name: string) => boolean, register: () => void,
+  opts: { batch?: number; steps?: number; rounds?: number } = {}): Promise<{ before: StepProfile; after: StepProfile }> {
+  const rounds = opts.rounds ?? 2;
+  const runs: { before: StepProfile[]; after: StepProfile[] } = { before: [], after: [] };
+  for (let r = 0; r < rounds; r++) {
+    kernels.forEach((k) => unregister(k));
+    runs.before.push(await profileTrainingStep({ batch: opts.batch, steps: opts.steps }));
+    register();
+    runs.after.push(await profileTrainingStep({ batch: opts.batch, steps: opts.steps }));
+  }
+  return { before: mergeProfiles(runs.before), after: mergeProfiles(runs.after) };
+}
+
+/** Mean of several profiles of the same step (rows matched by phase and name). */
+export function mergeProfiles(ps: StepProfile[]): StepProfile {
+  const acc = new Map<string, ProfileRow>();
+  for (const p of ps) {
+    for (const r of p.rows) {
+      const key = `${r.phase}\u0000${r.name}`;
+      const row = acc.get(key) ?? { phase: r.phase, name: r.name, calls: 0, ms: 0 };
+      row.calls += r.calls / ps.length;
+      row.ms += r.ms / ps.length;
+      acc.set(key, row);
+    }
+  }
+  return {
+    backend: ps[0].backend, batch: ps[0].batch, steps: ps.reduce((s, p) => s + p.steps, 0),
+    stepMs: ps.reduce((s, p) => s + p.stepMs, 0) / ps.length,
+    rows: [...acc.values()].sort((a, b) => b.ms - a.ms),
+    loadAverage: ps[ps.length - 1].loadAverage,
+  };
+}
+
+/** Side-by-side ms/step of the rows of `before` and `after` (the top `top` rows of either, by ms). */
+export function formatComparison(before: StepProfile, after: StepProfile, top = 15): string {
+  const key = (r: ProfileRow) => `${r.phase} ${r.name}`;
+  const b = new Map(before.rows.map((r) => [key(r), r.ms]));
+  const a = new Map(after.rows.map((r) => [key(r), r.ms]));
+  const names = [...new Set([...before.rows.slice(0, top), ...after.rows.slice(0, top)].map(key))]
+    .sort((x, y) => (b.get(y) ?? 0) - (b.get(x) ?? 0));
+  const lines = [
+    `before/after, same process, interleaved: whole step ${before.stepMs.toFixed(1)} → ${after.stepMs.toFixed(1)} ms (${(((after.stepMs - before.stepMs) / before.stepMs) * 100).toFixed(1)}%), load average ${after.loadAverage.map((v) => v.toFixed(2)).join(' ')}`,
+    `${'phase kernel'.padEnd(52)} ${'before'.padStart(8)} ${'after'.padStart(8)}  (ms/step)`,
+  ];
+  for (const n of names) lines.push(`${n.padEnd(52)} ${(b.get(n) ?? 0).toFixed(2).padStart(8)} ${(a.get(n) ?? 0).toFixed(2).padStart(8)}`);
+  return lines.join('\n');
+}
