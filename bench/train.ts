@@ -8,15 +8,21 @@
  * Prints the ratios tfjs-wasm / PyTorch's faster setting (its best on this machine). Warm-up steps
  * are excluded; medians are reported, with the load average.
  *
+ * Then a per-kernel profile of one wasm training step (bench/profileStep.ts): ms per kernel and
+ * phase, with the before/after of the kernels named by --compare-kernels measured in the same run.
+ *
  * Options: --steps N (wasm/tensorflow timed train steps, default 10), --infer-steps N (20),
- * --cpu-steps N (2; 0 skips cpu), --no-torch.
+ * --cpu-steps N (2; 0 skips cpu), --no-torch, --profile-only (only the profile),
+ * --profile-steps N (profiled steps per run, default 5), --compare-kernels A,B (eecal kernels to
+ * time against the ones they replaced; default Identity,Sum; "none" skips the comparison).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerCpuTrainingKernels, registerWasmTrainingKernels } from '../src/backend/kernels';
+import { registerCpuTrainingKernels, registerWasmTrainingKernels, unregisterComposite } from '../src/backend/kernels';
+import { compareKernelSets, formatComparison, formatStepProfile, profileTrainingStep } from './profileStep';
 import { nativePackageProblem } from '../src/backend/candidates';
 import { buildBAlexNet } from '../src/models/bAlexNet';
 import { repoRoot } from '../src/util/repoRoot';
@@ -128,8 +134,30 @@ const sps = (ms: number | null) => (ms ? (BATCH * 1000) / ms : null);
 const fmt = (v: number | null, d = 1) => (v === null ? '—' : v.toFixed(d));
 const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
 
+/** The per-kernel profile of a wasm training step, and before/after of `compare` kernels. */
+async function profileSection(argv: string[]): Promise<void> {
+  const steps = intOption(argv, '--profile-steps', 5);
+  const i = argv.indexOf('--compare-kernels');
+  const spec = i >= 0 ? (argv[i + 1] ?? '') : 'Identity,Sum';
+  const compare = spec === 'none' ? [] : spec.split(',').filter(Boolean);
+  registerWasmTrainingKernels();
+  if (!(await tf.setBackend('wasm'))) throw new Error('profile: the wasm backend failed to initialise');
+  await tf.ready();
+  console.log(`\n${formatStepProfile(await profileTrainingStep({ batch: BATCH, steps }))}`);
+  if (compare.length) {
+    const { before, after } = await compareKernelSets(compare, (k) => unregisterComposite(k, 'wasm'), () => registerWasmTrainingKernels(), { batch: BATCH, steps });
+    console.log(`\nkernels compared: ${compare.join(', ')} (stock tfjs-backend-wasm before, eecal after)`);
+    console.log(formatComparison(before, after));
+  }
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--profile-only')) {
+    console.log(`bench:train --profile-only — machine: ${os.cpus().length} CPUs, load average ${load()}`);
+    await profileSection(argv);
+    return;
+  }
   const steps = intOption(argv, '--steps', 10);
   const inferSteps = intOption(argv, '--infer-steps', 20);
   const cpuSteps = intOption(argv, '--cpu-steps', 2);
@@ -166,6 +194,7 @@ async function main(): Promise<void> {
     console.log('\nratio tfjs-wasm / PyTorch: not available (PyTorch not run)');
   }
   console.log(`tfjs-wasm inference ${fmt(sps(wasm.inferMs), 0)} samples/s (goal ≥ 1,000); load average at end ${load()}`);
+  await profileSection(argv);
 }
 
 main().catch((err) => {

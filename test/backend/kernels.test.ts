@@ -125,6 +125,19 @@ function matMulValues(): Float32Array[] {
   });
 }
 
+/** Sums over leading axes (eecal's JS kernel) and over other axes (the backend's), kept dims or not. */
+function sumValues(): Float32Array[] {
+  return tf.tidy(() => {
+    const x4 = tf.randomNormal([5, 3, 4, 6], 0, 1, 'float32', 70);
+    const x2 = tf.randomNormal([7, 9], 0, 1, 'float32', 71);
+    const x3 = tf.randomNormal([3, 2, 5], 0, 1, 'float32', 72); // 6 rows: not a multiple of 4
+    return [
+      tf.sum(x4, [0, 1, 2]), tf.sum(x4, [2, 0, 1], true), tf.sum(x4, [-4, -3, -2]), tf.sum(x2, 0), tf.sum(x3, [0, 1]),
+      tf.sum(x4, [1, 2]), tf.sum(x4, 3), tf.sum(x4), tf.sum(x4.toInt(), [0, 1, 2]),
+    ].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
 /** Names of the kernels one training step of `arch` (joint CE of all exits, Adam) runs. */
 async function trainingStepKernels(arch: string): Promise<string[]> {
   const net = buildArchitecture(arch, { seed: 3 });
@@ -154,6 +167,8 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
   const refLrn = lrnValues();
   const refPool = POOLS.map((c, i) => poolGrads(c, i)[0]);
   const refMatMul = matMulValues();
+  const refSum = sumValues();
+  const refSumShapes = tf.tidy(() => [tf.sum(tf.zeros([5, 3, 4, 6]), [2, 0, 1], true).shape]);
 
   await t.test('cpu: composite Conv2DBackpropFilter and JS MaxPoolGrad', () => {
     assert.deepEqual(registerCpuTrainingKernels(), ['Conv2DBackpropFilter', 'MaxPoolGrad']);
@@ -170,7 +185,7 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
   });
 
   await t.test('wasm: Conv2DBackpropFilter and Conv2DBackpropInput', async () => {
-    assert.deepEqual(registerWasmTrainingKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad']);
+    assert.deepEqual(registerWasmTrainingKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Identity', 'Sum']);
     assert.deepEqual(registerWasmTrainingKernels(), []);
     assert.ok(await tf.setBackend('wasm'));
     CASES.forEach((c, i) => {
@@ -196,6 +211,22 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
     matMulValues().forEach((v, k) => assert.ok(relErr(v, refMatMul[k]) <= TOL, `matmul ${k}: error ${relErr(v, refMatMul[k])}`));
   });
 
+  await t.test('wasm: Sum (JS over leading axes, backend otherwise) equals the stock cpu sums', () => {
+    sumValues().forEach((v, k) => assert.ok(relErr(v, refSum[k]) <= 1e-6, `sum ${k}: error ${relErr(v, refSum[k])}`));
+    assert.deepEqual(tf.tidy(() => tf.sum(tf.zeros([5, 3, 4, 6]), [2, 0, 1], true).shape), refSumShapes[0]);
+  });
+
+  await t.test('wasm: Identity shares the buffer, and the clone outlives its source', () => {
+    const x = tf.randomNormal([4, 5], 0, 1, 'float32', 80);
+    const expected = Array.from(x.dataSync());
+    const y = tf.clone(x);
+    x.dispose();
+    assert.deepEqual(Array.from(y.dataSync()), expected);
+    const z = tf.clone(y).add(1);
+    assert.deepEqual(Array.from(y.dataSync()), expected, 'an op on the clone does not write into the source');
+    tf.dispose([y, z]);
+  });
+
   await t.test('wasm: LRN (B-AlexNet settings) and its gradient', () => {
     const [y, dx, v] = lrnValues();
     assert.ok(relErr(y, refLrn[0]) <= TOL, `LRN forward error ${relErr(y, refLrn[0])}`);
@@ -213,6 +244,8 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
       POOLS.forEach((c, i) => poolGrads(c, i));
       matMulValues();
       fusedGrads();
+      sumValues();
+      tf.tidy(() => { tf.clone(tf.ones([3, 3])).add(1); });
     }
     const after = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
     assert.equal(after.numTensors, before.numTensors);

@@ -2,9 +2,11 @@ import { conv2dBackpropFilterViaConv } from './conv2dBackpropFilter';
 import { conv2dBackpropInputViaConv } from './conv2dBackpropInput';
 import { matMulViaExplicitTranspose } from './matMulTransposes';
 import { maxPoolGradJs } from './maxPoolGrad';
+import { identityShared } from './identityShared';
 import { registerComposite } from './registerComposite';
+import { sumLeadingAxes } from './sumLeadingAxes';
 
-export { isEecalKernel } from './registerComposite';
+export { isEecalKernel, unregisterComposite } from './registerComposite';
 
 /**
  * Register the gradient kernels that training needs on the `wasm` backend (tfjs-backend-wasm
@@ -12,7 +14,10 @@ export { isEecalKernel } from './registerComposite';
  * - Conv2DBackpropFilter: one dilated XNNPACK Conv2D (see `conv2dBackpropFilter.ts`);
  * - Conv2DBackpropInput: one XNNPACK Conv2D on the (zero-dilated) dy with the flipped filter;
  * - BatchMatMul / _FusedMatMul with transpose flags: explicit Transpose, then the XNNPACK path;
- * - MaxPoolGrad: a single-pass argmax scatter in JavaScript over the wasm heap.
+ * - MaxPoolGrad: a single-pass argmax scatter in JavaScript over the wasm heap;
+ * - Identity: shares the input's heap buffer instead of copying it (the engine clones every
+ *   tensor a gradient saves);
+ * - Sum over all axes but the last (bias gradients): one JS pass, no transpose.
  * Idempotent; may be called before or after `tf.setBackend('wasm')`. Returns the kernel names
  * it registered on this call (empty when already registered).
  */
@@ -26,6 +31,8 @@ export function registerWasmTrainingKernels(): string[] {
   if (registerComposite('BatchMatMul', 'wasm', matMulViaExplicitTranspose)) done.push('BatchMatMul');
   if (registerComposite('_FusedMatMul', 'wasm', matMulViaExplicitTranspose)) done.push('_FusedMatMul');
   if (registerComposite('MaxPoolGrad', 'wasm', maxPoolGradJs)) done.push('MaxPoolGrad');
+  if (registerComposite('Identity', 'wasm', identityShared)) done.push('Identity');
+  if (registerComposite('Sum', 'wasm', sumLeadingAxes)) done.push('Sum');
   return done;
 }
 

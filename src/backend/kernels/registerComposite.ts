@@ -8,6 +8,8 @@ import { KernelCalls, type KernelAttrs, type KernelBackendName } from './kernelC
  * only state is the tfjs kernel registry itself.
  */
 const EECAL_KERNEL = Symbol.for('eecal.trainingKernel');
+/** The kernel config an eecal kernel replaced (null when the backend had none). */
+const REPLACED_KERNEL = Symbol.for('eecal.replacedKernel');
 
 /** Runs the kernel that eecal's kernel replaced (the backend's own), with any inputs/attrs. */
 export type FallbackKernel = (inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs) => tf.TensorInfo;
@@ -45,10 +47,25 @@ export function registerComposite(kernelName: string, backendName: KernelBackend
     return impl(calls, args.inputs, args.attrs ?? {}, fallback) ?? fallback(args.inputs, args.attrs ?? {});
   }) as tf.KernelFunc;
   (kernelFunc as unknown as Record<symbol, unknown>)[EECAL_KERNEL] = true;
+  (kernelFunc as unknown as Record<symbol, unknown>)[REPLACED_KERNEL] = original ?? null;
   if (original) tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel({
     kernelName, backendName, kernelFunc,
     setupFunc: original?.setupFunc, disposeFunc: original?.disposeFunc,
   });
+  return true;
+}
+
+/**
+ * Undo {@link registerComposite}: put back the kernel eecal's replaced (or leave the name
+ * unregistered if there was none). For benchmarks that time a kernel against the one it replaced
+ * in the same process. Returns true if an eecal kernel was removed.
+ */
+export function unregisterComposite(kernelName: string, backendName: KernelBackendName): boolean {
+  if (!isEecalKernel(kernelName, backendName)) return false;
+  const current = tf.getKernel(kernelName, backendName)!;
+  const original = (current.kernelFunc as unknown as Record<symbol, tf.KernelConfig | null>)[REPLACED_KERNEL];
+  tf.unregisterKernel(kernelName, backendName);
+  if (original) tf.registerKernel(original);
   return true;
 }
