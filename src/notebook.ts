@@ -37,8 +37,11 @@ export function calibrationOverTraining(modelDir: string): CalibrationTrainingRo
   const file = path.join(modelDir, 'calibration-over-training.csv');
   return fs.existsSync(file) ? parseCalibrationOverTraining(fs.readFileSync(file, 'utf8'), file) : null;
 }
-import { studyClaims } from './study/analysis';
-import type { Claim } from './study/offloadingClaims';
+import { notebookClaims, type NotebookClaims } from './study/notebookClaims';
+import type { ClaimMethod } from './study/methodRefits';
+import { repoRoot } from './util/repoRoot';
+export { notebookClaims, type NotebookClaims, type ClaimsSource } from './study/notebookClaims';
+export { recordsDigest } from './study/claimsProvenance';
 export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
 export { calibrationStudy, measureMethod, exitSummaryRows, type CalibrationStudy, type MethodReliability } from './study/calibrationStudy';
 export { offloadingStudy, methodKeys, stageTimes, type MethodSpec, type OffloadingStudy, type PartitionStudy } from './study/offloadingStudy';
@@ -79,11 +82,15 @@ export interface Study {
   /** The offloading study of fitted methods (`calibrate(…).methods`) on test with the reproduction's settings. */
   offload(methods: CalibrationStudy['methods'], cfg?: ReproduceConfig): OffloadingStudy;
   /**
-   * The report's claims (TS per exit vs uncalibrated, k = 1, 2 …) with their verdicts, judged by the
-   * paired bootstrap. B = 200 resamples by default so a cell reruns in seconds; the report uses 1,000,
-   * so a verdict near the edge can differ: the report's is the one to cite.
+   * The report's claims (TS variants vs uncalibrated, k = 1, 2 …) with their verdicts and a note
+   * saying where they come from ({@link notebookClaims}): the report's (B = 1,000) when
+   * `eecal reproduce` ran on exactly these records and settings (results/<model>/report.json or
+   * docs/reproduction/<model>/report.json), else the cache of an earlier run on them
+   * (results/cache/claims/), else computed now by the paired bootstrap with B = `replicates`
+   * (default 200, so a cell stays interactive; a verdict near the edge can then differ from the
+   * report's, which is the one to cite). `fresh` recomputes.
    */
-  claims(calibration: CalibrationStudy, offloading: OffloadingStudy, opts?: { replicates?: number }): Claim[];
+  claims(calibration: CalibrationStudy, offloading: OffloadingStudy, opts?: { replicates?: number; methods?: readonly ClaimMethod[]; fresh?: boolean }): NotebookClaims;
   /** The display helper (figures as plotly + PNG, tables, Markdown). */
   nb: Notebook;
   /** Show a figure (and save it under results/ with `{ save: name }`). */
@@ -103,6 +110,16 @@ export interface Study {
 export const DEFAULT_MODEL_DIR = '../models/b-alexnet-cifar10-branchynet';
 /** The shipped comparison model: same network and split, regularised training (augmentation, cosine, best weights). */
 export const COMPARISON_MODEL_DIR = '../models/b-alexnet-cifar10';
+
+/**
+ * Where `eecal reproduce` leaves a model folder's report.json: `<results>/<folder name>/` (a run
+ * here) and the committed `docs/reproduction/<folder name>/`. Either is used only when its
+ * records digest and settings match, so a same-named folder with other records is harmless.
+ */
+export function reportFilesOf(modelDir: string, resultsDir: string): string[] {
+  const name = path.basename(path.resolve(modelDir));
+  return [path.join(resultsDir, name, 'report.json'), path.join(repoRoot(__dirname), 'docs', 'reproduction', name, 'report.json')];
+}
 
 /**
  * Open a model folder for a notebook: both record splits, manifest and training log (when present),
@@ -125,7 +142,10 @@ export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFA
     calibrate: (methods = STUDY_METHODS, opts = {}) =>
       calibrationStudy(folder.val, folder.test, calibrationOps, { methods, pTar: opts.pTar ?? cfg.calibrationPTar, bins: opts.bins ?? cfg.eceBins, exitNames: names }),
     offload: (methods, c = cfg) => offloadingStudy(folder.test, methods, c),
-    claims: (calibration, offloading, opts = {}) => studyClaims(folder.val, folder.test, calibration, offloading, cfg, opts.replicates ?? 200),
+    claims: (calibration, offloading, opts = {}) => notebookClaims(folder.val, folder.test, calibration, offloading, cfg, {
+      replicates: opts.replicates ?? 200, ...(opts.methods ? { methods: opts.methods } : {}), fresh: opts.fresh ?? false,
+      reportFiles: reportFilesOf(modelDir, nb.resultsDir), cacheDir: path.join(nb.resultsDir, 'cache', 'claims'),
+    }),
     nb,
     show: (fig, opts) => nb.figure(fig, opts),
     table: (t, opts) => nb.table(t, opts),

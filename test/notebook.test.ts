@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openStudy, methodLabel } from '../src/notebook';
+import { openStudy, methodLabel, reportFilesOf } from '../src/notebook';
+import { repoRoot } from '../src/util/repoRoot';
 import type { DisplayMessage } from '../src/plots/display/notebook';
 import { writeRecords } from '../src/records/csv';
 import { syntheticRecords } from './plots/syntheticRecords';
@@ -32,6 +33,21 @@ test('openStudy: one call opens a model folder (records, manifest, training log)
   s.table([{ method: 'x', ece: null }]);
   assert.match(String(shown[0].data['text/plain']), /n\/a/);
   assert.deepEqual(Object.keys(require.cache).filter((k) => k.includes(`${path.sep}@tensorflow${path.sep}`)), []);
+});
+
+test("openStudy: claims() are computed once, cached under the results folder and shown from the cache on rerun; reportFilesOf names the reproduction's reports", () => {
+  const s = openStudy(dir, { sink: () => undefined, resultsDir: path.join(dir, 'results') });
+  const cal = s.calibrate(['temperature']);
+  const off = s.offload(cal.methods);
+  const first = s.claims(cal, off, { replicates: 120, methods: ['temperature'] });
+  assert.deepEqual(first.sources.map((x) => x.kind), ['computed']);
+  assert.equal(path.dirname(first.sources[0].file as string), path.join(dir, 'results', 'cache', 'claims'));
+  const again = s.claims(cal, off, { replicates: 120, methods: ['temperature'] });
+  assert.deepEqual(again.sources.map((x) => x.kind), ['cache']);
+  assert.deepEqual(again.claims, first.claims);
+  const [results, docs] = reportFilesOf(dir, path.join(dir, 'results'));
+  assert.equal(results, path.join(dir, 'results', path.basename(dir), 'report.json'));
+  assert.equal(docs, path.join(repoRoot(), 'docs', 'reproduction', path.basename(dir), 'report.json'));
 });
 
 test('openStudy: a folder without records is a DataError naming the file', () => {

@@ -10,6 +10,8 @@ import { runAnalysis, type Analysis } from '../study/analysis';
 import { reportMarkdown, type ReportInput } from './reportMarkdown';
 import { reportTables } from './tables';
 import type { ReproduceConfig } from '../study/config';
+import { claimsProvenance } from '../study/claimsProvenance';
+import { CLAIM_METHODS } from '../study/methodRefits';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -19,7 +21,7 @@ export interface ReproduceOptions {
   outDir: string;
   /** Also write the report here (REPRODUCTION.md at the repo root for the shipped model), or null. */
   reproductionFile: string | null;
-  /** Where that copy's PNGs and CSVs go (default: docs/reproduction/ beside the reproduction file). */
+  /** Where that copy's PNGs, CSVs and report.json go (default: docs/reproduction/ beside the reproduction file). */
   docDir?: string;
   config: ReproduceConfig;
   ops: CalibrationOps;
@@ -95,14 +97,18 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
     });
     const reportFile = path.join(opts.outDir, 'REPORT.md');
     writeFileAtomic(reportFile, reportMarkdown(input(reportFile)));
-    writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims, comparisons: analysis.comparisons, calibration: analysis.calibration.rows, config: opts.config });
+    // claimsProvenance (records digest, settings, B, date) lets a notebook show these verdicts when,
+    // and only when, it analyses exactly these records with these settings.
+    const claimsFrom = claimsProvenance(val, test, analysis.calibration, analysis.offloading, opts.config, opts.config.claimMethods ?? CLAIM_METHODS, opts.eecalVersion);
+    writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims, comparisons: analysis.comparisons, calibration: analysis.calibration.rows, config: opts.config, claimsProvenance: claimsFrom });
     files.push(reportFile, path.join(opts.outDir, 'report.json'));
     if (opts.reproductionFile) {
       // The committed REPRODUCTION.md must show its figures and tables in a fresh clone, where
       // results/ (git-ignored) does not exist yet: copy the PNGs and CSVs it links beside it.
       const docDir = opts.docDir ?? path.join(path.dirname(opts.reproductionFile), 'docs', 'reproduction');
       for (const f of [...files]) {
-        if (f.endsWith('.png') || f.endsWith('.csv')) {
+        // report.json too: with it a fresh clone's notebooks show the report's verdicts instead of recomputing them.
+        if (f.endsWith('.png') || f.endsWith('.csv') || path.basename(f) === 'report.json') {
           const target = path.join(docDir, path.basename(f));
           writeFileAtomic(target, fs.readFileSync(f));
           files.push(target);

@@ -12,9 +12,12 @@ import { refitSweepsPerPTar } from './refitPerPTar';
 import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
 import { CLAIM_METHODS, claimSuffix, isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
-import { exitTemperature } from '../calibration/applyCalibration';
 import { verdictSettings } from './stats/verdictSettings';
 import type { ReproduceConfig } from './config';
+import { exitNamesOf } from './exitNames';
+import { claimTemperatures } from './claimsProvenance';
+
+export { exitNamesOf } from './exitNames';
 
 /** Inputs of a reproduction: the two record splits and what is known about the model. */
 export interface AnalysisInput {
@@ -37,10 +40,6 @@ export interface Analysis {
   figures: Record<string, PlotlyFigure>;
 }
 
-/** Exit names from the records' sidecar, else branch1 … branch{E−1}, final. */
-export function exitNamesOf(records: ExitRecords): string[] {
-  return records.meta?.exitNames ?? Array.from({ length: records.numExits }, (_, e) => (e === records.numExits - 1 ? 'final' : `branch${e + 1}`));
-}
 
 /** The methods a reproduction compares with the uncalibrated model. */
 export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch', 'global', 'torch-lbfgs'];
@@ -85,12 +84,11 @@ export function studyClaims(
   const settings = verdictSettings({ ...cfg.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
   const subset = { pTar: cfg.calibrationPTar, fallback: cfg.calibrationSubset ?? 'final' };
   return methods.flatMap((method) => {
-    const file = calibration.methods.find((m) => m.id === method)?.calibration;
     return offloadingClaims({
       val, test, refit: methodRefit(method, val, test, subset),
       ...(cfg.refitPerPTar && isPTarDependent(method) ? { refitAt: (x: number) => methodRefit(method, val, test, { ...subset, pTar: x }) } : {}),
       label: methodLabel(method), idSuffix: claimSuffix(method),
-      temperatures: file ? exitNamesOf(test).map((_, e) => exitTemperature(file, e)) : null,
+      temperatures: claimTemperatures(calibration, method, test),
       edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
       batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,
     });

@@ -10,6 +10,8 @@ import { runCascade } from '../../src/cascade/runCascade';
 import { reproduce } from '../../src/report/reproduce';
 import { defaultConfig } from '../../src/study/config';
 import { DataError } from '../../src/errors';
+import { recordsDigest } from '../../src/study/claimsProvenance';
+import { notebookClaims } from '../../src/study/notebookClaims';
 import { referenceCalibrationOps, fitT } from './referenceCalibrationOps';
 
 /** A model folder with synthetic val/test records, a manifest and a training log. */
@@ -85,6 +87,17 @@ test('reproduce: records → figures, tables, REPORT.md, report.json; numbers ma
     const json = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as { claims: { id: string; verdict: string }[] };
     assert.deepEqual(json.claims.map((x) => x.id).slice(0, 2), ['k1-uncalibrated-below-target', 'k1-calibrated-tracks-target']);
     assert.equal(json.claims.find((x) => x.id === 'k1-uncalibrated-below-target')!.verdict, 'supported', 'the synthetic model is overconfident');
+
+    // report.json carries the provenance of its verdicts (records digest, settings, B), and its copy beside
+    // REPRODUCTION.md is what a notebook on the same records shows instead of recomputing.
+    const prov = (json as unknown as { claimsProvenance: { records: string; replicates: number } }).claimsProvenance;
+    assert.equal(prov.records, recordsDigest(val, test));
+    assert.equal(prov.replicates, 150);
+    const docsReport = path.join(dir, 'docs', 'reproduction', 'report.json');
+    assert.deepEqual(JSON.parse(fs.readFileSync(docsReport, 'utf8')), JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')));
+    const shownClaims = notebookClaims(val, test, r.analysis.calibration, r.analysis.offloading, quick(), { replicates: 150, reportFiles: [docsReport], cacheDir: null });
+    assert.deepEqual(shownClaims.sources.map((x) => x.kind), ['report', 'report', 'report', 'report']);
+    assert.deepEqual(shownClaims.claims, JSON.parse(JSON.stringify(r.analysis.claims)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,130 @@
+import * as path from 'node:path';
+import type { ExitRecords } from '../records/types';
+import { methodLabel } from '../calibration/methods';
+import { packageVersion } from '../version';
+import { studyClaims } from './analysis';
+import { claimsSettings, claimTemperatures, methodClaimsKey, recordsDigest } from './claimsProvenance';
+import { readCachedClaims, writeCachedClaims } from './claimsCache';
+import { reportClaims } from './reportClaims';
+import { verdictSettings } from './stats/verdictSettings';
+import { CLAIM_METHODS, type ClaimMethod } from './methodRefits';
+import type { CalibrationStudy } from './calibrationStudy';
+import type { OffloadingStudy } from './offloadingStudy';
+import type { ReproduceConfig } from './config';
+import type { Claim } from './offloadingClaims';
+
+/** Options of {@link notebookClaims}. */
+export interface NotebookClaimsOptions {
+  /** B when the verdicts must be computed here (default 200, so a cell stays interactive). */
+  replicates?: number;
+  /** Judged methods (default the config's claim methods, else all four). */
+  methods?: readonly ClaimMethod[];
+  /** report.json files of `eecal reproduce` to take verdicts from when they match, tried in order. */
+  reportFiles?: readonly string[];
+  /** Folder of the verdicts cache (one JSON per method and key), or null for no cache. */
+  cacheDir?: string | null;
+  /** Ignore reports and cache: compute now (and refresh the cache). */
+  fresh?: boolean;
+  /** eecal version (part of the cache key; default package.json's). */
+  eecalVersion?: string;
+  /** Clock of the "computed" dates (tests). */
+  now?: () => Date;
+}
+
+/** Where one method's verdicts came from. */
+export interface ClaimsSource {
+  method: ClaimMethod;
+  /** report: a matching report.json; cache: an earlier computation on the same records and settings; computed: just now. */
+  kind: 'report' | 'cache' | 'computed';
+  /** The report or cache file read or written (null: computed without a cache). */
+  file: string | null;
+  replicates: number;
+  /** When the verdicts were computed (ISO 8601). */
+  computed: string;
+}
+
+/** A notebook's verdicts with where each method's came from and a Markdown line saying so. */
+export interface NotebookClaims {
+  claims: Claim[];
+  sources: ClaimsSource[];
+  /** Report files that exist but were not used, and why (e.g. "was computed from other records"). */
+  skippedReports: Array<{ file: string; why: string }>;
+  /** Markdown (italic lines): the source, B and date of the verdicts shown, for the cell's output. */
+  note: string;
+}
+
+const shown = (f: string) => path.relative(process.cwd(), f).split(path.sep).join('/') || '.';
+const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The report's claims for a notebook, fast and never stale. For each judged method, in order:
+ * the verdicts of a report.json that was computed from exactly these records (content digest),
+ * settings and fit with B ≥ `replicates` (the report's B = 1,000 ones); else those cached by an
+ * earlier run on the same key; else computed now by the paired bootstrap (`studyClaims`, B =
+ * `replicates`) and cached. Claims come in `studyClaims`' order, and a cache hit returns exactly
+ * what a fresh computation would.
+ */
+export function notebookClaims(
+  val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, opts: NotebookClaimsOptions = {},
+): NotebookClaims {
+  const replicates = opts.replicates ?? 200;
+  const methods = opts.methods ?? cfg.claimMethods ?? CLAIM_METHODS;
+  const version = opts.eecalVersion ?? packageVersion();
+  const now = opts.now ?? (() => new Date());
+  const records = recordsDigest(val, test);
+  const settings = claimsSettings(test, offloading, cfg);
+  const claims: Claim[] = [];
+  const sources: ClaimsSource[] = [];
+  const skipped = new Map<string, string>();
+  for (const method of methods) {
+    const temperatures = claimTemperatures(calibration, method, test);
+    let source: ClaimsSource | null = null;
+    for (const file of opts.fresh ? [] : opts.reportFiles ?? []) {
+      const r = reportClaims(file, { records, settings, method, temperatures, minReplicates: replicates });
+      if (r.found) {
+        claims.push(...r.found.claims);
+        source = { method, kind: 'report', file, replicates: r.found.replicates, computed: r.found.computed };
+        break;
+      }
+      if (r.why && !skipped.has(file)) skipped.set(file, r.why);
+    }
+    if (!source) {
+      const key = methodClaimsKey(records, settings, replicates, method, temperatures, version);
+      const cached = opts.cacheDir && !opts.fresh ? readCachedClaims(opts.cacheDir, key) : null;
+      if (cached) {
+        claims.push(...cached.claims);
+        source = { method, kind: 'cache', file: path.join(opts.cacheDir as string, `${key}.json`), replicates: cached.replicates, computed: cached.computed };
+      } else {
+        const computed = now().toISOString();
+        const fresh = studyClaims(val, test, calibration, offloading, cfg, replicates, [method]);
+        claims.push(...fresh);
+        const file = opts.cacheDir ? writeCachedClaims(opts.cacheDir, { key, method, replicates, computed, claims: fresh }) : null;
+        source = { method, kind: 'computed', file, replicates, computed };
+      }
+    }
+    sources.push(source);
+  }
+  const skippedReports = [...skipped].map(([file, why]) => ({ file, why }));
+  return { claims, sources, skippedReports, note: claimsNote(sources, skippedReports, verdictSettings(cfg.verdicts).replicates) };
+}
+
+/**
+ * One italic line per source group ("Verdicts of TS per exit: from ../results/m/report.json,
+ * B = 1,000, computed 2025-01-01 12:00 UTC."), then the reports not used and why.
+ * @param reportReplicates - B of the reproduction, to say how to get its verdicts when fewer were used.
+ */
+export function claimsNote(sources: readonly ClaimsSource[], skippedReports: ReadonlyArray<{ file: string; why: string }>, reportReplicates: number): string {
+  const groups = new Map<string, ClaimsSource[]>();
+  for (const s of sources) {
+    const where = s.kind === 'report' ? `from \`${shown(s.file as string)}\`` : s.kind === 'cache' ? `from the cache in \`${shown(path.dirname(s.file as string))}/\`` : 'computed now';
+    const g = `${where}, B = ${count(s.replicates)}, computed ${when(s.computed)}`;
+    groups.set(g, [...(groups.get(g) ?? []), s]);
+  }
+  const lines = [...groups].map(([g, ss]) => `*Verdicts of ${ss.map((s) => methodLabel(s.method)).join(', ')}: ${g}${ss[0].kind === 'computed' && ss[0].file ? ` (cached in \`${shown(path.dirname(ss[0].file))}/\` for reruns)` : ''}.*`);
+  for (const s of skippedReports) lines.push(`*\`${shown(s.file)}\` not used: it ${s.why}.*`);
+  if (sources.some((s) => s.kind !== 'report' && s.replicates < reportReplicates)) {
+    lines.push(`*The reproduction judges with B = ${count(reportReplicates)}: after \`eecal reproduce\` on these records, this cell shows its verdicts.*`);
+  }
+  return lines.join('\n\n');
+}
