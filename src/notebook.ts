@@ -44,7 +44,7 @@ export { notebookClaims, type NotebookClaims, type ClaimsSource } from './study/
 export { recordsDigest } from './study/claimsProvenance';
 export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
 export { calibrationStudy, measureMethod, exitSummaryRows, type CalibrationStudy, type MethodReliability } from './study/calibrationStudy';
-export { offloadingStudy, methodKeys, stageTimes, type MethodSpec, type OffloadingStudy, type PartitionStudy } from './study/offloadingStudy';
+export { offloadingStudy, methodKeys, stageTimes, type StudyParts, type MethodSpec, type OffloadingStudy, type PartitionStudy } from './study/offloadingStudy';
 export { calibrationFigures, reliabilityPanels } from './study/calibrationFigures';
 export { offloadingFigures, partitionFigures, sweepPanels, secondBranchFigure } from './study/offloadingFigures';
 export { recordsKeys, type ExitPolicy } from './study/offloadingInputs';

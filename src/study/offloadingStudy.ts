@@ -63,6 +63,15 @@ export interface OffloadingStudy {
   skipped: string[];
 }
 
+/**
+ * Which costly parts to compute (default all). A view that shows only the sweeps (notebook 05)
+ * skips the outage bootstrap and the missed-deadline protocol, whose rows are then empty.
+ */
+export interface StudyParts {
+  outage?: boolean;
+  deadline?: boolean;
+}
+
 /** Sidecar fields whose absence skips the latency analysis (what the report tells the user to add). */
 export const LATENCY_FIELDS = 'exits[].macs, exits[].trunkMacs, exits[].splitTensorBytes (side branches) and, for measured times, exits[].inferenceMsPerSample';
 
@@ -95,9 +104,9 @@ export function methodKeys(records: ExitRecords, calibration?: CalibrationFile):
  * deadline grid runs from 0 to 1.25 × the slowest cascade outcome over all k, so every curve shows
  * its drop and its plateau.
  */
-export function offloadingStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig): OffloadingStudy {
+export function offloadingStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig, parts: StudyParts = {}): OffloadingStudy {
   const network: NetworkConfig = { uplinkMbps: cfg.deadline.uplinkMbps, rttMs: cfg.deadline.rttMs, cloud: { speedup: cfg.deadline.cloudSpeedup } };
-  if (!sidecarExitCosts(records.meta, records.numExits)) return costFreeStudy(records, methods, cfg, network);
+  if (!sidecarExitCosts(records.meta, records.numExits)) return costFreeStudy(records, methods, cfg, network, parts);
   const { stage, timing } = stageTimes(records, cfg);
     const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
   const latencies = ks.map((k) => cascadeLatency(stage, network, k));
@@ -112,9 +121,9 @@ export function offloadingStudy(records: ExitRecords, methods: readonly MethodSp
     return {
       edgeExits: k,
       latency: latencies[j],
-      methods: costFreeMethods(keys, methods, cfg, k).map((m, i) => ({
+      methods: costFreeMethods(keys, methods, cfg, k, parts).map((m, i) => ({
         ...m,
-        deadline: missedDeadlineProbability(keys[i], [deadlinePTar], times, { ...layout, ...cfg.batches, deadlinesMs }),
+        deadline: parts.deadline === false ? [] : missedDeadlineProbability(keys[i], [deadlinePTar], times, { ...layout, ...cfg.batches, deadlinesMs }),
       })),
     };
   });
@@ -122,14 +131,14 @@ export function offloadingStudy(records: ExitRecords, methods: readonly MethodSp
 }
 
 /** Sweeps, bands and outage of every method at one partition: everything that needs no costs. */
-function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodSpec[], cfg: ReproduceConfig, k: number): MethodStudy[] {
+function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodSpec[], cfg: ReproduceConfig, k: number, parts: StudyParts): MethodStudy[] {
   const layout = { edgeExits: k, fallback: cfg.fallback };
   return methods.map((m, i) => ({
     id: m.id,
     label: m.label,
     sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
     bands: bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
-    outage: outageWithBootstrapBands(keys[i], cfg.outagePTarGrid, layout, {
+    outage: parts.outage === false ? [] : outageWithBootstrapBands(keys[i], cfg.outagePTarGrid, layout, {
       batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, seed: cfg.batches.seed, replicates: cfg.bootstrap.replicates, bootstrapSeed: cfg.bootstrap.seed,
     }),
     deadline: [],
@@ -147,13 +156,13 @@ function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodS
  * accuracy-miss probability) is computed; the latency model and the missed-deadline curves are
  * skipped, and `skipped` says so and names the sidecar fields that would enable them.
  */
-function costFreeStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig, network: NetworkConfig): OffloadingStudy {
+function costFreeStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig, network: NetworkConfig, parts: StudyParts): OffloadingStudy {
   const keys = methods.map((m) => methodKeys(records, m.calibration));
   const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
   const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
   return {
     timing: 'none', network, deadlinePTar, deadlinesMs: [], batches: cfg.batches, eceBins: cfg.eceBins,
-    partitions: ks.map((k) => ({ edgeExits: k, latency: null, methods: costFreeMethods(keys, methods, cfg, k) })),
+    partitions: ks.map((k) => ({ edgeExits: k, latency: null, methods: costFreeMethods(keys, methods, cfg, k, parts) })),
     skipped: [
       `The records have no per-exit costs (no sidecar \`records/test.json\` with \`exits\`), so the latency model, the missed-deadline curves against the deadline and the per-exit cost figure were skipped. ` +
       `A sidecar with ${LATENCY_FIELDS} enables them (see the README's records format). Everything else (calibration, sweeps, outage, the claims and the comparisons) needs no costs and was computed.`,
