@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Train (or resume) the shipped models exactly as they were made, then write their exit records.
-# Long: B-AlexNet takes ~10 min per epoch on one wasm core (minutes on a GPU with tfjs-node-gpu).
+# Long: B-AlexNet takes ~5.5 min per epoch on 2 cores with wasm (eecal train uses every core by default;
+# ~7–10 min on one), minutes on a GPU with tfjs-node-gpu.
 # Safe to stop at any time (Ctrl-C or kill): it checkpoints every epoch, every 10 minutes and on
 # SIGINT/SIGTERM, and rerunning this script resumes exactly where it stopped.
 #
