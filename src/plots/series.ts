@@ -14,8 +14,12 @@ import type { ExitFractionSeries } from './exitFractions';
 /** A sweep quantity that can be drawn against p_tar (with its bootstrap band, when given). */
 export type SweepMetric = 'offloadProbability' | 'onDeviceAccuracy' | 'overallAccuracy';
 
-/** One curve of a sweep metric over p_tar; `bands` (same grid order) add the CI band. */
-export function sweepSeries(label: string, rows: readonly SweepRow[], metric: SweepMetric, bands?: readonly SweepBand[]): CurveSeries {
+/**
+ * One curve of a sweep metric over p_tar; `bands` (same grid order) add the CI band. No bands, or
+ * an empty list (a study that skipped them), draws the curve alone.
+ */
+export function sweepSeries(label: string, rows: readonly SweepRow[], metric: SweepMetric, given?: readonly SweepBand[]): CurveSeries {
+  const bands = given && given.length > 0 ? given : undefined;
   if (bands && bands.length !== rows.length) throw new ShapeMismatchError(`sweepSeries("${label}"): ${bands.length} bands for ${rows.length} rows`);
   const band = (i: number) => (bands ? bands[i][metric] : null);
   return {

@@ -70,6 +70,8 @@ export interface OffloadingStudy {
 export interface StudyParts {
   outage?: boolean;
   deadline?: boolean;
+  /** The sweeps' bootstrap bands and the device-kept ECE curves (the sweeps themselves are always computed). */
+  bands?: boolean;
 }
 
 /** Sidecar fields whose absence skips the latency analysis (what the report tells the user to add). */
@@ -137,7 +139,7 @@ function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodS
     id: m.id,
     label: m.label,
     sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
-    bands: bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
+    bands: parts.bands === false ? [] : bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
     outage: parts.outage === false ? [] : outageWithBootstrapBands(keys[i], cfg.outagePTarGrid, layout, {
       batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, seed: cfg.batches.seed, replicates: cfg.bootstrap.replicates, bootstrapSeed: cfg.bootstrap.seed,
     }),
@@ -146,7 +148,7 @@ function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodS
       final: sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'final' }).map((r) => r.overallAccuracy),
       'most-confident': sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'most-confident' }).map((r) => r.overallAccuracy),
     },
-    deviceEce: deviceEceVsPTar(keys[i], cfg.pTarGrid, layout, { bins: cfg.eceBins, ...cfg.bootstrap }),
+    deviceEce: parts.bands === false ? [] : deviceEceVsPTar(keys[i], cfg.pTarGrid, layout, { bins: cfg.eceBins, ...cfg.bootstrap }),
   }));
 }
 
