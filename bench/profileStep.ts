@@ -14,6 +14,7 @@
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { buildBAlexNet } from '../src/models/bAlexNet';
+import { trainableVariables } from '../src/train/modelVariables';
 
 export type StepPhase = 'forward' | 'backward' | 'optimizer' | 'data' | 'other';
 
@@ -52,7 +53,7 @@ export async function profileTrainingStep(opts: { batch?: number; warmup?: numbe
   const net = buildBAlexNet({ seed: 0 });
   const model = net.model;
   const optimizer = tf.train.adam(1e-3);
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const vars = trainableVariables(model);
   // Host-side batch as the trainer has it (decoded, augmented images in a Float32Array).
   const host = new Float32Array(batch * 32 * 32 * 3);
   for (let i = 0; i < host.length; i++) host[i] = ((i * 2654435761) >>> 0) / 2 ** 32;

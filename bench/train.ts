@@ -26,6 +26,7 @@ import { registerCpuTrainingKernels, registerWasmTrainingKernels, unregisterComp
 import { compareKernelSets, formatComparison, formatStepProfile, profileTrainingStep } from './profileStep';
 import { nativePackageProblem } from '../src/backend/candidates';
 import { buildBAlexNet } from '../src/models/bAlexNet';
+import { trainableVariables } from '../src/train/modelVariables';
 import { repoRoot } from '../src/util/repoRoot';
 import { benchReplicas, cifar10Source, inferEndToEnd, trainEndToEnd, type EndToEnd } from './endToEnd';
 
@@ -73,7 +74,7 @@ async function benchTfjs(label: string, backend: string, plan: Plan): Promise<Re
   const optimizer = tf.train.adam(1e-3);
   const x = tf.randomUniform([BATCH, 32, 32, 3], 0, 1, 'float32', 1);
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10));
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const vars = trainableVariables(model);
   const trainStep = () => {
     const cost = optimizer.minimize(() => {
       const outs = model.apply(x, { training: true }) as tf.Tensor[];

@@ -17,6 +17,12 @@ import { calibrationStudy, type CalibrationStudy, type StudyMethod } from './stu
 import { calibrationOps } from './study/calibrationOps';
 import { offloadingStudy, type OffloadingStudy } from './study/offloadingStudy';
 import type { ModelManifest, TrainingLog } from './records/modelFolder';
+import { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { notebookClaims, type NotebookClaims } from './study/notebookClaims';
+import type { ClaimMethod } from './study/methodRefits';
+import { repoRoot } from './util/repoRoot';
 
 export { CALIBRATION_METHODS, METHOD_IDS, methodLabel, calibrateRecords, type CalibrationMethod } from './calibration/methods';
 export { describeState } from './calibration/describeState';
@@ -28,18 +34,7 @@ export { regimeSummary, uncalibratedShortfalls, wilsonInterval, type RegimeSumma
 export { regimesMarkdown, REGIME_TARGETS } from './report/regimesMarkdown';
 export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
 export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFigure';
-import { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
-/** The per-epoch calibration a model folder's training tracked (`calibration-over-training.csv`), or null when it has none. */
-export function calibrationOverTraining(modelDir: string): CalibrationTrainingRow[] | null {
-  const file = path.join(modelDir, 'calibration-over-training.csv');
-  return fs.existsSync(file) ? parseCalibrationOverTraining(fs.readFileSync(file, 'utf8'), file) : null;
-}
-import { notebookClaims, type NotebookClaims } from './study/notebookClaims';
-import type { ClaimMethod } from './study/methodRefits';
-import { repoRoot } from './util/repoRoot';
 export { notebookClaims, type NotebookClaims, type ClaimsSource } from './study/notebookClaims';
 export { recordsDigest } from './study/claimsProvenance';
 export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
@@ -101,6 +96,12 @@ export interface Study {
   markdown(md: string): void;
   /** Close the figure renderer (last cell). */
   close(): Promise<void>;
+}
+
+/** The per-epoch calibration a model folder's training tracked (`calibration-over-training.csv`), or null when it has none. */
+export function calibrationOverTraining(modelDir: string): CalibrationTrainingRow[] | null {
+  const file = path.join(modelDir, 'calibration-over-training.csv');
+  return fs.existsSync(file) ? parseCalibrationOverTraining(fs.readFileSync(file, 'utf8'), file) : null;
 }
 
 /**

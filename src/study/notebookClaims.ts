@@ -4,7 +4,7 @@ import { methodLabel } from '../calibration/methods';
 import { packageVersion } from '../version';
 import { studyClaims } from './analysis';
 import { claimsSettings, claimTemperatures, methodClaimsKey, recordsDigest } from './claimsProvenance';
-import { readCachedClaims, writeCachedClaims } from './claimsCache';
+import { claimsCacheFile, readCachedClaims, writeCachedClaims } from './claimsCache';
 import { reportClaims } from './reportClaims';
 import { verdictSettings } from './stats/verdictSettings';
 import { CLAIM_METHODS, type ClaimMethod } from './methodRefits';
@@ -94,7 +94,7 @@ export function notebookClaims(
       const cached = opts.cacheDir && !opts.fresh ? readCachedClaims(opts.cacheDir, key) : null;
       if (cached) {
         claims.push(...cached.claims);
-        source = { method, kind: 'cache', file: path.join(opts.cacheDir as string, `${key}.json`), replicates: cached.replicates, computed: cached.computed };
+        source = { method, kind: 'cache', file: claimsCacheFile(opts.cacheDir as string, key), replicates: cached.replicates, computed: cached.computed };
       } else {
         const computed = now().toISOString();
         const fresh = studyClaims(val, test, calibration, offloading, cfg, replicates, [method]);

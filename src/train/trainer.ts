@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, hashSeed, permutation } from '../util/rng';
 import { setDropoutSeeds } from './dropoutSeeds';
+import { decayedKernelMask, trainableVariables } from './modelVariables';
 import type { TrainingData } from './trainingData';
 import type { EpochLog, TrainingState } from './trainingState';
 import { evaluateSplit, type BatchForward, type SplitEvaluation } from './evaluate';
@@ -74,20 +75,21 @@ export interface TrainEngine {
 
 /** The one-thread engine: tfjs autodiff and Adam on `model` itself. */
 export function localEngine(model: tf.LayersModel, optimizer: tf.Optimizer, config: TrainConfig, numClasses: number): TrainEngine {
-  const kernels = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => (w as unknown as { val: tf.Variable }).val);
+  const vars = trainableVariables(model);
+  const decayed = decayedKernelMask(model);
+  const kernels = vars.filter((_, i) => decayed[i]);
   return {
     step: async (x, labels, step) => {
       setDropoutSeeds(model, config.seed, step);
-      return trainStep(model, optimizer, x, labels, numClasses, config, kernels);
+      return trainStep(model, optimizer, x, labels, numClasses, config, vars, kernels);
     },
   };
 }
 
 /** One optimisation step of the joint loss; returns per-exit mean CE of the batch. */
-function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, labels: Int32Array, numClasses: number, config: TrainConfig, kernels: tf.Variable[]): number[] {
+function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, labels: Int32Array, numClasses: number, config: TrainConfig, vars: tf.Variable[], kernels: tf.Variable[]): number[] {
   const numExits = config.lossWeights.length;
   let perExit: tf.Tensor1D | null = null;
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const cost = optimizer.minimize(() => {
     const y = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);
     const outs = model.apply(x, { training: true }) as tf.Tensor[];

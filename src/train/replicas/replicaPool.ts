@@ -77,24 +77,15 @@ export class ReplicaPool {
    * joint loss, as one thread computes it — plus each exit's CE summed over the batch.
    */
   async gradients(x: Float32Array, shape: Shape4, labels: Int32Array, numClasses: number, multipliers: Float32Array[], lossWeights: number[]): Promise<{ gradient: Float32Array; lossSums: number[] }> {
-    const n = shape[0];
-    const perSample = shape[1] * shape[2] * shape[3];
-    const active: number[] = [];
-    const replies = this.workers.map((_, w) => {
-      const [a, b] = shardRows(n, this.size, w);
-      if (b === a) return null;
-      active.push(w);
-      return this.request(w, {
-        kind: 'gradients', id: 0, weightsVersion: this.weightsVersion,
-        x: x.slice(a * perSample, b * perSample), shape: [b - a, shape[1], shape[2], shape[3]], labels: labels.slice(a, b), numClasses,
-        multipliers: multipliers.map((m, i) => m.slice(a * this.dropout[i].units, b * this.dropout[i].units)),
-        lossWeights, globalBatch: n,
-      });
-    });
-    const done = (await Promise.all(replies.filter((r) => r !== null))) as Array<Extract<ReplicaReply, { kind: 'gradients' }>>;
+    const shards = this.shardsOf(shape);
+    const done = (await Promise.all(shards.map(({ w, a, b }) => this.request(w, {
+      kind: 'gradients', id: 0, weightsVersion: this.weightsVersion, ...this.rowsOf(x, shape, a, b), labels: labels.slice(a, b), numClasses,
+      multipliers: multipliers.map((m, i) => m.slice(a * this.dropout[i].units, b * this.dropout[i].units)),
+      lossWeights, globalBatch: shape[0],
+    })))) as Array<Extract<ReplicaReply, { kind: 'gradients' }>>;
     // Summed in replica order, so the result does not depend on which replica finished first.
-    const gradient = Float32Array.from(this.gradientViews[active[0]]);
-    for (const w of active.slice(1)) {
+    const gradient = Float32Array.from(this.gradientViews[shards[0].w]);
+    for (const { w } of shards.slice(1)) {
       const g = this.gradientViews[w];
       for (let i = 0; i < gradient.length; i++) gradient[i] += g[i];
     }
@@ -104,20 +95,30 @@ export class ReplicaPool {
 
   /** Every output's rows for a batch, computed by the replicas on contiguous shards and concatenated. */
   async predict(x: Float32Array, shape: Shape4): Promise<Float32Array[]> {
-    const n = shape[0];
-    const perSample = shape[1] * shape[2] * shape[3];
-    const shards = this.workers.map((_, w) => ({ w, rows: shardRows(n, this.size, w) })).filter(({ rows: [a, b] }) => b > a);
-    const replies = (await Promise.all(shards.map(({ w, rows: [a, b] }) => this.request(w, {
-      kind: 'predict', id: 0, weightsVersion: this.weightsVersion,
-      x: x.slice(a * perSample, b * perSample), shape: [b - a, shape[1], shape[2], shape[3]],
+    const shards = this.shardsOf(shape);
+    const replies = (await Promise.all(shards.map(({ w, a, b }) => this.request(w, {
+      kind: 'predict', id: 0, weightsVersion: this.weightsVersion, ...this.rowsOf(x, shape, a, b),
     })))) as Array<Extract<ReplicaReply, { kind: 'predict' }>>;
-    const [a0, b0] = shards[0].rows;
     return replies[0].outputs.map((first, o) => {
-      const cols = first.length / (b0 - a0);
-      const out = new Float32Array(n * cols);
-      replies.forEach((r, s) => out.set(r.outputs[o], shards[s].rows[0] * cols));
+      const cols = first.length / (shards[0].b - shards[0].a);
+      const out = new Float32Array(shape[0] * cols);
+      replies.forEach((r, s) => out.set(r.outputs[o], shards[s].a * cols));
       return out;
     });
+  }
+
+  /** The non-empty shards of a batch: replica `w` takes rows [a, b). */
+  private shardsOf(shape: Shape4): Array<{ w: number; a: number; b: number }> {
+    return this.workers.map((_, w) => {
+      const [a, b] = shardRows(shape[0], this.size, w);
+      return { w, a, b };
+    }).filter(({ a, b }) => b > a);
+  }
+
+  /** Rows [a, b) of a batch, as a request carries them (a copy: its buffer is transferred). */
+  private rowsOf(x: Float32Array, shape: Shape4, a: number, b: number): { x: Float32Array; shape: Shape4 } {
+    const perSample = shape[1] * shape[2] * shape[3];
+    return { x: x.slice(a * perSample, b * perSample), shape: [b - a, shape[1], shape[2], shape[3]] };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ReplicaPool } from './replicaPool';
 import { dropoutMultipliers } from './dropoutMultipliers';
-import { trainableVariables } from './weightLayout';
+import { decayedKernelMask, trainableVariables } from '../modelVariables';
 import type { BatchForward } from '../evaluate';
 import type { TrainConfig, TrainStep } from '../trainer';
 
@@ -14,7 +14,7 @@ import type { TrainConfig, TrainStep } from '../trainer';
  */
 export function replicaTrainStep(pool: ReplicaPool, model: tf.LayersModel, optimizer: tf.Optimizer, config: TrainConfig, numClasses: number): TrainStep {
   const vars = trainableVariables(model);
-  const isKernel = model.trainableWeights.map((w) => /kernel/.test(w.name));
+  const isKernel = decayedKernelMask(model);
   return async (x, labels, step) => {
     const B = labels.length;
     const multipliers = dropoutMultipliers(pool.dropout, B, config.seed, step);

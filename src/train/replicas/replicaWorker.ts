@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../../models/lrnLayer';
 import { registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../backend/kernels';
 import type { ReplicaInit, ReplicaReply, ReplicaRequest } from './replicaMessages';
-import { trainableVariables } from './weightLayout';
+import { trainableVariables } from '../modelVariables';
 
 const init = workerData as ReplicaInit;
 const port = parentPort!;

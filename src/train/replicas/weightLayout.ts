@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { trainableVariables } from '../modelVariables';
 
 /**
  * Where each trainable weight lives in one flat Float32Array: gradients and weights cross between
@@ -22,11 +23,6 @@ export function weightLayout(model: tf.LayersModel): WeightLayout {
     total += size;
   }
   return { shapes, offsets, sizes, total };
-}
-
-/** The model's trainable variables, in layout order. */
-export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
-  return model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 }
 
 /** Copy the model's trainable weights into `into` (layout order). */
