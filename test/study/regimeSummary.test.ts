@@ -47,6 +47,8 @@ test('regimes report: targets met/not met from the numbers, claims × models, li
   assert.match(md, /branch1 15-bin ECE before TS ≥ 8\.0% \| 12\.0% \| yes/);
   assert.match(md, /branch1 15-bin ECE before TS ≥ 8\.0% \| 2\.0% \| \*\*no\*\*/);
   assert.match(md, /1 of 50 points; largest at p_tar 0\.90: 85\.0%/);
+  assert.match(md, /branch1 15-bin ECE after TS per exit \(fitted on val\) ≤ 3\.0% \| 2\.0% \| yes/);
+  assert.match(md, /Not a target: ECE after TS per exit on the other exits: final 1\.0%/);
   assert.match(md, /\| k1-outage \| supported \(Δ at 0\.80: -2\.0 pp \[-3\.0, -1\.0\]\) \| supported/);
   assert.match(md, /!\[calibration over training of a\]\(docs\/reproduction\/a\/calibration-over-training\.png\)/);
   assert.doesNotMatch(md, /calibration over training of b/);
