@@ -27,6 +27,8 @@ export interface NotebookTiming {
   /** The rerun code cell (1-based among code cells): the notebook's last figure cell. */
   rerunCell: number | null;
   total: number;
+  /** Seconds of every code cell, in order (the first is the imports). */
+  cells: number[];
   /** Cells that wrote to stderr or failed (the timings are then suspect). */
   errors: string[];
 }
@@ -68,7 +70,7 @@ finally:
     kc.stop_channels(); km.shutdown_kernel(now=True)
 print(json.dumps({'kernelStart': kernel_start, 'imports': times[0] if times else 0,
                   'firstFigure': times[figs[0]] if figs else None,
-                  'figureRerun': rerun, 'rerunCell': figs[-1] + 1 if figs else None, 'total': kernel_start + sum(times), 'errors': errors}))
+                  'figureRerun': rerun, 'rerunCell': figs[-1] + 1 if figs else None, 'total': kernel_start + sum(times), 'cells': times, 'errors': errors}))
 `;
 
 /** Time one notebook in a fresh kernel. */
@@ -107,6 +109,7 @@ function main(): number {
     try {
       const t = timeNotebook(path.join(dir, f), root);
       console.log(`${t.notebook.padEnd(34)} ${s(t.kernelStart)} ${s(t.imports)} ${s(t.firstFigure)} ${s(t.figureRerun)} ${s(t.total)}  (rerun: code cell ${t.rerunCell ?? '-'}; load ${load()})`);
+      console.log(`    code cells: ${t.cells.map((c) => c.toFixed(1)).join(' · ')}`);
       for (const e of t.errors) console.log(`    ! ${e}`);
       if (t.errors.length > 0) failed++;
     } catch (err) {

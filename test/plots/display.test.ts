@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { openNotebook, PLOTLY_MIME, type DisplayMessage } from '../../src/plots/display/notebook';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cappedScale, openNotebook, PLOTLY_MIME, type DisplayMessage } from '../../src/plots/display/notebook';
 import { tableHtml, rowsToTable } from '../../src/plots/display/tableHtml';
 import { findChromium } from '../../src/plots/export/chromium';
 import { renderCurves } from '../../src/plots/curves';
@@ -42,6 +45,31 @@ test('notebook helper: a figure is one bundle of plotly JSON + PNG + text', { sk
     assert.equal(m.data['text/plain'], '<plotly figure "bundle": 1 traces>');
   } finally {
     await nb.close();
+  }
+});
+
+test('cappedScale keeps small figures at the asked ratio and holds big ones to 4 Mpx', () => {
+  assert.equal(cappedScale(760, 460, 2), 2);
+  // 4e6 / (1068 · 2281) = 1.64196…, √ = 1.2814 → 1.28 (rounded down: never over the budget).
+  assert.equal(cappedScale(1068, 2281, 2), 1.28);
+  assert.equal(cappedScale(2000, 2000, 1), 1);
+  assert.equal(cappedScale(4000, 2000, 2), 0.7);
+});
+
+test('notebook helper: a big figure is shown and saved at the capped ratio, rendered once', { skip: findChromium() ? false : 'Chromium not found', timeout: 120_000 }, async () => {
+  const out: DisplayMessage[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-display-'));
+  const nb = openNotebook({ sink: (m) => out.push(m), resultsDir: dir });
+  try {
+    const fig = renderCurves([{ label: 'u', x: [0, 1], y: [0, 1] }], { title: 'big', xTitle: 'x', yTitle: 'y', width: 2000, height: 1900 });
+    await nb.figure(fig, { save: 'big', formats: ['json', 'png'] });
+    const png = Buffer.from(out[0].data['image/png'] as string, 'base64');
+    const s = cappedScale(2000, fig.layout.height as number, 2);
+    assert.ok(s < 2 && Math.abs(png.readUInt32BE(16) - 2000 * s) <= 1, `width ${png.readUInt32BE(16)} at ratio ${s}`);
+    assert.ok(png.equals(fs.readFileSync(path.join(dir, 'big.png'))), 'the saved PNG is the displayed one');
+  } finally {
+    await nb.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

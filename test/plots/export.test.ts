@@ -3,11 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PNG } from 'pngjs';
 import { renderCurves } from '../../src/plots/curves';
 import { figureHtml, scriptSafeJson } from '../../src/plots/export/html';
 import { FigureRenderer, findChromium } from '../../src/plots/export/chromium';
 import { saveFigure } from '../../src/plots/export/saveFigure';
-import { readPlotlyJs, plotlyVersion } from '../../src/plots/export/plotlyBundle';
+import { bundleFor, readPlotlyJs, plotlyVersion } from '../../src/plots/export/plotlyBundle';
 
 const fig = renderCurves([{ label: 'uncalibrated', x: [0.5, 0.9], y: [0.4, 0.8] }], { title: 'tiny </script><b>x</b>', xTitle: 'p_tar', yTitle: 'acc', width: 300, height: 200 });
 const chromiumMissing = findChromium() ? false : 'Chromium not found (/usr/bin/chromium or $EECAL_CHROMIUM): PNG/SVG export test skipped';
@@ -45,6 +46,14 @@ test('Chromium renders PNG (signature, size × scale) and SVG; saveFigure writes
     const svg = await r.svg(fig);
     assert.match(svg, new RegExp(`^<svg[^>]*width="300"[^>]*height="${h}"`));
     assert.ok(svg.includes('uncalibrated'), 'legend text is in the SVG');
+    // One render for both: the same SVG, and the same pixels as plotly's own PNG at that ratio.
+    const both = await r.pngAndSvg(fig, { scale: 2 });
+    const unid = (x: string) => x.replace(/(defs-|clip|legend|trace)[0-9a-f]{6}/g, '$1#'); // plotly's per-render ids
+    assert.equal(unid(both.svg), unid(svg));
+    const own = PNG.sync.read(await r.png(fig, { scale: 2 }));
+    const fromSvg = PNG.sync.read(both.png);
+    assert.deepEqual([fromSvg.width, fromSvg.height], [own.width, own.height]);
+    assert.ok(fromSvg.data.equals(own.data), 'identical pixels');
     const files = await saveFigure(fig, dir, 'tiny', r);
     assert.deepEqual(files.map((f) => path.basename(f)), ['tiny.json', 'tiny.html', 'tiny.png', 'tiny.svg']);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'tiny.json'), 'utf8')), JSON.parse(JSON.stringify(fig)));
@@ -52,6 +61,27 @@ test('Chromium renders PNG (signature, size × scale) and SVG; saveFigure writes
   } finally {
     await r.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bundleFor: scatter (also the default type), bar and pie need only the basic build; any other type the full one; both are one release', () => {
+  assert.equal(bundleFor({ data: [{ x: [1], y: [1] }, { type: 'bar', x: [1], y: [1] }] } as never), 'basic');
+  assert.equal(bundleFor({ data: [{ type: 'scatter', x: [1], y: [1] }, { type: 'heatmap', z: [[1]] }] } as never), 'full');
+  assert.equal(plotlyVersion('basic'), plotlyVersion('full'));
+  assert.ok(readPlotlyJs('basic').length < readPlotlyJs('full').length / 2);
+});
+
+test('the renderer starts with the basic build and draws a trace type beyond it (heatmap) by loading the full one', { skip: chromiumMissing, timeout: 120_000 }, async () => {
+  const r = await FigureRenderer.launch();
+  try {
+    const heat = { data: [{ type: 'heatmap', z: [[1, 2], [3, 4]] }], layout: { width: 200, height: 150 } } as never;
+    // The basic build has no heatmap: its SVG would hold no heatmap layer; the full build draws one.
+    const svg = await r.svg(heat);
+    assert.match(svg, /class="hm"|heatmaplayer/);
+    const png = await r.png(fig);
+    assert.equal(png.readUInt32BE(16), 300);
+  } finally {
+    await r.close();
   }
 });
 

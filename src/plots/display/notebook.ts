@@ -76,7 +76,7 @@ export interface NotebookOptions {
   resultsDir?: string;
   /** Chromium options for the PNG fallback. */
   renderer?: RendererOptions;
-  /** PNG pixel ratio (default 2: sharp on high-DPI screens, shown at the figure's logical size). */
+  /** PNG pixel ratio (default 2: sharp on high-DPI screens, shown at the figure's logical size); large figures get less (see {@link cappedScale}). */
   scale?: number;
   /**
    * Add the PNG fallback to each figure (default: true unless $EECAL_NOTEBOOK_PNG is "0"). Viewers
@@ -97,6 +97,19 @@ export interface FigureDisplayOptions {
   /** Also save the figure as resultsDir/<save>.{json,html,png,svg}. */
   save?: string;
   formats?: readonly FigureFileFormat[];
+}
+
+/**
+ * Most pixels of a notebook PNG. Chromium's PNG encode grows with the pixel count: a 30-panel
+ * reliability grid (1068 × 2281) at pixel ratio 2 is a 10-Mpx image that took 1.3–1.8 s to render
+ * and weighs 0.9 MB in the notebook; capped at 4 Mpx its ratio is 1.28, still sharper than the screen.
+ */
+export const MAX_PNG_PIXELS = 4_000_000;
+
+/** The pixel ratio for a width × height figure: `requested`, lowered so the PNG stays within {@link MAX_PNG_PIXELS}. */
+export function cappedScale(width: number, height: number, requested: number): number {
+  const limit = Math.sqrt(MAX_PNG_PIXELS / (width * height));
+  return Math.min(requested, Math.floor(limit * 100) / 100);
 }
 
 /** Plain-text table for viewers without HTML (and for the text/plain part of the bundle). */
@@ -137,8 +150,18 @@ export class Notebook {
     const width = fig.layout.width ?? 760;
     // The PNG of an interactive figure carries a line saying where it is interactive (taller image).
     const height = withStaticNote(fig).layout.height ?? 460;
-    const scale = this.opts.scale ?? 2;
-    const png = this.png ? await (await this.getRenderer()).png(fig, { scale }) : null;
+    const scale = cappedScale(width, height, this.opts.scale ?? 2);
+    // Without the PNG fallback no browser is started at all: the saved copy is JSON + HTML unless
+    // formats asks for images (`eecal reproduce` writes every figure's PNG and SVG anyway).
+    const formats = o.save ? (o.formats ?? (this.png ? ALL_FORMATS : ['json', 'html'])) : [];
+    // The displayed PNG is the saved one, and a saved SVG comes from the same render.
+    let png: Buffer | null = null;
+    let svg: string | null = null;
+    if (this.png) {
+      const r = await this.getRenderer();
+      if (formats.includes('svg')) ({ png, svg } = await r.pngAndSvg(fig, { scale }));
+      else png = await r.png(fig, { scale });
+    }
     const title = (fig.layout.title?.text ?? 'figure').replace(/<[^>]*>/g, '');
     this.sink({
       data: {
@@ -149,14 +172,9 @@ export class Notebook {
       metadata: png ? { 'image/png': { width, height } } : {},
     });
     if (!o.save) return;
-    // Without the PNG fallback no browser is started at all: the saved copy is JSON + HTML unless
-    // formats asks for images (`eecal reproduce` writes every figure's PNG and SVG anyway).
-    const formats = o.formats ?? (this.png ? ALL_FORMATS : ['json', 'html']);
-    const renderer = formats.some((f) => f === 'png' || f === 'svg') ? await this.getRenderer() : null;
-    // The displayed PNG is the saved one when the scales match: render it once, not twice.
-    const reuse = png !== null && scale === 2 && formats.includes('png');
-    await saveFigure(fig, this.resultsDir, o.save, renderer, { formats: reuse ? formats.filter((f) => f !== 'png') : formats, scale: 2 });
-    if (reuse) writeFileAtomic(path.join(this.resultsDir, `${o.save}.png`), png);
+    const needsRender = (formats.includes('png') && !png) || (formats.includes('svg') && !svg);
+    const renderer = needsRender ? await this.getRenderer() : null;
+    await saveFigure(fig, this.resultsDir, o.save, renderer, { formats, scale, rendered: { png, svg } });
   }
 
   /** Display a table (a danfojs DataFrame, or plain row objects such as sweep rows) as HTML with a text fallback. */
