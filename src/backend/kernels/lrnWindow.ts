@@ -3,8 +3,8 @@ import type { KernelAttrs } from './kernelCall';
 /**
  * Parameters of tfjs's local response normalisation over the last (channel) axis:
  *   norm[c] = bias + alpha · Σ_{k=max(0,c−r)}^{min(C−1,c+r)} x[k]²,   y[c] = x[c] · norm[c]^−beta
- * (r = depthRadius; the window is clipped at the channel edges, never wrapped or padded with
- * anything but nothing). The same window serves LRN and LRNGrad.
+ * (r = depthRadius; near the channel edges the window is clipped to [0, C): fewer terms, no
+ * wrap-around). The same window serves LRN and LRNGrad.
  */
 export interface LrnParams {
   depthRadius: number;
@@ -29,7 +29,7 @@ export function lrnParams(attrs: KernelAttrs): LrnParams | null {
 
 /**
  * Per-call scratch for one pixel's channels, allocated once per kernel call (never per pixel).
- * `padded` holds C values with depthRadius zeros on each side, so every window is the same
+ * It holds C values with depthRadius zeros on each side, so every window is the same
  * 2r+1 consecutive entries and needs no edge tests; the zeros add nothing, which is exactly
  * tfjs's clipping.
  */
@@ -47,10 +47,11 @@ export function squaresInto(x: Float32Array, base: number, C: number, r: number,
 
 /**
  * a[start] + … + a[start + w − 1]: one window of a padded scratch, summed afresh in float64 (like
- * tfjs-backend-cpu) rather than kept as a running sum. Why: a running sum loses the small values
- * of a window that a large value has just left (cancellation), re-summing is exact; for
- * B-AlexNet's r = 1 it is three adds, measured as fast as the running sum (the square roots and
- * divisions dominate).
+ * tfjs-backend-cpu) rather than kept as a running sum (add the entering, subtract the leaving
+ * value). Why: a running sum loses the small values of a window that a large value has just left
+ * (cancellation); re-summing is exact, and with three terms measured as fast as the running sum.
+ * Used for depthRadius ≠ 1 (radius 1 has its own loops, which shift the three terms through
+ * locals: no subtraction either).
  */
 export function windowSum(a: Float64Array, start: number, w: number): number {
   let s = 0;
