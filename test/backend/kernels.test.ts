@@ -185,7 +185,7 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
   });
 
   await t.test('wasm: Conv2DBackpropFilter and Conv2DBackpropInput', async () => {
-    assert.deepEqual(registerWasmTrainingKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Identity', 'Sum']);
+    assert.deepEqual(registerWasmTrainingKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Identity', 'Sum', 'LRN', 'LRNGrad']);
     assert.deepEqual(registerWasmTrainingKernels(), []);
     assert.ok(await tf.setBackend('wasm'));
     CASES.forEach((c, i) => {

@@ -3,6 +3,8 @@ import { conv2dBackpropInputViaConv } from './conv2dBackpropInput';
 import { matMulViaExplicitTranspose } from './matMulTransposes';
 import { maxPoolGradJs } from './maxPoolGrad';
 import { identityShared } from './identityShared';
+import { lrnJs } from './lrnForward';
+import { lrnGradJs } from './lrnGrad';
 import { registerComposite } from './registerComposite';
 import { sumLeadingAxes } from './sumLeadingAxes';
 
@@ -17,7 +19,9 @@ export { isEecalKernel, unregisterComposite } from './registerComposite';
  * - MaxPoolGrad: a single-pass argmax scatter in JavaScript over the wasm heap;
  * - Identity: shares the input's heap buffer instead of copying it (the engine clones every
  *   tensor a gradient saves);
- * - Sum over all axes but the last (bias gradients): one JS pass, no transpose.
+ * - Sum over all axes but the last (bias gradients): one JS pass, no transpose;
+ * - LRN: JS over the wasm heap, d^−0.75 from square roots instead of std::pow per element;
+ * - LRNGrad: the same in one gather pass per pixel instead of a scatter with std::pow per term.
  * Idempotent; may be called before or after `tf.setBackend('wasm')`. Returns the kernel names
  * it registered on this call (empty when already registered).
  */
@@ -33,6 +37,8 @@ export function registerWasmTrainingKernels(): string[] {
   if (registerComposite('MaxPoolGrad', 'wasm', maxPoolGradJs)) done.push('MaxPoolGrad');
   if (registerComposite('Identity', 'wasm', identityShared)) done.push('Identity');
   if (registerComposite('Sum', 'wasm', sumLeadingAxes)) done.push('Sum');
+  if (registerComposite('LRN', 'wasm', lrnJs)) done.push('LRN');
+  if (registerComposite('LRNGrad', 'wasm', lrnGradJs)) done.push('LRNGrad');
   return done;
 }
 
