@@ -20,7 +20,7 @@ export interface BackendChoice {
 export interface SelectOptions {
   /** Force a candidate (`EECAL_BACKEND`): tfjs-node-gpu | tfjs-node | tensorflow | wasm | cpu. */
   force?: string;
-  /** Register the gradient kernels that training needs on wasm / cpu (default true). */
+  /** Register the gradient kernels that training needs on cpu (default true; on wasm eecal's kernels are always registered). */
   training?: boolean;
 }
 
@@ -114,7 +114,8 @@ async function activate(st: CandidateStatus, statuses: CandidateStatus[], traini
     const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
     threads = wasm.getThreadsCount ? wasm.getThreadsCount() : 1;
     st.detail = `SIMD ${simd ? 'on' : 'off'}, ${threads} thread (tfjs disables wasm threads in Node)`;
-    if (training) (await import('./kernels/index')).registerWasmTrainingKernels();
+    // Always: besides the gradients, eecal's wasm kernels include faster inference ones (LRN, Identity).
+    (await import('./kernels/index')).registerWasmTrainingKernels();
   } else if (st.backend === 'cpu') {
     if (training) (await import('./kernels/index')).registerCpuTrainingKernels();
   } else {
