@@ -12,7 +12,7 @@ export interface SplitEvaluation {
   /** Mean softmax cross-entropy per exit. */
   loss: number[];
   accuracy: number[];
-  /** Wall time of the forward passes, ms per sample (all exits together). */
+  /** Wall time of the whole loop (building batches and forward passes, which overlap), ms per sample. */
   msPerSample: number;
 }
 
@@ -21,7 +21,14 @@ export type BatchForward = (x: tf.Tensor4D) => Promise<Float32Array[]>;
 
 /**
  * Run the model in inference mode over a split in batches and collect every exit's logits.
- * Tensors are disposed batch by batch (tidy for the math, explicit dispose after the await).
+ * Tensors are disposed batch by batch (tidy for the math, explicit dispose after the call).
+ *
+ * Two batches are in flight: the next batch is built and handed to `forward` before the current
+ * one's logits are awaited. With worker replicas the main thread's share (building rows, copying
+ * shards, posting them) then overlaps the replicas' compute instead of leaving them idle between
+ * batches (+3–5 % in an interleaved A/B over CIFAR-10 val, 2 workers); a `forward` that computes on
+ * this thread simply finishes each batch within its call. `forward` must have read `x` by the time
+ * it returns its promise (x is disposed right after).
  */
 export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, split: SplitName, batchSize = 256, forward?: BatchForward): Promise<SplitEvaluation> {
   const run: BatchForward = forward ?? (async (x) => {
@@ -36,25 +43,33 @@ export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, s
   const numExits = model.outputs.length;
   const logits = Array.from({ length: numExits }, () => new Float32Array(n * C));
   const labels = new Int32Array(n);
-  let forwardMs = 0;
+  const t0 = performance.now();
+  let inFlight: { start: number; done: Promise<Float32Array[]> } | null = null;
+  const collect = async (batch: { start: number; done: Promise<Float32Array[]> }) => {
+    const arrays = await batch.done;
+    arrays.forEach((a, e) => logits[e].set(a, batch.start * C));
+    // Let signal handlers run between batches (on the cpu backend data() resolves without yielding).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
   for (let start = 0; start < n; start += batchSize) {
     const m = Math.min(batchSize, n - start);
     const pos = new Int32Array(m);
     for (let i = 0; i < m; i++) pos[i] = start + i;
     const { x, labels: y } = data.batch(split, pos);
-    const t0 = performance.now();
-    let arrays: Float32Array[];
+    labels.set(y, start);
+    let done: Promise<Float32Array[]>;
     try {
-      arrays = await run(x);
+      done = run(x);
     } finally {
       x.dispose();
     }
-    forwardMs += performance.now() - t0;
-    arrays.forEach((a, e) => logits[e].set(a, start * C));
-    labels.set(y, start);
-    // Let signal handlers run between batches (on the cpu backend data() resolves without yielding).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // A rejection is observed when its turn to be collected comes; never report it as unhandled before.
+    done.catch(() => undefined);
+    if (inFlight) await collect(inFlight);
+    inFlight = { start, done };
   }
+  if (inFlight) await collect(inFlight);
+  const forwardMs = performance.now() - t0;
   // Loss and accuracy per exit with the metrics library (the numbers calibration reports use).
   const loss = logits.map((l) => nllFromLogits(l, labels, C));
   const accuracy = logits.map((l) => accuracyOf(argmaxRows(l, C), labels));
