@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { isEecalKernel, registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../src/backend/kernels';
 import { ARCHITECTURES, buildArchitecture } from '../../src/models/registry';
+import { relErr } from './relativeError';
 
 /**
  * eecal's training kernels against the *stock* `cpu` backend (references are computed before any
@@ -28,18 +29,6 @@ const CASES: ConvCase[] = [
   { x: [2, 10, 9, 3], k: [3, 3, 3, 2], s: 3, pad: 'valid' },
   { x: [2, 12, 12, 5], k: [5, 5, 5, 6], s: 1, pad: 'same' },
 ];
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  assert.ok(m > 0 && Number.isFinite(d), 'reference gradient is zero or non-finite');
-  return d / m;
-}
 
 /** [dx, dw] of Σ g·conv2d(x, w) on the active backend (seeded inputs, same on every backend). */
 function convGrads(c: ConvCase, i: number): Float32Array[] {

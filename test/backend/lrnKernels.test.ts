@@ -6,6 +6,7 @@ import { isEecalKernel, registerWasmTrainingKernels } from '../../src/backend/ke
 import { lrnForward } from '../../src/backend/kernels/lrnForward';
 import { lrnGradient } from '../../src/backend/kernels/lrnGrad';
 import type { LrnParams } from '../../src/backend/kernels/lrnWindow';
+import { relErr } from './relativeError';
 
 /**
  * eecal's LRN / LRNGrad (wasm) against the stock tfjs-backend-cpu kernels, and both against
@@ -29,18 +30,6 @@ const CASES: LrnCase[] = [
   { name: 'depthRadius 0', shape: [2, 3, 3, 5], depthRadius: 0, bias: 1, alpha: 0.3, beta: 0.75, std: 2 },
   { name: 'window wider than C', shape: [2, 3, 3, 3], depthRadius: 5, bias: 0.5, alpha: 0.1, beta: 0.75, std: 2 },
 ];
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  assert.ok(m > 0 && Number.isFinite(d), 'reference is zero or non-finite');
-  return d / m;
-}
 
 /** [y, dx of Σ g·LRN(x)] on the active backend (seeded inputs, identical on every backend). */
 function lrnValues(c: LrnCase, i: number): Float32Array[] {
