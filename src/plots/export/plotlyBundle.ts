@@ -17,21 +17,34 @@ export function bundleFor(fig: Pick<PlotlyFigure, 'data'>): PlotlyBundle {
   return fig.data.every((t) => BASIC_TRACE_TYPES.has((t as { type?: string }).type ?? 'scatter')) ? 'basic' : 'full';
 }
 
-const FILES: Record<PlotlyBundle, string> = {
-  full: 'plotly.js-dist-min/plotly.min.js',
-  basic: 'plotly.js-basic-dist-min/plotly-basic.min.js',
+/** Where each build is: literal specifiers, so the packages' use is visible to readers and checks. */
+const BUILDS: Record<PlotlyBundle, { pkg: string; file: () => string; packageJson: () => string }> = {
+  full: {
+    pkg: 'plotly.js-dist-min',
+    file: () => require.resolve('plotly.js-dist-min/plotly.min.js'),
+    packageJson: () => require.resolve('plotly.js-dist-min/package.json'),
+  },
+  basic: {
+    pkg: 'plotly.js-basic-dist-min',
+    file: () => require.resolve('plotly.js-basic-dist-min/plotly-basic.min.js'),
+    packageJson: () => require.resolve('plotly.js-basic-dist-min/package.json'),
+  },
 };
+
+function resolved(bundle: PlotlyBundle, which: 'file' | 'packageJson'): string {
+  try {
+    return BUILDS[bundle][which]();
+  } catch (err) {
+    throw new Error(`${BUILDS[bundle].pkg} is not installed (run npm ci)`, { cause: err });
+  }
+}
 
 /**
  * A plotly.js build read from node_modules, so figures render and open offline. The file is read
  * once per call site that asks for it; callers that render many figures keep the string.
  */
 export function plotlyJsPath(bundle: PlotlyBundle = 'full'): string {
-  try {
-    return require.resolve(FILES[bundle]);
-  } catch (err) {
-    throw new Error(`${FILES[bundle].split('/')[0]} is not installed (expected node_modules/${FILES[bundle]}; run npm ci)`, { cause: err });
-  }
+  return resolved(bundle, 'file');
 }
 
 /** The plotly.js source text of a build (default: full). */
@@ -41,5 +54,5 @@ export function readPlotlyJs(bundle: PlotlyBundle = 'full'): string {
 
 /** plotly.js version from its package.json (e.g. "4.1.1"). */
 export function plotlyVersion(bundle: PlotlyBundle = 'full'): string {
-  return (JSON.parse(fs.readFileSync(require.resolve(`${FILES[bundle].split('/')[0]}/package.json`), 'utf8')) as { version: string }).version;
+  return (JSON.parse(fs.readFileSync(resolved(bundle, 'packageJson'), 'utf8')) as { version: string }).version;
 }
