@@ -6,7 +6,6 @@ import { saveFigure, type FigureFileFormat } from '../export/saveFigure';
 import { withStaticNote } from '../export/staticNote';
 import { rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
 import { formatCell, textTable } from '../../util/tableFormat';
-import { writeFileAtomic } from '../../util/atomicWrite';
 
 const ALL_FORMATS: readonly FigureFileFormat[] = ['json', 'html', 'png', 'svg'];
 
