@@ -48,12 +48,19 @@ test('Chromium renders PNG (signature, size × scale) and SVG; saveFigure writes
     assert.ok(svg.includes('uncalibrated'), 'legend text is in the SVG');
     // One render for both: the same SVG, and the same pixels as plotly's own PNG at that ratio.
     const both = await r.pngAndSvg(fig, { scale: 2 });
-    const unid = (x: string) => x.replace(/(defs-|clip|legend|trace)[0-9a-f]{6}/g, '$1#'); // plotly's per-render ids
-    assert.equal(unid(both.svg), unid(svg));
+    // Same SVG up to plotly's per-render ids and the order it happens to write attributes in.
+    const canon = (x: string) => x.replace(/(defs-|clip|legend|trace)[0-9a-f]{6}/g, '$1#')
+      .replace(/<([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*(\/?)>/g, (_m, tag: string, attrs: string, slash: string) =>
+        `<${tag} ${(attrs.match(/[\w:-]+="[^"]*"/g) ?? []).sort().join(' ')}${slash}>`);
+    assert.equal(canon(both.svg), canon(svg));
+    assert.notEqual(canon(both.svg), canon(svg.replace('uncalibrated', 'calibrated')), 'the comparison sees text');
     const own = PNG.sync.read(await r.png(fig, { scale: 2 }));
     const fromSvg = PNG.sync.read(both.png);
     assert.deepEqual([fromSvg.width, fromSvg.height], [own.width, own.height]);
-    assert.ok(fromSvg.data.equals(own.data), 'identical pixels');
+    // The same pixels (identical in every run here; a stray antialiasing difference is tolerated).
+    let off = 0;
+    for (let i = 0; i < own.data.length; i++) if (Math.abs(own.data[i] - fromSvg.data[i]) > 8) off++;
+    assert.ok(off <= own.data.length / 1000, `${off} of ${own.data.length} channels differ`);
     const files = await saveFigure(fig, dir, 'tiny', r);
     assert.deepEqual(files.map((f) => path.basename(f)), ['tiny.json', 'tiny.html', 'tiny.png', 'tiny.svg']);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'tiny.json'), 'utf8')), JSON.parse(JSON.stringify(fig)));
