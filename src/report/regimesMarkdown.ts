@@ -61,6 +61,7 @@ function targetRows(s: RegimeSummary): string[][] {
  * decision reads its confidence, but a reader should see it).
  */
 function otherExitsLine(s: RegimeSummary): string {
+  if (s.exits.length < 2) return '';
   const rest = s.exits.slice(1).map((x) => `${x.name} ${fmtPct(x.eceAfter)}`).join(', ');
   return `Not a target: ECE after TS per exit on the other exits: ${rest}. Only device exits' confidences decide offloading; the final exit answers in the cloud.`;
 }

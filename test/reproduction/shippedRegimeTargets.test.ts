@@ -15,11 +15,17 @@ interface PyExit { accuracy: number; eceBefore: number; temperature: number; ece
 interface PyPoint { pTar: number; kept: number; accuracy: number; low: number; high: number }
 interface PyResult { exits: PyExit[]; shortfalls: PyPoint[]; examined: number }
 
-/** The targets recomputed by scripts/check_regime_targets.py (numpy/scipy, written from the definitions). */
+const computed = new Map<string, PyResult>();
+
+/** The targets recomputed by scripts/check_regime_targets.py (numpy/scipy, written from the definitions), once per model. */
 function python(model: string): PyResult {
+  const known = computed.get(model);
+  if (known) return known;
   const r = spawnSync('/usr/bin/python3', [path.join(root, 'scripts', 'check_regime_targets.py'), path.join(root, 'models', model)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as PyResult;
+  const result = JSON.parse(r.stdout) as PyResult;
+  computed.set(model, result);
+  return result;
 }
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);

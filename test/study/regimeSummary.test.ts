@@ -28,11 +28,11 @@ test('shortfalls: planted overconfident records (logits ×2.5) miss p_tar beyond
 });
 
 test('regimes report: targets met/not met from the numbers, claims × models, links', () => {
-  const summary = (name: string, eceBefore: number, shortfall: boolean) => ({
+  const summary = (name: string, eceBefore: number, shortfall: boolean, eceAfter = 0.02) => ({
     name,
     regime: { recipe: name === 'a' ? 'branchynet' : null, augment: name !== 'a', lrSchedule: 'constant', keep: 'last' as const, epochsDone: 12, epochsDeclared: 30, weightsEpoch: 12, adamUpdates: 8448 },
     exits: [
-      { name: 'branch1', accuracy: 0.7, eceBefore, eceAfter: 0.02, temperature: 1.6, entropyBelow1e4: 0.3, entropyBelow005: 0.6 },
+      { name: 'branch1', accuracy: 0.7, eceBefore, eceAfter, temperature: 1.6, entropyBelow1e4: 0.3, entropyBelow005: 0.6 },
       { name: 'final', accuracy: 0.74, eceBefore: 0.1, eceAfter: 0.01, temperature: 1.5, entropyBelow1e4: 0.3, entropyBelow005: 0.6 },
     ],
     shortfalls: shortfall ? [{ pTar: 0.9, kept: 3000, accuracy: 0.85, low: 0.837, high: 0.862 }] : [],
@@ -41,13 +41,14 @@ test('regimes report: targets met/not met from the numbers, claims × models, li
   });
   const md = regimesMarkdown({ command: 'eecal reproduce', eecalVersion: '0', models: [
     { summary: summary('a', 0.12, true), reportLink: 'docs/reproduction/a/REPORT.md', trainingFigure: 'docs/reproduction/a/calibration-over-training.png' },
-    { summary: summary('b', 0.02, false), reportLink: 'docs/reproduction/b/REPORT.md', trainingFigure: null },
+    { summary: summary('b', 0.02, false, 0.05), reportLink: 'docs/reproduction/b/REPORT.md', trainingFigure: null },
   ] });
   assert.match(md, /12 of 30 \(training continues\)/);
   assert.match(md, /branch1 15-bin ECE before TS ≥ 8\.0% \| 12\.0% \| yes/);
   assert.match(md, /branch1 15-bin ECE before TS ≥ 8\.0% \| 2\.0% \| \*\*no\*\*/);
   assert.match(md, /1 of 50 points; largest at p_tar 0\.90: 85\.0%/);
   assert.match(md, /branch1 15-bin ECE after TS per exit \(fitted on val\) ≤ 3\.0% \| 2\.0% \| yes/);
+  assert.match(md, /branch1 15-bin ECE after TS per exit \(fitted on val\) ≤ 3\.0% \| 5\.0% \| \*\*no\*\*/);
   assert.match(md, /Not a target: ECE after TS per exit on the other exits: final 1\.0%/);
   assert.match(md, /\| k1-outage \| supported \(Δ at 0\.80: -2\.0 pp \[-3\.0, -1\.0\]\) \| supported/);
   assert.match(md, /!\[calibration over training of a\]\(docs\/reproduction\/a\/calibration-over-training\.png\)/);

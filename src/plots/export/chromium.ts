@@ -5,9 +5,6 @@ import { bundleFor, readPlotlyJs, type PlotlyBundle } from './plotlyBundle';
 import { scriptSafeJson } from './html';
 import { withStaticNote } from './staticNote';
 
-/** Static image formats Chromium renders. */
-export type ImageFormat = 'png' | 'svg';
-
 /** Size of a rendered image; defaults to the figure's layout width/height, else 760 × 460. */
 export interface ImageOptions {
   width?: number;

@@ -10,7 +10,7 @@ export interface ReplicaInit {
   topology: unknown;
   layout: WeightLayout;
   dropout: DropoutSite[];
-  /** Shared: the current trainable weights (main writes, replicas read) and its version counter. */
+  /** Shared: the current trainable weights (main writes, replicas read; `weightsVersion` in each request says when they changed). */
   weights: SharedArrayBuffer;
   /** Shared, one per replica: this replica's gradient of its shard (replica writes, main reads). */
   gradients: SharedArrayBuffer;
