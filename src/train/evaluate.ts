@@ -26,13 +26,15 @@ export type BatchForward = (x: tf.Tensor4D) => Promise<Float32Array[]>;
  * Two batches are in flight: the next batch is built and handed to `forward` before the current
  * one's logits are awaited. With worker replicas the main thread's share (building rows, copying
  * shards, posting them) then overlaps the replicas' compute instead of leaving them idle between
- * batches (+3–5 % in an interleaved A/B over CIFAR-10 val, 2 workers); a `forward` that computes on
+ * batches. Against one batch at a time it was faster in 7 of 8 interleaved pairs over two runs of
+ * `npm run bench:kernels` (section 4: CIFAR-10 val, 2 workers), with run-to-run noise of the same
+ * size as the gain; a `forward` that computes on
  * this thread simply finishes each batch within its call. `forward` must have read `x` by the time
  * it returns its promise (x is disposed right after).
  */
 export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, split: SplitName, batchSize = 256, forward?: BatchForward): Promise<SplitEvaluation> {
   const run: BatchForward = forward ?? (async (x) => {
-    // apply, not predict: predict slices even a single batch into a copy (≈3 % of a B-AlexNet pass).
+    // apply, not predict: predict slices even a single batch into a copy (3–14 % of a B-AlexNet pass, `npm run bench:kernels`).
     const outs = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor[]);
     const arrays = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
     tf.dispose(outs);

@@ -51,8 +51,8 @@ function lrnForwardAnyRadius(x: Float32Array, y: Float32Array, C: number, p: Lrn
 /**
  * LRN kernel in JavaScript over the backend's memory. Why: tfjs-backend-wasm's LRN calls
  * std::pow for every element; with the square-root form of d^−0.75 and the rolling window this
- * is ≈1.9× faster (B-AlexNet's lrn1 at batch 128, [128,16,16,32]: 12.0 → 6.3 ms, same process,
- * interleaved). Non-float32 input or unusual attrs → null (the backend's kernel).
+ * is faster: the four LRN calls of a B-AlexNet inference pass at batch 128 take 14–16 ms instead of
+ * 27–29 ms (`npm run bench:kernels`, section 1). Non-float32 input or unusual attrs → null (the backend's kernel).
  */
 export function lrnJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'LRN');

@@ -83,8 +83,8 @@ function lrnGradientAnyRadius(x: Float32Array, y: Float32Array, dy: Float32Array
 /**
  * LRNGrad kernel (inputs x, y, dy) in JavaScript over the backend's memory. Why:
  * tfjs-backend-wasm's LRNGrad scatters 2r+1 terms per element, each with a division, plus
- * std::pow; the gather above is ≈1.8× faster (B-AlexNet's lrn1 gradient at batch 128,
- * [128,16,16,32]: 16.0 → 8.8 ms, same process, interleaved). Non-float32 inputs or unusual
+ * std::pow; the gather above is faster (the LRNGrad calls of a B-AlexNet training step at batch 64:
+ * 22.7 → 12.5 ms, `npm run bench:train -- --profile-only --compare-kernels LRN,LRNGrad`). Non-float32 inputs or unusual
  * attrs → null (the backend's kernel).
  */
 export function lrnGradJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs): tf.TensorInfo | null {

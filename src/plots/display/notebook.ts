@@ -100,7 +100,7 @@ export interface FigureDisplayOptions {
 
 /**
  * Most pixels of a notebook PNG. Chromium's PNG encode grows with the pixel count: a 30-panel
- * reliability grid (1068 × 2281) at pixel ratio 2 is a 10-Mpx image that took 1.3–1.8 s to render
+ * reliability grid (1068 × 2281) at pixel ratio 2 is a 10-Mpx image that took 1.1 s to render (0.7 s capped, `npm run bench:figures`)
  * and weighs 0.9 MB in the notebook; capped at 4 Mpx its ratio is 1.28, still sharper than the screen.
  */
 export const MAX_PNG_PIXELS = 4_000_000;

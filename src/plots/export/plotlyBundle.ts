@@ -5,7 +5,7 @@ import type { PlotlyFigure } from '../figure';
  * Which plotly.js build: `full` (plotly.js-dist-min, every trace type, ≈4.6 MB) or `basic`
  * (plotly.js-basic-dist-min, the same release cut to scatter, bar and pie, ≈1.2 MB). Every eecal
  * figure is scatter/bar, and a browser parses the basic build ≈4× faster: that parse was most of the
- * first figure's wait in a notebook (≈5 s of a 4.6 MB script on a loaded 2-core machine vs ≈1.2 s).
+ * first figure's wait in a notebook (4.9 s vs 1.9 s into a fresh page on this 2-core machine, `npm run bench:figures`).
  */
 export type PlotlyBundle = 'basic' | 'full';
 

@@ -78,7 +78,7 @@ function gradients(model: tf.LayersModel, vars: tf.Variable[], req: Extract<Repl
 
 function predict(model: tf.LayersModel, req: Extract<ReplicaRequest, { kind: 'predict' }>): { reply: ReplicaReply; transfer: ArrayBuffer[] } {
   const outputs = tf.tidy(() => {
-    // apply, not predict: predict slices even a single batch into a copy (≈3 % of a B-AlexNet pass).
+    // apply, not predict: predict slices even a single batch into a copy (3–14 % of a B-AlexNet pass, `npm run bench:kernels`).
     const outs = model.apply(tf.tensor4d(req.x, req.shape), { training: false }) as tf.Tensor[];
     return outs.map((o) => o.dataSync() as Float32Array);
   });
