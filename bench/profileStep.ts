@@ -145,12 +145,14 @@ export function formatStepProfile(p: StepProfile, title = 'per-kernel profile'):
  * `register` puts eecal's kernels (back) in place.
  */
 export async function compareKernelSets(kernels: string[], unregister: (name: string) => boolean, register: () => void,
-  opts: { batch?: number; steps?: number; rounds?: number } = {}): Promise<{ before: StepProfile; after: StepProfile }> {
+  opts: { batch?: number; steps?: number; rounds?: number; registerBefore?: () => void } = {}): Promise<{ before: StepProfile; after: StepProfile }> {
   const rounds = opts.rounds ?? 2;
   const runs: { before: StepProfile[]; after: StepProfile[] } = { before: [], after: [] };
   for (let r = 0; r < rounds; r++) {
     kernels.forEach((k) => unregister(k));
+    opts.registerBefore?.();
     runs.before.push(await profileTrainingStep({ batch: opts.batch, steps: opts.steps }));
+    kernels.forEach((k) => unregister(k));
     register();
     runs.after.push(await profileTrainingStep({ batch: opts.batch, steps: opts.steps }));
   }

@@ -14,7 +14,10 @@
  * Options: --steps N (wasm/tensorflow timed train steps, default 10), --infer-steps N (20),
  * --cpu-steps N (2; 0 skips cpu), --no-torch, --profile-only (only the profile),
  * --profile-steps N (profiled steps per run, default 5), --compare-kernels A,B (eecal kernels to
- * time against the ones they replaced; default Identity,Sum; "none" skips the comparison).
+ * time against the ones they replaced; default Identity,Sum; "none" skips the comparison),
+ * --compare-native (eecal's wasm convolution kernels against its native ones, same process).
+ * With the native kernels built (`npm run build:native`) the wasm rows are run twice: without them
+ * and with them.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,7 +25,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerCpuTrainingKernels, registerWasmTrainingKernels, unregisterComposite } from '../src/backend/kernels';
+import { NATIVE_CONV_KERNELS, registerCpuTrainingKernels, registerWasmTrainingKernels, unregisterComposite } from '../src/backend/kernels';
+import { loadNativeBlas } from '../src/backend/nativeBlas';
 import { compareKernelSets, formatComparison, formatStepProfile, profileTrainingStep } from './profileStep';
 import { nativePackageProblem } from '../src/backend/candidates';
 import { buildBAlexNet } from '../src/models/bAlexNet';
@@ -147,6 +151,13 @@ async function profileSection(argv: string[]): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('profile: the wasm backend failed to initialise');
   await tf.ready();
   console.log(`\n${formatStepProfile(await profileTrainingStep({ batch: BATCH, steps }))}`);
+  if (argv.includes('--compare-native') && loadNativeBlas().loaded) {
+    const kernels = [...NATIVE_CONV_KERNELS];
+    const { before, after } = await compareKernelSets(kernels, (k) => unregisterComposite(k, 'wasm'), () => registerWasmTrainingKernels(),
+      { batch: BATCH, steps, registerBefore: () => registerWasmTrainingKernels({ native: false }) });
+    console.log(`\nkernels compared: ${kernels.join(', ')} (eecal's wasm kernels before, its native OpenBLAS kernels after)`);
+    console.log(formatComparison(before, after));
+  }
   if (compare.length) {
     const { before, after } = await compareKernelSets(compare, (k) => unregisterComposite(k, 'wasm'), () => registerWasmTrainingKernels(), { batch: BATCH, steps });
     console.log(`\nkernels compared: ${compare.join(', ')} (stock tfjs-backend-wasm before, eecal after)`);
@@ -169,8 +180,18 @@ async function main(): Promise<void> {
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average at start ${load()}`);
 
   const results: Result[] = [];
+  const nativeConvs = loadNativeBlas();
+  console.log(`native convolution kernels: ${nativeConvs.detail}`);
+  if (nativeConvs.loaded) {
+    // The same process without them first: what `npm run build:native` buys.
+    registerWasmTrainingKernels({ native: false });
+    results.push(await benchTfjs('tfjs wasm (eecal wasm kernels, 1 thread)', 'wasm', fast));
+    NATIVE_CONV_KERNELS.forEach((k) => unregisterComposite(k, 'wasm'));
+  }
   registerWasmTrainingKernels();
-  results.push(await benchTfjs('tfjs wasm (+eecal kernels, 1 thread)', 'wasm', fast));
+  const wasmLabel = nativeConvs.loaded ? 'tfjs wasm (+native convs, 1 thread)' : 'tfjs wasm (+eecal kernels, 1 thread)';
+  const wasm1 = await benchTfjs(wasmLabel, 'wasm', fast);
+  results.push(wasm1);
   if (!argv.includes('--no-torch')) results.push(benchTorch(fast, 1), benchTorch(fast, 2));
   const native = nativeBackendStatus();
   if (native === null) results.push(await benchTfjs('tfjs tensorflow (tfjs-node)', 'tensorflow', fast));
@@ -187,7 +208,7 @@ async function main(): Promise<void> {
   console.log('(ms = median wall time per batch of 64; cpu ms = median process CPU time per batch, less inflated than wall time when other jobs compete for the 2 cores)');
   // The same wasm kernels on worker replicas: the compute `--workers` buys (random batches).
   const workers = Math.min(8, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-  let best = results[0];
+  let best = wasm1;
   if (workers > 1) {
     registerWasmTrainingKernels();
     await tf.setBackend('wasm');
@@ -203,7 +224,7 @@ async function main(): Promise<void> {
   const ratio = (t: number | null | undefined, w: number | null | undefined) => (t && w ? `${(t / w).toFixed(2)}×` : '—');
   if (torch?.trainMs) {
     console.log(`\nratio ${best.name} / PyTorch's best (${torch.name}), samples/s: training ${ratio(torch.trainMs, best.trainMs)} (goal ≥ 0.75), inference ${ratio(torch.inferMs, best.inferMs)}`);
-    console.log(`ratio tfjs wasm, 1 thread / PyTorch's best, from CPU time per batch: training ${ratio(torch.trainCpuMs, results[0].trainCpuMs)}, inference ${ratio(torch.inferCpuMs, results[0].inferCpuMs)}`);
+    console.log(`ratio tfjs wasm, 1 thread / PyTorch's best, from CPU time per batch: training ${ratio(torch.trainCpuMs, wasm1.trainCpuMs)}, inference ${ratio(torch.inferCpuMs, wasm1.inferCpuMs)}`);
   } else {
     console.log('\nratio tfjs-wasm / PyTorch: not available (PyTorch not run)');
   }

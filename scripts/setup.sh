@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time setup on a fresh Debian 12 machine (root, or sudo available): the Debian packages the
-# notebooks, figure export and reference checks use, then the npm dependencies (npm ci also compiles
+# notebooks, figure export, reference checks and native kernels use, then the npm dependencies (npm ci also compiles
 # dist/ and the `eecal` command), then the tslab Jupyter kernel in the project-local .jupyter/.
 # Everything comes from Debian's archive and the npm registry; nothing else is downloaded.
 set -euo pipefail
@@ -10,6 +10,7 @@ APT_PACKAGES=(
   jupyter-core jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-notebook jupyter-nbformat
   chromium fonts-liberation fonts-dejavu-core
   python3-numpy python3-scipy python3-sklearn python3-torch
+  gcc libopenblas-dev
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -25,6 +26,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 else
   npm run build
 fi
+
+# eecal's native convolution kernels (OpenBLAS): optional for users, required in CI.
+if [ "${CI:-}" = "true" ]; then bash native/build.sh --require; else bash native/build.sh; fi
 
 if [ -f scripts/register-kernel.ts ]; then npx tsx scripts/register-kernel.ts; fi
 echo "setup: done. Try: npx eecal doctor"

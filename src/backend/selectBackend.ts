@@ -4,6 +4,7 @@ import {
   CANDIDATE_ORDER, describeLoadFailure, nativePackageProblem,
   type BackendName, type CandidateName, type CandidateStatus,
 } from './candidates';
+import { loadNativeBlas } from './nativeBlas';
 
 /** The backend eecal runs on, and why. */
 export interface BackendChoice {
@@ -113,7 +114,9 @@ async function activate(st: CandidateStatus, statuses: CandidateStatus[], traini
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
     threads = wasm.getThreadsCount ? wasm.getThreadsCount() : 1;
-    st.detail = `SIMD ${simd ? 'on' : 'off'}, ${threads} thread (tfjs disables wasm threads in Node)`;
+    const native = loadNativeBlas();
+    const convs = native.loaded ? `convolutions native: ${native.detail}` : `convolutions in wasm (native kernels ${native.detail})`;
+    st.detail = `SIMD ${simd ? 'on' : 'off'}, ${threads} thread (tfjs disables wasm threads in Node); ${convs}`;
     // Always: besides the gradients, eecal's wasm kernels include faster inference ones (LRN, Identity).
     (await import('./kernels/index')).registerWasmTrainingKernels();
   } else if (st.backend === 'cpu') {

@@ -5,42 +5,13 @@ import '@tensorflow/tfjs-backend-wasm';
 import { isEecalKernel, registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../src/backend/kernels';
 import { ARCHITECTURES, buildArchitecture } from '../../src/models/registry';
 import { relErr } from './relativeError';
+import { CASES, convGrads } from './convCases';
 
 /**
  * eecal's training kernels against the *stock* `cpu` backend (references are computed before any
  * eecal kernel is registered). Error = max|a−b| / max|b| over the whole gradient tensor.
  */
 const TOL = 1e-4;
-
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface ConvCase { x: [number, number, number, number]; k: [number, number, number, number]; s: number | [number, number]; pad: Pad }
-
-// Strides 1/2/3 and [2,1]; 'same' / 'valid' / explicit pads; kernels 1–5 (square and not);
-// batch > 1 and channels > 1 everywhere; spatial sizes that strides do not divide.
-const CASES: ConvCase[] = [
-  { x: [2, 7, 6, 3], k: [3, 3, 3, 4], s: 1, pad: 'same' },
-  { x: [2, 7, 6, 3], k: [3, 3, 3, 4], s: 2, pad: 'same' },
-  { x: [3, 9, 8, 2], k: [5, 5, 2, 3], s: 1, pad: 'valid' },
-  { x: [3, 9, 8, 2], k: [5, 4, 2, 3], s: 2, pad: 'valid' },
-  { x: [2, 8, 8, 4], k: [1, 1, 4, 5], s: 1, pad: 'same' },
-  { x: [2, 8, 8, 4], k: [1, 1, 4, 5], s: 2, pad: 'valid' },
-  { x: [2, 6, 7, 3], k: [2, 3, 3, 2], s: [2, 1], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
-  { x: [2, 10, 9, 3], k: [4, 4, 3, 2], s: 2, pad: 'same' },
-  { x: [2, 10, 9, 3], k: [3, 3, 3, 2], s: 3, pad: 'valid' },
-  { x: [2, 12, 12, 5], k: [5, 5, 5, 6], s: 1, pad: 'same' },
-];
-
-/** [dx, dw] of Σ g·conv2d(x, w) on the active backend (seeded inputs, same on every backend). */
-function convGrads(c: ConvCase, i: number): Float32Array[] {
-  return tf.tidy(() => {
-    const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + i);
-    const w = tf.randomNormal(c.k, 0, 1, 'float32', 20 + i);
-    const shape = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad).shape;
-    const g = tf.randomNormal(shape, 0, 1, 'float32', 30 + i);
-    const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad).mul(g).sum();
-    return tf.grads(f)([x, w]).map((t) => t.dataSync() as Float32Array);
-  });
-}
 
 /** Gradients through tfjs-core's fused conv2d and matMul (bias + relu), as tfjs-layers uses them. */
 function fusedGrads(): Float32Array[] {
@@ -174,8 +145,9 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
   });
 
   await t.test('wasm: Conv2DBackpropFilter and Conv2DBackpropInput', async () => {
-    assert.deepEqual(registerWasmTrainingKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Identity', 'Sum', 'LRN', 'LRNGrad']);
-    assert.deepEqual(registerWasmTrainingKernels(), []);
+    // The wasm composites (the native GEMM kernels have their own test: nativeConv.test.ts).
+    assert.deepEqual(registerWasmTrainingKernels({ native: false }), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Identity', 'Sum', 'LRN', 'LRNGrad']);
+    assert.deepEqual(registerWasmTrainingKernels({ native: false }), []);
     assert.ok(await tf.setBackend('wasm'));
     CASES.forEach((c, i) => {
       const [dx, dw] = convGrads(c, i);

@@ -7,8 +7,13 @@ import { lrnJs } from './lrnForward';
 import { lrnGradJs } from './lrnGrad';
 import { registerComposite } from './registerComposite';
 import { sumLeadingAxes } from './sumLeadingAxes';
+import { nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput } from './nativeConv';
+import { loadNativeBlas, type NativeBlas } from '../nativeBlas';
 
 export { isEecalKernel, unregisterComposite } from './registerComposite';
+
+/** The kernels the native build replaces (for benches that compare it with the wasm kernels). */
+export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
 
 /**
  * Register the gradient kernels that training needs on the `wasm` backend (tfjs-backend-wasm
@@ -22,16 +27,26 @@ export { isEecalKernel, unregisterComposite } from './registerComposite';
  * - Sum over all axes but the last (bias gradients): one JS pass, no transpose;
  * - LRN: JS over the wasm heap, d^−0.75 from square roots instead of std::pow per element;
  * - LRNGrad: the same in one gather pass per pixel instead of a scatter with std::pow per term.
+ * With eecal's native kernels built (`npm run build:native`), the convolutions — Conv2D,
+ * FusedConv2D, dW and dX, ~85 % of a B-AlexNet step — run as im2col + OpenBLAS GEMM on the wasm
+ * heap instead (see `native/eecal_blas.c`); `native: false` (or EECAL_NATIVE=0) keeps them in wasm.
  * Idempotent; may be called before or after `tf.setBackend('wasm')`. Returns the kernel names
  * it registered on this call (empty when already registered).
  */
-export function registerWasmTrainingKernels(): string[] {
+export function registerWasmTrainingKernels(opts: { native?: boolean } = {}): string[] {
   // Load the wasm package first: its import registers the built-in kernels, and a built-in
   // registered *after* ours would silently replace it (tfjs only warns).
   require('@tensorflow/tfjs-backend-wasm');
+  const native: NativeBlas | null = opts.native === false ? null : loadNativeBlas().loaded;
   const done: string[] = [];
-  if (registerComposite('Conv2DBackpropFilter', 'wasm', conv2dBackpropFilterViaConv)) done.push('Conv2DBackpropFilter');
-  if (registerComposite('Conv2DBackpropInput', 'wasm', conv2dBackpropInputViaConv)) done.push('Conv2DBackpropInput');
+  const dW = native ? nativeConv2dBackpropFilter(native, conv2dBackpropFilterViaConv) : conv2dBackpropFilterViaConv;
+  const dX = native ? nativeConv2dBackpropInput(native, conv2dBackpropInputViaConv) : conv2dBackpropInputViaConv;
+  if (registerComposite('Conv2DBackpropFilter', 'wasm', dW)) done.push('Conv2DBackpropFilter');
+  if (registerComposite('Conv2DBackpropInput', 'wasm', dX)) done.push('Conv2DBackpropInput');
+  if (native) {
+    if (registerComposite('Conv2D', 'wasm', nativeConv2d(native))) done.push('Conv2D');
+    if (registerComposite('FusedConv2D', 'wasm', nativeConv2d(native))) done.push('FusedConv2D');
+  }
   if (registerComposite('BatchMatMul', 'wasm', matMulViaExplicitTranspose)) done.push('BatchMatMul');
   if (registerComposite('_FusedMatMul', 'wasm', matMulViaExplicitTranspose)) done.push('_FusedMatMul');
   if (registerComposite('MaxPoolGrad', 'wasm', maxPoolGradJs)) done.push('MaxPoolGrad');

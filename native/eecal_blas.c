@@ -1,0 +1,311 @@
+/*
+ * eecal's optional native kernels: the three 2-D convolutions of training (forward, dW, dX) as
+ * im2col + one BLAS GEMM per chunk of images, run on the tensors' own memory (for the wasm
+ * backend, Float32Array views of the wasm heap: no copies in or out).
+ *
+ * Why: in wasm, XNNPACK's convolutions are capped by 128-bit SIMD without FMA (30–38 GFLOP/s
+ * here), and the dW composite re-packs dy as a filter on every step; a native GEMM uses the CPU's
+ * full vector width. The convolutions are ~85 % of a B-AlexNet training step on wasm.
+ *
+ * Layouts are tfjs's: x [B,H,W,Ci], filter [KH,KW,Ci,Co], y/dy [B,OH,OW,Co], all row-major
+ * float32. The filter read as a matrix is W[K = KH·KW·Ci, Co], and im2col's rows are the output
+ * pixels (b,oh,ow) with columns (kh,kw,ci), so
+ *   forward  y[rows,Co]  = cols[rows,K] · W[K,Co]
+ *   dW       dW[K,Co]    = Σ_chunks colsᵀ[K,rows] · dy[rows,Co]
+ *   dX       dcols[rows,K] = dy[rows,Co] · Wᵀ[Co,K], scattered back by col2im.
+ * In NHWC the KW taps of one filter row are KW·Ci contiguous floats of x, so im2col copies whole
+ * runs where the window lies inside the image.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* OpenBLAS's own controls (declared in its cblas.h; repeated for other CBLAS headers' sake). */
+extern void openblas_set_num_threads(int num_threads);
+extern int openblas_get_num_threads(void);
+extern char *openblas_get_config(void);
+
+typedef struct {
+  int B, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, padTop, padLeft;
+} Geom;
+
+enum { GEOM_LEN = 13 };
+
+/* The im2col scratch of the calling thread: training workers are threads of one process. */
+static _Thread_local float *scratch = NULL;
+static _Thread_local size_t scratchLen = 0;
+
+static float *scratchFloats(size_t n) {
+  if (n > scratchLen) {
+    free(scratch);
+    scratch = (float *)malloc(n * sizeof(float));
+    scratchLen = scratch ? n : 0;
+  }
+  return scratch;
+}
+
+/*
+ * Images per chunk: enough output rows for an efficient GEMM, few enough that a chunk's columns
+ * (rows·K floats) stay near 2 MiB, so im2col's writes are still in cache when the GEMM reads them.
+ */
+static int imagesPerChunk(const Geom *g) {
+  const size_t K = (size_t)g->KH * g->KW * g->Ci;
+  const size_t pix = (size_t)g->OH * g->OW;
+  size_t rows = (2u << 20) / (K * sizeof(float));
+  if (rows < 256) rows = 256;
+  size_t n = rows / (pix ? pix : 1);
+  if (n < 1) n = 1;
+  if (n > (size_t)g->B) n = (size_t)g->B;
+  return (int)n;
+}
+
+static void im2col(const float *x, float *cols, const Geom *g, int b0, int b1) {
+  const int H = g->H, W = g->W, Ci = g->Ci, KH = g->KH, KW = g->KW;
+  const size_t run = (size_t)KW * Ci;
+  float *out = cols;
+  for (int b = b0; b < b1; b++) {
+    const float *xb = x + (size_t)b * H * W * Ci;
+    for (int oh = 0; oh < g->OH; oh++) {
+      const int ih0 = oh * g->sh - g->padTop;
+      for (int ow = 0; ow < g->OW; ow++) {
+        const int iw0 = ow * g->sw - g->padLeft;
+        const int inside = iw0 >= 0 && iw0 + KW <= W;
+        for (int kh = 0; kh < KH; kh++) {
+          const int ih = ih0 + kh;
+          if (ih < 0 || ih >= H) {
+            memset(out, 0, run * sizeof(float));
+          } else if (inside) {
+            memcpy(out, xb + ((size_t)ih * W + iw0) * Ci, run * sizeof(float));
+          } else {
+            for (int kw = 0; kw < KW; kw++) {
+              const int iw = iw0 + kw;
+              if (iw < 0 || iw >= W) memset(out + (size_t)kw * Ci, 0, Ci * sizeof(float));
+              else memcpy(out + (size_t)kw * Ci, xb + ((size_t)ih * W + iw) * Ci, Ci * sizeof(float));
+            }
+          }
+          out += run;
+        }
+      }
+    }
+  }
+}
+
+/* dx[b,ih,iw,:] += dcols[row,(kh,kw),:] for every tap inside the image (the adjoint of im2col). */
+static void col2imAdd(const float *dcols, float *dx, const Geom *g, int b0, int b1) {
+  const int H = g->H, W = g->W, Ci = g->Ci, KH = g->KH, KW = g->KW;
+  const size_t run = (size_t)KW * Ci;
+  const float *in = dcols;
+  for (int b = b0; b < b1; b++) {
+    float *xb = dx + (size_t)b * H * W * Ci;
+    for (int oh = 0; oh < g->OH; oh++) {
+      const int ih0 = oh * g->sh - g->padTop;
+      for (int ow = 0; ow < g->OW; ow++) {
+        const int iw0 = ow * g->sw - g->padLeft;
+        const int inside = iw0 >= 0 && iw0 + KW <= W;
+        for (int kh = 0; kh < KH; kh++, in += run) {
+          const int ih = ih0 + kh;
+          if (ih < 0 || ih >= H) continue;
+          if (inside) {
+            float *d = xb + ((size_t)ih * W + iw0) * Ci;
+            for (size_t i = 0; i < run; i++) d[i] += in[i];
+          } else {
+            for (int kw = 0; kw < KW; kw++) {
+              const int iw = iw0 + kw;
+              if (iw < 0 || iw >= W) continue;
+              float *d = xb + ((size_t)ih * W + iw) * Ci;
+              const float *s = in + (size_t)kw * Ci;
+              for (int c = 0; c < Ci; c++) d[c] += s[c];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+enum Activation { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2 };
+
+static void biasActivation(float *y, size_t rows, int Co, const float *bias, int act) {
+  for (size_t r = 0; r < rows; r++) {
+    float *v = y + r * Co;
+    if (bias) for (int c = 0; c < Co; c++) v[c] += bias[c];
+    if (act == ACT_RELU) for (int c = 0; c < Co; c++) v[c] = v[c] > 0.f ? v[c] : 0.f;
+    else if (act == ACT_RELU6) for (int c = 0; c < Co; c++) v[c] = v[c] < 0.f ? 0.f : (v[c] > 6.f ? 6.f : v[c]);
+  }
+}
+
+/* ---- N-API plumbing: arguments are Float32Arrays (views; never copied) and an Int32Array geometry. */
+
+#define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "eecal native: N-API call failed: " #call); return NULL; } } while (0)
+
+static int argFloats(napi_env env, napi_value v, const char *what, size_t need, float **data) {
+  napi_typedarray_type type;
+  size_t len;
+  void *ptr;
+  napi_value buf;
+  size_t off;
+  bool isTa = false;
+  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_float32_array) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "eecal native: %s must be a Float32Array", what);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  if (len < need) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "eecal native: %s has %zu floats; the geometry needs %zu", what, len, need);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  *data = (float *)ptr;
+  return 1;
+}
+
+static int argGeom(napi_env env, napi_value v, Geom *g) {
+  napi_typedarray_type type;
+  size_t len;
+  void *ptr;
+  napi_value buf;
+  size_t off;
+  bool isTa = false;
+  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_int32_array || len < GEOM_LEN) {
+    napi_throw_type_error(env, NULL, "eecal native: geometry must be an Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,sh,sw,padTop,padLeft]");
+    return 0;
+  }
+  const int32_t *a = (const int32_t *)ptr;
+  for (int i = 0; i < GEOM_LEN; i++) {
+    if (a[i] < (i >= 11 ? 0 : 1)) {
+      napi_throw_range_error(env, NULL, "eecal native: geometry entries must be ≥ 1 (pads ≥ 0)");
+      return 0;
+    }
+  }
+  memcpy(g, a, sizeof *g);
+  return 1;
+}
+
+static size_t xLen(const Geom *g) { return (size_t)g->B * g->H * g->W * g->Ci; }
+static size_t yLen(const Geom *g) { return (size_t)g->B * g->OH * g->OW * g->Co; }
+static size_t wLen(const Geom *g) { return (size_t)g->KH * g->KW * g->Ci * g->Co; }
+
+static napi_value outOfMemory(napi_env env) {
+  napi_throw_error(env, NULL, "eecal native: out of memory for the im2col scratch");
+  return NULL;
+}
+
+/* conv2d(x, filter, y, geom, bias|null, activation) */
+static napi_value Conv2d(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  Geom g;
+  float *x, *w, *y, *bias = NULL;
+  int32_t act = 0;
+  if (argc < 6 || !argGeom(env, argv[3], &g)) { if (argc < 6) napi_throw_error(env, NULL, "eecal native: conv2d takes 6 arguments"); return NULL; }
+  if (!argFloats(env, argv[0], "conv2d x", xLen(&g), &x) || !argFloats(env, argv[1], "conv2d filter", wLen(&g), &w) ||
+      !argFloats(env, argv[2], "conv2d y", yLen(&g), &y)) return NULL;
+  napi_valuetype bt;
+  CHECK(napi_typeof(env, argv[4], &bt));
+  if (bt != napi_null && bt != napi_undefined && !argFloats(env, argv[4], "conv2d bias", (size_t)g.Co, &bias)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[5], &act));
+  const int K = g.KH * g.KW * g.Ci, pix = g.OH * g.OW, step = imagesPerChunk(&g);
+  float *cols = scratchFloats((size_t)step * pix * K);
+  if (!cols) return outOfMemory(env);
+  for (int b0 = 0; b0 < g.B; b0 += step) {
+    const int b1 = b0 + step < g.B ? b0 + step : g.B;
+    const int rows = (b1 - b0) * pix;
+    float *yc = y + (size_t)b0 * pix * g.Co;
+    im2col(x, cols, &g, b0, b1);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, g.Co, K, 1.f, cols, K, w, g.Co, 0.f, yc, g.Co);
+    if (bias || act) biasActivation(yc, (size_t)rows, g.Co, bias, act);
+  }
+  return NULL;
+}
+
+/* conv2dBackpropFilter(x, dy, dw, geom) */
+static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  Geom g;
+  float *x, *dy, *dw;
+  if (argc < 4 || !argGeom(env, argv[3], &g)) { if (argc < 4) napi_throw_error(env, NULL, "eecal native: conv2dBackpropFilter takes 4 arguments"); return NULL; }
+  if (!argFloats(env, argv[0], "conv2dBackpropFilter x", xLen(&g), &x) || !argFloats(env, argv[1], "conv2dBackpropFilter dy", yLen(&g), &dy) ||
+      !argFloats(env, argv[2], "conv2dBackpropFilter dw", wLen(&g), &dw)) return NULL;
+  const int K = g.KH * g.KW * g.Ci, pix = g.OH * g.OW, step = imagesPerChunk(&g);
+  float *cols = scratchFloats((size_t)step * pix * K);
+  if (!cols) return outOfMemory(env);
+  for (int b0 = 0; b0 < g.B; b0 += step) {
+    const int b1 = b0 + step < g.B ? b0 + step : g.B;
+    const int rows = (b1 - b0) * pix;
+    im2col(x, cols, &g, b0, b1);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, g.Co, rows, 1.f, cols, K,
+                dy + (size_t)b0 * pix * g.Co, g.Co, b0 == 0 ? 0.f : 1.f, dw, g.Co);
+  }
+  return NULL;
+}
+
+/* conv2dBackpropInput(dy, filter, dx, geom) */
+static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  Geom g;
+  float *dy, *w, *dx;
+  if (argc < 4 || !argGeom(env, argv[3], &g)) { if (argc < 4) napi_throw_error(env, NULL, "eecal native: conv2dBackpropInput takes 4 arguments"); return NULL; }
+  if (!argFloats(env, argv[0], "conv2dBackpropInput dy", yLen(&g), &dy) || !argFloats(env, argv[1], "conv2dBackpropInput filter", wLen(&g), &w) ||
+      !argFloats(env, argv[2], "conv2dBackpropInput dx", xLen(&g), &dx)) return NULL;
+  const int K = g.KH * g.KW * g.Ci, pix = g.OH * g.OW, step = imagesPerChunk(&g);
+  float *dcols = scratchFloats((size_t)step * pix * K);
+  if (!dcols) return outOfMemory(env);
+  memset(dx, 0, xLen(&g) * sizeof(float));
+  for (int b0 = 0; b0 < g.B; b0 += step) {
+    const int b1 = b0 + step < g.B ? b0 + step : g.B;
+    const int rows = (b1 - b0) * pix;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, K, g.Co, 1.f, dy + (size_t)b0 * pix * g.Co, g.Co,
+                w, g.Co, 0.f, dcols, K);
+    col2imAdd(dcols, dx, &g, b0, b1);
+  }
+  return NULL;
+}
+
+/* setThreads(n): BLAS threads per call (1 when data-parallel workers already use every core). */
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t n = 1;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) CHECK(napi_get_value_int32(env, argv[0], &n));
+  if (n < 1) n = 1;
+  openblas_set_num_threads(n);
+  return NULL;
+}
+
+/* info(): { blas: OpenBLAS's build configuration, threads } for `eecal doctor`. */
+static napi_value Info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj, blas, threads;
+  CHECK(napi_create_object(env, &obj));
+  CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &blas));
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
+  CHECK(napi_set_named_property(env, obj, "blas", blas));
+  CHECK(napi_set_named_property(env, obj, "threads", threads));
+  return obj;
+}
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor fns[] = {
+    { "conv2d", NULL, Conv2d, NULL, NULL, NULL, napi_default, NULL },
+    { "conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL },
+    { "conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL },
+    { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
+    { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },
+  };
+  if (napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns) != napi_ok) return NULL;
+  return exports;
+}

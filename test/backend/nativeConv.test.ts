@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { isEecalKernel, registerWasmTrainingKernels } from '../../src/backend/kernels';
+import { loadNativeBlas } from '../../src/backend/nativeBlas';
+import { relErr } from './relativeError';
+import { CASES, convGrads, type ConvCase } from './convCases';
+
+/**
+ * eecal's native convolution kernels (im2col + OpenBLAS GEMM on the wasm heap) against the stock
+ * `cpu` backend's kernels, computed first in the same process. The native build is optional; CI
+ * builds it and sets EECAL_REQUIRE_NATIVE=1, so there a missing build fails instead of skipping.
+ */
+const TOL = 1e-4;
+const status = loadNativeBlas();
+const skip = status.loaded || process.env.EECAL_REQUIRE_NATIVE === '1' ? false : `native kernels ${status.detail}`;
+
+// Beyond the shared cases: several im2col chunks per call (K = 800 → ~10 images a chunk), a
+// 1-channel input, and windows that overhang every edge (stride 2, 'same', even sizes).
+const MORE: ConvCase[] = [
+  { x: [21, 8, 8, 32], k: [5, 5, 32, 4], s: 1, pad: 'same' },
+  { x: [3, 6, 6, 1], k: [3, 3, 1, 2], s: 1, pad: 'valid' },
+  { x: [2, 8, 10, 3], k: [4, 4, 3, 3], s: 2, pad: 'same' },
+];
+const ALL = [...CASES, ...MORE];
+
+/** Forward values: plain conv2d, and fused conv2d with bias + each activation eecal fuses (and one it does not). */
+function forwardValues(c: ConvCase, i: number): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.randomNormal(c.x, 0, 1, 'float32', 80 + i) as tf.Tensor4D;
+    const w = tf.randomNormal(c.k, 0, 1, 'float32', 90 + i) as tf.Tensor4D;
+    const b = tf.randomNormal([c.k[3]], 0, 1, 'float32', 100 + i) as tf.Tensor1D;
+    const fused = (activation: tf.fused.Activation, bias?: tf.Tensor1D) => tf.fused.conv2d({ x, filter: w, strides: c.s, pad: c.pad, bias, activation });
+    return [tf.conv2d(x, w, c.s, c.pad), fused('linear', b), fused('relu', b), fused('relu6', b), fused('relu'), fused('elu', b)]
+      .map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+test('native convolution kernels match the stock cpu kernels', { skip }, async (t) => {
+  assert.ok(status.loaded, `EECAL_REQUIRE_NATIVE=1 but the native kernels are ${status.detail}`);
+  await tf.setBackend('cpu');
+  const refGrads = ALL.map((c, i) => convGrads(c, i));
+  const refForward = ALL.map((c, i) => forwardValues(c, i));
+
+  const registered = registerWasmTrainingKernels();
+  for (const k of ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']) {
+    assert.ok(registered.includes(k) && isEecalKernel(k, 'wasm'), `${k} is eecal's native kernel`);
+  }
+  assert.ok(await tf.setBackend('wasm'));
+
+  await t.test('dX and dW', () => {
+    ALL.forEach((c, i) => {
+      const [dx, dw] = convGrads(c, i);
+      assert.ok(relErr(dx, refGrads[i][0]) <= TOL, `case ${i} ${JSON.stringify(c)}: dX error ${relErr(dx, refGrads[i][0])}`);
+      assert.ok(relErr(dw, refGrads[i][1]) <= TOL, `case ${i} ${JSON.stringify(c)}: dW error ${relErr(dw, refGrads[i][1])}`);
+    });
+  });
+
+  await t.test('forward: conv2d and fused conv2d (bias; linear, relu, relu6; elu falls back to wasm)', () => {
+    ALL.forEach((c, i) => {
+      forwardValues(c, i).forEach((v, k) => assert.ok(relErr(v, refForward[i][k]) <= TOL, `case ${i} output ${k}: error ${relErr(v, refForward[i][k])}`));
+    });
+  });
+
+  await t.test('a dilated convolution is left to the wasm kernels', () => {
+    const [a, b] = [tf.randomNormal([2, 9, 9, 3], 0, 1, 'float32', 1), tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2)] as tf.Tensor4D[];
+    const wasm = tf.conv2d(a, b, 1, 'same', 'NHWC', 2).dataSync();
+    return tf.setBackend('cpu').then(() => {
+      const ref = tf.conv2d(tf.tensor4d(a.dataSync(), a.shape), tf.tensor4d(b.dataSync(), b.shape), 1, 'same', 'NHWC', 2).dataSync();
+      assert.ok(relErr(wasm, ref) <= TOL);
+    });
+  });
+});
+
+test('native kernels: EECAL_NATIVE=0 turns them off, and a bad call names the argument', { skip }, () => {
+  assert.deepEqual(loadNativeBlas({ EECAL_NATIVE: '0' }), { loaded: null, detail: 'off (EECAL_NATIVE=0)' });
+  const native = status.loaded!;
+  const geom = Int32Array.from([1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1]);
+  assert.throws(() => native.conv2d(new Float32Array(32), new Float32Array(54), new Float32Array(47), geom, null, 0),
+    /conv2d y has 47 floats; the geometry needs 48/);
+  assert.throws(() => native.conv2dBackpropFilter(new Float64Array(32) as unknown as Float32Array, new Float32Array(48), new Float32Array(54), geom),
+    /conv2dBackpropFilter x must be a Float32Array/);
+  assert.throws(() => native.conv2dBackpropInput(new Float32Array(48), new Float32Array(54), new Float32Array(32), Int32Array.from([1, 4, 4])),
+    /geometry must be an Int32Array/);
+});
