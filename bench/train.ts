@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { NATIVE_CONV_KERNELS, registerCpuTrainingKernels, registerWasmTrainingKernels, unregisterComposite } from '../src/backend/kernels';
+import { NATIVE_KERNELS, registerCpuTrainingKernels, registerWasmTrainingKernels, unregisterComposite } from '../src/backend/kernels';
 import { loadNativeBlas } from '../src/backend/nativeBlas';
 import { compareKernelSets, formatComparison, formatStepProfile, profileTrainingStep } from './profileStep';
 import { nativePackageProblem } from '../src/backend/candidates';
@@ -152,10 +152,10 @@ async function profileSection(argv: string[]): Promise<void> {
   await tf.ready();
   console.log(`\n${formatStepProfile(await profileTrainingStep({ batch: BATCH, steps }))}`);
   if (argv.includes('--compare-native') && loadNativeBlas().loaded) {
-    const kernels = [...NATIVE_CONV_KERNELS];
+    const kernels = [...NATIVE_KERNELS];
     const { before, after } = await compareKernelSets(kernels, (k) => unregisterComposite(k, 'wasm'), () => registerWasmTrainingKernels(),
       { batch: BATCH, steps, registerBefore: () => registerWasmTrainingKernels({ native: false }) });
-    console.log(`\nkernels compared: ${kernels.join(', ')} (eecal's wasm kernels before, its native OpenBLAS kernels after)`);
+    console.log(`\nkernels compared: ${kernels.join(', ')} (eecal's wasm/JS kernels before, its native ones after)`);
     console.log(formatComparison(before, after));
   }
   if (compare.length) {
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     // The same process without them first: what `npm run build:native` buys.
     registerWasmTrainingKernels({ native: false });
     results.push(await benchTfjs('tfjs wasm (eecal wasm kernels, 1 thread)', 'wasm', fast));
-    NATIVE_CONV_KERNELS.forEach((k) => unregisterComposite(k, 'wasm'));
+    NATIVE_KERNELS.forEach((k) => unregisterComposite(k, 'wasm'));
   }
   registerWasmTrainingKernels();
   const wasmLabel = nativeConvs.loaded ? 'tfjs wasm (+native convs, 1 thread)' : 'tfjs wasm (+eecal kernels, 1 thread)';

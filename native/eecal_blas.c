@@ -1,7 +1,8 @@
 /*
  * eecal's optional native kernels: the three 2-D convolutions of training (forward, dW, dX) as
- * im2col + one BLAS GEMM per chunk of images, run on the tensors' own memory (for the wasm
- * backend, Float32Array views of the wasm heap: no copies in or out).
+ * im2col + one BLAS GEMM per chunk of images, and the max-pool gradient as a C loop, run on the
+ * tensors' own memory (for the wasm backend, Float32Array views of the wasm heap: no copies in or
+ * out).
  *
  * Why: in wasm, XNNPACK's convolutions are capped by 128-bit SIMD without FMA (30–38 GFLOP/s
  * here), and the dW composite re-packs dy as a filter on every step; a native GEMM uses the CPU's
@@ -23,6 +24,8 @@
 #include <string.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stddef.h>
+#include <math.h>
 
 /* OpenBLAS's own controls (declared in its cblas.h; repeated for other CBLAS headers' sake). */
 extern void openblas_set_num_threads(int num_threads);
@@ -135,6 +138,53 @@ static void biasActivation(float *y, size_t rows, int Co, const float *bias, int
     if (bias) for (int c = 0; c < Co; c++) v[c] += bias[c];
     if (act == ACT_RELU) for (int c = 0; c < Co; c++) v[c] = v[c] > 0.f ? v[c] : 0.f;
     else if (act == ACT_RELU6) for (int c = 0; c < Co; c++) v[c] = v[c] < 0.f ? 0.f : (v[c] > 6.f ? 6.f : v[c]);
+  }
+}
+
+/*
+ * dx of a 2-D max-pooling (NHWC): every window sends its dy to its first maximum in row-major
+ * order among in-bounds positions (tfjs cpu's tie-breaking; see maxPoolGrad.ts). y holds each
+ * window's maximum exactly, so the first x equal to it is the argmax and the scan stops there; a
+ * window whose y is not found (NaN) falls back to a strict-'>' scan, so the result never depends
+ * on y. (Walking each window with the channels innermost, each keeping its first match, reads
+ * contiguously but cannot stop early: it measured slower than JavaScript in `bench:train`.)
+ * Pool geometry: [B,H,W,C,OH,OW,FH,FW,sh,sw,padTop,padLeft].
+ */
+static void maxPoolGradScatter(const float *x, const float *y, const float *dy, float *dx, const int32_t *p) {
+  const int B = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], FH = p[6], FW = p[7];
+  const int sh = p[8], sw = p[9], padTop = p[10], padLeft = p[11];
+  memset(dx, 0, (size_t)B * H * W * C * sizeof(float));
+  for (int b = 0; b < B; b++) {
+    const size_t xb = (size_t)b * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      const int r0 = oh * sh - padTop;
+      const int rMin = r0 > 0 ? r0 : 0, rMax = r0 + FH < H ? r0 + FH : H;
+      for (int ow = 0; ow < OW; ow++) {
+        const int c0 = ow * sw - padLeft;
+        const int cMin = c0 > 0 ? c0 : 0, cMax = c0 + FW < W ? c0 + FW : W;
+        const size_t yb = (((size_t)b * OH + oh) * OW + ow) * C;
+        for (int d = 0; d < C; d++) {
+          const float target = y[yb + d];
+          ptrdiff_t pos = -1;
+          for (int r = rMin; r < rMax && pos < 0; r++) {
+            for (int c = cMin; c < cMax; c++) {
+              const size_t i = xb + ((size_t)r * W + c) * C + d;
+              if (x[i] == target) { pos = (ptrdiff_t)i; break; }
+            }
+          }
+          if (pos < 0) {
+            float best = -INFINITY;
+            for (int r = rMin; r < rMax; r++) {
+              for (int c = cMin; c < cMax; c++) {
+                const size_t i = xb + ((size_t)r * W + c) * C + d;
+                if (x[i] > best) { best = x[i]; pos = (ptrdiff_t)i; }
+              }
+            }
+          }
+          if (pos >= 0) dx[pos] += dy[yb + d];
+        }
+      }
+    }
   }
 }
 
@@ -274,6 +324,34 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* maxPoolGrad(x, y, dy, dx, poolGeom) */
+static napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) { napi_throw_error(env, NULL, "eecal native: maxPoolGrad takes 5 arguments"); return NULL; }
+  napi_typedarray_type type;
+  size_t len, off;
+  void *ptr;
+  napi_value buf;
+  bool isTa = false;
+  if (napi_is_typedarray(env, argv[4], &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, argv[4], &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_int32_array || len < 12) {
+    napi_throw_type_error(env, NULL, "eecal native: pool geometry must be an Int32Array [B,H,W,C,OH,OW,FH,FW,sh,sw,padTop,padLeft]");
+    return NULL;
+  }
+  const int32_t *p = (const int32_t *)ptr;
+  for (int i = 0; i < 12; i++) {
+    if (p[i] < (i >= 10 ? 0 : 1)) { napi_throw_range_error(env, NULL, "eecal native: pool geometry entries must be ≥ 1 (pads ≥ 0)"); return NULL; }
+  }
+  const size_t xn = (size_t)p[0] * p[1] * p[2] * p[3], yn = (size_t)p[0] * p[4] * p[5] * p[3];
+  float *x, *y, *dy, *dx;
+  if (!argFloats(env, argv[0], "maxPoolGrad x", xn, &x) || !argFloats(env, argv[1], "maxPoolGrad y", yn, &y) ||
+      !argFloats(env, argv[2], "maxPoolGrad dy", yn, &dy) || !argFloats(env, argv[3], "maxPoolGrad dx", xn, &dx)) return NULL;
+  maxPoolGradScatter(x, y, dy, dx, p);
+  return NULL;
+}
+
 /* setThreads(n): BLAS threads per call (1 when data-parallel workers already use every core). */
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -303,6 +381,7 @@ NAPI_MODULE_INIT() {
     { "conv2d", NULL, Conv2d, NULL, NULL, NULL, napi_default, NULL },
     { "conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL },
     { "conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL },
+    { "maxPoolGrad", NULL, MaxPoolGrad, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },
   };

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { repoRoot } from '../util/repoRoot';
 
 /**
- * eecal's optional native convolution kernels (`native/eecal_blas.c`, built by
- * `npm run build:native` against the system's OpenBLAS). They run on Float32Array views of the
+ * eecal's optional native kernels (`native/eecal_blas.c`, built by `npm run build:native`
+ * against the system's OpenBLAS): the convolutions as im2col + GEMM, and the max-pool gradient
+ * as a C loop. They run on Float32Array views of the
  * tensors' memory — for the wasm backend, views of the wasm heap — so nothing is copied.
  * Geometry: Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,strideH,strideW,padTop,padLeft].
  */
@@ -12,6 +13,8 @@ export interface NativeBlas {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geom: Int32Array, bias: Float32Array | null, activation: number): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geom: Int32Array): void;
+  /** Pool geometry: Int32Array [B,H,W,C,OH,OW,FH,FW,strideH,strideW,padTop,padLeft]. */
+  maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolGeom: Int32Array): void;
   setThreads(n: number): void;
   info(): { blas: string; threads: number };
 }

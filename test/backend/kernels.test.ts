@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { isEecalKernel, registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../src/backend/kernels';
 import { ARCHITECTURES, buildArchitecture } from '../../src/models/registry';
 import { relErr } from './relativeError';
-import { CASES, convGrads } from './convCases';
+import { CASES, POOLS, convGrads, lrnValues, poolGrads } from './kernelCases';
 
 /**
  * eecal's training kernels against the *stock* `cpu` backend (references are computed before any
@@ -27,42 +27,6 @@ function fusedGrads(): Float32Array[] {
       return o.square().sum();
     };
     return tf.grads(f)([x, w, b, wd, bd]).map((t) => t.dataSync() as Float32Array);
-  });
-}
-
-/** LRN exactly as B-AlexNet uses it (depthRadius 1, bias 2, alpha 5e-5, beta 0.75): [y, dx]. */
-function lrnValues(): Float32Array[] {
-  return tf.tidy(() => {
-    // Large inputs so alpha·Σx² is not negligible next to bias (otherwise LRN ≈ identity/2^0.75).
-    const x = tf.randomNormal([2, 5, 5, 7], 0, 30, 'float32', 7) as tf.Tensor4D;
-    const g = tf.randomNormal([2, 5, 5, 7], 0, 1, 'float32', 8);
-    const f = (a: tf.Tensor) => tf.localResponseNormalization(a as tf.Tensor4D, 1, 2, 5e-5, 0.75);
-    const { value, grad } = tf.valueAndGrad((a: tf.Tensor) => f(a).mul(g).sum() as tf.Scalar)(x);
-    return [f(x).dataSync() as Float32Array, grad.dataSync() as Float32Array, value.dataSync() as Float32Array];
-  });
-}
-
-interface PoolCase { x: [number, number, number, number]; f: number | [number, number]; s: number | [number, number]; pad: 'same' | 'valid' }
-const POOLS: PoolCase[] = [
-  { x: [2, 9, 8, 3], f: 3, s: 2, pad: 'same' }, // B-AlexNet's pooling (= Chainer ceil mode)
-  { x: [2, 8, 8, 4], f: 3, s: 2, pad: 'valid' },
-  { x: [3, 7, 9, 2], f: [2, 3], s: [1, 2], pad: 'same' },
-  { x: [2, 6, 6, 5], f: 2, s: 2, pad: 'valid' },
-];
-
-/**
- * dx of max-pooling a ReLU output (ties between zeros are frequent, so tie-breaking is tested),
- * once through the gradient and once calling MaxPoolGrad with a wrong `output` (y + 1): the
- * result must not depend on it (the eecal kernel falls back to a full argmax scan).
- */
-function poolGrads(c: PoolCase, i: number): Float32Array[] {
-  return tf.tidy(() => {
-    const x = tf.relu(tf.randomNormal(c.x, 0, 1, 'float32', 40 + i)) as tf.Tensor4D;
-    const y = tf.maxPool(x, c.f, c.s, c.pad);
-    const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 50 + i);
-    const viaGrad = tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, c.f, c.s, c.pad).mul(dy).sum())(x);
-    const wrongY = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y.add(1) }, { filterSize: c.f, strides: c.s, pad: c.pad } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    return [viaGrad.dataSync() as Float32Array, wrongY.dataSync() as Float32Array];
   });
 }
 

@@ -5,7 +5,8 @@ import { maxPoolGradJs } from './maxPoolGrad';
 import { identityShared } from './identityShared';
 import { lrnJs } from './lrnForward';
 import { lrnGradJs } from './lrnGrad';
-import { registerComposite } from './registerComposite';
+import { registerComposite, type CompositeImpl } from './registerComposite';
+import { nativeMaxPoolGrad } from './nativeMaxPoolGrad';
 import { sumLeadingAxes } from './sumLeadingAxes';
 import { nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput } from './nativeConv';
 import { loadNativeBlas, type NativeBlas } from '../nativeBlas';
@@ -14,6 +15,8 @@ export { isEecalKernel, unregisterComposite } from './registerComposite';
 
 /** The kernels the native build replaces (for benches that compare it with the wasm kernels). */
 export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+/** Every kernel whose implementation the native build changes (the convolutions and MaxPoolGrad). */
+export const NATIVE_KERNELS = [...NATIVE_CONV_KERNELS, 'MaxPoolGrad'] as const;
 
 /**
  * Register the gradient kernels that training needs on the `wasm` backend (tfjs-backend-wasm
@@ -29,7 +32,8 @@ export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilt
  * - LRNGrad: the same in one gather pass per pixel instead of a scatter with std::pow per term.
  * With eecal's native kernels built (`npm run build:native`), the convolutions — Conv2D,
  * FusedConv2D, dW and dX, ~85 % of a B-AlexNet step — run as im2col + OpenBLAS GEMM on the wasm
- * heap instead (see `native/eecal_blas.c`); `native: false` (or EECAL_NATIVE=0) keeps them in wasm.
+ * heap instead, and MaxPoolGrad as the same scatter in C (see `native/eecal_blas.c`);
+ * `native: false` (or EECAL_NATIVE=0) keeps them in wasm/JS.
  * Idempotent; may be called before or after `tf.setBackend('wasm')`. Returns the kernel names
  * it registered on this call (empty when already registered).
  */
@@ -49,7 +53,8 @@ export function registerWasmTrainingKernels(opts: { native?: boolean } = {}): st
   }
   if (registerComposite('BatchMatMul', 'wasm', matMulViaExplicitTranspose)) done.push('BatchMatMul');
   if (registerComposite('_FusedMatMul', 'wasm', matMulViaExplicitTranspose)) done.push('_FusedMatMul');
-  if (registerComposite('MaxPoolGrad', 'wasm', maxPoolGradJs)) done.push('MaxPoolGrad');
+  const pick = (js: CompositeImpl, nat: (n: NativeBlas, otherwise: CompositeImpl) => CompositeImpl) => (native ? nat(native, js) : js);
+  if (registerComposite('MaxPoolGrad', 'wasm', pick(maxPoolGradJs, nativeMaxPoolGrad))) done.push('MaxPoolGrad');
   if (registerComposite('Identity', 'wasm', identityShared)) done.push('Identity');
   if (registerComposite('Sum', 'wasm', sumLeadingAxes)) done.push('Sum');
   if (registerComposite('LRN', 'wasm', lrnJs)) done.push('LRN');

@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { isEecalKernel, registerWasmTrainingKernels } from '../../src/backend/kernels';
+import { NATIVE_KERNELS, isEecalKernel, registerWasmTrainingKernels } from '../../src/backend/kernels';
 import { loadNativeBlas } from '../../src/backend/nativeBlas';
 import { relErr } from './relativeError';
-import { CASES, convGrads, type ConvCase } from './convCases';
+import { CASES, POOLS, convGrads, poolGrads, type ConvCase } from './kernelCases';
 
 /**
- * eecal's native convolution kernels (im2col + OpenBLAS GEMM on the wasm heap) against the stock
+ * eecal's native kernels (convolutions as im2col + OpenBLAS GEMM on the wasm heap; MaxPoolGrad
+ * in C) against the stock
  * `cpu` backend's kernels, computed first in the same process. The native build is optional; CI
  * builds it and sets EECAL_REQUIRE_NATIVE=1, so there a missing build fails instead of skipping.
  */
@@ -37,16 +38,15 @@ function forwardValues(c: ConvCase, i: number): Float32Array[] {
   });
 }
 
-test('native convolution kernels match the stock cpu kernels', { skip }, async (t) => {
+test('native kernels match the stock cpu kernels', { skip }, async (t) => {
   assert.ok(status.loaded, `EECAL_REQUIRE_NATIVE=1 but the native kernels are ${status.detail}`);
   await tf.setBackend('cpu');
   const refGrads = ALL.map((c, i) => convGrads(c, i));
   const refForward = ALL.map((c, i) => forwardValues(c, i));
+  const refPool = POOLS.map((c, i) => poolGrads(c, i)[0]);
 
   const registered = registerWasmTrainingKernels();
-  for (const k of ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']) {
-    assert.ok(registered.includes(k) && isEecalKernel(k, 'wasm'), `${k} is eecal's native kernel`);
-  }
+  for (const k of NATIVE_KERNELS) assert.ok(registered.includes(k) && isEecalKernel(k, 'wasm'), `${k} is eecal's kernel`);
   assert.ok(await tf.setBackend('wasm'));
 
   await t.test('dX and dW', () => {
@@ -60,6 +60,14 @@ test('native convolution kernels match the stock cpu kernels', { skip }, async (
   await t.test('forward: conv2d and fused conv2d (bias; linear, relu, relu6; elu falls back to wasm)', () => {
     ALL.forEach((c, i) => {
       forwardValues(c, i).forEach((v, k) => assert.ok(relErr(v, refForward[i][k]) <= TOL, `case ${i} output ${k}: error ${relErr(v, refForward[i][k])}`));
+    });
+  });
+
+  await t.test('MaxPoolGrad (cpu tie-breaking; independent of the output input)', () => {
+    POOLS.forEach((c, i) => {
+      const [viaGrad, wrongY] = poolGrads(c, i);
+      assert.ok(relErr(viaGrad, refPool[i]) <= TOL, `pool case ${i}: error ${relErr(viaGrad, refPool[i])}`);
+      assert.ok(relErr(wrongY, refPool[i]) <= TOL, `pool case ${i} with a wrong output: error ${relErr(wrongY, refPool[i])}`);
     });
   });
 
@@ -83,4 +91,6 @@ test('native kernels: EECAL_NATIVE=0 turns them off, and a bad call names the ar
     /conv2dBackpropFilter x must be a Float32Array/);
   assert.throws(() => native.conv2dBackpropInput(new Float32Array(48), new Float32Array(54), new Float32Array(32), Int32Array.from([1, 4, 4])),
     /geometry must be an Int32Array/);
+  assert.throws(() => native.maxPoolGrad(new Float32Array(32), new Float32Array(8), new Float32Array(8), new Float32Array(31),
+    Int32Array.from([1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0])), /maxPoolGrad dx has 31 floats; the geometry needs 32/);
 });
