@@ -16,6 +16,8 @@ export interface BackendChoice {
   threads: number;
   /** Native TensorFlow placed ops on a GPU. */
   gpu: boolean;
+  /** wasm runs its convolutions on eecal's native kernels (`npm run build:native`). */
+  nativeKernels: boolean;
 }
 
 export interface SelectOptions {
@@ -110,15 +112,21 @@ async function activate(st: CandidateStatus, statuses: CandidateStatus[], traini
   await tf.ready();
   let threads = 1;
   let gpu = false;
+  let nativeKernels = false;
   if (st.backend === 'wasm') {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
     threads = wasm.getThreadsCount ? wasm.getThreadsCount() : 1;
-    const native = loadNativeBlas();
-    const convs = native.loaded ? `convolutions native: ${native.detail}` : `convolutions in wasm (native kernels ${native.detail})`;
-    st.detail = `SIMD ${simd ? 'on' : 'off'}, ${threads} thread (tfjs disables wasm threads in Node); ${convs}`;
     // Always: besides the gradients, eecal's wasm kernels include faster inference ones (LRN, Identity).
-    (await import('./kernels/index')).registerWasmTrainingKernels();
+    const kernels = await import('./kernels/index');
+    kernels.registerWasmTrainingKernels();
+    // What is registered, not what could load now: kernels registered earlier in this process stay.
+    nativeKernels = kernels.isEecalKernel('Conv2D', 'wasm');
+    const native = loadNativeBlas();
+    const convs = nativeKernels
+      ? `convolutions native${native.loaded ? `: ${native.detail}` : ''}`
+      : `convolutions in wasm (native kernels ${native.detail})`;
+    st.detail = `SIMD ${simd ? 'on' : 'off'}, ${threads} thread (tfjs disables wasm threads in Node); ${convs}`;
   } else if (st.backend === 'cpu') {
     if (training) (await import('./kernels/index')).registerCpuTrainingKernels();
   } else {
@@ -128,11 +136,16 @@ async function activate(st: CandidateStatus, statuses: CandidateStatus[], traini
       ? (gpu ? 'TensorFlow 2.9.1 on the GPU' : 'loaded, but no GPU visible: TensorFlow runs on the CPU')
       : 'TensorFlow 2.9.1 on the CPU';
   }
-  return { candidate: st.candidate, backend: st.backend, statuses, threads, gpu };
+  return { candidate: st.candidate, backend: st.backend, statuses, threads, gpu, nativeKernels };
 }
 
 /** One line per candidate, for logs and `eecal doctor`. */
 export function describeChoice(choice: BackendChoice): string {
   const lines = choice.statuses.map((s) => `  ${s.candidate === choice.candidate ? '→' : ' '} ${s.candidate.padEnd(13)} ${s.usable ? 'usable' : 'unusable'}: ${s.detail}`);
-  return [`backend: ${choice.backend} (${choice.candidate}), threads ${choice.threads}${choice.gpu ? ', GPU' : ''}`, ...lines].join('\n');
+  return [`backend: ${backendLabel(choice)}, threads ${choice.threads}`, ...lines].join('\n');
+}
+
+/** "wasm (wasm, native kernels)", "tensorflow (tfjs-node-gpu) GPU": what manifests and sidecars record. */
+export function backendLabel(choice: BackendChoice): string {
+  return `${choice.backend} (${choice.candidate}${choice.nativeKernels ? ', native kernels' : ''})${choice.gpu ? ' GPU' : ''}`;
 }

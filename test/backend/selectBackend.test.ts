@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeLoadFailure, missingLibrary, nativePackageProblem } from '../../src/backend/candidates';
-import { selectBackend } from '../../src/backend/selectBackend';
+import { backendLabel, describeChoice, selectBackend } from '../../src/backend/selectBackend';
+import { loadNativeBlas } from '../../src/backend/nativeBlas';
 import { BackendError } from '../../src/errors';
 
 test('missing shared libraries are named from dlopen messages', () => {
@@ -31,4 +32,13 @@ test('auto selection reports every candidate best-first; forcing an unusable one
   await assert.rejects(selectBackend({ force: 'tpu' }), /EECAL_BACKEND="tpu": expected one of/);
   const cpu = await selectBackend({ force: 'cpu' });
   assert.equal(cpu.backend, 'cpu');
+});
+
+test('wasm says whether its convolutions are native (EECAL_NATIVE=0 or not built: not), in doctor\'s lines and in the recorded label', async () => {
+  const native = loadNativeBlas().loaded !== null;
+  const wasm = await selectBackend({ force: 'wasm' });
+  assert.equal(wasm.nativeKernels, native);
+  assert.equal(backendLabel(wasm), native ? 'wasm (wasm, native kernels)' : 'wasm (wasm)');
+  assert.match(describeChoice(wasm), native ? /convolutions native: OpenBLAS \(OpenBLAS [0-9.]+/ : /convolutions in wasm \(native kernels (not built|off)/);
+  assert.equal(backendLabel({ ...wasm, backend: 'tensorflow', candidate: 'tfjs-node-gpu', nativeKernels: false, gpu: true }), 'tensorflow (tfjs-node-gpu) GPU');
 });

@@ -3,7 +3,7 @@ import type { Command } from '../main';
 import { countOption, parseCommandArgs, requiredOption } from '../args';
 import { MAX_MODEL_BATCH_SIZE } from '../limits';
 import { ConfigError } from '../../errors';
-import { selectBackend } from '../../backend/selectBackend';
+import { backendLabel, selectBackend } from '../../backend/selectBackend';
 import { buildArchitecture } from '../../models/registry';
 import { computeExitCosts } from '../../models/exitCosts';
 import { loadWeightsInto } from '../../train/modelIO';
@@ -48,7 +48,7 @@ export const inferCommand: Command = {
     const stopOnSignal = exitOnSignal('infer', `${out} not written`);
     const manifest = readModelManifest(dir);
     const choice = await selectBackend({ training: false });
-    console.error(`backend: ${choice.backend} (${choice.candidate})`);
+    console.error(`backend: ${backendLabel(choice)}`);
     const net = buildArchitecture(manifest.architecture, { numClasses: manifest.numClasses, seed: manifest.seed });
     loadWeightsInto(net.model, dir);
     const data = await openTrainingData({ dataset: manifest.dataset, data: v.data, splitSeed: manifest.splitSeed, normalization: manifest.normalization });
@@ -65,7 +65,7 @@ export const inferCommand: Command = {
       model: manifest.architecture, modelDir: path.relative(path.dirname(path.resolve(out)), path.resolve(dir)) || '.', dataset: manifest.dataset, split,
       seed: manifest.seed, splitSeed: manifest.splitSeed, numClasses: manifest.numClasses,
       classNames: manifest.classNames, exitNames: net.exitNames, exits: costs,
-      backend: `${choice.backend} (${choice.candidate})`, createdAt: new Date().toISOString(),
+      backend: backendLabel(choice), createdAt: new Date().toISOString(),
       // Which weights produced the logits (a folder still training gets new ones each epoch).
       weightsEpoch: manifest.weightsEpoch ?? manifest.bestEpoch ?? null,
     };

@@ -5,7 +5,7 @@ import type { Command } from '../main';
 import { countOption, numberOption, parseCommandArgs, requiredOption } from '../args';
 import { MAX_EPOCHS, MAX_MODEL_BATCH_SIZE, MAX_TRAIN_SAMPLES } from '../limits';
 import { ConfigError } from '../../errors';
-import { selectBackend, describeChoice } from '../../backend/selectBackend';
+import { backendLabel, selectBackend, describeChoice } from '../../backend/selectBackend';
 import { buildArchitecture, ARCHITECTURES } from '../../models/registry';
 import { lossWeights } from '../../train/lossWeights';
 import { initialState, trainEarlyExit, type TrainConfig } from '../../train/trainer';
@@ -171,7 +171,7 @@ export const trainCommand: Command = {
           epochsDone: s.epoch, adamUpdates: s.globalStep, stepsPerEpoch,
           ...(recipe ? { recipeOverrides: overrides, reference: recipe.reference } : {}),
         },
-        backend: `${choice.backend} (${choice.candidate})${choice.gpu ? ' GPU' : ''}`,
+        backend: backendLabel(choice),
         eecalVersion: packageVersion(),
         bestEpoch: s.bestEpoch,
         keep: config.keep,
