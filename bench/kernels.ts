@@ -9,6 +9,9 @@
  *  3. the main thread's serial share of a 2-worker training step (dropout masks, Adam, publishing);
  *  4. with CIFAR-10: `evaluateSplit` (two batches in flight) against one batch at a time, on the
  *     same 2-worker pool and data, interleaved.
+ * It takes apart the wasm path (XNNPACK and eecal's wasm/JS kernels), what runs where the native
+ * kernels are not built, so it turns them off (EECAL_NATIVE=0, also in its worker threads);
+ * `npm run bench:train -- --compare-native` measures the native kernels against these.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,6 +29,9 @@ import { openTrainingData } from '../src/train/datasetAdapter';
 import { readModelManifest } from '../src/records/modelFolder';
 import { repoRoot } from '../src/util/repoRoot';
 import { cifar10Source } from './endToEnd';
+
+// Before any kernel registration or worker start: see the header.
+process.env.EECAL_NATIVE = '0';
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
