@@ -216,25 +216,37 @@ static int argFloats(napi_env env, napi_value v, const char *what, size_t need, 
   return 1;
 }
 
-static int argGeom(napi_env env, napi_value v, Geom *g) {
+/*
+ * An Int32Array geometry of at least `n` entries, the first `n − pads` ≥ 1 and the last `pads` ≥ 0;
+ * errors name it as `what` with its `layout`.
+ */
+static const int32_t *argGeometry(napi_env env, napi_value v, int n, int pads, const char *what, const char *layout) {
   napi_typedarray_type type;
-  size_t len;
+  size_t len, off;
   void *ptr;
   napi_value buf;
-  size_t off;
   bool isTa = false;
+  char msg[200];
   if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_int32_array || len < GEOM_LEN) {
-    napi_throw_type_error(env, NULL, "eecal native: geometry must be an Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,sh,sw,padTop,padLeft]");
-    return 0;
+      napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_int32_array || len < (size_t)n) {
+    snprintf(msg, sizeof msg, "eecal native: %s must be an Int32Array %s", what, layout);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
   }
   const int32_t *a = (const int32_t *)ptr;
-  for (int i = 0; i < GEOM_LEN; i++) {
-    if (a[i] < (i >= 11 ? 0 : 1)) {
-      napi_throw_range_error(env, NULL, "eecal native: geometry entries must be ≥ 1 (pads ≥ 0)");
-      return 0;
+  for (int i = 0; i < n; i++) {
+    if (a[i] < (i >= n - pads ? 0 : 1)) {
+      snprintf(msg, sizeof msg, "eecal native: %s %s: entries must be ≥ 1 (pads ≥ 0)", what, layout);
+      napi_throw_range_error(env, NULL, msg);
+      return NULL;
     }
   }
+  return a;
+}
+
+static int argGeom(napi_env env, napi_value v, Geom *g) {
+  const int32_t *a = argGeometry(env, v, GEOM_LEN, 2, "geometry", "[B,H,W,Ci,OH,OW,Co,KH,KW,sh,sw,padTop,padLeft]");
+  if (!a) return 0;
   memcpy(g, a, sizeof *g);
   return 1;
 }
@@ -248,17 +260,43 @@ static napi_value outOfMemory(napi_env env) {
   return NULL;
 }
 
+enum Operand { X, Y, FILTER };
+
+static size_t operandLen(const Geom *g, enum Operand k) { return k == X ? xLen(g) : k == Y ? yLen(g) : wLen(g); }
+
+/*
+ * The arguments of a convolution entry point `fn`: (a, b, c, geom, ...extra) where a, b, c are
+ * Float32Arrays named `names` and sized by the geometry as `kinds` say. Fills `argv` (argc of
+ * them), the geometry and the three arrays; 0 with a JS exception pending on bad input.
+ */
+static int convArgs(napi_env env, napi_callback_info info, const char *fn, size_t argc, napi_value *argv,
+                    const char *const names[3], const enum Operand kinds[3], Geom *g, float *arrays[3]) {
+  size_t got = argc;
+  if (napi_get_cb_info(env, info, &got, argv, NULL, NULL) != napi_ok) return 0;
+  char msg[160];
+  if (got < argc) {
+    snprintf(msg, sizeof msg, "eecal native: %s takes %zu arguments", fn, argc);
+    napi_throw_error(env, NULL, msg);
+    return 0;
+  }
+  if (!argGeom(env, argv[3], g)) return 0;
+  for (int i = 0; i < 3; i++) {
+    snprintf(msg, sizeof msg, "%s %s", fn, names[i]);
+    if (!argFloats(env, argv[i], msg, operandLen(g, kinds[i]), &arrays[i])) return 0;
+  }
+  return 1;
+}
+
 /* conv2d(x, filter, y, geom, bias|null, activation) */
 static napi_value Conv2d(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   Geom g;
-  float *x, *w, *y, *bias = NULL;
+  float *a[3], *bias = NULL;
   int32_t act = 0;
-  if (argc < 6 || !argGeom(env, argv[3], &g)) { if (argc < 6) napi_throw_error(env, NULL, "eecal native: conv2d takes 6 arguments"); return NULL; }
-  if (!argFloats(env, argv[0], "conv2d x", xLen(&g), &x) || !argFloats(env, argv[1], "conv2d filter", wLen(&g), &w) ||
-      !argFloats(env, argv[2], "conv2d y", yLen(&g), &y)) return NULL;
+  static const char *const names[3] = { "x", "filter", "y" };
+  static const enum Operand kinds[3] = { X, FILTER, Y };
+  if (!convArgs(env, info, "conv2d", 6, argv, names, kinds, &g, a)) return NULL;
+  float *x = a[0], *w = a[1], *y = a[2];
   napi_valuetype bt;
   CHECK(napi_typeof(env, argv[4], &bt));
   if (bt != napi_null && bt != napi_undefined && !argFloats(env, argv[4], "conv2d bias", (size_t)g.Co, &bias)) return NULL;
@@ -279,14 +317,13 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
 
 /* conv2dBackpropFilter(x, dy, dw, geom) */
 static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   Geom g;
-  float *x, *dy, *dw;
-  if (argc < 4 || !argGeom(env, argv[3], &g)) { if (argc < 4) napi_throw_error(env, NULL, "eecal native: conv2dBackpropFilter takes 4 arguments"); return NULL; }
-  if (!argFloats(env, argv[0], "conv2dBackpropFilter x", xLen(&g), &x) || !argFloats(env, argv[1], "conv2dBackpropFilter dy", yLen(&g), &dy) ||
-      !argFloats(env, argv[2], "conv2dBackpropFilter dw", wLen(&g), &dw)) return NULL;
+  float *a[3];
+  static const char *const names[3] = { "x", "dy", "dw" };
+  static const enum Operand kinds[3] = { X, Y, FILTER };
+  if (!convArgs(env, info, "conv2dBackpropFilter", 4, argv, names, kinds, &g, a)) return NULL;
+  float *x = a[0], *dy = a[1], *dw = a[2];
   const int K = g.KH * g.KW * g.Ci, pix = g.OH * g.OW, step = imagesPerChunk(&g);
   float *cols = scratchFloats((size_t)step * pix * K);
   if (!cols) return outOfMemory(env);
@@ -302,14 +339,13 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
 
 /* conv2dBackpropInput(dy, filter, dx, geom) */
 static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   Geom g;
-  float *dy, *w, *dx;
-  if (argc < 4 || !argGeom(env, argv[3], &g)) { if (argc < 4) napi_throw_error(env, NULL, "eecal native: conv2dBackpropInput takes 4 arguments"); return NULL; }
-  if (!argFloats(env, argv[0], "conv2dBackpropInput dy", yLen(&g), &dy) || !argFloats(env, argv[1], "conv2dBackpropInput filter", wLen(&g), &w) ||
-      !argFloats(env, argv[2], "conv2dBackpropInput dx", xLen(&g), &dx)) return NULL;
+  float *a[3];
+  static const char *const names[3] = { "dy", "filter", "dx" };
+  static const enum Operand kinds[3] = { Y, FILTER, X };
+  if (!convArgs(env, info, "conv2dBackpropInput", 4, argv, names, kinds, &g, a)) return NULL;
+  float *dy = a[0], *w = a[1], *dx = a[2];
   const int K = g.KH * g.KW * g.Ci, pix = g.OH * g.OW, step = imagesPerChunk(&g);
   float *dcols = scratchFloats((size_t)step * pix * K);
   if (!dcols) return outOfMemory(env);
@@ -330,20 +366,8 @@ static napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 5) { napi_throw_error(env, NULL, "eecal native: maxPoolGrad takes 5 arguments"); return NULL; }
-  napi_typedarray_type type;
-  size_t len, off;
-  void *ptr;
-  napi_value buf;
-  bool isTa = false;
-  if (napi_is_typedarray(env, argv[4], &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, argv[4], &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_int32_array || len < 12) {
-    napi_throw_type_error(env, NULL, "eecal native: pool geometry must be an Int32Array [B,H,W,C,OH,OW,FH,FW,sh,sw,padTop,padLeft]");
-    return NULL;
-  }
-  const int32_t *p = (const int32_t *)ptr;
-  for (int i = 0; i < 12; i++) {
-    if (p[i] < (i >= 10 ? 0 : 1)) { napi_throw_range_error(env, NULL, "eecal native: pool geometry entries must be ≥ 1 (pads ≥ 0)"); return NULL; }
-  }
+  const int32_t *p = argGeometry(env, argv[4], 12, 2, "pool geometry", "[B,H,W,C,OH,OW,FH,FW,sh,sw,padTop,padLeft]");
+  if (!p) return NULL;
   const size_t xn = (size_t)p[0] * p[1] * p[2] * p[3], yn = (size_t)p[0] * p[4] * p[5] * p[3];
   float *x, *y, *dy, *dx;
   if (!argFloats(env, argv[0], "maxPoolGrad x", xn, &x) || !argFloats(env, argv[1], "maxPoolGrad y", yn, &y) ||
