@@ -5,7 +5,7 @@ import { maxPoolGradJs } from './maxPoolGrad';
 import { identityShared } from './identityShared';
 import { lrnJs } from './lrnForward';
 import { lrnGradJs } from './lrnGrad';
-import { registerComposite, type CompositeImpl } from './registerComposite';
+import { registerComposite } from './registerComposite';
 import { nativeMaxPoolGrad } from './nativeMaxPoolGrad';
 import { sumLeadingAxes } from './sumLeadingAxes';
 import { nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput } from './nativeConv';
@@ -13,7 +13,7 @@ import { loadNativeBlas, type NativeBlas } from '../nativeBlas';
 
 export { isEecalKernel, unregisterComposite } from './registerComposite';
 
-/** The kernels the native build replaces (for benches that compare it with the wasm kernels). */
+/** The convolution kernels the native build replaces. */
 export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
 /** Every kernel whose implementation the native build changes (the convolutions and MaxPoolGrad). */
 export const NATIVE_KERNELS = [...NATIVE_CONV_KERNELS, 'MaxPoolGrad'] as const;
@@ -53,8 +53,8 @@ export function registerWasmTrainingKernels(opts: { native?: boolean } = {}): st
   }
   if (registerComposite('BatchMatMul', 'wasm', matMulViaExplicitTranspose)) done.push('BatchMatMul');
   if (registerComposite('_FusedMatMul', 'wasm', matMulViaExplicitTranspose)) done.push('_FusedMatMul');
-  const pick = (js: CompositeImpl, nat: (n: NativeBlas, otherwise: CompositeImpl) => CompositeImpl) => (native ? nat(native, js) : js);
-  if (registerComposite('MaxPoolGrad', 'wasm', pick(maxPoolGradJs, nativeMaxPoolGrad))) done.push('MaxPoolGrad');
+  const poolGrad = native ? nativeMaxPoolGrad(native, maxPoolGradJs) : maxPoolGradJs;
+  if (registerComposite('MaxPoolGrad', 'wasm', poolGrad)) done.push('MaxPoolGrad');
   if (registerComposite('Identity', 'wasm', identityShared)) done.push('Identity');
   if (registerComposite('Sum', 'wasm', sumLeadingAxes)) done.push('Sum');
   if (registerComposite('LRN', 'wasm', lrnJs)) done.push('LRN');
