@@ -9,9 +9,10 @@
  *  3. the main thread's serial share of a 2-worker training step (dropout masks, Adam, publishing);
  *  4. with CIFAR-10: `evaluateSplit` (two batches in flight) against one batch at a time, on the
  *     same 2-worker pool and data, interleaved.
- * It takes apart the wasm path (XNNPACK and eecal's wasm/JS kernels), what runs where the native
- * kernels are not built, so it turns them off (EECAL_NATIVE=0, also in its worker threads);
- * `npm run bench:train -- --compare-native` measures the native kernels against these.
+ * Sections 1–2 take apart the wasm path (XNNPACK and eecal's wasm/JS kernels), what runs where the
+ * native kernels are not built, so they run with those off; `npm run bench:train --
+ * --compare-native` measures the native kernels against them. Sections 3–4 time the pipeline
+ * around the kernels with the kernels eecal uses by default (native when built).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,15 +24,13 @@ import { buildBAlexNet } from '../src/models/bAlexNet';
 import { ReplicaPool } from '../src/train/replicas/replicaPool';
 import { dropoutMultipliers } from '../src/train/replicas/dropoutMultipliers';
 import { replicaForward } from '../src/train/replicas/replicaTraining';
+import { loadNativeBlas } from '../src/backend/nativeBlas';
 import { trainableVariables } from '../src/train/modelVariables';
 import { evaluateSplit } from '../src/train/evaluate';
 import { openTrainingData } from '../src/train/datasetAdapter';
 import { readModelManifest } from '../src/records/modelFolder';
 import { repoRoot } from '../src/util/repoRoot';
 import { cifar10Source } from './endToEnd';
-
-// Before any kernel registration or worker start: see the header.
-process.env.EECAL_NATIVE = '0';
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -68,7 +67,7 @@ function inferenceSection(): void {
     rounds.predict.push(timed(5, () => null, predict));
     unregisterComposite('LRN', 'wasm');
     rounds.stockLrn.push(timed(5, () => null, apply));
-    registerWasmTrainingKernels();
+    registerWasmTrainingKernels({ native: false });
   }
   const ms = median(rounds.apply);
   console.log(`\n1. inference pass, batch ${B}, 1 thread (load ${load()})`);
@@ -106,7 +105,7 @@ async function inferenceProfile(): Promise<void> {
       }
     }
   }
-  registerWasmTrainingKernels();
+  registerWasmTrainingKernels({ native: false });
   console.log(`   LRN kernels in the profiled pass: eecal ${lrnMs.eecal.toFixed(1)} ms, stock ${lrnMs.stock.toFixed(1)} ms`);
 }
 
@@ -242,12 +241,15 @@ async function pipelineSection(cifar: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  registerWasmTrainingKernels();
+  registerWasmTrainingKernels({ native: false });
   if (!(await tf.setBackend('wasm'))) throw new Error('bench:kernels: the wasm backend failed to initialise');
   console.log(`bench:kernels — B-AlexNet on tfjs wasm + eecal kernels; ${os.cpus().length} CPUs, load average ${load()}`);
+  console.log('sections 1–2: eecal\'s wasm/JS kernels (the native ones off)');
   inferenceSection();
   await inferenceProfile();
   dwSection();
+  // The replicas of sections 3–4 register their kernels when they start: eecal's defaults.
+  console.log(`\nsections 3–4: the replicas' default kernels (native: ${loadNativeBlas().detail})`);
   await mainThreadSection();
   const cifar = cifar10Source(process.argv.slice(2));
   if (cifar) await pipelineSection(cifar);
