@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BackendError } from '../errors';
 import { repoRoot } from '../util/repoRoot';
 
 /**
  * eecal's optional native kernels (`native/eecal_blas.c`, built by `npm run build:native`
  * against the system's OpenBLAS): the convolutions as im2col + GEMM, and the max-pool gradient
- * as a C loop. They run on Float32Array views of the
- * tensors' memory — for the wasm backend, views of the wasm heap — so nothing is copied.
+ * as a C loop. They run on Float32Array views of the tensors' memory — for the wasm backend,
+ * views of the wasm heap — so nothing is copied.
  * Geometry: Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,strideH,strideW,padTop,padLeft].
  */
 export interface NativeBlas {
@@ -46,8 +47,10 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
   } catch (err) {
     return { loaded: null, detail: `failed to load ${file}: ${(err as Error).message.split('\n')[0]} (rebuild: npm run build:native)` };
   }
-  const threads = Number(env.EECAL_BLAS_THREADS ?? '1');
-  mod.setThreads(Number.isInteger(threads) && threads >= 1 ? threads : 1);
+  const raw = env.EECAL_BLAS_THREADS ?? '1';
+  const threads = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || threads < 1) throw new BackendError(`EECAL_BLAS_THREADS="${raw}": expected a whole number ≥ 1 (BLAS threads per native kernel call)`);
+  mod.setThreads(threads);
   const info = mod.info();
-  return { loaded: mod, detail: `OpenBLAS (${info.blas.trim()}), ${info.threads} thread per call` };
+  return { loaded: mod, detail: `OpenBLAS (${info.blas.trim()}), ${info.threads} thread${info.threads === 1 ? '' : 's'} per call` };
 }

@@ -81,8 +81,13 @@ test('native kernels match the stock cpu kernels', { skip }, async (t) => {
   });
 });
 
-test('native kernels: EECAL_NATIVE=0 turns them off, and a bad call names the argument', { skip }, () => {
+test('native kernels: EECAL_NATIVE=0 turns them off, EECAL_BLAS_THREADS is checked, and a bad call names the argument', { skip }, () => {
   assert.deepEqual(loadNativeBlas({ EECAL_NATIVE: '0' }), { loaded: null, detail: 'off (EECAL_NATIVE=0)' });
+  for (const bad of ['0', 'two', '1.5', '']) {
+    assert.throws(() => loadNativeBlas({ EECAL_BLAS_THREADS: bad }), new RegExp(`EECAL_BLAS_THREADS="${bad}": expected a whole number ≥ 1`));
+  }
+  assert.match(loadNativeBlas({ EECAL_BLAS_THREADS: '2' }).detail, /, 2 threads per call$/);
+  assert.match(loadNativeBlas({}).detail, /, 1 thread per call$/);
   const native = status.loaded!;
   const geom = Int32Array.from([1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1]);
   assert.throws(() => native.conv2d(new Float32Array(32), new Float32Array(54), new Float32Array(47), geom, null, 0),
