@@ -142,7 +142,9 @@ export function formatStepProfile(p: StepProfile, title = 'per-kernel profile'):
 /**
  * Before/after in one process (same load): profile with `kernels` restored to the kernels eecal's
  * replaced, then with eecal's, interleaved `rounds` times (ABAB…), and merge per variant.
- * `register` puts eecal's kernels (back) in place.
+ * `register` puts eecal's kernels (back) in place; `registerBefore`, when given, registers the
+ * "before" variant instead of leaving the replaced kernels (e.g. eecal's wasm kernels before its
+ * native ones).
  */
 export async function compareKernelSets(kernels: string[], unregister: (name: string) => boolean, register: () => void,
   opts: { batch?: number; steps?: number; rounds?: number; registerBefore?: () => void } = {}): Promise<{ before: StepProfile; after: StepProfile }> {

@@ -15,9 +15,9 @@
  * --cpu-steps N (2; 0 skips cpu), --no-torch, --profile-only (only the profile),
  * --profile-steps N (profiled steps per run, default 5), --compare-kernels A,B (eecal kernels to
  * time against the ones they replaced; default Identity,Sum; "none" skips the comparison),
- * --compare-native (eecal's wasm convolution kernels against its native ones, same process).
- * With the native kernels built (`npm run build:native`) the wasm rows are run twice: without them
- * and with them.
+ * --compare-native (eecal's wasm/JS kernels against its native ones, convolutions and MaxPoolGrad,
+ * same process). With the native kernels built (`npm run build:native`) the one-thread wasm row is
+ * run twice: without them and with them.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
 
   const results: Result[] = [];
   const nativeConvs = loadNativeBlas();
-  console.log(`native convolution kernels: ${nativeConvs.detail}`);
+  console.log(`native kernels: ${nativeConvs.detail}`);
   if (nativeConvs.loaded) {
     // The same process without them first: what `npm run build:native` buys.
     registerWasmTrainingKernels({ native: false });
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     NATIVE_KERNELS.forEach((k) => unregisterComposite(k, 'wasm'));
   }
   registerWasmTrainingKernels();
-  const wasmLabel = nativeConvs.loaded ? 'tfjs wasm (+native convs, 1 thread)' : 'tfjs wasm (+eecal kernels, 1 thread)';
+  const wasmLabel = nativeConvs.loaded ? 'tfjs wasm (+native kernels, 1 thread)' : 'tfjs wasm (+eecal kernels, 1 thread)';
   const wasm1 = await benchTfjs(wasmLabel, 'wasm', fast);
   results.push(wasm1);
   if (!argv.includes('--no-torch')) results.push(benchTorch(fast, 1), benchTorch(fast, 2));
