@@ -66,6 +66,18 @@ static int imagesPerChunk(const Geom *g) {
   return (int)n;
 }
 
+/* One chunk of images [b0, b1): its first output row offset is b0·OH·OW, it has `rows` rows. */
+typedef struct { int b0, b1, rows; } Chunk;
+
+/* Advances `c` to the next chunk of `step` images; 0 after the last. Start from a zeroed Chunk. */
+static int nextChunk(const Geom *g, int step, Chunk *c) {
+  c->b0 = c->b1;
+  if (c->b0 >= g->B) return 0;
+  c->b1 = c->b0 + step < g->B ? c->b0 + step : g->B;
+  c->rows = (c->b1 - c->b0) * g->OH * g->OW;
+  return 1;
+}
+
 static void im2col(const float *x, float *cols, const Geom *g, int b0, int b1) {
   const int H = g->H, W = g->W, Ci = g->Ci, KH = g->KH, KW = g->KW;
   const size_t run = (size_t)KW * Ci;
@@ -304,13 +316,11 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
   const int K = g.KH * g.KW * g.Ci, pix = g.OH * g.OW, step = imagesPerChunk(&g);
   float *cols = scratchFloats((size_t)step * pix * K);
   if (!cols) return outOfMemory(env);
-  for (int b0 = 0; b0 < g.B; b0 += step) {
-    const int b1 = b0 + step < g.B ? b0 + step : g.B;
-    const int rows = (b1 - b0) * pix;
-    float *yc = y + (size_t)b0 * pix * g.Co;
-    im2col(x, cols, &g, b0, b1);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, g.Co, K, 1.f, cols, K, w, g.Co, 0.f, yc, g.Co);
-    if (bias || act) biasActivation(yc, (size_t)rows, g.Co, bias, act);
+  for (Chunk c = { 0, 0, 0 }; nextChunk(&g, step, &c);) {
+    float *yc = y + (size_t)c.b0 * pix * g.Co;
+    im2col(x, cols, &g, c.b0, c.b1);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c.rows, g.Co, K, 1.f, cols, K, w, g.Co, 0.f, yc, g.Co);
+    if (bias || act) biasActivation(yc, (size_t)c.rows, g.Co, bias, act);
   }
   return NULL;
 }
@@ -327,12 +337,10 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   const int K = g.KH * g.KW * g.Ci, pix = g.OH * g.OW, step = imagesPerChunk(&g);
   float *cols = scratchFloats((size_t)step * pix * K);
   if (!cols) return outOfMemory(env);
-  for (int b0 = 0; b0 < g.B; b0 += step) {
-    const int b1 = b0 + step < g.B ? b0 + step : g.B;
-    const int rows = (b1 - b0) * pix;
-    im2col(x, cols, &g, b0, b1);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, g.Co, rows, 1.f, cols, K,
-                dy + (size_t)b0 * pix * g.Co, g.Co, b0 == 0 ? 0.f : 1.f, dw, g.Co);
+  for (Chunk c = { 0, 0, 0 }; nextChunk(&g, step, &c);) {
+    im2col(x, cols, &g, c.b0, c.b1);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, g.Co, c.rows, 1.f, cols, K,
+                dy + (size_t)c.b0 * pix * g.Co, g.Co, c.b0 == 0 ? 0.f : 1.f, dw, g.Co);
   }
   return NULL;
 }
@@ -350,12 +358,10 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   float *dcols = scratchFloats((size_t)step * pix * K);
   if (!dcols) return outOfMemory(env);
   memset(dx, 0, xLen(&g) * sizeof(float));
-  for (int b0 = 0; b0 < g.B; b0 += step) {
-    const int b1 = b0 + step < g.B ? b0 + step : g.B;
-    const int rows = (b1 - b0) * pix;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, K, g.Co, 1.f, dy + (size_t)b0 * pix * g.Co, g.Co,
+  for (Chunk c = { 0, 0, 0 }; nextChunk(&g, step, &c);) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c.rows, K, g.Co, 1.f, dy + (size_t)c.b0 * pix * g.Co, g.Co,
                 w, g.Co, 0.f, dcols, K);
-    col2imAdd(dcols, dx, &g, b0, b1);
+    col2imAdd(dcols, dx, &g, c.b0, c.b1);
   }
   return NULL;
 }
