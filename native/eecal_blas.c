@@ -42,6 +42,18 @@ enum { GEOM_LEN = 13 };
 static _Thread_local float *scratch = NULL;
 static _Thread_local size_t scratchLen = 0;
 
+/*
+ * Frees the calling thread's scratch. Registered as each Node environment's cleanup hook, which
+ * runs on that environment's thread as it ends: a worker replica's scratch (up to a chunk of
+ * im2col columns, more for large images) goes with the worker instead of leaking.
+ */
+static void freeScratch(void *unused) {
+  (void)unused;
+  free(scratch);
+  scratch = NULL;
+  scratchLen = 0;
+}
+
 static float *scratchFloats(size_t n) {
   if (n > scratchLen) {
     free(scratch);
@@ -416,5 +428,6 @@ NAPI_MODULE_INIT() {
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },
   };
   if (napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns) != napi_ok) return NULL;
+  if (napi_add_env_cleanup_hook(env, freeScratch, NULL) != napi_ok) return NULL;
   return exports;
 }
