@@ -9,7 +9,8 @@ const ACTIVATION_CODES: Record<string, number> = { linear: 0, relu: 1, relu6: 2 
 
 /**
  * The native kernels' geometry of one NHWC convolution, or null when they do not cover it
- * (dilation, NCHW, non-float32): the caller then runs eecal's wasm kernel.
+ * (dilation, NCHW, non-float32, an empty batch or channel axis): the caller then runs eecal's
+ * wasm kernel.
  */
 export function nativeGeometry(xShape: number[], filterShape: number[], attrs: KernelAttrs, dtypes: tf.DataType[]): Int32Array | null {
   const a = attrs as unknown as tf.Conv2DAttrs;
@@ -20,14 +21,13 @@ export function nativeGeometry(xShape: number[], filterShape: number[], attrs: K
     a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
   if (info.padInfo.top < 0 || info.padInfo.left < 0) return null;
-  return Int32Array.from([
+  const g = Int32Array.from([
     info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
     info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
   ]);
+  // All but the two pads must be ≥ 1 (the native side rejects anything else).
+  return g.some((v, i) => i < 11 && v < 1) ? null : g;
 }
-
-/** An empty-batch or empty-channel convolution: left to the backend (nothing to compute natively). */
-const hasZero = (g: Int32Array) => g.some((v, i) => i < 11 && v === 0);
 
 /** Conv2D and FusedConv2D (bias, linear/relu/relu6) with im2col + native GEMM. */
 export function nativeConv2d(native: NativeBlas): CompositeImpl {
@@ -41,7 +41,7 @@ export function nativeConv2d(native: NativeBlas): CompositeImpl {
     const Co = filter.shape[3];
     if (bias && tf.util.sizeFromShape(bias.shape) !== Co) return null;
     const g = nativeGeometry(x.shape, filter.shape, attrs, [x.dtype, filter.dtype, ...(bias ? [bias.dtype] : [])]);
-    if (!g || hasZero(g)) return null;
+    if (!g) return null;
     const mem = float32Memory(calls);
     const y = mem.alloc([g[0], g[4], g[5], g[6]]);
     native.conv2d(mem.view(x), mem.view(filter), mem.view(y), g, bias ? mem.view(bias) : null, act);
@@ -56,7 +56,7 @@ export function nativeConv2dBackpropFilter(native: NativeBlas, otherwise: Compos
     const dy = requireInput(inputs, 'dy', 'Conv2DBackpropFilter');
     const filterShape = (attrs as unknown as tf.Conv2DBackpropFilterAttrs).filterShape;
     const g = nativeGeometry(x.shape, filterShape, { ...attrs, dilations: 1 }, [x.dtype, dy.dtype]);
-    if (!g || hasZero(g)) return otherwise(calls, inputs, attrs, fallback);
+    if (!g) return otherwise(calls, inputs, attrs, fallback);
     const mem = float32Memory(calls);
     const dw = mem.alloc(filterShape);
     native.conv2dBackpropFilter(mem.view(x), mem.view(dy), mem.view(dw), g);
@@ -71,7 +71,7 @@ export function nativeConv2dBackpropInput(native: NativeBlas, otherwise: Composi
     const filter = requireInput(inputs, 'filter', 'Conv2DBackpropInput');
     const inputShape = (attrs as unknown as tf.Conv2DBackpropInputAttrs).inputShape;
     const g = nativeGeometry(inputShape, filter.shape, { ...attrs, dilations: 1 }, [dy.dtype, filter.dtype]);
-    if (!g || hasZero(g)) return otherwise(calls, inputs, attrs, fallback);
+    if (!g) return otherwise(calls, inputs, attrs, fallback);
     const mem = float32Memory(calls);
     const dx = mem.alloc(inputShape);
     native.conv2dBackpropInput(mem.view(dy), mem.view(filter), mem.view(dx), g);
