@@ -46,6 +46,11 @@ function ensureBuilt() {
 }
 
 ensureBuilt();
+// In a tslab kernel, a failed cell shows eecal's one-line message instead of a source excerpt and
+// vm/tslab frames (EECAL_DEBUG=1 keeps the full stack); installed before the library can throw.
+if (require(path.join(dist, 'plots', 'display', 'notebook.js')).inTslabKernel()) {
+  require(path.join(dist, 'plots', 'display', 'kernelErrors.js')).installBriefKernelErrors();
+}
 const lib = require(entry);
 
 /**

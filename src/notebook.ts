@@ -88,7 +88,7 @@ export interface Study {
   claims(calibration: CalibrationStudy, offloading: OffloadingStudy, opts?: { replicates?: number; methods?: readonly ClaimMethod[]; fresh?: boolean }): NotebookClaims;
   /** The display helper (figures as plotly + PNG, tables, Markdown). */
   nb: Notebook;
-  /** Show a figure (and save it under results/ with `{ save: name }`). */
+  /** Show a figure (and save it under results/<model folder>/ with `{ save: name }`). */
   show(fig: PlotlyFigure, opts?: FigureDisplayOptions): Promise<void>;
   /** Show rows, a danfojs DataFrame or a table as HTML with a text fallback. */
   table(t: TableLike | DataFrame | readonly object[], opts?: TableHtmlOptions): void;
@@ -129,7 +129,8 @@ export function reportFilesOf(modelDir: string, resultsDir: string): string[] {
  */
 export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFAULT_MODEL_DIR, display: NotebookOptions = {}): Study {
   const folder = readModelFolder(modelDir);
-  const nb = openNotebook(display);
+  // Figures name the model in their titles and are saved under results/<model folder>/.
+  const nb = openNotebook({ model: path.basename(path.resolve(modelDir)), ...display });
   const cfg = defaultConfig();
   const names = exitNamesOf(folder.test);
   return {

@@ -6,6 +6,9 @@ import { saveFigure, type FigureFileFormat } from '../export/saveFigure';
 import { withStaticNote } from '../export/staticNote';
 import { rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
 import { formatCell, textTable } from '../../util/tableFormat';
+import { withModelInTitle } from '../modelTitle';
+import { ConfigError } from '../../errors';
+import { installBriefKernelErrors } from './kernelErrors';
 
 const ALL_FORMATS: readonly FigureFileFormat[] = ['json', 'html', 'png', 'svg'];
 
@@ -89,13 +92,21 @@ export interface NotebookOptions {
    * (default: true inside a tslab kernel, false elsewhere so scripts and tests exit).
    */
   keepWarm?: boolean;
+  /**
+   * The model folder's name (e.g. "b-alexnet-cifar10-branchynet"): put at the head of every figure
+   * title, and saved figures go to resultsDir/<model>/, so runs on two models never overwrite each
+   * other's files. Without it, titles are unchanged and figures are saved in resultsDir itself.
+   */
+  model?: string;
 }
 
 /** Options of {@link Notebook.figure}. */
 export interface FigureDisplayOptions {
-  /** Also save the figure as resultsDir/<save>.{json,html,png,svg}. */
+  /** Also save the figure as resultsDir/<model>/<save>.{json,html,png,svg}. */
   save?: string;
   formats?: readonly FigureFileFormat[];
+  /** This figure's model, when it is not the notebook's (e.g. a model trained in the notebook); null: none. */
+  model?: string | null;
 }
 
 /**
@@ -135,6 +146,8 @@ export class Notebook {
     this.resultsDir = opts.resultsDir ?? (path.basename(cwd) === 'notebooks' ? path.join(cwd, '..', 'results') : path.join(cwd, 'results'));
     this.keepWarm = opts.keepWarm ?? inTslabKernel();
     this.png = opts.png ?? process.env.EECAL_NOTEBOOK_PNG !== '0';
+    // A failed cell then shows eecal's one-line message, not library source and kernel frames.
+    if (inTslabKernel()) installBriefKernelErrors();
     // Start the browser now, while the next cells load and compute: the first figure then waits less.
     if (this.keepWarm && this.png) this.getRenderer().catch(() => undefined);
   }
@@ -145,7 +158,12 @@ export class Notebook {
   }
 
   /** Display a figure (plotly JSON + PNG + text) and optionally save it under `resultsDir`. */
-  async figure(fig: PlotlyFigure, o: FigureDisplayOptions = {}): Promise<void> {
+  async figure(figure: PlotlyFigure, o: FigureDisplayOptions = {}): Promise<void> {
+    if (!figure?.layout || !Array.isArray(figure.data)) {
+      throw new ConfigError(`figure(): expected a plotly figure ({ data, layout }), got ${figure === undefined ? 'undefined (no figure of that name was built)' : typeof figure}`);
+    }
+    const model = o.model === undefined ? this.opts.model : o.model ?? undefined;
+    const fig = model ? withModelInTitle(figure, model) : figure;
     const width = fig.layout.width ?? 760;
     // The PNG of an interactive figure carries a line saying where it is interactive (taller image).
     const height = withStaticNote(fig).layout.height ?? 460;
@@ -173,13 +191,23 @@ export class Notebook {
     if (!o.save) return;
     const needsRender = (formats.includes('png') && !png) || (formats.includes('svg') && !svg);
     const renderer = needsRender ? await this.getRenderer() : null;
-    await saveFigure(fig, this.resultsDir, o.save, renderer, { formats, scale, rendered: { png, svg } });
+    await saveFigure(fig, model ? path.join(this.resultsDir, model) : this.resultsDir, o.save, renderer, { formats, scale, rendered: { png, svg } });
   }
 
   /** Display a table (a danfojs DataFrame, or plain row objects such as sweep rows) as HTML with a text fallback. */
   table(t: TableLike | DataFrame | readonly object[], o: TableHtmlOptions = {}): void {
     const view: TableLike = Array.isArray(t) ? rowsToTable(t as readonly object[]) : (t as TableLike);
     this.sink({ data: { 'text/html': tableHtml(view, o), 'text/plain': tableText(view, o.digits ?? 4) }, metadata: {} });
+  }
+
+  /**
+   * Stop the notebook with a one-line message when a precondition does not hold (e.g. "notebook 07
+   * needs a model with 3 exits"), so the user reads what is wrong with their model or settings
+   * instead of a TypeError from deep inside the library; returns `value` when it is set.
+   */
+  expect<T>(value: T, message: string): NonNullable<T> {
+    if (value === undefined || value === null || value === false) throw new ConfigError(message);
+    return value as NonNullable<T>;
   }
 
   /** Display Markdown (with a plain-text copy). */
