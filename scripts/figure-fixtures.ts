@@ -2,7 +2,8 @@
  * Small fixtures for every figure builder, shaped like what `eecal reproduce` and the notebooks
  * draw: p_tar sweeps whose methods differ by fractions of a percentage point over a 2-pp range,
  * eight series of k = 1 / k = 2, a 3-exit × 4-method reliability grid, outage values of 0–12 %,
- * exit fractions of three methods, training logs and the calibration-over-training CSV.
+ * exit fractions of three methods, training logs and the calibration-over-training CSV (a 2-exit
+ * fixture and the shipped 3-exit model's).
  * `plotsDir` lets the browser test build the same figures with another copy of `src/plots`.
  */
 import * as fs from 'node:fs';
@@ -85,6 +86,12 @@ export function fixtureFigures(plotsDir: string, repo: string): Record<string, P
   if (cot && cotCsv) {
     const text = fs.readFileSync(path.join(repo, 'test', 'fixtures', 'plots', 'calibration-over-training.csv'), 'utf8');
     out['calibration-over-training'] = cot.calibrationOverTrainingFigure(cotCsv.parseCalibrationOverTraining(text), { exitNames: ['branch1', 'final'] });
+    // Three exits: four panels, so the grid has two rows (an axis title meets the next row's headings).
+    const shipped = path.join(repo, 'models', 'b-alexnet-cifar10-branchynet', 'calibration-over-training.csv');
+    if (fs.existsSync(shipped)) {
+      out['calibration-over-training-3-exits'] = cot.calibrationOverTrainingFigure(cotCsv.parseCalibrationOverTraining(fs.readFileSync(shipped, 'utf8')),
+        { exitNames: ['branch1', 'branch2', 'final'], title: "paper's regime: calibration over training" });
+    }
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run test:browser [-- NOTEBOOK]`: first the figure layout checks (`figure-checks.ts`) on the
- * fixture figure of every builder and on every figure JSON under results/figures/ (what `eecal
- * reproduce` wrote); then open one executed notebook in the classic Jupyter Notebook
+ * fixture figure of every builder and on every figure JSON under results/<folder>/ (what the
+ * notebooks saved under results/<model>/ and `eecal reproduce` wrote); then open one executed notebook in the classic Jupyter Notebook
  * in headless Chromium and check that its figures are really rendered (PNG fallbacks decoded by the
  * browser; interactive plotly divs too where the notebook is trusted and has them).
  *
@@ -23,6 +23,7 @@ import { executeNotebook, type Notebook } from './test-notebooks';
 import { checkFigure } from './figure-checks';
 import { fixtureFigures } from './figure-fixtures';
 import { readPlotlyJs } from '../src/plots/export/plotlyBundle';
+import { isInteractive, withStaticNote } from '../src/plots/export/staticNote';
 import type { PlotlyFigure } from '../src/plots/figure';
 
 /**
@@ -30,11 +31,17 @@ import type { PlotlyFigure } from '../src/plots/figure';
  * files in `extraDirs`; prints one line per figure and returns the number that failed.
  */
 export async function runFigureChecks(exe: string, plotsDir: string, root: string, extraDirs: readonly string[]): Promise<number> {
-  const figures: [string, PlotlyFigure][] = Object.entries(fixtureFigures(plotsDir, root)).map(([k, f]) => [`fixture ${k}`, f]);
+  // An interactive figure is also checked as its static image shows it (with the note below it).
+  const figures: [string, PlotlyFigure][] = Object.entries(fixtureFigures(plotsDir, root)).flatMap(([k, f]): [string, PlotlyFigure][] =>
+    isInteractive(f) ? [[`fixture ${k}`, f], [`fixture ${k} (static image)`, withStaticNote(f)]] : [[`fixture ${k}`, f]]);
   for (const dir of extraDirs) {
     if (!fs.existsSync(dir)) continue;
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-      figures.push([path.relative(root, path.join(dir, f)), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PlotlyFigure]);
+      const fig = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PlotlyFigure;
+      // A model's results folder also holds report.json and other data: only figures are checked.
+      if (!Array.isArray(fig?.data) || typeof fig.layout !== 'object') continue;
+      figures.push([path.relative(root, path.join(dir, f)), fig]);
+      if (isInteractive(fig)) figures.push([`${path.relative(root, path.join(dir, f))} (static image)`, withStaticNote(fig)]);
     }
   }
   const browser = await chromium.launch({ executablePath: exe, headless: true, args: [...CHROMIUM_ARGS] });
@@ -124,7 +131,12 @@ async function main(): Promise<number> {
     console.error('test:browser: Chromium not found (/usr/bin/chromium or $EECAL_CHROMIUM); install it to run this test');
     return 1;
   }
-  const badFigures = await runFigureChecks(exe, plotsDir, root, [path.join(root, 'results', 'figures')]);
+  // Also the figures the notebooks saved (results/<model>/) and `eecal reproduce` wrote.
+  const results = path.join(root, 'results');
+  const saved = fs.existsSync(results)
+    ? fs.readdirSync(results, { withFileTypes: true }).filter((d) => d.isDirectory() && !['notebooks', 'browser', 'cache'].includes(d.name)).map((d) => path.join(results, d.name))
+    : [];
+  const badFigures = await runFigureChecks(exe, plotsDir, root, saved);
   if (figuresOnly) return badFigures ? 1 : 0;
   registerKernel(root);
   const outDir = path.join(root, 'results', 'notebooks');

@@ -3,8 +3,12 @@ import { axisIds, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from 
 import { baseAxis, baseLayout, pct, withAlpha } from './style';
 import { legendBelow, placeTitle, valueAxis, wrapText } from './layout';
 
-/** Most panels side by side: wider grids wrap into more rows so text stays ≥ 11 px at full size. */
-export const MAX_COLUMNS = 3;
+/**
+ * Rows of more panels than this get narrower panels (220 px instead of 300), so a grid of five
+ * methods stays about as wide as a notebook page shows at full size; rows never wrap, since a
+ * wrapped row breaks the grid's promise of one row per exit and one column per method.
+ */
+export const WIDE_GRID_COLUMNS = 3;
 
 /**
  * One bin of a reliability table: the metrics library's `BinStat` (samples with lo < confidence ≤
@@ -80,7 +84,7 @@ function panelTraces(p: ReliabilityPanel, rel: number, hist: number, first: bool
 
 /**
  * Reliability diagrams as a grid of small multiples: `panels[row][col]`, typically one row per exit
- * and one column per calibration method (before/after); a row of more than 3 panels wraps. Each panel has accuracy bars per confidence
+ * and one column per calibration method (before/after); rows never wrap. Each panel has accuracy bars per confidence
  * bin, the gap to the diagonal, the diagonal itself, a confidence histogram underneath, and its ECE
  * in the corner (and in the legend when the figure has a single panel). Only draws: the bins and
  * ECE come from the metrics library (Guo et al. 2017, Fig. 1 layout).
@@ -88,12 +92,12 @@ function panelTraces(p: ReliabilityPanel, rel: number, hist: number, first: bool
 export function renderReliability(panels: readonly (readonly ReliabilityPanel[])[], style: ReliabilityStyle = {}): PlotlyFigure {
   const cols0 = Math.max(0, ...panels.map((r) => r.length));
   if (panels.length === 0 || cols0 === 0) throw new Error('renderReliability: no panels to draw (expected at least one row with one panel)');
-  // Wide rows wrap: at most MAX_COLUMNS panels side by side, so the figure is never shrunk to fit.
-  const grid = panels.flatMap((row) => Array.from({ length: Math.ceil(row.length / MAX_COLUMNS) }, (_, c) => row.slice(c * MAX_COLUMNS, (c + 1) * MAX_COLUMNS)));
+  // One figure row per input row, one column per position: the layout the caller's title describes.
+  const grid = panels;
   const rows = grid.length;
-  const cols = Math.max(...grid.map((r) => r.length));
+  const cols = cols0;
   const single = rows === 1 && cols === 1;
-  const pw = style.panelWidth ?? (single ? 420 : 300);
+  const pw = style.panelWidth ?? (single ? 420 : cols > WIDE_GRID_COLUMNS ? 220 : 300);
   const ph = style.panelHeight ?? 300;
   const digits = style.eceDigits ?? 2;
   const colGap = 40;
@@ -101,7 +105,7 @@ export function renderReliability(panels: readonly (readonly ReliabilityPanel[])
   const width = 64 + 24 + cols * pw + (cols - 1) * colGap;
   const legend = legendBelow(['Accuracy (ECE 100.00%)', 'Gap to diagonal', 'Perfect calibration', 'Share of samples'], width);
   const head = placeTitle(style.title ?? 'Reliability diagram', width);
-  const top = head.top + 22; // room for the first row's panel headings
+  const top = head.top + 28; // room for the first row's panel headings (one line, descenders included)
   const bottom = 52 + legend.height;
   const plotH = rows * ph + (rows - 1) * rowGap;
   const plotW = cols * pw + (cols - 1) * colGap;

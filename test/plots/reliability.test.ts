@@ -56,14 +56,17 @@ test('grid: rows = exits, columns = methods, non-overlapping domains, legend sho
   matchSnapshot('reliability-grid', fig);
 });
 
-test('a row of 5 panels wraps into rows of at most 3, so the figure is never wider than 3 panels', () => {
-  const fig = renderReliability([[1, 2, 3, 4, 5].map((i) => panel(`exit 1 · method ${i}`, 0.01 * i))], { title: 'wide' });
-  assert.equal(fig.layout.width, 64 + 24 + 3 * 300 + 2 * 40);
+test('a row of 5 panels stays one row of narrower panels: rows = exits, columns = methods holds', () => {
+  const fig = renderReliability([1, 2].map((e) => [1, 2, 3, 4, 5].map((i) => panel(`exit ${e} · method ${i}`, 0.01 * i))), { title: 'wide' });
+  assert.equal(fig.layout.width, 64 + 24 + 5 * 220 + 4 * 40);
   const dom = (k: string) => (fig.layout[k] as { domain: [number, number] }).domain;
-  // Panel 4 (axes 7, 8) starts a second row: left column, below panel 1 (axes 1, 2).
-  assert.deepEqual(dom('xaxis7'), dom('xaxis'));
-  assert.ok(dom('yaxis7')[1] < dom('yaxis2')[0]);
-  assert.equal(fig.layout.xaxis8 && (fig.layout.xaxis8 as { title: { text: string } }).title.text, 'Confidence');
+  // Panel 5 of row 1 (axes 9, 10) is the rightmost column; row 2 starts at axes 11, 12, below panel 1.
+  assert.ok(dom('xaxis7')[1] < dom('xaxis9')[0]);
+  assert.deepEqual(dom('yaxis9'), dom('yaxis'));
+  assert.deepEqual(dom('xaxis11'), dom('xaxis'));
+  assert.ok(dom('yaxis11')[1] < dom('yaxis2')[0]);
+  assert.equal((fig.layout.xaxis10 as { title: { text: string } }).title.text, '', 'Confidence only under the last row');
+  assert.equal((fig.layout.xaxis20 as { title: { text: string } }).title.text, 'Confidence');
 });
 
 test('no panels is an error', () => {

@@ -26,17 +26,24 @@ export function withStaticNote(fig: PlotlyFigure): PlotlyFigure {
   const shiftUp = (o: Record<string, unknown> | undefined) =>
     o && o.yref === 'container' && typeof o.y === 'number' && (o.y as number) < 0.5 ? { ...o, y: ((o.y as number) * height + extra) / newH } : o;
   const margin = (fig.layout.margin ?? {}) as Record<string, number>;
+  const bottom = (margin.b ?? 56) + extra;
+  // Annotations cannot be anchored to the figure's edge (plotly takes yref 'container' for 'paper',
+  // which put the note on the lowest plot): the note sits in paper units, 4 px above the bottom edge
+  // and 12 px from the left one.
+  const plotH = newH - (margin.t ?? 100) - bottom;
+  const left = margin.l ?? 80;
+  const plotW = width - left - (margin.r ?? 80);
   return {
     ...fig,
     layout: {
       ...fig.layout,
       height: newH,
-      margin: { ...margin, b: (margin.b ?? 56) + extra },
+      margin: { ...margin, b: bottom },
       legend: shiftUp(fig.layout.legend as Record<string, unknown> | undefined),
       annotations: [
         ...(fig.layout.annotations ?? []).map((a) => shiftUp(a) as Record<string, unknown>),
         {
-          text: `<i>${w.text}</i>`, xref: 'paper', yref: 'container', x: 0, xanchor: 'left', y: 4 / newH, yanchor: 'bottom', align: 'left',
+          text: `<i>${w.text}</i>`, xref: 'paper', yref: 'paper', x: (12 - left) / plotW, xanchor: 'left', y: -(bottom - 4) / plotH, yanchor: 'bottom', align: 'left',
           showarrow: false, font: { size: 12, color: '#555' },
         },
       ],
