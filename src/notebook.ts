@@ -55,6 +55,7 @@ export { renderExplorer } from './plots/explorer';
 export { renderTrainingCurves } from './plots/trainingCurves';
 export { exitFractionSeries, sweepSeries, outageSeries, deadlineSeries } from './plots/series';
 export { toDataFrame, openNotebook } from './plots/display/notebook';
+export { exitRecordsFrame, pivotFrame, type ExitSampleRow } from './plots/display/frames';
 
 /** An opened model folder plus the notebook display: what every analysis notebook starts from. */
 export interface Study {
