@@ -42,3 +42,12 @@ test('pivotFrame: rows × columns in order of appearance, missing cells null, du
   const dup = toDataFrame([{ exit: 'a', method: 'm', ece: 1 }, { exit: 'a', method: 'm', ece: 2 }]);
   assert.throws(() => pivotFrame(dup, { index: 'exit', columns: 'method', values: 'ece' }), /exit = a, method = m occurs twice/);
 });
+
+test('a described frame shows its row labels in the text fallback too', async () => {
+  const { openNotebook } = await import('../../src/plots/display/notebook');
+  const out: { data: Record<string, unknown> }[] = [];
+  const nb = openNotebook({ sink: (m) => out.push(m), png: false });
+  nb.table(toDataFrame([{ x: 1 }, { x: 3 }]).describe(), { showIndex: true, digits: 2 });
+  const text = String(out[0].data['text/plain']);
+  assert.match(text, /^\s+x\n\s*count\s+2\n\s*mean\s+2\n\s*std\s+1\.41\n/); // sample std of 1, 3: √2
+});

@@ -123,8 +123,11 @@ export function cappedScale(width: number, height: number, requested: number): n
 }
 
 /** Plain-text table for viewers without HTML (and for the text/plain part of the bundle). */
-function tableText(t: TableLike, digits: number): string {
-  return textTable(t.columns, t.values.map((r) => r.map((v) => formatCell(v, digits))), { rule: false }).trimEnd();
+function tableText(t: TableLike, digits: number, showIndex: boolean): string {
+  // The row labels (e.g. describe()'s count, mean, std) as a first, unnamed column, as in the HTML.
+  const idx = showIndex && t.index ? t.index : null;
+  const rows = t.values.map((r, i) => [...(idx ? [String(idx[i])] : []), ...r.map((v) => formatCell(v, digits))]);
+  return textTable(idx ? ['', ...t.columns] : t.columns, rows, { rule: false }).trimEnd();
 }
 
 /**
@@ -197,7 +200,7 @@ export class Notebook {
   /** Display a table (a danfojs DataFrame, or plain row objects such as sweep rows) as HTML with a text fallback. */
   table(t: TableLike | DataFrame | readonly object[], o: TableHtmlOptions = {}): void {
     const view: TableLike = Array.isArray(t) ? rowsToTable(t as readonly object[]) : (t as TableLike);
-    this.sink({ data: { 'text/html': tableHtml(view, o), 'text/plain': tableText(view, o.digits ?? 4) }, metadata: {} });
+    this.sink({ data: { 'text/html': tableHtml(view, o), 'text/plain': tableText(view, o.digits ?? 4, o.showIndex ?? false) }, metadata: {} });
   }
 
   /**
