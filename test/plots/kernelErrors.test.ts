@@ -17,13 +17,15 @@ test('briefError: name and message, then each cause on its own line', () => {
 // prints the error with console.error. A child Node, so console.error is patched in it only.
 function cell(env: Record<string, string>) {
   const mod = path.join(__dirname, '..', '..', 'src', 'plots', 'display', 'kernelErrors.ts');
+  // tslab keeps the console.error of its start-up, before the library is loaded.
   const code = `
     process.setSourceMapsEnabled(true);
+    const kernelError = console.error;
     require(${JSON.stringify(mod)}).installBriefKernelErrors();
     const { ConfigError } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'errors.ts'))});
     globalThis.__fail = () => { throw new ConfigError('notebook 07 needs a model with at least 3 exits; m has 2'); };
-    try { require('node:vm').runInThisContext('(function () { __fail(); })()'); } catch (e) { console.error(e); }
-    console.error('plain', 'text');`;
+    try { require('node:vm').runInThisContext('(function () { __fail(); })()'); } catch (e) { kernelError(e); }
+    kernelError('plain', 'text');`;
   return spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
 }
 

@@ -1,10 +1,11 @@
 /**
- * How a failed notebook cell reads. tslab prints a cell's error with `console.error(err)`, which
- * shows Node's decorated stack: a source excerpt of the line that threw (inside the library, not
- * the user's cell) and a dozen frames of vm and tslab internals. A researcher needs the message,
- * which in eecal names the option or file and what was expected. So inside a kernel,
- * `console.error(err)` prints `Name: message` (and each `cause` on its own line) plus a hint; with
- * EECAL_DEBUG=1 it prints the full stack as before.
+ * How a failed notebook cell reads. tslab prints a cell's error with the `console.error` it saved
+ * at start-up, which shows Node's decorated stack: a source excerpt of the line that threw (inside
+ * the library, not the user's cell) and a dozen frames of vm and tslab internals. A researcher
+ * needs the message, which in eecal names the option or file and what was expected. Node formats
+ * an error through its `util.inspect.custom` method when it has one, so inside a kernel every
+ * error gets one that prints `Name: message` (and each `cause` on its own line) plus a hint; with
+ * EECAL_DEBUG=1 nothing changes and the full stack is printed as before.
  */
 
 /** One error as a notebook shows it: `Name: message`, then `caused by …` lines. */
@@ -25,16 +26,17 @@ export const DEBUG_HINT = '(set EECAL_DEBUG=1 before starting Jupyter to see the
 let installed = false;
 
 /**
- * Make `console.error` print errors briefly (see the file comment); idempotent, and a no-op when
- * EECAL_DEBUG=1. Only the kernel's process calls this: a script keeps Node's full stacks.
+ * Make every error print briefly when inspected (see the file comment); idempotent, and a no-op
+ * when EECAL_DEBUG=1. Only the kernel's process calls this: a script keeps Node's full stacks.
  */
 export function installBriefKernelErrors(): void {
   if (installed || process.env.EECAL_DEBUG === '1') return;
   installed = true;
-  const original = console.error.bind(console);
-  console.error = (...args: unknown[]) => {
-    if (!args.some((a) => a instanceof Error)) return original(...args);
-    original(...args.map((a) => (a instanceof Error ? briefError(a) : a)));
-    original(DEBUG_HINT);
-  };
+  Object.defineProperty(Error.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+    configurable: true,
+    writable: true,
+    value(this: Error) {
+      return `${briefError(this)}\n${DEBUG_HINT}`;
+    },
+  });
 }
