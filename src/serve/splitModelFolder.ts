@@ -33,11 +33,25 @@ export interface LoadedSplitModel extends SplitNetwork {
   net: EarlyExitNetwork;
 }
 
-/** Open a model folder written by `eecal train`, load its weights and cut it after k device exits. */
-export function loadSplitModel(dir: string, k: number): LoadedSplitModel {
+/** A model folder opened for serving: the whole network with its weights, and their digest. */
+export interface OpenedModelFolder {
+  dir: string;
+  manifest: ModelManifest;
+  digest: string;
+  net: EarlyExitNetwork;
+}
+
+/** Open a model folder written by `eecal train`: rebuild the network from code and load its weights. */
+export function openModelFolder(dir: string): OpenedModelFolder {
   const manifest = readModelManifest(dir);
   const net = buildArchitecture(manifest.architecture, { numClasses: manifest.numClasses, seed: manifest.seed });
   loadWeightsInto(net.model, dir);
-  return { ...splitNetwork(net, k), dir, manifest, digest: modelDigest(dir, manifest), net };
+  return { dir, manifest, digest: modelDigest(dir, manifest), net };
+}
+
+/** Open a model folder and cut it after k device exits. */
+export function loadSplitModel(dir: string, k: number): LoadedSplitModel {
+  const folder = openModelFolder(dir);
+  return { ...splitNetwork(folder.net, k), ...folder };
 }
 
