@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { RecordFormatError } from '../errors';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { readJsonFile } from '../util/readJson';
+import type { ExitRecords } from './types';
 
 /**
  * Measured records: what `eecal testbed` writes, one row per (calibration method, p_tar, image) that
@@ -146,4 +147,17 @@ export function readMeasuredRecords(csv: string): { rows: MeasuredRow[]; meta: M
   const meta = fs.existsSync(side) ? (readJsonFile(side, 'the sidecar of measured records') as MeasuredSidecar) : null;
   if (meta && meta.format !== 'eecal-measured-records') throw new RecordFormatError(`${side}: field "format" must be "eecal-measured-records"`);
   return { rows, meta };
+}
+
+/** The exit records of the given samples only (rows in that order), e.g. those a testbed run measured. */
+export function recordsSubset(records: ExitRecords, samples: Int32Array, file = 'records'): ExitRecords {
+  const C = records.numClasses;
+  const labels = new Int32Array(samples.length);
+  const logits = records.logits.map(() => new Float64Array(samples.length * C));
+  samples.forEach((s, i) => {
+    if (!(s >= 0 && s < records.numSamples)) throw new RecordFormatError(`${file}: measured sample ${s} is not a row of the records (they have ${records.numSamples})`);
+    labels[i] = records.labels[s];
+    records.logits.forEach((l, e) => logits[e].set(l.subarray(s * C, (s + 1) * C), i * C));
+  });
+  return { numSamples: samples.length, numClasses: C, numExits: records.numExits, labels, logits, meta: records.meta };
 }
