@@ -26,7 +26,9 @@ total_ms (total = what the end node waited). "sample" is the row of that split's
   --rate R              open-loop arrivals per second instead (still at most --concurrency in flight, default 64 then)
   --uplink-mbps, --configured-delay-ms, --link-note   how the link was configured (written to the
                         sidecar; a configured delay is a setting, never mixed into the measured times)
-SIGINT/SIGTERM: stop sending, keep the answers so far, and write them.`;
+SIGINT/SIGTERM: stop sending, keep the answers so far, and write them.
+
+eecal testbed compare …: measured against modelled latency and missed deadline (see eecal testbed compare --help).`;
 
 interface EdgeHealth {
   status: string;
@@ -47,6 +49,7 @@ interface EdgeHealth {
 export const testbedCommand: Command = {
   summary: 'end node: send a split\'s images to an edge, write measured records',
   async run(argv) {
+    if (argv[0] === 'compare') return (await import('./testbedCompare')).testbedCompare(argv.slice(1));
     const { values: v } = parseCommandArgs('testbed', argv, {
       edge: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       methods: { type: 'string' }, 'p-tar': { type: 'string' }, concurrency: { type: 'string' }, rate: { type: 'string' },
