@@ -85,3 +85,11 @@ export function deadlineVsModelledFigure(curves: readonly DeadlineCurve[], title
   });
   return { data, layout, config: { responsive: true } };
 }
+
+/** Curves of the figure from deadline series (measured and modelled per uplink, method, p_tar). */
+export function deadlineCurves(series: ReadonlyArray<{ uplink: string; method: string; pTar: number; measured: ReadonlyArray<{ deadlineMs: number; missedProbability: number; ciLow: number | null; ciHigh: number | null }>; modelled: ReadonlyArray<{ deadlineMs: number; missedProbability: number; ciLow: number | null; ciHigh: number | null }> }>): DeadlineCurve[] {
+  return series.flatMap((s) => (['measured', 'modelled'] as const).map((source) => {
+    const rows = s[source];
+    return { uplink: s.uplink, method: s.method, pTar: s.pTar, source, deadlineMs: rows.map((r) => r.deadlineMs), missed: rows.map((r) => r.missedProbability), ciLow: rows.map((r) => r.ciLow), ciHigh: rows.map((r) => r.ciHigh) };
+  }));
+}

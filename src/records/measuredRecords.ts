@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { RecordFormatError } from '../errors';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { readJsonFile } from '../util/readJson';
@@ -160,4 +161,33 @@ export function recordsSubset(records: ExitRecords, samples: Int32Array, file = 
     records.logits.forEach((l, e) => logits[e].set(l.subarray(s * C, (s + 1) * C), i * C));
   });
   return { numSamples: samples.length, numClasses: C, numExits: records.numExits, labels, logits, meta: records.meta };
+}
+
+/** One testbed run: its measured rows and sidecar (which must state the uplink rate). */
+export interface MeasuredRun {
+  /** Folder name (e.g. "3g") or the CSV's folder. */
+  name: string;
+  csv: string;
+  rows: MeasuredRow[];
+  meta: MeasuredSidecar & { link: { uplinkMbps: number } };
+}
+
+/**
+ * The runs of a testbed output folder: DIR/measured.csv (one run) or DIR/<name>/measured.csv (one
+ * per uplink rate, as scripts/testbed-net.sh --uplink all writes), sorted by uplink rate.
+ */
+export function readMeasuredRuns(dir: string): MeasuredRun[] {
+  const open = (name: string, csv: string): MeasuredRun => {
+    const { rows, meta } = readMeasuredRecords(csv);
+    if (!meta) throw new RecordFormatError(`${csv}: its sidecar (${path.basename(measuredSidecarPath(csv))}) is missing; it states the run's uplink rate`);
+    if (!(typeof meta.link?.uplinkMbps === 'number' && meta.link.uplinkMbps > 0)) throw new RecordFormatError(`${measuredSidecarPath(csv)}: field "link.uplinkMbps" must be the run's uplink rate in Mbit/s (eecal testbed --uplink-mbps)`);
+    return { name, csv, rows, meta: meta as MeasuredRun['meta'] };
+  };
+  if (fs.existsSync(path.join(dir, 'measured.csv'))) return [open(path.basename(path.resolve(dir)), path.join(dir, 'measured.csv'))];
+  if (!fs.existsSync(dir)) throw new RecordFormatError(`${dir}: not found (expected the output folder of eecal testbed)`);
+  const runs = fs.readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, 'measured.csv')))
+    .map((d) => open(d.name, path.join(dir, d.name, 'measured.csv')));
+  if (runs.length === 0) throw new RecordFormatError(`${dir}: no measured.csv in it or in its sub-folders (expected the output folder of eecal testbed)`);
+  return runs.sort((a, b) => a.meta.link.uplinkMbps - b.meta.link.uplinkMbps);
 }
