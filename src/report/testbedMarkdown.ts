@@ -29,7 +29,7 @@ export function testbedComparisonMarkdown(runs: readonly MeasuredRun[], c: Testb
     '',
     `Model ${first.model.architecture} (weights ${first.model.digest}), k = ${first.model.edgeExits}, ${first.dataset} ${first.split} split; split tensor sent as ${first.wire}. ` +
       `Runs: ${runs.map((r) => `${r.name} (${r.meta.link.uplinkMbps} Mbit/s, ${r.rows.length} answers, ${r.rows.filter((x) => x.fallback).length} fallbacks)`).join(', ')}. ` +
-      `Link: ${first.link.note ?? 'not stated'}; configured delay ${first.link.configuredDelayMs ?? 0} ms (a setting, never part of a measured time). ` +
+      `Link, as each run states it: ${[...new Set(runs.map((r) => r.meta.link.note ?? 'not stated'))].join('; ')}; configured delay ${[...new Set(runs.map((r) => r.meta.link.configuredDelayMs ?? 0))].join(', ')} ms (a setting, never part of a measured time). ` +
       `Measured on: ${JSON.stringify(first.machine)}; created ${first.createdAt}.`,
     '',
     `Latency model: device times from the records' sidecar, split tensor / uplink, RTT ${rtts} ms, cloud = ${cloud}. ` +
