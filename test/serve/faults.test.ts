@@ -118,3 +118,52 @@ test('SIGTERM drains: the request in flight completes, new connections are refus
   assert.equal(await cloud.exited, 0);
   assert.match(cloud.stderr(), /SIGTERM: draining 1 request/);
 });
+
+test('a cloud that accepts but never answers: the edge gives up after --cloud-timeout-ms and falls back', async () => {
+  // A stand-in cloud that reads requests and never answers them.
+  const held: http.ServerResponse[] = [];
+  const silent = http.createServer((req, res) => { req.resume(); held.push(res); });
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const pair = await startPair({ cloudUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}`, cloudTimeoutMs: 300 });
+  try {
+    const t0 = performance.now();
+    const a = await classify(pair.edge.url, 7, 1, 'none');
+    const waited = performance.now() - t0;
+    assert.equal(a.fallback, true);
+    assert.equal(a.exit, 1);
+    assert.match(a.cloudError ?? '', /cloud timed out after 300 ms/);
+    assert.ok(waited >= 290 && waited < 5000, `answered after ${waited} ms`);
+  } finally {
+    await pair.close();
+    held.forEach((r) => r.destroy());
+    silent.closeAllConnections();
+    silent.close();
+  }
+});
+
+test('limits: a body that stops arriving gets 408, requests over the concurrency limit get 503, and the edge keeps serving', async () => {
+  const pair = await startPair({ requestTimeoutMs: 400, maxConcurrent: 1 });
+  try {
+    const u = new URL(pair.edge.url);
+    // Half a raw image, then silence: the edge answers 408 when its request timeout passes.
+    const slow = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request({ host: u.hostname, port: u.port, path: '/classify', method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': 784 } }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.write(pixelsOf(0).subarray(0, 300));
+    });
+    // While that request holds the only slot, another one is refused with 503.
+    await new Promise((r) => setTimeout(r, 100));
+    const busy = await post(`${pair.edge.url}/classify`, pixelsOf(1), { 'content-type': 'application/octet-stream' });
+    assertOneLineError(busy, 503, /busy: 1 requests in flight \(limit 1\)/, 'over the concurrency limit');
+    const r = await slow;
+    assertOneLineError(r, 408, /request took over 400 ms \(body too slow\)/, 'stalled body');
+    const a = await classify(pair.edge.url, 2, 0.9, 'none');
+    assert.equal(a.sample, 2);
+  } finally {
+    await pair.close();
+  }
+});

@@ -66,12 +66,12 @@ export interface Pair {
 const quiet = () => {};
 
 /** Cloud and edge in this process (edge k = 1, p_tar 0.9, methods none and temperature). */
-export async function startPair(opts: { cloudUrl?: string; cloudTimeoutMs?: number; maxBodyBytes?: number } = {}): Promise<Pair> {
+export async function startPair(opts: { cloudUrl?: string; cloudTimeoutMs?: number; maxBodyBytes?: number; requestTimeoutMs?: number; maxConcurrent?: number } = {}): Promise<Pair> {
   await selectBackend({ training: false });
   const model = openModelFolder(MODEL_DIR);
   const cloud = await startCloudServer(model, { port: 0, maxBodyBytes: 1 << 20, requestTimeoutMs: 10_000, maxConcurrent: 64, log: quiet });
   const edge = await startEdgeServer(model, {
-    port: 0, maxBodyBytes: opts.maxBodyBytes ?? 1 << 16, requestTimeoutMs: 10_000, maxConcurrent: 64, log: quiet,
+    port: 0, maxBodyBytes: opts.maxBodyBytes ?? 1 << 16, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000, maxConcurrent: opts.maxConcurrent ?? 64, log: quiet,
     cloud: opts.cloudUrl ?? cloud.url, edgeExits: 1, pTar: 0.9, defaultMethod: 'none',
     scorings: scoringTable([{ file: 'test calibration', calibration: CALIBRATION }], 2, 10),
     offloadAnswer: 'final', cloudTimeoutMs: opts.cloudTimeoutMs ?? 5_000, wire: 'float32',
