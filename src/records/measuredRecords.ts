@@ -73,6 +73,8 @@ export interface MeasuredSidecar {
   /** Timing column names in CSV order. */
   timingColumns: string[];
   numRows: number;
+  /** False while a run is still going or was stopped: `eecal testbed --resume` measures the rest. */
+  complete?: boolean;
 }
 
 /** The CSV path's sidecar: x.csv → x.json. */

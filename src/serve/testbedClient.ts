@@ -29,7 +29,7 @@ export interface TestbedPlan {
   /** Give up on one request after this long, ms. */
   timeoutMs: number;
   /** Called after each answer. */
-  onAnswer?: (done: number, total: number) => void;
+  onAnswer?: (done: number, total: number, row: MeasuredRow) => void;
   /** Set to stop sending new requests (answers in flight are still collected). */
   stop?: { requested: boolean };
 }
@@ -86,9 +86,10 @@ export async function runTestbed(plan: TestbedPlan): Promise<MeasuredRow[]> {
         if (wait > 0) await sleep(wait);
       }
       const r = plan.requests[i];
-      rows[i] = await classifyOnce(plan.edge, r, plan.pixels(r.sample), plan.timeoutMs);
+      const row = await classifyOnce(plan.edge, r, plan.pixels(r.sample), plan.timeoutMs);
+      rows[i] = row;
       done++;
-      plan.onAnswer?.(done, n);
+      plan.onAnswer?.(done, n, row);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(plan.concurrency, n)) }, worker));

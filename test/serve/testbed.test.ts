@@ -51,3 +51,31 @@ test('measured records: a malformed cell is an error naming file, line and colum
   assert.throws(() => parseMeasuredCsv('sample,label\n', 'm.csv'), /missing column "exit"/);
   assert.equal(parseMeasuredCsv(`${head}\n4,1,2,1,0.5,1,1,none,0.8,3.5\n`, 'm.csv')[0].ms.total_ms, 3.5);
 });
+
+test('eecal testbed --resume: keeps the answers of a stopped run and measures only the rest', async () => {
+  const pair = await startPair();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-testbed-resume-'));
+  const { error } = console;
+  try {
+    const args = ['--edge', pair.edge.url, '--data', mnistPackageDir(), '--split', 'test', '--out', out, '--p-tar', '0.9,0.999'];
+    console.error = () => {};
+    assert.equal(await testbedCommand.run([...args, '--limit', '6']), 0);
+    const csv = path.join(out, 'measured.csv');
+    // A first run of 6 images per p_tar stands for one stopped before the 10 asked for next.
+    const first = readMeasuredRecords(csv);
+    assert.equal(first.meta?.complete, true);
+    const before = (await (await fetch(`${pair.edge.url}/health`)).json()) as { answered: number };
+    assert.equal(await testbedCommand.run([...args, '--limit', '10', '--resume']), 0);
+    const after = (await (await fetch(`${pair.edge.url}/health`)).json()) as { answered: number };
+    assert.equal(after.answered - before.answered, 8, 'only the 4 missing images × 2 p_tar are measured');
+    const { rows, meta } = readMeasuredRecords(csv);
+    assert.equal(meta?.complete, true);
+    assert.deepEqual(rows.map((r) => `${r.pTar}#${r.sample}`), [0.9, 0.999].flatMap((p) => Array.from({ length: 10 }, (_, i) => `${p}#${i}`)));
+    // The kept rows are the first run's, unchanged.
+    assert.deepEqual(rows.filter((r) => r.sample < 6).map((r) => r.ms.total_ms), first.rows.map((r) => r.ms.total_ms));
+  } finally {
+    console.error = error;
+    await pair.close();
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});

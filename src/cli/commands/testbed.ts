@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from '../main';
@@ -5,7 +6,7 @@ import { countOption, gridOption, numberOption, parseCommandArgs, requiredOption
 import { ConfigError, EecalError } from '../../errors';
 import { loadDataset } from '../../data/loadDataset';
 import { imageBytes, type SplitName } from '../../data/types';
-import { measuredSidecarPath, timingColumns, writeMeasuredRecords, type MeasuredSidecar } from '../../records/measuredRecords';
+import { measuredSidecarPath, readMeasuredRecords, timingColumns, writeMeasuredRecords, type MeasuredRow, type MeasuredSidecar } from '../../records/measuredRecords';
 import { prepareOutputFile } from '../../util/atomicWrite';
 import { packageVersion } from '../../version';
 import { runTestbed, type TestbedRequest } from '../../serve/testbedClient';
@@ -26,7 +27,8 @@ total_ms (total = what the end node waited). "sample" is the row of that split's
   --rate R              open-loop arrivals per second instead (still at most --concurrency in flight, default 64 then)
   --uplink-mbps, --configured-delay-ms, --link-note   how the link was configured (written to the
                         sidecar; a configured delay is a setting, never mixed into the measured times)
-SIGINT/SIGTERM: stop sending, keep the answers so far, and write them.
+SIGINT/SIGTERM: stop sending, keep the answers so far, and write them. A checkpoint is written every
+30 s; --resume keeps the answers already in DIR/measured.csv (same model weights) and measures the rest.
 
 eecal testbed compare …: measured against modelled latency and missed deadline (see eecal testbed compare --help).`;
 
@@ -54,7 +56,7 @@ export const testbedCommand: Command = {
       edge: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       methods: { type: 'string' }, 'p-tar': { type: 'string' }, concurrency: { type: 'string' }, rate: { type: 'string' },
       'timeout-ms': { type: 'string' }, 'uplink-mbps': { type: 'string' }, 'configured-delay-ms': { type: 'string' }, 'link-note': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     });
     if (v.help) { console.log(HELP); return 0; }
     const edge = requiredOption('edge', v.edge).replace(/\/$/, '');
@@ -89,8 +91,21 @@ export const testbedCommand: Command = {
     const limit = countOption('limit', v.limit, indices.length, 1, indices.length);
     const per = imageBytes(ds.shape);
     const pixels = (sample: number) => set.pixels.subarray(indices[sample] * per, (indices[sample] + 1) * per);
-    const requests: TestbedRequest[] = [];
-    for (const method of methods) for (const pTar of grid) for (let i = 0; i < limit; i++) requests.push({ sample: i, label: set.labels[indices[i]], method, pTar });
+    const all: TestbedRequest[] = [];
+    for (const method of methods) for (const pTar of grid) for (let i = 0; i < limit; i++) all.push({ sample: i, label: set.labels[indices[i]], method, pTar });
+    const key = (r: { method: string; pTar: number; sample: number }) => `${r.method}@${r.pTar}#${r.sample}`;
+    // --resume: keep the answers of an earlier (stopped) run against the same weights, measure the rest.
+    let previous: MeasuredRow[] = [];
+    if (v.resume && fs.existsSync(csv)) {
+      const prev = readMeasuredRecords(csv);
+      if (prev.meta && prev.meta.model.digest !== health.model) throw new ConfigError(`--resume: ${csv} was measured with model ${prev.meta.model.digest}, the edge serves ${health.model}; use another --out`);
+      const wanted = new Set(all.map(key));
+      previous = prev.rows.filter((r) => wanted.has(key(r)));
+      console.error(`testbed: resuming: ${previous.length} answers kept from ${csv}`);
+    }
+    const have = new Set(previous.map(key));
+    const requests = all.filter((r) => !have.has(key(r)));
+    const order = new Map(all.map((r, i) => [key(r), i]));
 
     console.error(`testbed: ${requests.length} requests (${limit} ${split} images × ${methods.length} method(s) × ${grid.length} p_tar) to ${edge} (${health.architecture}, k = ${health.edgeExits}), ${rate === null ? `concurrency ${concurrency}` : `${rate}/s`}`);
     const stop = { requested: false };
@@ -103,27 +118,14 @@ export const testbedCommand: Command = {
     process.on('SIGTERM', onSignal);
     const t0 = performance.now();
     let lastPrint = 0;
-    const rows = await runTestbed({
-      edge, requests, pixels, concurrency, ratePerSecond: rate, timeoutMs, stop,
-      onAnswer: (done, total) => {
-        const now = performance.now();
-        if (now - lastPrint < 1000 && done < total) return;
-        lastPrint = now;
-        const s = (now - t0) / 1000;
-        const eta = ((total - done) * s) / done;
-        process.stderr.write(`\rtestbed: ${done}/${total} (${((100 * done) / total).toFixed(0)} %), ${(done / s).toFixed(1)} req/s, ETA ${eta.toFixed(0)} s   `);
-      },
-    }).finally(() => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    });
-    process.stderr.write('\n');
+    let lastCheckpoint = performance.now();
+    const fresh: MeasuredRow[] = [];
     const cpus = os.cpus();
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(edge).hostname);
-    const meta: MeasuredSidecar = {
+    const metaOf = (rows: MeasuredRow[], complete: boolean): MeasuredSidecar => ({
       format: 'eecal-measured-records', version: 1, eecalVersion: packageVersion(), createdAt: new Date().toISOString(),
       model: { architecture: health.architecture, digest: health.model, exits: health.exits, edgeExits: health.edgeExits },
-      dataset: health.dataset, split, edge, cloud: health.cloud, wire: health.wire, offloadAnswer: health.offloadAnswer,
+      dataset: health.dataset!, split, edge, cloud: health.cloud, wire: health.wire, offloadAnswer: health.offloadAnswer,
       load: { concurrency, ratePerSecond: rate },
       link: { uplinkMbps, configuredDelayMs: delayMs, note: v['link-note'] ?? null },
       machine: {
@@ -132,10 +134,43 @@ export const testbedCommand: Command = {
       },
       timingColumns: timingColumns(health.edgeExits),
       numRows: rows.length,
+      complete,
+    });
+    // Rows in plan order (method, p_tar, sample) whatever the completion order, so reruns compare line by line.
+    const save = (complete: boolean) => {
+      const rows = [...previous, ...fresh].sort((a, b) => (order.get(key(a)) ?? 0) - (order.get(key(b)) ?? 0));
+      writeMeasuredRecords(csv, rows, metaOf(rows, complete));
+      return rows;
     };
-    writeMeasuredRecords(csv, rows, meta);
+    await runTestbed({
+      edge, requests, pixels, concurrency, ratePerSecond: rate, timeoutMs, stop,
+      onAnswer: (done, total, row) => {
+        fresh.push(row);
+        const now = performance.now();
+        // A checkpoint every 30 s: a crash or a kill loses at most that much (--resume goes on from it).
+        if (now - lastCheckpoint > 30_000) {
+          lastCheckpoint = now;
+          save(false);
+        }
+        if (now - lastPrint < 1000 && done < total) return;
+        lastPrint = now;
+        const s = (now - t0) / 1000;
+        const eta = ((total - done) * s) / done;
+        process.stderr.write(`\rtestbed: ${done}/${total} (${((100 * done) / total).toFixed(0)} %), ${(done / s).toFixed(1)} req/s, ETA ${eta.toFixed(0)} s   `);
+      },
+    }).catch((err: unknown) => {
+      // Keep what was measured before the failure (an edge gone, a refused request): --resume goes on.
+      if (fresh.length > 0) save(false);
+      throw new EecalError(`${(err as Error).message}${fresh.length > 0 ? ` (the ${previous.length + fresh.length} answers so far are in ${csv}; rerun with --resume)` : ''}`, { cause: err });
+    }).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+    process.stderr.write('\n');
+    const complete = !stop.requested && previous.length + fresh.length === all.length;
+    const rows = save(complete);
     const fallbacks = rows.filter((r) => r.fallback).length;
-    console.error(`wrote ${csv} (${rows.length} rows${fallbacks ? `, ${fallbacks} fallbacks` : ''}) and its sidecar`);
+    console.error(`wrote ${csv} (${rows.length} of ${all.length} rows${fallbacks ? `, ${fallbacks} fallbacks` : ''}${complete ? '' : '; incomplete: rerun with --resume'}) and its sidecar`);
     return stop.requested ? 130 : 0;
   },
 };
