@@ -12,6 +12,8 @@ export interface CloudOptions extends ServerLimits {
   log?: (line: string) => void;
   /** Largest batch one request may carry. */
   maxBatch?: number;
+  /** CORS: the origin (or "*") whose pages may post here, e.g. the edge's browser device page. */
+  allowOrigin?: string;
 }
 
 /** Defaults: a B-AlexNet split tensor is 64 KiB per image in float32, so 16 MiB holds a batch of 256. */

@@ -8,6 +8,7 @@ import { HttpError, startServer, type ReadRequest, type Reply, type RunningServe
 import { encodeTensor, HEADERS, type CloudAnswer, type WireDtype } from './splitWire';
 import type { ExitScoring } from './exitScoring';
 import type { OpenedModelFolder } from './splitModelFolder';
+import { devicePageResources } from './devicePage';
 
 /** Options of the edge server. */
 export interface EdgeOptions extends ServerLimits {
@@ -211,9 +212,20 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
     }
   };
 
+  const temperatures: Record<string, number[]> = {};
+  for (const [m, s] of opts.scorings) {
+    if (m === 'none') temperatures[m] = new Array(E).fill(1);
+    else if (s.temperatures) temperatures[m] = s.temperatures;
+  }
+  const resources = await devicePageResources(split, {
+    edgeExits: k, numExits: E, numClasses: C, classNames: model.manifest.classNames, inputShape: split.inputShape,
+    normalization: model.manifest.normalization, pTar: opts.pTar, defaultMethod: opts.defaultMethod in temperatures ? opts.defaultMethod : 'none',
+    temperatures, offloadAnswer: opts.offloadAnswer, cloud: opts.cloud, digest: model.digest, wire: opts.wire, splitShape: split.splitShape,
+  });
   return startServer({
     role: 'edge',
     ...opts,
+    resources,
     routes: { '/classify': classify },
     health: () => ({
       model: model.digest, architecture: model.manifest.architecture, dataset: model.manifest.dataset, splitSeed: model.manifest.splitSeed, exits: E, edgeExits: k, pTar: opts.pTar,

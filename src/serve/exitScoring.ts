@@ -14,17 +14,20 @@ export interface ExitScoring {
   /** The file it came from (null for none). */
   file: string | null;
   score(exitIndex: number, logits: Float32Array): ExitScores;
+  /** T per exit when every exit is softmax(z / T) (identity: 1), else null: what the browser page can apply. */
+  temperatures: number[] | null;
 }
 
 /** Scoring without calibration: raw max-softmax. */
 export function uncalibratedScoring(numClasses: number): ExitScoring {
-  return { method: 'none', file: null, score: (_e, logits) => topLabelScores(logits, numClasses, 1) };
+  return { method: 'none', file: null, score: (_e, logits) => topLabelScores(logits, numClasses, 1), temperatures: null };
 }
 
 /** Scoring with a calibration file, checked against the model's exits and classes. */
 export function calibratedScoring(calibration: CalibrationFile, file: string, numExits: number, numClasses: number): ExitScoring {
   const cals = calibratorsFor({ numExits, numClasses }, calibration, file);
-  return { method: calibration.method, file, score: (e, logits) => cals[e].scores(logits) };
+  const T = cals.map((c) => c.scalingTemperature);
+  return { method: calibration.method, file, score: (e, logits) => cals[e].scores(logits), temperatures: T.every((t) => t !== null) ? (T as number[]) : null };
 }
 
 /** Scorings by method name: "none" always, plus one per calibration file (names must differ). */

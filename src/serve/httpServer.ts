@@ -37,6 +37,12 @@ export interface ReadRequest {
 
 export type Handler = (req: ReadRequest) => Promise<Reply>;
 
+/** A static GET resource (the browser device page and its files). */
+export interface Resource {
+  type: string;
+  body: Buffer | string;
+}
+
 export interface ServerLimits {
   /** Largest accepted request body, bytes (413 above). */
   maxBodyBytes: number;
@@ -51,6 +57,10 @@ export interface ServerOptions extends ServerLimits {
   role: string;
   /** POST routes by path. */
   routes: Record<string, Handler>;
+  /** GET resources by path (besides /health). */
+  resources?: Record<string, () => Resource>;
+  /** Send CORS headers allowing this origin ("*" = any), so a page from elsewhere may POST here. */
+  allowOrigin?: string;
   /** Extra fields of GET /health. */
   health: () => Record<string, unknown>;
   /** Access log sink: one line per request (default: stderr). */
@@ -69,7 +79,7 @@ export interface RunningServer {
 
 const json = (res: http.ServerResponse, status: number, body: unknown, extra: http.OutgoingHttpHeaders = {}): number => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...((res as unknown as { eecalCors?: http.OutgoingHttpHeaders }).eecalCors ?? {}), ...extra });
   res.end(text);
   return Buffer.byteLength(text);
 };
@@ -107,12 +117,32 @@ export function startServer(opts: ServerOptions, port: number, host = '127.0.0.1
   let draining = false;
   let drained: (() => void) | null = null;
 
+  const cors: http.OutgoingHttpHeaders = opts.allowOrigin
+    ? { 'access-control-allow-origin': opts.allowOrigin, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, x-eecal-shape, x-eecal-dtype, x-eecal-edge-exits, x-eecal-model', 'access-control-max-age': '600' }
+    : {};
   const server = http.createServer((req, res) => {
     const arrivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://x');
+    (res as unknown as { eecalCors: http.OutgoingHttpHeaders }).eecalCors = cors;
     let bytes = 0;
     const done = (status: number) =>
       log(`${new Date().toISOString()} ${opts.role} ${req.socket.remoteAddress ?? '-'} "${req.method} ${url.pathname}" ${status} ${bytes} ${(performance.now() - arrivedAt).toFixed(1)}ms`);
+    if (req.method === 'OPTIONS' && opts.allowOrigin) {
+      res.writeHead(204, cors);
+      res.end();
+      done(204);
+      return;
+    }
+    const resource = req.method === 'GET' ? opts.resources?.[url.pathname] : undefined;
+    if (resource) {
+      const r = resource();
+      const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+      res.writeHead(200, { 'content-type': r.type, 'content-length': body.length, ...cors });
+      res.end(body);
+      bytes = body.length;
+      done(200);
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/health') {
       const status = draining ? 503 : 200;
       bytes = json(res, status, { status: draining ? 'draining' : 'ok', role: opts.role, inFlight: active, ...opts.health() });
@@ -125,7 +155,7 @@ export function startServer(opts: ServerOptions, port: number, host = '127.0.0.1
       bytes = json(res, status, { error: message }, extra);
       done(status);
     };
-    if (!handler) return refuse(404, `no route ${req.method} ${url.pathname}; expected GET /health or POST ${Object.keys(opts.routes).join(', POST ')}`);
+    if (!handler) return refuse(404, `no route ${req.method} ${url.pathname}; expected GET /health${opts.resources ? `, GET ${Object.keys(opts.resources)[0]}` : ''} or POST ${Object.keys(opts.routes).join(', POST ')}`);
     if (req.method !== 'POST') return refuse(405, `${url.pathname} takes POST, not ${req.method}`, { allow: 'POST' });
     if (draining) return refuse(503, 'server is shutting down', { connection: 'close' });
     if (active >= opts.maxConcurrent) return refuse(503, `busy: ${active} requests in flight (limit ${opts.maxConcurrent})`, { 'retry-after': '1' });

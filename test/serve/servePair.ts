@@ -36,11 +36,11 @@ export const pixelsOf = (i: number): Uint8Array => test.pixels.subarray(i * 784,
 export const labelOf = (i: number): number => test.labels[i];
 
 /** The offline cascade's (exit 1-based, prediction, confidence) per method, p_tar and image. */
-export async function offlineAnswers(model: OpenedModelFolder): Promise<Map<string, Array<{ exit: number; prediction: number; confidence: number }>>> {
+export async function offlineAnswers(model: OpenedModelFolder, n = N_IMAGES): Promise<Map<string, Array<{ exit: number; prediction: number; confidence: number }>>> {
   const lut = normalizationTable(model.manifest.normalization, 1);
-  const x = new Float32Array(N_IMAGES * 784);
+  const x = new Float32Array(n * 784);
   for (let i = 0; i < x.length; i++) x[i] = lut[test.pixels[i]];
-  const input = tf.tensor4d(x, [N_IMAGES, 28, 28, 1]);
+  const input = tf.tensor4d(x, [n, 28, 28, 1]);
   const logits = await runPart(model.net.model, input);
   input.dispose();
   const scorings = scoringTable([{ file: 'test calibration', calibration: CALIBRATION }], 2, 10);
@@ -50,7 +50,7 @@ export async function offlineAnswers(model: OpenedModelFolder): Promise<Map<stri
     const scores = logits.map((l, e) => s.score(e, l));
     for (const pTar of P_TARS) {
       const r = runCascade(scores, { edgeExits: 1, pTar, fallback: 'final' });
-      out.set(`${method}@${pTar}`, Array.from({ length: N_IMAGES }, (_, i) => ({ exit: r.answeringExit[i] + 1, prediction: r.prediction[i], confidence: scores[r.answeringExit[i]].confidence[i] })));
+      out.set(`${method}@${pTar}`, Array.from({ length: n }, (_, i) => ({ exit: r.answeringExit[i] + 1, prediction: r.prediction[i], confidence: scores[r.answeringExit[i]].confidence[i] })));
     }
   }
   return out;
@@ -66,10 +66,10 @@ export interface Pair {
 const quiet = () => {};
 
 /** Cloud and edge in this process (edge k = 1, p_tar 0.9, methods none and temperature). */
-export async function startPair(opts: { cloudUrl?: string; cloudTimeoutMs?: number; maxBodyBytes?: number; requestTimeoutMs?: number; maxConcurrent?: number } = {}): Promise<Pair> {
+export async function startPair(opts: { cloudUrl?: string; cloudTimeoutMs?: number; maxBodyBytes?: number; requestTimeoutMs?: number; maxConcurrent?: number; allowOrigin?: string } = {}): Promise<Pair> {
   await selectBackend({ training: false });
   const model = openModelFolder(MODEL_DIR);
-  const cloud = await startCloudServer(model, { port: 0, maxBodyBytes: 1 << 20, requestTimeoutMs: 10_000, maxConcurrent: 64, log: quiet });
+  const cloud = await startCloudServer(model, { port: 0, maxBodyBytes: 1 << 20, requestTimeoutMs: 10_000, maxConcurrent: 64, log: quiet, allowOrigin: opts.allowOrigin });
   const edge = await startEdgeServer(model, {
     port: 0, maxBodyBytes: opts.maxBodyBytes ?? 1 << 16, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000, maxConcurrent: opts.maxConcurrent ?? 64, log: quiet,
     cloud: opts.cloudUrl ?? cloud.url, edgeExits: 1, pTar: 0.9, defaultMethod: 'none',

@@ -36,7 +36,10 @@ Both: GET /health answers 200 once ready (503 while draining). Refusals are 4xx 
 {"error": …}. SIGTERM/SIGINT: stop accepting, finish requests in flight, exit 0. One access-log line
 per request on stderr (or --access-log FILE).
 Limits: --max-body-bytes N, --request-timeout-ms N, --max-concurrent N (503 beyond).
-The host defaults to 127.0.0.1; give --host 0.0.0.0 to serve other machines.`;
+The host defaults to 127.0.0.1; give --host 0.0.0.0 to serve other machines.
+Browser device page: the edge serves GET /device/, which runs the device part with tfjs in the
+browser and offloads to the cloud with fetch (raw max-softmax or temperature-type calibrations);
+start the cloud with --allow-origin http://EDGE:PORT (or "*") so the page may post to it.`;
 
 export const serveCommand: Command = {
   summary: 'serve cloud|edge: run the split model over HTTP (the testbed)',
@@ -50,7 +53,7 @@ export const serveCommand: Command = {
       calibration: { type: 'string', multiple: true }, 'offload-answer': { type: 'string' },
       'cloud-timeout-ms': { type: 'string' }, wire: { type: 'string' },
       'max-body-bytes': { type: 'string' }, 'request-timeout-ms': { type: 'string' }, 'max-concurrent': { type: 'string' },
-      'access-log': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'access-log': { type: 'string' }, 'allow-origin': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     });
     if (v.help) { console.log(HELP); return 0; }
     const dir = requiredOption('model', v.model);
@@ -65,6 +68,7 @@ export const serveCommand: Command = {
     const logFd = v['access-log'] ? fs.openSync(v['access-log'], 'a') : null;
     const log = logFd === null ? undefined : (line: string) => fs.writeSync(logFd, line + '\n');
     const edgeOnly = ['cloud', 'edge-exits', 'p-tar', 'calibration', 'offload-answer', 'cloud-timeout-ms', 'wire'] as const;
+    if (role === 'edge' && v['allow-origin'] !== undefined) throw new ConfigError('--allow-origin is a cloud option (it lets the edge\'s browser page post to the cloud)');
     if (role === 'cloud') {
       const given = edgeOnly.filter((f) => v[f] !== undefined);
       if (given.length) throw new ConfigError(`--${given[0]} is an edge option; eecal serve cloud takes --model, --port, --host and limits`);
@@ -105,7 +109,7 @@ export const serveCommand: Command = {
       });
       console.error(`edge: ${model.manifest.architecture} (${model.digest}), k = ${edge.k}, p_tar ${edge.pTar}, methods ${[...scorings.keys()].join(', ')} (default ${defaultMethod}), cloud ${edge.cloud}, backend ${backendLabel(choice)}`);
     } else {
-      running = await startCloudServer(model, { ...limits, port, host, log });
+      running = await startCloudServer(model, { ...limits, port, host, log, allowOrigin: v['allow-origin'] });
       console.error(`cloud: ${model.manifest.architecture} (${model.digest}), backend ${backendLabel(choice)}`);
     }
     // The one line a script waits for (the port, useful with --port 0).
