@@ -79,7 +79,7 @@ export interface RunningServer {
 
 const json = (res: http.ServerResponse, status: number, body: unknown, extra: http.OutgoingHttpHeaders = {}): number => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...((res as unknown as { eecalCors?: http.OutgoingHttpHeaders }).eecalCors ?? {}), ...extra });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra });
   res.end(text);
   return Buffer.byteLength(text);
 };
@@ -123,7 +123,6 @@ export function startServer(opts: ServerOptions, port: number, host = '127.0.0.1
   const server = http.createServer((req, res) => {
     const arrivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://x');
-    (res as unknown as { eecalCors: http.OutgoingHttpHeaders }).eecalCors = cors;
     let bytes = 0;
     const done = (status: number) =>
       log(`${new Date().toISOString()} ${opts.role} ${req.socket.remoteAddress ?? '-'} "${req.method} ${url.pathname}" ${status} ${bytes} ${(performance.now() - arrivedAt).toFixed(1)}ms`);
@@ -145,14 +144,14 @@ export function startServer(opts: ServerOptions, port: number, host = '127.0.0.1
     }
     if (req.method === 'GET' && url.pathname === '/health') {
       const status = draining ? 503 : 200;
-      bytes = json(res, status, { status: draining ? 'draining' : 'ok', role: opts.role, inFlight: active, ...opts.health() });
+      bytes = json(res, status, { status: draining ? 'draining' : 'ok', role: opts.role, inFlight: active, ...opts.health() }, cors);
       done(status);
       return;
     }
     const handler = opts.routes[url.pathname];
     const refuse = (status: number, message: string, extra: http.OutgoingHttpHeaders = {}) => {
       req.resume();
-      bytes = json(res, status, { error: message }, extra);
+      bytes = json(res, status, { error: message }, { ...cors, ...extra });
       done(status);
     };
     if (!handler) return refuse(404, `no route ${req.method} ${url.pathname}; expected GET /health${opts.resources ? `, GET ${Object.keys(opts.resources)[0]}` : ''} or POST ${Object.keys(opts.routes).join(', POST ')}`);
@@ -165,7 +164,7 @@ export function startServer(opts: ServerOptions, port: number, host = '127.0.0.1
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      if (!res.headersSent && !res.destroyed) bytes = json(res, status, body, draining ? { connection: 'close' } : {});
+      if (!res.headersSent && !res.destroyed) bytes = json(res, status, body, draining ? { ...cors, connection: 'close' } : cors);
       done(status);
       active--;
       if (draining && active === 0) drained?.();
