@@ -56,6 +56,13 @@ export { renderTrainingCurves } from './plots/trainingCurves';
 export { exitFractionSeries, sweepSeries, outageSeries, deadlineSeries } from './plots/series';
 export { toDataFrame, openNotebook } from './plots/display/notebook';
 export { exitRecordsFrame, pivotFrame, type ExitSampleRow } from './plots/display/frames';
+// The testbed (notebook 11): measured records, their comparison with the latency model, figures, text.
+export { readMeasuredRuns, type MeasuredRun } from './records/measuredRecords';
+export { readModelFolder } from './records/modelFolder';
+export { readCalibrationFile } from './calibration/calibrationFile';
+export { compareTestbedRuns, DEFAULT_TESTBED_COMPARISON, type TestbedComparison } from './study/testbedComparison';
+export { latencyVsModelledFigure, deadlineVsModelledFigure, deadlineCurves } from './plots/testbedFigures';
+export { testbedComparisonMarkdown } from './report/testbedMarkdown';
 
 /** An opened model folder plus the notebook display: what every analysis notebook starts from. */
 export interface Study {

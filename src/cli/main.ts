@@ -22,6 +22,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   outage: { summary: 'inference outage probability over a p_tar grid', load: async () => (await import('./commands/outage')).outageCommand },
   deadline: { summary: 'missed-deadline probability over a deadline grid', load: async () => (await import('./commands/deadline')).deadlineCommand },
   partition: { summary: 'number of device branches that minimises expected latency', load: async () => (await import('./commands/partition')).partitionCommand },
+  serve: { summary: 'serve cloud|edge: run the split model over HTTP (the testbed)', load: async () => (await import('./commands/serve')).serveCommand },
+  testbed: { summary: 'end node: send a split\'s images to an edge, write measured records', load: async () => (await import('./commands/testbed')).testbedCommand },
   reproduce: { summary: 'regenerate every figure, table and REPRODUCTION.md from shipped records', load: async () => (await import('./commands/reproduce')).reproduceCommand },
 };
 

@@ -7,3 +7,4 @@ export { computeExitCosts, layerMacs, ancestorLayers } from './exitCosts';
 export { placeExits, placementFractions, type PlacementRule } from './exitPlacement';
 export { buildPlacedNetwork, cumulativeBlockMacs, type PlacedSpec } from './placedNetwork';
 export { LocalResponseNorm, lrn, type LrnArgs } from './lrnLayer';
+export { splitNetwork, runPart, type SplitNetwork } from './splitModel';

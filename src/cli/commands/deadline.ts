@@ -11,6 +11,7 @@ import { cascadeLatency } from '../../offloading/latencyModel';
 import { constantSampleTimes, readSampleTimesCsv, type SampleTimes } from '../../offloading/sampleTimes';
 import { missedDeadlineProbability, type DeadlineRow } from '../../offloading/missedDeadline';
 import { formatCsv, formatTable, type Column } from '../tableText';
+import { measuredDeadline } from '../measuredDeadline';
 
 const HELP = `usage: eecal deadline --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.8]
                       [--deadline 0:2:0.05] [--uplink 4g] [--rtt-ms 0] [--device-gmacs G | (sidecar times)]
@@ -29,6 +30,10 @@ ${BATCH_HELP}
 ${LATENCY_HELP}
   --times FILE.csv          replay measured per-sample times instead of the latency model: columns
                             exit1_ms…exitk_ms (answered at that exit) and offloadk_ms, one row per sample
+  --measured FILE.csv       measured records of eecal testbed: the samples it measured, each with its
+                            measured time (--measured-column, default total_ms) at each p_tar of the
+                            grid; uncalibrated rows use its method "none", calibrated ones the
+                            calibration file's method
 
 JSON: {"rows":[{"pTar","tTar","deadlineMs","missedProbability","ciLow","ciHigh"}], "latency"?: {…},
 "uncalibrated"?: {"rows":[…]}}; tTar in seconds, deadlineMs in milliseconds.`;
@@ -40,6 +45,7 @@ export const deadlineCommand: Command = {
   async run(argv) {
     const { values: v } = parseCommandArgs('deadline', argv, {
       ...COMMON_OPTIONS, ...BATCH_OPTIONS, ...LATENCY_OPTIONS, 'p-tar': { type: 'string' }, deadline: { type: 'string' }, times: { type: 'string' },
+      measured: { type: 'string' }, 'measured-column': { type: 'string' },
     });
     if (v.help) { console.log(HELP); return 0; }
     const format = outputFormat(v);
@@ -53,7 +59,17 @@ export const deadlineCommand: Command = {
     const layout = layoutOptions(v, records);
     let times: SampleTimes;
     let latency: unknown = null;
-    if (v.times) {
+    let measured: ReturnType<typeof measuredDeadline> | null = null;
+    if (v['measured-column'] !== undefined && !v.measured) throw new ConfigError('--measured-column needs --measured');
+    if (v.measured) {
+      const clash = [...Object.keys(LATENCY_OPTIONS), 'times'].filter((f) => v[f as keyof typeof v] !== undefined);
+      if (clash.length > 0) throw new ConfigError(`--measured replays a testbed run; it cannot be combined with --${clash.join(', --')}`);
+      const column = v['measured-column'] ?? 'total_ms';
+      if (!column.endsWith('_ms')) throw new ConfigError(`--measured-column "${column}": expected a timing column (…_ms)`);
+      measured = measuredDeadline(v.measured, column, records, v.calibration, grid, { ...layout, ...batch, deadlinesMs: deadlinesS.map((s) => Number((s * 1000).toPrecision(12))) });
+      console.error(`deadline: ${measured.note}`);
+      times = { exitMs: [], offloadMs: new Float64Array(0) };
+    } else if (v.times) {
       const clash = Object.keys(LATENCY_OPTIONS).filter((f) => v[f as keyof typeof LATENCY_OPTIONS] !== undefined);
       if (clash.length > 0) throw new ConfigError(`--times replays measured times; it cannot be combined with --${clash.join(', --')}`);
       times = readSampleTimesCsv(v.times, records.numSamples, layout.edgeExits, layout.disabled);
@@ -67,12 +83,13 @@ export const deadlineCommand: Command = {
     const deadlinesMs = deadlinesS.map((s) => Number((s * 1000).toPrecision(12)));
     const run = (keys: typeof inputs.uncalibrated): Row[] =>
       missedDeadlineProbability(keys, grid, times, { ...layout, ...batch, deadlinesMs }).map((r, i) => ({ ...r, tTar: deadlinesS[i % deadlinesS.length] }));
-    const uncal = run(inputs.uncalibrated);
-    const cal = inputs.calibrated ? run(inputs.calibrated) : null;
+    const withT = (rows: DeadlineRow[]): Row[] => rows.map((r, i) => ({ ...r, tTar: deadlinesS[i % deadlinesS.length] }));
+    const uncal = measured ? withT(measured.uncal) : run(inputs.uncalibrated);
+    const cal = measured ? (measured.cal ? withT(measured.cal) : null) : inputs.calibrated ? run(inputs.calibrated) : null;
     if (format === 'json') {
       const out = {
         edgeExits: layout.edgeExits, fallback: layout.fallback, disabled: [...layout.disabled], calibration: v.calibration ?? null, ...batch,
-        latency, times: v.times ?? null, rows: cal ?? uncal, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
+        latency, times: v.times ?? null, measured: v.measured ?? null, rows: cal ?? uncal, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
       };
       emit(JSON.stringify(out) + '\n', v.out);
       return 0;

@@ -5,6 +5,9 @@ import { BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, batchOptions, e
 import { loadOffloadingInputs } from '../offloadingInputs';
 import { outageProbability, type OutageRow } from '../../offloading/outage';
 import { formatCsv, formatTable, type Column } from '../tableText';
+import { readMeasuredRecords } from '../../records/measuredRecords';
+import { readCalibrationFile } from '../../calibration/calibrationFile';
+import { measuredOutage } from '../../offloading/measuredOutage';
 
 const HELP = `usage: eecal outage --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:0.95:0.05]
                     [--batch-size 256] [--rounds 100] [--seed 0] [--json|--csv]
@@ -17,6 +20,9 @@ their accuracy is < p_tar (strict); a batch with no device sample is not an outa
 ${COMMON_HELP}
   --p-tar GRID              p_tar values, each in [0, 1] (default 0.5:0.95:0.05)
 ${BATCH_HELP}
+  --measured FILE.csv       measured records of eecal testbed: outage of the answers the edge really
+                            gave (device exits and cloud-failure fallbacks), uncalibrated rows from its
+                            method "none", calibrated ones from the calibration file's method
 
 JSON: {"rows":[{"pTar","outageProbability","ciLow","ciHigh"}], "uncalibrated"?: {"rows":[…]}, …};
 with --calibration "rows" are calibrated. The fallback flag does not change outage (device answers only).`;
@@ -24,7 +30,7 @@ with --calibration "rows" are calibrated. The fallback flag does not change outa
 export const outageCommand: Command = {
   summary: 'inference outage probability over a p_tar grid',
   async run(argv) {
-    const { values: v } = parseCommandArgs('outage', argv, { ...COMMON_OPTIONS, ...BATCH_OPTIONS, 'p-tar': { type: 'string' } });
+    const { values: v } = parseCommandArgs('outage', argv, { ...COMMON_OPTIONS, ...BATCH_OPTIONS, 'p-tar': { type: 'string' }, measured: { type: 'string' } });
     if (v.help) { console.log(HELP); return 0; }
     const format = outputFormat(v);
     const batch = batchOptions(v);
@@ -32,8 +38,14 @@ export const outageCommand: Command = {
     checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length]]);
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
     const layout = layoutOptions(v, inputs.records);
-    const uncal = outageProbability(inputs.uncalibrated, grid, { ...layout, ...batch });
-    const cal = inputs.calibrated ? outageProbability(inputs.calibrated, grid, { ...layout, ...batch }) : null;
+    const measured = v.measured ? readMeasuredRecords(v.measured).rows : null;
+    const fromRun = (method: string): OutageRow[] => grid.map((p) => {
+      const r = measuredOutage(measured!, method, p, batch, v.measured);
+      console.error(`outage: ${method} at p_tar ${p}: ${r.samples} measured answers, ${r.fallbacks} cloud-failure fallbacks`);
+      return { pTar: r.pTar, outageProbability: r.outageProbability, ciLow: r.ciLow, ciHigh: r.ciHigh };
+    });
+    const uncal = measured ? fromRun('none') : outageProbability(inputs.uncalibrated, grid, { ...layout, ...batch });
+    const cal = measured && v.calibration ? fromRun(readCalibrationFile(v.calibration).method) : inputs.calibrated ? outageProbability(inputs.calibrated, grid, { ...layout, ...batch }) : null;
     console.error(`outage: ${inputs.records.numSamples} samples, k = ${layout.edgeExits}, ${batch.rounds} rounds × batches of ${batch.batchSize}, seed ${batch.seed}`);
     if (format === 'json') {
       const out = {
