@@ -3,7 +3,7 @@
  * notebooks/eecal.js → dist/src/notebook.js): open a model
  * folder, fit and compare calibration methods, run the offloading study, build and show figures.
  * tfjs-free (a notebook's kernel starts in seconds); a file move inside src/ breaks this file, not
- * eight notebooks. Everything here is re-exported from the layers that own it.
+ * nine notebooks. Everything here is re-exported from the layers that own it.
  */
 import { readModelFolder, type ModelFolder } from './records/modelFolder';
 import type { ExitRecords } from './records/types';
@@ -125,7 +125,8 @@ export function reportFilesOf(modelDir: string, resultsDir: string): string[] {
 /**
  * Open a model folder for a notebook: both record splits, manifest and training log (when present),
  * the reproduction's settings and the display helper.
- * @param modelDir - default $EECAL_MODEL_DIR, else the shipped B-AlexNet folder.
+ * @param modelDir - default $EECAL_MODEL_DIR, else the B-AlexNet trained in the paper's regime
+ *   (`models/b-alexnet-cifar10-branchynet`; `COMPARISON_MODEL_DIR` is the other shipped one).
  */
 export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFAULT_MODEL_DIR, display: NotebookOptions = {}): Study {
   const folder = readModelFolder(modelDir);

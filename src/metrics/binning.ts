@@ -6,7 +6,7 @@ import { checkBins, checkTopLabel } from './checks';
  * The one binning routine behind ECE, RMSCE, MCE, classwise/adaptive ECE, the Brier
  * decomposition and the reliability table, so a reported ECE and the drawn bars cannot disagree.
  *
- * Membership: bin b holds lo_b < c ≤ hi_b (Guo et al. 2017, paper-spec §3.3); the first bin also
+ * Membership: bin b holds lo_b < c ≤ hi_b (Guo et al. 2017; docs/paper-notes.md#ece); the first bin also
  * holds c = 0 exactly (otherwise such a sample would fall in no bin, the torchmetrics #1646 trap),
  * and c = 1 falls in the last bin (no hidden extra bin, torchmetrics #3510).
  */

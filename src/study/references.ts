@@ -1,5 +1,5 @@
 /**
- * Published reference numbers the reproduction is compared with (anchors.md §5). These are the
+ * Published reference numbers the reproduction is compared with (docs/paper-notes.md#reference-numbers). These are the
  * only typed-in numbers in a report; every number about eecal's own model comes from computation.
  */
 

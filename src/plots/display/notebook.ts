@@ -21,7 +21,7 @@ export interface DisplayMessage {
 /** Where display messages go: tslab's kernel in a notebook, a collector in tests. */
 export type DisplaySink = (msg: DisplayMessage) => void;
 
-/** tslab's internal display writer: set while a kernel cell runs, null elsewhere (notebook-stack.md §3). */
+/** tslab's internal display writer: set while a kernel cell runs, null elsewhere (tslab's `jupyter` module). */
 function tslabWriter(): ((m: unknown, update: boolean) => void) | null {
   try {
     return (require('tslab/dist/jupyter') as { lastWriteDisplayData: ((m: unknown, update: boolean) => void) | null }).lastWriteDisplayData;
@@ -38,7 +38,7 @@ export function inTslabKernel(): boolean {
 /**
  * tslab's own display writer. tslab's public `display.raw` sends one MIME type per output, so the
  * multi-type bundle goes through the writer it calls internally (`lastWriteDisplayData`, set while
- * a cell runs; notebook-stack.md §3). Throws outside a tslab kernel.
+ * a cell runs, in tslab's `jupyter` module). Throws outside a tslab kernel.
  */
 export function tslabSink(): DisplaySink {
   return (msg) => {
