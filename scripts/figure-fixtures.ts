@@ -14,7 +14,7 @@ type Loose = Record<string, (...a: any[]) => any>; // eslint-disable-line @types
 function load(plotsDir: string, file: string): Loose | null {
   for (const ext of ['.ts', '.js']) {
     const p = path.join(plotsDir, file + ext);
-    if (fs.existsSync(p)) return require(p) as Loose; // eslint-disable-line @typescript-eslint/no-require-imports
+    if (fs.existsSync(p)) return require(p) as Loose;
   }
   return null;
 }

@@ -108,7 +108,7 @@ export function fitTemperatureExact(logits: FloatArray, labels: Int32Array, numC
     // L'(β) = mean E_p[d] ≤ 0 everywhere: the NLL falls monotonically as T → 0.
     if (grad === 0) return done(['temperature: every logit row is constant, so every T gives the same NLL; T = 1 kept'], null, true);
     beta = betaHi;
-    [loss, grad, hess] = f(beta);
+    [loss, grad] = f(beta);
     iterations++;
     return done([
       `temperature: no finite optimum (every fitting prediction is correct, so the NLL keeps decreasing as T → 0); T clipped to minTemperature = ${tMin}`,

@@ -74,7 +74,7 @@ export function fitTemperatureTorchLbfgs(logits: FloatArray, labels: Int32Array,
   let d = 0;
   let t = 0;
   let prevG = 0;
-  let prevLoss = 0;
+  let prevLoss: number;
   while (iterations < maxIter) {
     iterations++;
     if (iterations === 1) {

@@ -1,7 +1,7 @@
 import type { Command } from '../main';
 import { binsOption, countOption, intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
 import { MAX_REPLICATES } from '../limits';
-import { ConfigError, RecordFormatError } from '../../errors';
+import { ConfigError } from '../../errors';
 import { readRecords } from '../../records/csv';
 import { readCalibrationFile } from '../../calibration/calibrationFile';
 import { calibratorsFor } from '../../calibration/applyCalibration';
