@@ -1,6 +1,7 @@
 import type { FloatArray } from '../records/types';
 import type { BinStat, BinningOptions } from './types';
 import { checkBins, checkTopLabel } from './checks';
+import { ConfigError } from '../errors';
 
 /**
  * The one binning routine behind ECE, RMSCE, MCE, classwise/adaptive ECE, the Brier
@@ -59,7 +60,7 @@ export function binEdges(confidence: FloatArray, opts: BinningOptions = {}): Flo
   const scheme = opts.scheme ?? 'equal-width';
   if (scheme === 'equal-width') return equalWidthEdges(bins);
   if (scheme === 'equal-mass') return equalMassEdges(confidence, bins);
-  throw new RangeError(`bin scheme "${String(scheme)}": expected equal-width or equal-mass`);
+  throw new ConfigError(`bin scheme "${String(scheme)}": expected equal-width or equal-mass`);
 }
 
 /** Index of the bin holding c: the smallest b with c ≤ edges[b+1] (binary search). */

@@ -2,6 +2,7 @@ import type { BinStat } from '../metrics/types';
 import { axisIds, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from './figure';
 import { baseAxis, baseLayout, pct, withAlpha } from './style';
 import { legendBelow, placeTitle, valueAxis, wrapText } from './layout';
+import { ConfigError } from '../errors';
 
 /** Most panels side by side: wider grids wrap into more rows so text stays ≥ 11 px at full size. */
 export const MAX_COLUMNS = 3;
@@ -87,7 +88,7 @@ function panelTraces(p: ReliabilityPanel, rel: number, hist: number, first: bool
  */
 export function renderReliability(panels: readonly (readonly ReliabilityPanel[])[], style: ReliabilityStyle = {}): PlotlyFigure {
   const cols0 = Math.max(0, ...panels.map((r) => r.length));
-  if (panels.length === 0 || cols0 === 0) throw new Error('renderReliability: no panels to draw (expected at least one row with one panel)');
+  if (panels.length === 0 || cols0 === 0) throw new ConfigError('renderReliability: no panels to draw (expected at least one row with one panel)');
   // Wide rows wrap: at most MAX_COLUMNS panels side by side, so the figure is never shrunk to fit.
   const grid = panels.flatMap((row) => Array.from({ length: Math.ceil(row.length / MAX_COLUMNS) }, (_, c) => row.slice(c * MAX_COLUMNS, (c + 1) * MAX_COLUMNS)));
   const rows = grid.length;

@@ -9,6 +9,7 @@ import { calibrationOverTrainingFigure } from '../plots/calibrationOverTrainingF
 import { regimeSummary, type RegimeSummary } from '../study/regimeSummary';
 import { reproduce, type ReproduceOptions, type ReproduceResult } from './reproduce';
 import { regimesMarkdown, type RegimeReportModel } from './regimesMarkdown';
+import { ConfigError } from '../errors';
 
 /** Options of {@link reproduceRegimes}: those of `reproduce`, for several model folders. */
 export interface ReproduceRegimesOptions extends Omit<ReproduceOptions, 'modelDir' | 'outDir' | 'reproductionFile' | 'docDir'> {
@@ -37,7 +38,7 @@ const link = (fromFile: string, to: string) => path.relative(path.dirname(fromFi
 export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<ReproduceRegimesResult> {
   const names = o.modelDirs.map((d) => path.basename(path.resolve(d)));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new Error(`two model folders are named "${dup}": their results would overwrite each other`);
+  if (dup) throw new ConfigError(`two model folders are named "${dup}": their results would overwrite each other`);
   const log = o.log ?? (() => undefined);
   const files: string[] = [];
   const models: ReproduceRegimesResult['models'] = [];

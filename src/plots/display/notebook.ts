@@ -6,6 +6,7 @@ import { saveFigure, type FigureFileFormat } from '../export/saveFigure';
 import { withStaticNote } from '../export/staticNote';
 import { rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
 import { formatCell, textTable } from '../../util/tableFormat';
+import { EnvironmentError } from '../../errors';
 
 const ALL_FORMATS: readonly FigureFileFormat[] = ['json', 'html', 'png', 'svg'];
 
@@ -44,7 +45,7 @@ export function tslabSink(): DisplaySink {
   return (msg) => {
     // Looked up per call: tslab replaces the writer for every executed cell.
     const write = tslabWriter();
-    if (!write) throw new Error('not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook');
+    if (!write) throw new EnvironmentError('not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook');
     write({ ...msg, transient: {} }, false);
   };
 }
