@@ -73,7 +73,12 @@ test('a plot builder given nothing to draw is a one-line usage error, not "unexp
 test('a bad figure file stem is a usage error naming the stem', async () => {
   let err: unknown;
   try {
-    await saveFigure({ data: [], layout: {} } as unknown as Parameters<typeof saveFigure>[0], '/nonexistent', 'a/b', null);
+    await saveFigure(
+      { data: [], layout: {} } as unknown as Parameters<typeof saveFigure>[0],
+      '/nonexistent',
+      'a/b',
+      null,
+    );
   } catch (e) {
     err = e;
   }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { PlotlyFigure } from '../figure';
 import { bundleFor, readPlotlyJs, type PlotlyBundle } from './plotlyBundle';
 import { scriptSafeJson } from './html';
@@ -37,6 +37,18 @@ export const CHROMIUM_ARGS = [
   '--no-first-run', '--no-default-browser-check', '--mute-audio', '--hide-scrollbars',
   '--disable-features=Translate,MediaRouter,OptimizationHints',
 ] as const;
+
+/**
+ * playwright-core, loaded on first use: it is an optional peer dependency, so a user who only
+ * analyses records (no PNG/SVG export) can install eecal without it.
+ */
+function playwrightChromium(): typeof import('playwright-core').chromium {
+  try {
+    return (require('playwright-core') as typeof import('playwright-core')).chromium;
+  } catch (err) {
+    throw new EnvironmentError('PNG/SVG export needs the optional package playwright-core (npm install playwright-core)', { cause: err });
+  }
+}
 
 /** The Chromium binary to use: $EECAL_CHROMIUM, else Debian's /usr/bin/chromium; null when absent. */
 export function findChromium(): string | null {
@@ -105,7 +117,7 @@ export class FigureRenderer {
       throw new EnvironmentError(`Chromium not found at ${exe ?? process.env.EECAL_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install chromium, or set EECAL_CHROMIUM); PNG/SVG export needs it`);
     }
     const timeoutMs = opts.timeoutMs ?? 60_000;
-    const browser = await chromium.launch({ executablePath: exe, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs });
+    const browser = await playwrightChromium().launch({ executablePath: exe, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs });
     try {
       const page = await browser.newPage();
       page.setDefaultTimeout(timeoutMs);
