@@ -35,7 +35,8 @@ export function fixtureFigures(plotsDir: string, repo: string): Record<string, P
   const costs = load(plotsDir, 'exitCostsFigure');
   const delta = load(plotsDir, 'deltaFigure');
   const cot = load(plotsDir, 'calibrationOverTrainingFigure');
-  const cotCsv = load(plotsDir, 'calibrationOverTrainingCsv');
+  // The CSV reader lives with the other model-folder formats in records/ (in plots/ before).
+  const cotCsv = load(path.join(plotsDir, '..', 'records'), 'calibrationOverTraining') ?? load(plotsDir, 'calibrationOverTrainingCsv');
   // Levels within 2 pp of each other (the ".0%" repeated-tick defect) and bands wider than the gaps.
   const acc = METHODS.map((m, i) => withBand(m, wave(0.745 + 0.001 * i, 0.03, 0.002), 0.004));
   if (paper) {

@@ -17,8 +17,7 @@ import { calibrationStudy, type CalibrationStudy, type StudyMethod } from './stu
 import { calibrationOps } from './study/calibrationOps';
 import { offloadingStudy, type OffloadingStudy } from './study/offloadingStudy';
 import type { ModelManifest, TrainingLog } from './records/modelFolder';
-import { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
-import * as fs from 'node:fs';
+import { readCalibrationOverTraining, type CalibrationTrainingRow } from './records/calibrationOverTraining';
 import * as path from 'node:path';
 import { notebookClaims, type NotebookClaims } from './study/notebookClaims';
 import type { ClaimMethod } from './study/methodRefits';
@@ -32,7 +31,7 @@ export { exitNamesOf, runAnalysis, STUDY_METHODS } from './study/analysis';
 export { studyClaims } from './study/analysis';
 export { regimeSummary, uncalibratedShortfalls, wilsonInterval, type RegimeSummary } from './study/regimeSummary';
 export { regimesMarkdown, REGIME_TARGETS } from './report/regimesMarkdown';
-export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
+export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './records/calibrationOverTraining';
 export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFigure';
 
 export { notebookClaims, type NotebookClaims, type ClaimsSource } from './study/notebookClaims';
@@ -100,8 +99,7 @@ export interface Study {
 
 /** The per-epoch calibration a model folder's training tracked (`calibration-over-training.csv`), or null when it has none. */
 export function calibrationOverTraining(modelDir: string): CalibrationTrainingRow[] | null {
-  const file = path.join(modelDir, 'calibration-over-training.csv');
-  return fs.existsSync(file) ? parseCalibrationOverTraining(fs.readFileSync(file, 'utf8'), file) : null;
+  return readCalibrationOverTraining(modelDir);
 }
 
 /**

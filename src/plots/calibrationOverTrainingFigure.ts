@@ -2,7 +2,7 @@ import { axisIds, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from 
 import { EXIT_COLORS, baseAxis, baseLayout } from './style';
 import { methodStyle } from './methodStyles';
 import { legendBelow, panelGrid, placeTitle, valueAxis } from './layout';
-import type { CalibrationTrainingRow } from './calibrationOverTrainingCsv';
+import type { CalibrationTrainingRow } from '../records/calibrationOverTraining';
 import { RecordFormatError } from '../errors';
 
 /** Options of {@link calibrationOverTrainingFigure}. */

@@ -7,3 +7,8 @@ export {
   readModelFolder, readModelManifest, readTrainingLog, modelFolderPaths,
   type ModelFolder, type ModelManifest, type TrainingLog, type TrainingLogEpoch,
 } from './modelFolder';
+export {
+  CALIBRATION_OVER_TRAINING_CSV, CALIBRATION_OVER_TRAINING_JSON, formatCalibrationOverTraining, writeCalibrationOverTraining,
+  readCalibrationOverTrainingEpochs, parseCalibrationOverTraining, readCalibrationOverTraining,
+  type CascadePoint, type ExitTracking, type EpochTracking, type CalibrationTrainingRow,
+} from './calibrationOverTraining';

@@ -4,7 +4,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { FigureRenderer, findChromium } from '../plots/export/chromium';
 import { saveFigure } from '../plots/export/saveFigure';
 import { readPlotlyJs } from '../plots/export/plotlyBundle';
-import { parseCalibrationOverTraining } from '../plots/calibrationOverTrainingCsv';
+import { readCalibrationOverTraining } from '../records/calibrationOverTraining';
 import { calibrationOverTrainingFigure } from '../plots/calibrationOverTrainingFigure';
 import { regimeSummary, type RegimeSummary } from '../study/regimeSummary';
 import { reproduce, type ReproduceOptions, type ReproduceResult } from './reproduce';
@@ -57,9 +57,8 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
       const folder = result.folder;
       const summary = regimeSummary(name, folder.manifest, folder.trainingLog?.epochs.length ?? null, folder.test, result.analysis.calibration.rows, result.analysis.claims, { grid: o.config.pTarGrid });
       models.push({ name, result, summary });
-      const csv = path.join(dir, 'calibration-over-training.csv');
-      if (fs.existsSync(csv)) {
-        const rows = parseCalibrationOverTraining(fs.readFileSync(csv, 'utf8'), csv);
+      const rows = readCalibrationOverTraining(dir);
+      if (rows) {
         const fig = calibrationOverTrainingFigure(rows, { exitNames: result.analysis.exitNames, title: `${name}: calibration over training` });
         const written = await saveFigure(fig, path.join(modelOut, 'figures'), 'calibration-over-training', renderer, { plotlyJs, scale: 2 });
         files.push(...written);
