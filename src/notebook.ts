@@ -32,6 +32,7 @@ export { studyClaims } from './study/analysis';
 export { regimeSummary, uncalibratedShortfalls, wilsonInterval, type RegimeSummary } from './study/regimeSummary';
 export { regimesMarkdown, REGIME_TARGETS } from './report/regimesMarkdown';
 export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './records/calibrationOverTraining';
+export { readTrainingLog, type TrainingLog } from './records/trainingLog';
 export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFigure';
 
 export { notebookClaims, type NotebookClaims, type ClaimsSource } from './study/notebookClaims';

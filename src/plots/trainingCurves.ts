@@ -1,5 +1,5 @@
 import { RecordFormatError, ShapeMismatchError } from '../errors';
-import type { TrainingLogEpoch } from '../records/modelFolder';
+import type { TrainingLogEpoch } from '../records/trainingLog';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { EXIT_COLORS, baseAxis, baseLayout } from './style';
 import { legendBelow, valueAxis } from './layout';

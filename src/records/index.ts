@@ -12,3 +12,4 @@ export {
   readCalibrationOverTrainingEpochs, parseCalibrationOverTraining, readCalibrationOverTraining,
   type CascadePoint, type ExitTracking, type EpochTracking, type CalibrationTrainingRow,
 } from './calibrationOverTraining';
+export { TRAINING_LOG_JSON, TRAINING_LOG_CSV, formatTrainingLogCsv, writeTrainingLog, type TrainingLogEntry } from './trainingLog';

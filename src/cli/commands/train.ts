@@ -11,7 +11,7 @@ import { lossWeights } from '../../train/lossWeights';
 import { initialState, trainEarlyExit, type TrainConfig } from '../../train/trainer';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../../train/checkpoint';
 import { saveModelFiles } from '../../train/modelIO';
-import { writeTrainLog } from '../../train/trainLog';
+import { writeTrainingLog } from '../../records/trainingLog';
 import { writeModelManifest } from '../../train/modelManifest';
 import { ProgressBar, formatDuration } from '../../train/progress';
 import { openTrainingData } from '../../train/datasetAdapter';
@@ -216,7 +216,7 @@ export const trainCommand: Command = {
           console.error(`epoch ${log.epoch}: train loss ${log.trainLossTotal.toFixed(4)}, val loss ${log.valLossTotal.toFixed(4)}, ` +
             `val acc ${log.valAccuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(' ')}, ${formatDuration(log.durationSec)}${improved ? '  (best)' : ''}${trackNote}`);
           if (config.keep === 'last' || improved) await saveModelFiles(net.model, out, { exitNames: net.exitNames, epoch: log.epoch });
-          writeTrainLog(out, s.history, net.exitNames);
+          writeTrainingLog(out, s.history, net.exitNames);
           writeModelManifest(out, manifestOf(s));
         },
       }, engine).finally(() => pool?.close());
