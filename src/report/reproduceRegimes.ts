@@ -4,6 +4,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { FigureRenderer, findChromium } from '../plots/export/chromium';
 import { saveFigure } from '../plots/export/saveFigure';
 import { readPlotlyJs } from '../plots/export/plotlyBundle';
+import { REGIME_TARGETS } from '../study/regimeTargets';
 import { readCalibrationOverTraining } from '../records/calibrationOverTraining';
 import { calibrationOverTrainingFigure } from '../plots/calibrationOverTrainingFigure';
 import { regimeSummary, type RegimeSummary } from '../study/regimeSummary';
@@ -55,7 +56,7 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
       const result = await reproduce({ ...o, modelDir: dir, outDir: modelOut, reproductionFile: docDir ? path.join(docDir, 'REPORT.md') : null, ...(docDir ? { docDir } : {}) });
       files.push(...result.files);
       const folder = result.folder;
-      const summary = regimeSummary(name, folder.manifest, folder.trainingLog?.epochs.length ?? null, folder.test, result.analysis.calibration.rows, result.analysis.claims, { grid: o.config.pTarGrid });
+      const summary = regimeSummary(name, folder.manifest, folder.trainingLog?.epochs.length ?? null, folder.test, result.analysis.calibration.rows, result.analysis.claims, { grid: o.config.pTarGrid, minKept: REGIME_TARGETS.minKept });
       models.push({ name, result, summary });
       const rows = readCalibrationOverTraining(dir);
       if (rows) {
