@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended rules, tuned to flag likely bugs without
 // restating what tsc's strict flags already check. Formatting is prettier's job, not ESLint's.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 /** Node's CommonJS globals, for the few plain .js launchers (bin/, notebooks/eecal.js). */
@@ -11,7 +12,7 @@ const nodeCommonJsGlobals = Object.fromEntries(
   ]),
 );
 
-export default tseslint.config(
+export default defineConfig(
   {
     // Build output, dependencies, data and generated reports are not source.
     ignores: [
@@ -27,7 +28,7 @@ export default tseslint.config(
   },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     rules: {
       // tsc reports unused locals and parameters (noUnusedLocals, noUnusedParameters): one report is enough.
