@@ -15,7 +15,7 @@ export interface SplitLogits {
   logits: readonly FloatArray[];
 }
 
-/** Confidence targets and device-exit counts tracked after each epoch (issue-stated grid). */
+/** Confidence targets and device-exit counts tracked after each epoch (a grid around the paper's targets, fixed before training). */
 export const TRACKED_P_TARS = [0.7, 0.8, 0.9] as const;
 export const TRACKED_EDGE_EXITS = [1, 2] as const;
 

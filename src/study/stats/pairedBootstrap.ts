@@ -109,8 +109,8 @@ function fillRow(out: SideCurves, r: number, b: Binned, grid: Float64Array, poin
 }
 
 /**
- * Paired bootstrap of an uncalibrated cascade against a calibrated one (issue: statistically sound
- * verdicts). Replicate r draws a resample of the validation rows and refits the calibration on it
+ * Paired bootstrap of an uncalibrated cascade against a calibrated one, for statistically sound
+ * verdicts. Replicate r draws a resample of the validation rows and refits the calibration on it
  * (so the fit's own uncertainty is in the interval), draws a resample of the test rows, and scores
  * both sides on the same test resample (weights for the sweep curves) and the same batch shuffles
  * (outage, accuracy misses, full batches only). Every k is scored on the same replicate, so
