@@ -1,6 +1,6 @@
 /**
  * `npm run bench:decode` — image decode throughput (images/s) for the CIFAR-10 JPEG archive
- * (../shared/datasets/cifar10-jpeg.tar.gz, or $EECAL_CIFAR10_ARCHIVE, or --archive PATH).
+ * (--archive PATH, else $EECAL_DATA: the archive or a folder holding cifar10-jpeg.tar.gz).
  *
  * Baseline, in the same process: one streaming pass over the archive (gunzip + tar) that collects
  * the test-split entry bytes without decoding them. Then: jpeg-js alone on those in-memory bytes,
@@ -16,14 +16,19 @@ import * as jpeg from 'jpeg-js';
 import { forEachEntry } from '../src/data/tarSource';
 import { loadImageFolder } from '../src/data/imageFolder';
 import { loadImageFolderCached } from '../src/data/decodedCache';
-import { repoRoot } from '../src/util/repoRoot';
 
 const args = process.argv.slice(2);
 const argValue = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const archive = argValue('--archive') ?? process.env.EECAL_CIFAR10_ARCHIVE ?? path.resolve(repoRoot(__dirname), '../shared/datasets/cifar10-jpeg.tar.gz');
+/** --archive, else $EECAL_DATA (the archive, or a folder holding cifar10-jpeg.tar.gz); null if neither is given. */
+function archiveFromArgs(): string | null {
+  const given = argValue('--archive') ?? process.env.EECAL_DATA;
+  if (!given) return null;
+  return fs.existsSync(given) && fs.statSync(given).isDirectory() ? path.join(given, 'cifar10-jpeg.tar.gz') : given;
+}
+const archive = archiveFromArgs();
 
 /** Wall seconds and process CPU seconds of an async step. */
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
@@ -42,8 +47,9 @@ function row(label: string, images: number, t: { wall: number; cpu: number }, ba
 }
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(archive)) {
-    console.log(`bench:decode skipped: CIFAR-10 archive not found at ${archive} (set EECAL_CIFAR10_ARCHIVE or --archive)`);
+  if (archive === null || !fs.existsSync(archive)) {
+    const where = archive === null ? 'no archive given' : `CIFAR-10 archive not found at ${archive}`;
+    console.log(`bench:decode skipped: ${where} (set EECAL_DATA or pass --archive PATH)`);
     return;
   }
   console.log(`bench:decode  ${archive}`);

@@ -16,10 +16,10 @@ import { repoRoot } from '../src/util/repoRoot';
 
 const root = repoRoot(__dirname);
 
-/** Where CIFAR-10 is for the end-to-end runs: --cifar10, $CIFAR10, or the usual places; null if none. */
+/** Where CIFAR-10 is for the end-to-end runs: --cifar10, $EECAL_DATA, or datasets/ in the repo; null if none. */
 export function cifar10Source(argv: string[]): string | null {
   const i = argv.indexOf('--cifar10');
-  const candidates = [i >= 0 ? argv[i + 1] : undefined, process.env.CIFAR10, path.join(root, '../shared/datasets/cifar10-jpeg.tar.gz'), path.join(root, 'datasets/cifar-10-batches-bin')];
+  const candidates = [i >= 0 ? argv[i + 1] : undefined, process.env.EECAL_DATA, path.join(root, 'datasets/cifar-10-batches-bin')];
   return candidates.find((c): c is string => !!c && fs.existsSync(c)) ?? null;
 }
 

@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   await mainThreadSection();
   const cifar = cifar10Source(process.argv.slice(2));
   if (cifar) await pipelineSection(cifar);
-  else console.log('\n4. skipped (no CIFAR-10: pass --cifar10 PATH or set CIFAR10)');
+  else console.log('\n4. skipped (no CIFAR-10: pass --cifar10 PATH or set EECAL_DATA)');
 }
 
 main().catch((err) => {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train` — B-AlexNet (paper-spec §1.1), batch 64, CIFAR-10-shaped random input:
+ * `npm run bench:train` — B-AlexNet (docs/paper-notes.md#b-alexnet), batch 64, CIFAR-10-shaped random input:
  * training samples/s (joint loss = Σ softmax CE of the 3 exits, equal weights, Adam 1e-3) and
  * inference samples/s (all 3 exits) on each available tfjs backend — wasm with eecal's kernels,
  * tensorflow when the native @tensorflow/tfjs-node loads, cpu with its composite dW (a couple
@@ -233,7 +233,7 @@ async function main(): Promise<void> {
   const cifar = cifar10Source(argv);
   if (!argv.includes('--no-e2e')) {
     if (!cifar) {
-      console.log('\nend to end: skipped (no CIFAR-10: pass --cifar10 PATH or set CIFAR10)');
+      console.log('\nend to end: skipped (no CIFAR-10: pass --cifar10 PATH or set EECAL_DATA)');
     } else {
       const samples = intOption(argv, '--e2e-samples', 3200);
       const rows: EndToEnd[] = [trainEndToEnd(cifar, workers, samples)];

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch CPU baseline for `npm run bench:train`: B-AlexNet (paper-spec §1.1), batch 64, CIFAR-10 shape.
+"""PyTorch CPU baseline for `npm run bench:train`: B-AlexNet (docs/paper-notes.md#b-alexnet), batch 64, CIFAR-10 shape.
 
 Same architecture as src/models/bAlexNet.ts: conv5x5 pad 2, 3x3/2 ceil-mode max-pooling (= tfjs
 'same'), LRN (n=3, k=2, alpha 5e-5, beta 0.75 in tfjs' convention: torch divides alpha by n, so it

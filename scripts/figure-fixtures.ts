@@ -15,7 +15,7 @@ type Loose = Record<string, (...a: any[]) => any>; // eslint-disable-line @types
 function load(plotsDir: string, file: string): Loose | null {
   for (const ext of ['.ts', '.js']) {
     const p = path.join(plotsDir, file + ext);
-    if (fs.existsSync(p)) return require(p) as Loose; // eslint-disable-line @typescript-eslint/no-require-imports
+    if (fs.existsSync(p)) return require(p) as Loose;
   }
   return null;
 }
@@ -36,7 +36,8 @@ export function fixtureFigures(plotsDir: string, repo: string): Record<string, P
   const costs = load(plotsDir, 'exitCostsFigure');
   const delta = load(plotsDir, 'deltaFigure');
   const cot = load(plotsDir, 'calibrationOverTrainingFigure');
-  const cotCsv = load(plotsDir, 'calibrationOverTrainingCsv');
+  // The CSV reader lives with the other model-folder formats in records/ (in plots/ before).
+  const cotCsv = load(path.join(plotsDir, '..', 'records'), 'calibrationOverTraining') ?? load(plotsDir, 'calibrationOverTrainingCsv');
   // Levels within 2 pp of each other (the ".0%" repeated-tick defect) and bands wider than the gaps.
   const acc = METHODS.map((m, i) => withBand(m, wave(0.745 + 0.001 * i, 0.03, 0.002), 0.004));
   if (paper) {

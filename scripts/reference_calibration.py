@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent reference values for eecal's calibration and metrics library (issue 4).
+"""Independent reference values for eecal's calibration and metrics library.
 
 Run with Debian's Python (numpy, scipy, scikit-learn, torch):
     /usr/bin/python3 scripts/reference_calibration.py [--out test/fixtures/calibration/reference.json]

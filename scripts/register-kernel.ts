@@ -51,7 +51,7 @@ export function registerKernel(root = repoRoot(__dirname)): string {
     });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`tslab install failed: ${e.stderr || e.stdout || e.message}`);
+    throw new Error(`tslab install failed: ${e.stderr || e.stdout || e.message}`, { cause: err });
   }
   if (!kernelRegistered(root)) throw new Error(`tslab install ran but ${p.kernelJson} does not start ${p.tslabBin}`);
   return p.kernelJson;

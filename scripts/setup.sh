@@ -22,7 +22,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # Dev dependencies included: tslab (the notebook kernel) and playwright-core (PNG/SVG export, the
+  # browser tests) are only optional peers for users of the published package, but a checkout needs them.
+  npm ci --no-audit --no-fund --include=dev
 else
   npm run build
 fi

@@ -6,11 +6,15 @@
 # SIGINT/SIGTERM, and rerunning this script resumes exactly where it stopped.
 #
 #   bash scripts/train-shipped-models.sh [alexnet|branchynet|lenet|all]   (default all)
-#   CIFAR10=path/to/cifar10 (binary folder, image folder or .tar.gz; default ../shared/datasets/cifar10-jpeg.tar.gz)
+#   EECAL_DATA=path/to/cifar10 (binary folder, image folder or .tar.gz) is required for the B-AlexNets
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
-CIFAR10=${CIFAR10:-../shared/datasets/cifar10-jpeg.tar.gz}
+if [ "$which" != lenet ] && [ -z "${EECAL_DATA:-}" ]; then
+  echo "train-shipped-models: set EECAL_DATA to the CIFAR-10 folder or archive (binary release, image folder or .tar.gz)" >&2
+  exit 2
+fi
+CIFAR10=${EECAL_DATA:-}
 
 train_and_record() { # <out dir> <train args…>
   local out=$1; shift
@@ -34,7 +38,7 @@ if [ "$which" = branchynet ] || [ "$which" = all ]; then
     --recipe branchynet --data "$CIFAR10" --checkpoint-min 10
 fi
 if [ "$which" = alexnet ] || [ "$which" = all ]; then
-  # The shipped B-AlexNet: 12 epochs of cosine decay, then resumed with --epochs 16, which restarts
+  # The regularised B-AlexNet (models/b-alexnet-cifar10): 12 epochs of cosine decay, then resumed with --epochs 16, which restarts
   # the cosine at epoch 12 of 16 (lr 1.5e-4 → 0). Both steps are idempotent: a finished step returns at once.
   A=(--model b-alexnet --dataset cifar10 --lr-schedule cosine --data "$CIFAR10" --checkpoint-min 10)
   out=models/b-alexnet-cifar10

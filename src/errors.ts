@@ -1,6 +1,8 @@
 /**
  * One error family for the whole toolkit. Every message says what was expected, what was found
  * and where (file, field, exit, option), so a user can fix the input without reading the source.
+ * src/ throws only these (test/layout/errorFamily.test.ts checks it): the CLI prints each as one
+ * line with exit code 2 (ConfigError) or 3, and keeps "unexpected error" for real bugs.
  */
 export class EecalError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -9,7 +11,10 @@ export class EecalError extends Error {
   }
 }
 
-/** A command-line option or configuration value is missing or malformed. CLI exit code 2. */
+/**
+ * A command-line option, configuration value or function argument is missing or malformed (an
+ * empty series list, an unknown p_tar, a bad file stem). CLI exit code 2.
+ */
 export class ConfigError extends EecalError {}
 
 /** An exit-records CSV/JSON or calibration file does not follow the documented format. */
@@ -29,6 +34,12 @@ export class BackendError extends EecalError {}
 
 /** An output path cannot be written (not a regular file, under a file, read-only, a device, /proc …). */
 export class OutputError extends EecalError {}
+
+/**
+ * The machine lacks, or a helper program fails, something eecal needs at run time: Chromium for
+ * PNG/SVG export, an installed plotly.js build, a tslab kernel for notebook display, the package root.
+ */
+export class EnvironmentError extends EecalError {}
 
 /** A fit or computation failed numerically (NaN gradient, no finite optimum where one is required). */
 export class FitError extends EecalError {}

@@ -3,7 +3,7 @@
  * notebooks/eecal.js → dist/src/notebook.js): open a model
  * folder, fit and compare calibration methods, run the offloading study, build and show figures.
  * tfjs-free (a notebook's kernel starts in seconds); a file move inside src/ breaks this file, not
- * eight notebooks. Everything here is re-exported from the layers that own it.
+ * nine notebooks. Everything here is re-exported from the layers that own it.
  */
 import { readModelFolder, type ModelFolder } from './records/modelFolder';
 import type { ExitRecords } from './records/types';
@@ -17,8 +17,7 @@ import { calibrationStudy, type CalibrationStudy, type StudyMethod } from './stu
 import { calibrationOps } from './study/calibrationOps';
 import { offloadingStudy, type OffloadingStudy } from './study/offloadingStudy';
 import type { ModelManifest, TrainingLog } from './records/modelFolder';
-import { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
-import * as fs from 'node:fs';
+import { readCalibrationOverTraining, type CalibrationTrainingRow } from './records/calibrationOverTraining';
 import * as path from 'node:path';
 import { notebookClaims, type NotebookClaims } from './study/notebookClaims';
 import type { ClaimMethod } from './study/methodRefits';
@@ -31,8 +30,10 @@ export { defaultConfig, type ReproduceConfig } from './study/config';
 export { exitNamesOf, runAnalysis, STUDY_METHODS } from './study/analysis';
 export { studyClaims } from './study/analysis';
 export { regimeSummary, uncalibratedShortfalls, wilsonInterval, type RegimeSummary } from './study/regimeSummary';
-export { regimesMarkdown, REGIME_TARGETS } from './report/regimesMarkdown';
-export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
+export { regimesMarkdown } from './report/regimesMarkdown';
+export { REGIME_TARGETS, regimeTargetChecks, type RegimeTargetCheck } from './study/regimeTargets';
+export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './records/calibrationOverTraining';
+export { readTrainingLog, type TrainingLog } from './records/trainingLog';
 export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFigure';
 
 export { notebookClaims, type NotebookClaims, type ClaimsSource } from './study/notebookClaims';
@@ -108,8 +109,7 @@ export interface Study {
 
 /** The per-epoch calibration a model folder's training tracked (`calibration-over-training.csv`), or null when it has none. */
 export function calibrationOverTraining(modelDir: string): CalibrationTrainingRow[] | null {
-  const file = path.join(modelDir, 'calibration-over-training.csv');
-  return fs.existsSync(file) ? parseCalibrationOverTraining(fs.readFileSync(file, 'utf8'), file) : null;
+  return readCalibrationOverTraining(modelDir);
 }
 
 /**
@@ -133,7 +133,8 @@ export function reportFilesOf(modelDir: string, resultsDir: string): string[] {
 /**
  * Open a model folder for a notebook: both record splits, manifest and training log (when present),
  * the reproduction's settings and the display helper.
- * @param modelDir - default $EECAL_MODEL_DIR, else the shipped B-AlexNet folder.
+ * @param modelDir - default $EECAL_MODEL_DIR, else the B-AlexNet trained in the paper's regime
+ *   (`models/b-alexnet-cifar10-branchynet`; `COMPARISON_MODEL_DIR` is the other shipped one).
  */
 export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFAULT_MODEL_DIR, display: NotebookOptions = {}): Study {
   const folder = readModelFolder(modelDir);

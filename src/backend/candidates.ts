@@ -40,7 +40,7 @@ export function nativePackageProblem(pkg: string): string | null {
 }
 
 /** Turn a require() failure of a native package into a one-line reason. */
-export function describeLoadFailure(pkg: string, err: unknown): string {
+export function describeLoadFailure(_pkg: string, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const lib = missingLibrary(msg);
   if (lib) return `failed to load: missing library ${lib}${lib.includes('cud') ? ' (tfjs-node-gpu 4.22 needs CUDA 11.2 + cuDNN 8.1)' : ''}`;

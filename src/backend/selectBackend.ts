@@ -97,7 +97,7 @@ export async function selectBackend(opts: SelectOptions = {}): Promise<BackendCh
 }
 
 async function activate(st: CandidateStatus, statuses: CandidateStatus[], training: boolean): Promise<BackendChoice | null> {
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await tf.setBackend(st.backend);
   } catch (err) {

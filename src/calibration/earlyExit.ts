@@ -7,7 +7,7 @@ import { IdentityCalibrator } from './identity';
 import { ConfigError } from '../errors';
 
 /**
- * The early-exit variants of temperature scaling (paper-spec §3.2) and per-exit fitting of any
+ * The early-exit variants of temperature scaling (docs/paper-notes.md#temperature-scaling) and per-exit fitting of any
  * calibrator. Each returns one calibrator per exit (index 0 = exit 1) plus, per exit, how many
  * samples it was fitted on and a note when an exit was left uncalibrated.
  */
@@ -31,7 +31,7 @@ export interface CascadeFitOptions {
   pTar: number;
   /** Side branches on the device, k (default: every side branch, E − 1). */
   edgeExits?: number;
-  /** Offloaded samples' exit: 'final' (default) or 'most-confident' (paper-spec §2). */
+  /** Offloaded samples' exit: 'final' (default) or 'most-confident' (docs/paper-notes.md#fallback). */
   fallback?: Fallback;
   /** Side branches that never answer. */
   disabled?: ReadonlySet<number>;
@@ -48,7 +48,7 @@ export function selectRows(logits: FloatArray, numClasses: number, idx: readonly
   return out;
 }
 
-/** 0-based exit each sample leaves at under the *uncalibrated* cascade (paper-spec §3.2). */
+/** 0-based exit each sample leaves at under the *uncalibrated* cascade (docs/paper-notes.md#ts-per-branch). */
 export function uncalibratedExitAssignment(records: ExitRecords, opts: CascadeFitOptions): Int32Array {
   const edgeExits = opts.edgeExits ?? records.numExits - 1;
   if (records.numExits < 2) throw new ConfigError('per-branch and global TS need at least two exits (side branches + final)');
@@ -57,7 +57,7 @@ export function uncalibratedExitAssignment(records: ExitRecords, opts: CascadeFi
 
 /**
  * Fit a fresh calibrator per exit on all validation samples of that exit (the per-exit TS of
- * paper-spec §3.2, `calibrate_branches_all_samples`, when `make` builds TemperatureScaling).
+ * docs/paper-notes.md#ts-per-exit, `calibrate_branches_all_samples`, when `make` builds TemperatureScaling).
  * @param make - builds an unfitted calibrator.
  * @param exits - 1-based exits to calibrate (default all); others get identity.
  */
@@ -71,7 +71,7 @@ export function fitPerExit(records: ExitRecords, make: () => Calibrator, exits?:
 }
 
 /**
- * Per-branch TS (paper-spec §3.2, `calibrate_branches`): run the uncalibrated cascade at p_tar
+ * Per-branch TS (docs/paper-notes.md#ts-per-branch, `calibrate_branches`): run the uncalibrated cascade at p_tar
  * and fit T_i of exit i only on the validation samples that leave at exit i; temperatures thus
  * depend on p_tar. An exit where no sample leaves keeps T = 1 (with a note).
  * @param exits - 1-based exits to calibrate (default all); others keep T = 1.
@@ -92,7 +92,7 @@ export function fitPerBranchTemperatures(records: ExitRecords, opts: CascadeFitO
 }
 
 /**
- * Global TS (paper-spec §3.2, `calibrate_overall`): one T fitted on the pooled logits of the exit
+ * Global TS (docs/paper-notes.md#ts-global, `calibrate_overall`): one T fitted on the pooled logits of the exit
  * each validation sample leaves at under the uncalibrated cascade at p_tar, shared by every exit.
  */
 export function fitGlobalTemperature(records: ExitRecords, opts: CascadeFitOptions): ExitFit[] {

@@ -36,7 +36,7 @@ export interface CalibrateOptions {
   latency?: ExitLatency;
 }
 
-/** What a method's fit returns: one fit per exit, and the offloading summary of §3.4 if any. */
+/** What a method's fit returns: one fit per exit, and the offloading summary (docs/paper-notes.md#offloading-driven-ts) if any. */
 export interface MethodFit {
   exits: ExitFit[];
   offloading: OffloadingTemperatureResult | null;
@@ -98,7 +98,7 @@ export const CALIBRATION_METHODS = {
   beta: { label: 'beta', needsPTar: false, describe: 'beta calibration of the top-label confidence per exit', fit: (r, o) => fitEach(r, o, () => new BetaCalibration()) },
   offloading: {
     label: 'offloading', needsPTar: true,
-    describe: 'per-branch T minimising E[latency] − β·edge accuracy (paper-spec §3.4)',
+    describe: 'per-branch T minimising E[latency] − β·edge accuracy (docs/paper-notes.md#offloading-driven-ts)',
     fit: (r, o) => {
       if (o.beta === undefined || !o.latency) throw new OptionError(['method', 'beta', 'latency'], 'method offloading needs beta and latency');
       const off = fitOffloadingTemperatures(r, { pTar: o.pTar, edgeExits: o.edgeExits, disabled: o.disabled, beta: o.beta, latency: o.latency });
@@ -145,8 +145,8 @@ export interface CalibrationRun {
 
 /**
  * Fit one method on validation records. Per-exit methods fit each selected exit on all its
- * samples; per-branch / global are the p_tar-dependent TS variants of paper-spec §3.2;
- * offloading is §3.4. Missing options are OptionErrors naming the option field (`pTar`).
+ * samples; per-branch / global are the p_tar-dependent TS variants of docs/paper-notes.md#temperature-scaling;
+ * offloading is #offloading-driven-ts. Missing options are OptionErrors naming the option field (`pTar`).
  */
 export function calibrateRecords(records: ExitRecords, method: CalibrationMethod, opts: CalibrateOptions = {}): CalibrationRun {
   const entry: MethodEntry = calibrationMethod(method);

@@ -34,7 +34,7 @@ export interface OffloadingTemperatureResult {
 }
 
 /**
- * Offloading-driven per-branch temperatures (paper-spec §3.4, "AdaTS(β)"): minimise
+ * Offloading-driven per-branch temperatures (docs/paper-notes.md#offloading-driven-ts, "AdaTS(β)"): minimise
  * f(θ) = E[latency](θ) − β·Acc_edge(θ) over the device exits' temperatures θ = (T_1…T_k).
  *
  * Optimiser — exact coordinate search instead of SPSA: f is piecewise constant, since a sample

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../records/types';
+import { ConfigError } from '../errors';
 
 /** Options of the exact temperature solver. */
 export interface ExactTemperatureOptions {
@@ -89,7 +90,7 @@ export function fitTemperatureExact(logits: FloatArray, labels: Int32Array, numC
   const tMax = opts.maxTemperature ?? 100;
   const tol = opts.tolerance ?? 1e-8;
   const maxIter = opts.maxIterations ?? 100;
-  if (!(tMin > 0 && tMax > tMin)) throw new RangeError(`temperature bounds [${tMin}, ${tMax}]: expected 0 < min < max`);
+  if (!(tMin > 0 && tMax > tMin)) throw new ConfigError(`temperature bounds [${tMin}, ${tMax}]: expected 0 < min < max`);
   const { shifted, labelShift } = shiftLogits(logits, labels, numClasses);
   const f = (b: number) => nllDerivativesInBeta(shifted, labelShift, numClasses, b);
   const betaLo = 1 / tMax;
@@ -108,7 +109,7 @@ export function fitTemperatureExact(logits: FloatArray, labels: Int32Array, numC
     // L'(β) = mean E_p[d] ≤ 0 everywhere: the NLL falls monotonically as T → 0.
     if (grad === 0) return done(['temperature: every logit row is constant, so every T gives the same NLL; T = 1 kept'], null, true);
     beta = betaHi;
-    [loss, grad, hess] = f(beta);
+    [loss, grad] = f(beta);
     iterations++;
     return done([
       `temperature: no finite optimum (every fitting prediction is correct, so the NLL keeps decreasing as T → 0); T clipped to minTemperature = ${tMin}`,

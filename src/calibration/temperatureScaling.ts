@@ -24,7 +24,7 @@ export interface TemperatureScalingOptions extends ExactTemperatureOptions {
 
 /**
  * Temperature scaling (Guo et al. 2017): p = softmax(z / T) with one T > 0 fitted by minimising
- * the validation NLL. Does not change the argmax. Paper-spec §3.1.
+ * the validation NLL. Does not change the argmax. See docs/paper-notes.md#temperature-scaling.
  */
 export class TemperatureScaling extends BaseCalibrator {
   readonly kind = 'temperature' as const;

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../records/types';
 import { shiftLogits, type TemperatureFitResult } from './temperatureFit';
 
-/** The authors' recipe (gpleiss/temperature_scaling, paper-spec §3.1) and PyTorch's LBFGS defaults. */
+/** The authors' recipe (gpleiss/temperature_scaling, docs/paper-notes.md#torch-lbfgs) and PyTorch's LBFGS defaults. */
 export interface TorchLbfgsOptions {
   /** Step size (default 0.01, the recipe's `lr`). */
   lr?: number;
@@ -41,7 +41,7 @@ function nllAndGradInT(shifted: Float64Array, labelShift: Float64Array, C: numbe
 
 /**
  * Emulation of `torch.optim.LBFGS([T], lr, max_iter)` without line search, as the paper's code
- * calls it once on the validation NLL (paper-spec §3.1), in float64. It follows PyTorch's
+ * calls it once on the validation NLL (docs/paper-notes.md#torch-lbfgs), in float64. It follows PyTorch's
  * `step()` literally: first direction −g with step min(1, 1/|g|)·lr; later directions from the
  * two-loop recursion over stored (s, y) pairs (pairs with y·s ≤ 1e-10 are skipped), fixed step
  * lr; the same stopping tests. With lr = 0.01 each step covers ~1% of the way to the optimum, so
@@ -74,7 +74,7 @@ export function fitTemperatureTorchLbfgs(logits: FloatArray, labels: Int32Array,
   let d = 0;
   let t = 0;
   let prevG = 0;
-  let prevLoss = 0;
+  let prevLoss: number;
   while (iterations < maxIter) {
     iterations++;
     if (iterations === 1) {

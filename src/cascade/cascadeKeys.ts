@@ -5,7 +5,7 @@ import type { Fallback } from './runCascade';
 /**
  * What every fast offloading computation consumes: per exit and per sample, the score that the
  * exit rule compares with the threshold (exit when `key ≥ threshold`) and whether that exit's
- * prediction is right. For the paper's rule the key is the max-softmax confidence (paper-spec §2);
+ * prediction is right. For the paper's rule the key is the max-softmax confidence (docs/paper-notes.md#exit-rule);
  * for BranchyNet's entropy rule it is −entropy (see `entropyPolicy.ts`).
  */
 export interface CascadeKeys {

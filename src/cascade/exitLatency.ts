@@ -1,8 +1,8 @@
 /**
  * Latency of each cascade outcome in the three numbers the offloading-driven calibration needs
- * (paper-spec §3.4): a sample answered at device exit i costs deviceMs[i − 1]; an offloaded
+ * (docs/paper-notes.md#offloading-driven-ts): a sample answered at device exit i costs deviceMs[i − 1]; an offloaded
  * sample costs deviceMs[k − 1] + overheadMs + cloudMs. The full model (uplink, RTT, tensor size,
- * cloud speed-up; paper-spec §4.1) lives in offloading/latencyModel and reduces to this form with
+ * cloud speed-up; docs/paper-notes.md#latency-model) lives in offloading/latencyModel and reduces to this form with
  * `exitLatencyOf`, so calibration and offloading share one latency model without importing each other.
  */
 export interface ExitLatency {

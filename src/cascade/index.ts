@@ -1,5 +1,5 @@
 /**
- * The early-exit cascade (paper-spec §2): which exit answers each sample at a confidence target,
+ * The early-exit cascade (docs/paper-notes.md#exit-rule): which exit answers each sample at a confidence target,
  * and the sorted keys every fast sweep is built on. Below both calibration and offloading, so
  * neither has to import the other.
  */

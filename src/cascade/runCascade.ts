@@ -27,7 +27,7 @@ export interface CascadeResult {
 }
 
 /**
- * Run the paper's cascade (paper-spec §2) over precomputed scores of all exits. Exits 1…k are on
+ * Run the paper's cascade (docs/paper-notes.md#exit-rule) over precomputed scores of all exits. Exits 1…k are on
  * the device; the final exit is the last entry of `scores`. Side branches after k are not evaluated
  * (they sit in the cloud and the cloud only runs the final exit).
  */

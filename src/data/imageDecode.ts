@@ -39,7 +39,7 @@ export function decodeImage(bytes: Uint8Array, file: string, opts: DecodeOptions
       const img = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
       rgba = { data: img.data, width: img.width, height: img.height, stride: 4 };
     } else {
-      throw new Error('not a JPEG or PNG file (unknown magic bytes)');
+      throw new DataError('not a JPEG or PNG file (unknown magic bytes)');
     }
   } catch (err) {
     throw new DataError(`${file}: unreadable image (${(err as Error).message}); expected a valid JPEG or PNG`, { cause: err });

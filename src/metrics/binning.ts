@@ -1,12 +1,13 @@
 import type { FloatArray } from '../records/types';
 import type { BinStat, BinningOptions } from './types';
 import { checkBins, checkTopLabel } from './checks';
+import { ConfigError } from '../errors';
 
 /**
  * The one binning routine behind ECE, RMSCE, MCE, classwise/adaptive ECE, the Brier
  * decomposition and the reliability table, so a reported ECE and the drawn bars cannot disagree.
  *
- * Membership: bin b holds lo_b < c ≤ hi_b (Guo et al. 2017, paper-spec §3.3); the first bin also
+ * Membership: bin b holds lo_b < c ≤ hi_b (Guo et al. 2017; docs/paper-notes.md#ece); the first bin also
  * holds c = 0 exactly (otherwise such a sample would fall in no bin, the torchmetrics #1646 trap),
  * and c = 1 falls in the last bin (no hidden extra bin, torchmetrics #3510).
  */
@@ -59,7 +60,7 @@ export function binEdges(confidence: FloatArray, opts: BinningOptions = {}): Flo
   const scheme = opts.scheme ?? 'equal-width';
   if (scheme === 'equal-width') return equalWidthEdges(bins);
   if (scheme === 'equal-mass') return equalMassEdges(confidence, bins);
-  throw new RangeError(`bin scheme "${String(scheme)}": expected equal-width or equal-mass`);
+  throw new ConfigError(`bin scheme "${String(scheme)}": expected equal-width or equal-mass`);
 }
 
 /** Index of the bin holding c: the smallest b with c ≤ edges[b+1] (binary search). */

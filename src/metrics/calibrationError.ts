@@ -39,7 +39,7 @@ export function normOfGaps(t: BinTotals, norm: CalibrationNorm): number {
 /**
  * Binned top-label calibration error and its reliability table. Default: 15 equal-width bins on
  * (0, 1], membership lo < c ≤ hi, L1 norm, i.e. the ECE of Guo et al. 2017 / torchmetrics
- * (paper-spec §3.3). Empty bins carry no weight.
+ * (docs/paper-notes.md#ece). Empty bins carry no weight.
  * @param confidence - max predicted probability per sample, in [0, 1].
  * @param correct - 1 when the top-label prediction is right, else 0.
  */

@@ -16,7 +16,7 @@ export interface ExitMetricValues {
   nll: number;
   /** Multiclass Brier score. */
   brier: number;
-  /** Top-label ECE, equal-width bins (paper-spec §3.3). */
+  /** Top-label ECE, equal-width bins (docs/paper-notes.md#ece). */
   ece: number;
   /** Top-label ECE with equal-mass bins. */
   eceEqualMass: number;

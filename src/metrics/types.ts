@@ -45,7 +45,7 @@ export type CalibrationNorm = 'l1' | 'l2' | 'max';
 
 /** How confidences are binned. */
 export interface BinningOptions {
-  /** Number of bins M (default 15, paper-spec §3.3). */
+  /** Number of bins M (default 15, docs/paper-notes.md#ece). */
   bins?: number;
   /** Bin scheme (default 'equal-width'). */
   scheme?: BinScheme;

@@ -3,7 +3,7 @@ import { buildEarlyExitNetwork, seededInit, type EarlyExitNetwork, type EarlyExi
 import { lrn } from './lrnLayer';
 
 /**
- * B-AlexNet for 32×32×3 inputs, exactly BranchyNet's `alex_cifar10.py` (paper-spec §1.1):
+ * B-AlexNet for 32×32×3 inputs, exactly BranchyNet's `alex_cifar10.py` (docs/paper-notes.md#b-alexnet):
  * trunk conv5(32) → pool → LRN → conv5(64) ⟨branch 1⟩ → relu → pool → LRN → conv3(96) ⟨branch 2⟩
  * → relu → conv3(96) → conv3(64) → pool → FC256 → FC128 → FC10; 3 exits; all pools are 3×3/2 with
  * 'same' padding, which equals Chainer's ceil-mode (cover_all) pooling (32→16→8→4→2).

@@ -2,7 +2,7 @@ import { ConfigError } from '../errors';
 
 /**
  * Where to put side branches in a backbone, by the fraction of the backbone's compute that runs
- * before them (the authors' `Early_Exit_DNN(distribution=…)`, paper-spec §1.2, anchors.md §0):
+ * before them (the authors' `Early_Exit_DNN(distribution=…)`, docs/paper-notes.md#exit-placement):
  *  - linear: branch i (0-based, of B) at the first candidate point whose cumulative MACs reach
  *    total·(i+1)/(B+1) — branches evenly spaced in compute;
  *  - pareto: at total·(1 − 0.8^(i+1)) — branches packed towards the input.

@@ -14,7 +14,7 @@ export interface LrnArgs {
  * Local response normalisation across channels, y = x / (bias + alpha·Σ_{window} x²)^beta.
  * tfjs-layers has no LRN layer, so this wraps the core op. Defaults reproduce Chainer's
  * `local_response_normalization(n=3, k=2, alpha=5e-5, beta=0.75)` used by BranchyNet's B-AlexNet
- * (paper-spec §1.1 / §7.2): Chainer does not divide alpha by n, nor does tfjs.
+ * (docs/paper-notes.md#b-alexnet): Chainer does not divide alpha by n, nor does tfjs.
  */
 export class LocalResponseNorm extends tf.layers.Layer {
   static className = 'EecalLocalResponseNorm';

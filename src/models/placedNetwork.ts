@@ -41,7 +41,7 @@ export function cumulativeBlockMacs(spec: Pick<PlacedSpec, 'inputShape' | 'block
 }
 
 /**
- * The authors' `Early_Exit_DNN(distribution=…)` for any backbone (paper-spec §1.2): count the
+ * The authors' `Early_Exit_DNN(distribution=…)` for any backbone (docs/paper-notes.md#exit-placement): count the
  * backbone's MACs after each candidate block, place the branches by the linear or Pareto rule, and
  * build the network with one named output per exit. Returns the chosen blocks too.
  */

@@ -2,7 +2,7 @@ import { ConfigError } from '../errors';
 import { createRng, permutation } from '../util/rng';
 
 /**
- * The shuffled-batches protocol shared by outage and missed-deadline probability (paper-spec §4,
+ * The shuffled-batches protocol shared by outage and missed-deadline probability (docs/paper-notes.md#batch-protocol,
  * DR_EENN `chunker`): per round, shuffle the N samples, cut them into consecutive batches of B
  * (the last, partial batch is kept), score every batch; repeat R rounds; report the mean over rounds
  * with a normal 95 % interval.

@@ -17,7 +17,7 @@ export interface DeviceExitCosts {
  *   offloaded:       trunk(k) + Σ_{enabled i ≤ k} head(i)
  * where trunk(j) is the trunk prefix up to branch j's attachment point (cumulative) and head(i) the
  * branch's own layers. Disabled branches cost no head: the paper's device code skips them before
- * evaluating the branch (paper-spec §2, `disabled_branches`).
+ * evaluating the branch (docs/paper-notes.md#exit-rule, `disabled_branches`).
  */
 export function cascadeDeviceCosts(
   trunk: readonly number[],

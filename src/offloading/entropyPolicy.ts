@@ -1,4 +1,4 @@
-import type { ExitRecords, FloatArray } from '../records/types';
+import type { ExitRecords } from '../records/types';
 import { argmaxRows, entropyRows } from '../records/logitRows';
 import { ConfigError, ShapeMismatchError } from '../errors';
 import type { CascadeKeys } from '../cascade/cascadeKeys';

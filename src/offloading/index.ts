@@ -1,5 +1,6 @@
 /**
- * The offloading simulator (paper-spec §2 cascade, §4 metrics, §4.1 latency): pure TypeScript,
+ * The offloading simulator (docs/paper-notes.md: #exit-rule, #outage,
+ * #missed-deadline, #latency-model): pure TypeScript,
  * no tfjs, no DataFrames; rows are plain objects a notebook can wrap as it likes.
  */
 export { sweepThresholds, sweepKeys, countThresholds, type SweepRow, type SweepOptions, type ThresholdCounts } from './thresholdSweep';

@@ -4,7 +4,7 @@ import { cascadeDeviceCosts, sidecarExitCosts } from './deviceCost';
 import type { ExitLatency } from '../cascade/exitLatency';
 
 /**
- * Parametric latency of adaptive partitioning (paper-spec §4.1, the ICC reconstruction after the
+ * Parametric latency of adaptive partitioning (docs/paper-notes.md#latency-model, the ICC reconstruction after the
  * authors' ISCC 2020 code): a sample answered at device exit j costs its device time only; an
  * offloaded one costs device time up to branch k + RTT + split tensor / uplink + cloud time of the
  * rest of the trunk. All times in milliseconds.

@@ -29,7 +29,7 @@ function countBelow(sorted: Float64Array, x: number): number {
 
 /**
  * Missed fraction per round, per sorted p_tar g and sorted deadline d (index g·D + d), for given
- * shuffles (paper-spec §4): batch b misses iff Acc_total(b) < p_tar OR mean time of b > t_tar.
+ * shuffles (docs/paper-notes.md#missed-deadline): batch b misses iff Acc_total(b) < p_tar OR mean time of b > t_tar.
  * Time and correctness of a sample are taken together (aligned batches; DR_EENN drew times from a
  * separately shuffled list because its times were measured apart). Per batch all thresholds are
  * done at once with difference arrays, and all deadlines with one binary search per threshold.
@@ -107,7 +107,7 @@ export interface DeadlineOptions extends CascadeLayout, BatchRoundsOptions {
 }
 
 /**
- * Missed-deadline probability over grids of p_tar and deadlines (paper-spec §4): R rounds of
+ * Missed-deadline probability over grids of p_tar and deadlines (docs/paper-notes.md#missed-deadline): R rounds of
  * shuffled batches of B, mean and 95 % CI. Rows: for each p_tar (grid order), each deadline (order
  * given). `times` gives every sample's time under every outcome (`constantSampleTimes` from the
  * latency model, or a replayed CSV).

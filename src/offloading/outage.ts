@@ -14,7 +14,7 @@ export interface OutageRow {
 }
 
 /**
- * Outage fraction per round and per sorted-grid threshold, for given shuffles (paper-spec §4):
+ * Outage fraction per round and per sorted-grid threshold, for given shuffles (docs/paper-notes.md#outage):
  * batch b is in outage at p_tar iff it has device samples and Acc_edge(b) < p_tar (strict), where
  * Acc_edge(b) counts only that batch's device-classified samples. A batch with no device sample is
  * not an outage (NaN < p_tar is false in the reference code). Per batch, every threshold is handled
@@ -50,7 +50,7 @@ export function outageFromPermutations(b: BinnedCascade, sorted: Float64Array, p
 export type OutageOptions = CascadeLayout & BatchRoundsOptions;
 
 /**
- * Edge inference outage probability over a p_tar grid (paper-spec §4): R rounds of shuffled batches
+ * Edge inference outage probability over a p_tar grid (docs/paper-notes.md#outage): R rounds of shuffled batches
  * of B (defaults 100 × 256, seed 0), mean over rounds and 95 % CI. p_tar is both the exit threshold
  * and the accuracy target. Rows come back in the grid's order.
  */

@@ -5,7 +5,7 @@ import type { CascadeLatency } from './latencyModel';
 /**
  * Inference time of every sample under every cascade outcome, ms: what the missed-deadline
  * simulation averages per batch. Either the parametric model (the same for every sample) or
- * measured per-sample times replayed from a CSV (a testbed run, paper-spec §4.1 [JNCA]).
+ * measured per-sample times replayed from a CSV (a testbed run, docs/paper-notes.md#measured-latency).
  */
 export interface SampleTimes {
   /** exitMs[j−1][i]: sample i answered at device exit j ≤ k. */

@@ -1,7 +1,7 @@
 import { checkKeys, enabledDeviceExits, type CascadeKeys, type CascadeLayout } from '../cascade/cascadeKeys';
 
 /**
- * Why one pass serves every threshold (paper-spec §2 cascade, rule `key ≥ t`):
+ * Why one pass serves every threshold (docs/paper-notes.md#exit-rule, rule `key ≥ t`):
  * a sample leaves at enabled device exit j iff every earlier enabled exit said no and exit j says
  * yes, i.e. iff  a_j < t ≤ c_j  with c_j its key at exit j and a_j = max of its keys at the earlier
  * enabled exits (−∞ for the first). It is offloaded iff t > M = max over all enabled device keys.
@@ -88,7 +88,7 @@ export interface BinnedCascade {
 
 /**
  * Reduce a cascade to threshold-index ranges on an ascending grid.
- * Most-confident fallback (paper-spec §2): once offloaded (t > M), the final exit answers if its key
+ * Most-confident fallback (docs/paper-notes.md#fallback): once offloaded (t > M), the final exit answers if its key
  * is ≥ t, else the first most confident enabled exit if its key beats the final one. Since M < t,
  * "key_F ≥ t" implies key_F > M, so the answer is simply `M > key_F ? that exit : final` for every
  * t at which the sample is offloaded: offloaded correctness does not depend on t.

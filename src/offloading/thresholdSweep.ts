@@ -5,7 +5,7 @@ import type { DeviceExitCosts } from './deviceCost';
 /** One p_tar of a sweep. The field names are the CLI's JSON contract (`eecal sweep --json`). */
 export interface SweepRow {
   pTar: number;
-  /** P_off = fraction of samples no enabled device exit answers (paper-spec §4). */
+  /** P_off = fraction of samples no enabled device exit answers (docs/paper-notes.md#offloading-probability). */
   offloadProbability: number;
   /** Acc_edge = accuracy over the samples the device keeps; null when it keeps none. */
   onDeviceAccuracy: number | null;
@@ -112,8 +112,8 @@ export interface SweepOptions extends CascadeLayout {
 }
 
 /**
- * All metrics at every p_tar of a grid at once (paper-spec §4 definitions, §2 cascade with
- * `confidence ≥ p_tar`). Cost O(N·k + G·k) for an evenly spaced grid, O(N·k·log G + G·k) otherwise,
+ * All metrics at every p_tar of a grid at once (docs/paper-notes.md#offloading-probability, cascade
+ * of #exit-rule with `confidence ≥ p_tar`). Cost O(N·k + G·k) for an evenly spaced grid, O(N·k·log G + G·k) otherwise,
  * instead of O(N·k·G) for one cascade pass per threshold. Rows come back in the grid's order.
  */
 export function sweepThresholds(input: CascadeKeys, pTars: readonly number[], opts: SweepOptions): SweepRow[] {

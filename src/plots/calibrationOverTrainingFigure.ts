@@ -2,7 +2,8 @@ import { axisIds, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from 
 import { EXIT_COLORS, baseAxis, baseLayout } from './style';
 import { methodStyle } from './methodStyles';
 import { legendBelow, panelGrid, placeTitle, valueAxis, wrapText } from './layout';
-import type { CalibrationTrainingRow } from './calibrationOverTrainingCsv';
+import type { CalibrationTrainingRow } from '../records/calibrationOverTraining';
+import { RecordFormatError } from '../errors';
 
 /** Options of {@link calibrationOverTrainingFigure}. */
 export interface CalibrationOverTrainingStyle {
@@ -27,7 +28,7 @@ const PTAR_LINES = [{ dash: 'solid', marker: 'triangle-up' }, { dash: 'dash', ma
  * line the device misses its accuracy target) uncalibrated vs TS at each p_tar, all against epoch.
  */
 export function calibrationOverTrainingFigure(rows: readonly CalibrationTrainingRow[], style: CalibrationOverTrainingStyle = {}): PlotlyFigure {
-  if (rows.length === 0) throw new Error('calibrationOverTrainingFigure: the file has no rows');
+  if (rows.length === 0) throw new RecordFormatError('calibrationOverTrainingFigure: the file has no rows');
   const pTars = style.pTars ?? [0.8, 0.9];
   const exits = [...new Set(rows.map((r) => r.exit))].sort((a, b) => a - b);
   const nameOf = (e: number) => style.exitNames?.[e - 1] ?? `exit ${e}`;

@@ -2,6 +2,7 @@ import { axisIds, type PlotlyFigure, type PlotlyTrace } from './figure';
 import { baseAxis, baseLayout, withAlpha, type SeriesStyle } from './style';
 import { figureStyles } from './methodStyles';
 import { legendBelow, valueAxis, type ValueKind } from './layout';
+import { ConfigError, ShapeMismatchError } from '../errors';
 
 /**
  * One curve: y (and optionally a confidence interval lo…hi) over x. `null` marks a point with no
@@ -61,7 +62,7 @@ export interface CurveStyle {
 export function checkSeries(s: CurveSeries): void {
   for (const [name, arr] of [['y', s.y], ['lo', s.lo], ['hi', s.hi]] as const) {
     if (arr && arr.length !== s.x.length) {
-      throw new Error(`curve "${s.label}": ${name} has ${arr.length} points, x has ${s.x.length}`);
+      throw new ShapeMismatchError(`curve "${s.label}": ${name} has ${arr.length} points, x has ${s.x.length}`);
     }
   }
 }
@@ -116,7 +117,7 @@ export function identityTrace(label: string, from: number, to: number, axis: num
  * y = x reference line. Series are drawn in the order given; the renderer does not sort or filter.
  */
 export function renderCurves(series: readonly CurveSeries[], style: CurveStyle): PlotlyFigure {
-  if (series.length === 0) throw new Error(`renderCurves("${style.title}"): no series to draw`);
+  if (series.length === 0) throw new ConfigError(`renderCurves("${style.title}"): no series to draw`);
   const data: PlotlyTrace[] = [];
   const xs = series.flatMap((s) => s.x);
   const identity = style.identityLine !== undefined ? [style.xRange?.[0] ?? Math.min(...xs), style.xRange?.[1] ?? Math.max(...xs)] : [];

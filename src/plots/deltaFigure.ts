@@ -1,4 +1,4 @@
-import { ShapeMismatchError } from '../errors';
+import { ConfigError, ShapeMismatchError } from '../errors';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { curveTraces, type CurveSeries } from './curves';
 import { baseAxis, baseLayout } from './style';
@@ -43,7 +43,7 @@ export interface DeltaStyle {
  * zero is a difference the data support. y is printed in percentage points.
  */
 export function deltaFigure(series: readonly DeltaSeries[], style: DeltaStyle = {}): PlotlyFigure {
-  if (series.length === 0) throw new Error('deltaFigure: no methods to draw');
+  if (series.length === 0) throw new ConfigError('deltaFigure: no methods to draw');
   const curves: CurveSeries[] = series.map((s) => {
     const label = s.label ?? s.method;
     for (const [name, arr] of [['delta', s.delta], ['lo', s.lo], ['hi', s.hi]] as const) {

@@ -1,6 +1,7 @@
 import type { ExitCost } from '../records/types';
 import type { PlotlyFigure } from './figure';
 import { EXIT_COLORS, baseAxis, baseLayout } from './style';
+import { ConfigError } from '../errors';
 
 /** Options of {@link renderExitCosts}. */
 export interface ExitCostsStyle {
@@ -16,7 +17,7 @@ export interface ExitCostsStyle {
  * earlier exits are cheaper on the device but may ship a larger tensor.
  */
 export function renderExitCosts(costs: readonly ExitCost[], style: ExitCostsStyle = {}): PlotlyFigure {
-  if (costs.length === 0) throw new Error('renderExitCosts: no exits');
+  if (costs.length === 0) throw new ConfigError('renderExitCosts: no exits');
   const names = costs.map((c) => c.name);
   const colors = costs.map((_, e) => EXIT_COLORS[e % EXIT_COLORS.length]);
   const side = costs.filter((c) => c.splitTensorBytes !== null);

@@ -1,4 +1,4 @@
-import { ShapeMismatchError } from '../errors';
+import { ConfigError, ShapeMismatchError } from '../errors';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { EXIT_COLORS, baseAxis, baseLayout, withAlpha } from './style';
 import { legendBelow, placeTitle, textWidth, valueAxis } from './layout';
@@ -29,7 +29,7 @@ export interface ExitFractionStyle {
  * "exit %" column at one threshold). With several methods a dropdown switches between them.
  */
 export function renderExitFractions(series: readonly ExitFractionSeries[], style: ExitFractionStyle = {}): PlotlyFigure {
-  if (series.length === 0) throw new Error('renderExitFractions: no series to draw');
+  if (series.length === 0) throw new ConfigError('renderExitFractions: no series to draw');
   const data: PlotlyTrace[] = [];
   const owner: number[] = [];
   series.forEach((s, si) => {

@@ -10,7 +10,7 @@ export { STYLED_METHOD_IDS, METHOD_COLORS, BRANCH_STYLES, methodStyle, figureSty
 export { valueAxis, wrapText, legendBelow, panelGrid, MAX_PANELS_PER_ROW } from './layout';
 export { deltaFigure, type DeltaSeries, type DeltaStyle } from './deltaFigure';
 export { calibrationOverTrainingFigure, type CalibrationOverTrainingStyle } from './calibrationOverTrainingFigure';
-export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './calibrationOverTrainingCsv';
+export { parseCalibrationOverTraining, type CalibrationTrainingRow } from '../records/calibrationOverTraining';
 export { renderReliability, type ReliabilityBin, type ReliabilityPanel, type ReliabilityStyle } from './reliability';
 export { renderCurves, curveTraces, type CurveSeries, type CurveStyle, type BandStyle } from './curves';
 export { renderExplorer, type ExplorerPanel, type ExplorerStyle } from './explorer';

@@ -1,5 +1,6 @@
 import type { CalibrationMethod } from '../calibration/methods';
 import type { SeriesStyle } from './style';
+import { ConfigError } from '../errors';
 
 /**
  * The one style registry of eecal figures: every calibration method id has a fixed colour and every
@@ -122,7 +123,7 @@ export interface StyleKey {
 export function methodStyle(method: MethodId, k?: number): SeriesStyle {
   const color = METHOD_COLORS[method];
   if (k === undefined) return { color, dash: 'solid', marker: METHOD_MARKERS[method] };
-  if (!Number.isInteger(k) || k < 1) throw new Error(`methodStyle: k must be a positive integer device-branch count, got ${k}`);
+  if (!Number.isInteger(k) || k < 1) throw new ConfigError(`methodStyle: k must be a positive integer device-branch count, got ${k}`);
   const b = BRANCH_STYLES[(k - 1) % BRANCH_STYLES.length];
   return { color, dash: b.dash, marker: b.marker };
 }

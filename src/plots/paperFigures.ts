@@ -2,7 +2,7 @@ import type { PlotlyFigure } from './figure';
 import { renderCurves, type CurveSeries } from './curves';
 
 /**
- * The paper's curve figures (paper-spec §5.1, figs. 2–6), each a titled {@link renderCurves}.
+ * The paper's curve figures (docs/paper-notes.md#figures), each a titled {@link renderCurves}.
  * Series usually are "uncalibrated" plus one per calibration method (or "k = 1 · …", "k = 2 · …" for
  * the second-side-branch comparison); y values are fractions.
  */

@@ -2,6 +2,7 @@ import type { BinStat } from '../metrics/types';
 import { axisIds, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from './figure';
 import { baseAxis, baseLayout, pct, withAlpha } from './style';
 import { legendBelow, placeTitle, valueAxis, wrapText } from './layout';
+import { ConfigError } from '../errors';
 
 /**
  * Rows of more panels than this get narrower panels (220 px instead of 300), so a grid of five
@@ -91,7 +92,7 @@ function panelTraces(p: ReliabilityPanel, rel: number, hist: number, first: bool
  */
 export function renderReliability(panels: readonly (readonly ReliabilityPanel[])[], style: ReliabilityStyle = {}): PlotlyFigure {
   const cols0 = Math.max(0, ...panels.map((r) => r.length));
-  if (panels.length === 0 || cols0 === 0) throw new Error('renderReliability: no panels to draw (expected at least one row with one panel)');
+  if (panels.length === 0 || cols0 === 0) throw new ConfigError('renderReliability: no panels to draw (expected at least one row with one panel)');
   // One figure row per input row, one column per position: the layout the caller's title describes.
   const grid = panels;
   const rows = grid.length;

@@ -1,6 +1,7 @@
 import type { PlotlyLayout } from './figure';
 import { figureStyles } from './methodStyles';
 import { placeTitle } from './layout';
+import { ConfigError } from '../errors';
 
 /**
  * Shared look of eecal figures. Method and branch-count styles come from one registry
@@ -32,7 +33,7 @@ export function seriesStyle(label: string, _index = 0): SeriesStyle {
 /** `#rrggbb` → `rgba(r,g,b,alpha)` (for CI bands and histogram fills). */
 export function withAlpha(hex: string, alpha: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!m) throw new Error(`withAlpha: "${hex}" is not a #rrggbb colour`);
+  if (!m) throw new ConfigError(`withAlpha: "${hex}" is not a #rrggbb colour`);
   return `rgba(${parseInt(m[1], 16)},${parseInt(m[2], 16)},${parseInt(m[3], 16)},${alpha})`;
 }
 

@@ -1,5 +1,5 @@
-import { ShapeMismatchError } from '../errors';
-import type { TrainingLogEpoch } from '../records/modelFolder';
+import { RecordFormatError, ShapeMismatchError } from '../errors';
+import type { TrainingLogEpoch } from '../records/trainingLog';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { EXIT_COLORS, baseAxis, baseLayout } from './style';
 import { legendBelow, valueAxis } from './layout';
@@ -19,7 +19,7 @@ export interface TrainingCurvesStyle {
  * accuracy on the right, one colour per exit, from the rows of `training-log.json`.
  */
 export function renderTrainingCurves(exitNames: readonly string[], rows: readonly TrainingLogRow[], style: TrainingCurvesStyle = {}): PlotlyFigure {
-  if (rows.length === 0) throw new Error('renderTrainingCurves: the training log has no epochs');
+  if (rows.length === 0) throw new RecordFormatError('renderTrainingCurves: the training log has no epochs');
   rows.forEach((r) => {
     for (const [field, arr] of [['trainLoss', r.trainLoss], ['valLoss', r.valLoss], ['valAccuracy', r.valAccuracy]] as const) {
       if (arr.length !== exitNames.length) {

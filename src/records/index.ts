@@ -7,3 +7,9 @@ export {
   readModelFolder, readModelManifest, readTrainingLog, modelFolderPaths,
   type ModelFolder, type ModelManifest, type TrainingLog, type TrainingLogEpoch,
 } from './modelFolder';
+export {
+  CALIBRATION_OVER_TRAINING_CSV, CALIBRATION_OVER_TRAINING_JSON, formatCalibrationOverTraining, writeCalibrationOverTraining,
+  readCalibrationOverTrainingEpochs, parseCalibrationOverTraining, readCalibrationOverTraining,
+  type CascadePoint, type ExitTracking, type EpochTracking, type CalibrationTrainingRow,
+} from './calibrationOverTraining';
+export { TRAINING_LOG_JSON, TRAINING_LOG_CSV, formatTrainingLogCsv, writeTrainingLog, type TrainingLogEntry } from './trainingLog';

@@ -4,6 +4,7 @@ import type { ExitRecords } from './types';
 import { readRecords } from './csv';
 import { DataError } from '../errors';
 import { readJsonFile } from '../util/readJson';
+import { readTrainingLog, TRAINING_LOG_JSON, type TrainingLog } from './trainingLog';
 
 /**
  * The one reader of a model folder (what `eecal train` and `eecal infer` write): `eecal-model.json`,
@@ -40,28 +41,13 @@ export interface ModelManifest {
   weightsEpoch?: number | null;
 }
 
-/** One epoch of `training-log.json` (the per-exit fields figures draw; the file holds more). */
-export interface TrainingLogEpoch {
-  epoch: number;
-  /** Mean training cross-entropy per exit. */
-  trainLoss: readonly number[];
-  /** Validation cross-entropy per exit. */
-  valLoss: readonly number[];
-  /** Validation accuracy per exit, as a fraction. */
-  valAccuracy: readonly number[];
-}
-
-/** `training-log.json`: exit names and one entry per epoch. */
-export interface TrainingLog {
-  exitNames: string[];
-  epochs: TrainingLogEpoch[];
-}
+export type { TrainingLog, TrainingLogEpoch } from './trainingLog';
 
 /** Files of a model folder. */
 export function modelFolderPaths(dir: string): { manifest: string; trainingLog: string; val: string; test: string } {
   return {
     manifest: path.join(dir, 'eecal-model.json'),
-    trainingLog: path.join(dir, 'training-log.json'),
+    trainingLog: path.join(dir, TRAINING_LOG_JSON),
     val: path.join(dir, 'records', 'val.csv'),
     test: path.join(dir, 'records', 'test.csv'),
   };
@@ -78,14 +64,7 @@ export function readModelManifest(dir: string): ModelManifest {
   return m;
 }
 
-/** `training-log.json` of a model directory, or null when the folder has none. */
-export function readTrainingLog(dir: string): TrainingLog | null {
-  const p = modelFolderPaths(dir).trainingLog;
-  if (!fs.existsSync(p)) return null;
-  const log = readJson(p) as TrainingLog;
-  if (!log || !Array.isArray(log.exitNames) || !Array.isArray(log.epochs)) throw new DataError(`${p}: expected {"exitNames": [...], "epochs": [...]}`);
-  return log;
-}
+export { readTrainingLog };
 
 /** Everything analysis reads from a model folder. */
 export interface ModelFolder {

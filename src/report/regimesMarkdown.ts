@@ -1,6 +1,7 @@
 import type { RegimeSummary } from '../study/regimeSummary';
 import type { Claim } from '../study/offloadingClaims';
 import { fmtPct as fmtPct2, markdownTable } from './markdownTable';
+import { regimeTargetChecks, type RegimeTargetCheck } from '../study/regimeTargets';
 
 const fmtPct = (v: number | null | undefined) => fmtPct2(v, 1);
 
@@ -20,9 +21,6 @@ export interface RegimesReportInput {
   models: RegimeReportModel[];
 }
 
-/** Targets that make a model reproduce the paper's regime (fixed before training; checked from the raw logits). */
-export const REGIME_TARGETS = { finalAccuracy: 0.7, eceBeforeAtLeast: 0.08, eceAfterAtMost: 0.03, minKept: 200 } as const;
-
 const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 function regimeRow(s: RegimeSummary): string[] {
@@ -38,21 +36,28 @@ function regimeRow(s: RegimeSummary): string[] {
   ];
 }
 
+/** The words of one target check (the rule and the number are the check's: regimeTargetChecks). */
+function targetRow(c: RegimeTargetCheck): string[] {
+  switch (c.id) {
+    case 'final-accuracy':
+      return [`final-exit test accuracy ≥ ${fmtPct(c.threshold)}`, fmtPct(c.value), yes(c.met)];
+    case 'ece-before':
+      return [`${c.exit} 15-bin ECE before TS ≥ ${fmtPct(c.threshold)}`, fmtPct(c.value), yes(c.met)];
+    case 'ece-after':
+      return [`${c.exit} 15-bin ECE after TS per exit (fitted on val) ≤ ${fmtPct(c.threshold)}`, fmtPct(c.value), yes(c.met)];
+    case 'uncalibrated-shortfall': {
+      const w = c.worst;
+      return [
+        `uncalibrated k = 1 on-device accuracy below p_tar beyond its 95 % interval, somewhere on 0.50–0.99 where the device keeps ≥ ${c.threshold}`,
+        w ? `${c.value} of ${c.examined} points; largest at p_tar ${w.pTar.toFixed(2)}: ${fmtPct(w.accuracy)} [${fmtPct(w.low)}, ${fmtPct(w.high)}] of ${w.kept} kept` : `none of ${c.examined} points`,
+        yes(c.met),
+      ];
+    }
+  }
+}
+
 function targetRows(s: RegimeSummary): string[][] {
-  const b1 = s.exits[0];
-  const fin = s.exits[s.exits.length - 1];
-  const worst = [...s.shortfalls].sort((a, b) => (b.pTar - b.accuracy) - (a.pTar - a.accuracy))[0];
-  const t = REGIME_TARGETS;
-  return [
-    [`final-exit test accuracy ≥ ${fmtPct(t.finalAccuracy)}`, fmtPct(fin.accuracy), yes(fin.accuracy >= t.finalAccuracy)],
-    [`${b1.name} 15-bin ECE before TS ≥ ${fmtPct(t.eceBeforeAtLeast)}`, fmtPct(b1.eceBefore), yes(b1.eceBefore >= t.eceBeforeAtLeast)],
-    [`${b1.name} 15-bin ECE after TS per exit (fitted on val) ≤ ${fmtPct(t.eceAfterAtMost)}`, fmtPct(b1.eceAfter), yes(b1.eceAfter <= t.eceAfterAtMost)],
-    [
-      `uncalibrated k = 1 on-device accuracy below p_tar beyond its 95 % interval, somewhere on 0.50–0.99 where the device keeps ≥ ${t.minKept}`,
-      worst ? `${s.shortfalls.length} of ${s.examined} points; largest at p_tar ${worst.pTar.toFixed(2)}: ${fmtPct(worst.accuracy)} [${fmtPct(worst.low)}, ${fmtPct(worst.high)}] of ${worst.kept} kept` : `none of ${s.examined} points`,
-      yes(s.shortfalls.length > 0),
-    ],
-  ];
+  return regimeTargetChecks(s).map(targetRow);
 }
 
 /**

@@ -4,11 +4,13 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { FigureRenderer, findChromium } from '../plots/export/chromium';
 import { saveFigure } from '../plots/export/saveFigure';
 import { readPlotlyJs } from '../plots/export/plotlyBundle';
-import { parseCalibrationOverTraining } from '../plots/calibrationOverTrainingCsv';
+import { REGIME_TARGETS } from '../study/regimeTargets';
+import { readCalibrationOverTraining } from '../records/calibrationOverTraining';
 import { calibrationOverTrainingFigure } from '../plots/calibrationOverTrainingFigure';
 import { regimeSummary, type RegimeSummary } from '../study/regimeSummary';
 import { reproduce, type ReproduceOptions, type ReproduceResult } from './reproduce';
 import { regimesMarkdown, type RegimeReportModel } from './regimesMarkdown';
+import { ConfigError } from '../errors';
 
 /** Options of {@link reproduceRegimes}: those of `reproduce`, for several model folders. */
 export interface ReproduceRegimesOptions extends Omit<ReproduceOptions, 'modelDir' | 'outDir' | 'reproductionFile' | 'docDir'> {
@@ -37,7 +39,7 @@ const link = (fromFile: string, to: string) => path.relative(path.dirname(fromFi
 export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<ReproduceRegimesResult> {
   const names = o.modelDirs.map((d) => path.basename(path.resolve(d)));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new Error(`two model folders are named "${dup}": their results would overwrite each other`);
+  if (dup) throw new ConfigError(`two model folders are named "${dup}": their results would overwrite each other`);
   const log = o.log ?? (() => undefined);
   const files: string[] = [];
   const models: ReproduceRegimesResult['models'] = [];
@@ -54,11 +56,10 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
       const result = await reproduce({ ...o, modelDir: dir, outDir: modelOut, reproductionFile: docDir ? path.join(docDir, 'REPORT.md') : null, ...(docDir ? { docDir } : {}) });
       files.push(...result.files);
       const folder = result.folder;
-      const summary = regimeSummary(name, folder.manifest, folder.trainingLog?.epochs.length ?? null, folder.test, result.analysis.calibration.rows, result.analysis.claims, { grid: o.config.pTarGrid });
+      const summary = regimeSummary(name, folder.manifest, folder.trainingLog?.epochs.length ?? null, folder.test, result.analysis.calibration.rows, result.analysis.claims, { grid: o.config.pTarGrid, minKept: REGIME_TARGETS.minKept });
       models.push({ name, result, summary });
-      const csv = path.join(dir, 'calibration-over-training.csv');
-      if (fs.existsSync(csv)) {
-        const rows = parseCalibrationOverTraining(fs.readFileSync(csv, 'utf8'), csv);
+      const rows = readCalibrationOverTraining(dir);
+      if (rows) {
         const fig = calibrationOverTrainingFigure(rows, { exitNames: result.analysis.exitNames, title: `${name}: calibration over training` });
         const written = await saveFigure(fig, path.join(modelOut, 'figures'), 'calibration-over-training', renderer, { plotlyJs, scale: 2 });
         files.push(...written);

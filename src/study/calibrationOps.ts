@@ -10,10 +10,10 @@ import type { Fallback } from '../cascade/runCascade';
 import type { CalibrationOps, ExitMetrics, StudyMethod } from './calibrationStudy';
 
 /**
- * Fit a registered method on validation records into a calibration file (paper-spec §3):
+ * Fit a registered method on validation records into a calibration file (docs/paper-notes.md#temperature-scaling):
  * 'temperature' per exit on all samples, 'per-branch' / 'global' TS on the samples that leave at
  * each exit under the uncalibrated cascade at p_tar, 'torch-lbfgs' = per-exit TS with the authors'
- * PyTorch L-BFGS recipe (§3.1), or any other method of the registry.
+ * PyTorch L-BFGS recipe (docs/paper-notes.md#torch-lbfgs), or any other method of the registry.
  */
 export function fitMethod(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): CalibrationFile {
   return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits, fallback: opts.fallback }).file;

@@ -19,7 +19,7 @@ export interface ExitMetrics {
 }
 
 /**
- * What the report needs from the calibration library (issue 4), in one place so the rest of the
+ * What the report needs from the calibration library, in one place so the rest of the
  * report does not depend on its internals: fitting a method on validation records, and per-exit
  * metrics of (calibrated) records. `calibrationOps.ts` implements it with `src/calibration` +
  * `src/metrics`; tests may pass another implementation.

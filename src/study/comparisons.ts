@@ -9,7 +9,6 @@ import { eceFloor, eceInterval } from './stats/eceFloor';
 import type { Verdict } from './stats/deltaVerdict';
 import type { VerdictSettings } from './stats/verdictSettings';
 import { BRANCHYNET_TABLE1, GUO_TABLE1_CIFAR10 } from './references';
-import type { CalibrationStudy } from './calibrationStudy';
 import type { Claim } from './offloadingClaims';
 import { fmtPct } from '../util/tableFormat';
 

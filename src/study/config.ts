@@ -9,9 +9,9 @@ import type { ClaimMethod } from './methodRefits';
 export interface ReproduceConfig {
   /** p_tar grid of the curves and the slider (default 0.50, 0.51, …, 0.99). */
   pTarGrid: number[];
-  /** Coarser p_tar grid of the outage figure (default 0.50, 0.55, …, 0.95; paper-spec §5.2 F6). */
+  /** Coarser p_tar grid of the outage figure (default 0.50, 0.55, …, 0.95; docs/paper-notes.md#figures). */
   outagePTarGrid: number[];
-  /** Equal-width bins of ECE and of the reliability diagrams (default 15, Guo et al.; paper-spec §3.3). */
+  /** Equal-width bins of ECE and of the reliability diagrams (default 15, Guo et al.; docs/paper-notes.md#ece). */
   eceBins: number;
   /** p_tar at which the p_tar-dependent calibrations (per-branch, global TS) are fitted (default 0.8, the JNCA testbed's). */
   calibrationPTar: number;
@@ -37,7 +37,7 @@ export interface ReproduceConfig {
   claimMethods?: ClaimMethod[];
   /** Seeded percentile bootstrap of the sweep curves (default 200 resamples, seed 0). */
   bootstrap: { replicates: number; seed: number };
-  /** Outage and missed-deadline protocol (default batches of 256, 100 rounds, seed 0; paper-spec §4). */
+  /** Outage and missed-deadline protocol (default batches of 256, 100 rounds, seed 0; docs/paper-notes.md#batch-protocol). */
   batches: { batchSize: number; rounds: number; seed: number };
   /** Missed-deadline study: accuracy target, network and deadline grid. */
   deadline: {

@@ -48,7 +48,6 @@ export interface OffloadingClaimsInput {
   settings: VerdictSettings;
 }
 
-const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : `${(100 * v).toFixed(1)}%`);
 const pp = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : fmtPp(v));
 
 /** "p_tar 0.70: Δ −1.2 pp [−2.0, −0.4], supported" for each estimate. */

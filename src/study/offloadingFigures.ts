@@ -44,7 +44,7 @@ export function partitionFigures(p: PartitionStudy, study: OffloadingStudy, exit
 }
 
 /**
- * "What a second side branch changes" (paper-spec §5.1 fig. 6): the sweep panels of k = 1 and
+ * "What a second side branch changes" (docs/paper-notes.md#figures): the sweep panels of k = 1 and
  * k = 2 device branches side by side in one explorer, for every method.
  */
 export function secondBranchFigure(study: OffloadingStudy): PlotlyFigure | null {

@@ -102,7 +102,7 @@ export function methodKeys(records: ExitRecords, calibration?: CalibrationFile):
 
 /**
  * Sweeps (with bootstrap bands), outage and missed-deadline probability for every method and every
- * number of device branches k = 1 … E−1, all from the offloading simulator (paper-spec §2, §4). The
+ * number of device branches k = 1 … E−1, all from the offloading simulator (docs/paper-notes.md#exit-rule, #outage). The
  * deadline grid runs from 0 to 1.25 × the slowest cascade outcome over all k, so every curve shows
  * its drop and its plateau.
  */

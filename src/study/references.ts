@@ -1,5 +1,5 @@
 /**
- * Published reference numbers the reproduction is compared with (anchors.md §5). These are the
+ * Published reference numbers the reproduction is compared with (docs/paper-notes.md#reference-numbers). These are the
  * only typed-in numbers in a report; every number about eecal's own model comes from computation.
  */
 
@@ -26,7 +26,7 @@ export const GUO_TABLE1_CIFAR10 = {
     { model: 'DenseNet 40', uncalibrated: 0.0328, temperature: 0.0033 },
     { model: 'LeNet 5', uncalibrated: 0.0302, temperature: 0.0093 },
   ],
-  /** The range the paper's rows span, as the issue states it: 3–5% before, under 1% after TS. */
+  /** The range the paper's rows span: 3–5% before, under 1% after TS (docs/paper-notes.md#reference-numbers). */
   uncalibratedRange: [0.03, 0.05] as [number, number],
   temperatureBelow: 0.01,
 } as const;

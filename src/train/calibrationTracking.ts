@@ -5,6 +5,9 @@ import { fitTemperatureExact } from '../calibration/temperatureFit';
 import { ece } from '../metrics/calibrationError';
 import { nllFromLogits } from '../metrics/nll';
 import { onDeviceCounts, runCascade } from '../cascade/runCascade';
+import type { CascadePoint, EpochTracking, ExitTracking } from '../records/calibrationOverTraining';
+
+export type { CascadePoint, EpochTracking, ExitTracking };
 
 /** Labels and per-exit row-major N×C logits of one split (what `evaluateSplit` returns). */
 export interface SplitLogits {
@@ -12,41 +15,9 @@ export interface SplitLogits {
   logits: readonly FloatArray[];
 }
 
-/** Confidence targets and device-exit counts tracked after each epoch (issue-stated grid). */
+/** Confidence targets and device-exit counts tracked after each epoch (a grid around the paper's targets, fixed before training). */
 export const TRACKED_P_TARS = [0.7, 0.8, 0.9] as const;
 export const TRACKED_EDGE_EXITS = [1, 2] as const;
-
-/** On-device accuracy and offloading probability of the cascade at one (k, p_tar). */
-export interface CascadePoint {
-  k: number;
-  pTar: number;
-  /** Accuracy of the samples the device keeps; NaN when it keeps none. */
-  onDeviceAccuracy: number;
-  /** Fraction of samples sent to the cloud. */
-  offloadProbability: number;
-}
-
-/** One exit's calibration state at the end of an epoch. Test metrics; T fitted on validation. */
-export interface ExitTracking {
-  exit: number;
-  testAccuracy: number;
-  testNll: number;
-  testEce: number;
-  temperature: number;
-  testNllTs: number;
-  testEceTs: number;
-  /** Fraction of test samples whose predictive entropy is below 1e-4 nats (saturated softmax). */
-  testSaturated: number;
-}
-
-/** Everything tracked at one epoch. */
-export interface EpochTracking {
-  epoch: number;
-  exits: ExitTracking[];
-  uncalibrated: CascadePoint[];
-  /** With each exit's own temperature (TS per exit), fitted on validation. */
-  temperatureScaled: CascadePoint[];
-}
 
 /** Fraction of rows whose softmax entropy (nats) is below `limit`. */
 function saturatedFraction(logits: FloatArray, C: number, limit: number): number {
@@ -100,30 +71,4 @@ export function trackCalibration(epoch: number, val: SplitLogits, test: SplitLog
     });
   });
   return { epoch, exits, uncalibrated: cascadePoints(raw, test.labels), temperatureScaled: cascadePoints(scaled, test.labels) };
-}
-
-const fmt = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : '');
-
-/**
- * `calibration-over-training.csv`: one row per epoch × exit. Cascade columns
- * (`k_{k}_ptar{p}_…`) describe the device holding exits 1…k and sit on the row of exit k, the last
- * device exit; they are empty on other rows.
- */
-export function trackingCsv(rows: readonly EpochTracking[]): string {
-  const cascadeCols: string[] = [];
-  for (const p of TRACKED_P_TARS) for (const cal of ['uncal', 'ts']) cascadeCols.push(`ondevice_acc_${cal}_ptar${p}`, `p_off_${cal}_ptar${p}`);
-  const header = ['epoch', 'exit', 'test_acc', 'test_nll', 'test_ece15', 'temperature_val', 'test_nll_ts', 'test_ece15_ts', 'test_frac_entropy_lt_1e-4', ...cascadeCols];
-  const lines = [header.join(',')];
-  for (const r of rows) {
-    for (const x of r.exits) {
-      const cells = [String(r.epoch), String(x.exit), fmt(x.testAccuracy), fmt(x.testNll), fmt(x.testEce), fmt(x.temperature), fmt(x.testNllTs), fmt(x.testEceTs), fmt(x.testSaturated)];
-      for (const p of TRACKED_P_TARS) {
-        const u = r.uncalibrated.find((c) => c.k === x.exit && c.pTar === p);
-        const t = r.temperatureScaled.find((c) => c.k === x.exit && c.pTar === p);
-        cells.push(u ? fmt(u.onDeviceAccuracy) : '', u ? fmt(u.offloadProbability) : '', t ? fmt(t.onDeviceAccuracy) : '', t ? fmt(t.offloadProbability) : '');
-      }
-      lines.push(cells.join(','));
-    }
-  }
-  return lines.join('\n') + '\n';
 }

@@ -10,5 +10,5 @@ export { evaluateSplit, type SplitEvaluation } from './evaluate';
 export { measureExitTimes } from './exitTiming';
 export { openTrainingData, type OpenedData } from './datasetAdapter';
 export { writeModelManifest } from './modelManifest';
-export { trainLogCsv, writeTrainLog } from './trainLog';
+export { formatTrainingLogCsv as trainLogCsv, writeTrainingLog as writeTrainLog } from '../records/trainingLog';
 export { ProgressBar, formatDuration } from './progress';

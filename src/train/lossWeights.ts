@@ -10,8 +10,8 @@ function linspace(a: number, b: number, n: number): number[] {
 
 /**
  * Loss weights per exit (side branches first, final last).
- *  - equal: all 1 (BranchyNet's reference B-AlexNet, paper-spec §1.1);
- *  - crescent: linspace(0.15, 1) — the authors' later default (§1.2), favours deep exits;
+ *  - equal: all 1 (BranchyNet's reference B-AlexNet, docs/paper-notes.md#training);
+ *  - crescent: linspace(0.15, 1) — the authors' later default (docs/paper-notes.md#training), favours deep exits;
  *  - decrescent: linspace(1, 0.3) — favours early exits;
  *  - or an explicit comma list "0.3,0.3,1".
  */

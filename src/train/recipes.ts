@@ -28,11 +28,11 @@ export const BRANCHYNET_RECIPE: Recipe = {
     augment: false, learningRate: 1e-3, lrSchedule: 'constant', weightDecay: 0, patience: null, keep: 'last', epochs: 30, batchSize: 64,
   },
   citations: [
-    'augment: off — the reference feeds the preprocessed CIFAR-10 without crops or flips (paper-spec §1.1, datasets/pcifar10)',
-    'optimizer: Adam, α = 1e-3, constant — Chainer Adam defaults, no schedule (paper-spec §1.1, opt="Adam")',
-    'loss weights: all 1.0 — the Branch link hard-codes weight = 1 (paper-spec §1.1, branchynet/links/links.py)',
-    'weights kept: last epoch — the reference saves the model after its last epoch, no early stopping (paper-spec §1.1)',
-    'epochs: 30 joint at batch 64, pre-declared — the reference ran 50 trunk + 100 joint epochs at batch 512 (paper-spec §1.1)',
+    'augment: off — the reference feeds the preprocessed CIFAR-10 without crops or flips (BranchyNet datasets/pcifar10, docs/paper-notes.md#training)',
+    'optimizer: Adam, α = 1e-3, constant — Chainer Adam defaults, no schedule (BranchyNet opt="Adam", docs/paper-notes.md#training)',
+    'loss weights: all 1.0 — the Branch link hard-codes weight = 1 (branchynet/links/links.py, docs/paper-notes.md#training)',
+    'weights kept: last epoch — the reference saves the model after its last epoch, no early stopping (docs/paper-notes.md#training)',
+    'epochs: 30 joint at batch 64, pre-declared — the reference ran 50 trunk + 100 joint epochs at batch 512 (docs/paper-notes.md#training)',
   ],
   reference: { epochs: 150, batchSize: 512, trainSamples: 50_000, adamUpdates: 150 * Math.ceil(50_000 / 512), note: '50 trunk-only + 100 joint epochs' },
 };

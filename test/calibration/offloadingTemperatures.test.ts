@@ -78,7 +78,7 @@ test('bad options are usage errors', () => {
 });
 
 /**
- * The authors' SPSA recipe (paper-spec §3.4: Bernoulli ±1 perturbations, 5 gradient estimates,
+ * The authors' SPSA recipe (docs/paper-notes.md#offloading-driven-ts: Bernoulli ±1 perturbations, 5 gradient estimates,
  * a_k = a/(k+A)^0.602, c_k = 0.1/k^0.101, A = 0.1·maxIter, a = 0.1·(A+1)^0.602/|ĝ₀|, stop after 10
  * iterations without improvement), tracking the best point it visits. Test-only baseline.
  */

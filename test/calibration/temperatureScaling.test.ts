@@ -27,7 +27,7 @@ test('torch-lbfgs emulation reproduces PyTorch LBFGS(lr=0.01): 50 and 200 iterat
   assert.ok(near(r50.temperature, ref.temperature.torchLbfgs50Float32, 1e-5), 'float32 PyTorch agrees to float32 precision');
   const r200 = fitTemperatureTorchLbfgs(z, y, C, { maxIterations: 200 });
   assert.ok(near(r200.temperature, ref.temperature.torchLbfgs200Float64, 1e-10));
-  // The unconverged fit moves only part of the way from 1.5 to T* (paper-spec §3.1).
+  // The unconverged fit moves only part of the way from 1.5 to T* (docs/paper-notes.md#torch-lbfgs).
   const share = (r50.temperature - 1.5) / (ref.temperature.grid - 1.5);
   assert.ok(share > 0.2 && share < 0.45, `share ${share}`);
   assert.ok(!r50.converged && r50.nll > ref.temperature.nllAtOptimum);

@@ -37,7 +37,7 @@ test('--recipe branchynet: no augmentation, constant Adam 1e-3, last weights kep
   assert.match(csv[4], /^2,2,/);
   // The help cites the source of each recipe choice.
   const help = eecal(['train', '--help']);
-  assert.match(help.stdout, /paper-spec §1\.1/);
+  assert.match(help.stdout, /paper-notes\.md#training/);
 });
 
 test('--init-from starts from another model folder: with lr 0 the weights stay the source weights; resume refuses a changed split seed naming it', () => {

@@ -3,15 +3,22 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadImageFolder } from '../../src/data/imageFolder';
-import { repoRoot } from '../../src/util/repoRoot';
 
-/** The shared CIFAR-10 JPEG archive: $EECAL_CIFAR10_ARCHIVE, else ../shared/datasets/ beside the repo. */
-const archive = process.env.EECAL_CIFAR10_ARCHIVE ?? path.resolve(repoRoot(__dirname), '../shared/datasets/cifar10-jpeg.tar.gz');
-const present = fs.existsSync(archive);
+/**
+ * The CIFAR-10 JPEG archive from $EECAL_DATA: the archive itself, or a folder holding
+ * cifar10-jpeg.tar.gz. Unset or missing: the test is skipped and says why.
+ */
+function jpegArchive(): { archive: string | null; why: string } {
+  const data = process.env.EECAL_DATA;
+  if (!data) return { archive: null, why: 'EECAL_DATA is not set (point it at cifar10-jpeg.tar.gz or its folder)' };
+  const archive = fs.existsSync(data) && fs.statSync(data).isDirectory() ? path.join(data, 'cifar10-jpeg.tar.gz') : data;
+  return fs.existsSync(archive) ? { archive, why: '' } : { archive: null, why: `CIFAR-10 JPEG archive not found at ${archive} (from EECAL_DATA)` };
+}
+const { archive, why } = jpegArchive();
 
-test('real CIFAR-10 archive: test split has 10,000 images, 1,000 per class, 32×32×3', { skip: present ? false : `CIFAR-10 archive not found at ${archive} (set EECAL_CIFAR10_ARCHIVE)` }, async () => {
+test('real CIFAR-10 archive: test split has 10,000 images, 1,000 per class, 32×32×3', { skip: archive ? false : why }, async () => {
   // Decode only the test set (~10 k JPEGs, a few seconds) to keep the suite fast.
-  const d = await loadImageFolder(archive, { sets: ['test'] });
+  const d = await loadImageFolder(archive!, { sets: ['test'] });
   assert.equal(d.sets.train, undefined);
   const t = d.sets.test!;
   assert.deepEqual(d.shape, [32, 32, 3]);

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { eecal, eecalAsync } from './cli';
 
-// B-LeNet on MNIST, 18 Adam steps per epoch (144 samples, batch 8: the step counts of the issue's
+// B-LeNet on MNIST, 18 Adam steps per epoch (144 samples, batch 8: the step counts of a
 // 1152 × batch 64 run at an eighth of the compute). tfjs restores Adam's β^t by recomputing a
 // power, which differed in the last float32 bit from the running product at steps 18 and 20; the
 // checkpoint now stores the running products.

@@ -19,7 +19,7 @@ test('B-AlexNet: three named logit outputs of shape [batch, 10]', async () => {
   net.model.dispose();
 });
 
-test('B-AlexNet: parameter counts, MACs and split tensors match paper-spec §1.1 (hand-derived)', () => {
+test('B-AlexNet: parameter counts, MACs and split tensors match docs/paper-notes.md#b-alexnet (hand-derived)', () => {
   const net = buildBAlexNet();
   const [b1, b2, fin] = computeExitCosts(net);
   assert.equal(fin.params, 544_074); // trunk

@@ -7,7 +7,7 @@ import type { RecordsSidecar } from '../../src/records/types';
 
 const near = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≠ ${b}`);
 
-test('uplink presets and upload time: B-AlexNet split at branch 1 (65,536 B) = 477 / 89.6 / 27.9 ms (paper-spec §4.1)', () => {
+test('uplink presets and upload time: B-AlexNet split at branch 1 (65,536 B) = 477 / 89.6 / 27.9 ms (docs/paper-notes.md#latency-model)', () => {
   assert.deepEqual(UPLINK_PRESETS, { '3g': 1.1, '4g': 5.85, wifi: 18.8 });
   assert.equal(parseUplink('4G'), 5.85);
   assert.equal(parseUplink('wifi'), 18.8);

@@ -115,7 +115,7 @@ test('fast sweep equals the one-pass-per-threshold loop (random cases, ties, any
 test('countAtMost is exact on even and uneven grids', () => {
   const even = Float64Array.from({ length: 21 }, (_, i) => Number((0.5 + i * 0.025).toPrecision(12)));
   const uneven = Float64Array.from([0, 0.1, 0.11, 0.5, 0.5, 0.9]);
-  const xs = Float64Array.from([-Infinity, 0, 0.5, 0.525, 0.52499999, 0.1, 0.105, 0.9, 1, Infinity, 0.7, 0.6999999999999999]);
+  const xs = Float64Array.from([-Infinity, 0, 0.5, 0.525, 0.52499999, 0.1, 0.105, 0.9, 1, Infinity, 0.7, 0.7 - 2 ** -53]);
   for (const grid of [even, uneven]) {
     const got = countAtMost(grid, xs, new Int32Array(xs.length));
     const want = [...xs].map((x) => grid.filter((g) => g <= x).length);

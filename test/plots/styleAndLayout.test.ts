@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { STYLED_METHOD_IDS, METHOD_COLORS, figureStyles, methodStyle, parseMethodLabel } from '../../src/plots/methodStyles';
 import { valueAxis, wrapText, niceStep } from '../../src/plots/layout';
 import { deltaFigure } from '../../src/plots/deltaFigure';
-import { parseCalibrationOverTraining } from '../../src/plots/calibrationOverTrainingCsv';
+import { parseCalibrationOverTraining } from '../../src/records/calibrationOverTraining';
 import { calibrationOverTrainingFigure } from '../../src/plots/calibrationOverTrainingFigure';
 import { repoRoot } from '../../src/util/repoRoot';
 

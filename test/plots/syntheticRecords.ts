@@ -21,7 +21,7 @@ export interface SyntheticOptions {
  * with probability accuracy[e] + 0.1·u_i (clamped), else a random wrong one; the logits are
  * overconfidence[e] · (margin[e]·(1 + 0.3·u_i)·onehot(b) + N(0, 1) noise). Because the boost does not
  * depend on being right, high confidence is not matched by accuracy: overconfident, as in the paper.
- * The sidecar carries B-AlexNet-like costs (paper-spec §1.1) so latency code has inputs.
+ * The sidecar carries B-AlexNet-like costs (docs/paper-notes.md#b-alexnet) so latency code has inputs.
  */
 export function syntheticRecords(o: SyntheticOptions): ExitRecords {
   const C = o.numClasses ?? 10;

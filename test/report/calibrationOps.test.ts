@@ -44,7 +44,7 @@ test('other calibrator kinds fit per exit; NLL comes from their probabilities; u
   assert.ok(Number.isFinite(m.nll) && m.nll > 0);
   const lbfgs = fitMethod(val, 'torch-lbfgs', { pTar: 0.8, edgeExits: 2 });
   const exact = fitMethod(val, 'temperature', { pTar: 0.8, edgeExits: 2 });
-  // The authors' 50-iteration L-BFGS from T = 1.5 stops short of the optimum (paper-spec §3.1).
+  // The authors' 50-iteration L-BFGS from T = 1.5 stops short of the optimum (docs/paper-notes.md#torch-lbfgs).
   const t0 = stateTemperature(lbfgs, 0)!;
   const tStar = stateTemperature(exact, 0)!;
   assert.ok(Math.abs(t0 - 1.5) < Math.abs(tStar - 1.5), `torch-lbfgs T ${t0} should lie between 1.5 and T* ${tStar}`);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRecords } from '../../src/records/csv';
 import { uncalibratedShortfalls } from '../../src/study/regimeSummary';
-import { REGIME_TARGETS } from '../../src/report/regimesMarkdown';
+import { REGIME_TARGETS } from '../../src/study/regimeTargets';
 import { repoRoot } from '../../src/util/repoRoot';
 
 const root = repoRoot();

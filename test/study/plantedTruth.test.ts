@@ -46,7 +46,7 @@ test('planted truth end to end: perfectly calibrated → no calibration claim su
     assert.equal(w['k1-outage'], 'supported', sharp.claims.find((c) => c.id === 'k1-outage')?.finding);
     for (const m of ['per-branch', 'global']) assert.equal(w[`k1-outage:${m}`], 'supported', `k1-outage:${m}`);
     assert.ok(v['k1-uncalibrated-below-target'] !== 'supported');
-    // The figures the issue asks for are drawn.
+    // The study's figures are drawn.
     for (const stem of ['ece-vs-ptar-k1', 'delta-on-device-accuracy-k1', 'delta-offloading-probability-k1', 'outage-k1']) assert.ok(sharp.figures[stem], stem);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRng } from '../../src/util/rng';
-import { trackCalibration, trackingCsv, type SplitLogits } from '../../src/train/calibrationTracking';
+import { TRACKED_P_TARS, trackCalibration, type SplitLogits } from '../../src/train/calibrationTracking';
+import { formatCalibrationOverTraining } from '../../src/records/calibrationOverTraining';
 
 // Three exits, 10 classes; logits sharpened so the exits are overconfident (T > 1 expected).
 function split(n: number, seed: number): SplitLogits {
@@ -86,7 +87,7 @@ test('calibration tracking matches numpy/scipy: accuracy, NLL, 15-bin ECE, T on 
     }
   }
   // CSV: one row per exit; cascade cells on the row of the last device exit only.
-  const lines = trackingCsv([t]).trim().split('\n');
+  const lines = formatCalibrationOverTraining([t], TRACKED_P_TARS).trim().split('\n');
   assert.equal(lines.length, 4);
   const header = lines[0].split(',');
   const row = (exit: number) => Object.fromEntries(lines[exit].split(',').map((v, i) => [header[i], v]));

@@ -10,7 +10,7 @@ import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
  * stride-1 convolution dilated by the original stride:
  *   Conv2D(xᵀ[Ci,H,W,B] (padded like the forward conv), dyᵀ[OH,OW,B,Co], dilation = s)
  *   → [Ci, ≥KH, ≥KW, Co], sliced to [Ci,KH,KW,Co] and transposed back to [KH,KW,Ci,Co].
- * (backends.md §1b.) On wasm the Conv2D runs in XNNPACK, on cpu in the backend's vectorised
+ * On wasm the Conv2D runs in XNNPACK, on cpu in the backend's vectorised
  * im2col+matmul; the stock cpu kernel is a 7-deep `TensorBuffer.get()` loop (~50× slower).
  *
  * Why this and not im2col + the backend's matmul: both were implemented and timed on wasm

@@ -57,7 +57,7 @@ function dilateSpatial(calls: KernelCalls, dy: tf.TensorInfo, sh: number, sw: nu
 }
 
 /**
- * Conv2DBackpropInput as one forward Conv2D (backends.md §1b): on wasm the built-in dX kernel is a
+ * Conv2DBackpropInput as one forward Conv2D: on wasm the built-in dX kernel is a
  * naive single-threaded loop (69 % of a B-AlexNet training step); XNNPACK's Conv2D is ~15× faster.
  * The filter flip/transpose touches only KH·KW·Ci·Co values. Returns null when the plan does not
  * apply (the caller then runs the backend's own kernel).

@@ -65,8 +65,8 @@ export function registerWasmTrainingKernels(opts: { native?: boolean } = {}): st
 /**
  * Register faster training kernels on the `cpu` backend:
  * - Conv2DBackpropFilter: the stock one loops over `TensorBuffer.get()` and costs ~270 s per
- *   B-AlexNet step at batch 64; the composite runs the cpu backend's Conv2D (~50× faster,
- *   backends.md §2b);
+ *   B-AlexNet step at batch 64; the composite runs the cpu backend's Conv2D (~50× faster
+ *   in a profiled step, bench/profileStep.ts);
  * - MaxPoolGrad: the same single-pass JS scatter as on wasm (same results as the stock kernel,
  *   which took 1.7 s of a 14 s step).
  * Idempotent; returns the kernel names it registered on this call.

@@ -18,10 +18,10 @@ const HELP = `usage: eecal deadline --records FILE.csv [--calibration calib.json
                       [--cloud-speedup 10 | --cloud-ms MS] [--times times.csv] [--batch-size 256] [--rounds 100]
                       [--seed 0] [--json|--csv]
 
-Missed-deadline probability (paper-spec §4): per round, shuffle and batch the samples; a batch misses
+Missed-deadline probability (docs/paper-notes.md#missed-deadline): per round, shuffle and batch the samples; a batch misses
 when its overall accuracy < p_tar OR its mean inference time > t_tar. Mean over rounds and 95 % CI.
 Per-sample time: device time up to the answering exit; offloaded samples add RTT, split tensor /
-uplink and the cloud time of the rest of the trunk (paper-spec §4.1), or measured times (--times).
+uplink and the cloud time of the rest of the trunk (docs/paper-notes.md#latency-model), or measured times (--times).
 
 ${COMMON_HELP}
   --p-tar GRID              p_tar values, each in [0, 1] (default 0.8)

@@ -1,7 +1,7 @@
 import type { Command } from '../main';
 import { binsOption, countOption, intListOption, numberOption, parseCommandArgs, requiredOption } from '../args';
 import { MAX_REPLICATES } from '../limits';
-import { ConfigError, RecordFormatError } from '../../errors';
+import { ConfigError } from '../../errors';
 import { readRecords } from '../../records/csv';
 import { readCalibrationFile } from '../../calibration/calibrationFile';
 import { calibratorsFor } from '../../calibration/applyCalibration';
@@ -19,7 +19,7 @@ const HELP = `usage: eecal metrics --records test.csv [--calibration calib.json]
 Per exit: accuracy, NLL, Brier, ECE (equal-width and equal-mass bins), RMSCE, MCE, adaptive ECE
 (Nixon et al.), classwise ECE (Kull et al.), debiased L2 calibration error (Kumar et al.) and
 smooth ECE (relplot), of the raw softmax or, with --calibration, of the calibrated probabilities.
-ECE bins: lo < confidence ≤ hi on (0, 1] (paper-spec §3.3).
+ECE bins: lo < confidence ≤ hi on (0, 1] (docs/paper-notes.md#ece).
 
   --records FILE.csv        exit records (label + logits of every exit)
   --calibration FILE.json   calibration file from eecal calibrate --out

@@ -12,7 +12,7 @@ import { measuredOutage } from '../../offloading/measuredOutage';
 const HELP = `usage: eecal outage --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:0.95:0.05]
                     [--batch-size 256] [--rounds 100] [--seed 0] [--json|--csv]
 
-Edge inference outage probability (paper-spec §4): per round, shuffle the samples and cut them into
+Edge inference outage probability (docs/paper-notes.md#outage): per round, shuffle the samples and cut them into
 batches (the last, partial batch kept); a batch is in outage when it has device-classified samples and
 their accuracy is < p_tar (strict); a batch with no device sample is not an outage. Mean over rounds and
 95 % CI = mean ± 1.959964·sd/√R (ddof 1). p_tar is both the exit threshold and the accuracy target.

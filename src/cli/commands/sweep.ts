@@ -18,7 +18,7 @@ const HELP = `usage: eecal sweep --records FILE.csv [--calibration calib.json] [
 Offloading probability, on-device accuracy (null when the device keeps no sample), overall accuracy,
 the fraction answered at each device exit and offloaded, and expected device MACs (from the sidecar)
 at every p_tar of a grid, computed for all thresholds at once. A device exit answers when its
-max-softmax confidence ≥ p_tar (paper-spec §2).
+max-softmax confidence ≥ p_tar (docs/paper-notes.md#exit-rule).
 
 ${COMMON_HELP}
   --p-tar GRID              p_tar values: start:stop:step or a comma list, each in [0, 1] (default 0.5:1:0.05)

@@ -11,17 +11,17 @@ import { lossWeights } from '../../train/lossWeights';
 import { initialState, trainEarlyExit, type TrainConfig } from '../../train/trainer';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../../train/checkpoint';
 import { saveModelFiles } from '../../train/modelIO';
-import { writeTrainLog } from '../../train/trainLog';
+import { writeTrainingLog } from '../../records/trainingLog';
 import { writeModelManifest } from '../../train/modelManifest';
 import { ProgressBar, formatDuration } from '../../train/progress';
 import { openTrainingData } from '../../train/datasetAdapter';
 import { RECIPES, BRANCHYNET_RECIPE, type Recipe } from '../../train/recipes';
-import { trackCalibration, trackingCsv, type EpochTracking, type SplitLogits } from '../../train/calibrationTracking';
+import { TRACKED_P_TARS, trackCalibration, type EpochTracking, type SplitLogits } from '../../train/calibrationTracking';
+import { readCalibrationOverTrainingEpochs, writeCalibrationOverTraining } from '../../records/calibrationOverTraining';
 import { evaluateSplit } from '../../train/evaluate';
 import { loadWeightsInto } from '../../train/modelIO';
 import { readModelManifest, type ModelManifest } from '../../train/modelManifest';
 import type { TrainingState } from '../../train/trainingState';
-import { writeFileAtomic, writeJsonAtomic } from '../../util/atomicWrite';
 import { writeRecords } from '../../records/csv';
 import { packageVersion } from '../../version';
 import { acquireTrainLock } from '../../train/trainLock';
@@ -158,9 +158,8 @@ export const trainCommand: Command = {
         console.error(`initialised from ${initFrom} (epoch ${initManifest!.weightsEpoch ?? initManifest!.bestEpoch ?? '?'} weights)`);
       }
       fs.mkdirSync(out, { recursive: true });
-      const trackPath = path.join(out, 'calibration-over-training.csv');
       const track = !v['no-track-calibration'];
-      const tracked: EpochTracking[] = track ? readTrackingJson(out).filter((t) => t.epoch <= state.epoch) : [];
+      const tracked: EpochTracking[] = track ? readCalibrationOverTrainingEpochs(out).filter((t) => t.epoch <= state.epoch) : [];
       const stepsPerEpoch = Math.ceil(data.size('train') / config.batchSize);
       const manifestOf = (s: typeof state): ModelManifest => ({
         format: 'eecal-model', version: 1, architecture: arch, dataset,
@@ -207,8 +206,7 @@ export const trainCommand: Command = {
             if (track) {
               const t = trackCalibration(log.epoch, val, test, data.numClasses);
               tracked.push(t);
-              writeFileAtomic(trackPath, trackingCsv(tracked));
-              writeJsonAtomic(path.join(out, 'calibration-over-training.json'), { exitNames: net.exitNames, epochs: tracked });
+              writeCalibrationOverTraining(out, net.exitNames, tracked, TRACKED_P_TARS);
               const b1 = t.exits[0];
               trackNote = `; ${net.exitNames[0]} test ECE ${(100 * b1.testEce).toFixed(2)}% → ${(100 * b1.testEceTs).toFixed(2)}% (T ${b1.temperature.toFixed(3)})`;
             }
@@ -218,7 +216,7 @@ export const trainCommand: Command = {
           console.error(`epoch ${log.epoch}: train loss ${log.trainLossTotal.toFixed(4)}, val loss ${log.valLossTotal.toFixed(4)}, ` +
             `val acc ${log.valAccuracy.map((a, e) => `${net.exitNames[e]} ${(100 * a).toFixed(2)}%`).join(' ')}, ${formatDuration(log.durationSec)}${improved ? '  (best)' : ''}${trackNote}`);
           if (config.keep === 'last' || improved) await saveModelFiles(net.model, out, { exitNames: net.exitNames, epoch: log.epoch });
-          writeTrainLog(out, s.history, net.exitNames);
+          writeTrainingLog(out, s.history, net.exitNames);
           writeModelManifest(out, manifestOf(s));
         },
       }, engine).finally(() => pool?.close());
@@ -260,13 +258,6 @@ function resumeDifferences(state: TrainingState, config: TrainConfig, run: RunId
     if (JSON.stringify(wasRun[k]) !== JSON.stringify(now)) diffs.push(`${k} was ${JSON.stringify(wasRun[k])}, now ${JSON.stringify(now)}`);
   }
   return diffs;
-}
-
-/** Tracking rows of an earlier (interrupted) run of this folder, to append to on --resume. */
-function readTrackingJson(dir: string): EpochTracking[] {
-  const p = path.join(dir, 'calibration-over-training.json');
-  if (!fs.existsSync(p)) return [];
-  return (JSON.parse(fs.readFileSync(p, 'utf8')) as { epochs: EpochTracking[] }).epochs;
 }
 
 function writeEpochRecords(dir: string, val: SplitLogits, test: SplitLogits, numClasses: number, exitNames: string[]): void {

@@ -7,7 +7,7 @@ import { withStaticNote } from '../export/staticNote';
 import { rowsToTable, tableHtml, type TableHtmlOptions, type TableLike } from './tableHtml';
 import { formatCell, textTable } from '../../util/tableFormat';
 import { withModelInTitle } from '../modelTitle';
-import { ConfigError } from '../../errors';
+import { ConfigError, EnvironmentError } from '../../errors';
 import { installBriefKernelErrors } from './kernelErrors';
 
 const ALL_FORMATS: readonly FigureFileFormat[] = ['json', 'html', 'png', 'svg'];
@@ -24,7 +24,7 @@ export interface DisplayMessage {
 /** Where display messages go: tslab's kernel in a notebook, a collector in tests. */
 export type DisplaySink = (msg: DisplayMessage) => void;
 
-/** tslab's internal display writer: set while a kernel cell runs, null elsewhere (notebook-stack.md §3). */
+/** tslab's internal display writer: set while a kernel cell runs, null elsewhere (tslab's `jupyter` module). */
 function tslabWriter(): ((m: unknown, update: boolean) => void) | null {
   try {
     return (require('tslab/dist/jupyter') as { lastWriteDisplayData: ((m: unknown, update: boolean) => void) | null }).lastWriteDisplayData;
@@ -41,13 +41,13 @@ export function inTslabKernel(): boolean {
 /**
  * tslab's own display writer. tslab's public `display.raw` sends one MIME type per output, so the
  * multi-type bundle goes through the writer it calls internally (`lastWriteDisplayData`, set while
- * a cell runs; notebook-stack.md §3). Throws outside a tslab kernel.
+ * a cell runs, in tslab's `jupyter` module). Throws outside a tslab kernel.
  */
 export function tslabSink(): DisplaySink {
   return (msg) => {
     // Looked up per call: tslab replaces the writer for every executed cell.
     const write = tslabWriter();
-    if (!write) throw new Error('not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook');
+    if (!write) throw new EnvironmentError('not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook');
     write({ ...msg, transient: {} }, false);
   };
 }

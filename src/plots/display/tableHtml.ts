@@ -26,13 +26,14 @@ function escapeHtml(s: string): string {
 // Cells are written by the one table formatter (one spelling of a missing value).
 export { formatCell } from '../../util/tableFormat';
 import { formatCell } from '../../util/tableFormat';
+import { ShapeMismatchError } from '../../errors';
 
 /** An HTML `<table>` with right-aligned numbers, for `display.html` in a notebook or a report. */
 export function tableHtml(t: TableLike, opts: TableHtmlOptions = {}): string {
   const digits = opts.digits ?? 4;
   const showIndex = (opts.showIndex ?? false) && t.index !== undefined;
   t.values.forEach((row, i) => {
-    if (row.length !== t.columns.length) throw new Error(`tableHtml: row ${i} has ${row.length} cells, expected ${t.columns.length} (${t.columns.join(', ')})`);
+    if (row.length !== t.columns.length) throw new ShapeMismatchError(`tableHtml: row ${i} has ${row.length} cells, expected ${t.columns.length} (${t.columns.join(', ')})`);
   });
   const th = (s: string) => `<th style="text-align:right;padding:2px 8px">${escapeHtml(s)}</th>`;
   const td = (v: unknown) =>

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { PlotlyFigure } from '../figure';
 import { bundleFor, readPlotlyJs, type PlotlyBundle } from './plotlyBundle';
 import { scriptSafeJson } from './html';
 import { withStaticNote } from './staticNote';
+import { EnvironmentError } from '../../errors';
 
 /** Size of a rendered image; defaults to the figure's layout width/height, else 760 × 460. */
 export interface ImageOptions {
@@ -37,6 +38,18 @@ export const CHROMIUM_ARGS = [
   '--disable-features=Translate,MediaRouter,OptimizationHints',
 ] as const;
 
+/**
+ * playwright-core, loaded on first use: it is an optional peer dependency, so a user who only
+ * analyses records (no PNG/SVG export) can install eecal without it.
+ */
+function playwrightChromium(): typeof import('playwright-core').chromium {
+  try {
+    return (require('playwright-core') as typeof import('playwright-core')).chromium;
+  } catch (err) {
+    throw new EnvironmentError('PNG/SVG export needs the optional package playwright-core (npm install playwright-core)', { cause: err });
+  }
+}
+
 /** The Chromium binary to use: $EECAL_CHROMIUM, else Debian's /usr/bin/chromium; null when absent. */
 export function findChromium(): string | null {
   const exe = process.env.EECAL_CHROMIUM || '/usr/bin/chromium';
@@ -47,7 +60,7 @@ export function findChromium(): string | null {
 async function loadPlotly(page: Page, js: string): Promise<void> {
   await page.addScriptTag({ content: js });
   const ok = await page.evaluate('typeof globalThis.Plotly === "object" && typeof globalThis.Plotly.toImage === "function"');
-  if (!ok) throw new Error('plotly.js did not load in the page (globalThis.Plotly.toImage is missing)');
+  if (!ok) throw new EnvironmentError('plotly.js did not load in the page (globalThis.Plotly.toImage is missing)');
 }
 
 /**
@@ -72,13 +85,13 @@ const RENDER = `async (a) => {
 
 function pngBytes(url: string | undefined): Buffer {
   const prefix = 'data:image/png;base64,';
-  if (!url?.startsWith(prefix)) throw new Error(`the page returned "${String(url).slice(0, 40)}…", expected a PNG data URL`);
+  if (!url?.startsWith(prefix)) throw new EnvironmentError(`the page returned "${String(url).slice(0, 40)}…", expected a PNG data URL`);
   return Buffer.from(url.slice(prefix.length), 'base64');
 }
 
 function svgText(url: string | undefined): string {
   const prefix = 'data:image/svg+xml,';
-  if (!url?.startsWith(prefix)) throw new Error(`the page returned "${String(url).slice(0, 40)}…", expected an SVG data URL`);
+  if (!url?.startsWith(prefix)) throw new EnvironmentError(`the page returned "${String(url).slice(0, 40)}…", expected an SVG data URL`);
   return decodeURIComponent(url.slice(prefix.length));
 }
 
@@ -101,10 +114,10 @@ export class FigureRenderer {
   static async launch(opts: RendererOptions = {}): Promise<FigureRenderer> {
     const exe = opts.executablePath ?? findChromium();
     if (!exe || !fs.existsSync(exe)) {
-      throw new Error(`Chromium not found at ${exe ?? process.env.EECAL_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install chromium, or set EECAL_CHROMIUM); PNG/SVG export needs it`);
+      throw new EnvironmentError(`Chromium not found at ${exe ?? process.env.EECAL_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install chromium, or set EECAL_CHROMIUM); PNG/SVG export needs it`);
     }
     const timeoutMs = opts.timeoutMs ?? 60_000;
-    const browser = await chromium.launch({ executablePath: exe, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs });
+    const browser = await playwrightChromium().launch({ executablePath: exe, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs });
     try {
       const page = await browser.newPage();
       page.setDefaultTimeout(timeoutMs);

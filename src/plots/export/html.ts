@@ -1,5 +1,6 @@
 import type { PlotlyFigure } from '../figure';
 import { readPlotlyJs } from './plotlyBundle';
+import { ConfigError } from '../../errors';
 
 /** Options of {@link figureHtml}. */
 export interface HtmlOptions {
@@ -32,12 +33,12 @@ export function figureHtml(fig: PlotlyFigure, opts: HtmlOptions = {}): string {
   const title = (opts.title ?? fig.layout.title?.text ?? 'eecal figure').replace(/<br\s*\/?>/gi, ' ');
   let script: string;
   if (opts.plotlyJsSrc !== undefined) {
-    if (/^[a-z]+:|^\/|\\/i.test(opts.plotlyJsSrc)) throw new Error(`figureHtml: plotlyJsSrc "${opts.plotlyJsSrc}" must be a relative path (the page must open offline wherever it is copied)`);
+    if (/^[a-z]+:|^\/|\\/i.test(opts.plotlyJsSrc)) throw new ConfigError(`figureHtml: plotlyJsSrc "${opts.plotlyJsSrc}" must be a relative path (the page must open offline wherever it is copied)`);
     script = `<script src="${escapeHtml(opts.plotlyJsSrc)}" charset="utf-8"></script>`;
   } else {
     const js = opts.plotlyJs ?? readPlotlyJs();
     // Inlined as-is, so it must not close its own <script> element early.
-    if (/<\/script/i.test(js)) throw new Error('figureHtml: the plotly.js source contains "</script" and cannot be inlined');
+    if (/<\/script/i.test(js)) throw new ConfigError('figureHtml: the plotly.js source contains "</script" and cannot be inlined');
     script = `<script>${js}</script>`;
   }
   return [

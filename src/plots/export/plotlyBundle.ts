@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { PlotlyFigure } from '../figure';
+import { EnvironmentError } from '../../errors';
 
 /**
  * Which plotly.js build: `full` (plotly.js-dist-min, every trace type, ≈4.6 MB) or `basic`
@@ -35,7 +36,7 @@ function resolved(bundle: PlotlyBundle, which: 'file' | 'packageJson'): string {
   try {
     return BUILDS[bundle][which]();
   } catch (err) {
-    throw new Error(`${BUILDS[bundle].pkg} is not installed (run npm ci)`, { cause: err });
+    throw new EnvironmentError(`${BUILDS[bundle].pkg} is not installed (run npm ci)`, { cause: err });
   }
 }
 

@@ -5,6 +5,7 @@ import type { PlotlyFigure } from '../figure';
 import type { FigureRenderer, ImageOptions } from './chromium';
 import { figureHtml } from './html';
 import { plotlyJsPath, readPlotlyJs } from './plotlyBundle';
+import { ConfigError } from '../../errors';
 
 /** Files a figure can be saved as: plotly JSON, standalone HTML, and (with a renderer) PNG/SVG. */
 export type FigureFileFormat = 'json' | 'html' | 'png' | 'svg';
@@ -69,7 +70,7 @@ export async function saveFigure(
   renderer: FigureRenderer | null,
   opts: SaveFigureOptions = {},
 ): Promise<string[]> {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`saveFigure: name "${name}" must be a plain file stem ([A-Za-z0-9._-])`);
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ConfigError(`saveFigure: name "${name}" must be a plain file stem ([A-Za-z0-9._-])`);
   // One event-loop turn before writing: a caller that saves many figures in a loop (eecal
   // reproduce) would otherwise never let a SIGINT/SIGTERM handler run until the last one is written.
   await new Promise<void>((resolve) => setImmediate(resolve));

@@ -4,7 +4,7 @@ import { accumulateBatch } from '../../offloading/batchCounts';
 
 /** Per sorted threshold: fraction of full batches in outage, and fraction whose overall accuracy misses p_tar. */
 export interface BatchMisses {
-  /** Device outage: the batch has device answers and their accuracy is < p_tar (paper-spec §4). */
+  /** Device outage: the batch has device answers and their accuracy is < p_tar (docs/paper-notes.md#outage). */
   outage: Float64Array;
   /** Accuracy miss: the batch's overall accuracy (device + offloaded answers) is < p_tar. */
   accuracyMiss: Float64Array;

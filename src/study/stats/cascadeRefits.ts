@@ -44,7 +44,7 @@ function weightsOf(idx: Int32Array | null, n: number): Int32Array | null {
   return w;
 }
 
-/** Where the p_tar-dependent fits take their subsets from (paper-spec §3.2). */
+/** Where the p_tar-dependent fits take their subsets from (docs/paper-notes.md#temperature-scaling). */
 export interface CascadeSubsetOptions {
   /** p_tar of the uncalibrated cascade that picks each validation sample's exit. */
   pTar: number;

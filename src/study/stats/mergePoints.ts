@@ -1,4 +1,5 @@
 import type { PairedBootstrap, SideCurves, SideResult } from './pairedBootstrap';
+import { ShapeMismatchError } from '../../errors';
 
 const CURVES = ['offload', 'device', 'overall', 'deviceCount'] as const;
 const BATCH = ['outage', 'accuracyMiss'] as const;
@@ -14,8 +15,8 @@ export function mergePointBootstraps(runs: readonly PairedBootstrap[]): PairedBo
   const B = sorted[0].replicates;
   const G = sorted.length;
   for (const r of sorted) {
-    if (r.grid.length !== 1 || r.batchPoints.length !== 1 || r.batchPoints[0] !== r.grid[0]) throw new Error('mergePointBootstraps: each run must have one grid point, also its batch point');
-    if (r.replicates !== B) throw new Error('mergePointBootstraps: runs differ in replicates');
+    if (r.grid.length !== 1 || r.batchPoints.length !== 1 || r.batchPoints[0] !== r.grid[0]) throw new ShapeMismatchError('mergePointBootstraps: each run must have one grid point, also its batch point');
+    if (r.replicates !== B) throw new ShapeMismatchError('mergePointBootstraps: runs differ in replicates');
   }
   const merge = (pick: (run: PairedBootstrap) => SideCurves, rows: number): SideCurves => {
     const out = {} as SideCurves;

@@ -8,6 +8,7 @@ import { createRng, permutation } from '../../util/rng';
 import { batchMisses } from './batchMisses';
 import { drawIndices, multiplicities, reshuffle } from './resample';
 import type { RefitKeys } from './refitKeys';
+import { ConfigError } from '../../errors';
 
 /** Curves of one side (uncalibrated or calibrated) at one partition: one value per point, or B × points row-major. */
 export interface SideCurves {
@@ -108,8 +109,8 @@ function fillRow(out: SideCurves, r: number, b: Binned, grid: Float64Array, poin
 }
 
 /**
- * Paired bootstrap of an uncalibrated cascade against a calibrated one (issue: statistically sound
- * verdicts). Replicate r draws a resample of the validation rows and refits the calibration on it
+ * Paired bootstrap of an uncalibrated cascade against a calibrated one, for statistically sound
+ * verdicts. Replicate r draws a resample of the validation rows and refits the calibration on it
  * (so the fit's own uncertainty is in the interval), draws a resample of the test rows, and scores
  * both sides on the same test resample (weights for the sweep curves) and the same batch shuffles
  * (outage, accuracy misses, full batches only). Every k is scored on the same replicate, so
@@ -155,7 +156,7 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
 /** Index of value x in an ascending list (within 1e-9); throws when absent. */
 export function indexOfPoint(values: readonly number[], x: number, what: string): number {
   const i = values.findIndex((v) => Math.abs(v - x) < 1e-9);
-  if (i < 0) throw new Error(`${what}: p_tar ${x} is not among ${values.join(', ')}`);
+  if (i < 0) throw new ConfigError(`${what}: p_tar ${x} is not among ${values.join(', ')}`);
   return i;
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { dropoutSeed } from '../dropoutSeeds';
+import { ConfigError } from '../../errors';
 
 /** A Dropout layer of a model: its index in `model.layers`, rate and units per sample. */
 export interface DropoutSite {
@@ -14,7 +15,7 @@ export function dropoutSites(model: tf.LayersModel): DropoutSite[] {
   model.layers.forEach((layer, layerIndex) => {
     if (layer.getClassName() !== 'Dropout') return;
     const cfg = layer.getConfig() as { rate: number; noiseShape?: unknown };
-    if (cfg.noiseShape != null) throw new Error(`layer ${layer.name}: Dropout with a noiseShape is not supported by worker replicas`);
+    if (cfg.noiseShape != null) throw new ConfigError(`layer ${layer.name}: Dropout with a noiseShape is not supported by worker replicas`);
     const shape = layer.outputShape as Array<number | null>;
     sites.push({ layerIndex, rate: cfg.rate, units: shape.slice(1).reduce<number>((a, d) => a * (d as number), 1) });
   });

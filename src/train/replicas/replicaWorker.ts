@@ -10,6 +10,7 @@ import '../../models/lrnLayer';
 import { registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../backend/kernels';
 import type { ReplicaInit, ReplicaReply, ReplicaRequest } from './replicaMessages';
 import { trainableVariables } from '../modelVariables';
+import { BackendError, ReplicaError } from '../../errors';
 
 const init = workerData as ReplicaInit;
 const port = parentPort!;
@@ -21,7 +22,7 @@ const currentMultipliers = new Map<number, tf.Tensor>();
 async function start(): Promise<{ model: tf.LayersModel; vars: tf.Variable[] }> {
   if (init.backend === 'wasm') registerWasmTrainingKernels();
   if (init.backend === 'cpu') registerCpuTrainingKernels();
-  if (!(await tf.setBackend(init.backend))) throw new Error(`backend ${init.backend} failed to initialise in replica ${init.index}`);
+  if (!(await tf.setBackend(init.backend))) throw new BackendError(`backend ${init.backend} failed to initialise in replica ${init.index}`);
   await tf.ready();
   const model = await tf.models.modelFromJSON({ modelTopology: init.topology } as tf.io.ModelJSON);
   // Dropout in training mode multiplies by the rows of the batch's multipliers that the main
@@ -32,7 +33,7 @@ async function start(): Promise<{ model: tf.LayersModel; vars: tf.Variable[] }> 
     layer.call = (inputs, kwargs) => {
       if (!kwargs?.training) return inference(inputs, kwargs);
       const m = currentMultipliers.get(site.layerIndex);
-      if (!m) throw new Error(`replica ${init.index}: no dropout multipliers for layer ${site.layerIndex}`);
+      if (!m) throw new ReplicaError(`replica ${init.index}: no dropout multipliers for layer ${site.layerIndex}`);
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       return tf.mul(x, m);
     };
