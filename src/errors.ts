@@ -54,5 +54,8 @@ export class OptionError extends ConfigError {
   }
 }
 
+/** A server eecal talks to (the edge or the cloud of the testbed) answered wrongly, or not at all. */
+export class ServiceError extends EecalError {}
+
 /** A worker-thread replica (data-parallel training or inference) crashed or failed a step. */
 export class ReplicaError extends EecalError {}

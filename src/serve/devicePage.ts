@@ -77,6 +77,8 @@ const PAGE_HTML = `<!DOCTYPE html>
 
 // Plain ES2017, no build step: it runs as written in any recent browser.
 const PAGE_JS = `'use strict';
+// The page's own error type: the page runs in the browser, outside eecal's error family.
+class PageError extends Error {}
 (async () => {
   const status = document.getElementById('status');
   class EecalLocalResponseNorm extends tf.layers.Layer {
@@ -123,7 +125,7 @@ const PAGE_JS = `'use strict';
     const pTar = opts.pTar !== undefined ? opts.pTar : cfg.pTar;
     const method = opts.method || cfg.defaultMethod;
     const T = cfg.temperatures[method];
-    if (!T) throw new Error('method ' + method + ' is not available in the browser (temperature-type calibrations only)');
+    if (!T) throw new PageError('method ' + method + ' is not available in the browser (temperature-type calibrations only)');
     const t0 = performance.now();
     const x = new Float32Array(H * W * C);
     for (let i = 0; i < x.length; i++) x[i] = lut[(i % C) * 256 + pixels[i]];
@@ -151,7 +153,7 @@ const PAGE_JS = `'use strict';
         'content-type': 'application/octet-stream', '${HEADERS.shape}': [1].concat(cfg.splitShape).join(','), '${HEADERS.dtype}': cfg.wire,
         '${HEADERS.edgeExits}': String(cfg.edgeExits), '${HEADERS.model}': cfg.digest } });
       const text = await res.text();
-      if (!res.ok) throw new Error('cloud answered ' + res.status + ': ' + text.slice(0, 200));
+      if (!res.ok) throw new PageError('cloud answered ' + res.status + ': ' + text.slice(0, 200));
       const a = JSON.parse(text);
       const k = cfg.edgeExits;
       const all = scores.slice();

@@ -4,6 +4,7 @@ import { normalizationTable } from '../data/batchFill';
 import { decodeImage } from '../data/imageDecode';
 import { runPart, splitNetwork } from '../models/splitModel';
 import type { ExitScores } from '../records/scores';
+import { ServiceError } from '../errors';
 import { HttpError, startServer, type ReadRequest, type Reply, type RunningServer, type ServerLimits } from './httpServer';
 import { encodeTensor, HEADERS, type CloudAnswer, type WireDtype } from './splitWire';
 import type { ExitScoring } from './exitScoring';
@@ -139,9 +140,9 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
     });
     const text = await res.text();
     const roundTripMs = performance.now() - t1;
-    if (!res.ok) throw new Error(`cloud answered ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok) throw new ServiceError(`cloud answered ${res.status}: ${text.slice(0, 200)}`);
     const answer = JSON.parse(text) as CloudAnswer;
-    if (!Array.isArray(answer.logits) || answer.logits.length !== E - k) throw new Error(`cloud answered ${answer.logits?.length} exits; expected ${E - k}`);
+    if (!Array.isArray(answer.logits) || answer.logits.length !== E - k) throw new ServiceError(`cloud answered ${answer.logits?.length} exits; expected ${E - k}`);
     return { answer, roundTripMs, serializeMs };
   };
 

@@ -1,3 +1,4 @@
+import { ServiceError } from '../errors';
 import type { MeasuredRow } from '../records/measuredRecords';
 import type { EdgeAnswer } from './edgeServer';
 
@@ -46,7 +47,7 @@ export async function classifyOnce(edge: string, req: TestbedRequest, pixels: Ui
       res = await fetch(url, { method: 'POST', body: pixels, headers: { 'content-type': 'application/octet-stream' }, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`edge ${edge}: sample ${req.sample}: ${(err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause ?? (err as Error).message}`);
+      throw new ServiceError(`edge ${edge}: sample ${req.sample}: ${(err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause ?? (err as Error).message}`, { cause: err });
     }
     const text = await res.text();
     const totalMs = performance.now() - t0;
@@ -54,9 +55,9 @@ export async function classifyOnce(edge: string, req: TestbedRequest, pixels: Ui
       await sleep(20 * (attempt + 1));
       continue;
     }
-    if (!res.ok) throw new Error(`edge ${edge}: sample ${req.sample}: ${res.status} ${text.trim().slice(0, 300)}`);
+    if (!res.ok) throw new ServiceError(`edge ${edge}: sample ${req.sample}: ${res.status} ${text.trim().slice(0, 300)}`);
     const a = JSON.parse(text) as EdgeAnswer;
-    if (a.sample !== req.sample) throw new Error(`edge ${edge}: asked for sample ${req.sample}, the answer is for ${a.sample}`);
+    if (a.sample !== req.sample) throw new ServiceError(`edge ${edge}: asked for sample ${req.sample}, the answer is for ${a.sample}`);
     const t = a.timings;
     const ms: Record<string, number> = {
       decode_ms: t.decode_ms, device_ms: t.device_ms, serialize_ms: t.serialize_ms, upload_ms: t.upload_ms,

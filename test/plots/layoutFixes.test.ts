@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { calibrationOverTrainingFigure } from '../../src/plots/calibrationOverTrainingFigure';
-import { parseCalibrationOverTraining } from '../../src/plots/calibrationOverTrainingCsv';
+import { parseCalibrationOverTraining } from '../../src/records/calibrationOverTraining';
 import { STATIC_NOTE, withStaticNote } from '../../src/plots/export/staticNote';
 import { renderExplorer } from '../../src/plots/explorer';
 

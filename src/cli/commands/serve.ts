@@ -79,7 +79,7 @@ export const serveCommand: Command = {
       const cloud = requiredOption('cloud', v.cloud);
       try {
         const u = new URL(cloud);
-        if (u.protocol !== 'http:') throw new Error('not http');
+        if (u.protocol !== 'http:') throw new ConfigError('not http');
       } catch {
         throw new ConfigError(`--cloud "${cloud}": expected an http:// URL of eecal serve cloud, e.g. http://127.0.0.1:8081`);
       }

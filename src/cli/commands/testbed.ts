@@ -76,7 +76,7 @@ export const testbedCommand: Command = {
     try {
       const res = await fetch(`${edge}/health`, { signal: AbortSignal.timeout(10_000) });
       health = (await res.json()) as EdgeHealth;
-      if (!res.ok || health.status !== 'ok') throw new Error(`/health answered ${res.status} ${health.status}`);
+      if (!res.ok || health.status !== 'ok') throw new EecalError(`/health answered ${res.status} ${health.status}`);
     } catch (err) {
       throw new EecalError(`--edge ${edge}: no ready eecal serve edge there (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`);
     }
