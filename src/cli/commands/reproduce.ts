@@ -12,6 +12,7 @@ import { calibrationOps } from '../../study/calibrationOps';
 import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
 import { exitOnSignal } from '../../util/signals';
+import { openStaging } from '../../util/stagedOutputs';
 
 /** The shipped CIFAR-10 models, the paper's regime first. */
 const DEFAULT_MODELS = ['models/b-alexnet-cifar10-branchynet', 'models/b-alexnet-cifar10'];
@@ -92,6 +93,23 @@ function configFrom(v: Record<string, string | boolean | undefined>): ReproduceC
   return c;
 }
 
+/**
+ * Which REPRODUCTION.md a run rewrites, if any: the one given by --reproduction; else the repo's,
+ * for the default run only (shipped models, results/, every default setting, images). A run with
+ * quick-look settings (fewer claim methods or resamples, --no-images …) must not replace the
+ * committed reproduction with quick-look numbers; `note` tells the user it was left alone.
+ */
+export function reproductionTarget(o: {
+  root: string; modelsGiven: boolean; out: string | undefined; reproduction: string | undefined; noReproduction: boolean; config: ReproduceConfig; images: boolean;
+}): { file: string | null; note: string | null } {
+  if (o.noReproduction) return { file: null, note: null };
+  if (o.reproduction !== undefined) return { file: path.resolve(o.reproduction), note: null };
+  if (o.modelsGiven || o.out !== undefined) return { file: null, note: null };
+  const quickLook = JSON.stringify(o.config) !== JSON.stringify(defaultConfig()) || !o.images;
+  if (!quickLook) return { file: path.join(o.root, 'REPRODUCTION.md'), note: null };
+  return { file: null, note: 'REPRODUCTION.md and docs/reproduction/ left as they are: this run changes default settings (pass --reproduction REPRODUCTION.md to rewrite them)' };
+}
+
 export const reproduceCommand: Command = {
   summary: 'regenerate every figure, table and REPRODUCTION.md from shipped records',
   async run(argv) {
@@ -117,20 +135,43 @@ export const reproduceCommand: Command = {
     const outDir = path.resolve(v.out ?? path.join(root, 'results'));
     // REPRODUCTION.md describes the shipped models from the default run; a run into another folder or
     // on other models must not rewrite it (nor put that folder's path into it) unless asked to.
-    const defaultRun = given.length === 0 && v.out === undefined;
-    const reproductionFile = v['no-reproduction'] ? null : v.reproduction ? path.resolve(v.reproduction) : defaultRun ? path.join(root, 'REPRODUCTION.md') : null;
     const config = configFrom(v);
+    const target = reproductionTarget({ root, modelsGiven: given.length > 0, out: v.out, reproduction: v.reproduction, noReproduction: Boolean(v['no-reproduction']), config, images: !v['no-images'] });
+    const reproductionFile = target.file;
+    if (target.note) console.error(target.note);
     const started = Date.now();
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
-    // Every file is written atomically, so stopping between two writes leaves each complete.
-    const stopOnSignal = exitOnSignal('reproduce', 'files written so far are complete; the rest were not written');
-    const result = await reproduceRegimes({
-      modelDirs, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'],
-      command: ['eecal reproduce', ...argv].join(' '),
-      eecalVersion: packageVersion(),
-      log: (m) => console.error(m),
-    });
-    stopOnSignal();
+    // Everything is written under a staging folder, then each output set (results/<model>/, the
+    // comparison, docs/reproduction/<model>/, REPRODUCTION.md) is swapped in whole: a run stopped
+    // at any point leaves each set wholly old or wholly new.
+    const names = modelDirs.map((d) => path.basename(d));
+    for (const [i, n] of names.entries()) {
+      // The swap replaces <out>/<model>/ whole: it must not be (or hold) a model folder being read.
+      const set = path.join(outDir, n);
+      const inside = modelDirs.find((d) => d === set || !path.relative(set, d).startsWith('..'));
+      if (inside) throw new ConfigError(`--out ${rel(outDir)}: the results of model ${i + 1} go to ${rel(set)}, which holds the model folder ${rel(inside)}; choose another --out`);
+    }
+    const docRoot = reproductionFile ? path.join(path.dirname(reproductionFile), 'docs', 'reproduction') : null;
+    const staging = openStaging([
+      ...names.map((n) => path.join(outDir, n)), path.join(outDir, 'REPORT.md'), path.join(outDir, 'report.json'),
+      ...(reproductionFile && docRoot ? [...names.map((n) => path.join(docRoot, n)), reproductionFile] : []),
+    ]);
+    const stopOnSignal = exitOnSignal('reproduce', 'no output was replaced (this run\'s staged files were removed)', () => staging.discard());
+    let result: Awaited<ReturnType<typeof reproduceRegimes>>;
+    try {
+      result = await reproduceRegimes({
+        modelDirs, outDir: staging.staged(outDir), reproductionFile: reproductionFile && staging.staged(reproductionFile), config, ops: calibrationOps, images: !v['no-images'],
+        command: ['eecal reproduce', ...argv].join(' '),
+        eecalVersion: packageVersion(),
+        log: (m) => console.error(m),
+      });
+      staging.commit();
+    } catch (err) {
+      staging.discard();
+      throw err;
+    } finally {
+      stopOnSignal();
+    }
     const skipped = result.models.find((m) => m.result.imagesSkipped)?.result.imagesSkipped;
     if (skipped) console.error(`PNG/SVG not written: ${skipped}`);
     console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
