@@ -58,7 +58,7 @@ export const deadlineCommand: Command = {
       if (clash.length > 0) throw new ConfigError(`--times replays measured times; it cannot be combined with --${clash.join(', --')}`);
       times = readSampleTimesCsv(v.times, records.numSamples, layout.edgeExits, layout.disabled);
     } else {
-      const lat = cascadeLatency(stageTimesOption(v, records), networkOptions(v, uplinkList(v, false)[0]), layout.edgeExits, layout.disabled);
+      const lat = cascadeLatency(stageTimesOption(v, records), networkOptions(v, uplinkList(v, false)[0], records.numExits - 1), layout.edgeExits, layout.disabled);
       times = constantSampleTimes(lat, records.numSamples);
       latency = lat;
       console.error(`latency (ms): device exits ${lat.exitMs.map((t) => t.toFixed(3)).join(' / ')}; offloaded ${lat.offloadMs.toFixed(3)} = device ${lat.parts.deviceMs.toFixed(3)} + RTT ${lat.parts.rttMs} + upload ${lat.parts.uploadMs.toFixed(3)} + cloud ${lat.parts.cloudMs.toFixed(3)}`);

@@ -46,7 +46,7 @@ export const partitionCommand: Command = {
     const stage = stageTimesOption(v, records);
     const run = (keys: CascadeKeys): PartitionRow[] =>
       uplinks.flatMap((mbps) =>
-        grid.flatMap((pTar) => choosePartition(keys, { pTar, stage, network: networkOptions(v, mbps), fallback, disabled, candidates })),
+        grid.flatMap((pTar) => choosePartition(keys, { pTar, stage, network: networkOptions(v, mbps, B), fallback, disabled, candidates })),
       );
     const uncal = run(inputs.uncalibrated);
     const cal = inputs.calibrated ? run(inputs.calibrated) : null;
