@@ -24,7 +24,9 @@ import type { TrainingState } from '../../train/trainingState';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomicWrite';
 import { writeRecords } from '../../records/csv';
 import { packageVersion } from '../../version';
-import { acquireTrainLock } from '../../train/trainLock';
+import { acquireTrainLock, type TrainLock } from '../../train/trainLock';
+import { signalExitCode } from '../../util/signals';
+import { prepareOutputFolder } from '../../util/outputFolder';
 import { startReplicas, WORKERS_HELP } from '../workers';
 import { replicaForward, replicaTrainStep } from '../../train/replicas/replicaTraining';
 import type { TrainEngine } from '../../train/trainer';
@@ -103,12 +105,31 @@ export const trainCommand: Command = {
       throw new ConfigError(`--init-from ${initFrom}: holds a ${initManifest.architecture}, expected ${arch}`);
     }
 
-    // Before loading anything: a second run into the same folder fails at once.
-    const lock = acquireTrainLock(out);
+    // Where epoch records go is checked now, not after the first epoch's minutes.
+    if (v['epoch-records'] !== undefined) prepareOutputFolder('--epoch-records', v['epoch-records']);
+
+    // One signal handler for the whole command, installed before the lock is taken (process 'exit'
+    // hooks do not run when a signal ends the process): during start-up it releases the lock and
+    // exits; once training runs, it routes to the trainer's handler (checkpoint, then exit).
+    // Swapping handlers instead would drop a signal that arrives in between.
+    let lock: TrainLock | null = null;
+    let duringTraining: ((signal: NodeJS.Signals) => void) | null = null;
+    const onAnySignal = (signal: NodeJS.Signals) => {
+      if (duringTraining) return duringTraining(signal);
+      lock?.release();
+      console.error(`\n${signal}: eecal train stopped during start-up; nothing was trained${lock ? ` (lock ${lock.file} released)` : ''}`);
+      process.exit(signalExitCode(signal));
+    };
+    process.on('SIGINT', onAnySignal);
+    process.on('SIGTERM', onAnySignal);
     try {
+      // Before loading anything: a second run into the same folder fails at once.
+      lock = acquireTrainLock(out);
       return await trainLocked();
     } finally {
-      lock.release();
+      process.off('SIGINT', onAnySignal);
+      process.off('SIGTERM', onAnySignal);
+      lock?.release();
     }
 
     async function trainLocked(): Promise<number> {
@@ -148,6 +169,9 @@ export const trainCommand: Command = {
         if (differing.length) {
           throw new ConfigError(`--resume: ${differing.join('; ')} — only --epochs and --checkpoint-min may change when resuming ${ckptDir}`);
         }
+        if (state.epoch >= config.epochs) {
+          throw new ConfigError(`--epochs ${config.epochs}: the checkpoint in ${ckptDir} has already completed ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}; pass --epochs ${state.epoch + 1} or more to train further`);
+        }
         state.config = { ...config };
         state.run = run as unknown as Record<string, unknown>;
         console.error(`resuming at epoch ${state.epoch + 1}, batch ${state.batch} (step ${state.globalStep})`);
@@ -186,8 +210,7 @@ export const trainCommand: Command = {
         stopSignal = signal;
         console.error(`\n${signal}: writing a checkpoint at the end of this batch, then exiting (again to abort now)`);
       };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      duringTraining = onSignal;
       console.error(`training ${arch} on ${dataset}: ${data.size('train')} train / ${data.size('val')} val, ` +
         `batch ${config.batchSize}, ${config.epochs} epochs, Adam lr ${config.learningRate} (${config.lrSchedule}), weights [${config.lossWeights.map((w) => w.toFixed(2))}], ` +
         `augment ${config.augment}, keep ${config.keep}${recipe ? `, recipe ${recipe.name}${overrides.length ? ` (overridden: ${overrides.join(', ')})` : ''}` : ''}`);
@@ -222,8 +245,6 @@ export const trainCommand: Command = {
           writeModelManifest(out, manifestOf(s));
         },
       }, engine).finally(() => pool?.close());
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       console.error(`${outcome} after ${formatDuration((Date.now() - started) / 1000)} (epoch ${state.epoch}/${config.epochs}); ` +
         `${config.keep === 'last' ? `last epoch ${state.epoch}` : `best epoch ${state.bestEpoch ?? '-'}`} weights in ${out}`);
       if (outcome === 'interrupted') return stopSignal === 'SIGTERM' ? 143 : 130;
