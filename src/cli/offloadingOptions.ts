@@ -23,6 +23,7 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
   out: { type: 'string' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -33,7 +34,8 @@ export const COMMON_HELP = `  --records FILE.csv        exit records (label + lo
   --disable I,J             side branches that never answer (their head is not run), 1-based
   --fallback final|most-confident   answer of an offloaded sample (default final)
   --json | --csv            machine-readable output (default: a table)
-  --out FILE                write the output to FILE (atomically) instead of stdout`;
+  --out FILE                write the output to FILE (atomically) instead of stdout
+  --strict                  refuse a --calibration fitted on another model's records (default: a warning)`;
 
 /** Flags of the shuffled-batches protocol (outage, deadline). */
 export const BATCH_OPTIONS = { 'batch-size': { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' } } as const;

@@ -48,7 +48,7 @@ export const deadlineCommand: Command = {
     const deadlinesS = gridOption('deadline', v.deadline ?? '0:2:0.05');
     for (const t of deadlinesS) if (!(t >= 0)) throw new ConfigError(`--deadline: t_tar = ${t} s, expected ≥ 0`);
     checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length], ['--deadline points', deadlinesS.length]]);
-    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, 'confidence', { strict: v.strict });
     const { records } = inputs;
     const layout = layoutOptions(v, records);
     let times: SampleTimes;

@@ -60,7 +60,7 @@ export const sweepCommand: Command = {
     const grid = policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
     // The bands keep one value per resample, grid point and metric: bounded before the records are read.
     if (replicates > 0) checkResultSize([['--bootstrap', replicates], [policy === 'entropy' ? '--threshold points' : '--p-tar points', grid.length]]);
-    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score });
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score, strict: v.strict });
     const { records } = inputs;
     const layout = layoutOptions(v, records);
     const opts = { ...layout, deviceMacs: deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled) };
