@@ -125,7 +125,21 @@ function recordsSource(csvPath: string): ChunkSource {
   } finally {
     fs.closeSync(fd);
   }
-  return isGzip(head) ? gzipSource(csvPath) : fileSource(csvPath);
+  return isGzip(head) ? gzipSource(csvPath, (first, complete) => checkHeaderStart(first, complete, csvPath)) : fileSource(csvPath);
+}
+
+/**
+ * The first line of a gzip records file, checked before the rest is decompressed: a complete
+ * line must be the contract's header; a longer one must at least start like one.
+ */
+function checkHeaderStart(first: string, complete: boolean, file: string): void {
+  if (complete) {
+    parseRecordsHeader(first.split(',').map((c) => c.trim()), file);
+    return;
+  }
+  if (!/^label,exit1_logit0,/.test(first)) {
+    throw new RecordFormatError(`${file}: the decompressed data does not start with a records header "label,exit1_logit0,…" (found ${JSON.stringify(first.slice(0, 40))})`);
+  }
 }
 
 /** Sidecar path for a records CSV: FILE.csv → FILE.json. */
