@@ -12,6 +12,7 @@ import { binStats } from '../../metrics/binning';
 import { topLabelOf } from '../../metrics/topLabel';
 import type { BinStat } from '../../metrics/types';
 import { formatTable } from '../tableText';
+import { progressReporter } from '../progressLine';
 import { checkCalibrationProvenance, STRICT_HELP } from '../calibrationProvenance';
 
 const HELP = `usage: eecal metrics --records test.csv [--calibration calib.json] [--bins 15] [--exits 1,2]
@@ -75,7 +76,7 @@ export const metricsCommand: Command = {
       const tl = topLabelOf(probs, records.labels, C);
       const row: ExitRow = { exit, samples: records.numSamples, ...exitMetrics(probs, records.labels, C, { bins }), reliability: binStats(tl.confidence, tl.correct, { bins }) };
       if (replicates > 0) {
-        const iv = exitMetricIntervals(probs, records.labels, C, { bins, replicates, seed, level });
+        const iv = exitMetricIntervals(probs, records.labels, C, { bins, replicates, seed, level, onProgress: progressReporter(`bootstrap, exit ${exit}, resamples`) });
         row.ci = Object.fromEntries(EXIT_METRIC_NAMES.map((m) => [m, [iv[m].low, iv[m].high]]));
       }
       return row;
