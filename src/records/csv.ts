@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { RecordFormatError } from '../errors';
 import { stageFile } from '../util/atomicWrite';
+import { readProblem } from '../util/readJson';
 import type { ExitRecords, FloatArray, RecordsSidecar } from './types';
 import { parseLabelCell, parseLogitCell } from './numberSyntax';
 import { bufferSource, fileSource, gzipSource, isGzip, lastNonBlankLine, scanLines, type ChunkSource } from './lineSource';
@@ -113,13 +114,19 @@ function recordsSource(csvPath: string): ChunkSource {
   let st: fs.Stats;
   try {
     st = fs.statSync(csvPath);
-  } catch {
-    throw new RecordFormatError(`${csvPath}: file not found (expected an exit-records CSV)`);
+  } catch (err) {
+    const why = readProblem(err);
+    throw new RecordFormatError(`${csvPath}: ${why === 'not found' ? 'file not found' : why} (expected an exit-records CSV)`, { cause: err });
   }
   if (st.isDirectory()) throw new RecordFormatError(`${csvPath}: is a directory (expected an exit-records CSV file, e.g. records/val.csv)`);
   if (!st.isFile()) throw new RecordFormatError(`${csvPath}: is not a regular file (expected an exit-records CSV)`);
   const head = Buffer.alloc(2);
-  const fd = fs.openSync(csvPath, 'r');
+  let fd: number;
+  try {
+    fd = fs.openSync(csvPath, 'r');
+  } catch (err) {
+    throw new RecordFormatError(`${csvPath}: ${readProblem(err)} (expected a readable exit-records CSV)`, { cause: err });
+  }
   try {
     fs.readSync(fd, head, 0, 2, 0);
   } finally {
@@ -137,7 +144,9 @@ function checkHeaderStart(first: string, complete: boolean, file: string): void 
     parseRecordsHeader(first.split(',').map((c) => c.trim()), file);
     return;
   }
-  if (!/^label,exit1_logit0,/.test(first)) {
+  // A short prefix (a truncated file) is judged by the full decompression that follows.
+  const start = 'label,exit1_logit0,';
+  if (!first.startsWith(start) && !start.startsWith(first)) {
     throw new RecordFormatError(`${file}: the decompressed data does not start with a records header "label,exit1_logit0,…" (found ${JSON.stringify(first.slice(0, 40))})`);
   }
 }
