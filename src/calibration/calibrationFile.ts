@@ -3,6 +3,7 @@ import type { Calibrator, CalibratorState } from './types';
 import { calibratorFromJSON } from './registry';
 import { RecordFormatError } from '../errors';
 import { writeJsonAtomic } from '../util/atomicWrite';
+import { readProblem } from '../util/readJson';
 import type { ExitRecords } from '../records/types';
 
 /**
@@ -133,11 +134,22 @@ export function validateCalibrationFile(obj: unknown, file = '<calibration>'): C
 
 /** Read and validate a calibration file. */
 export function readCalibrationFile(file: string): CalibrationFile {
-  if (!fs.existsSync(file)) throw new RecordFormatError(`${file}: file not found (expected a calibration JSON from eecal calibrate --out)`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const why = readProblem(err);
+    throw new RecordFormatError(`${file}: ${why === 'not found' ? 'file not found' : why} (expected a calibration JSON from eecal calibrate --out)`, { cause: err });
+  }
   let obj: unknown;
   try {
-    obj = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // A literal such as 1e309 parses to Infinity, which later prints as null: name it here.
+    obj = JSON.parse(text, (key, value) => {
+      if (typeof value === 'number' && !Number.isFinite(value)) throw new RecordFormatError(`${file}: field "${key}" overflows a double (|x| > 1.8e308); expected a finite number`);
+      return value;
+    });
   } catch (err) {
+    if (err instanceof RecordFormatError) throw err;
     throw new RecordFormatError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   return validateCalibrationFile(obj, file);

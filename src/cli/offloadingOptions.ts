@@ -1,4 +1,5 @@
-import { ConfigError } from '../errors';
+import { ConfigError, RecordFormatError } from '../errors';
+import { sidecarPath } from '../records/csv';
 import { countOption, numberOption, intListOption, gridOption } from './args';
 import { MAX_PROTOCOL_BATCH_SIZE, MAX_ROUNDS } from './limits';
 import { writeFileAtomic } from '../util/atomicWrite';
@@ -108,7 +109,25 @@ export function stageTimesOption(v: Raw, records: ExitRecords): StageTimes {
   if (device.kind === 'macs' && !(device.gmacPerSecond >= MIN_FACTOR && device.gmacPerSecond <= MAX_FACTOR)) {
     throw new ConfigError(`--device-gmacs ${g}: expected a speed in [${MIN_FACTOR}, ${MAX_FACTOR}] GMAC/s`);
   }
-  return stageTimesFromSidecar(records.meta, records.numExits, device);
+  return namingSidecar(v, () => stageTimesFromSidecar(records.meta, records.numExits, device));
+}
+
+/**
+ * Run a computation over the records' sidecar; its errors ("records sidecar: exits[1]…") are
+ * reworded to name the sidecar file the user can open.
+ */
+export function namingSidecar<T>(v: Raw, compute: () => T): T {
+  try {
+    return compute();
+  } catch (err) {
+    const csv = str(v, 'records');
+    if (!(err instanceof RecordFormatError) || csv === undefined) throw err;
+    const side = sidecarPath(csv);
+    const msg = err.message;
+    if (msg.startsWith('records sidecar: ')) throw new RecordFormatError(`${side}: ${msg.slice('records sidecar: '.length)}`, { cause: err });
+    if (msg.startsWith('records have no sidecar')) throw new RecordFormatError(`${csv}: ${msg} (expected ${side}, written by eecal infer)`, { cause: err });
+    throw err;
+  }
 }
 
 /** Uplink rates: one or a comma list of presets / Mbit/s values. */

@@ -11,6 +11,7 @@ import { reproduceRegimes } from '../../report/reproduceRegimes';
 import { calibrationOps } from '../../study/calibrationOps';
 import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
+import { verdictSettings } from '../../study/stats/verdictSettings';
 import { exitOnSignal } from '../../util/signals';
 import { openStaging } from '../../util/stagedOutputs';
 
@@ -72,6 +73,13 @@ function configFrom(v: Record<string, string | boolean | undefined>): ReproduceC
   checkResultSize([['--replicates', c.bootstrap.replicates], ['--p-tar points', c.pTarGrid.length]]);
   checkResultSize([['--rounds', c.batches.rounds], ['grid points', Math.max(c.outagePTarGrid.length, c.deadline.points)]]);
   if (str('verdict-replicates')) c.verdicts = { ...c.verdicts, replicates: countOption('verdict-replicates', str('verdict-replicates'), 1000, 2, MAX_REPLICATES) };
+  try {
+    // Checked now and in flags: the analysis checks it too, but only after minutes of work and in its own field names.
+    verdictSettings(c.verdicts);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.message.replace(/^verdicts\.replicates = (\d+)/, '--verdict-replicates $1'), { cause: err });
+    throw err;
+  }
   const cm = str('claim-methods');
   if (cm !== undefined) {
     const ids = cm.split(',').map((x) => x.trim());

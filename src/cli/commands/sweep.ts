@@ -2,7 +2,7 @@ import type { Command } from '../main';
 import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
 import { checkResultSize, MAX_REPLICATES } from '../limits';
 import { ConfigError } from '../../errors';
-import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
+import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, namingSidecar, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
 import { loadOffloadingInputs } from '../offloadingInputs';
 import type { ExitPolicy } from '../../study/offloadingInputs';
 import { deviceMacsFromSidecar } from '../../offloading/deviceCost';
@@ -63,7 +63,7 @@ export const sweepCommand: Command = {
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score, strict: v.strict });
     const { records } = inputs;
     const layout = layoutOptions(v, records);
-    const opts = { ...layout, deviceMacs: deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled) };
+    const opts = { ...layout, deviceMacs: namingSidecar(v, () => deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled)) };
     const run = (keys: CascadeKeys): Row[] => {
       const rows: Row[] = policy === 'entropy' ? sweepEntropyThresholds(keys, grid, opts) : sweepThresholds(keys, grid, opts);
       if (replicates > 0) {

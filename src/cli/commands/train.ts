@@ -26,6 +26,7 @@ import { writeRecords } from '../../records/csv';
 import { packageVersion } from '../../version';
 import { acquireTrainLock, type TrainLock } from '../../train/trainLock';
 import { signalExitCode } from '../../util/signals';
+import { readJsonFile } from '../../util/readJson';
 import { prepareOutputFolder } from '../../util/outputFolder';
 import { startReplicas, WORKERS_HELP } from '../workers';
 import { replicaForward, replicaTrainStep } from '../../train/replicas/replicaTraining';
@@ -164,6 +165,11 @@ export const trainCommand: Command = {
       state.run = run as unknown as Record<string, unknown>;
       if (v.resume) {
         if (!hasCheckpoint(ckptDir)) throw new ConfigError(`--resume: no checkpoint in ${ckptDir}`);
+        // Another architecture's weights would fail as a tensor-count mismatch: name the flag instead.
+        const savedArch = ((readJsonFile(path.join(ckptDir, 'state.json'), 'the trainer state of an eecal checkpoint') as TrainingState | null)?.run as { architecture?: unknown } | undefined)?.architecture;
+        if (typeof savedArch === 'string' && savedArch !== arch) {
+          throw new ConfigError(`--model ${arch}: the checkpoint in ${ckptDir} trains ${savedArch}; pass --model ${savedArch} to resume it, or choose another --out`);
+        }
         state = await loadCheckpoint(ckptDir, net.model, optimizer);
         const differing = resumeDifferences(state, config, run);
         if (differing.length) {
