@@ -6,6 +6,7 @@ import { countOption, parseCommandArgs, requiredOption } from '../args';
 import { MAX_MODEL_BATCH_SIZE } from '../limits';
 import { ConfigError } from '../../errors';
 import { backendLabel, selectBackend } from '../../backend/selectBackend';
+import { fallbackNote } from '../backendFallback';
 import { buildArchitecture } from '../../models/registry';
 import { computeExitCosts } from '../../models/exitCosts';
 import { loadWeightsInto } from '../../train/modelIO';
@@ -51,6 +52,8 @@ export const inferCommand: Command = {
     const manifest = readModelManifest(dir);
     const choice = await selectBackend({ training: false });
     console.error(`backend: ${backendLabel(choice)}`);
+    const note = fallbackNote(choice);
+    if (note) console.error(note);
     const net = buildArchitecture(manifest.architecture, { numClasses: manifest.numClasses, seed: manifest.seed });
     loadWeightsInto(net.model, dir);
     const data = await openTrainingData({ dataset: manifest.dataset, data: v.data, splitSeed: manifest.splitSeed, normalization: manifest.normalization });

@@ -6,6 +6,7 @@ import { countOption, numberOption, parseCommandArgs, requiredOption } from '../
 import { MAX_EPOCHS, MAX_MODEL_BATCH_SIZE, MAX_TRAIN_SAMPLES } from '../limits';
 import { ConfigError } from '../../errors';
 import { backendLabel, selectBackend, describeChoice } from '../../backend/selectBackend';
+import { fallbackNote } from '../backendFallback';
 import { buildArchitecture, ARCHITECTURES } from '../../models/registry';
 import { lossWeights } from '../../train/lossWeights';
 import { initialState, trainEarlyExit, type TrainConfig } from '../../train/trainer';
@@ -136,6 +137,8 @@ export const trainCommand: Command = {
     async function trainLocked(): Promise<number> {
       const choice = await selectBackend({ training: true });
       console.error(describeChoice(choice));
+      const note = fallbackNote(choice);
+      if (note) console.error(note);
       const data = await openTrainingData({ dataset, data: v.data, splitSeed, maxTrain });
       const net = buildArchitecture(arch, { numClasses: data.numClasses, seed });
       const config: TrainConfig = {
