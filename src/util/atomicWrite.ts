@@ -183,14 +183,23 @@ export function writeJsonAtomic(target: string, value: unknown): void {
  */
 export function replaceDirAtomic(target: string, build: (tmpDir: string) => void | Promise<void>): Promise<void> {
   const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
   const tmp = path.join(parent, `.eecal-tmp-${process.pid}-${Date.now()}-${path.basename(target)}`);
-  fs.mkdirSync(tmp);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.mkdirSync(tmp);
+  } catch (err) {
+    throw writeFailure(target, err);
+  }
   return Promise.resolve(build(tmp)).then(
     () => {
       const old = `${tmp}-old`;
-      if (fs.existsSync(target)) fs.renameSync(target, old);
-      fs.renameSync(tmp, target);
+      try {
+        if (fs.existsSync(target)) fs.renameSync(target, old);
+        fs.renameSync(tmp, target);
+      } catch (err) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        throw writeFailure(target, err);
+      }
       fs.rmSync(old, { recursive: true, force: true });
     },
     (err) => {

@@ -25,8 +25,12 @@ model, calibration fitted on records/val.csv and everything measured on records/
 figure as PNG, SVG, HTML and plotly JSON, CSV tables, REPORT.md and report.json (the paper's
 claims with their verdicts) in <out>/<model>/; then the comparison of the models (their training
 regimes, the paper's targets, claims × models, calibration over training) in <out>/REPORT.md and
-<out>/report.json. The default run (no --model, no --out) also rewrites REPRODUCTION.md and
-docs/reproduction/ at the repository root; other runs leave them alone unless --reproduction is given.
+<out>/report.json. The default run (no --model, no --out, every default setting) also rewrites
+REPRODUCTION.md and docs/reproduction/ at the repository root; other runs, quick looks with
+--claim-methods, --verdict-replicates, --no-images … included, leave them alone unless --reproduction
+is given. Outputs are written under a staging folder and each set (<out>/<model>/, the comparison,
+docs/reproduction/<model>/, REPRODUCTION.md) replaces the old one only when complete, so a run
+stopped at any point leaves every set wholly old or wholly new.
 
   --model DIR            a model folder with records/{val,test}.csv; repeat for several (default: the
                          shipped CIFAR-10 models, ${DEFAULT_MODELS.join(' and ')})
