@@ -8,7 +8,7 @@ import type { ExitRecords, RecordsSidecar } from '../../src/records/types';
 import { readModelFolder } from '../../src/records/modelFolder';
 import { stratifiedSplit } from '../../src/data/splits';
 import { RecordFormatError } from '../../src/errors';
-import { eecal } from './cli';
+import { eecal, root } from './cli';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-msg-'));
 
@@ -90,5 +90,18 @@ test('train --resume with another --model names the flag instead of a tensor-cou
   assert.equal(r.status, 2, r.stderr);
   // The backend report comes first; the error is the last line.
   assert.match(r.stderr.trim().split('\n').pop() ?? '', /^eecal train: --model b-lenet: the checkpoint in .* trains b-alexnet; pass --model b-alexnet to resume it/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('reproduce with a Chromium that does not start: exit 3, says what to do, replaces nothing', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  const r = eecal(['reproduce', '--model', path.join(root, 'models', 'b-lenet-mnist'), '--out', out,
+    '--verdict-replicates', '200', '--claim-methods', 'temperature', '--replicates', '20'], { EECAL_CHROMIUM: '/bin/false' });
+  assert.equal(r.status, 3, r.stderr);
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  assert.match(last, /^eecal reproduce: error: Chromium \(\/bin\/false\) failed to start for PNG\/SVG export: .*rerun with --no-images, or set EECAL_CHROMIUM/);
+  assert.doesNotMatch(r.stderr, /unexpected error/);
+  assert.deepEqual(fs.readdirSync(out), []);
   fs.rmSync(dir, { recursive: true, force: true });
 });

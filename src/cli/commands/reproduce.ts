@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from '../main';
 import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
 import { checkResultSize, MAX_PROTOCOL_BATCH_SIZE, MAX_REPLICATES, MAX_ROUNDS } from '../limits';
-import { ConfigError } from '../../errors';
+import { ConfigError, EecalError } from '../../errors';
 import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
 import { defaultConfig, type ReproduceConfig } from '../../study/config';
@@ -122,6 +122,13 @@ export function reproductionTarget(o: {
   return { file: null, note: 'REPRODUCTION.md and docs/reproduction/ left as they are: this run changes default settings (pass --reproduction REPRODUCTION.md to rewrite them)' };
 }
 
+/** A Chromium that is found but does not start (playwright's "browserType.launch: …") is the environment, not a bug: say what to do. */
+function chromiumFailure(err: unknown): unknown {
+  if (err instanceof EecalError || !(err instanceof Error) || !err.message.startsWith('browserType.launch')) return err;
+  const first = err.message.split('\n')[0].replace(/^browserType\.launch:\s*/, '');
+  return new EecalError(`Chromium (${process.env.EECAL_CHROMIUM || '/usr/bin/chromium'}) failed to start for PNG/SVG export: ${first}; rerun with --no-images, or set EECAL_CHROMIUM to a working Chromium (nothing was replaced)`, { cause: err });
+}
+
 export const reproduceCommand: Command = {
   summary: 'regenerate every figure, table and REPRODUCTION.md from shipped records',
   async run(argv) {
@@ -180,7 +187,7 @@ export const reproduceCommand: Command = {
       staging.commit();
     } catch (err) {
       staging.discard();
-      throw err;
+      throw chromiumFailure(err);
     } finally {
       stopOnSignal();
     }
