@@ -103,6 +103,16 @@ export function openStaging(targets: string[]): OutputStaging {
   } catch (err) {
     throw new OutputError(`${root}: cannot create a staging folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
+  // Renames do not cross filesystems: a target on another mount than the staging folder cannot be swapped in.
+  const dev = fs.statSync(dir).dev;
+  for (const t of resolved) {
+    let anc = path.dirname(t);
+    while (!fs.existsSync(anc)) anc = path.dirname(anc);
+    if (fs.statSync(anc).dev !== dev) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new OutputError(`${t}: on another filesystem than ${root}, where its outputs would be staged`);
+    }
+  }
   const rel = (t: string) => path.relative(root, path.resolve(t));
   const staged = (t: string) => {
     const r = rel(t);
@@ -136,4 +146,9 @@ export function openStaging(targets: string[]): OutputStaging {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Staging that writes in place (when no staging folder can be used): each file is still atomic. */
+export function inPlace(): OutputStaging {
+  return { dir: '', staged: (t) => t, commit: () => undefined, discard: () => undefined };
 }

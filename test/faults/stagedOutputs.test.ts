@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { openStaging, recoverStaging } from '../../src/util/stagedOutputs';
 import { reproductionTarget } from '../../src/cli/commands/reproduce';
 import { defaultConfig } from '../../src/study/config';
+import { OutputError } from '../../src/errors';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-stage-'));
 const read = (p: string) => fs.readFileSync(p, 'utf8');
@@ -82,4 +83,14 @@ test('only the default run with every default setting rewrites the committed REP
   assert.equal(reproductionTarget({ ...base, config: quick, reproduction: 'R.md' }).file, path.resolve('R.md'));
   assert.equal(reproductionTarget({ ...base, out: 'x' }).file, null);
   assert.equal(reproductionTarget({ ...base, noReproduction: true }).file, null);
+});
+
+test('targets on two filesystems cannot be swapped by rename: refused before anything is written (the CLI then writes in place)', { skip: !fs.existsSync('/dev/shm') || fs.statSync('/dev/shm').dev === fs.statSync(os.tmpdir()).dev }, () => {
+  const a = tmp();
+  const b = fs.mkdtempSync('/dev/shm/eecal-stage-');
+  assert.throws(() => openStaging([path.join(a, 'm'), path.join(b, 'R.md')]), (e: unknown) => e instanceof OutputError);
+  assert.deepEqual(fs.readdirSync('/').filter((f) => f.startsWith(`.eecal-staging-${process.pid}-`)), []);
+  assert.deepEqual(fs.readdirSync(a), []);
+  fs.rmSync(a, { recursive: true, force: true });
+  fs.rmSync(b, { recursive: true, force: true });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from '../main';
 import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
 import { checkResultSize, MAX_PROTOCOL_BATCH_SIZE, MAX_REPLICATES, MAX_ROUNDS } from '../limits';
-import { ConfigError, EecalError } from '../../errors';
+import { ConfigError, EecalError, OutputError } from '../../errors';
 import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
 import { defaultConfig, type ReproduceConfig } from '../../study/config';
@@ -13,7 +13,7 @@ import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
 import { verdictSettings } from '../../study/stats/verdictSettings';
 import { exitOnSignal } from '../../util/signals';
-import { openStaging } from '../../util/stagedOutputs';
+import { inPlace, openStaging, type OutputStaging } from '../../util/stagedOutputs';
 
 /** The shipped CIFAR-10 models, the paper's regime first. */
 const DEFAULT_MODELS = ['models/b-alexnet-cifar10-branchynet', 'models/b-alexnet-cifar10'];
@@ -171,10 +171,17 @@ export const reproduceCommand: Command = {
       if (inside) throw new ConfigError(`--out ${rel(outDir)}: the results of model ${i + 1} go to ${rel(set)}, which holds the model folder ${rel(inside)}; choose another --out`);
     }
     const docRoot = reproductionFile ? path.join(path.dirname(reproductionFile), 'docs', 'reproduction') : null;
-    const staging = openStaging([
-      ...names.map((n) => path.join(outDir, n)), path.join(outDir, 'REPORT.md'), path.join(outDir, 'report.json'),
-      ...(reproductionFile && docRoot ? [...names.map((n) => path.join(docRoot, n)), reproductionFile] : []),
-    ]);
+    let staging: OutputStaging;
+    try {
+      staging = openStaging([
+        ...names.map((n) => path.join(outDir, n)), path.join(outDir, 'REPORT.md'), path.join(outDir, 'report.json'),
+        ...(reproductionFile && docRoot ? [...names.map((n) => path.join(docRoot, n)), reproductionFile] : []),
+      ]);
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      console.error(`note: ${err.message}; writing in place instead (each file is complete, but a stopped run may leave a mix of old and new files)`);
+      staging = inPlace();
+    }
     const stopOnSignal = exitOnSignal('reproduce', 'no output was replaced (this run\'s staged files were removed)', () => staging.discard());
     let result: Awaited<ReturnType<typeof reproduceRegimes>>;
     try {
