@@ -1,4 +1,5 @@
-import { ConfigError } from '../errors';
+import { ConfigError, RecordFormatError } from '../errors';
+import { sidecarPath } from '../records/csv';
 import { countOption, numberOption, intListOption, gridOption } from './args';
 import { MAX_PROTOCOL_BATCH_SIZE, MAX_ROUNDS } from './limits';
 import { writeFileAtomic } from '../util/atomicWrite';
@@ -23,6 +24,7 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
   out: { type: 'string' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -33,7 +35,8 @@ export const COMMON_HELP = `  --records FILE.csv        exit records (label + lo
   --disable I,J             side branches that never answer (their head is not run), 1-based
   --fallback final|most-confident   answer of an offloaded sample (default final)
   --json | --csv            machine-readable output (default: a table)
-  --out FILE                write the output to FILE (atomically) instead of stdout`;
+  --out FILE                write the output to FILE (atomically) instead of stdout
+  --strict                  refuse a --calibration fitted on another model's records (default: a warning)`;
 
 /** Flags of the shuffled-batches protocol (outage, deadline). */
 export const BATCH_OPTIONS = { 'batch-size': { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' } } as const;
@@ -103,8 +106,28 @@ export function batchOptions(v: Raw): { batchSize: number; rounds: number; seed:
 export function stageTimesOption(v: Raw, records: ExitRecords): StageTimes {
   const g = str(v, 'device-gmacs');
   const device = g === undefined ? ({ kind: 'measured' } as const) : { kind: 'macs' as const, gmacPerSecond: numberOption('device-gmacs', g, undefined) };
-  if (device.kind === 'macs' && !(device.gmacPerSecond > 0)) throw new ConfigError(`--device-gmacs ${g}: expected a speed > 0`);
-  return stageTimesFromSidecar(records.meta, records.numExits, device);
+  if (device.kind === 'macs' && !(device.gmacPerSecond >= MIN_FACTOR && device.gmacPerSecond <= MAX_FACTOR)) {
+    throw new ConfigError(`--device-gmacs ${g}: expected a speed in [${MIN_FACTOR}, ${MAX_FACTOR}] GMAC/s`);
+  }
+  return namingSidecar(v, () => stageTimesFromSidecar(records.meta, records.numExits, device));
+}
+
+/**
+ * Run a computation over the records' sidecar; its errors ("records sidecar: exits[1]…") are
+ * reworded to name the sidecar file the user can open.
+ */
+export function namingSidecar<T>(v: Raw, compute: () => T): T {
+  try {
+    return compute();
+  } catch (err) {
+    const csv = str(v, 'records');
+    if (!(err instanceof RecordFormatError) || csv === undefined) throw err;
+    const side = sidecarPath(csv);
+    const msg = err.message;
+    if (msg.startsWith('records sidecar: ')) throw new RecordFormatError(`${side}: ${msg.slice('records sidecar: '.length)}`, { cause: err });
+    if (msg.startsWith('records have no sidecar')) throw new RecordFormatError(`${csv}: ${msg} (expected ${side}, written by eecal infer)`, { cause: err });
+    throw err;
+  }
 }
 
 /** Uplink rates: one or a comma list of presets / Mbit/s values. */
@@ -113,28 +136,46 @@ export function uplinkList(v: Raw, allowList: boolean): number[] {
   const parts = raw.split(',');
   if (!allowList && parts.length > 1) throw new ConfigError(`--uplink "${raw}": expected one rate`);
   return parts.map((p) => {
+    let mbps: number;
     try {
-      return parseUplink(p);
+      mbps = parseUplink(p);
     } catch (err) {
       throw new ConfigError(`--uplink "${raw}": ${(err as Error).message}`);
     }
+    // A positive but tiny rate (1e-320) makes every upload time Infinity, which JSON writes as null.
+    if (mbps < MIN_UPLINK_MBPS) throw new ConfigError(`--uplink "${raw}": ${p.trim()} Mbit/s is below ${MIN_UPLINK_MBPS} Mbit/s (1 bit/s); upload times would overflow`);
+    return mbps;
   });
 }
 
-/** Network config for one uplink rate from the latency flags. */
-export function networkOptions(v: Raw, uplinkMbps: number): NetworkConfig {
-  const rttMs = numberOption('rtt-ms', str(v, 'rtt-ms'), 0, { min: 0 });
+/** Slowest uplink accepted: 1 bit/s. Below it, uploads of real split tensors take longer than any finite time prints. */
+const MIN_UPLINK_MBPS = 1e-6;
+/** Largest time option in ms (about 11.6 days): sums of such times stay finite and printable. */
+const MAX_MS = 1e9;
+/** Speed factors and rates are bounded on both sides, so that divisions by them stay finite. */
+const MIN_FACTOR = 1e-6;
+const MAX_FACTOR = 1e6;
+
+/**
+ * Network config for one uplink rate from the latency flags. `sideBranches` (B, the records'
+ * exits − 1) is what a --cloud-ms list configures: one value for every k, or one per k = 1…B.
+ */
+export function networkOptions(v: Raw, uplinkMbps: number, sideBranches: number): NetworkConfig {
+  const rttMs = numberOption('rtt-ms', str(v, 'rtt-ms'), 0, { min: 0, max: MAX_MS });
   const dtype = (str(v, 'tensor-dtype') ?? 'fp32') as TensorDtype;
   if (!(dtype in BYTES_PER_ELEMENT)) throw new ConfigError(`--tensor-dtype "${dtype}": expected fp32, fp16 or int8`);
   const cloudMs = str(v, 'cloud-ms');
   const speed = str(v, 'cloud-speedup');
   if (cloudMs !== undefined && speed !== undefined) throw new ConfigError('--cloud-ms and --cloud-speedup are exclusive');
   if (cloudMs !== undefined) {
-    const ms = cloudMs.split(',').map((p) => numberOption('cloud-ms', p, undefined, { min: 0 }));
+    const ms = cloudMs.split(',').map((p) => numberOption('cloud-ms', p, undefined, { min: 0, max: MAX_MS }));
+    if (ms.length !== 1 && ms.length !== sideBranches) {
+      throw new ConfigError(`--cloud-ms "${cloudMs}": ${ms.length} values; expected one, or one per number of device branches k = 1…${sideBranches} (${sideBranches} values)`);
+    }
     return { uplinkMbps, rttMs, cloud: { ms: ms.length === 1 ? ms[0] : ms }, tensorDtype: dtype };
   }
   const speedup = numberOption('cloud-speedup', speed, 10);
-  if (!(speedup > 0)) throw new ConfigError(`--cloud-speedup ${speed}: expected a factor > 0`);
+  if (!(speedup >= MIN_FACTOR && speedup <= MAX_FACTOR)) throw new ConfigError(`--cloud-speedup ${speed}: expected a factor in [${MIN_FACTOR}, ${MAX_FACTOR}]`);
   return { uplinkMbps, rttMs, cloud: { speedup }, tensorDtype: dtype };
 }
 

@@ -1,7 +1,9 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataError } from '../errors';
 import { CIFAR_TEST_FILES, CIFAR_TRAIN_FILES, isCifarBinaryDir } from './cifarBinary';
@@ -51,19 +53,55 @@ export async function ensureCifarBinary(dataDir: string, src: DownloadSource = C
   return binDir;
 }
 
+/**
+ * GET `url` with node's http/https client, following up to 5 redirects. Not `fetch`: its HTTP
+ * parser is WebAssembly, whose memory cannot be reserved under an address-space limit
+ * (`ulimit -v`), and that failure surfaced as an uncaught RangeError after the command had
+ * already reported its error.
+ */
+function httpGet(url: string, redirects = 5): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    const client = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : null;
+    if (!client) {
+      reject(new Error(`unsupported protocol ${u.protocol} (expected http: or https:)`));
+      return;
+    }
+    const req = client.get(u, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
+        res.resume();
+        httpGet(new URL(res.headers.location, u).toString(), redirects - 1).then(resolve, reject);
+        return;
+      }
+      resolve(res);
+    });
+    req.on('error', reject);
+  });
+}
+
 /** Stream `src.url` to a temp file beside `target`, hashing on the way; rename only if the MD5 matches. */
 export async function downloadVerified(src: DownloadSource, target: string, dataDir: string): Promise<void> {
   const tmp = path.join(path.dirname(target), `.eecal-tmp-${process.pid}-${Date.now()}-${path.basename(target)}`);
   const hash = crypto.createHash('md5');
   try {
-    let res: Response;
+    let res: http.IncomingMessage;
     try {
-      res = await fetch(src.url);
+      res = await httpGet(src.url);
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new DataError(`CIFAR-10 binary files not found in ${dataDir} and downloading ${src.url} failed (${cause?.code ?? cause?.message ?? (err as Error).message}); ${whereToPutCifar(dataDir, src)}`, { cause: err });
+      const e = err as NodeJS.ErrnoException;
+      throw new DataError(`CIFAR-10 binary files not found in ${dataDir} and downloading ${src.url} failed (${e.code ?? e.message}); ${whereToPutCifar(dataDir, src)}`, { cause: err });
     }
-    if (!res.ok || !res.body) throw new DataError(`downloading ${src.url}: HTTP ${res.status}; expected 200. Offline: ${whereToPutCifar(dataDir, src)}`);
+    if (res.statusCode !== 200) {
+      res.resume();
+      throw new DataError(`downloading ${src.url}: HTTP ${res.statusCode}; expected 200. Offline: ${whereToPutCifar(dataDir, src)}`);
+    }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -71,7 +109,7 @@ export async function downloadVerified(src: DownloadSource, target: string, data
         cb(null, chunk);
       },
     });
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), tap, fs.createWriteStream(tmp));
+    await pipeline(res, tap, fs.createWriteStream(tmp));
     const md5 = hash.digest('hex');
     if (md5 !== src.md5) throw new DataError(`downloaded ${src.url}: MD5 ${md5}; expected ${src.md5} (checksum mismatch: the download is corrupt or not the CIFAR-10 binary archive; nothing was kept)`);
     fs.renameSync(tmp, target);

@@ -16,7 +16,7 @@ import { createRng, shuffleInPlace } from '../util/rng';
 export function stratifiedSplit(labels: Int32Array, numClasses: number, valSize: number, seed: number): { train: Int32Array; val: Int32Array } {
   const n = labels.length;
   if (!Number.isInteger(valSize) || valSize < 0 || valSize >= n) {
-    throw new DataError(`validation size ${valSize}: expected an integer in [0, ${n - 1}] for a training set of ${n} images (set valSize, or --val-size on the command line)`);
+    throw new DataError(`validation size ${valSize}: expected an integer in [0, ${n - 1}] for a training set of ${n} images (the training files hold too few images for the validation split: eecal train and infer hold out ${valSize}; loadDataset takes valSize, eecal data inspect --val-size)`);
   }
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   for (let i = 0; i < n; i++) byClass[labels[i]].push(i);

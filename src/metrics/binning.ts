@@ -36,7 +36,11 @@ export function equalWidthEdges(bins: number): Float64Array {
  */
 export function equalMassEdges(confidence: FloatArray, bins: number): Float64Array {
   checkBins(bins, 'equalMassEdges');
-  const sorted = Float64Array.from(confidence).sort();
+  return equalMassEdgesOfSorted(Float64Array.from(confidence).sort(), bins);
+}
+
+/** {@link equalMassEdges} of values already sorted ascending (bins checked by the caller). */
+export function equalMassEdgesOfSorted(sorted: Float64Array, bins: number): Float64Array {
   const n = sorted.length;
   const M = Math.min(bins, n);
   const small = Math.floor(n / M);

@@ -9,6 +9,8 @@ export interface BootstrapOptions {
   level?: number;
   /** Seed of the resampling RNG (required: results depend only on it). */
   seed: number;
+  /** Called after each resample with (resamples done, B): long runs report progress with it. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A percentile-bootstrap confidence interval. */
@@ -61,6 +63,7 @@ export function bootstrapIntervals<K extends string>(
     for (let i = 0; i < numSamples; i++) idx[i] = rng.int(numSamples);
     const v = statistic(idx);
     for (const k of names) values.get(k)![r] = checked(v[k], `${k}, resample ${r}`);
+    opts.onProgress?.(r + 1, B);
   }
   const alpha = 1 - level;
   const out = {} as Record<K, BootstrapInterval>;

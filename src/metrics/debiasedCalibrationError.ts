@@ -9,7 +9,7 @@ import { checkBins, checkProbabilities, checkTopLabel } from './checks';
  *   CE² ≈ Σ_b (n_b/N)·[(conf_b − acc_b)² − acc_b(1 − acc_b)/(n_b − 1)],  CE = √max(CE², 0).
  * Bins with fewer than 2 samples contribute 0. Bins are equal-mass (Kumar et al.'s default).
  */
-function debiasedSquare(t: BinTotals): number {
+export function debiasedSquare(t: BinTotals): number {
   let total = 0;
   for (let b = 0; b < t.count.length; b++) total += t.count[b];
   let sq = 0;

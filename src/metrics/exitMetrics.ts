@@ -7,7 +7,8 @@ import { normOfGaps } from './calibrationError';
 import { adaptiveEce, classwiseEce } from './classwiseEce';
 import { debiasedL2CalibrationError } from './debiasedCalibrationError';
 import { smoothEce } from './smoothEce';
-import { bootstrapIntervals, takeRows, type BootstrapInterval, type BootstrapOptions } from './bootstrap';
+import { bootstrapIntervals, type BootstrapInterval, type BootstrapOptions } from './bootstrap';
+import { resampledExitMetrics } from './resampledExitMetrics';
 
 /** Every scalar metric `eecal metrics` reports for one exit (all fractions, NLL in nats). */
 export interface ExitMetricValues {
@@ -72,7 +73,9 @@ export function exitMetrics(probs: FloatArray, labels: Int32Array, numClasses: n
 export function exitMetricIntervals(
   probs: FloatArray, labels: Int32Array, numClasses: number, opts: BootstrapOptions & { bins?: number },
 ): Record<keyof ExitMetricValues, BootstrapInterval> {
-  const stat = (idx: Int32Array) =>
-    exitMetrics(takeRows(probs as Float64Array, idx, numClasses), takeRows(labels, idx), numClasses, { bins: opts.bins }) as unknown as Record<keyof ExitMetricValues, number>;
-  return bootstrapIntervals(labels.length, stat, opts);
+  // Per-sample terms and sort orders once; each resample only re-weights them (resampledExitMetrics.ts).
+  // The estimate (the identity "resample") is exitMetrics itself, bit for bit.
+  const stat = resampledExitMetrics(probs, labels, numClasses, opts.bins ?? 15);
+  const isIdentity = (idx: Int32Array) => idx.every((v, i) => v === i);
+  return bootstrapIntervals(labels.length, (idx) => (isIdentity(idx) ? exitMetrics(probs, labels, numClasses, { bins: opts.bins }) : stat(idx)) as unknown as Record<keyof ExitMetricValues, number>, opts);
 }

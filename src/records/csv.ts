@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import { RecordFormatError } from '../errors';
-import { writeFileAtomic } from '../util/atomicWrite';
+import { stageFile } from '../util/atomicWrite';
+import { readProblem } from '../util/readJson';
 import type { ExitRecords, FloatArray, RecordsSidecar } from './types';
 import { parseLabelCell, parseLogitCell } from './numberSyntax';
 import { bufferSource, fileSource, gzipSource, isGzip, lastNonBlankLine, scanLines, type ChunkSource } from './lineSource';
@@ -112,19 +114,41 @@ function recordsSource(csvPath: string): ChunkSource {
   let st: fs.Stats;
   try {
     st = fs.statSync(csvPath);
-  } catch {
-    throw new RecordFormatError(`${csvPath}: file not found (expected an exit-records CSV)`);
+  } catch (err) {
+    const why = readProblem(err);
+    throw new RecordFormatError(`${csvPath}: ${why === 'not found' ? 'file not found' : why} (expected an exit-records CSV)`, { cause: err });
   }
   if (st.isDirectory()) throw new RecordFormatError(`${csvPath}: is a directory (expected an exit-records CSV file, e.g. records/val.csv)`);
   if (!st.isFile()) throw new RecordFormatError(`${csvPath}: is not a regular file (expected an exit-records CSV)`);
   const head = Buffer.alloc(2);
-  const fd = fs.openSync(csvPath, 'r');
+  let fd: number;
+  try {
+    fd = fs.openSync(csvPath, 'r');
+  } catch (err) {
+    throw new RecordFormatError(`${csvPath}: ${readProblem(err)} (expected a readable exit-records CSV)`, { cause: err });
+  }
   try {
     fs.readSync(fd, head, 0, 2, 0);
   } finally {
     fs.closeSync(fd);
   }
-  return isGzip(head) ? gzipSource(csvPath) : fileSource(csvPath);
+  return isGzip(head) ? gzipSource(csvPath, (first, complete) => checkHeaderStart(first, complete, csvPath)) : fileSource(csvPath);
+}
+
+/**
+ * The first line of a gzip records file, checked before the rest is decompressed: a complete
+ * line must be the contract's header; a longer one must at least start like one.
+ */
+function checkHeaderStart(first: string, complete: boolean, file: string): void {
+  if (complete) {
+    parseRecordsHeader(first.split(',').map((c) => c.trim()), file);
+    return;
+  }
+  // A short prefix (a truncated file) is judged by the full decompression that follows.
+  const start = 'label,exit1_logit0,';
+  if (!first.startsWith(start) && !start.startsWith(first)) {
+    throw new RecordFormatError(`${file}: the decompressed data does not start with a records header "label,exit1_logit0,…" (found ${JSON.stringify(first.slice(0, 40))})`);
+  }
 }
 
 /** Sidecar path for a records CSV: FILE.csv → FILE.json. */
@@ -132,20 +156,47 @@ export function sidecarPath(csvPath: string): string {
   return csvPath.replace(/\.csv(\.gz)?$/i, '') + '.json';
 }
 
+/** A source that feeds every byte of its first full pass to `hash` (the parser's first pass reads it all). */
+function hashingSource(source: ChunkSource, hash: Hash): ChunkSource {
+  let passes = 0;
+  return (visit) => {
+    const first = passes++ === 0;
+    source((chunk) => {
+      if (first) hash.update(chunk);
+      visit(chunk);
+    });
+  };
+}
+
 /**
  * Read a records CSV and, when present, its JSON sidecar. The CSV alone is enough for every
- * analysis; the sidecar adds per-exit costs and provenance.
+ * analysis; the sidecar adds per-exit costs and provenance. A sidecar that records the CSV's
+ * digest (`csvSha256`, written by `writeRecords`) must match the CSV: a pair left half-replaced
+ * by a crash, or a CSV edited after its sidecar was written, is refused rather than read with
+ * another file's costs. Sidecars without a digest (written before it existed) are read as before.
  */
 export function readRecords(csvPath: string): ExitRecords {
-  const records = parseRecordsSource(recordsSource(csvPath), csvPath);
   const side = sidecarPath(csvPath);
-  if (side === csvPath || !fs.existsSync(side)) return records;
+  const hasSidecar = side !== csvPath && fs.existsSync(side);
+  const hash = createHash('sha256');
+  const source = recordsSource(csvPath);
+  const records = parseRecordsSource(hasSidecar ? hashingSource(source, hash) : source, csvPath);
+  if (!hasSidecar) return records;
   const meta = readSidecar(side);
   if (meta.numClasses !== records.numClasses || meta.exitNames.length !== records.numExits) {
     throw new RecordFormatError(
       `${side}: sidecar says ${meta.exitNames.length} exits × ${meta.numClasses} classes, ` +
         `but ${csvPath} has ${records.numExits} exits × ${records.numClasses} classes`,
     );
+  }
+  if (meta.csvSha256 !== undefined) {
+    const digest = hash.digest('hex');
+    if (meta.csvSha256 !== digest) {
+      throw new RecordFormatError(
+        `${side}: sidecar belongs to another version of ${csvPath} (field "csvSha256" is ${meta.csvSha256.slice(0, 12)}…, ` +
+          `the CSV's sha256 is ${digest.slice(0, 12)}…); the pair was not replaced together: rerun eecal infer to write both`,
+      );
+    }
   }
   return { ...records, meta };
 }
@@ -163,6 +214,9 @@ export function readSidecar(file: string): RecordsSidecar {
   if (m.version !== 1) throw new RecordFormatError(`${file}: field "version": expected 1, found ${String(m.version)}`);
   if (!Number.isInteger(m.numClasses)) throw new RecordFormatError(`${file}: field "numClasses" must be an integer`);
   if (!Array.isArray(m.exitNames)) throw new RecordFormatError(`${file}: field "exitNames" must be an array of strings`);
+  if (m.csvSha256 !== undefined && (typeof m.csvSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.csvSha256))) {
+    throw new RecordFormatError(`${file}: field "csvSha256" must be 64 lowercase hex digits (the sha256 of the CSV beside it)`);
+  }
   return m as RecordsSidecar;
 }
 
@@ -196,8 +250,40 @@ export function formatRecordsCsv(records: ExitRecords): string {
   return pieces.join('');
 }
 
-/** Write records (and the sidecar, when `records.meta` is set) atomically, streamed in pieces. */
+/**
+ * Write records and their sidecar (when `records.meta` is set) as a pair: both are written in
+ * full to temporary files first (a full disk fails here, replacing nothing), the sidecar records
+ * the CSV's sha256 (`csvSha256`), then the sidecar and the CSV are renamed into place. A crash
+ * between the two renames leaves a new sidecar beside the old CSV, which `readRecords` refuses
+ * by the digest. Records without meta remove a sidecar left from an earlier write: it described
+ * another CSV.
+ */
 export function writeRecords(csvPath: string, records: ExitRecords): void {
-  writeFileAtomic(csvPath, (write) => formatRecordsPieces(records, write));
-  if (records.meta) writeFileAtomic(sidecarPath(csvPath), JSON.stringify(records.meta, null, 2) + '\n');
+  const side = sidecarPath(csvPath);
+  const hash = createHash('sha256');
+  const csv = stageFile(csvPath, (write) => formatRecordsPieces(records, write), (chunk) => hash.update(chunk));
+  if (!records.meta) {
+    try {
+      if (side !== csvPath) fs.rmSync(side, { force: true });
+    } catch (err) {
+      csv.discard();
+      throw err;
+    }
+    csv.commit();
+    return;
+  }
+  let meta: ReturnType<typeof stageFile>;
+  try {
+    meta = stageFile(side, JSON.stringify({ ...records.meta, csvSha256: hash.digest('hex') }, null, 2) + '\n');
+  } catch (err) {
+    csv.discard();
+    throw err;
+  }
+  try {
+    meta.commit();
+  } catch (err) {
+    csv.discard();
+    throw err;
+  }
+  csv.commit();
 }

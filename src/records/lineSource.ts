@@ -35,20 +35,54 @@ export function fileSource(file: string): ChunkSource {
   };
 }
 
+/** Largest decompressed gzip records accepted: larger records are stored as plain CSV, which is streamed. */
+export const MAX_GUNZIP_BYTES = 2 * 1024 * 1024 * 1024;
+/** Compressed bytes inflated first to check the header before the whole file is decompressed. */
+const HEAD_BYTES = 1 << 20;
+
 /**
- * A gzip file, decompressed once into memory (Node has no documented synchronous streaming
- * inflate); the lines are then scanned in chunks, never as one string. Limit: the decompressed
- * size must fit a Buffer (4 GiB on Node 20); larger records should be stored uncompressed.
+ * A gzip file, decompressed into memory (Node has no documented synchronous streaming inflate);
+ * the lines are then scanned in chunks, never as one string. First, only the file's first MiB is
+ * inflated and `checkHead` sees the text it yields (up to the first line): a file that is not
+ * records (a gzip bomb of zeros) is refused at once, never decompressed. The whole file is then
+ * decompressed with a bound of `maxBytes` (default 2 GiB): a bomb behind a valid header stops
+ * there with a one-line error instead of filling memory.
  */
-export function gzipSource(file: string): ChunkSource {
-  let data: Buffer;
-  try {
-    data = zlib.gunzipSync(fs.readFileSync(file));
-  } catch (err) {
+export function gzipSource(file: string, checkHead?: (head: string, complete: boolean) => void, maxBytes = MAX_GUNZIP_BYTES): ChunkSource {
+  const fail = (err: unknown): never => {
     const msg = (err as Error).message;
     throw new RecordFormatError(`${file}: cannot decompress gzip data (${msg}); expected a complete .csv.gz or a plain CSV`, { cause: err });
+  };
+  if (checkHead) {
+    const fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(HEAD_BYTES);
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    let head: Buffer;
+    try {
+      // Z_SYNC_FLUSH: inflate what this prefix holds without requiring the end of the stream.
+      head = zlib.gunzipSync(buf.subarray(0, n), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 4 * HEAD_BYTES });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') fail(err);
+      head = zlib.gunzipSync(buf.subarray(0, Math.min(n, 4096)), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    }
+    const nl = head.indexOf(0x0a);
+    checkHead(head.toString('utf8', 0, nl < 0 ? head.length : nl).replace(/\r$/, ''), nl >= 0);
   }
-  return bufferSource(data);
+  let data: Buffer | null = null;
+  try {
+    data = zlib.gunzipSync(fs.readFileSync(file), { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new RecordFormatError(`${file}: decompresses to more than ${maxBytes} bytes (a gzip bomb, or records too large for gzip: store them as a plain CSV, which is streamed)`, { cause: err });
+    }
+    fail(err);
+  }
+  return bufferSource(data as Buffer);
 }
 
 /**

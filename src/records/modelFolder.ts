@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExitRecords } from './types';
 import { readRecords } from './csv';
-import { DataError } from '../errors';
+import { DataError, RecordFormatError } from '../errors';
 import { readJsonFile } from '../util/readJson';
 import { readTrainingLog, TRAINING_LOG_JSON, type TrainingLog } from './trainingLog';
 
@@ -90,12 +90,18 @@ export function readModelFolder(dir: string): ModelFolder {
   for (const f of [p.val, p.test]) {
     if (!fs.existsSync(f)) throw new DataError(`${f}: not found (expected exit records written by \`eecal infer\` in ${dir}/records/)`);
   }
+  const val = readRecords(p.val);
+  const test = readRecords(p.test);
+  // Calibration is fitted on val and applied to test: both must come from the same network.
+  if (val.numExits !== test.numExits || val.numClasses !== test.numClasses) {
+    throw new RecordFormatError(`${p.val} has ${val.numExits} exits × ${val.numClasses} classes but ${p.test} has ${test.numExits} × ${test.numClasses}; expected both splits from the same model (rerun eecal infer for both)`);
+  }
   return {
     dir,
     manifest: fs.existsSync(p.manifest) ? (readJson(p.manifest) as Partial<ModelManifest>) : null,
     trainingLog: readTrainingLog(dir),
-    val: readRecords(p.val),
-    test: readRecords(p.test),
+    val,
+    test,
     files: { val: p.val, test: p.test },
   };
 }

@@ -61,5 +61,7 @@ export interface RecordsSidecar {
   /** tfjs backend that produced the logits and timings. */
   backend?: string;
   createdAt?: string;
+  /** sha256 (hex) of the CSV beside it, so a reader can refuse a CSV and sidecar that were not written together. */
+  csvSha256?: string;
   [extra: string]: unknown;
 }

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { replaceDirAtomic, writeJsonAtomic } from '../util/atomicWrite';
 import { loadNamedTensors, loadWeightsInto, saveModelFiles, saveNamedTensors } from './modelIO';
-import type { TrainingState } from './trainingState';
-import { DataError } from '../errors';
+import { stateProblem, type TrainingState } from './trainingState';
+import { DataError, FitError } from '../errors';
 import { readJsonFile } from '../util/readJson';
 
 /**
@@ -16,6 +16,9 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
   const optWeights = await optimizer.getWeights();
   const acc = adamAccumulators(optimizer);
   if (acc) state.adamAccBeta = [acc[0].dataSync()[0], acc[1].dataSync()[0]];
+  if (!state.partialLossSums.every(Number.isFinite)) {
+    throw new FitError(`training diverged: the running training loss is ${state.partialLossSums.find((x) => !Number.isFinite(x))} at step ${state.globalStep}; checkpoint not written (try a lower --lr)`);
+  }
   await replaceDirAtomic(dir, async (tmp) => {
     await saveModelFiles(model, tmp);
     await saveNamedTensors(optWeights, tmp, 'optimizer');
@@ -35,6 +38,8 @@ export async function loadCheckpoint(dir: string, model: tf.LayersModel, optimiz
   if (!state || typeof state !== 'object' || !Number.isInteger(state.epoch) || !Number.isInteger(state.globalStep) || !state.config) {
     throw new DataError(`${statePath}: fields "epoch", "globalStep" and "config" missing or malformed (corrupt checkpoint)`);
   }
+  const problem = stateProblem(state, model.outputs.length);
+  if (problem) throw new DataError(`${statePath}: ${problem} (corrupt checkpoint)`);
   loadWeightsInto(model, dir);
   const named = loadNamedTensors(dir, 'optimizer');
   // Adam creates its moment variables on the first step; setWeights recreates them from the file.

@@ -3,6 +3,7 @@ import type { SplitName, TrainingData } from './trainingData';
 import { nllFromLogits } from '../metrics/nll';
 import { accuracy as accuracyOf } from '../metrics/accuracy';
 import { argmaxRows } from '../records/logitRows';
+import { FitError } from '../errors';
 
 /** Per-exit logits of a whole split, with loss and accuracy per exit. */
 export interface SplitEvaluation {
@@ -72,6 +73,14 @@ export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, s
   }
   if (inFlight) await collect(inFlight);
   const forwardMs = performance.now() - t0;
+  // A diverged network outputs NaN: say so here, not as the loss function's complaint about its input.
+  logits.forEach((l, e) => {
+    for (let i = 0; i < l.length; i++) {
+      if (!Number.isFinite(l[i])) {
+        throw new FitError(`the network's ${split} logits of exit ${e + 1} are ${l[i]} (sample ${Math.floor(i / C)}): the model has diverged (training: try a lower --lr)`);
+      }
+    }
+  });
   // Loss and accuracy per exit with the metrics library (the numbers calibration reports use).
   const loss = logits.map((l) => nllFromLogits(l, labels, C));
   const accuracy = logits.map((l) => accuracyOf(argmaxRows(l, C), labels));

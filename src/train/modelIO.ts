@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite';
-import { DataError } from '../errors';
+import { DataError, FitError } from '../errors';
+import { firstNonFinite } from './finiteWeights';
 import { readJsonFile } from '../util/readJson';
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2, complex64: 8 };
@@ -25,9 +26,12 @@ function decodeWeightsChecked(file: string, specs: tf.io.WeightsManifestEntry[])
   if (buf.length !== expected) {
     throw new DataError(`${file}: ${buf.length} bytes, expected ${expected} for the ${specs.length} tensors its manifest lists (truncated or from another model?)`);
   }
+  // A Buffer read from a file is backed by a plain ArrayBuffer (never shared memory).
+  const data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  const bad = firstNonFinite(data, specs);
+  if (bad) throw new DataError(`${file}: weight "${bad.name}" holds ${bad.value} at index ${bad.index}; expected finite numbers (a diverged training or a corrupt file)`);
   try {
-    // A Buffer read from a file is backed by a plain ArrayBuffer (never shared memory).
-    return tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, specs);
+    return tf.io.decodeWeights(data, specs);
   } catch (err) {
     throw new DataError(`${file}: cannot decode weights (${(err as Error).message})`, { cause: err });
   }
@@ -51,6 +55,7 @@ export async function saveModelFiles(model: tf.LayersModel, dir: string, metadat
   await model.save({
     save: async (artifacts: tf.io.ModelArtifacts) => {
       const data = artifacts.weightData as ArrayBuffer;
+      refuseNonFinite(data, artifacts.weightSpecs ?? [], path.join(dir, 'weights.bin'), 'weight');
       writeFileAtomic(path.join(dir, 'weights.bin'), new Uint8Array(data));
       writeJsonAtomic(path.join(dir, 'model.json'), {
         format: 'layers-model',
@@ -93,9 +98,18 @@ export function loadWeightsInto(model: tf.LayersModel, dir: string): void {
   tf.dispose(tensors);
 }
 
+/** Nothing non-finite is ever persisted: a diverged training stops with the name of the tensor. */
+function refuseNonFinite(data: ArrayBuffer, specs: readonly tf.io.WeightsManifestEntry[], file: string, what: string): void {
+  const bad = firstNonFinite(data, specs);
+  if (bad) {
+    throw new FitError(`training diverged: ${what} "${bad.name}" is ${bad.value} (index ${bad.index}); ${file} not written (try a lower --lr)`);
+  }
+}
+
 /** Save named tensors (e.g. optimizer state) as a JSON manifest + one binary file. */
 export async function saveNamedTensors(tensors: Array<{ name: string; tensor: tf.Tensor }>, dir: string, base: string): Promise<void> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
+  refuseNonFinite(data as ArrayBuffer, specs, path.join(dir, `${base}.bin`), base === 'optimizer' ? 'optimizer state' : 'tensor');
   writeFileAtomic(path.join(dir, `${base}.bin`), new Uint8Array(data as ArrayBuffer));
   writeJsonAtomic(path.join(dir, `${base}.json`), specs);
 }

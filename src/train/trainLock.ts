@@ -12,6 +12,36 @@ export interface TrainLock {
   release(): void;
 }
 
+/**
+ * Start time of a process (clock ticks since boot, field 22 of /proc/PID/stat), or null where
+ * /proc is unavailable. With the PID it identifies the process: a PID reused by another process
+ * after a crash has another start time.
+ */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is parenthesised and may hold spaces: count fields after its ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The lock's content: "PID START" (START absent where /proc is unavailable, and in older locks). */
+function parseLock(text: string): { pid: number; start: string | null } {
+  const [pid, start] = text.trim().split(/\s+/);
+  return { pid: Number(pid), start: start ?? null };
+}
+
+/** True when the lock's owner still runs: its PID is alive and, when recorded, has the same start time. */
+function ownerAlive(pid: number, start: string | null): boolean {
+  if (!pidAlive(pid)) return false;
+  if (start === null) return true;
+  const now = processStartTime(pid);
+  return now === null || now === start;
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -23,8 +53,9 @@ function pidAlive(pid: number): boolean {
 
 /**
  * Take the lock of a model folder being trained, so two `train` runs never write the same folder.
- * The lock is created exclusively (O_EXCL) and holds the owner's PID; a lock whose PID no longer
- * runs (a crashed or killed run) is stale and taken over. A live owner is a ConfigError naming the
+ * The lock is created exclusively (O_EXCL) and holds the owner's PID and start time; a lock whose
+ * owner no longer runs (a crashed or killed run, also when its PID now belongs to another process)
+ * is stale and taken over. A live owner is a ConfigError naming the
  * lock file and the PID. Also checks that `outDir` can be a folder (not a file, not under one).
  */
 export function acquireTrainLock(outDir: string): TrainLock {
@@ -35,7 +66,8 @@ export function acquireTrainLock(outDir: string): TrainLock {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, `${process.pid}\n`);
+      const start = processStartTime(process.pid);
+      fs.writeSync(fd, `${process.pid}${start === null ? '' : ` ${start}`}\n`);
       fs.closeSync(fd);
       let released = false;
       const release = () => {
@@ -43,7 +75,7 @@ export function acquireTrainLock(outDir: string): TrainLock {
         released = true;
         process.off('exit', release);
         try {
-          if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true });
+          if (parseLock(fs.readFileSync(file, 'utf8')).pid === process.pid) fs.rmSync(file, { force: true });
         } catch { /* already gone */ }
       };
       process.on('exit', release);
@@ -53,14 +85,14 @@ export function acquireTrainLock(outDir: string): TrainLock {
         throw new OutputError(`${file}: cannot create the training lock (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
       }
     }
-    let owner = NaN;
+    let owner = { pid: NaN, start: null as string | null };
     try {
-      owner = Number(fs.readFileSync(file, 'utf8').trim());
+      owner = parseLock(fs.readFileSync(file, 'utf8'));
     } catch { /* removed meanwhile: retry */ }
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner)) {
-      throw new ConfigError(`${outDir} is being trained by process ${owner} (lock ${file}); wait for it, stop it, or choose another --out`);
+    if (Number.isInteger(owner.pid) && owner.pid > 0 && owner.pid !== process.pid && ownerAlive(owner.pid, owner.start)) {
+      throw new ConfigError(`${outDir} is being trained by process ${owner.pid} (lock ${file}); wait for it, stop it, or choose another --out`);
     }
-    // Stale (dead PID, or unreadable content): take it over.
+    // Stale (owner gone, its PID reused by another process, or unreadable content): take it over.
     fs.rmSync(file, { force: true });
   }
   throw new OutputError(`${file}: could not take the training lock (it keeps reappearing)`);

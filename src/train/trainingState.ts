@@ -38,3 +38,26 @@ export interface TrainingState {
   /** Adam's running β₁ᵗ and β₂ᵗ (float32 values) at the checkpoint, restored exactly on resume. */
   adamAccBeta?: [number, number];
 }
+
+/**
+ * Check what a checkpoint's state.json claims against what a run can reach: counts are whole
+ * numbers ≥ 0, the history has one row per completed epoch, losses are finite. Throws a one-line
+ * message naming the field (the caller prefixes the file).
+ */
+export function stateProblem(state: TrainingState, numExits: number): string | null {
+  for (const k of ['epoch', 'batch', 'globalStep', 'partialSamples', 'epochsWithoutImprovement'] as const) {
+    const v = state[k];
+    if (!Number.isInteger(v) || v < 0) return `field "${k}" is ${JSON.stringify(v)}; expected a whole number ≥ 0`;
+  }
+  if (!Array.isArray(state.history) || state.history.length !== state.epoch) {
+    return `field "epoch" is ${state.epoch} but "history" has ${Array.isArray(state.history) ? state.history.length : 'no'} epoch rows; expected one row per completed epoch`;
+  }
+  if (state.bestEpoch !== null && (!Number.isInteger(state.bestEpoch) || state.bestEpoch < 1 || state.bestEpoch > state.epoch)) {
+    return `field "bestEpoch" is ${JSON.stringify(state.bestEpoch)}; expected null or an epoch in 1…${state.epoch}`;
+  }
+  if (state.bestValLoss !== null && !Number.isFinite(state.bestValLoss)) return `field "bestValLoss" is ${JSON.stringify(state.bestValLoss)}; expected a finite number or null`;
+  if (!Array.isArray(state.partialLossSums) || state.partialLossSums.length !== numExits || !state.partialLossSums.every(Number.isFinite)) {
+    return `field "partialLossSums" must hold ${numExits} finite numbers (one per exit)`;
+  }
+  return null;
+}

@@ -90,14 +90,26 @@ function writeFailure(target: string, err: unknown): OutputError {
   return new OutputError(`${target}: cannot write (${(code && why[code]) ?? code ?? (err as Error).message})`, { cause: err });
 }
 
+/** Content of a file to write: bytes, text, or a producer writing it in pieces (larger than a JS string). */
+export type FileContent = string | Uint8Array | ((write: (chunk: string | Uint8Array) => void) => void);
+
+/** A complete, fsynced temporary file waiting beside its target: `commit` renames it into place. */
+export interface StagedFile {
+  /** The path the content will replace (a symlink's target, see `prepareOutputFile`). */
+  readonly real: string;
+  /** Rename the temporary file over the target (atomic on POSIX). */
+  commit(): void;
+  /** Remove the temporary file, leaving the target as it was. */
+  discard(): void;
+}
+
 /**
- * Write a file so that readers only ever see the old content or the complete new content:
- * write to a temporary file in the same directory, fsync, then rename (atomic on POSIX).
- * A crash mid-write leaves at most a `.eecal-tmp-*` file, never a half-written target.
- * `data` may be a producer that writes the content in pieces (content larger than a JS string).
- * A symlink target is written through (the link stays); see `prepareOutputFile` for refusals.
+ * Write `data` to a temporary file in the target's folder and fsync it, without touching the
+ * target. Several files that must change together are staged first, then committed one rename
+ * after the other: a full disk or a bad path fails during staging, when nothing was replaced.
+ * `onChunk` sees every byte written (to compute a digest while streaming).
  */
-export function writeFileAtomic(target: string, data: string | Uint8Array | ((write: (chunk: string | Uint8Array) => void) => void)): void {
+export function stageFile(target: string, data: FileContent, onChunk?: (chunk: Uint8Array) => void): StagedFile {
   const real = prepareOutputFile(target);
   const dir = path.dirname(real);
   // Keep the temp name within NAME_MAX (255 bytes) whatever the target's name.
@@ -111,6 +123,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array | ((wr
   try {
     const write = (chunk: string | Uint8Array) => {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      onChunk?.(buf);
       let off = 0;
       while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
     };
@@ -118,12 +131,36 @@ export function writeFileAtomic(target: string, data: string | Uint8Array | ((wr
     else write(data);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
-    fs.renameSync(tmp, real);
   } catch (err) {
     try { fs.closeSync(fd); } catch { /* already closed */ }
     fs.rmSync(tmp, { force: true });
     throw err instanceof OutputError || !(err as NodeJS.ErrnoException).code ? err : writeFailure(target, err);
   }
+  return {
+    real,
+    commit() {
+      try {
+        fs.renameSync(tmp, real);
+      } catch (err) {
+        fs.rmSync(tmp, { force: true });
+        throw writeFailure(target, err);
+      }
+    },
+    discard() {
+      fs.rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/**
+ * Write a file so that readers only ever see the old content or the complete new content:
+ * write to a temporary file in the same directory, fsync, then rename (atomic on POSIX).
+ * A crash mid-write leaves at most a `.eecal-tmp-*` file, never a half-written target.
+ * `data` may be a producer that writes the content in pieces (content larger than a JS string).
+ * A symlink target is written through (the link stays); see `prepareOutputFile` for refusals.
+ */
+export function writeFileAtomic(target: string, data: FileContent): void {
+  stageFile(target, data).commit();
 }
 
 /** Mode of an existing file (kept when it is replaced), else the default 0o666 (less umask). */
@@ -146,14 +183,23 @@ export function writeJsonAtomic(target: string, value: unknown): void {
  */
 export function replaceDirAtomic(target: string, build: (tmpDir: string) => void | Promise<void>): Promise<void> {
   const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
   const tmp = path.join(parent, `.eecal-tmp-${process.pid}-${Date.now()}-${path.basename(target)}`);
-  fs.mkdirSync(tmp);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.mkdirSync(tmp);
+  } catch (err) {
+    throw writeFailure(target, err);
+  }
   return Promise.resolve(build(tmp)).then(
     () => {
       const old = `${tmp}-old`;
-      if (fs.existsSync(target)) fs.renameSync(target, old);
-      fs.renameSync(tmp, target);
+      try {
+        if (fs.existsSync(target)) fs.renameSync(target, old);
+        fs.renameSync(tmp, target);
+      } catch (err) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        throw writeFailure(target, err);
+      }
       fs.rmSync(old, { recursive: true, force: true });
     },
     (err) => {

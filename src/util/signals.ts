@@ -7,10 +7,12 @@ export function signalExitCode(signal: NodeJS.Signals): number {
  * For commands whose every write is atomic and synchronous (infer, reproduce): on SIGINT/SIGTERM,
  * say what happens and exit at once with 130/143. A handler only runs between event-loop turns,
  * never inside a synchronous write, so every file is either complete or untouched, and no
- * `.eecal-tmp-*` file is left behind. Returns the uninstaller.
+ * `.eecal-tmp-*` file is left behind. `cleanup` runs first (synchronously): it removes what the
+ * command staged. Returns the uninstaller.
  */
-export function exitOnSignal(command: string, note: string): () => void {
+export function exitOnSignal(command: string, note: string, cleanup?: () => void): () => void {
   const handler = (signal: NodeJS.Signals) => {
+    cleanup?.();
     console.error(`\n${signal}: eecal ${command} stopped; ${note}`);
     process.exit(signalExitCode(signal));
   };

@@ -46,7 +46,8 @@ test('train lock: a live owner is refused naming the lock and PID, a dead owner 
   assert.throws(() => acquireTrainLock(dir), (e: unknown) => e instanceof ConfigError && e.message.includes(`is being trained by process ${process.ppid} (lock ${lockFile})`));
   fs.writeFileSync(lockFile, '999999999\n'); // no such PID: stale
   const lock = acquireTrainLock(dir);
-  assert.equal(fs.readFileSync(lockFile, 'utf8').trim(), String(process.pid));
+  // The owner's PID, then its start time (so a PID reused later by another process reads as stale).
+  assert.equal(fs.readFileSync(lockFile, 'utf8').trim().split(' ')[0], String(process.pid));
   lock.release();
   assert.ok(!fs.existsSync(lockFile));
   const file = path.join(dir, 'f');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic, prepareOutputFile } from '../../src/util/atomicWrite';
+import { writeFileAtomic, prepareOutputFile, replaceDirAtomic } from '../../src/util/atomicWrite';
 import { OutputError } from '../../src/errors';
 import { spawnSync } from 'node:child_process';
 
@@ -68,5 +68,15 @@ test('a producer writes content in pieces; a failing producer leaves the old fil
   assert.throws(() => writeFileAtomic(f, (w) => { w('half'); throw new Error('interrupted'); }), /interrupted/);
   assert.equal(fs.readFileSync(f, 'utf8'), 'a,b\n');
   assert.deepEqual(fs.readdirSync(dir), ['p.csv']);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a checkpoint folder that cannot be created is a one-line OutputError naming it, not a bare errno', () => {
+  const dir = tmp();
+  const file = path.join(dir, 'f');
+  fs.writeFileSync(file, 'x');
+  const target = path.join(file, 'checkpoint');
+  assert.throws(() => replaceDirAtomic(target, () => undefined), outputError(new RegExp(`${target.replace(/[.]/g, '\\.')}: cannot write \\(`)));
+  assert.equal(fs.readFileSync(file, 'utf8'), 'x');
   fs.rmSync(dir, { recursive: true, force: true });
 });

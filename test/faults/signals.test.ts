@@ -52,35 +52,37 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   });
 }
 
-test('reproduce: SIGINT mid-run exits 130; every file it left is byte-identical to the one a full run writes', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-sig-reproduce-'));
-  const cut = path.join(dir, 'cut');
-  // Small verdict settings: the test is about signals, not statistics (the full claims take minutes).
-  const args = ['reproduce', '--model', model, '--no-images', '--no-reproduction', '--verdict-replicates', '200', '--claim-methods', 'temperature', '--replicates', '50'];
-  const full = path.join(dir, 'full');
-  // The uninterrupted reference run goes alongside (a second core halves the wall time).
-  const reference = eecalAsync([...args, '--out', full]);
-  const run = eecalAsync([...args, '--out', cut]);
-  // Some figures are written by then, others not yet; the signal is handled before the next figure.
-  await waitFor(run.stderr, /figure ece-per-exit/, 60_000);
-  const t0 = Date.now();
-  run.child.kill('SIGINT');
-  const { code, stderr } = await run.done;
-  assert.equal(code, 130, stderr);
-  assert.ok(Date.now() - t0 < 5000, 'stopped promptly');
-  assert.match(stderr, /SIGINT: eecal reproduce stopped; files written so far are complete/);
-  const left = filesUnder(cut);
-  assert.deepEqual(left.filter((f) => path.basename(f).startsWith('.eecal-tmp')), [], 'no temp files');
+/** Every file under `dir` with its bytes, REPORT.md files (which carry the run time) left out of the bytes. */
+function snapshot(dir: string): Map<string, string> {
+  return new Map(filesUnder(dir).map((f) => [f, path.basename(f) === 'REPORT.md' ? '' : fs.readFileSync(path.join(dir, f)).toString('base64')]));
+}
 
-  const ref = await reference.done;
-  assert.equal(ref.code, 0, ref.stderr);
-  const all = filesUnder(full);
-  // Stopped mid-run: something was written, and not everything.
-  assert.ok(left.length > 0 && left.length < all.length, `${left.length} of ${all.length} files written before the signal`);
-  for (const f of left) {
-    assert.ok(all.includes(f), `${f} is a file of a full run`);
-    // REPORT.md carries the run time; it is the only file that differs between two full runs.
-    if (f !== 'REPORT.md') assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(full, f))), `${f} is complete`);
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+  test(`reproduce: ${signal} mid-run leaves the earlier run's outputs wholly as they were`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `eecal-sig-reproduce-${signal}-`));
+    const out = path.join(dir, 'out');
+    // Small verdict settings: the test is about signals, not statistics (the full claims take minutes).
+    const args = ['reproduce', '--model', model, '--no-images', '--no-reproduction', '--verdict-replicates', '200', '--claim-methods', 'temperature', '--replicates', '50', '--out', out];
+    const first = eecalAsync(args);
+    assert.equal((await first.done).code, 0, first.stderr());
+    const before = snapshot(out);
+    assert.ok(before.size > 10, 'the first run wrote its outputs');
+    // A second run with another seed changes the numbers; it is stopped after some figures were written.
+    const run = eecalAsync([...args, '--seed', '7']);
+    await waitFor(run.stderr, /figure ece-per-exit/, 60_000);
+    const t0 = Date.now();
+    run.child.kill(signal);
+    const { code, stderr } = await run.done;
+    assert.ok(Date.now() - t0 < 5000, 'stopped promptly');
+    if (signal === 'SIGINT') {
+      assert.equal(code, 130, stderr);
+      assert.match(stderr, /SIGINT: eecal reproduce stopped; no output was replaced/);
+    }
+    const staged = fs.readdirSync(out).filter((f) => f.startsWith('.eecal-'));
+    // SIGINT removes its staging folder; kill -9 cannot, and the next run clears it.
+    assert.equal(staged.length, signal === 'SIGINT' ? 0 : 1, staged.join(','));
+    for (const f of staged) fs.rmSync(path.join(out, f), { recursive: true });
+    assert.deepEqual(snapshot(out), before, 'every output is the first run\'s, byte for byte');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+}

@@ -8,7 +8,7 @@ import { calibrateRecords, CALIBRATION_METHODS, METHOD_IDS, isCalibrationMethod,
 import { describeState } from '../../calibration/describeState';
 import { withFlags } from '../optionFlags';
 import { beforeAfter, type BeforeAfter } from '../../calibration/evaluateFit';
-import { writeCalibrationFile } from '../../calibration/calibrationFile';
+import { provenanceOf, writeCalibrationFile } from '../../calibration/calibrationFile';
 import type { Fallback } from '../../cascade/runCascade';
 import { formatTable } from '../tableText';
 import { fmtNum } from '../../util/tableFormat';
@@ -93,7 +93,7 @@ export const calibrateCommand: Command = {
         warnings: x.report?.warnings ?? [],
       };
     });
-    if (v.out) writeCalibrationFile(v.out as string, run.file);
+    if (v.out) writeCalibrationFile(v.out as string, { ...run.file, fittedOn: provenanceOf(records, v.records as string) });
     // A shared fit (global TS) has one report for every exit: print its warnings once.
     const seen = new Set<unknown>();
     run.exits.forEach((x, e) => {

@@ -54,7 +54,7 @@ export const deadlineCommand: Command = {
     const deadlinesS = gridOption('deadline', v.deadline ?? '0:2:0.05');
     for (const t of deadlinesS) if (!(t >= 0)) throw new ConfigError(`--deadline: t_tar = ${t} s, expected ≥ 0`);
     checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length], ['--deadline points', deadlinesS.length]]);
-    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, 'confidence', { strict: v.strict });
     const { records } = inputs;
     const layout = layoutOptions(v, records);
     let times: SampleTimes;
@@ -74,7 +74,7 @@ export const deadlineCommand: Command = {
       if (clash.length > 0) throw new ConfigError(`--times replays measured times; it cannot be combined with --${clash.join(', --')}`);
       times = readSampleTimesCsv(v.times, records.numSamples, layout.edgeExits, layout.disabled);
     } else {
-      const lat = cascadeLatency(stageTimesOption(v, records), networkOptions(v, uplinkList(v, false)[0]), layout.edgeExits, layout.disabled);
+      const lat = cascadeLatency(stageTimesOption(v, records), networkOptions(v, uplinkList(v, false)[0], records.numExits - 1), layout.edgeExits, layout.disabled);
       times = constantSampleTimes(lat, records.numSamples);
       latency = lat;
       console.error(`latency (ms): device exits ${lat.exitMs.map((t) => t.toFixed(3)).join(' / ')}; offloaded ${lat.offloadMs.toFixed(3)} = device ${lat.parts.deviceMs.toFixed(3)} + RTT ${lat.parts.rttMs} + upload ${lat.parts.uploadMs.toFixed(3)} + cloud ${lat.parts.cloudMs.toFixed(3)}`);

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import type { Command } from '../main';
 import { parseCommandArgs } from '../args';
 import { selectBackend, type BackendChoice } from '../../backend/selectBackend';
+import { fallbackNote } from '../backendFallback';
 import { repoRoot } from '../../util/repoRoot';
 
 /** Run a command and return its first stdout line, or null when it is absent or fails. */
@@ -78,6 +79,8 @@ export const doctorCommand: Command = {
       console.log(`GPU          ${report.gpu}`);
       console.log(`tslab kernel ${report.tslabKernel}`);
       console.log(`chromium     ${report.chromium}`);
+      const note = choice ? fallbackNote(choice) : null;
+      if (note) console.log(note);
     }
     return choice ? 0 : 1;
   },

@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Command } from '../main';
 import { countOption, parseCommandArgs, requiredOption } from '../args';
 import { MAX_MODEL_BATCH_SIZE } from '../limits';
 import { ConfigError } from '../../errors';
 import { backendLabel, selectBackend } from '../../backend/selectBackend';
+import { fallbackNote } from '../backendFallback';
 import { buildArchitecture } from '../../models/registry';
 import { computeExitCosts } from '../../models/exitCosts';
 import { loadWeightsInto } from '../../train/modelIO';
@@ -49,6 +52,8 @@ export const inferCommand: Command = {
     const manifest = readModelManifest(dir);
     const choice = await selectBackend({ training: false });
     console.error(`backend: ${backendLabel(choice)}`);
+    const note = fallbackNote(choice);
+    if (note) console.error(note);
     const net = buildArchitecture(manifest.architecture, { numClasses: manifest.numClasses, seed: manifest.seed });
     loadWeightsInto(net.model, dir);
     const data = await openTrainingData({ dataset: manifest.dataset, data: v.data, splitSeed: manifest.splitSeed, normalization: manifest.normalization });
@@ -66,8 +71,10 @@ export const inferCommand: Command = {
       seed: manifest.seed, splitSeed: manifest.splitSeed, numClasses: manifest.numClasses,
       classNames: manifest.classNames, exitNames: net.exitNames, exits: costs,
       backend: backendLabel(choice), createdAt: new Date().toISOString(),
-      // Which weights produced the logits (a folder still training gets new ones each epoch).
+      // Which weights produced the logits (a folder still training gets new ones each epoch); the
+      // digest lets a calibration fitted on these records recognise another model's records.
       weightsEpoch: manifest.weightsEpoch ?? manifest.bestEpoch ?? null,
+      weightsSha256: createHash('sha256').update(fs.readFileSync(path.join(dir, 'weights.bin'))).digest('hex'),
     };
     writeRecords(out, { numSamples: ev.labels.length, numClasses: manifest.numClasses, numExits: net.exitNames.length, labels: ev.labels, logits: ev.logits, meta });
     stopOnSignal();

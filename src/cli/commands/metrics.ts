@@ -12,6 +12,8 @@ import { binStats } from '../../metrics/binning';
 import { topLabelOf } from '../../metrics/topLabel';
 import type { BinStat } from '../../metrics/types';
 import { formatTable } from '../tableText';
+import { progressReporter } from '../progressLine';
+import { checkCalibrationProvenance, STRICT_HELP } from '../calibrationProvenance';
 
 const HELP = `usage: eecal metrics --records test.csv [--calibration calib.json] [--bins 15] [--exits 1,2]
                      [--bootstrap B [--seed S] [--level 0.95]] [--json]
@@ -23,6 +25,7 @@ ECE bins: lo < confidence ≤ hi on (0, 1] (docs/paper-notes.md#ece).
 
   --records FILE.csv        exit records (label + logits of every exit)
   --calibration FILE.json   calibration file from eecal calibrate --out
+${STRICT_HELP}
   --bins B                  bins of every binned metric (default 15)
   --exits 1,2               only these exits (default all)
   --bootstrap B             add percentile-bootstrap intervals from B resamples (default 0: none)
@@ -35,7 +38,7 @@ ECE bins: lo < confidence ≤ hi on (0, 1] (docs/paper-notes.md#ece).
 
 const OPTIONS = {
   records: { type: 'string' }, calibration: { type: 'string' }, bins: { type: 'string' }, exits: { type: 'string' },
-  bootstrap: { type: 'string' }, seed: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' },
+  bootstrap: { type: 'string' }, seed: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' }, strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,7 +66,9 @@ export const metricsCommand: Command = {
     const exits = v.exits ? intListOption('exits', v.exits, 1, records.numExits) : records.logits.map((_, e) => e + 1);
     let calibrators: Calibrator[] | null = null;
     if (v.calibration) {
-      calibrators = calibratorsFor(records, readCalibrationFile(v.calibration), v.calibration);
+      const calibration = readCalibrationFile(v.calibration);
+      checkCalibrationProvenance(calibration, v.calibration, records, v.records as string, Boolean(v.strict));
+      calibrators = calibratorsFor(records, calibration, v.calibration);
     }
     const rows: ExitRow[] = exits.map((exit) => {
       const logits = records.logits[exit - 1];
@@ -71,7 +76,7 @@ export const metricsCommand: Command = {
       const tl = topLabelOf(probs, records.labels, C);
       const row: ExitRow = { exit, samples: records.numSamples, ...exitMetrics(probs, records.labels, C, { bins }), reliability: binStats(tl.confidence, tl.correct, { bins }) };
       if (replicates > 0) {
-        const iv = exitMetricIntervals(probs, records.labels, C, { bins, replicates, seed, level });
+        const iv = exitMetricIntervals(probs, records.labels, C, { bins, replicates, seed, level, onProgress: progressReporter(`bootstrap, exit ${exit}, resamples`) });
         row.ci = Object.fromEntries(EXIT_METRIC_NAMES.map((m) => [m, [iv[m].low, iv[m].high]]));
       }
       return row;

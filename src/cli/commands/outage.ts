@@ -36,7 +36,7 @@ export const outageCommand: Command = {
     const batch = batchOptions(v);
     const grid = pTarGrid(v, 'p-tar', '0.5:0.95:0.05');
     checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length]]);
-    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, 'confidence', { strict: v.strict });
     const layout = layoutOptions(v, inputs.records);
     const measured = v.measured ? readMeasuredRecords(v.measured).rows : null;
     const fromRun = (method: string): OutageRow[] => grid.map((p) => {

@@ -38,7 +38,7 @@ export const partitionCommand: Command = {
     const format = outputFormat(v);
     const grid = pTarGrid(v, 'p-tar', '0.8');
     const uplinks = uplinkList(v, true);
-    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration);
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, 'confidence', { strict: v.strict });
     const { records } = inputs;
     const { disabled, fallback } = layoutOptions(v, records);
     const B = records.numExits - 1;
@@ -46,7 +46,7 @@ export const partitionCommand: Command = {
     const stage = stageTimesOption(v, records);
     const run = (keys: CascadeKeys): PartitionRow[] =>
       uplinks.flatMap((mbps) =>
-        grid.flatMap((pTar) => choosePartition(keys, { pTar, stage, network: networkOptions(v, mbps), fallback, disabled, candidates })),
+        grid.flatMap((pTar) => choosePartition(keys, { pTar, stage, network: networkOptions(v, mbps, B), fallback, disabled, candidates })),
       );
     const uncal = run(inputs.uncalibrated);
     const cal = inputs.calibrated ? run(inputs.calibrated) : null;

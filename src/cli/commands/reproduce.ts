@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from '../main';
 import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
 import { checkResultSize, MAX_PROTOCOL_BATCH_SIZE, MAX_REPLICATES, MAX_ROUNDS } from '../limits';
-import { ConfigError } from '../../errors';
+import { ConfigError, EecalError, OutputError } from '../../errors';
 import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
 import { defaultConfig, type ReproduceConfig } from '../../study/config';
@@ -11,7 +11,9 @@ import { reproduceRegimes } from '../../report/reproduceRegimes';
 import { calibrationOps } from '../../study/calibrationOps';
 import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
+import { verdictSettings } from '../../study/stats/verdictSettings';
 import { exitOnSignal } from '../../util/signals';
+import { inPlace, openStaging, type OutputStaging } from '../../util/stagedOutputs';
 
 /** The shipped CIFAR-10 models, the paper's regime first. */
 const DEFAULT_MODELS = ['models/b-alexnet-cifar10-branchynet', 'models/b-alexnet-cifar10'];
@@ -23,8 +25,12 @@ model, calibration fitted on records/val.csv and everything measured on records/
 figure as PNG, SVG, HTML and plotly JSON, CSV tables, REPORT.md and report.json (the paper's
 claims with their verdicts) in <out>/<model>/; then the comparison of the models (their training
 regimes, the paper's targets, claims × models, calibration over training) in <out>/REPORT.md and
-<out>/report.json. The default run (no --model, no --out) also rewrites REPRODUCTION.md and
-docs/reproduction/ at the repository root; other runs leave them alone unless --reproduction is given.
+<out>/report.json. The default run (no --model, no --out, every default setting) also rewrites
+REPRODUCTION.md and docs/reproduction/ at the repository root; other runs, quick looks with
+--claim-methods, --verdict-replicates, --no-images … included, leave them alone unless --reproduction
+is given. Outputs are written under a staging folder and each set (<out>/<model>/, the comparison,
+docs/reproduction/<model>/, REPRODUCTION.md) replaces the old one only when complete, so a run
+stopped at any point leaves every set wholly old or wholly new.
 
   --model DIR            a model folder with records/{val,test}.csv; repeat for several (default: the
                          shipped CIFAR-10 models, ${DEFAULT_MODELS.join(' and ')})
@@ -71,6 +77,13 @@ function configFrom(v: Record<string, string | boolean | undefined>): ReproduceC
   checkResultSize([['--replicates', c.bootstrap.replicates], ['--p-tar points', c.pTarGrid.length]]);
   checkResultSize([['--rounds', c.batches.rounds], ['grid points', Math.max(c.outagePTarGrid.length, c.deadline.points)]]);
   if (str('verdict-replicates')) c.verdicts = { ...c.verdicts, replicates: countOption('verdict-replicates', str('verdict-replicates'), 1000, 2, MAX_REPLICATES) };
+  try {
+    // Checked now and in flags: the analysis checks it too, but only after minutes of work and in its own field names.
+    verdictSettings(c.verdicts);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.message.replace(/^verdicts\.replicates = (\d+)/, '--verdict-replicates $1'), { cause: err });
+    throw err;
+  }
   const cm = str('claim-methods');
   if (cm !== undefined) {
     const ids = cm.split(',').map((x) => x.trim());
@@ -90,6 +103,30 @@ function configFrom(v: Record<string, string | boolean | undefined>): ReproduceC
   // The claims read the curves at these p_tar values; keep them on the grid.
   for (const p of [0.6, 0.7, 0.8, 0.9]) if (!c.pTarGrid.some((x) => Math.abs(x - p) < 1e-9)) throw new ConfigError(`--p-tar: the grid must contain ${p} (the report reads the curves there)`);
   return c;
+}
+
+/**
+ * Which REPRODUCTION.md a run rewrites, if any: the one given by --reproduction; else the repo's,
+ * for the default run only (shipped models, results/, every default setting, images). A run with
+ * quick-look settings (fewer claim methods or resamples, --no-images …) must not replace the
+ * committed reproduction with quick-look numbers; `note` tells the user it was left alone.
+ */
+export function reproductionTarget(o: {
+  root: string; modelsGiven: boolean; out: string | undefined; reproduction: string | undefined; noReproduction: boolean; config: ReproduceConfig; images: boolean;
+}): { file: string | null; note: string | null } {
+  if (o.noReproduction) return { file: null, note: null };
+  if (o.reproduction !== undefined) return { file: path.resolve(o.reproduction), note: null };
+  if (o.modelsGiven || o.out !== undefined) return { file: null, note: null };
+  const quickLook = JSON.stringify(o.config) !== JSON.stringify(defaultConfig()) || !o.images;
+  if (!quickLook) return { file: path.join(o.root, 'REPRODUCTION.md'), note: null };
+  return { file: null, note: 'REPRODUCTION.md and docs/reproduction/ left as they are: this run changes default settings (pass --reproduction REPRODUCTION.md to rewrite them)' };
+}
+
+/** A Chromium that is found but does not start (playwright's "browserType.launch: …") is the environment, not a bug: say what to do. */
+function chromiumFailure(err: unknown): unknown {
+  if (err instanceof EecalError || !(err instanceof Error) || !err.message.startsWith('browserType.launch')) return err;
+  const first = err.message.split('\n')[0].replace(/^browserType\.launch:\s*/, '');
+  return new EecalError(`Chromium (${process.env.EECAL_CHROMIUM || '/usr/bin/chromium'}) failed to start for PNG/SVG export: ${first}; rerun with --no-images, or set EECAL_CHROMIUM to a working Chromium (nothing was replaced)`, { cause: err });
 }
 
 export const reproduceCommand: Command = {
@@ -117,20 +154,50 @@ export const reproduceCommand: Command = {
     const outDir = path.resolve(v.out ?? path.join(root, 'results'));
     // REPRODUCTION.md describes the shipped models from the default run; a run into another folder or
     // on other models must not rewrite it (nor put that folder's path into it) unless asked to.
-    const defaultRun = given.length === 0 && v.out === undefined;
-    const reproductionFile = v['no-reproduction'] ? null : v.reproduction ? path.resolve(v.reproduction) : defaultRun ? path.join(root, 'REPRODUCTION.md') : null;
     const config = configFrom(v);
+    const target = reproductionTarget({ root, modelsGiven: given.length > 0, out: v.out, reproduction: v.reproduction, noReproduction: Boolean(v['no-reproduction']), config, images: !v['no-images'] });
+    const reproductionFile = target.file;
+    if (target.note) console.error(target.note);
     const started = Date.now();
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
-    // Every file is written atomically, so stopping between two writes leaves each complete.
-    const stopOnSignal = exitOnSignal('reproduce', 'files written so far are complete; the rest were not written');
-    const result = await reproduceRegimes({
-      modelDirs, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'],
-      command: ['eecal reproduce', ...argv].join(' '),
-      eecalVersion: packageVersion(),
-      log: (m) => console.error(m),
-    });
-    stopOnSignal();
+    // Everything is written under a staging folder, then each output set (results/<model>/, the
+    // comparison, docs/reproduction/<model>/, REPRODUCTION.md) is swapped in whole: a run stopped
+    // at any point leaves each set wholly old or wholly new.
+    const names = modelDirs.map((d) => path.basename(d));
+    for (const [i, n] of names.entries()) {
+      // The swap replaces <out>/<model>/ whole: it must not be (or hold) a model folder being read.
+      const set = path.join(outDir, n);
+      const inside = modelDirs.find((d) => d === set || !path.relative(set, d).startsWith('..'));
+      if (inside) throw new ConfigError(`--out ${rel(outDir)}: the results of model ${i + 1} go to ${rel(set)}, which holds the model folder ${rel(inside)}; choose another --out`);
+    }
+    const docRoot = reproductionFile ? path.join(path.dirname(reproductionFile), 'docs', 'reproduction') : null;
+    let staging: OutputStaging;
+    try {
+      staging = openStaging([
+        ...names.map((n) => path.join(outDir, n)), path.join(outDir, 'REPORT.md'), path.join(outDir, 'report.json'),
+        ...(reproductionFile && docRoot ? [...names.map((n) => path.join(docRoot, n)), reproductionFile] : []),
+      ]);
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      console.error(`note: ${err.message}; writing in place instead (each file is complete, but a stopped run may leave a mix of old and new files)`);
+      staging = inPlace();
+    }
+    const stopOnSignal = exitOnSignal('reproduce', 'no output was replaced (this run\'s staged files were removed)', () => staging.discard());
+    let result: Awaited<ReturnType<typeof reproduceRegimes>>;
+    try {
+      result = await reproduceRegimes({
+        modelDirs, outDir: staging.staged(outDir), reproductionFile: reproductionFile && staging.staged(reproductionFile), config, ops: calibrationOps, images: !v['no-images'],
+        command: ['eecal reproduce', ...argv].join(' '),
+        eecalVersion: packageVersion(),
+        log: (m) => console.error(m),
+      });
+      staging.commit();
+    } catch (err) {
+      staging.discard();
+      throw chromiumFailure(err);
+    } finally {
+      stopOnSignal();
+    }
     const skipped = result.models.find((m) => m.result.imagesSkipped)?.result.imagesSkipped;
     if (skipped) console.error(`PNG/SVG not written: ${skipped}`);
     console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -2,7 +2,7 @@ import type { Command } from '../main';
 import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
 import { checkResultSize, MAX_REPLICATES } from '../limits';
 import { ConfigError } from '../../errors';
-import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
+import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, namingSidecar, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
 import { loadOffloadingInputs } from '../offloadingInputs';
 import type { ExitPolicy } from '../../study/offloadingInputs';
 import { deviceMacsFromSidecar } from '../../offloading/deviceCost';
@@ -60,10 +60,10 @@ export const sweepCommand: Command = {
     const grid = policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
     // The bands keep one value per resample, grid point and metric: bounded before the records are read.
     if (replicates > 0) checkResultSize([['--bootstrap', replicates], [policy === 'entropy' ? '--threshold points' : '--p-tar points', grid.length]]);
-    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score });
+    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score, strict: v.strict });
     const { records } = inputs;
     const layout = layoutOptions(v, records);
-    const opts = { ...layout, deviceMacs: deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled) };
+    const opts = { ...layout, deviceMacs: namingSidecar(v, () => deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled)) };
     const run = (keys: CascadeKeys): Row[] => {
       const rows: Row[] = policy === 'entropy' ? sweepEntropyThresholds(keys, grid, opts) : sweepThresholds(keys, grid, opts);
       if (replicates > 0) {

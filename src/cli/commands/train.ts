@@ -6,6 +6,7 @@ import { countOption, numberOption, parseCommandArgs, requiredOption } from '../
 import { MAX_EPOCHS, MAX_MODEL_BATCH_SIZE, MAX_TRAIN_SAMPLES } from '../limits';
 import { ConfigError } from '../../errors';
 import { backendLabel, selectBackend, describeChoice } from '../../backend/selectBackend';
+import { fallbackNote } from '../backendFallback';
 import { buildArchitecture, ARCHITECTURES } from '../../models/registry';
 import { lossWeights } from '../../train/lossWeights';
 import { initialState, trainEarlyExit, type TrainConfig } from '../../train/trainer';
@@ -24,7 +25,10 @@ import { readModelManifest, type ModelManifest } from '../../train/modelManifest
 import type { TrainingState } from '../../train/trainingState';
 import { writeRecords } from '../../records/csv';
 import { packageVersion } from '../../version';
-import { acquireTrainLock } from '../../train/trainLock';
+import { acquireTrainLock, type TrainLock } from '../../train/trainLock';
+import { signalExitCode } from '../../util/signals';
+import { readJsonFile } from '../../util/readJson';
+import { prepareOutputFolder } from '../../util/outputFolder';
 import { startReplicas, WORKERS_HELP } from '../workers';
 import { replicaForward, replicaTrainStep } from '../../train/replicas/replicaTraining';
 import type { TrainEngine } from '../../train/trainer';
@@ -103,17 +107,38 @@ export const trainCommand: Command = {
       throw new ConfigError(`--init-from ${initFrom}: holds a ${initManifest.architecture}, expected ${arch}`);
     }
 
-    // Before loading anything: a second run into the same folder fails at once.
-    const lock = acquireTrainLock(out);
+    // Where epoch records go is checked now, not after the first epoch's minutes.
+    if (v['epoch-records'] !== undefined) prepareOutputFolder('--epoch-records', v['epoch-records']);
+
+    // One signal handler for the whole command, installed before the lock is taken (process 'exit'
+    // hooks do not run when a signal ends the process): during start-up it releases the lock and
+    // exits; once training runs, it routes to the trainer's handler (checkpoint, then exit).
+    // Swapping handlers instead would drop a signal that arrives in between.
+    let lock: TrainLock | null = null;
+    let duringTraining: ((signal: NodeJS.Signals) => void) | null = null;
+    const onAnySignal = (signal: NodeJS.Signals) => {
+      if (duringTraining) return duringTraining(signal);
+      lock?.release();
+      console.error(`\n${signal}: eecal train stopped during start-up; nothing was trained${lock ? ` (lock ${lock.file} released)` : ''}`);
+      process.exit(signalExitCode(signal));
+    };
+    process.on('SIGINT', onAnySignal);
+    process.on('SIGTERM', onAnySignal);
     try {
+      // Before loading anything: a second run into the same folder fails at once.
+      lock = acquireTrainLock(out);
       return await trainLocked();
     } finally {
-      lock.release();
+      process.off('SIGINT', onAnySignal);
+      process.off('SIGTERM', onAnySignal);
+      lock?.release();
     }
 
     async function trainLocked(): Promise<number> {
       const choice = await selectBackend({ training: true });
       console.error(describeChoice(choice));
+      const note = fallbackNote(choice);
+      if (note) console.error(note);
       const data = await openTrainingData({ dataset, data: v.data, splitSeed, maxTrain });
       const net = buildArchitecture(arch, { numClasses: data.numClasses, seed });
       const config: TrainConfig = {
@@ -143,10 +168,18 @@ export const trainCommand: Command = {
       state.run = run as unknown as Record<string, unknown>;
       if (v.resume) {
         if (!hasCheckpoint(ckptDir)) throw new ConfigError(`--resume: no checkpoint in ${ckptDir}`);
+        // Another architecture's weights would fail as a tensor-count mismatch: name the flag instead.
+        const savedArch = ((readJsonFile(path.join(ckptDir, 'state.json'), 'the trainer state of an eecal checkpoint') as TrainingState | null)?.run as { architecture?: unknown } | undefined)?.architecture;
+        if (typeof savedArch === 'string' && savedArch !== arch) {
+          throw new ConfigError(`--model ${arch}: the checkpoint in ${ckptDir} trains ${savedArch}; pass --model ${savedArch} to resume it, or choose another --out`);
+        }
         state = await loadCheckpoint(ckptDir, net.model, optimizer);
         const differing = resumeDifferences(state, config, run);
         if (differing.length) {
           throw new ConfigError(`--resume: ${differing.join('; ')} — only --epochs and --checkpoint-min may change when resuming ${ckptDir}`);
+        }
+        if (state.epoch >= config.epochs) {
+          throw new ConfigError(`--epochs ${config.epochs}: the checkpoint in ${ckptDir} has already completed ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}; pass --epochs ${state.epoch + 1} or more to train further`);
         }
         state.config = { ...config };
         state.run = run as unknown as Record<string, unknown>;
@@ -185,8 +218,7 @@ export const trainCommand: Command = {
         stopSignal = signal;
         console.error(`\n${signal}: writing a checkpoint at the end of this batch, then exiting (again to abort now)`);
       };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      duringTraining = onSignal;
       console.error(`training ${arch} on ${dataset}: ${data.size('train')} train / ${data.size('val')} val, ` +
         `batch ${config.batchSize}, ${config.epochs} epochs, Adam lr ${config.learningRate} (${config.lrSchedule}), weights [${config.lossWeights.map((w) => w.toFixed(2))}], ` +
         `augment ${config.augment}, keep ${config.keep}${recipe ? `, recipe ${recipe.name}${overrides.length ? ` (overridden: ${overrides.join(', ')})` : ''}` : ''}`);
@@ -220,8 +252,6 @@ export const trainCommand: Command = {
           writeModelManifest(out, manifestOf(s));
         },
       }, engine).finally(() => pool?.close());
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       console.error(`${outcome} after ${formatDuration((Date.now() - started) / 1000)} (epoch ${state.epoch}/${config.epochs}); ` +
         `${config.keep === 'last' ? `last epoch ${state.epoch}` : `best epoch ${state.bestEpoch ?? '-'}`} weights in ${out}`);
       if (outcome === 'interrupted') return stopSignal === 'SIGTERM' ? 143 : 130;
