@@ -70,7 +70,7 @@ function httpGet(url: string, redirects = 5): Promise<http.IncomingMessage> {
     }
     const client = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : null;
     if (!client) {
-      reject(new Error(`unsupported protocol ${u.protocol} (expected http: or https:)`));
+      reject(new DataError(`unsupported protocol ${u.protocol} (expected http: or https:)`));
       return;
     }
     const req = client.get(u, (res) => {

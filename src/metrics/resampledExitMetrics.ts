@@ -1,3 +1,4 @@
+import { ShapeMismatchError } from '../errors';
 import type { FloatArray } from '../records/types';
 import type { ExitMetricValues } from './exitMetrics';
 import { topLabelOf } from './topLabel';
@@ -83,7 +84,7 @@ export function resampledExitMetrics(
   };
 
   return (indices) => {
-    if (indices.length !== n) throw new RangeError(`resampledExitMetrics: ${indices.length} indices, expected ${n}`);
+    if (indices.length !== n) throw new ShapeMismatchError(`resampledExitMetrics: ${indices.length} indices, expected ${n}`);
     count.fill(0);
     for (let r = 0; r < n; r++) {
       const i = indices[r];
