@@ -16,8 +16,10 @@ export interface NativeBlas {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geom: Int32Array): void;
   /** Pool geometry: Int32Array [B,H,W,C,OH,OW,FH,FW,strideH,strideW,padTop,padLeft]. */
   maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolGeom: Int32Array): void;
+  /** BLAS threads per call, once per process: 1 ≤ n ≤ info().maxThreads; another n later throws. */
   setThreads(n: number): void;
-  info(): { blas: string; threads: number };
+  /** OpenBLAS's build line, its threads per call, and the most setThreads accepts (CPUs online, ≤ 64). */
+  info(): { blas: string; threads: number; maxThreads: number };
 }
 
 /** Whether the native kernels loaded, and if not, why (for `eecal doctor` and the logs). */
@@ -26,8 +28,12 @@ export interface NativeBlasStatus {
   detail: string;
 }
 
-/** Where `npm run build:native` writes the addon. */
-export function nativeBlasPath(root: string = repoRoot()): string {
+/**
+ * Where `npm run build:native` writes the addon, unless `EECAL_NATIVE_ADDON` names another build of
+ * it (CI points it at the sanitizer build, `native/build.sh --sanitize`, to run the native tests).
+ */
+export function nativeBlasPath(root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): string {
+  if (env.EECAL_NATIVE_ADDON) return path.resolve(env.EECAL_NATIVE_ADDON);
   return path.join(root, 'native', 'build', 'eecal_blas.node');
 }
 
@@ -35,12 +41,17 @@ export function nativeBlasPath(root: string = repoRoot()): string {
  * Load the native kernels, or say why not. `EECAL_NATIVE=0` turns them off (then eecal uses its
  * wasm kernels, as on a machine without a C compiler or OpenBLAS). BLAS runs one thread per call:
  * training and inference already run one replica per core, and OpenBLAS's own threads on top
- * would oversubscribe the cores (`EECAL_BLAS_THREADS` overrides, e.g. for one-process use).
+ * would oversubscribe the cores (`EECAL_BLAS_THREADS` overrides, e.g. for one-process use). The
+ * count is OpenBLAS's one global, so it is set once per process, by the first load: every worker
+ * replica inherits the same environment and asks for the same count; another count is refused.
  */
 export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlasStatus {
   if (env.EECAL_NATIVE === '0') return { loaded: null, detail: 'off (EECAL_NATIVE=0)' };
-  const file = nativeBlasPath();
-  if (!fs.existsSync(file)) return { loaded: null, detail: `not built (npm run build:native; needs a C compiler and libopenblas-dev)` };
+  const file = nativeBlasPath(repoRoot(), env);
+  if (!fs.existsSync(file)) {
+    if (env.EECAL_NATIVE_ADDON) return { loaded: null, detail: `not found: EECAL_NATIVE_ADDON=${env.EECAL_NATIVE_ADDON}` };
+    return { loaded: null, detail: `not built (npm run build:native; needs a C compiler and libopenblas-dev)` };
+  }
   let mod: NativeBlas;
   try {
     mod = require(file) as NativeBlas;
@@ -50,7 +61,11 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
   const raw = env.EECAL_BLAS_THREADS ?? '1';
   const threads = Number(raw);
   if (!/^\s*\d+\s*$/.test(raw) || threads < 1) throw new BackendError(`EECAL_BLAS_THREADS="${raw}": expected a whole number ≥ 1 (BLAS threads per native kernel call)`);
-  mod.setThreads(threads);
+  try {
+    mod.setThreads(threads);
+  } catch (err) {
+    throw new BackendError(`EECAL_BLAS_THREADS="${raw}": ${(err as Error).message.replace(/^eecal native: /, '')}`);
+  }
   const info = mod.info();
   return { loaded: mod, detail: `OpenBLAS (${info.blas.trim()}), ${info.threads} thread${info.threads === 1 ? '' : 's'} per call` };
 }

@@ -9,8 +9,8 @@ const ACTIVATION_CODES: Record<string, number> = { linear: 0, relu: 1, relu6: 2 
 
 /**
  * The native kernels' geometry of one NHWC convolution, or null when they do not cover it
- * (dilation, NCHW, non-float32, an empty batch or channel axis): the caller then runs eecal's
- * wasm kernel.
+ * (dilation, NCHW, non-float32, an empty batch or channel axis, a pad as large as the window): the
+ * caller then runs eecal's wasm kernel.
  */
 export function nativeGeometry(xShape: number[], filterShape: number[], attrs: KernelAttrs, dtypes: tf.DataType[]): Int32Array | null {
   const a = attrs as unknown as tf.Conv2DAttrs;
@@ -20,7 +20,9 @@ export function nativeGeometry(xShape: number[], filterShape: number[], attrs: K
     xShape as [number, number, number, number], filterShape as [number, number, number, number],
     a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
-  if (info.padInfo.top < 0 || info.padInfo.left < 0) return null;
+  // The native side takes pads from 0 to the window size − 1 (tfjs's 'same' and 'valid' always are).
+  const { top, bottom, left, right } = info.padInfo;
+  if (Math.min(top, bottom, left, right) < 0 || Math.max(top, bottom) >= info.filterHeight || Math.max(left, right) >= info.filterWidth) return null;
   const g = Int32Array.from([
     info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
     info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,

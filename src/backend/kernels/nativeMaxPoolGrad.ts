@@ -22,7 +22,9 @@ export function nativeMaxPoolGrad(native: NativeBlas, otherwise: CompositeImpl):
       input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
     const geom = Int32Array.from([info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
       info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left]);
-    if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || geom.some((v, i) => (i < 10 ? v < 1 : v < 0))) {
+    const { top, bottom, left, right } = info.padInfo;
+    const padsInWindow = Math.max(top, bottom) < info.filterHeight && Math.max(left, right) < info.filterWidth;
+    if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || !padsInWindow || geom.some((v, i) => (i < 10 ? v < 1 : v < 0))) {
       return otherwise(calls, inputs, attrs, fallback);
     }
     const mem = float32Memory(calls);
