@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels, unregisterComposite } from '../src/backend/kernels';
+import { registerWasmTrainingKernels, restoreBackendKernel } from '../src/backend/kernels';
 import { KernelCalls } from '../src/backend/kernels/kernelCall';
 import { buildBAlexNet } from '../src/models/bAlexNet';
 import { ReplicaPool } from '../src/train/replicas/replicaPool';
@@ -65,7 +65,7 @@ function inferenceSection(): void {
   for (let r = 0; r < 3; r++) {
     rounds.apply.push(timed(5, () => null, apply));
     rounds.predict.push(timed(5, () => null, predict));
-    unregisterComposite('LRN', 'wasm');
+    restoreBackendKernel('LRN', 'wasm');
     rounds.stockLrn.push(timed(5, () => null, apply));
     registerWasmTrainingKernels({ native: false });
   }
@@ -82,7 +82,7 @@ async function inferenceProfile(): Promise<void> {
   for (let i = 0; i < 2; i++) apply();
   const lrnMs: Record<string, number> = {};
   for (const which of ['eecal', 'stock']) {
-    if (which === 'stock') unregisterComposite('LRN', 'wasm');
+    if (which === 'stock') restoreBackendKernel('LRN', 'wasm');
     const p = await tf.profile(apply);
     const kernels = p.kernels.filter((k) => !k.name.endsWith('__op'));
     lrnMs[which] = kernels.filter((k) => k.name === 'LRN').reduce((s, k) => s + (k.kernelTimeMs as number), 0);

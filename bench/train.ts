@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { NATIVE_KERNELS, registerCpuTrainingKernels, registerWasmTrainingKernels, unregisterComposite } from '../src/backend/kernels';
+import { NATIVE_KERNELS, registerCpuTrainingKernels, registerWasmTrainingKernels, restoreBackendKernel } from '../src/backend/kernels';
 import { loadNativeBlas } from '../src/backend/nativeBlas';
 import { compareKernelSets, formatComparison, formatStepProfile, profileTrainingStep } from './profileStep';
 import { nativePackageProblem } from '../src/backend/candidates';
@@ -153,13 +153,13 @@ async function profileSection(argv: string[]): Promise<void> {
   console.log(`\n${formatStepProfile(await profileTrainingStep({ batch: BATCH, steps }))}`);
   if (argv.includes('--compare-native') && loadNativeBlas().loaded) {
     const kernels = [...NATIVE_KERNELS];
-    const { before, after } = await compareKernelSets(kernels, (k) => unregisterComposite(k, 'wasm'), () => registerWasmTrainingKernels(),
+    const { before, after } = await compareKernelSets(kernels, (k) => restoreBackendKernel(k, 'wasm'), () => registerWasmTrainingKernels(),
       { batch: BATCH, steps, registerBefore: () => registerWasmTrainingKernels({ native: false }) });
     console.log(`\nkernels compared: ${kernels.join(', ')} (eecal's wasm/JS kernels before, its native ones after)`);
     console.log(formatComparison(before, after));
   }
   if (compare.length) {
-    const { before, after } = await compareKernelSets(compare, (k) => unregisterComposite(k, 'wasm'), () => registerWasmTrainingKernels(), { batch: BATCH, steps });
+    const { before, after } = await compareKernelSets(compare, (k) => restoreBackendKernel(k, 'wasm'), () => registerWasmTrainingKernels(), { batch: BATCH, steps });
     console.log(`\nkernels compared: ${compare.join(', ')} (stock tfjs-backend-wasm before, eecal after)`);
     console.log(formatComparison(before, after));
   }
@@ -186,9 +186,8 @@ async function main(): Promise<void> {
     // The same process without them first: what `npm run build:native` buys.
     registerWasmTrainingKernels({ native: false });
     results.push(await benchTfjs('tfjs wasm (eecal wasm kernels, 1 thread)', 'wasm', fast));
-    NATIVE_KERNELS.forEach((k) => unregisterComposite(k, 'wasm'));
   }
-  registerWasmTrainingKernels();
+  registerWasmTrainingKernels(); // switches the native kernels (back) on
   const wasmLabel = nativeConvs.loaded ? 'tfjs wasm (+native kernels, 1 thread)' : 'tfjs wasm (+eecal kernels, 1 thread)';
   const wasm1 = await benchTfjs(wasmLabel, 'wasm', fast);
   results.push(wasm1);

@@ -109,7 +109,7 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
   });
 
   await t.test('wasm: Conv2DBackpropFilter and Conv2DBackpropInput', async () => {
-    // The wasm composites (the native GEMM kernels have their own test: nativeConv.test.ts).
+    // The wasm composites (the native GEMM kernels have their own test: nativeKernels.test.ts).
     assert.deepEqual(registerWasmTrainingKernels({ native: false }), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Identity', 'Sum', 'LRN', 'LRNGrad']);
     assert.deepEqual(registerWasmTrainingKernels({ native: false }), []);
     assert.ok(await tf.setBackend('wasm'));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { float32Memory } from './float32Memory';
-import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
+import { requireInput, type KernelCalls } from './kernelCall';
 
 /**
  * out[c] = Σ_r x[r·C + c]: the sum of a row-major [R, C] array over its rows, added in
@@ -27,9 +27,9 @@ export function sumRows(x: Float32Array, out: Float32Array, C: number): void {
  * transposes x so the reduced axes are innermost (a full strided copy of e.g. [64,32,32,32]),
  * then sums; ≈15 ms of a B-AlexNet step at batch 64. Any other reduction → null (backend kernel).
  */
-export function sumLeadingAxes(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs): tf.TensorInfo | null {
+export function sumLeadingAxes(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.SumAttrs): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'Sum');
-  const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+  const { axis, keepDims } = attrs;
   const rank = x.shape.length;
   if (x.dtype !== 'float32' || rank < 2) return null;
   const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
