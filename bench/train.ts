@@ -16,7 +16,8 @@
  * --profile-steps N (profiled steps per run, default 5), --compare-kernels A,B (eecal kernels to
  * time against the ones they replaced; default Identity,Sum; "none" skips the comparison),
  * --compare-native (eecal's wasm/JS kernels against its native ones, convolutions and MaxPoolGrad,
- * same process). With the native kernels built (`npm run build:native`) the one-thread wasm row is
+ * same process), --compare-conv-library (the native convolutions on OpenBLAS against oneDNN,
+ * interleaved in one process). With the native kernels built (`npm run build:native`) the one-thread wasm row is
  * run twice: without them and with them.
  */
 import * as fs from 'node:fs';
@@ -156,6 +157,14 @@ async function profileSection(argv: string[]): Promise<void> {
     const { before, after } = await compareKernelSets(kernels, (k) => restoreBackendKernel(k, 'wasm'), () => registerWasmTrainingKernels(),
       { batch: BATCH, steps, registerBefore: () => registerWasmTrainingKernels({ native: false }) });
     console.log(`\nkernels compared: ${kernels.join(', ')} (eecal's wasm/JS kernels before, its native ones after)`);
+    console.log(formatComparison(before, after));
+  }
+  const native = loadNativeBlas().loaded;
+  if (argv.includes('--compare-conv-library') && native?.info().dnnl) {
+    // The same native kernels, their convolutions on OpenBLAS (before) or oneDNN (after), interleaved.
+    const { before, after } = await compareKernelSets([], () => false, () => native.setConvLibrary('onednn'),
+      { batch: BATCH, steps, rounds: 3, registerBefore: () => native.setConvLibrary('openblas') });
+    console.log(`\nconvolution library compared: im2col + OpenBLAS sgemm before, ${native.info().dnnl} after`);
     console.log(formatComparison(before, after));
   }
   if (compare.length) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build eecal's optional native convolution kernels (native/build/eecal_blas.node) with the
-# system C compiler against OpenBLAS (Debian: libopenblas-dev). Optional by design: when the
-# compiler, Node's headers or OpenBLAS are missing it says what is missing and exits 0, and eecal
-# keeps its wasm kernels. `--require` makes a failed build an error (CI uses it).
+# system C compiler against OpenBLAS (Debian: libopenblas-dev) and, where installed, oneDNN
+# (Debian: libdnnl-dev), which then runs the convolutions. Optional by design: when the compiler,
+# Node's headers or OpenBLAS are missing it says what is missing and exits 0, and eecal keeps its
+# wasm kernels; without oneDNN it builds the OpenBLAS kernels alone. `--require` makes a failed
+# build, and a missing oneDNN, an error (CI uses it).
 #
 # `--sanitize` builds native/build/eecal_blas.asan.node instead: the same C under AddressSanitizer
 # and UndefinedBehaviorSanitizer, for CI to run the native tests against (always --require). Node
@@ -56,9 +58,20 @@ if [ "$print_env" -eq 1 ]; then
   printf 'export %q\n' "EECAL_NATIVE_ADDON=$(pwd)/$out"
   exit 0
 fi
+# oneDNN: its header and library present, and a program using it links.
+libs=(-lopenblas)
+if printf '#include <oneapi/dnnl/dnnl.h>\nint main(void) { return dnnl_version() == 0; }\n' |
+   "$CC" -x c - -o /dev/null -ldnnl >/dev/null 2>&1; then
+  flags+=(-DEECAL_DNNL -fopenmp)
+  libs+=(-ldnnl)
+elif [ "$require" -eq 1 ]; then
+  give_up "oneDNN (libdnnl-dev) is missing"
+else
+  echo "build:native: oneDNN (libdnnl-dev) not found — the convolutions will run on OpenBLAS alone (slower)." >&2
+fi
 mkdir -p build
 tmp="build/.eecal_blas.$$.node"
-if ! "$CC" "${flags[@]}" -I"$inc" eecal_blas.c -o "$tmp" -lopenblas; then
+if ! "$CC" "${flags[@]}" -I"$inc" eecal_blas.c eecal_dnnl.c -o "$tmp" "${libs[@]}"; then
   rm -f "$tmp"
   give_up "compiling native/eecal_blas.c failed (is libopenblas-dev installed?)"
 fi
@@ -68,4 +81,4 @@ if ! env "${run_env[@]}" node -e "const m = require('./$tmp'); if (typeof m.conv
   give_up "the built addon does not load"
 fi
 mv -f "$tmp" "$out"
-echo "build:native: built native/$out ($(env "${run_env[@]}" node -p "require('./$out').info().blas.trim()"))"
+echo "build:native: built native/$out ($(env "${run_env[@]}" node -p "const i = require('./$out').info(); [i.dnnl, i.blas.trim()].filter(Boolean).join('; ')"))"

@@ -25,6 +25,7 @@
 #define NAPI_VERSION 8
 #define _DEFAULT_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) under -std=c11 */
 #include <node_api.h>
+#include "eecal_native.h"
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +45,29 @@ extern void openblas_set_num_threads(int num_threads);
 extern int openblas_get_num_threads(void);
 extern char *openblas_get_config(void);
 
-/*
- * Every size is int64: the geometry arrives as int32 entries, and their products (array lengths,
- * GEMM dimensions) and sums (window positions) are formed in 64 bits and checked before use, so no
- * geometry a caller can pass wraps around.
- */
-typedef struct {
-  int64_t B, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, padTop, padLeft;
-} Geom;
-
 enum { GEOM_LEN = 13 };
+
+/*
+ * BLAS threads per call, for the whole process: OpenBLAS's count is one global, so it is set once
+ * (by the first setThreads) and never changed while other threads may be inside a GEMM. 0: not set.
+ */
+static _Atomic int blasThreads = 0;
+
+/* The calling thread's threads per call (1 until setThreads): OpenBLAS's and oneDNN's. */
+static int threadsPerCall(void) {
+  const int n = atomic_load(&blasThreads);
+  return n > 0 ? n : 1;
+}
+
+/*
+ * Which library runs the convolutions oneDNN covers: 1 oneDNN (the default when built in: it
+ * measured faster, see eecal_dnnl.c), 0 OpenBLAS for all (setConvLibrary; for same-process
+ * comparisons and for testing both paths against the stock kernels).
+ */
+static _Atomic int useDnnl = 1;
+
+/* The input gradient goes to oneDNN only from this many input channels (see eecal_dnnl.c). */
+enum { DNNL_MIN_DX_CHANNELS = 16 };
 
 /* The im2col scratch of the calling thread: training workers are threads of one process. */
 static _Thread_local float *scratch = NULL;
@@ -67,6 +81,7 @@ static _Thread_local size_t scratchLen = 0;
  */
 static void freeScratch(void *token) {
   free(token);
+  dnnlFreeThread();
   free(scratch);
   scratch = NULL;
   scratchLen = 0;
@@ -447,6 +462,8 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
   if (!argActivation(env, argv[5], &act)) return NULL;
   const float *x = a[0].data, *w = a[1].data;
   float *y = a[2].data;
+  // oneDNN reads x and w only (they are const to it); the casts meet its one pointer type.
+  if (atomic_load(&useDnnl) && dnnlConv(CONV_FORWARD, &g, (float *)x, (float *)w, y, bias.data, act, threadsPerCall())) return NULL;
   float *cols = scratchFloats(z.scratch);
   if (!cols) return outOfMemory(env, z.scratch);
   const int K = (int)z.K, Co = (int)g.Co;
@@ -470,6 +487,7 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   if (!convArgs(env, info, "conv2dBackpropFilter", 4, argv, names, kinds, &g, &z, a)) return NULL;
   const float *x = a[0].data, *dy = a[1].data;
   float *dw = a[2].data;
+  if (atomic_load(&useDnnl) && dnnlConv(CONV_BACKWARD_WEIGHTS, &g, (float *)x, dw, (float *)dy, NULL, 0, threadsPerCall())) return NULL;
   float *cols = scratchFloats(z.scratch);
   if (!cols) return outOfMemory(env, z.scratch);
   const int K = (int)z.K, Co = (int)g.Co;
@@ -492,6 +510,8 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   if (!convArgs(env, info, "conv2dBackpropInput", 4, argv, names, kinds, &g, &z, a)) return NULL;
   const float *dy = a[0].data, *w = a[1].data;
   float *dx = a[2].data;
+  if (atomic_load(&useDnnl) && g.Ci >= DNNL_MIN_DX_CHANNELS &&
+      dnnlConv(CONV_BACKWARD_DATA, &g, dx, (float *)w, (float *)dy, NULL, 0, threadsPerCall())) return NULL;
   float *dcols = scratchFloats(z.scratch);
   if (!dcols) return outOfMemory(env, z.scratch);
   memset(dx, 0, (size_t)z.xLen * sizeof(float));
@@ -529,11 +549,6 @@ static napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/*
- * BLAS threads per call, for the whole process: OpenBLAS's count is one global, so it is set once
- * (by the first setThreads) and never changed while other threads may be inside a GEMM. 0: not set.
- */
-static _Atomic int blasThreads = 0;
 
 /* The most BLAS threads a process may ask for: the CPUs online, at most 64. */
 static int maxBlasThreads(void) {
@@ -570,17 +585,58 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* info(): { blas: OpenBLAS's build configuration, threads, maxThreads } for `eecal doctor`. */
+/* setConvLibrary(name): 'onednn' (the default when built in) or 'openblas' for every convolution. */
+static napi_value SetConvLibrary(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[16] = "";
+  size_t len = 0;
+  napi_valuetype t = napi_undefined;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) CHECK(napi_typeof(env, argv[0], &t));
+  if (t == napi_string) CHECK(napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len));
+  if (strcmp(name, "openblas") == 0) {
+    atomic_store(&useDnnl, 0);
+  } else if (strcmp(name, "onednn") == 0) {
+    if (!dnnlDescription()) { fail(env, "setConvLibrary: this build has no oneDNN (install libdnnl-dev and rebuild: npm run build:native)"); return NULL; }
+    atomic_store(&useDnnl, 1);
+  } else {
+    fail(env, "setConvLibrary: expected 'onednn' or 'openblas'");
+  }
+  return NULL;
+}
+
+static int setString(napi_env env, napi_value obj, const char *key, const char *value) {
+  napi_value v;
+  if (napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &v) != napi_ok) return 0;
+  return napi_set_named_property(env, obj, key, v) == napi_ok;
+}
+
+/*
+ * info(): { blas: OpenBLAS's build configuration, dnnl: oneDNN's version or null, threads,
+ * maxThreads, kernels: { conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPoolGrad } } —
+ * the last says which library runs each entry point now, for `eecal doctor`.
+ */
 static napi_value Info(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value obj, blas, threads, maxThreads;
+  napi_value obj, threads, maxThreads, dnnl, kernels;
+  const char *dnnlName = dnnlDescription();
+  const int dnnlOn = dnnlName && atomic_load(&useDnnl);
+  char gemm[160], dx[200];
+  snprintf(gemm, sizeof gemm, "OpenBLAS sgemm (im2col)");
+  snprintf(dx, sizeof dx, "%s (from %d input channels), else OpenBLAS sgemm (im2col)", dnnlName ? dnnlName : "", DNNL_MIN_DX_CHANNELS);
   CHECK(napi_create_object(env, &obj));
-  CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &blas));
+  CHECK(napi_create_object(env, &kernels));
+  if (!setString(env, obj, "blas", openblas_get_config())) return NULL;
+  if (dnnlName) { if (!setString(env, obj, "dnnl", dnnlName)) return NULL; }
+  else { CHECK(napi_get_null(env, &dnnl)); CHECK(napi_set_named_property(env, obj, "dnnl", dnnl)); }
   CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
   CHECK(napi_create_int32(env, maxBlasThreads(), &maxThreads));
-  CHECK(napi_set_named_property(env, obj, "blas", blas));
   CHECK(napi_set_named_property(env, obj, "threads", threads));
   CHECK(napi_set_named_property(env, obj, "maxThreads", maxThreads));
+  if (!setString(env, kernels, "conv2d", dnnlOn ? dnnlName : gemm) || !setString(env, kernels, "conv2dBackpropFilter", dnnlOn ? dnnlName : gemm) ||
+      !setString(env, kernels, "conv2dBackpropInput", dnnlOn ? dx : gemm) || !setString(env, kernels, "maxPoolGrad", "C scatter")) return NULL;
+  CHECK(napi_set_named_property(env, obj, "kernels", kernels));
   return obj;
 }
 
@@ -591,6 +647,7 @@ NAPI_MODULE_INIT() {
     { "conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL },
     { "maxPoolGrad", NULL, MaxPoolGrad, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
+    { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },
   };
   if (napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns) != napi_ok) return NULL;

@@ -4,11 +4,11 @@ import { BackendError } from '../errors';
 import { repoRoot } from '../util/repoRoot';
 
 /**
- * eecal's optional native kernels (`native/eecal_blas.c`, built by `npm run build:native`
- * against the system's OpenBLAS): the convolutions as im2col + GEMM, and the max-pool gradient
- * as a C loop. They run on Float32Array views of the tensors' memory — for the wasm backend,
- * views of the wasm heap — so nothing is copied.
- * Geometry: Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,strideH,strideW,padTop,padLeft].
+ * eecal's optional native kernels (`native/eecal_blas.c` and `eecal_dnnl.c`, built by `npm run
+ * build:native` against the system's OpenBLAS and, where installed, oneDNN): the convolutions on
+ * oneDNN (or im2col + OpenBLAS GEMM), and the max-pool gradient as a C loop. They run on
+ * Float32Array views of the tensors' memory — for the wasm backend, views of the wasm heap — so
+ * nothing is copied. Geometry: Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,strideH,strideW,padTop,padLeft].
  */
 export interface NativeBlas {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geom: Int32Array, bias: Float32Array | null, activation: number): void;
@@ -18,8 +18,24 @@ export interface NativeBlas {
   maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolGeom: Int32Array): void;
   /** BLAS threads per call, once per process: 1 ≤ n ≤ info().maxThreads; another n later throws. */
   setThreads(n: number): void;
-  /** OpenBLAS's build line, its threads per call, and the most setThreads accepts (CPUs online, ≤ 64). */
-  info(): { blas: string; threads: number; maxThreads: number };
+  /** Which library runs the convolutions, for the whole process ('onednn' throws in a build without it). */
+  setConvLibrary(library: ConvLibrary): void;
+  info(): NativeInfo;
+}
+
+/** The convolution libraries of the native build. */
+export type ConvLibrary = 'onednn' | 'openblas';
+
+/** What the native build is and which library runs each of its entry points now. */
+export interface NativeInfo {
+  /** OpenBLAS's build line. */
+  blas: string;
+  /** "oneDNN 2.6.3", or null when built without it. */
+  dnnl: string | null;
+  /** Threads per call, and the most setThreads accepts (CPUs online, ≤ 64). */
+  threads: number;
+  maxThreads: number;
+  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string };
 }
 
 /** Whether the native kernels loaded, and if not, why (for `eecal doctor` and the logs). */
@@ -39,7 +55,8 @@ export function nativeBlasPath(root: string = repoRoot(), env: NodeJS.ProcessEnv
 
 /**
  * Load the native kernels, or say why not. `EECAL_NATIVE=0` turns them off (then eecal uses its
- * wasm kernels, as on a machine without a C compiler or OpenBLAS). BLAS runs one thread per call:
+ * wasm kernels, as on a machine without a C compiler or OpenBLAS). The convolutions run on oneDNN
+ * when the build has it (`EECAL_NATIVE_CONV=openblas` keeps them on OpenBLAS, process-wide). BLAS runs one thread per call:
  * training and inference already run one replica per core, and OpenBLAS's own threads on top
  * would oversubscribe the cores (`EECAL_BLAS_THREADS` overrides, e.g. for one-process use). The
  * count is OpenBLAS's one global, so it is set once per process, by the first load: every worker
@@ -66,6 +83,16 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
   } catch (err) {
     throw new BackendError(`EECAL_BLAS_THREADS="${raw}": ${(err as Error).message.replace(/^eecal native: /, '')}`);
   }
+  const conv = env.EECAL_NATIVE_CONV;
+  if (conv !== undefined) {
+    if (conv !== 'onednn' && conv !== 'openblas') throw new BackendError(`EECAL_NATIVE_CONV="${conv}": expected onednn or openblas`);
+    try {
+      mod.setConvLibrary(conv);
+    } catch (err) {
+      throw new BackendError(`EECAL_NATIVE_CONV="${conv}": ${(err as Error).message.replace(/^eecal native: setConvLibrary: /, '')}`);
+    }
+  }
   const info = mod.info();
-  return { loaded: mod, detail: `OpenBLAS (${info.blas.trim()}), ${info.threads} thread${info.threads === 1 ? '' : 's'} per call` };
+  const dnnl = info.dnnl ? `, ${info.dnnl}` : '';
+  return { loaded: mod, detail: `OpenBLAS (${info.blas.trim()})${dnnl}, ${info.threads} thread${info.threads === 1 ? '' : 's'} per call` };
 }

@@ -102,6 +102,7 @@ test('native boundary: BLAS threads are bounded and set once per process', { ski
   for (const bad of ['0', 'two', '1.5', '']) {
     assert.throws(() => loadNativeBlas({ EECAL_BLAS_THREADS: bad }), new RegExp(`EECAL_BLAS_THREADS="${bad}": expected a whole number ≥ 1`));
   }
+  assert.throws(() => loadNativeBlas({ EECAL_NATIVE_CONV: 'mkl' }), /^BackendError: EECAL_NATIVE_CONV="mkl": expected onednn or openblas/);
   assert.deepEqual(loadNativeBlas({ EECAL_NATIVE: '0' }), { loaded: null, detail: 'off (EECAL_NATIVE=0)' });
   assert.match(loadNativeBlas({ EECAL_NATIVE_ADDON: '/nonexistent/eecal_blas.node' }).detail, /^not found: EECAL_NATIVE_ADDON=\/nonexistent/);
   // In a fresh process the first count wins, and workers asking for it again are fine.

@@ -11,7 +11,7 @@ import { isEecalKernel, kernelChain, registerKernels } from './registerKernels';
 import { nativeMaxPoolGrad } from './nativeMaxPoolGrad';
 import { sumLeadingAxes } from './sumLeadingAxes';
 import { nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput } from './nativeConv';
-import { loadNativeBlas, type NativeBlas } from '../nativeBlas';
+import { loadNativeBlas, type NativeBlas, type NativeInfo } from '../nativeBlas';
 
 export { isEecalKernel, kernelChain, restoreBackendKernel } from './registerKernels';
 export type { KernelConfig, KernelOptions } from './kernelConfig';
@@ -26,12 +26,13 @@ function js<A>(name: string, run: KernelImpl<A>): NamedImpl<A> {
   return { name, run };
 }
 
-/** The native implementation `make(native)` when native kernels are asked for, else null (left out). */
-function native<A>(o: KernelOptions, name: string, make: (n: NativeBlas) => KernelImpl<A>): NamedImpl<A> | null {
-  return o.native ? { name, run: make(o.native), native: true } : null;
+/**
+ * The native implementation `make(native)` when native kernels are asked for, else null (left
+ * out); named by the addon, which says which library runs entry point `entry` (oneDNN, OpenBLAS).
+ */
+function native<A>(o: KernelOptions, entry: keyof NativeInfo['kernels'], make: (n: NativeBlas) => KernelImpl<A>): NamedImpl<A> | null {
+  return o.native ? { name: `native: ${o.native.info().kernels[entry]}`, run: make(o.native), native: true } : null;
 }
-
-const GEMM = 'native: OpenBLAS sgemm (im2col)';
 
 /**
  * The kernels eecal puts on the `wasm` backend for training and inference, one config per kernel;
@@ -49,19 +50,20 @@ const GEMM = 'native: OpenBLAS sgemm (im2col)';
  * - Sum over all axes but the last (bias gradients): one JS pass, no transpose;
  * - LRN: JS over the wasm heap, d^−0.75 from square roots instead of std::pow per element;
  * - LRNGrad: the same in one gather pass per pixel instead of a scatter with std::pow per term.
- * With the native kernels (`npm run build:native`) the convolutions — ~85 % of a B-AlexNet step —
- * run as im2col + OpenBLAS GEMM on the wasm heap, and MaxPoolGrad as the scatter in C.
+ * With the native kernels (`npm run build:native`) the convolutions — ~85 % of a B-AlexNet step on
+ * wasm — run on oneDNN (or im2col + OpenBLAS GEMM) on the wasm heap, and MaxPoolGrad as the
+ * scatter in C; the addon names the library of each (`eecal doctor` shows the chains).
  */
 export const WASM_KERNELS: readonly KernelConfig[] = [
   defineKernel<tf.Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', 'wasm', (o) => [
-    native(o, GEMM, nativeConv2dBackpropFilter), js('Conv2D composite (dilated by the stride)', conv2dBackpropFilterViaConv)]),
+    native(o, 'conv2dBackpropFilter', nativeConv2dBackpropFilter), js('Conv2D composite (dilated by the stride)', conv2dBackpropFilterViaConv)]),
   defineKernel<tf.Conv2DBackpropInputAttrs>('Conv2DBackpropInput', 'wasm', (o) => [
-    native(o, GEMM, nativeConv2dBackpropInput), js('Conv2D composite (flipped filter)', conv2dBackpropInputViaConv)]),
-  defineKernel<tf.Conv2DAttrs>('Conv2D', 'wasm', (o) => [native(o, GEMM, nativeConv2d<tf.Conv2DAttrs>)]),
-  defineKernel<tf.FusedConv2DAttrs>('FusedConv2D', 'wasm', (o) => [native(o, GEMM, nativeConv2d<tf.FusedConv2DAttrs>)]),
+    native(o, 'conv2dBackpropInput', nativeConv2dBackpropInput), js('Conv2D composite (flipped filter)', conv2dBackpropInputViaConv)]),
+  defineKernel<tf.Conv2DAttrs>('Conv2D', 'wasm', (o) => [native(o, 'conv2d', nativeConv2d<tf.Conv2DAttrs>)]),
+  defineKernel<tf.FusedConv2DAttrs>('FusedConv2D', 'wasm', (o) => [native(o, 'conv2d', nativeConv2d<tf.FusedConv2DAttrs>)]),
   defineKernel<tf.BatchMatMulAttrs>('BatchMatMul', 'wasm', () => [js('explicit transpose', matMulViaExplicitTranspose)]),
   defineKernel<tf._FusedMatMulAttrs>('_FusedMatMul', 'wasm', () => [js('explicit transpose', matMulViaExplicitTranspose)]),
-  defineKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', 'wasm', (o) => [native(o, 'native: C scatter', nativeMaxPoolGrad), js('JS scatter', maxPoolGradJs)]),
+  defineKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', 'wasm', (o) => [native(o, 'maxPoolGrad', nativeMaxPoolGrad), js('JS scatter', maxPoolGradJs)]),
   defineKernel<Record<string, never>>('Identity', 'wasm', () => [js('JS: shares the buffer', identityShared)]),
   defineKernel<tf.SumAttrs>('Sum', 'wasm', () => [js('JS: sum of rows', sumLeadingAxes)]),
   defineKernel<tf.LRNAttrs>('LRN', 'wasm', () => [js('JS', lrnJs)]),
