@@ -1,8 +1,9 @@
 /*
- * eecal's optional native kernels: the three 2-D convolutions of training (forward, dW, dX) as
- * im2col + one BLAS GEMM per chunk of images, and the max-pool gradient as a C loop, run on the
- * tensors' own memory (for the wasm backend, Float32Array views of the wasm heap: no copies in or
- * out).
+ * eecal's optional native kernels and their N-API boundary: the three 2-D convolutions of training
+ * (forward, dW, dX) — on oneDNN where it is built in and measured faster (eecal_dnnl.c), else as
+ * im2col + one BLAS GEMM per chunk of images (here) — and the max-pool gradient as a C loop, run
+ * on the tensors' own memory (for the wasm backend, Float32Array views of the wasm heap: no copies
+ * in or out).
  *
  * Why: in wasm, XNNPACK's convolutions are capped by 128-bit SIMD without FMA (30–38 GFLOP/s
  * here), and the dW composite re-packs dy as a filter on every step; a native GEMM uses the CPU's

@@ -33,7 +33,7 @@ export function nativeGeometry(xShape: number[], filterShape: number[], a: ConvW
   return g.some((v, i) => i < 11 && v < 1) ? null : g;
 }
 
-/** Conv2D and FusedConv2D (bias, linear/relu/relu6) with im2col + native GEMM. */
+/** Conv2D and FusedConv2D (bias, linear/relu/relu6) natively (oneDNN, or im2col + OpenBLAS GEMM). */
 export function nativeConv2d<A extends tf.Conv2DAttrs & Partial<Pick<tf.FusedConv2DAttrs, 'activation'>>>(native: NativeBlas): KernelImpl<A> {
   return (calls, inputs, attrs) => {
     const x = requireInput(inputs, 'x', 'Conv2D');
@@ -52,7 +52,7 @@ export function nativeConv2d<A extends tf.Conv2DAttrs & Partial<Pick<tf.FusedCon
   };
 }
 
-/** Conv2DBackpropFilter (dW) with im2col + native GEMM; null for what it does not cover. */
+/** Conv2DBackpropFilter (dW) natively (oneDNN, or im2col + GEMM); null for what it does not cover. */
 export function nativeConv2dBackpropFilter(native: NativeBlas): KernelImpl<tf.Conv2DBackpropFilterAttrs> {
   return (calls, inputs, attrs) => {
     const x = requireInput(inputs, 'x', 'Conv2DBackpropFilter');
@@ -66,7 +66,7 @@ export function nativeConv2dBackpropFilter(native: NativeBlas): KernelImpl<tf.Co
   };
 }
 
-/** Conv2DBackpropInput (dX) with native GEMM + col2im; null for what it does not cover. */
+/** Conv2DBackpropInput (dX) natively (oneDNN, or GEMM + col2im); null for what it does not cover. */
 export function nativeConv2dBackpropInput(native: NativeBlas): KernelImpl<tf.Conv2DBackpropInputAttrs> {
   return (calls, inputs, attrs) => {
     const dy = requireInput(inputs, 'dy', 'Conv2DBackpropInput');
