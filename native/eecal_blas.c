@@ -209,13 +209,17 @@ enum { POOL_GEOM_LEN = 12 };
 
 /*
  * dx of a 2-D max-pooling (NHWC): every window sends its dy to its first maximum in row-major
- * order among in-bounds positions (tfjs cpu's tie-breaking; see maxPoolGrad.ts). y holds each
- * window's maximum exactly, so the first x equal to it is the argmax and the scan stops there; a
- * window whose y is not found (NaN) falls back to a strict-'>' scan, so the result never depends
- * on y. (Walking each window with the channels innermost, each keeping its first match, reads
- * contiguously but cannot stop early: it measured slower than JavaScript in `bench:train`.)
+ * order among in-bounds positions (tfjs cpu's tie-breaking, strict '>' from −∞; see
+ * maxPoolGrad.ts), so a window of NaNs sends nothing, and y is not needed. For each output pixel the
+ * window's positions are walked in row-major order with the channels innermost: one contiguous,
+ * branch-free compare-and-keep over C floats per position, which the compiler vectorizes (one
+ * clone per vector width, picked at load time). `best` and `at` are C-float / C-int scratch; `at`
+ * holds the winning position's index inside the clipped window, turned into an offset of x only
+ * for the scatter.
  */
-static void maxPoolGradScatter(const float *x, const float *y, const float *dy, float *dx, const PoolGeom *p) {
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void maxPoolGradScatter(const float *restrict x, const float *restrict dy, float *restrict dx, const PoolGeom *p,
+                               float *restrict best, int32_t *restrict at) {
   const int64_t B = p->B, H = p->H, W = p->W, C = p->C, OH = p->OH, OW = p->OW, FH = p->FH, FW = p->FW;
   memset(dx, 0, (size_t)(B * H * W * C) * sizeof(float));
   for (int64_t b = 0; b < B; b++) {
@@ -226,26 +230,24 @@ static void maxPoolGradScatter(const float *x, const float *y, const float *dy, 
       for (int64_t ow = 0; ow < OW; ow++) {
         const int64_t c0 = ow * p->sw - p->padLeft;
         const int64_t cMin = c0 > 0 ? c0 : 0, cMax = c0 + FW < W ? c0 + FW : W;
+        const int64_t wc = cMax - cMin;
+        for (int64_t d = 0; d < C; d++) { best[d] = -INFINITY; at[d] = -1; }
+        int32_t k = 0;
+        for (int64_t r = rMin; r < rMax; r++) {
+          for (int64_t c = cMin; c < cMax; c++, k++) {
+            const float *xp = x + xb + (r * W + c) * C;
+            for (int64_t d = 0; d < C; d++) {
+              const int take = xp[d] > best[d];
+              best[d] = take ? xp[d] : best[d];
+              at[d] = take ? k : at[d];
+            }
+          }
+        }
         const int64_t yb = ((b * OH + oh) * OW + ow) * C;
         for (int64_t d = 0; d < C; d++) {
-          const float target = y[yb + d];
-          int64_t pos = -1;
-          for (int64_t r = rMin; r < rMax && pos < 0; r++) {
-            for (int64_t c = cMin; c < cMax; c++) {
-              const int64_t i = xb + (r * W + c) * C + d;
-              if (x[i] == target) { pos = i; break; }
-            }
-          }
-          if (pos < 0) {
-            float best = -INFINITY;
-            for (int64_t r = rMin; r < rMax; r++) {
-              for (int64_t c = cMin; c < cMax; c++) {
-                const int64_t i = xb + (r * W + c) * C + d;
-                if (x[i] > best) { best = x[i]; pos = i; }
-              }
-            }
-          }
-          if (pos >= 0) dx[pos] += dy[yb + d];
+          if (at[d] < 0) continue;
+          const int64_t r = rMin + at[d] / wc, c = cMin + at[d] % wc;
+          dx[xb + (r * W + c) * C + d] += dy[yb + d];
         }
       }
     }
@@ -546,7 +548,13 @@ static napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
       !argFloats(env, argv[2], "maxPoolGrad dy", yn, &dy) || !argFloats(env, argv[3], "maxPoolGrad dx", xn, &dx) ||
       !checkNoAlias(env, "maxPoolGrad", &dx, "dx", &x, "x") || !checkNoAlias(env, "maxPoolGrad", &dx, "dx", &y, "y") ||
       !checkNoAlias(env, "maxPoolGrad", &dx, "dx", &dy, "dy")) return NULL;
-  maxPoolGradScatter(x.data, y.data, dy.data, dx.data, &p);
+  // y (each window's maximum) is checked like the other arrays but not read: the scan finds the argmax itself.
+  (void)y;
+  float *best = (float *)malloc((size_t)p.C * (sizeof(float) + sizeof(int32_t)));
+  if (!best) { napi_throw_error(env, NULL, "eecal native: out of memory for maxPoolGrad's scratch"); return NULL; }
+  if (p.FH * p.FW > INT32_MAX) { free(best); fail(env, "maxPoolGrad pool geometry: a window of FH·FW > %d positions", INT32_MAX); return NULL; }
+  maxPoolGradScatter(x.data, dy.data, dx.data, &p, best, (int32_t *)(best + p.C));
+  free(best);
   return NULL;
 }
 
