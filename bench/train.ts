@@ -226,12 +226,13 @@ async function main(): Promise<void> {
     console.log(`${pooled.name.padEnd(38)} ${fmt(pooled.trainMs).padStart(9)} ${fmt(sps(pooled.trainMs)).padStart(8)} ${'—'.padStart(8)} ${fmt(pooled.inferMs).padStart(9)} ${fmt(sps(pooled.inferMs)).padStart(8)} ${'—'.padStart(7)}  ${pooled.note}`);
     best = pooled;
   }
-  // The baseline is PyTorch's best setting here: whichever thread count trains faster.
+  // The baseline is PyTorch's best setting here, per task: whichever thread count trains (infers) faster.
   const torchRuns = results.filter((r) => r.name.startsWith('PyTorch') && r.trainMs);
-  const torch = torchRuns.sort((a, b) => (a.trainMs as number) - (b.trainMs as number))[0];
+  const torch = [...torchRuns].sort((a, b) => (a.trainMs as number) - (b.trainMs as number))[0];
+  const torchInfer = [...torchRuns].filter((r) => r.inferMs).sort((a, b) => (a.inferMs as number) - (b.inferMs as number))[0] ?? torch;
   const ratio = (t: number | null | undefined, w: number | null | undefined) => (t && w ? `${(t / w).toFixed(2)}×` : '—');
   if (torch?.trainMs) {
-    console.log(`\nratio ${best.name} / PyTorch's best (${torch.name}), samples/s: training ${ratio(torch.trainMs, best.trainMs)} (goal ≥ 0.75), inference ${ratio(torch.inferMs, best.inferMs)}`);
+    console.log(`\nratio ${best.name} / PyTorch's best, samples/s: training ${ratio(torch.trainMs, best.trainMs)} (goal ≥ 1.0; ${torch.name}), inference ${ratio(torchInfer.inferMs, best.inferMs)} (goal ≥ 1.5; ${torchInfer.name})`);
     console.log(`ratio tfjs wasm, 1 thread / PyTorch's best, from CPU time per batch: training ${ratio(torch.trainCpuMs, wasm1.trainCpuMs)}, inference ${ratio(torch.inferCpuMs, wasm1.inferCpuMs)}`);
   } else {
     console.log('\nratio tfjs-wasm / PyTorch: not available (PyTorch not run)');
@@ -250,9 +251,9 @@ async function main(): Promise<void> {
       console.log(`\nend to end (load average ${load()}):`);
       for (const r of rows) console.log(`  ${r.what.padEnd(44)} ${fmt(r.samplesPerSec).padStart(8)} samples/s  ${r.note}`);
       const train = rows[0].samplesPerSec;
-      if (torch?.trainMs && train) console.log(`ratio eecal train end to end / PyTorch's best (steps only, random input): ${(train / (sps(torch.trainMs) as number)).toFixed(2)}× (goal ≥ 0.75)`);
+      if (torch?.trainMs && train) console.log(`ratio eecal train end to end / PyTorch's best (steps only, random input): ${(train / (sps(torch.trainMs) as number)).toFixed(2)}× (goal ≥ 1.0)`);
       const infer = rows[1]?.samplesPerSec;
-      if (infer) console.log(`eecal infer end to end: ${infer} samples/s (goal ≥ 1,000)`);
+      if (infer) console.log(`eecal infer end to end: ${infer} samples/s${torchInfer?.inferMs ? `, ${(infer / (sps(torchInfer.inferMs) as number)).toFixed(2)}× PyTorch's best (goal ≥ 1.5)` : ''}`);
     }
   }
   console.log(`load average at end ${load()}`);
