@@ -254,6 +254,65 @@ static void maxPoolGradScatter(const float *restrict x, const float *restrict dy
   }
 }
 
+/*
+ * Local response normalisation over the last (channel) axis, tfjs's definition:
+ *   norm[c] = bias + alpha · Σ_{k ∈ W(c)} x[k]²,  W(c) = [c − r, c + r] clipped to [0, C),
+ *   y[c] = x[c] · norm[c]^−beta,
+ * and its gradient gathered (the window is symmetric, see lrnGrad.ts):
+ *   dx[k] = dy[k] · norm[k]^−beta − 2·alpha·beta · x[k] · Σ_{i ∈ W(k)} dy[i] · y[i] / norm[i].
+ * In float64 like eecal's JavaScript kernels (one rounding to float32), one pixel's channels at a
+ * time through zero-padded scratch rows, so every loop runs over contiguous channels and the
+ * compiler vectorizes it (clones per vector width). Why: the JavaScript kernels were the largest
+ * kernels of a training step after the convolutions moved to oneDNN.
+ */
+typedef struct { int64_t C, r; double bias, alpha, beta; } LrnParams;
+
+/* d^−beta; for beta = 0.75 (B-AlexNet) as 1/(√d·⁴√d), as eecal's JavaScript kernels do. */
+static inline double negPow(double d, double beta) {
+  if (beta == 0.75) {
+    const double q = sqrt(d);
+    return 1.0 / (q * sqrt(q));
+  }
+  return pow(d, -beta);
+}
+
+/* s[c] = Σ_{j<w} a[c + j] for c < C (a: C + w − 1 entries, zero-padded by r on each side). */
+static inline void windowSums(const double *restrict a, double *restrict s, int64_t C, int64_t w) {
+  for (int64_t c = 0; c < C; c++) s[c] = 0;
+  for (int64_t j = 0; j < w; j++) for (int64_t c = 0; c < C; c++) s[c] += a[c + j];
+}
+
+/* Scratch: sq and t (C + 2r each, pads kept 0), s and pw (C each). */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void lrnForward(const float *restrict x, float *restrict y, int64_t n, const LrnParams *p, double *restrict scratch) {
+  const int64_t C = p->C, r = p->r, w = 2 * r + 1;
+  double *sq = scratch, *s = scratch + C + 2 * r;
+  for (int64_t base = 0; base < n; base += C) {
+    for (int64_t c = 0; c < C; c++) sq[c + r] = (double)x[base + c] * x[base + c];
+    windowSums(sq, s, C, w);
+    for (int64_t c = 0; c < C; c++) y[base + c] = (float)(x[base + c] * negPow(p->bias + p->alpha * s[c], p->beta));
+  }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void lrnGradient(const float *restrict x, const float *restrict y, const float *restrict dy, float *restrict dx, int64_t n,
+                        const LrnParams *p, double *restrict scratch) {
+  const int64_t C = p->C, r = p->r, w = 2 * r + 1;
+  double *sq = scratch, *t = sq + C + 2 * r, *s = t + C + 2 * r, *pw = s + C;
+  const double k2ab = -2 * p->alpha * p->beta;
+  for (int64_t base = 0; base < n; base += C) {
+    for (int64_t c = 0; c < C; c++) sq[c + r] = (double)x[base + c] * x[base + c];
+    windowSums(sq, s, C, w);
+    for (int64_t c = 0; c < C; c++) {
+      const double norm = p->bias + p->alpha * s[c];
+      pw[c] = negPow(norm, p->beta);
+      t[c + r] = (double)dy[base + c] * y[base + c] / norm;
+    }
+    windowSums(t, s, C, w);
+    for (int64_t c = 0; c < C; c++) dx[base + c] = (float)(dy[base + c] * pw[c] + k2ab * x[base + c] * s[c]);
+  }
+}
+
 /* ---- The boundary: every argument is checked here, so the kernels above may trust it. ----
  * Arguments are Float32Arrays (views; never copied) and an Int32Array geometry. A bad call throws
  * a JavaScript error naming the entry point and argument; it never reaches a kernel. */
@@ -567,6 +626,78 @@ static int maxBlasThreads(void) {
 }
 
 /*
+ * The LRN arguments after the arrays: (channels, depthRadius, bias, alpha, beta), each a finite
+ * number; channels and depthRadius whole, C ≥ 1, 0 ≤ r ≤ 2^20 (tfjs's own limit is far below).
+ */
+static int argLrnParams(napi_env env, const char *fn, napi_value *argv, LrnParams *p) {
+  double v[5];
+  static const char *const names[5] = { "channels", "depthRadius", "bias", "alpha", "beta" };
+  for (int i = 0; i < 5; i++) {
+    napi_valuetype t;
+    if (napi_typeof(env, argv[i], &t) != napi_ok || t != napi_number || napi_get_value_double(env, argv[i], &v[i]) != napi_ok || !isfinite(v[i])) {
+      return fail(env, "%s %s must be a finite number", fn, names[i]);
+    }
+  }
+  if (!(v[0] >= 1 && v[0] <= (double)INT32_MAX && v[0] == floor(v[0]))) return fail(env, "%s channels must be a whole number from 1 to %d", fn, INT32_MAX);
+  if (!(v[1] >= 0 && v[1] <= (1 << 20) && v[1] == floor(v[1]))) return fail(env, "%s depthRadius must be a whole number from 0 to %d", fn, 1 << 20);
+  *p = (LrnParams){ (int64_t)v[0], (int64_t)v[1], v[2], v[3], v[4] };
+  return 1;
+}
+
+/* A Float32Array of any length that is a whole number of pixels (len % C == 0); *len receives it. */
+static int argPixels(napi_env env, napi_value v, const char *what, int64_t C, int64_t need, Floats *out) {
+  if (!argFloats(env, v, what, 0, out)) return 0;
+  size_t len;
+  napi_typedarray_type type;
+  void *ptr;
+  napi_value buf;
+  size_t off;
+  napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off);
+  if (need >= 0 && (int64_t)len != need) return fail(env, "%s has %zu floats; x has %" PRId64, what, len, need);
+  if ((int64_t)(len % (size_t)C) != 0) return fail(env, "%s has %zu floats, not a whole number of %" PRId64 "-channel pixels", what, len, C);
+  out->len = len;
+  return 1;
+}
+
+/* lrn(x, y, channels, depthRadius, bias, alpha, beta) */
+static napi_value Lrn(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 7) { napi_throw_error(env, NULL, "eecal native: lrn takes 7 arguments"); return NULL; }
+  LrnParams p;
+  Floats x, y;
+  if (!argLrnParams(env, "lrn", argv + 2, &p) || !argPixels(env, argv[0], "lrn x", p.C, -1, &x) ||
+      !argPixels(env, argv[1], "lrn y", p.C, (int64_t)x.len, &y) || !checkNoAlias(env, "lrn", &y, "y", &x, "x")) return NULL;
+  double *scratch = (double *)malloc((size_t)(2 * p.C + 2 * p.r) * sizeof(double));
+  if (!scratch) { napi_throw_error(env, NULL, "eecal native: out of memory for lrn's scratch"); return NULL; }
+  memset(scratch, 0, (size_t)(p.C + 2 * p.r) * sizeof(double));
+  lrnForward(x.data, y.data, (int64_t)x.len, &p, scratch);
+  free(scratch);
+  return NULL;
+}
+
+/* lrnGrad(x, y, dy, dx, channels, depthRadius, bias, alpha, beta) */
+static napi_value LrnGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 9) { napi_throw_error(env, NULL, "eecal native: lrnGrad takes 9 arguments"); return NULL; }
+  LrnParams p;
+  Floats x, y, dy, dx;
+  if (!argLrnParams(env, "lrnGrad", argv + 4, &p) || !argPixels(env, argv[0], "lrnGrad x", p.C, -1, &x) ||
+      !argPixels(env, argv[1], "lrnGrad y", p.C, (int64_t)x.len, &y) || !argPixels(env, argv[2], "lrnGrad dy", p.C, (int64_t)x.len, &dy) ||
+      !argPixels(env, argv[3], "lrnGrad dx", p.C, (int64_t)x.len, &dx) || !checkNoAlias(env, "lrnGrad", &dx, "dx", &x, "x") ||
+      !checkNoAlias(env, "lrnGrad", &dx, "dx", &y, "y") || !checkNoAlias(env, "lrnGrad", &dx, "dx", &dy, "dy")) return NULL;
+  const size_t padded = (size_t)(p.C + 2 * p.r);
+  double *scratch = (double *)calloc(2 * padded + 2 * (size_t)p.C, sizeof(double));
+  if (!scratch) { napi_throw_error(env, NULL, "eecal native: out of memory for lrnGrad's scratch"); return NULL; }
+  lrnGradient(x.data, y.data, dy.data, dx.data, (int64_t)x.len, &p, scratch);
+  free(scratch);
+  return NULL;
+}
+
+/*
  * setThreads(n): BLAS threads per call (1 when data-parallel workers already use every core),
  * 1 ≤ n ≤ maxBlasThreads(). The first call sets it for the process; a later call with the same n
  * is a no-op (every worker thread loads the module), one with another n is refused.
@@ -644,7 +775,8 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, obj, "threads", threads));
   CHECK(napi_set_named_property(env, obj, "maxThreads", maxThreads));
   if (!setString(env, kernels, "conv2d", dnnlOn ? dnnlName : gemm) || !setString(env, kernels, "conv2dBackpropFilter", dnnlOn ? dnnlName : gemm) ||
-      !setString(env, kernels, "conv2dBackpropInput", dnnlOn ? dx : gemm) || !setString(env, kernels, "maxPoolGrad", "C scatter")) return NULL;
+      !setString(env, kernels, "conv2dBackpropInput", dnnlOn ? dx : gemm) || !setString(env, kernels, "maxPoolGrad", "C scan") ||
+      !setString(env, kernels, "lrn", "C") || !setString(env, kernels, "lrnGrad", "C gather")) return NULL;
   CHECK(napi_set_named_property(env, obj, "kernels", kernels));
   return obj;
 }
@@ -655,6 +787,8 @@ NAPI_MODULE_INIT() {
     { "conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL },
     { "conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL },
     { "maxPoolGrad", NULL, MaxPoolGrad, NULL, NULL, NULL, napi_default, NULL },
+    { "lrn", NULL, Lrn, NULL, NULL, NULL, napi_default, NULL },
+    { "lrnGrad", NULL, LrnGrad, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

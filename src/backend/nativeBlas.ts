@@ -6,7 +6,7 @@ import { repoRoot } from '../util/repoRoot';
 /**
  * eecal's optional native kernels (`native/eecal_blas.c` and `eecal_dnnl.c`, built by `npm run
  * build:native` against the system's OpenBLAS and, where installed, oneDNN): the convolutions on
- * oneDNN (or im2col + OpenBLAS GEMM), and the max-pool gradient as a C loop. They run on
+ * oneDNN (or im2col + OpenBLAS GEMM), and the max-pool gradient, LRN and its gradient in C. They run on
  * Float32Array views of the tensors' memory — for the wasm backend, views of the wasm heap — so
  * nothing is copied. Geometry: Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,strideH,strideW,padTop,padLeft].
  */
@@ -16,6 +16,10 @@ export interface NativeBlas {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geom: Int32Array): void;
   /** Pool geometry: Int32Array [B,H,W,C,OH,OW,FH,FW,strideH,strideW,padTop,padLeft]. */
   maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolGeom: Int32Array): void;
+  /** LRN over the last axis of x (`channels` per pixel), tfjs's definition; y has x's length. */
+  lrn(x: Float32Array, y: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
+  /** Its gradient dx from x, y (the forward output) and dy, all of x's length. */
+  lrnGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
   /** BLAS threads per call, once per process: 1 ≤ n ≤ info().maxThreads; another n later throws. */
   setThreads(n: number): void;
   /** Which library runs the convolutions, for the whole process ('onednn' throws in a build without it). */
@@ -35,7 +39,7 @@ export interface NativeInfo {
   /** Threads per call, and the most setThreads accepts (CPUs online, ≤ 64). */
   threads: number;
   maxThreads: number;
-  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string };
+  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string; lrn: string; lrnGrad: string };
 }
 
 /** Whether the native kernels loaded, and if not, why (for `eecal doctor` and the logs). */

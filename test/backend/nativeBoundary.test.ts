@@ -88,6 +88,35 @@ test('native boundary: array lengths, types, aliasing, activation codes', { skip
   }
 });
 
+test('native boundary: LRN and its gradient check channels, parameters, lengths and aliasing', { skip }, () => {
+  const m = status.loaded as NativeBlas;
+  const ok = [3, 1, 2, 5e-5, 0.75] as const;
+  assert.doesNotThrow(() => m.lrn(f32(12), f32(12), ...ok));
+  for (const [args, re] of [
+    [[0, 1, 2, 5e-5, 0.75], /lrn channels must be a whole number from 1 to 2147483647/],
+    [[2.5, 1, 2, 5e-5, 0.75], /lrn channels must be a whole number/],
+    [[3, -1, 2, 5e-5, 0.75], /lrn depthRadius must be a whole number from 0 to 1048576/],
+    [[3, 2 ** 21, 2, 5e-5, 0.75], /lrn depthRadius must be a whole number from 0 to 1048576/],
+    [[3, 1, Number.NaN, 5e-5, 0.75], /lrn bias must be a finite number/],
+    [[3, 1, 2, Infinity, 0.75], /lrn alpha must be a finite number/],
+    [[3, 1, 2, 5e-5, '0.75'], /lrn beta must be a finite number/],
+  ] as const) {
+    assert.throws(() => (m.lrn as (...a: unknown[]) => void)(f32(12), f32(12), ...args), re, JSON.stringify(args));
+  }
+  assert.throws(() => m.lrn(f32(13), f32(13), ...ok), /lrn x has 13 floats, not a whole number of 3-channel pixels/);
+  assert.throws(() => m.lrn(f32(12), f32(9), ...ok), /lrn y has 9 floats; x has 12/);
+  assert.throws(() => m.lrnGrad(f32(12), f32(12), f32(12), f32(15), ...ok), /lrnGrad dx has 15 floats; x has 12/);
+  const heap = f32(48);
+  assert.throws(() => m.lrn(heap.subarray(0, 12), heap.subarray(6, 18), ...ok), /lrn y shares memory with x/);
+  assert.throws(() => m.lrnGrad(f32(12), f32(12), heap.subarray(0, 12), heap.subarray(11, 23), ...ok), /lrnGrad dx shares memory with dy/);
+  assert.throws(() => (m.lrnGrad as (...a: unknown[]) => void)(f32(12), f32(12), f32(12), f32(12), 3), /lrnGrad takes 9 arguments/);
+  // One pixel of 3 channels by hand: norm = 2 + 0.5·(window sum of squares), y = x·norm^−0.75.
+  const y = f32(3);
+  m.lrn(Float32Array.from([1, 2, 3]), y, 3, 1, 2, 0.5, 0.75);
+  const want = [1 * (2 + 0.5 * 5) ** -0.75, 2 * (2 + 0.5 * 14) ** -0.75, 3 * (2 + 0.5 * 13) ** -0.75];
+  want.forEach((v, i) => assert.ok(Math.abs(y[i] - v) <= 1e-6 * Math.abs(v), `y[${i}] = ${y[i]}, expected ${v}`));
+});
+
 test('native boundary: BLAS threads are bounded and set once per process', { skip }, () => {
   const m = status.loaded as NativeBlas;
   const { maxThreads, threads } = m.info();

@@ -9,6 +9,7 @@ import { lrnGradJs } from './lrnGrad';
 import { defineKernel, type KernelConfig, type KernelImpl, type KernelOptions, type NamedImpl } from './kernelConfig';
 import { isEecalKernel, kernelChain, registerKernels } from './registerKernels';
 import { nativeMaxPoolGrad } from './nativeMaxPoolGrad';
+import { nativeLrn, nativeLrnGrad } from './nativeLrn';
 import { sumLeadingAxes } from './sumLeadingAxes';
 import { nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput } from './nativeConv';
 import { loadNativeBlas, type NativeBlas, type NativeInfo } from '../nativeBlas';
@@ -18,8 +19,8 @@ export type { KernelConfig, KernelOptions } from './kernelConfig';
 
 /** The convolution kernels the native build replaces. */
 export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
-/** Every kernel whose implementation the native build changes (the convolutions and MaxPoolGrad). */
-export const NATIVE_KERNELS = [...NATIVE_CONV_KERNELS, 'MaxPoolGrad'] as const;
+/** Every kernel whose implementation the native build changes (the convolutions, MaxPoolGrad, LRN, LRNGrad). */
+export const NATIVE_KERNELS = [...NATIVE_CONV_KERNELS, 'MaxPoolGrad', 'LRN', 'LRNGrad'] as const;
 
 /** An implementation in JavaScript (or composed of the backend's kernels), named for `kernelChain`. */
 function js<A>(name: string, run: KernelImpl<A>): NamedImpl<A> {
@@ -51,8 +52,8 @@ function native<A>(o: KernelOptions, entry: keyof NativeInfo['kernels'], make: (
  * - LRN: JS over the wasm heap, d^−0.75 from square roots instead of std::pow per element;
  * - LRNGrad: the same in one gather pass per pixel instead of a scatter with std::pow per term.
  * With the native kernels (`npm run build:native`) the convolutions — ~85 % of a B-AlexNet step on
- * wasm — run on oneDNN (or im2col + OpenBLAS GEMM) on the wasm heap, and MaxPoolGrad as the
- * scatter in C; the addon names the library of each (`eecal doctor` shows the chains).
+ * wasm — run on oneDNN (or im2col + OpenBLAS GEMM) on the wasm heap, and MaxPoolGrad, LRN and
+ * LRNGrad in C; the addon names the library of each (`eecal doctor` shows the chains).
  */
 export const WASM_KERNELS: readonly KernelConfig[] = [
   defineKernel<tf.Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', 'wasm', (o) => [
@@ -66,8 +67,8 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
   defineKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', 'wasm', (o) => [native(o, 'maxPoolGrad', nativeMaxPoolGrad), js('JS scatter', maxPoolGradJs)]),
   defineKernel<Record<string, never>>('Identity', 'wasm', () => [js('JS: shares the buffer', identityShared)]),
   defineKernel<tf.SumAttrs>('Sum', 'wasm', () => [js('JS: sum of rows', sumLeadingAxes)]),
-  defineKernel<tf.LRNAttrs>('LRN', 'wasm', () => [js('JS', lrnJs)]),
-  defineKernel<tf.LRNGradAttrs>('LRNGrad', 'wasm', () => [js('JS gather', lrnGradJs)]),
+  defineKernel<tf.LRNAttrs>('LRN', 'wasm', (o) => [native(o, 'lrn', nativeLrn), js('JS', lrnJs)]),
+  defineKernel<tf.LRNGradAttrs>('LRNGrad', 'wasm', (o) => [native(o, 'lrnGrad', nativeLrnGrad), js('JS gather', lrnGradJs)]),
 ];
 
 /**
