@@ -1,9 +1,9 @@
 /*
  * eecal's optional native kernels and their N-API boundary: the three 2-D convolutions of training
  * (forward, dW, dX) — on oneDNN where it is built in and measured faster (eecal_dnnl.c), else as
- * im2col + one BLAS GEMM per chunk of images (here) — and the max-pool gradient as a C loop, run
- * on the tensors' own memory (for the wasm backend, Float32Array views of the wasm heap: no copies
- * in or out).
+ * im2col + one BLAS GEMM per chunk of images (here) — and the max-pool gradient, LRN and its
+ * gradient as vectorized C loops, run on the tensors' own memory (for the wasm backend,
+ * Float32Array views of the wasm heap: no copies in or out).
  *
  * Why: in wasm, XNNPACK's convolutions are capped by 128-bit SIMD without FMA (30–38 GFLOP/s
  * here), and the dW composite re-packs dy as a filter on every step; a native GEMM uses the CPU's
@@ -21,7 +21,8 @@
  * The entry points are a boundary that trusts nothing: the geometry is checked against itself
  * (each output size must follow from input, window, stride and pad), every size is formed in 64
  * bits with overflow checks, the GEMM dimensions must fit BLAS's int, every array must be as long
- * as the geometry says and an output must not alias an input. A bad call throws a JS error.
+ * as the geometry says, LRN parameters must be finite and an output must not alias an input.
+ * A bad call throws a JS error.
  */
 #define NAPI_VERSION 8
 #define _DEFAULT_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) under -std=c11 */
