@@ -21,7 +21,7 @@ const f32 = (n: number) => new Float32Array(n);
 
 test('native boundary: geometry whose sizes overflow or do not fit BLAS is refused', { skip }, () => {
   const m = status.loaded as NativeBlas;
-  // The call: B·H·W·Ci = 2^64 wraps to 0 in size_t. Its OH = 1 does not follow from H = 65536.
+  // A call that once segfaulted: B·H·W·Ci = 2^64 wraps to 0 in size_t. Its OH = 1 does not follow from H = 65536.
   assert.throws(() => m.conv2d(f32(1), f32(65536), f32(65536), geom(65536, 65536, 65536, 65536, 1, 1, 1, 1, 1, 1, 1, 0, 0), null, 0),
     /conv2d geometry: output height 1 does not follow from input 65536, window 1, stride 1, pad 0 \(expected 65536\.\.65536\)/);
   // The same sizes, self-consistent: the product itself must be refused.
