@@ -58,16 +58,17 @@ if [ "$print_env" -eq 1 ]; then
   printf 'export %q\n' "EECAL_NATIVE_ADDON=$(pwd)/$out"
   exit 0
 fi
-# oneDNN: its header and library present, and a program using it links.
+# oneDNN: its header and library present, a program using it links, and its major version is 2
+# (eecal_dnnl.c uses the 2.x C API; 3.x replaced the operation descriptors it calls).
 libs=(-lopenblas)
-if printf '#include <oneapi/dnnl/dnnl.h>\nint main(void) { return dnnl_version() == 0; }\n' |
+if printf '#include <oneapi/dnnl/dnnl.h>\n#if DNNL_VERSION_MAJOR != 2\n#error oneDNN 2.x expected\n#endif\nint main(void) { return dnnl_version() == 0; }\n' |
    "$CC" -x c - -o /dev/null -ldnnl >/dev/null 2>&1; then
   flags+=(-DEECAL_DNNL -fopenmp)
   libs+=(-ldnnl)
 elif [ "$require" -eq 1 ]; then
-  give_up "oneDNN (libdnnl-dev) is missing"
+  give_up "oneDNN 2.x (libdnnl-dev) is missing"
 else
-  echo "build:native: oneDNN (libdnnl-dev) not found — the convolutions will run on OpenBLAS alone (slower)." >&2
+  echo "build:native: oneDNN 2.x (libdnnl-dev) not found — the convolutions will run on OpenBLAS alone (slower)." >&2
 fi
 mkdir -p build
 tmp="build/.eecal_blas.$$.node"
