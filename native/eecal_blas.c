@@ -2,7 +2,7 @@
  * eecal's optional native kernels and their N-API boundary: the three 2-D convolutions of training
  * (forward, dW, dX) — on oneDNN where it is built in and measured faster (eecal_dnnl.c), else as
  * im2col + one BLAS GEMM per chunk of images (here) — and the max-pool gradient, LRN and its
- * gradient as vectorized C loops, run on the tensors' own memory (for the wasm backend,
+ * gradient and the bias gradients' row sums as vectorized C loops, run on the tensors' own memory (for the wasm backend,
  * Float32Array views of the wasm heap: no copies in or out).
  *
  * Why: in wasm, XNNPACK's convolutions are capped by 128-bit SIMD without FMA (30–38 GFLOP/s
@@ -312,6 +312,26 @@ static void lrnGradient(const float *restrict x, const float *restrict y, const 
     windowSums(t, s, C, w);
     for (int64_t c = 0; c < C; c++) dx[base + c] = (float)(dy[base + c] * pw[c] + k2ab * x[base + c] * s[c]);
   }
+}
+
+/*
+ * out[c] = Σ_r x[r·C + c] over the R rows of x [R, C], added in float64 four rows at a time and
+ * rounded once: the values and order of eecal's JavaScript kernel (sumLeadingAxes.ts), vectorized
+ * over c. `acc` is C doubles of scratch.
+ */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void sumRows(const float *restrict x, float *restrict out, int64_t R, int64_t C, double *restrict acc) {
+  for (int64_t c = 0; c < C; c++) acc[c] = 0;
+  int64_t r = 0;
+  for (; r + 4 <= R; r += 4) {
+    const float *x0 = x + r * C, *x1 = x0 + C, *x2 = x1 + C, *x3 = x2 + C;
+    for (int64_t c = 0; c < C; c++) acc[c] += ((double)x0[c] + (double)x1[c]) + ((double)x2[c] + (double)x3[c]);
+  }
+  for (; r < R; r++) {
+    const float *xr = x + r * C;
+    for (int64_t c = 0; c < C; c++) acc[c] += (double)xr[c];
+  }
+  for (int64_t c = 0; c < C; c++) out[c] = (float)acc[c];
 }
 
 /* ---- The boundary: every argument is checked here, so the kernels above may trust it. ----
@@ -698,6 +718,31 @@ static napi_value LrnGrad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sumRows(x, out): out[c] = Σ_r x[r·C + c], C = out.length, x a whole number of rows. */
+static napi_value SumRows(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) { napi_throw_error(env, NULL, "eecal native: sumRows takes 2 arguments"); return NULL; }
+  Floats out, x;
+  if (!argFloats(env, argv[1], "sumRows out", 0, &out)) return NULL;
+  size_t C;
+  napi_typedarray_type type;
+  void *ptr;
+  napi_value buf;
+  size_t off;
+  napi_get_typedarray_info(env, argv[1], &type, &C, &ptr, &buf, &off);
+  if (C < 1) { fail(env, "sumRows out must have at least 1 float (one per column)"); return NULL; }
+  if (!argPixels(env, argv[0], "sumRows x", (int64_t)C, -1, &x)) return NULL;
+  out.len = C;
+  if (!checkNoAlias(env, "sumRows", &out, "out", &x, "x")) return NULL;
+  double *acc = (double *)malloc(C * sizeof(double));
+  if (!acc) { napi_throw_error(env, NULL, "eecal native: out of memory for sumRows's scratch"); return NULL; }
+  sumRows(x.data, out.data, (int64_t)(x.len / C), (int64_t)C, acc);
+  free(acc);
+  return NULL;
+}
+
 /*
  * setThreads(n): BLAS threads per call (1 when data-parallel workers already use every core),
  * 1 ≤ n ≤ maxBlasThreads(). The first call sets it for the process; a later call with the same n
@@ -777,7 +822,7 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, obj, "maxThreads", maxThreads));
   if (!setString(env, kernels, "conv2d", dnnlOn ? dnnlName : gemm) || !setString(env, kernels, "conv2dBackpropFilter", dnnlOn ? dnnlName : gemm) ||
       !setString(env, kernels, "conv2dBackpropInput", dnnlOn ? dx : gemm) || !setString(env, kernels, "maxPoolGrad", "C scan") ||
-      !setString(env, kernels, "lrn", "C") || !setString(env, kernels, "lrnGrad", "C gather")) return NULL;
+      !setString(env, kernels, "lrn", "C") || !setString(env, kernels, "lrnGrad", "C gather") || !setString(env, kernels, "sum", "C row sum")) return NULL;
   CHECK(napi_set_named_property(env, obj, "kernels", kernels));
   return obj;
 }
@@ -790,6 +835,7 @@ NAPI_MODULE_INIT() {
     { "maxPoolGrad", NULL, MaxPoolGrad, NULL, NULL, NULL, napi_default, NULL },
     { "lrn", NULL, Lrn, NULL, NULL, NULL, napi_default, NULL },
     { "lrnGrad", NULL, LrnGrad, NULL, NULL, NULL, napi_default, NULL },
+    { "sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

@@ -20,6 +20,8 @@ export interface NativeBlas {
   lrn(x: Float32Array, y: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
   /** Its gradient dx from x, y (the forward output) and dy, all of x's length. */
   lrnGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
+  /** out[c] = Σ_r x[r·C + c] with C = out.length (x holds whole rows of C): the bias gradients' Sum. */
+  sumRows(x: Float32Array, out: Float32Array): void;
   /** BLAS threads per call, once per process: 1 ≤ n ≤ info().maxThreads; another n later throws. */
   setThreads(n: number): void;
   /** Which library runs the convolutions, for the whole process ('onednn' throws in a build without it). */
@@ -39,7 +41,7 @@ export interface NativeInfo {
   /** Threads per call, and the most setThreads accepts (CPUs online, ≤ 64). */
   threads: number;
   maxThreads: number;
-  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string; lrn: string; lrnGrad: string };
+  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string; lrn: string; lrnGrad: string; sum: string };
 }
 
 /** Whether the native kernels loaded, and if not, why (for `eecal doctor` and the logs). */

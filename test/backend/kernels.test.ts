@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { isEecalKernel, registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../src/backend/kernels';
 import { ARCHITECTURES, buildArchitecture } from '../../src/models/registry';
 import { relErr } from './relativeError';
-import { CASES, POOLS, convGrads, lrnValues, poolGrads } from './kernelCases';
+import { CASES, POOLS, convGrads, lrnValues, poolGrads, sumValues } from './kernelCases';
 
 /**
  * eecal's training kernels against the *stock* `cpu` backend (references are computed before any
@@ -46,19 +46,6 @@ function matMulValues(): Float32Array[] {
       out.push(tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias, activation: 'relu' }).dataSync() as Float32Array);
     }
     return out;
-  });
-}
-
-/** Sums over leading axes (eecal's JS kernel) and over other axes (the backend's), kept dims or not. */
-function sumValues(): Float32Array[] {
-  return tf.tidy(() => {
-    const x4 = tf.randomNormal([5, 3, 4, 6], 0, 1, 'float32', 70);
-    const x2 = tf.randomNormal([7, 9], 0, 1, 'float32', 71);
-    const x3 = tf.randomNormal([3, 2, 5], 0, 1, 'float32', 72); // 6 rows: not a multiple of 4
-    return [
-      tf.sum(x4, [0, 1, 2]), tf.sum(x4, [2, 0, 1], true), tf.sum(x4, [-4, -3, -2]), tf.sum(x2, 0), tf.sum(x3, [0, 1]),
-      tf.sum(x4, [1, 2]), tf.sum(x4, 3), tf.sum(x4), tf.sum(x4.toInt(), [0, 1, 2]),
-    ].map((t) => t.dataSync() as Float32Array);
   });
 }
 

@@ -117,6 +117,18 @@ test('native boundary: LRN and its gradient check channels, parameters, lengths 
   want.forEach((v, i) => assert.ok(Math.abs(y[i] - v) <= 1e-6 * Math.abs(v), `y[${i}] = ${y[i]}, expected ${v}`));
 });
 
+test('native boundary: sumRows checks its row length, lengths and aliasing, and sums', { skip }, () => {
+  const m = status.loaded as NativeBlas;
+  const out = f32(3);
+  m.sumRows(Float32Array.from([1, 2, 3, 10, 20, 30, 100, 200, 300, 1000, 2000, 3000, 0.5, 0.25, 0.125]), out);
+  assert.deepEqual([...out], [1111.5, 2222.25, 3333.125]);
+  assert.throws(() => m.sumRows(f32(7), f32(3)), /sumRows x has 7 floats, not a whole number of 3-channel pixels/);
+  assert.throws(() => m.sumRows(f32(6), f32(0)), /sumRows out must have at least 1 float/);
+  const heap = f32(12);
+  assert.throws(() => m.sumRows(heap.subarray(0, 9), heap.subarray(8, 11)), /sumRows out shares memory with x/);
+  assert.throws(() => (m.sumRows as (...a: unknown[]) => void)(f32(6)), /sumRows takes 2 arguments/);
+});
+
 test('native boundary: BLAS threads are bounded and set once per process', { skip }, () => {
   const m = status.loaded as NativeBlas;
   const { maxThreads, threads } = m.info();

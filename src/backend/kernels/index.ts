@@ -10,6 +10,7 @@ import { defineKernel, type KernelConfig, type KernelImpl, type KernelOptions, t
 import { isEecalKernel, kernelChain, registerKernels } from './registerKernels';
 import { nativeMaxPoolGrad } from './nativeMaxPoolGrad';
 import { nativeLrn, nativeLrnGrad } from './nativeLrn';
+import { nativeSum } from './nativeSum';
 import { sumLeadingAxes } from './sumLeadingAxes';
 import { nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput } from './nativeConv';
 import { loadNativeBlas, type NativeBlas, type NativeInfo } from '../nativeBlas';
@@ -19,8 +20,8 @@ export type { KernelConfig, KernelOptions } from './kernelConfig';
 
 /** The convolution kernels the native build replaces. */
 export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
-/** Every kernel whose implementation the native build changes (the convolutions, MaxPoolGrad, LRN, LRNGrad). */
-export const NATIVE_KERNELS = [...NATIVE_CONV_KERNELS, 'MaxPoolGrad', 'LRN', 'LRNGrad'] as const;
+/** Every kernel whose implementation the native build changes (the convolutions, MaxPoolGrad, LRN, LRNGrad, Sum). */
+export const NATIVE_KERNELS = [...NATIVE_CONV_KERNELS, 'MaxPoolGrad', 'LRN', 'LRNGrad', 'Sum'] as const;
 
 /** An implementation in JavaScript (or composed of the backend's kernels), named for `kernelChain`. */
 function js<A>(name: string, run: KernelImpl<A>): NamedImpl<A> {
@@ -52,8 +53,9 @@ function native<A>(o: KernelOptions, entry: keyof NativeInfo['kernels'], make: (
  * - LRN: JS over the wasm heap, d^−0.75 from square roots instead of std::pow per element;
  * - LRNGrad: the same in one gather pass per pixel instead of a scatter with std::pow per term.
  * With the native kernels (`npm run build:native`) the convolutions — ~85 % of a B-AlexNet step on
- * wasm — run on oneDNN (or im2col + OpenBLAS GEMM) on the wasm heap, and MaxPoolGrad, LRN and
- * LRNGrad in C; the addon names the library of each (`eecal doctor` shows the chains).
+ * wasm — run on oneDNN (or im2col + OpenBLAS GEMM) on the wasm heap, and MaxPoolGrad, LRN,
+ * LRNGrad and the bias gradients' Sum in C; the addon names the library of each (`eecal doctor`
+ * shows the chains).
  */
 export const WASM_KERNELS: readonly KernelConfig[] = [
   defineKernel<tf.Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', 'wasm', (o) => [
@@ -66,7 +68,7 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
   defineKernel<tf._FusedMatMulAttrs>('_FusedMatMul', 'wasm', () => [js('explicit transpose', matMulViaExplicitTranspose)]),
   defineKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', 'wasm', (o) => [native(o, 'maxPoolGrad', nativeMaxPoolGrad), js('JS scatter', maxPoolGradJs)]),
   defineKernel<Record<string, never>>('Identity', 'wasm', () => [js('JS: shares the buffer', identityShared)]),
-  defineKernel<tf.SumAttrs>('Sum', 'wasm', () => [js('JS: sum of rows', sumLeadingAxes)]),
+  defineKernel<tf.SumAttrs>('Sum', 'wasm', (o) => [native(o, 'sum', nativeSum), js('JS: sum of rows', sumLeadingAxes)]),
   defineKernel<tf.LRNAttrs>('LRN', 'wasm', (o) => [native(o, 'lrn', nativeLrn), js('JS', lrnJs)]),
   defineKernel<tf.LRNGradAttrs>('LRNGrad', 'wasm', (o) => [native(o, 'lrnGrad', nativeLrnGrad), js('JS gather', lrnGradJs)]),
 ];
