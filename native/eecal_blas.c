@@ -419,7 +419,7 @@ static int argGeometry(napi_env env, napi_value v, int n, const char *what, cons
   }
   const int32_t *a = (const int32_t *)ptr;
   for (int i = 0; i < n; i++) {
-    if (a[i] < (i >= n - 2 ? 0 : 1)) return fail(env, "%s %s: entries must be ≥ 1 (pads ≥ 0); entry %d is %d", what, layout, i, a[i]);
+    if (a[i] < (i >= n - 2 ? 0 : 1)) return fail(env, "%s %s: entries must be ≥ 1 (the last two ≥ 0); entry %d is %d", what, layout, i, a[i]);
     dst[i] = a[i];
   }
   return 1;
@@ -744,6 +744,39 @@ static napi_value SumRows(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * matMul(a, b, out, dims): out[i] = op(a[i]) · op(b[i]) for each of `batch` matrices, one OpenBLAS
+ * sgemm each with the transposes as flags; dims Int32Array [batch, M, K, N, transposeA,
+ * transposeB]: a[i] is M×K (K×M when transposed), b[i] K×N (N×K), out[i] M×N, all row-major. Why:
+ * the dense layers' gradients carry a transpose flag, and tfjs-backend-wasm's fast path takes only
+ * untransposed operands (eecal's JS composite copies the transpose first).
+ */
+static napi_value MatMul(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) { napi_throw_error(env, NULL, "eecal native: matMul takes 4 arguments"); return NULL; }
+  int64_t d[6];
+  if (!argGeometry(env, argv[3], 6, "matMul dims", "[batch,M,K,N,transposeA,transposeB]", d)) return NULL;
+  const int64_t batch = d[0], M = d[1], K = d[2], N = d[3];
+  const int ta = d[4] != 0, tb = d[5] != 0;
+  if (d[4] > 1 || d[5] > 1) { fail(env, "matMul dims: transposeA and transposeB must be 0 or 1"); return NULL; }
+  uint64_t an, bn, on;
+  if (!product(&an, batch, M, K, 1) || !product(&bn, batch, K, N, 1) || !product(&on, batch, M, N, 1)) {
+    fail(env, "matMul dims: an array size exceeds %" PRIu64 " floats", MAX_FLOATS);
+    return NULL;
+  }
+  if (M > INT_MAX || K > INT_MAX || N > INT_MAX) { fail(env, "matMul dims: M, K and N must each be at most %d (BLAS's int)", INT_MAX); return NULL; }
+  Floats a, b, out;
+  if (!argFloats(env, argv[0], "matMul a", an, &a) || !argFloats(env, argv[1], "matMul b", bn, &b) || !argFloats(env, argv[2], "matMul out", on, &out) ||
+      !checkNoAlias(env, "matMul", &out, "out", &a, "a") || !checkNoAlias(env, "matMul", &out, "out", &b, "b")) return NULL;
+  for (int64_t i = 0; i < batch; i++) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K, 1.f,
+                a.data + i * M * K, ta ? (int)M : (int)K, b.data + i * K * N, tb ? (int)K : (int)N, 0.f, out.data + i * M * N, (int)N);
+  }
+  return NULL;
+}
+
+/*
  * setThreads(n): BLAS threads per call (1 when data-parallel workers already use every core),
  * 1 ≤ n ≤ maxBlasThreads(). The first call sets it for the process; a later call with the same n
  * is a no-op (every worker thread loads the module), one with another n is refused.
@@ -822,7 +855,8 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, obj, "maxThreads", maxThreads));
   if (!setString(env, kernels, "conv2d", dnnlOn ? dnnlName : gemm) || !setString(env, kernels, "conv2dBackpropFilter", dnnlOn ? dnnlName : gemm) ||
       !setString(env, kernels, "conv2dBackpropInput", dnnlOn ? dx : gemm) || !setString(env, kernels, "maxPoolGrad", "C scan") ||
-      !setString(env, kernels, "lrn", "C") || !setString(env, kernels, "lrnGrad", "C gather") || !setString(env, kernels, "sum", "C row sum")) return NULL;
+      !setString(env, kernels, "lrn", "C") || !setString(env, kernels, "lrnGrad", "C gather") || !setString(env, kernels, "sum", "C row sum") ||
+      !setString(env, kernels, "matMul", "OpenBLAS sgemm")) return NULL;
   CHECK(napi_set_named_property(env, obj, "kernels", kernels));
   return obj;
 }
@@ -836,6 +870,7 @@ NAPI_MODULE_INIT() {
     { "lrn", NULL, Lrn, NULL, NULL, NULL, napi_default, NULL },
     { "lrnGrad", NULL, LrnGrad, NULL, NULL, NULL, napi_default, NULL },
     { "sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL },
+    { "matMul", NULL, MatMul, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

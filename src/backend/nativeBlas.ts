@@ -22,6 +22,8 @@ export interface NativeBlas {
   lrnGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
   /** out[c] = Σ_r x[r·C + c] with C = out.length (x holds whole rows of C): the bias gradients' Sum. */
   sumRows(x: Float32Array, out: Float32Array): void;
+  /** out[i] = op(a[i])·op(b[i]), dims Int32Array [batch, M, K, N, transposeA 0|1, transposeB 0|1]. */
+  matMul(a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
   /** BLAS threads per call, once per process: 1 ≤ n ≤ info().maxThreads; another n later throws. */
   setThreads(n: number): void;
   /** Which library runs the convolutions, for the whole process ('onednn' throws in a build without it). */
@@ -41,7 +43,7 @@ export interface NativeInfo {
   /** Threads per call, and the most setThreads accepts (CPUs online, ≤ 64). */
   threads: number;
   maxThreads: number;
-  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string; lrn: string; lrnGrad: string; sum: string };
+  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string; lrn: string; lrnGrad: string; sum: string; matMul: string };
 }
 
 /** Whether the native kernels loaded, and if not, why (for `eecal doctor` and the logs). */

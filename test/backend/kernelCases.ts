@@ -80,3 +80,22 @@ export function sumValues(): Float32Array[] {
     ].map((t) => t.dataSync() as Float32Array);
   });
 }
+
+/** Matmul with every transpose combination, 2-D and batched 3-D, plus their gradients. */
+export function matMulValues(): Float32Array[] {
+  return tf.tidy(() => {
+    const out: Float32Array[] = [];
+    const m = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a2 = m(ta ? [7, 5] : [5, 7], 60);
+      const b2 = m(tb ? [4, 7] : [7, 4], 61);
+      out.push(tf.matMul(a2, b2, ta, tb).dataSync() as Float32Array);
+      const a3 = m(ta ? [3, 7, 5] : [3, 5, 7], 62);
+      const b3 = m(tb ? [3, 4, 7] : [3, 7, 4], 63);
+      out.push(tf.matMul(a3, b3, ta, tb).dataSync() as Float32Array);
+      const bias = m([4], 64);
+      out.push(tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias, activation: 'relu' }).dataSync() as Float32Array);
+    }
+    return out;
+  });
+}

@@ -30,6 +30,7 @@ function countingNative(real: NativeBlas): { native: NativeBlas; calls: () => nu
       lrn: count(real.lrn.bind(real)),
       lrnGrad: count(real.lrnGrad.bind(real)),
       sumRows: count(real.sumRows.bind(real)),
+      matMul: count(real.matMul.bind(real)),
       setThreads: real.setThreads.bind(real),
       setConvLibrary: real.setConvLibrary.bind(real),
       info: real.info.bind(real),
@@ -67,7 +68,7 @@ test('switching the native kernels off and on in one process takes effect', { sk
   assert.deepEqual(registerWasmTrainingKernels({ native: a.native }), [], 'the same options again change nothing');
 
   // Off: Conv2D and FusedConv2D go back to wasm's own, the others lose their native step.
-  assert.deepEqual(registerWasmTrainingKernels({ native: false }), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'MaxPoolGrad', 'Sum', 'LRN', 'LRNGrad']);
+  assert.deepEqual(registerWasmTrainingKernels({ native: false }), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'BatchMatMul', 'MaxPoolGrad', 'Sum', 'LRN', 'LRNGrad']);
   assert.equal(isEecalKernel('Conv2D', 'wasm'), false);
   assert.deepEqual(kernelChain('Conv2D', 'wasm'), ['wasm built-in']);
   assert.deepEqual(kernelChain('MaxPoolGrad', 'wasm'), ['JS scatter', 'wasm built-in']);

@@ -62,7 +62,7 @@ test('native boundary: output sizes must follow from input, window, stride and p
   assert.throws(() => m.maxPoolGrad(f32(16), f32(8), f32(8), f32(16), pool(4)), /maxPoolGrad pool geometry: output height 4 does not follow .* \(expected 2\.\.2\)/);
   assert.throws(() => m.maxPoolGrad(f32(16), f32(8), f32(8), f32(16), pool(2, 2)), /maxPoolGrad pool geometry: the height pad 2 must be smaller than the window \(2\)/);
   // Entries below their minimum, and a negative one (int32 −1).
-  assert.throws(() => m.conv2d(f32(25), f32(9), f32(9), geom(1, 5, 5, 1, 3, 3, 1, 3, 3, 0, 1, 0, 0), null, 0), /entries must be ≥ 1 \(pads ≥ 0\); entry 9 is 0/);
+  assert.throws(() => m.conv2d(f32(25), f32(9), f32(9), geom(1, 5, 5, 1, 3, 3, 1, 3, 3, 0, 1, 0, 0), null, 0), /entries must be ≥ 1 \(the last two ≥ 0\); entry 9 is 0/);
   assert.throws(() => m.maxPoolGrad(f32(16), f32(4), f32(4), f32(16), geom(1, 4, 4, 1, 2, 2, 2, 2, 2, 2, -1, 0)), /entry 10 is -1/);
 });
 
@@ -127,6 +127,21 @@ test('native boundary: sumRows checks its row length, lengths and aliasing, and 
   const heap = f32(12);
   assert.throws(() => m.sumRows(heap.subarray(0, 9), heap.subarray(8, 11)), /sumRows out shares memory with x/);
   assert.throws(() => (m.sumRows as (...a: unknown[]) => void)(f32(6)), /sumRows takes 2 arguments/);
+});
+
+test('native boundary: matMul checks its dims, lengths and aliasing, and multiplies', { skip }, () => {
+  const m = status.loaded as NativeBlas;
+  // [[1,2],[3,4]]ᵀ · [[5,6],[7,8]] = [[26,30],[38,44]]
+  const out = f32(4);
+  m.matMul(Float32Array.from([1, 2, 3, 4]), Float32Array.from([5, 6, 7, 8]), out, geom(1, 2, 2, 2, 1, 0));
+  assert.deepEqual([...out], [26, 30, 38, 44]);
+  assert.throws(() => m.matMul(f32(4), f32(4), f32(4), geom(1, 2, 2, 2, 2, 0)), /matMul dims: transposeA and transposeB must be 0 or 1/);
+  assert.throws(() => m.matMul(f32(4), f32(4), f32(4), geom(1, 0, 2, 2, 0, 0)), /matMul dims \[batch,M,K,N,transposeA,transposeB\]: entries must be ≥ 1/);
+  assert.throws(() => m.matMul(f32(1), f32(1), f32(1), geom(I32_MAX, I32_MAX, I32_MAX, 1, 0, 0)), /matMul dims: an array size exceeds/);
+  assert.throws(() => m.matMul(f32(1), f32(1), f32(1), geom(1, 2 ** 31 - 1, 1, 2, 0, 0)), /matMul a has 1 floats; the geometry needs 2147483647/);
+  assert.throws(() => m.matMul(f32(4), f32(4), f32(3), geom(1, 2, 2, 2, 0, 0)), /matMul out has 3 floats; the geometry needs 4/);
+  const heap = f32(16);
+  assert.throws(() => m.matMul(heap.subarray(0, 4), f32(4), heap.subarray(3, 7), geom(1, 2, 2, 2, 0, 0)), /matMul out shares memory with a/);
 });
 
 test('native boundary: BLAS threads are bounded and set once per process', { skip }, () => {

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { NATIVE_KERNELS, isEecalKernel, registerWasmTrainingKernels } from '../../src/backend/kernels';
 import { loadNativeBlas, type ConvLibrary } from '../../src/backend/nativeBlas';
 import { relErr } from './relativeError';
-import { CASES, POOLS, convGrads, poolGrads, sumValues, type ConvCase } from './kernelCases';
+import { CASES, POOLS, convGrads, matMulValues, poolGrads, sumValues, type ConvCase } from './kernelCases';
 
 /**
  * eecal's native kernels (convolutions as im2col + OpenBLAS GEMM on the wasm heap; MaxPoolGrad
@@ -53,6 +53,7 @@ test('native kernels match the stock cpu kernels', { skip }, async (t) => {
   const refForward = ALL.map((c, i) => forwardValues(c, i));
   const refPool = POOLS.map((c, i) => poolGrads(c, i)[0]);
   const refSum = sumValues();
+  const refMatMul = matMulValues();
 
   registerWasmTrainingKernels();
   for (const k of NATIVE_KERNELS) assert.ok(isEecalKernel(k, 'wasm'), `${k} is eecal's kernel`);
@@ -88,6 +89,10 @@ test('native kernels match the stock cpu kernels', { skip }, async (t) => {
 
   await t.test('Sum over leading axes (bias gradients; other reductions left to wasm) equals the stock cpu sums', () => {
     sumValues().forEach((v, k) => assert.ok(relErr(v, refSum[k]) <= 1e-6, `sum ${k}: error ${relErr(v, refSum[k])}`));
+  });
+
+  await t.test('BatchMatMul with and without transposes, rank 2 and 3 (fused ones left to the composite)', () => {
+    matMulValues().forEach((v, k) => assert.ok(relErr(v, refMatMul[k]) <= TOL, `matmul ${k}: error ${relErr(v, refMatMul[k])}`));
   });
 
   await t.test('a dilated convolution is left to the wasm kernels', () => {

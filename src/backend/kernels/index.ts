@@ -11,6 +11,7 @@ import { isEecalKernel, kernelChain, registerKernels } from './registerKernels';
 import { nativeMaxPoolGrad } from './nativeMaxPoolGrad';
 import { nativeLrn, nativeLrnGrad } from './nativeLrn';
 import { nativeSum } from './nativeSum';
+import { nativeBatchMatMul } from './nativeMatMul';
 import { sumLeadingAxes } from './sumLeadingAxes';
 import { nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput } from './nativeConv';
 import { loadNativeBlas, type NativeBlas, type NativeInfo } from '../nativeBlas';
@@ -20,8 +21,8 @@ export type { KernelConfig, KernelOptions } from './kernelConfig';
 
 /** The convolution kernels the native build replaces. */
 export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
-/** Every kernel whose implementation the native build changes (the convolutions, MaxPoolGrad, LRN, LRNGrad, Sum). */
-export const NATIVE_KERNELS = [...NATIVE_CONV_KERNELS, 'MaxPoolGrad', 'LRN', 'LRNGrad', 'Sum'] as const;
+/** Every kernel whose implementation the native build changes (the convolutions, BatchMatMul, MaxPoolGrad, LRN, LRNGrad, Sum). */
+export const NATIVE_KERNELS = [...NATIVE_CONV_KERNELS, 'BatchMatMul', 'MaxPoolGrad', 'LRN', 'LRNGrad', 'Sum'] as const;
 
 /** An implementation in JavaScript (or composed of the backend's kernels), named for `kernelChain`. */
 function js<A>(name: string, run: KernelImpl<A>): NamedImpl<A> {
@@ -53,8 +54,8 @@ function native<A>(o: KernelOptions, entry: keyof NativeInfo['kernels'], make: (
  * - LRN: JS over the wasm heap, d^−0.75 from square roots instead of std::pow per element;
  * - LRNGrad: the same in one gather pass per pixel instead of a scatter with std::pow per term.
  * With the native kernels (`npm run build:native`) the convolutions — ~85 % of a B-AlexNet step on
- * wasm — run on oneDNN (or im2col + OpenBLAS GEMM) on the wasm heap, and MaxPoolGrad, LRN,
- * LRNGrad and the bias gradients' Sum in C; the addon names the library of each (`eecal doctor`
+ * wasm — run on oneDNN (or im2col + OpenBLAS GEMM) on the wasm heap, BatchMatMul on OpenBLAS, and
+ * MaxPoolGrad, LRN, LRNGrad and the bias gradients' Sum in C; the addon names the library of each (`eecal doctor`
  * shows the chains).
  */
 export const WASM_KERNELS: readonly KernelConfig[] = [
@@ -64,7 +65,7 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
     native(o, 'conv2dBackpropInput', nativeConv2dBackpropInput), js('Conv2D composite (flipped filter)', conv2dBackpropInputViaConv)]),
   defineKernel<tf.Conv2DAttrs>('Conv2D', 'wasm', (o) => [native(o, 'conv2d', nativeConv2d<tf.Conv2DAttrs>)]),
   defineKernel<tf.FusedConv2DAttrs>('FusedConv2D', 'wasm', (o) => [native(o, 'conv2d', nativeConv2d<tf.FusedConv2DAttrs>)]),
-  defineKernel<tf.BatchMatMulAttrs>('BatchMatMul', 'wasm', () => [js('explicit transpose', matMulViaExplicitTranspose)]),
+  defineKernel<tf.BatchMatMulAttrs>('BatchMatMul', 'wasm', (o) => [native(o, 'matMul', nativeBatchMatMul), js('explicit transpose', matMulViaExplicitTranspose)]),
   defineKernel<tf._FusedMatMulAttrs>('_FusedMatMul', 'wasm', () => [js('explicit transpose', matMulViaExplicitTranspose)]),
   defineKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', 'wasm', (o) => [native(o, 'maxPoolGrad', nativeMaxPoolGrad), js('JS scatter', maxPoolGradJs)]),
   defineKernel<Record<string, never>>('Identity', 'wasm', () => [js('JS: shares the buffer', identityShared)]),
