@@ -25,17 +25,26 @@ export function cifar10Source(argv: string[]): string | null {
 
 export interface EndToEnd { what: string; samplesPerSec: number | null; note: string }
 
-/** `eecal train` for one epoch of `samples` CIFAR-10 images; the progress bar's samples/s at its last batch. */
+/** GNU time, which reports a child's peak RSS (worker replicas are threads: one process). */
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * `eecal train` for one epoch of `samples` CIFAR-10 images; the progress bar's samples/s at its
+ * last batch, and the process's peak RSS (replicas included) where GNU time is installed.
+ */
 export function trainEndToEnd(cifar: string, workers: number, samples: number): EndToEnd {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-bench-train-'));
   const what = `eecal train, real CIFAR-10, ${workers} worker${workers > 1 ? 's' : ''}`;
   try {
-    const r = spawnSync(process.execPath, [path.join(root, 'bin/eecal.js'), 'train', '--model', 'b-alexnet', '--dataset', 'cifar10', '--recipe', 'branchynet',
-      '--data', cifar, '--max-train', String(samples), '--epochs', '1', '--no-track-calibration', '--workers', String(workers), '--out', out],
-    { encoding: 'utf8', cwd: root, timeout: 900_000, env: { ...process.env, EECAL_BACKEND: 'wasm' } });
+    const cmd = [process.execPath, path.join(root, 'bin/eecal.js'), 'train', '--model', 'b-alexnet', '--dataset', 'cifar10', '--recipe', 'branchynet',
+      '--data', cifar, '--max-train', String(samples), '--epochs', '1', '--no-track-calibration', '--workers', String(workers), '--out', out];
+    const timed = fs.existsSync(GNU_TIME) ? [GNU_TIME, '-f', 'eecal-bench peak RSS %M KiB', ...cmd] : cmd;
+    const r = spawnSync(timed[0], timed.slice(1), { encoding: 'utf8', cwd: root, timeout: 900_000, env: { ...process.env, EECAL_BACKEND: 'wasm' } });
     const rates = [...r.stderr.matchAll(/batches\s+([\d.]+) samples\/s/g)].map((m) => Number(m[1]));
     if (r.status !== 0 || !rates.length) return { what, samplesPerSec: null, note: `failed: ${r.stderr.trim().split('\n').pop()}` };
-    return { what, samplesPerSec: rates[rates.length - 1], note: `${samples} samples, batch 64, decode + batching + steps (progress bar)` };
+    const rss = /eecal-bench peak RSS (\d+) KiB/.exec(r.stderr);
+    const peak = rss ? `, peak RSS ${(Number(rss[1]) / 1024).toFixed(0)} MiB` : ', peak RSS not measured (no GNU time)';
+    return { what, samplesPerSec: rates[rates.length - 1], note: `${samples} samples, batch 64, decode + batching + steps (progress bar)${peak}` };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:kernels [-- --cifar10 PATH]` — where B-AlexNet's time goes on wasm, kernel by
+ * `npm run bench:kernels [-- --cifar10 PATH] [--sections 3,4]` — where B-AlexNet's time goes on wasm, kernel by
  * kernel, for the figures environment.md quotes (one thread unless said; medians; load average shown):
  *  1. an inference pass at batch 128: `model.apply` vs `model.predict`, the per-kernel profile, each
  *     convolution's GFLOP/s, and eecal's LRN against the stock one in the same pass;
@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels, unregisterComposite } from '../src/backend/kernels';
+import { registerWasmTrainingKernels, restoreBackendKernel } from '../src/backend/kernels';
 import { KernelCalls } from '../src/backend/kernels/kernelCall';
 import { buildBAlexNet } from '../src/models/bAlexNet';
 import { ReplicaPool } from '../src/train/replicas/replicaPool';
@@ -65,7 +65,7 @@ function inferenceSection(): void {
   for (let r = 0; r < 3; r++) {
     rounds.apply.push(timed(5, () => null, apply));
     rounds.predict.push(timed(5, () => null, predict));
-    unregisterComposite('LRN', 'wasm');
+    restoreBackendKernel('LRN', 'wasm');
     rounds.stockLrn.push(timed(5, () => null, apply));
     registerWasmTrainingKernels({ native: false });
   }
@@ -82,7 +82,7 @@ async function inferenceProfile(): Promise<void> {
   for (let i = 0; i < 2; i++) apply();
   const lrnMs: Record<string, number> = {};
   for (const which of ['eecal', 'stock']) {
-    if (which === 'stock') unregisterComposite('LRN', 'wasm');
+    if (which === 'stock') restoreBackendKernel('LRN', 'wasm');
     const p = await tf.profile(apply);
     const kernels = p.kernels.filter((k) => !k.name.endsWith('__op'));
     lrnMs[which] = kernels.filter((k) => k.name === 'LRN').reduce((s, k) => s + (k.kernelTimeMs as number), 0);
@@ -240,17 +240,30 @@ async function pipelineSection(cifar: string): Promise<void> {
   }
 }
 
+/** `--sections 3,4` runs only those sections (default: all four). */
+function sections(argv: string[]): Set<number> {
+  const i = argv.indexOf('--sections');
+  if (i < 0) return new Set([1, 2, 3, 4]);
+  const picked = (argv[i + 1] ?? '').split(',').map(Number);
+  if (!picked.length || picked.some((n) => !Number.isInteger(n) || n < 1 || n > 4)) throw new Error(`--sections "${argv[i + 1] ?? ''}": expected section numbers 1–4, comma-separated`);
+  return new Set(picked);
+}
+
 async function main(): Promise<void> {
+  const run = sections(process.argv.slice(2));
   registerWasmTrainingKernels({ native: false });
   if (!(await tf.setBackend('wasm'))) throw new Error('bench:kernels: the wasm backend failed to initialise');
   console.log(`bench:kernels — B-AlexNet on tfjs wasm + eecal kernels; ${os.cpus().length} CPUs, load average ${load()}`);
-  console.log('sections 1–2: eecal\'s wasm/JS kernels (the native ones off)');
-  inferenceSection();
-  await inferenceProfile();
-  dwSection();
+  if (run.has(1) || run.has(2)) console.log('sections 1–2: eecal\'s wasm/JS kernels (the native ones off)');
+  if (run.has(1)) {
+    inferenceSection();
+    await inferenceProfile();
+  }
+  if (run.has(2)) dwSection();
   // The replicas of sections 3–4 register their kernels when they start: eecal's defaults.
-  console.log(`\nsections 3–4: the replicas' default kernels (native: ${loadNativeBlas().detail})`);
-  await mainThreadSection();
+  if (run.has(3) || run.has(4)) console.log(`\nsections 3–4: the replicas' default kernels (native: ${loadNativeBlas().detail})`);
+  if (run.has(3)) await mainThreadSection();
+  if (!run.has(4)) return;
   const cifar = cifar10Source(process.argv.slice(2));
   if (cifar) await pipelineSection(cifar);
   else console.log('\n4. skipped (no CIFAR-10: pass --cifar10 PATH or set EECAL_DATA)');

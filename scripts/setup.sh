@@ -10,7 +10,7 @@ APT_PACKAGES=(
   jupyter-core jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-notebook jupyter-nbformat
   chromium fonts-liberation fonts-dejavu-core
   python3-numpy python3-scipy python3-sklearn python3-torch
-  gcc libopenblas-dev
+  gcc libopenblas-dev libdnnl-dev
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -4,11 +4,11 @@ import { BackendError } from '../errors';
 import { repoRoot } from '../util/repoRoot';
 
 /**
- * eecal's optional native kernels (`native/eecal_blas.c`, built by `npm run build:native`
- * against the system's OpenBLAS): the convolutions as im2col + GEMM, and the max-pool gradient
- * as a C loop. They run on Float32Array views of the tensors' memory — for the wasm backend,
- * views of the wasm heap — so nothing is copied.
- * Geometry: Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,strideH,strideW,padTop,padLeft].
+ * eecal's optional native kernels (`native/eecal_blas.c` and `eecal_dnnl.c`, built by `npm run
+ * build:native` against the system's OpenBLAS and, where installed, oneDNN): the convolutions on
+ * oneDNN (or im2col + OpenBLAS GEMM), and the max-pool gradient, LRN and its gradient in C. They run on
+ * Float32Array views of the tensors' memory — for the wasm backend, views of the wasm heap — so
+ * nothing is copied. Geometry: Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,strideH,strideW,padTop,padLeft].
  */
 export interface NativeBlas {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geom: Int32Array, bias: Float32Array | null, activation: number): void;
@@ -16,8 +16,34 @@ export interface NativeBlas {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geom: Int32Array): void;
   /** Pool geometry: Int32Array [B,H,W,C,OH,OW,FH,FW,strideH,strideW,padTop,padLeft]. */
   maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolGeom: Int32Array): void;
+  /** LRN over the last axis of x (`channels` per pixel), tfjs's definition; y has x's length. */
+  lrn(x: Float32Array, y: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
+  /** Its gradient dx from x, y (the forward output) and dy, all of x's length. */
+  lrnGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
+  /** out[c] = Σ_r x[r·C + c] with C = out.length (x holds whole rows of C): the bias gradients' Sum. */
+  sumRows(x: Float32Array, out: Float32Array): void;
+  /** out[i] = op(a[i])·op(b[i]), dims Int32Array [batch, M, K, N, transposeA 0|1, transposeB 0|1]. */
+  matMul(a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /** BLAS threads per call, once per process: 1 ≤ n ≤ info().maxThreads; another n later throws. */
   setThreads(n: number): void;
-  info(): { blas: string; threads: number };
+  /** Which library runs the convolutions, for the whole process ('onednn' throws in a build without it). */
+  setConvLibrary(library: ConvLibrary): void;
+  info(): NativeInfo;
+}
+
+/** The convolution libraries of the native build. */
+export type ConvLibrary = 'onednn' | 'openblas';
+
+/** What the native build is and which library runs each of its entry points now. */
+export interface NativeInfo {
+  /** OpenBLAS's build line. */
+  blas: string;
+  /** "oneDNN 2.6.3", or null when built without it. */
+  dnnl: string | null;
+  /** Threads per call, and the most setThreads accepts (CPUs online, ≤ 64). */
+  threads: number;
+  maxThreads: number;
+  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string; lrn: string; lrnGrad: string; sum: string; matMul: string };
 }
 
 /** Whether the native kernels loaded, and if not, why (for `eecal doctor` and the logs). */
@@ -26,21 +52,31 @@ export interface NativeBlasStatus {
   detail: string;
 }
 
-/** Where `npm run build:native` writes the addon. */
-export function nativeBlasPath(root: string = repoRoot()): string {
+/**
+ * Where `npm run build:native` writes the addon, unless `EECAL_NATIVE_ADDON` names another build of
+ * it (CI points it at the sanitizer build, `native/build.sh --sanitize`, to run the native tests).
+ */
+export function nativeBlasPath(root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): string {
+  if (env.EECAL_NATIVE_ADDON) return path.resolve(env.EECAL_NATIVE_ADDON);
   return path.join(root, 'native', 'build', 'eecal_blas.node');
 }
 
 /**
  * Load the native kernels, or say why not. `EECAL_NATIVE=0` turns them off (then eecal uses its
- * wasm kernels, as on a machine without a C compiler or OpenBLAS). BLAS runs one thread per call:
+ * wasm kernels, as on a machine without a C compiler or OpenBLAS). The convolutions run on oneDNN
+ * when the build has it (`EECAL_NATIVE_CONV=openblas` keeps them on OpenBLAS, process-wide). BLAS runs one thread per call:
  * training and inference already run one replica per core, and OpenBLAS's own threads on top
- * would oversubscribe the cores (`EECAL_BLAS_THREADS` overrides, e.g. for one-process use).
+ * would oversubscribe the cores (`EECAL_BLAS_THREADS` overrides, e.g. for one-process use). The
+ * count is OpenBLAS's one global, so it is set once per process, by the first load: every worker
+ * replica inherits the same environment and asks for the same count; another count is refused.
  */
 export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlasStatus {
   if (env.EECAL_NATIVE === '0') return { loaded: null, detail: 'off (EECAL_NATIVE=0)' };
-  const file = nativeBlasPath();
-  if (!fs.existsSync(file)) return { loaded: null, detail: `not built (npm run build:native; needs a C compiler and libopenblas-dev)` };
+  const file = nativeBlasPath(repoRoot(), env);
+  if (!fs.existsSync(file)) {
+    if (env.EECAL_NATIVE_ADDON) return { loaded: null, detail: `not found: EECAL_NATIVE_ADDON=${env.EECAL_NATIVE_ADDON}` };
+    return { loaded: null, detail: `not built (npm run build:native; needs a C compiler and libopenblas-dev)` };
+  }
   let mod: NativeBlas;
   try {
     mod = require(file) as NativeBlas;
@@ -50,7 +86,21 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
   const raw = env.EECAL_BLAS_THREADS ?? '1';
   const threads = Number(raw);
   if (!/^\s*\d+\s*$/.test(raw) || threads < 1) throw new BackendError(`EECAL_BLAS_THREADS="${raw}": expected a whole number ≥ 1 (BLAS threads per native kernel call)`);
-  mod.setThreads(threads);
+  try {
+    mod.setThreads(threads);
+  } catch (err) {
+    throw new BackendError(`EECAL_BLAS_THREADS="${raw}": ${(err as Error).message.replace(/^eecal native: /, '')}`);
+  }
+  const conv = env.EECAL_NATIVE_CONV;
+  if (conv !== undefined) {
+    if (conv !== 'onednn' && conv !== 'openblas') throw new BackendError(`EECAL_NATIVE_CONV="${conv}": expected onednn or openblas`);
+    try {
+      mod.setConvLibrary(conv);
+    } catch (err) {
+      throw new BackendError(`EECAL_NATIVE_CONV="${conv}": ${(err as Error).message.replace(/^eecal native: setConvLibrary: /, '')}`);
+    }
+  }
   const info = mod.info();
-  return { loaded: mod, detail: `OpenBLAS (${info.blas.trim()}), ${info.threads} thread${info.threads === 1 ? '' : 's'} per call` };
+  const dnnl = info.dnnl ? `, ${info.dnnl}` : '';
+  return { loaded: mod, detail: `OpenBLAS (${info.blas.trim()})${dnnl}, ${info.threads} thread${info.threads === 1 ? '' : 's'} per call` };
 }

@@ -5,6 +5,7 @@ import {
   type BackendName, type CandidateName, type CandidateStatus,
 } from './candidates';
 import { loadNativeBlas } from './nativeBlas';
+import type { KernelRoute } from './kernels/index';
 
 /** The backend eecal runs on, and why. */
 export interface BackendChoice {
@@ -18,6 +19,8 @@ export interface BackendChoice {
   gpu: boolean;
   /** wasm runs its convolutions on eecal's native kernels (`npm run build:native`). */
   nativeKernels: boolean;
+  /** eecal's kernels on this backend and what runs each, in the order tried (empty on tensorflow). */
+  kernels: KernelRoute[];
 }
 
 export interface SelectOptions {
@@ -113,6 +116,7 @@ async function activate(st: CandidateStatus, statuses: CandidateStatus[], traini
   let threads = 1;
   let gpu = false;
   let nativeKernels = false;
+  let kernels: KernelRoute[] = [];
   if (st.backend === 'wasm') {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
@@ -129,14 +133,18 @@ async function activate(st: CandidateStatus, statuses: CandidateStatus[], traini
     st.detail = `SIMD ${simd ? 'on' : 'off'}, ${threads} thread (tfjs disables wasm threads in Node); ${convs}`;
   } else if (st.backend === 'cpu') {
     if (training) (await import('./kernels/index')).registerCpuTrainingKernels();
+  }
+  if (st.backend === 'wasm' || st.backend === 'cpu') {
+    kernels = (await import('./kernels/index')).kernelRoutes(st.backend);
   } else {
-    gpu = Boolean((tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice);
+    const be = tf.backend();
+    gpu = 'isUsingGpuDevice' in be && be.isUsingGpuDevice === true;
     threads = require('node:os').cpus().length;
     st.detail = st.candidate === 'tfjs-node-gpu'
       ? (gpu ? 'TensorFlow 2.9.1 on the GPU' : 'loaded, but no GPU visible: TensorFlow runs on the CPU')
       : 'TensorFlow 2.9.1 on the CPU';
   }
-  return { candidate: st.candidate, backend: st.backend, statuses, threads, gpu, nativeKernels };
+  return { candidate: st.candidate, backend: st.backend, statuses, threads, gpu, nativeKernels, kernels };
 }
 
 /** One line per candidate, for logs and `eecal doctor`. */

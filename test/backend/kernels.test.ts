@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { isEecalKernel, registerCpuTrainingKernels, registerWasmTrainingKernels } from '../../src/backend/kernels';
 import { ARCHITECTURES, buildArchitecture } from '../../src/models/registry';
 import { relErr } from './relativeError';
-import { CASES, POOLS, convGrads, lrnValues, poolGrads } from './kernelCases';
+import { CASES, POOLS, convGrads, lrnValues, matMulValues, poolGrads, sumValues } from './kernelCases';
 
 /**
  * eecal's training kernels against the *stock* `cpu` backend (references are computed before any
@@ -27,38 +27,6 @@ function fusedGrads(): Float32Array[] {
       return o.square().sum();
     };
     return tf.grads(f)([x, w, b, wd, bd]).map((t) => t.dataSync() as Float32Array);
-  });
-}
-
-/** Matmul with every transpose combination, 2-D and batched 3-D, plus their gradients. */
-function matMulValues(): Float32Array[] {
-  return tf.tidy(() => {
-    const out: Float32Array[] = [];
-    const m = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-      const a2 = m(ta ? [7, 5] : [5, 7], 60);
-      const b2 = m(tb ? [4, 7] : [7, 4], 61);
-      out.push(tf.matMul(a2, b2, ta, tb).dataSync() as Float32Array);
-      const a3 = m(ta ? [3, 7, 5] : [3, 5, 7], 62);
-      const b3 = m(tb ? [3, 4, 7] : [3, 7, 4], 63);
-      out.push(tf.matMul(a3, b3, ta, tb).dataSync() as Float32Array);
-      const bias = m([4], 64);
-      out.push(tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias, activation: 'relu' }).dataSync() as Float32Array);
-    }
-    return out;
-  });
-}
-
-/** Sums over leading axes (eecal's JS kernel) and over other axes (the backend's), kept dims or not. */
-function sumValues(): Float32Array[] {
-  return tf.tidy(() => {
-    const x4 = tf.randomNormal([5, 3, 4, 6], 0, 1, 'float32', 70);
-    const x2 = tf.randomNormal([7, 9], 0, 1, 'float32', 71);
-    const x3 = tf.randomNormal([3, 2, 5], 0, 1, 'float32', 72); // 6 rows: not a multiple of 4
-    return [
-      tf.sum(x4, [0, 1, 2]), tf.sum(x4, [2, 0, 1], true), tf.sum(x4, [-4, -3, -2]), tf.sum(x2, 0), tf.sum(x3, [0, 1]),
-      tf.sum(x4, [1, 2]), tf.sum(x4, 3), tf.sum(x4), tf.sum(x4.toInt(), [0, 1, 2]),
-    ].map((t) => t.dataSync() as Float32Array);
   });
 }
 
@@ -109,7 +77,7 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
   });
 
   await t.test('wasm: Conv2DBackpropFilter and Conv2DBackpropInput', async () => {
-    // The wasm composites (the native GEMM kernels have their own test: nativeConv.test.ts).
+    // The wasm composites (the native GEMM kernels have their own test: nativeKernels.test.ts).
     assert.deepEqual(registerWasmTrainingKernels({ native: false }), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Identity', 'Sum', 'LRN', 'LRNGrad']);
     assert.deepEqual(registerWasmTrainingKernels({ native: false }), []);
     assert.ok(await tf.setBackend('wasm'));

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { isEecalKernel, registerWasmTrainingKernels } from '../../src/backend/kernels';
+import { isEecalKernel, kernelChain, registerWasmTrainingKernels } from '../../src/backend/kernels';
+import { loadNativeBlas } from '../../src/backend/nativeBlas';
 import { lrnForward } from '../../src/backend/kernels/lrnForward';
 import { lrnGradient } from '../../src/backend/kernels/lrnGrad';
 import type { LrnParams } from '../../src/backend/kernels/lrnWindow';
@@ -81,52 +82,58 @@ test('LRN / LRNGrad on plain arrays equal float64 autograd values (tiny inputs)'
   }
 });
 
+/** eecal's kernels on wasm: the native (C) ones where built, and the JavaScript ones. */
+const VARIANTS = [...(loadNativeBlas().loaded ? [{ name: 'native', native: true }] : []), { name: 'JavaScript', native: false }];
+
 test('eecal LRN / LRNGrad on wasm match the stock cpu kernels', async (t) => {
   await tf.setBackend('cpu');
   const ref = CASES.map((c, i) => lrnValues(c, i));
-
-  registerWasmTrainingKernels();
-  assert.ok(isEecalKernel('LRN', 'wasm') && isEecalKernel('LRNGrad', 'wasm'), 'both kernels are registered on wasm');
   assert.ok(await tf.setBackend('wasm'));
 
-  await t.test('forward and gradient, B-AlexNet shapes and edge cases', () => {
-    CASES.forEach((c, i) => {
-      const [y, dx] = lrnValues(c, i);
-      assert.ok(relErr(y, ref[i][0]) <= TOL, `${c.name}: LRN error ${relErr(y, ref[i][0])}`);
-      assert.ok(relErr(dx, ref[i][1]) <= TOL, `${c.name}: LRN gradient error ${relErr(dx, ref[i][1])}`);
-    });
-  });
+  for (const v of VARIANTS) {
+    registerWasmTrainingKernels({ native: v.native });
+    assert.ok(isEecalKernel('LRN', 'wasm') && isEecalKernel('LRNGrad', 'wasm'), 'both kernels are registered on wasm');
+    assert.equal(kernelChain('LRN', 'wasm')[0].startsWith('native'), v.native, `${v.name} runs first`);
 
-  await t.test('tiny inputs through the kernels equal the autograd values', () => {
-    for (const c of TINY) {
-      const [y, dx] = tf.tidy(() => {
-        const x = tf.tensor4d(c.x, [1, 1, c.x.length / c.C, c.C]);
-        const g = tf.tensor4d(c.g, x.shape);
-        const { depthRadius, bias, alpha, beta } = c.p;
-        const f = (a: tf.Tensor) => tf.localResponseNormalization(a as tf.Tensor4D, depthRadius, bias, alpha, beta);
-        return [f(x).dataSync(), tf.grad((a: tf.Tensor) => f(a).mul(g).sum())(x).dataSync()];
+    await t.test(`${v.name}: forward and gradient, B-AlexNet shapes and edge cases`, () => {
+      CASES.forEach((c, i) => {
+        const [y, dx] = lrnValues(c, i);
+        assert.ok(relErr(y, ref[i][0]) <= TOL, `${c.name}: LRN error ${relErr(y, ref[i][0])}`);
+        assert.ok(relErr(dx, ref[i][1]) <= TOL, `${c.name}: LRN gradient error ${relErr(dx, ref[i][1])}`);
       });
-      assertClose(y, c.y, 1e-6, 'y');
-      assertClose(dx, c.dx, 1e-6, 'dx');
-    }
-  });
+    });
 
-  await t.test('LRNGrad with inputs of different shapes is a clear error', () => {
-    const x = tf.ones([1, 2, 2, 3]);
-    const dy = tf.ones([1, 2, 2, 4]);
-    assert.throws(() => tf.engine().runKernel('LRNGrad', { x, y: x, dy }, { depthRadius: 1, bias: 1, alpha: 1, beta: 0.75 }),
-      /LRNGrad: inputs x \[1,2,2,3\], y \[1,2,2,3\] and dy \[1,2,2,4\] must have the same shape/);
-    tf.dispose([x, dy]);
-  });
+    await t.test(`${v.name}: tiny inputs through the kernels equal the autograd values`, () => {
+      for (const c of TINY) {
+        const [y, dx] = tf.tidy(() => {
+          const x = tf.tensor4d(c.x, [1, 1, c.x.length / c.C, c.C]);
+          const g = tf.tensor4d(c.g, x.shape);
+          const { depthRadius, bias, alpha, beta } = c.p;
+          const f = (a: tf.Tensor) => tf.localResponseNormalization(a as tf.Tensor4D, depthRadius, bias, alpha, beta);
+          return [f(x).dataSync(), tf.grad((a: tf.Tensor) => f(a).mul(g).sum())(x).dataSync()];
+        });
+        assertClose(y, c.y, 1e-6, 'y');
+        assertClose(dx, c.dx, 1e-6, 'dx');
+      }
+    });
 
-  await t.test('no leaked tensors, backend buffers or heap growth', () => {
-    lrnValues(CASES[0], 0);
-    const before = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
-    const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
-    for (let r = 0; r < 5; r++) CASES.forEach((c, i) => lrnValues(c, i));
-    const after = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
-    assert.equal(after.numTensors, before.numTensors);
-    assert.equal(after.numDataBuffers, before.numDataBuffers);
-    assert.equal((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length, heap);
-  });
+    await t.test(`${v.name}: LRNGrad with inputs of different shapes is a clear error`, () => {
+      const x = tf.ones([1, 2, 2, 3]);
+      const dy = tf.ones([1, 2, 2, 4]);
+      assert.throws(() => tf.engine().runKernel('LRNGrad', { x, y: x, dy }, { depthRadius: 1, bias: 1, alpha: 1, beta: 0.75 }),
+        /LRNGrad: inputs x \[1,2,2,3\], y \[1,2,2,3\] and dy \[1,2,2,4\] must have the same shape/);
+      tf.dispose([x, dy]);
+    });
+
+    await t.test(`${v.name}: no leaked tensors, backend buffers or heap growth`, () => {
+      lrnValues(CASES[0], 0);
+      const before = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
+      const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+      for (let r = 0; r < 5; r++) CASES.forEach((c, i) => lrnValues(c, i));
+      const after = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
+      assert.equal(after.numTensors, before.numTensors);
+      assert.equal(after.numDataBuffers, before.numDataBuffers);
+      assert.equal((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length, heap);
+    });
+  }
 });

@@ -40,5 +40,11 @@ test('wasm says whether its convolutions are native (EECAL_NATIVE=0 or not built
   assert.equal(wasm.nativeKernels, native);
   assert.equal(backendLabel(wasm), native ? 'wasm (wasm, native kernels)' : 'wasm (wasm)');
   assert.match(describeChoice(wasm), native ? /convolutions native: OpenBLAS \(OpenBLAS [0-9.]+/ : /convolutions in wasm \(native kernels (not built|off)/);
+  // What doctor lists: each kernel eecal replaced and what runs it, in the order tried.
+  const route = (k: string) => wasm.kernels.find((r) => r.kernel === k)?.chain;
+  const lib = loadNativeBlas().loaded?.info().kernels;
+  assert.deepEqual(route('Conv2D'), lib ? [`native: ${lib.conv2d}`, 'wasm built-in'] : undefined);
+  if (lib?.conv2d.startsWith('oneDNN')) assert.match(describeChoice(wasm), /, oneDNN \d+\.\d+\.\d+, 1 thread per call/);
+  assert.deepEqual(route('LRN'), [...(lib ? [`native: ${lib.lrn}`] : []), 'JS', 'wasm built-in']);
   assert.equal(backendLabel({ ...wasm, backend: 'tensorflow', candidate: 'tfjs-node-gpu', nativeKernels: false, gpu: true }), 'tensorflow (tfjs-node-gpu) GPU');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { NATIVE_KERNELS, registerWasmTrainingKernels, unregisterComposite } from '../../src/backend/kernels';
+import { registerWasmTrainingKernels } from '../../src/backend/kernels';
 import { loadNativeBlas } from '../../src/backend/nativeBlas';
 import { buildBAlexNet } from '../../src/models/bAlexNet';
 import { localEngine, type TrainConfig } from '../../src/train/trainer';
@@ -76,7 +76,6 @@ async function oneVsTwoReplicas(makeOptimizer: () => tf.Optimizer, native: boole
     await pool.close();
     one.dispose();
     two.dispose();
-    [...NATIVE_KERNELS].forEach((k) => unregisterComposite(k, 'wasm'));
     if (saved === undefined) delete process.env.EECAL_NATIVE;
     else process.env.EECAL_NATIVE = saved;
   }

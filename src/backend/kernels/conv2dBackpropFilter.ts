@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
+import { requireInput, type KernelCalls } from './kernelCall';
 
 /**
  * Conv2DBackpropFilter (dW of a 2-D convolution, NHWC, dilation 1) as one forward Conv2D.
@@ -22,10 +22,10 @@ import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
  *   total over the 7 shapes: composite 194.5 ms, im2col 239.4 ms → the composite is kept.
  * The im2col fill is memory-bound JS; the composite reads x and dy once each (two transposes).
  */
-export function conv2dBackpropFilterViaConv(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs): tf.TensorInfo | null {
+export function conv2dBackpropFilterViaConv(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.Conv2DBackpropFilterAttrs): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'Conv2DBackpropFilter');
   const dy = requireInput(inputs, 'dy', 'Conv2DBackpropFilter');
-  const { strides, pad, dimRoundingMode, filterShape, dataFormat } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const { strides, pad, dimRoundingMode, filterShape, dataFormat } = attrs;
   // NCHW: defer to the backend's own kernel (the registration reports it if there is none).
   if (dataFormat !== undefined && dataFormat !== 'NHWC') return null;
   const info = tf.backend_util.computeConv2DInfo(

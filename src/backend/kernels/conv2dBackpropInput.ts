@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
+import { requireInput, type KernelCalls } from './kernelCall';
 
 /** The padding and shape plan of the composite dX, or null when it does not apply. */
 export interface BackpropInputPlan {
@@ -62,10 +62,9 @@ function dilateSpatial(calls: KernelCalls, dy: tf.TensorInfo, sh: number, sw: nu
  * The filter flip/transpose touches only KH·KW·Ci·Co values. Returns null when the plan does not
  * apply (the caller then runs the backend's own kernel).
  */
-export function conv2dBackpropInputViaConv(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs): tf.TensorInfo | null {
+export function conv2dBackpropInputViaConv(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, a: tf.Conv2DBackpropInputAttrs): tf.TensorInfo | null {
   const dy = requireInput(inputs, 'dy', 'Conv2DBackpropInput');
   const filter = requireInput(inputs, 'filter', 'Conv2DBackpropInput');
-  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') return null;
   const plan = planBackpropInput(a.inputShape, filter.shape, a);
   if (!plan) return null;

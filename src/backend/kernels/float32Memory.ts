@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BackendError } from '../../errors';
 import type { KernelCalls } from './kernelCall';
 
 /**
@@ -22,13 +23,23 @@ interface CpuBackendLike {
   data: { get(dataId: tf.DataId): { values: unknown } };
 }
 
-/** The Float32Memory of the backend a kernel runs on. */
+function isWasmBackend(be: tf.KernelBackend): be is tf.KernelBackend & WasmBackendLike {
+  return 'makeOutput' in be && typeof be.makeOutput === 'function' && 'typedArrayFromHeap' in be && typeof be.typedArrayFromHeap === 'function';
+}
+
+function isCpuBackend(be: tf.KernelBackend): be is tf.KernelBackend & CpuBackendLike {
+  return 'makeTensorInfo' in be && typeof be.makeTensorInfo === 'function' && 'data' in be && typeof be.data === 'object' && be.data !== null;
+}
+
+/** The Float32Memory of the backend a kernel runs on (wasm or cpu; another backend is a bug). */
 export function float32Memory(calls: KernelCalls): Float32Memory {
-  if (calls.backendName === 'wasm') {
-    const be = calls.backend as unknown as WasmBackendLike;
+  const be = calls.backend;
+  if (calls.backendName === 'wasm' && isWasmBackend(be)) {
     return { alloc: (shape) => be.makeOutput(shape, 'float32'), view: (info) => be.typedArrayFromHeap(info) };
   }
-  const be = calls.backend as unknown as CpuBackendLike;
+  if (calls.backendName !== 'cpu' || !isCpuBackend(be)) {
+    throw new BackendError(`eecal's kernels cannot reach the memory of backend '${calls.backendName}' (${be.constructor.name})`);
+  }
   return {
     alloc: (shape) => be.makeTensorInfo(shape, 'float32', new Float32Array(tf.util.sizeFromShape(shape))),
     view: (info) => be.data.get(info.dataId).values as Float32Array,

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
-
-interface RefCountedBackend { incRef(dataId: tf.DataId): void }
+import { requireInput, type KernelCalls } from './kernelCall';
 
 /**
  * Identity that shares its input's backend data (one more reference) instead of copying it.
@@ -11,9 +9,9 @@ interface RefCountedBackend { incRef(dataId: tf.DataId): void }
  * no tfjs kernel writes into an input, so a shared buffer is never mutated. Strings keep the
  * backend's kernel (null).
  */
-export function identityShared(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, _attrs: KernelAttrs): tf.TensorInfo | null {
+export function identityShared(calls: KernelCalls, inputs: tf.NamedTensorInfoMap): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'Identity');
   if (x.dtype === 'string') return null;
-  (calls.backend as unknown as RefCountedBackend).incRef(x.dataId);
+  calls.backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }

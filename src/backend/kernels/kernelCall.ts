@@ -36,9 +36,6 @@ export class KernelCalls {
   }
 }
 
-/** Adapter signature of an eecal kernel: the KernelCalls of its backend plus the inputs/attrs. */
-export type CompositeKernel = (calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs) => tf.TensorInfo;
-
 /** Input `name` of a kernel call; a clear error instead of an `undefined` deep in a kernel. */
 export function requireInput(inputs: tf.NamedTensorInfoMap, name: string, kernelName: string): tf.TensorInfo {
   const t = inputs[name];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { float32Memory } from './float32Memory';
-import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
+import { requireInput, type KernelCalls } from './kernelCall';
 import { lrnParams, negPow, paddedScratch, squaresInto, windowSum, type LrnParams } from './lrnWindow';
 
 /**
@@ -54,7 +54,7 @@ function lrnForwardAnyRadius(x: Float32Array, y: Float32Array, C: number, p: Lrn
  * is faster: the four LRN calls of a B-AlexNet inference pass at batch 128 take 14–16 ms instead of
  * 27–29 ms (`npm run bench:kernels`, section 1). Non-float32 input or unusual attrs → null (the backend's kernel).
  */
-export function lrnJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs): tf.TensorInfo | null {
+export function lrnJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.LRNAttrs): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'LRN');
   const p = lrnParams(attrs);
   if (!p || x.dtype !== 'float32' || x.shape.length === 0) return null;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendError } from '../../errors';
 import { float32Memory } from './float32Memory';
-import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
+import { requireInput, type KernelCalls } from './kernelCall';
 import { lrnParams, negPow, paddedScratch, squaresInto, windowSum, type LrnParams } from './lrnWindow';
 
 /**
@@ -87,7 +87,7 @@ function lrnGradientAnyRadius(x: Float32Array, y: Float32Array, dy: Float32Array
  * 22.7 → 12.5 ms, `npm run bench:train -- --profile-only --compare-kernels LRN,LRNGrad`). Non-float32 inputs or unusual
  * attrs → null (the backend's kernel).
  */
-export function lrnGradJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs): tf.TensorInfo | null {
+export function lrnGradJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.LRNGradAttrs): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'LRNGrad');
   const y = requireInput(inputs, 'y', 'LRNGrad');
   const dy = requireInput(inputs, 'dy', 'LRNGrad');

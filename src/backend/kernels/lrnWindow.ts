@@ -1,4 +1,4 @@
-import type { KernelAttrs } from './kernelCall';
+import type * as tf from '@tensorflow/tfjs';
 
 /**
  * Parameters of tfjs's local response normalisation over the last (channel) axis:
@@ -18,11 +18,10 @@ export interface LrnParams {
  * are not what eecal's kernels handle (a depthRadius that is not a non-negative integer, a
  * non-finite value): the caller then defers to the backend's own kernel.
  */
-export function lrnParams(attrs: KernelAttrs): LrnParams | null {
-  const { depthRadius, bias, alpha, beta } = attrs as unknown as Record<string, unknown>;
-  const nums = [depthRadius, bias, alpha, beta];
-  if (!nums.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
-  const p = { depthRadius, bias, alpha, beta } as LrnParams;
+export function lrnParams(attrs: tf.LRNAttrs): LrnParams | null {
+  // Checked although typed: a model file can carry any JSON here.
+  const p: LrnParams = { depthRadius: attrs.depthRadius, bias: attrs.bias, alpha: attrs.alpha, beta: attrs.beta };
+  if (!Object.values(p).every((v: unknown) => typeof v === 'number' && Number.isFinite(v))) return null;
   if (!Number.isInteger(p.depthRadius) || p.depthRadius < 0) return null;
   return p;
 }

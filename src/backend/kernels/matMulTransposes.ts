@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
-import type { FallbackKernel } from './registerComposite';
+import { requireInput, type KernelCalls } from './kernelCall';
+import type { BackendKernel } from './kernelConfig';
 
 /** Swap the last two axes of `t` with the backend's Transpose kernel (caller frees the result). */
 function transposeLastTwo(calls: KernelCalls, t: tf.TensorInfo): tf.TensorInfo {
@@ -18,15 +18,15 @@ function transposeLastTwo(calls: KernelCalls, t: tf.TensorInfo): tf.TensorInfo {
  * The transpose copies O(rows·cols) values, negligible next to the product. Same result (the
  * sum order of XNNPACK's GEMM differs from the naive loop only at float rounding).
  */
-export function matMulViaExplicitTranspose(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs, fallback: FallbackKernel): tf.TensorInfo | null {
-  const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
+export function matMulViaExplicitTranspose<A extends tf.BatchMatMulAttrs>(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: A, backendKernel: BackendKernel<A>): tf.TensorInfo | null {
+  const { transposeA, transposeB } = attrs;
   if (!transposeA && !transposeB) return null;
   const a = requireInput(inputs, 'a', 'BatchMatMul');
   const b = requireInput(inputs, 'b', 'BatchMatMul');
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const at = transposeA ? transposeLastTwo(calls, a) : a;
   const bt = transposeB ? transposeLastTwo(calls, b) : b;
-  const out = fallback({ ...inputs, a: at, b: bt }, { ...attrs, transposeA: false, transposeB: false });
+  const out = backendKernel({ ...inputs, a: at, b: bt }, { ...attrs, transposeA: false, transposeB: false });
   if (transposeA) calls.free(at);
   if (transposeB) calls.free(bt);
   return out;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { float32Memory } from './float32Memory';
-import { requireInput, type KernelAttrs, type KernelCalls } from './kernelCall';
+import { requireInput, type KernelCalls } from './kernelCall';
 
 /** Pooling geometry (tfjs Conv2DInfo fields plus the top/left padding). */
 export type PoolGeometry = Pick<tf.backend_util.Conv2DInfo,
@@ -73,11 +73,11 @@ function firstMaxPosition(x: Float32Array, offset: number, rMin: number, rMax: n
  * MaxPoolGrad kernel over the backend's own memory (wasm heap or cpu arrays); null (use the
  * backend's kernel) for dilated pools or non-float32 data.
  */
-export function maxPoolGradJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs): tf.TensorInfo | null {
+export function maxPoolGradJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.MaxPoolGradAttrs): tf.TensorInfo | null {
   const dy = requireInput(inputs, 'dy', 'MaxPoolGrad');
   const input = requireInput(inputs, 'input', 'MaxPoolGrad');
   const output = requireInput(inputs, 'output', 'MaxPoolGrad');
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
   if (input.dtype !== 'float32' || dy.dtype !== 'float32' || output.dtype !== 'float32') return null;
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);

@@ -60,7 +60,7 @@ export const doctorCommand: Command = {
     }
     const report = {
       node: process.version,
-      backend: choice ? { chosen: choice.backend, candidate: choice.candidate, threads: choice.threads, gpu: choice.gpu } : null,
+      backend: choice ? { chosen: choice.backend, candidate: choice.candidate, threads: choice.threads, gpu: choice.gpu, kernels: choice.kernels } : null,
       candidates: choice?.statuses ?? [],
       gpu: gpuVisibility(),
       tslabKernel: tslabKernelStatus(root),
@@ -76,6 +76,8 @@ export const doctorCommand: Command = {
         console.log(`  ${choice && s.candidate === choice.candidate ? '→' : ' '} ${s.candidate.padEnd(13)} ${s.usable ? 'usable  ' : 'unusable'}  ${s.detail}`);
       }
       console.log(`chosen       ${choice ? `${choice.backend} (${choice.candidate}), ${choice.threads} thread${choice.threads === 1 ? '' : 's'}${choice.gpu ? ', on GPU' : ''}` : `none: ${error}`}`);
+      // Which code runs each kernel eecal replaced, in the order tried (each passes on what it does not cover).
+      choice?.kernels.forEach((k, i) => console.log(`${i === 0 ? 'kernels     ' : '            '} ${k.kernel.padEnd(21)} ${k.chain.join(' → ')}`));
       console.log(`GPU          ${report.gpu}`);
       console.log(`tslab kernel ${report.tslabKernel}`);
       console.log(`chromium     ${report.chromium}`);

@@ -1,0 +1,35 @@
+/* Shared between eecal's native kernels: the convolution geometry and the oneDNN entry points. */
+#ifndef EECAL_NATIVE_H
+#define EECAL_NATIVE_H
+#include <stdint.h>
+
+/*
+ * A 2-D convolution in tfjs's layouts: x [B,H,W,Ci], filter [KH,KW,Ci,Co], y [B,OH,OW,Co].
+ * Every size is int64: the geometry arrives as int32 entries, and their products (array lengths,
+ * GEMM dimensions) and sums (window positions) are formed in 64 bits and checked before use, so no
+ * geometry a caller can pass wraps around.
+ */
+typedef struct {
+  int64_t B, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, padTop, padLeft;
+} Geom;
+
+/* The three convolutions of training. */
+typedef enum { CONV_FORWARD = 0, CONV_BACKWARD_DATA = 1, CONV_BACKWARD_WEIGHTS = 2 } ConvKind;
+
+/*
+ * Runs one convolution with oneDNN on a geometry the caller has checked against the arrays:
+ *   CONV_FORWARD           y  = act(conv(x, w) + bias)   (bias may be NULL; act 0 linear, 1 relu, 2 relu6)
+ *   CONV_BACKWARD_DATA     x  = conv_dx(y = dy, w)       (x is written)
+ *   CONV_BACKWARD_WEIGHTS  w  = conv_dw(x, y = dy)       (w is written)
+ * Returns 1 when it ran, 0 when oneDNN is not built in or refused the geometry (the caller then
+ * runs its own kernel). `threads`: the OpenMP threads of the calling thread's oneDNN calls.
+ */
+int dnnlConv(ConvKind kind, const Geom *g, float *x, float *w, float *y, const float *bias, int act, int threads);
+
+/* "oneDNN 2.6.3 (…)" when built in, NULL when not. */
+const char *dnnlDescription(void);
+
+/* Frees the calling thread's oneDNN primitives and engine (from the Node environment's cleanup hook). */
+void dnnlFreeThread(void);
+
+#endif
