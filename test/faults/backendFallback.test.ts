@@ -13,7 +13,7 @@ Max address space         8192000000           8192000000           bytes
 `;
 
 const choice = (wasmDetail: string): BackendChoice => ({
-  candidate: 'cpu', backend: 'cpu', threads: 1, gpu: false, nativeKernels: false,
+  candidate: 'cpu', backend: 'cpu', threads: 1, gpu: false, nativeKernels: false, kernels: [],
   statuses: [
     { candidate: 'tfjs-node', backend: 'tensorflow', usable: false, detail: 'not installed' },
     { candidate: 'wasm', backend: 'wasm', usable: false, detail: wasmDetail },
