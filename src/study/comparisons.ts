@@ -69,7 +69,8 @@ export function branchyNetComparison(test: ExitRecords, architecture: string, s:
     return [quantileSorted(v, 0.025), quantileSorted(v, 0.975)] as [number, number];
   });
   const refs = [BRANCHYNET_TABLE1.bAlexnetAccuracy, ...BRANCHYNET_TABLE1.bAlexnetExitFractions];
-  const comparable = E === refs.length;
+  // refs holds the accuracy first and then one share per exit: compare the exits with the shares only.
+  const comparable = E === BRANCHYNET_TABLE1.bAlexnetExitFractions.length;
   const names = ['accuracy', ...Array.from({ length: E }, (_, e) => (e === E - 1 ? 'final share' : `branch ${e + 1} share`))];
   const estimates = point.map((v, q) => {
     const tol = q === 0 ? BRANCHYNET_TOLERANCE.accuracy : BRANCHYNET_TOLERANCE.exitShare;
