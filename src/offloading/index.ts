@@ -21,7 +21,7 @@ export { missedDeadlineProbability, missedDeadlineFromPermutations, type Deadlin
 export { choosePartition, type PartitionRow, type PartitionOptions } from './partition';
 export { compileScoreExpression, expressionScores, SCORE_VARIABLES, type ScoreFunction } from './scoreExpression';
 export {
-  riskControlThreshold, deviceSegments, countSegments, fixedSequenceTest, orderingSplit, bestEmpiricalIndex, defaultRiskGrid,
+  riskControlThreshold, deviceSegments, countSegments, fixedSequenceTest, fixedSequenceFromCounts, orderingSplit, bestEmpiricalIndex, defaultRiskGrid,
   type BranchScores, type DeviceSegments, type GridCounts, type RiskControlOptions, type RiskControlResult, type SequenceStep, type AtThreshold,
 } from './riskControl';
 export { binomialCdf, clopperPearson, logGamma } from './riskControlBinomial';

@@ -203,12 +203,12 @@ function atIndex(c: GridCounts, grid: ArrayLike<number>, g: number): AtThreshold
   return { threshold: grid[g], keptShare: kept / c.total, offloadProbability: 1 - kept / c.total, deviceAccuracy: kept > 0 ? c.correct[g] / kept : null };
 }
 
-/** The fixed-sequence test on precomputed segments; `inOrdering[i]` = 1 when sample i orders the sequence. */
-export function fixedSequenceTest(seg: DeviceSegments, inOrdering: Uint8Array, target: number, delta: number): { steps: SequenceStep[]; chosen: number | null } {
-  const G = seg.grid.length;
-  const ord = countSegments(seg, inOrdering);
-  const testW = Uint8Array.from(inOrdering, (v) => 1 - v);
-  const tst = countSegments(seg, testW);
+/**
+ * The fixed-sequence test from the ordering part's and the testing part's counts at every grid
+ * threshold (see the module comment for the order): returns the steps run and the chosen grid index.
+ */
+export function fixedSequenceFromCounts(ord: GridCounts, tst: GridCounts, grid: ArrayLike<number>, target: number, delta: number): { steps: SequenceStep[]; chosen: number | null } {
+  const G = grid.length;
   const alpha = 1 - target;
   const scale = tst.total / Math.max(ord.total, 1);
   let start = -1;
@@ -232,11 +232,18 @@ export function fixedSequenceTest(seg: DeviceSegments, inOrdering: Uint8Array, t
     const k = tst.correct[g];
     const p = m > 0 ? binomialCdf(m - k, m, alpha) : 1;
     const rejected = p <= delta;
-    steps.push({ threshold: seg.grid[g], kept: m, correct: k, pValue: p, rejected });
+    steps.push({ threshold: grid[g], kept: m, correct: k, pValue: p, rejected });
     if (!rejected) break;
     chosen = g;
   }
   return { steps, chosen };
+}
+
+/** The fixed-sequence test on precomputed segments; `inOrdering[i]` = 1 when sample i orders the sequence. */
+export function fixedSequenceTest(seg: DeviceSegments, inOrdering: Uint8Array, target: number, delta: number): { steps: SequenceStep[]; chosen: number | null } {
+  const ord = countSegments(seg, inOrdering);
+  const tst = countSegments(seg, Uint8Array.from(inOrdering, (v) => 1 - v));
+  return fixedSequenceFromCounts(ord, tst, seg.grid, target, delta);
 }
 
 /** Seeded ordering/testing split: 1 marks the ⌈f·n⌉ ordering samples (at least 1, at most n − 1). */
