@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   outage: { summary: 'inference outage probability over a p_tar grid', load: async () => (await import('./commands/outage')).outageCommand },
   deadline: { summary: 'missed-deadline probability over a deadline grid', load: async () => (await import('./commands/deadline')).deadlineCommand },
   threshold: { summary: 'device threshold with a risk-control guarantee (accuracy ≥ target w.p. ≥ 1 − δ)', load: async () => (await import('./commands/threshold')).thresholdCommand },
+  guarantees: { summary: 'check the accuracy guarantee of risk control vs TS by calibration draws', load: async () => (await import('./commands/guarantees')).guaranteesCommand },
   partition: { summary: 'number of device branches that minimises expected latency', load: async () => (await import('./commands/partition')).partitionCommand },
   reproduce: { summary: 'regenerate every figure, table and REPRODUCTION.md from shipped records', load: async () => (await import('./commands/reproduce')).reproduceCommand },
 };

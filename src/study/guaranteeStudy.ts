@@ -1,0 +1,97 @@
+import type { ExitRecords } from '../records/types';
+import type { PlotlyFigure } from '../plots/figure';
+import { offloadFigure, violationFigure } from '../plots/guaranteeFigures';
+import { GUARANTEE_RULES, guaranteeEvidence, type GuaranteeEvidence, type GuaranteeRule } from './guaranteeEvidence';
+import { guaranteeClaims, type GuaranteeClaim } from './guaranteeClaims';
+
+/**
+ * The guarantee study over models and device-branch counts: evidence, claims and figures as data
+ * (no I/O, no prose beyond figure labels). Timing is measured per entry so the report can state it.
+ */
+
+/** A model's records. */
+export interface GuaranteeModel {
+  name: string;
+  val: ExitRecords;
+  test: ExitRecords;
+}
+
+/** Options of {@link runGuaranteeStudy}. */
+export interface GuaranteeStudyOptions {
+  ks: readonly number[];
+  targets: readonly number[];
+  delta: number;
+  draws: number;
+  seed: number;
+  rules?: readonly GuaranteeRule[];
+  /** Called before each (model, k) entry. */
+  onEntry?: (model: string, k: number, index: number, total: number) => void;
+}
+
+/** One (model, k). */
+export interface GuaranteeEntry {
+  model: string;
+  k: number;
+  evidence: GuaranteeEvidence;
+  claims: GuaranteeClaim[];
+  /** Wall-clock seconds the evidence took (measured). */
+  seconds: number;
+}
+
+/** The study result. */
+export interface GuaranteeStudy {
+  options: Omit<GuaranteeStudyOptions, 'onEntry'>;
+  entries: GuaranteeEntry[];
+  /** Figures by file stem. */
+  figures: Record<string, PlotlyFigure>;
+}
+
+/** Short legend label of a rule. */
+export const RULE_LABELS: Record<GuaranteeRule, string> = {
+  uncalibrated: 'uncalibrated, p_tar = target',
+  temperature: 'TS per exit, p_tar = target',
+  'per-branch': 'TS per branch, p_tar = target',
+  global: 'TS global, p_tar = target',
+  'risk-control': 'risk control (LTT)',
+};
+
+/** File stem of an entry's figure. */
+export function guaranteeFigureStem(model: string, k: number, kind: 'violations' | 'offload'): string {
+  return `guarantees-${model.replace(/[^A-Za-z0-9._-]/g, '_')}-k${k}-${kind}`;
+}
+
+/** Run every (model, k). */
+export function runGuaranteeStudy(models: readonly GuaranteeModel[], o: GuaranteeStudyOptions): GuaranteeStudy {
+  const rules = o.rules ?? GUARANTEE_RULES;
+  const entries: GuaranteeEntry[] = [];
+  const figures: Record<string, PlotlyFigure> = {};
+  const total = models.length * o.ks.length;
+  for (const m of models) {
+    for (const k of o.ks) {
+      o.onEntry?.(m.name, k, entries.length, total);
+      const t0 = Date.now();
+      const evidence = guaranteeEvidence(m.val, m.test, { k, targets: o.targets, delta: o.delta, draws: o.draws, seed: o.seed, rules });
+      const seconds = (Date.now() - t0) / 1000;
+      entries.push({ model: m.name, k, evidence, claims: guaranteeClaims(evidence), seconds });
+      const byRule = (r: GuaranteeRule) => evidence.rows.filter((x) => x.rule === r);
+      const present = rules.filter((r) => byRule(r).length > 0);
+      figures[guaranteeFigureStem(m.name, k, 'violations')] = violationFigure(
+        present.map((r) => {
+          const rows = byRule(r);
+          return { label: RULE_LABELS[r], targets: rows.map((x) => x.target), rate: rows.map((x) => x.violationRate), lo: rows.map((x) => x.interval[0]), hi: rows.map((x) => x.interval[1]) };
+        }),
+        o.delta, `${m.name}, k = ${k}: how often the device misses the target (${o.draws} calibration draws)`, evidence.intervalLevel,
+      );
+      const any = byRule(present[0]);
+      figures[guaranteeFigureStem(m.name, k, 'offload')] = offloadFigure(
+        [
+          ...present.map((r) => ({ label: RULE_LABELS[r], targets: byRule(r).map((x) => x.target), offload: byRule(r).map((x) => x.meanOffload) })),
+          { label: 'oracle (population, no guarantee)', targets: any.map((x) => x.target), offload: any.map((x) => x.oracleOffload), dashed: true },
+        ],
+        `${m.name}, k = ${k}: P_off each rule pays (population, mean over draws)`,
+      );
+    }
+  }
+  const { onEntry: _ignored, ...options } = o;
+  return { options: { ...options, rules }, entries, figures };
+}
