@@ -55,6 +55,9 @@ export { renderExplorer } from './plots/explorer';
 export { renderTrainingCurves } from './plots/trainingCurves';
 export { exitFractionSeries, sweepSeries, outageSeries, deadlineSeries } from './plots/series';
 export { toDataFrame, openNotebook } from './plots/display/notebook';
+export { riskControlThreshold, deviceSegments, countSegments, defaultRiskGrid, type RiskControlResult } from './offloading/riskControl';
+export { runGuaranteeStudy, RULE_LABELS, type GuaranteeStudy } from './study/guaranteeStudy';
+export { guaranteeClaimSentence, guaranteeMarkdown } from './report/guaranteeMarkdown';
 
 /** An opened model folder plus the notebook display: what every analysis notebook starts from. */
 export interface Study {
