@@ -3,6 +3,8 @@ import type { PlotlyFigure } from '../plots/figure';
 import { offloadFigure, violationFigure } from '../plots/guaranteeFigures';
 import { GUARANTEE_RULES, guaranteeEvidence, type GuaranteeEvidence, type GuaranteeRule } from './guaranteeEvidence';
 import { guaranteeClaims, type GuaranteeClaim } from './guaranteeClaims';
+import { uncalibratedScores } from '../records/scores';
+import { countSegments, deviceSegments, riskControlThreshold } from '../offloading/riskControl';
 
 /**
  * The guarantee study over models and device-branch counts: evidence, claims and figures as data
@@ -28,10 +30,28 @@ export interface GuaranteeStudyOptions {
   onEntry?: (model: string, k: number, index: number, total: number) => void;
 }
 
+/**
+ * The shipped splits as they are: the threshold certified on the real validation split, and the
+ * device accuracy it gives on the real test split (one draw of the future, and a check of the
+ * exchangeability the guarantee assumes), beside p_tar = target on the raw softmax.
+ */
+export interface HeldOutRow {
+  target: number;
+  /** Certified threshold on the validation split, or null. */
+  threshold: number | null;
+  /** Test split at that threshold (null when none certified or nothing kept). */
+  testAccuracy: number | null;
+  testOffload: number | null;
+  /** Test split at p_tar = target, raw softmax. */
+  rawAccuracy: number | null;
+  rawOffload: number;
+}
+
 /** One (model, k). */
 export interface GuaranteeEntry {
   model: string;
   k: number;
+  heldOut: HeldOutRow[];
   evidence: GuaranteeEvidence;
   claims: GuaranteeClaim[];
   /** Wall-clock seconds the evidence took (measured). */
@@ -60,6 +80,25 @@ export function guaranteeFigureStem(model: string, k: number, kind: 'violations'
   return `guarantees-${model.replace(/[^A-Za-z0-9._-]/g, '_')}-k${k}-${kind}`;
 }
 
+/** Certify on the validation split, measure on the test split (see {@link HeldOutRow}). */
+export function heldOutRows(m: GuaranteeModel, k: number, o: Pick<GuaranteeStudyOptions, 'targets' | 'delta' | 'seed'>): HeldOutRow[] {
+  const valScores = uncalibratedScores(m.val).slice(0, k);
+  const testScores = uncalibratedScores(m.test).slice(0, k);
+  return o.targets.map((target) => {
+    const rc = riskControlThreshold(valScores, m.val.labels, { target, delta: o.delta, seed: o.seed });
+    const grid = [...new Set([target, rc.threshold ?? target])].sort((a, b) => a - b);
+    const c = countSegments(deviceSegments(testScores, m.test.labels, grid));
+    const at = (x: number) => grid.indexOf(x);
+    const acc = (g: number) => (c.kept[g] > 0 ? c.correct[g] / c.kept[g] : null);
+    return {
+      target, threshold: rc.threshold,
+      testAccuracy: rc.threshold === null ? null : acc(at(rc.threshold)),
+      testOffload: rc.threshold === null ? null : 1 - c.kept[at(rc.threshold)] / c.total,
+      rawAccuracy: acc(at(target)), rawOffload: 1 - c.kept[at(target)] / c.total,
+    };
+  });
+}
+
 /** Run every (model, k). */
 export function runGuaranteeStudy(models: readonly GuaranteeModel[], o: GuaranteeStudyOptions): GuaranteeStudy {
   const rules = o.rules ?? GUARANTEE_RULES;
@@ -72,7 +111,7 @@ export function runGuaranteeStudy(models: readonly GuaranteeModel[], o: Guarante
       const t0 = Date.now();
       const evidence = guaranteeEvidence(m.val, m.test, { k, targets: o.targets, delta: o.delta, draws: o.draws, seed: o.seed, rules });
       const seconds = (Date.now() - t0) / 1000;
-      entries.push({ model: m.name, k, evidence, claims: guaranteeClaims(evidence), seconds });
+      entries.push({ model: m.name, k, heldOut: heldOutRows(m, k, o), evidence, claims: guaranteeClaims(evidence), seconds });
       const byRule = (r: GuaranteeRule) => evidence.rows.filter((x) => x.rule === r);
       const present = rules.filter((r) => byRule(r).length > 0);
       figures[guaranteeFigureStem(m.name, k, 'violations')] = violationFigure(

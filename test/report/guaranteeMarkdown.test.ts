@@ -10,7 +10,10 @@ test('guarantee page: every rule row, the claim rule it applies, figures linked,
   const s = runGuaranteeStudy([{ name: 'planted', val, test: t }], { ks: [1], targets: [0.8, 0.9], delta: 0.1, draws: 30, seed: 0, rules: ['uncalibrated', 'temperature', 'risk-control'] });
   assert.deepEqual(Object.keys(s.figures).sort(), ['guarantees-planted-k1-offload', 'guarantees-planted-k1-violations']);
   const md = guaranteeMarkdown(s, { dir: 'guarantees/', png: true }, 'eecal guarantees --draws 30');
-  assert.equal((md.match(/^\| 0\.[89] \|/gm) ?? []).length, 6);
+  // 3 rules × 2 targets in the evidence table, plus 2 held-out rows.
+  assert.equal((md.match(/^\| 0\.[89] \|/gm) ?? []).length, 8);
+  assert.match(md, /## What the guarantee assumes/);
+  assert.equal(s.entries[0].heldOut.length, 2);
   assert.match(md, /!\[Violation frequency vs target\]\(guarantees\/guarantees-planted-k1-violations\.png\)/);
   assert.match(md, /eecal guarantees --draws 30/);
   const claim = s.entries[0].claims.find((c) => c.rule === 'risk-control')!;

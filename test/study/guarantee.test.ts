@@ -62,3 +62,27 @@ test('uncalibrated rule: the same threshold every draw, so 0 or R violations (po
   assert.deepEqual(ev.rows.map((r) => r.violations), [0, 20]);
   assert.equal(guaranteeClaims(ev).length, 0);
 });
+
+test('held-out rows: test accuracy at p_tar = target and at the certified threshold equal a direct count', async () => {
+  const { heldOutRows } = await import('../../src/study/guaranteeStudy');
+  const { uncalibratedScores } = await import('../../src/records/scores');
+  const val = plantedRecords({ numSamples: 1500, seed: 7, split: 'val' });
+  const t = plantedRecords({ numSamples: 1500, seed: 8 });
+  const rows = heldOutRows({ name: 'p', val, test: t }, 2, { targets: [0.85], delta: 0.1, seed: 0 });
+  const sc = uncalibratedScores(t);
+  const direct = (lambda: number) => {
+    let kept = 0;
+    let right = 0;
+    for (let i = 0; i < t.numSamples; i++) {
+      const e = [0, 1].find((b) => sc[b].confidence[i] >= lambda);
+      if (e === undefined) continue;
+      kept++;
+      if (sc[e].prediction[i] === t.labels[i]) right++;
+    }
+    return { acc: right / kept, off: 1 - kept / t.numSamples };
+  };
+  const r = rows[0];
+  assert.ok(r.threshold !== null);
+  assert.ok(Math.abs(r.rawAccuracy! - direct(0.85).acc) < 1e-12 && Math.abs(r.rawOffload - direct(0.85).off) < 1e-12);
+  assert.ok(Math.abs(r.testAccuracy! - direct(r.threshold).acc) < 1e-12 && Math.abs(r.testOffload! - direct(r.threshold).off) < 1e-12);
+});
