@@ -117,7 +117,7 @@ export function guoComparison(test: ExitRecords, ts: CalibrationFile | undefined
   return {
     id: 'guo-table-1',
     claim: `${GUO_TABLE1_CIFAR10.source}: CIFAR-10 networks have ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} ECE before and under ${fmtPct(GUO_TABLE1_CIFAR10.temperatureBelow, 0)} after temperature scaling.`,
-    finding: `Final exit, ${bins} bins, test split (${test.numSamples} samples): ECE before TS ${fmtPct(eb)} [${fmtPct(bl)}, ${fmtPct(bh)}] vs ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} (± ${(100 * s.minEffect).toFixed(1)} pp): ${vBefore}. ` +
+    finding: `Final exit, ${bins} bins, test split (${test.numSamples} samples): ECE before TS ${fmtPct(eb)} [${fmtPct(bl)}, ${fmtPct(bh)}] (95% interval: ECE ∓ the bootstrap 95th percentile of the plug-in's error bound) vs ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} (± ${(100 * s.minEffect).toFixed(1)} pp): ${vBefore}. ` +
       `After TS ${fmtPct(ea)}; a perfectly calibrated model with these confidences would show ${fmtPct(floor.mean)} on average (95th percentile ${fmtPct(floor.q95)}, ${s.floorSimulations} simulations), so the bar is max(1%, that) = ${fmtPct(bar)}: ${vAfter}.` +
       (cifar ? '' : ` (This model is on ${dataset}, not CIFAR-10: indicative only.)`),
     verdict,
