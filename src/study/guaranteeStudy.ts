@@ -5,6 +5,7 @@ import { GUARANTEE_RULES, guaranteeEvidence, type GuaranteeEvidence, type Guaran
 import { guaranteeClaims, type GuaranteeClaim } from './guaranteeClaims';
 import { uncalibratedScores } from '../records/scores';
 import { countSegments, deviceSegments, riskControlThreshold } from '../offloading/riskControl';
+import { clopperPearson } from '../offloading/riskControlBinomial';
 
 /**
  * The guarantee study over models and device-branch counts: evidence, claims and figures as data
@@ -41,6 +42,8 @@ export interface HeldOutRow {
   threshold: number | null;
   /** Test split at that threshold (null when none certified or nothing kept). */
   testAccuracy: number | null;
+  /** 95 % Clopper–Pearson interval of the test accuracy at the threshold (the test split is finite too). */
+  testInterval: [number, number] | null;
   testOffload: number | null;
   /** Test split at p_tar = target, raw softmax. */
   rawAccuracy: number | null;
@@ -93,6 +96,7 @@ export function heldOutRows(m: GuaranteeModel, k: number, o: Pick<GuaranteeStudy
     return {
       target, threshold: rc.threshold,
       testAccuracy: rc.threshold === null ? null : acc(at(rc.threshold)),
+      testInterval: rc.threshold === null || c.kept[at(rc.threshold)] === 0 ? null : clopperPearson(c.correct[at(rc.threshold)], c.kept[at(rc.threshold)], 0.95),
       testOffload: rc.threshold === null ? null : 1 - c.kept[at(rc.threshold)] / c.total,
       rawAccuracy: acc(at(target)), rawOffload: 1 - c.kept[at(target)] / c.total,
     };

@@ -23,3 +23,12 @@ test('guarantee page: every rule row, the claim rule it applies, figures linked,
   assert.match(sentence, /97\.5 % Clopper–Pearson interval/);
   for (const p of claim.points) assert.ok(sentence.includes(`${p.target}: ${p.violations}/${p.draws}`));
 });
+
+test('held-out wording: below the target is "within sampling error" only when the interval reaches it', async () => {
+  const { heldOutMeets } = await import('../../src/report/guaranteeMarkdown');
+  const row = (acc: number | null, hi: number) => ({ target: 0.9, threshold: 0.8, testAccuracy: acc, testInterval: acc === null ? null : [acc - 0.01, hi] as [number, number], testOffload: 0.3, rawAccuracy: 0.9, rawOffload: 0.2 });
+  assert.equal(heldOutMeets(row(0.91, 0.92)), 'yes');
+  assert.equal(heldOutMeets(row(0.897, 0.905)), 'below, within sampling error');
+  assert.equal(heldOutMeets(row(0.88, 0.895)), 'no');
+  assert.equal(heldOutMeets(row(null, 0)), '—');
+});
