@@ -21,3 +21,8 @@ export { outageProbability, outageFromPermutations, type OutageRow, type OutageO
 export { missedDeadlineProbability, missedDeadlineFromPermutations, type DeadlineRow, type DeadlineOptions } from './missedDeadline';
 export { choosePartition, type PartitionRow, type PartitionOptions } from './partition';
 export { compileScoreExpression, expressionScores, SCORE_VARIABLES, type ScoreFunction } from './scoreExpression';
+export {
+  riskControlThreshold, deviceSegments, countSegments, fixedSequenceTest, fixedSequenceFromCounts, orderingSplit, bestEmpiricalIndex, defaultRiskGrid,
+  type BranchScores, type DeviceSegments, type GridCounts, type RiskControlOptions, type RiskControlResult, type SequenceStep, type AtThreshold,
+} from './riskControl';
+export { binomialCdf, clopperPearson, logGamma } from './riskControlBinomial';

@@ -68,7 +68,8 @@ export function branchyNetComparison(test: ExitRecords, architecture: string, s:
     return [quantileSorted(v, 0.025), quantileSorted(v, 0.975)] as [number, number];
   });
   const refs = [BRANCHYNET_TABLE1.bAlexnetAccuracy, ...BRANCHYNET_TABLE1.bAlexnetExitFractions];
-  const comparable = E === refs.length;
+  // refs holds the accuracy first and then one share per exit: compare the exits with the shares only.
+  const comparable = E === BRANCHYNET_TABLE1.bAlexnetExitFractions.length;
   const names = ['accuracy', ...Array.from({ length: E }, (_, e) => (e === E - 1 ? 'final share' : `branch ${e + 1} share`))];
   const estimates = point.map((v, q) => {
     const tol = q === 0 ? BRANCHYNET_TOLERANCE.accuracy : BRANCHYNET_TOLERANCE.exitShare;
@@ -115,7 +116,7 @@ export function guoComparison(test: ExitRecords, ts: CalibrationFile | undefined
   return {
     id: 'guo-table-1',
     claim: `${GUO_TABLE1_CIFAR10.source}: CIFAR-10 networks have ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} ECE before and under ${fmtPct(GUO_TABLE1_CIFAR10.temperatureBelow, 0)} after temperature scaling.`,
-    finding: `Final exit, ${bins} bins, test split (${test.numSamples} samples): ECE before TS ${fmtPct(eb)} [${fmtPct(bl)}, ${fmtPct(bh)}] vs ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} (± ${(100 * s.minEffect).toFixed(1)} pp): ${vBefore}. ` +
+    finding: `Final exit, ${bins} bins, test split (${test.numSamples} samples): ECE before TS ${fmtPct(eb)} [${fmtPct(bl)}, ${fmtPct(bh)}] (95% interval: ECE ∓ the bootstrap 95th percentile of the plug-in's error bound) vs ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} (± ${(100 * s.minEffect).toFixed(1)} pp): ${vBefore}. ` +
       `After TS ${fmtPct(ea)}; a perfectly calibrated model with these confidences would show ${fmtPct(floor.mean)} on average (95th percentile ${fmtPct(floor.q95)}, ${s.floorSimulations} simulations), so the bar is max(1%, that) = ${fmtPct(bar)}: ${vAfter}.` +
       (cifar ? '' : ` (This model is on ${dataset}, not CIFAR-10: indicative only.)`),
     verdict,

@@ -1,5 +1,6 @@
 import type { Command } from '../main';
 import { gridOption, parseCommandArgs } from '../args';
+import { decisionPTar } from '../riskDecision';
 import { checkResultSize } from '../limits';
 import { ConfigError } from '../../errors';
 import {
@@ -25,6 +26,8 @@ uplink and the cloud time of the rest of the trunk (docs/paper-notes.md#latency-
 
 ${COMMON_HELP}
   --p-tar GRID              p_tar values, each in [0, 1] (default 0.8)
+  --decision FILE           use the certified threshold of a decision file (eecal threshold --out) as
+                            the only p_tar; its k and calibration must match --edge-exits / --calibration
   --deadline GRID           deadlines t_tar in seconds (default 0:2:0.05)
 ${BATCH_HELP}
 ${LATENCY_HELP}
@@ -44,13 +47,15 @@ export const deadlineCommand: Command = {
   summary: 'missed-deadline probability over a deadline grid',
   async run(argv) {
     const { values: v } = parseCommandArgs('deadline', argv, {
-      ...COMMON_OPTIONS, ...BATCH_OPTIONS, ...LATENCY_OPTIONS, 'p-tar': { type: 'string' }, deadline: { type: 'string' }, times: { type: 'string' },
+      ...COMMON_OPTIONS, ...BATCH_OPTIONS, ...LATENCY_OPTIONS, 'p-tar': { type: 'string' }, decision: { type: 'string' }, deadline: { type: 'string' }, times: { type: 'string' },
       measured: { type: 'string' }, 'measured-column': { type: 'string' },
     });
     if (v.help) { console.log(HELP); return 0; }
     const format = outputFormat(v);
     const batch = batchOptions(v);
-    const grid = pTarGrid(v, 'p-tar', '0.8');
+    const decision = v.decision === undefined ? null : decisionPTar(v.decision, v['p-tar'] !== undefined, v['edge-exits'], v.calibration !== undefined);
+    if (decision) v['edge-exits'] = decision.edgeExits;
+    const grid = decision ? decision.grid : pTarGrid(v, 'p-tar', '0.8');
     const deadlinesS = gridOption('deadline', v.deadline ?? '0:2:0.05');
     for (const t of deadlinesS) if (!(t >= 0)) throw new ConfigError(`--deadline: t_tar = ${t} s, expected ≥ 0`);
     checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length], ['--deadline points', deadlinesS.length]]);

@@ -1,5 +1,6 @@
 import type { Command } from '../main';
 import { parseCommandArgs } from '../args';
+import { decisionPTar } from '../riskDecision';
 import { checkResultSize } from '../limits';
 import { BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, batchOptions, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
 import { loadOffloadingInputs } from '../offloadingInputs';
@@ -19,6 +20,8 @@ their accuracy is < p_tar (strict); a batch with no device sample is not an outa
 
 ${COMMON_HELP}
   --p-tar GRID              p_tar values, each in [0, 1] (default 0.5:0.95:0.05)
+  --decision FILE           use the certified threshold of a decision file (eecal threshold --out) as
+                            the only p_tar; its k and calibration must match --edge-exits / --calibration
 ${BATCH_HELP}
   --measured FILE.csv       measured records of eecal testbed: outage of the answers the edge really
                             gave (device exits and cloud-failure fallbacks), uncalibrated rows from its
@@ -30,11 +33,13 @@ with --calibration "rows" are calibrated. The fallback flag does not change outa
 export const outageCommand: Command = {
   summary: 'inference outage probability over a p_tar grid',
   async run(argv) {
-    const { values: v } = parseCommandArgs('outage', argv, { ...COMMON_OPTIONS, ...BATCH_OPTIONS, 'p-tar': { type: 'string' }, measured: { type: 'string' } });
+    const { values: v } = parseCommandArgs('outage', argv, { ...COMMON_OPTIONS, ...BATCH_OPTIONS, 'p-tar': { type: 'string' }, measured: { type: 'string' }, decision: { type: 'string' } });
     if (v.help) { console.log(HELP); return 0; }
     const format = outputFormat(v);
     const batch = batchOptions(v);
-    const grid = pTarGrid(v, 'p-tar', '0.5:0.95:0.05');
+    const decision = v.decision === undefined ? null : decisionPTar(v.decision, v['p-tar'] !== undefined, v['edge-exits'], v.calibration !== undefined);
+    if (decision) v['edge-exits'] = decision.edgeExits;
+    const grid = decision ? decision.grid : pTarGrid(v, 'p-tar', '0.5:0.95:0.05');
     checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length]]);
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, 'confidence', { strict: v.strict });
     const layout = layoutOptions(v, inputs.records);

@@ -1,5 +1,6 @@
 import type { Command } from '../main';
 import { countOption, gridOption, numberOption, parseCommandArgs } from '../args';
+import { decisionPTar } from '../riskDecision';
 import { checkResultSize, MAX_REPLICATES } from '../limits';
 import { ConfigError } from '../../errors';
 import { COMMON_HELP, COMMON_OPTIONS, emit, layoutOptions, namingSidecar, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
@@ -22,6 +23,8 @@ max-softmax confidence ≥ p_tar (docs/paper-notes.md#exit-rule).
 
 ${COMMON_HELP}
   --p-tar GRID              p_tar values: start:stop:step or a comma list, each in [0, 1] (default 0.5:1:0.05)
+  --decision FILE           use the certified threshold of a decision file (eecal threshold --out) as
+                            the only p_tar; its k and calibration must match --edge-exits / --calibration
   --policy confidence|entropy   exit rule (default confidence); entropy = BranchyNet's H < τ
   --threshold GRID          entropy thresholds τ in nats for --policy entropy (default 0:2:0.1)
   --score FORMULA           confidence policy with a custom score instead of max-softmax: a math
@@ -44,7 +47,7 @@ export const sweepCommand: Command = {
   summary: 'offloading probability and accuracy over a p_tar grid',
   async run(argv) {
     const { values: v } = parseCommandArgs('sweep', argv, {
-      ...COMMON_OPTIONS, 'p-tar': { type: 'string' }, policy: { type: 'string' }, threshold: { type: 'string' }, score: { type: 'string' },
+      ...COMMON_OPTIONS, 'p-tar': { type: 'string' }, decision: { type: 'string' }, policy: { type: 'string' }, threshold: { type: 'string' }, score: { type: 'string' },
       bootstrap: { type: 'string' }, seed: { type: 'string' },
     });
     if (v.help) { console.log(HELP); return 0; }
@@ -57,7 +60,10 @@ export const sweepCommand: Command = {
     const replicates = countOption('bootstrap', v.bootstrap, 0, 0, MAX_REPLICATES);
     if (replicates === 1) throw new ConfigError('--bootstrap 1: expected 0 (no bands) or at least 2 resamples');
     const seed = numberOption('seed', v.seed, 0, { integer: true });
-    const grid = policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
+    if (v.decision !== undefined && (policy !== 'confidence' || v.score !== undefined)) throw new ConfigError('--decision certifies a max-softmax threshold: it cannot be combined with --policy entropy or --score');
+    const decision = v.decision === undefined ? null : decisionPTar(v.decision, v['p-tar'] !== undefined, v['edge-exits'], v.calibration !== undefined);
+    if (decision) v['edge-exits'] = decision.edgeExits;
+    const grid = decision ? decision.grid : policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
     // The bands keep one value per resample, grid point and metric: bounded before the records are read.
     if (replicates > 0) checkResultSize([['--bootstrap', replicates], [policy === 'entropy' ? '--threshold points' : '--p-tar points', grid.length]]);
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score, strict: v.strict });
