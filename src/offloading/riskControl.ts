@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors';
 import { createRng, permutation } from '../util/rng';
 import { binomialCdf } from './riskControlBinomial';
 
@@ -77,7 +78,7 @@ function firstAbove(grid: Float64Array, x: number): number {
  */
 export function deviceSegments(branches: readonly BranchScores[], labels: ArrayLike<number>, grid: ArrayLike<number>): DeviceSegments {
   const g = Float64Array.from(grid);
-  for (let j = 1; j < g.length; j++) if (!(g[j] > g[j - 1])) throw new RangeError(`risk-control grid: expected strictly ascending thresholds (at index ${j})`);
+  for (let j = 1; j < g.length; j++) if (!(g[j] > g[j - 1])) throw new ConfigError(`risk-control grid: expected strictly ascending thresholds (at index ${j})`);
   const n = labels.length;
   const offset = new Int32Array(n + 1);
   const lo: number[] = [];
@@ -190,11 +191,11 @@ export interface RiskControlResult {
 }
 
 function checkOptions(o: RiskControlOptions, n: number): void {
-  if (!(o.target > 0 && o.target < 1)) throw new RangeError(`risk control: target = ${o.target}: expected a number in (0, 1)`);
-  if (!(o.delta > 0 && o.delta < 1)) throw new RangeError(`risk control: delta = ${o.delta}: expected a number in (0, 1)`);
+  if (!(o.target > 0 && o.target < 1)) throw new ConfigError(`risk control: target = ${o.target}: expected a number in (0, 1)`);
+  if (!(o.delta > 0 && o.delta < 1)) throw new ConfigError(`risk control: delta = ${o.delta}: expected a number in (0, 1)`);
   const f = o.orderingFraction ?? 0.25;
-  if (!(f > 0 && f < 1)) throw new RangeError(`risk control: orderingFraction = ${f}: expected a number in (0, 1)`);
-  if (n < 2) throw new RangeError(`risk control: ${n} validation samples: expected at least 2`);
+  if (!(f > 0 && f < 1)) throw new ConfigError(`risk control: orderingFraction = ${f}: expected a number in (0, 1)`);
+  if (n < 2) throw new ConfigError(`risk control: ${n} validation samples: expected at least 2`);
 }
 
 /** Validation view at grid index g. */
@@ -272,7 +273,7 @@ export function riskControlThreshold(branches: readonly BranchScores[], labels: 
   const n = labels.length;
   checkOptions(o, n);
   const grid = [...(o.grid ?? defaultRiskGrid())];
-  if (grid.some((x) => !(x > 0 && x <= 1))) throw new RangeError(`risk control: grid: expected thresholds in (0, 1]`);
+  if (grid.some((x) => !(x > 0 && x <= 1))) throw new ConfigError(`risk control: grid: expected thresholds in (0, 1]`);
   const seg = deviceSegments(branches, labels, grid);
   const split = orderingSplit(n, o.orderingFraction ?? 0.25, o.seed ?? 0);
   const { steps, chosen } = fixedSequenceTest(seg, split, o.target, o.delta);

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors';
 import { ShapeMismatchError } from '../errors';
 import type { PlotlyFigure, PlotlyTrace } from './figure';
 import { PALETTE, baseAxis, baseLayout } from './style';
@@ -48,7 +49,7 @@ function check(label: string, n: number, arrays: [string, readonly unknown[]][])
  * and the δ line: a rule keeps the guarantee where its interval lies below δ.
  */
 export function violationFigure(series: readonly ViolationSeries[], delta: number, title: string, intervalLevel: number): PlotlyFigure {
-  if (series.length === 0) throw new Error('violationFigure: no rules to draw');
+  if (series.length === 0) throw new ConfigError('violationFigure: no rules to draw');
   const data: PlotlyTrace[] = series.map((s, i) => {
     check(s.label, s.targets.length, [['rate', s.rate], ['lo', s.lo], ['hi', s.hi]]);
     return {
@@ -70,7 +71,7 @@ export function violationFigure(series: readonly ViolationSeries[], delta: numbe
 
 /** Mean population P_off against target: the price of each rule (lower keeps more on the device). */
 export function offloadFigure(series: readonly OffloadSeries[], title: string): PlotlyFigure {
-  if (series.length === 0) throw new Error('offloadFigure: no rules to draw');
+  if (series.length === 0) throw new ConfigError('offloadFigure: no rules to draw');
   const data: PlotlyTrace[] = series.map((s, i) => {
     check(s.label, s.targets.length, [['offload', s.offload]]);
     return {

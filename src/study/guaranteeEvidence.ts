@@ -1,3 +1,4 @@
+import { ConfigError, ShapeMismatchError } from '../errors';
 import type { ExitRecords } from '../records/types';
 import { topLabelScores, uncalibratedScores, type ExitScores } from '../records/scores';
 import { fitTemperatureExact } from '../calibration/temperatureFit';
@@ -93,9 +94,9 @@ function calibratedScores(records: ExitRecords, temperatures: readonly number[],
 
 /** Run the evidence (see the module comment). */
 export function guaranteeEvidence(val: ExitRecords, test: ExitRecords, o: GuaranteeEvidenceOptions): GuaranteeEvidence {
-  if (val.numClasses !== test.numClasses || val.numExits !== test.numExits) throw new RangeError('guarantee evidence: validation and test records differ in classes or exits');
-  if (!(o.k >= 1 && o.k <= val.numExits - 1)) throw new RangeError(`guarantee evidence: k = ${o.k}: expected 1…${val.numExits - 1}`);
-  if (!(Number.isInteger(o.draws) && o.draws >= 1)) throw new RangeError(`guarantee evidence: draws = ${o.draws}: expected an integer ≥ 1`);
+  if (val.numClasses !== test.numClasses || val.numExits !== test.numExits) throw new ShapeMismatchError('guarantee evidence: validation and test records differ in classes or exits');
+  if (!(o.k >= 1 && o.k <= val.numExits - 1)) throw new ConfigError(`guarantee evidence: k = ${o.k}: expected 1…${val.numExits - 1}`);
+  if (!(Number.isInteger(o.draws) && o.draws >= 1)) throw new ConfigError(`guarantee evidence: draws = ${o.draws}: expected an integer ≥ 1`);
   const pop = pool(val, test);
   const N = pop.numSamples;
   const n = o.drawSize ?? val.numSamples;
