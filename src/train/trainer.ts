@@ -71,6 +71,8 @@ export type TrainStep = (x: tf.Tensor4D, labels: Int32Array, step: number) => Pr
 export interface TrainEngine {
   step: TrainStep;
   forward?: BatchForward;
+  /** Store optimizer state the engine keeps outside tfjs into the optimizer (before a checkpoint reads it). */
+  sync?(): void;
 }
 
 /** The one-thread engine: tfjs autodiff and Adam on `model` itself. */
@@ -118,6 +120,10 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
   let lastCheckpoint = Date.now();
   const runStart = Date.now();
   const stepsAtStart = state.globalStep;
+  const checkpoint = (s: TrainingState): Promise<void> => {
+    engine.sync?.();
+    return hooks.checkpoint(s);
+  };
   while (state.epoch < config.epochs) {
     const epoch = state.epoch;
     // Epoch order depends only on (seed, epoch): recomputed on resume instead of stored.
@@ -134,7 +140,7 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
         losses = await engine.step(x, labels, state.globalStep);
       } catch (err) {
         // A dead replica left the weights and state at the last completed step: keep that much.
-        if (err instanceof ReplicaError) await hooks.checkpoint(state);
+        if (err instanceof ReplicaError) await checkpoint(state);
         throw err;
       } finally {
         x.dispose();
@@ -162,7 +168,7 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
       // On an epoch's last batch the epoch end below evaluates, checkpoints and then stops:
       // returning here would drop that batch's step from the checkpoint.
       if ((stop || Date.now() - lastCheckpoint > config.checkpointEveryMinutes * 60_000) && b + 1 < batches) {
-        await hooks.checkpoint(state);
+        await checkpoint(state);
         lastCheckpoint = Date.now();
         if (stop) return 'interrupted';
       }
@@ -195,7 +201,7 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
       state.epochsWithoutImprovement++;
     }
     await hooks.epochEnd(log, state, improved, val);
-    await hooks.checkpoint(state);
+    await checkpoint(state);
     lastCheckpoint = Date.now();
     if (config.patience !== null && state.epochsWithoutImprovement >= config.patience) return 'early-stopped';
     if (hooks.shouldStop?.()) return 'interrupted';

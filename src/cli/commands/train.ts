@@ -30,7 +30,7 @@ import { signalExitCode } from '../../util/signals';
 import { readJsonFile } from '../../util/readJson';
 import { prepareOutputFolder } from '../../util/outputFolder';
 import { startReplicas, WORKERS_HELP } from '../workers';
-import { replicaForward, replicaTrainStep } from '../../train/replicas/replicaTraining';
+import { replicaEngine } from '../../train/replicas/replicaTraining';
 import type { TrainEngine } from '../../train/trainer';
 
 const HELP = `usage: eecal train --model b-alexnet|b-lenet [--dataset cifar10|mnist] --out models/<name> [options]
@@ -223,7 +223,7 @@ export const trainCommand: Command = {
         `batch ${config.batchSize}, ${config.epochs} epochs, Adam lr ${config.learningRate} (${config.lrSchedule}), weights [${config.lossWeights.map((w) => w.toFixed(2))}], ` +
         `augment ${config.augment}, keep ${config.keep}${recipe ? `, recipe ${recipe.name}${overrides.length ? ` (overridden: ${overrides.join(', ')})` : ''}` : ''}`);
       const pool = await startReplicas(v.workers, choice, net.model);
-      const engine: TrainEngine | undefined = pool ? { step: replicaTrainStep(pool, net.model, optimizer, config, data.numClasses), forward: replicaForward(pool) } : undefined;
+      const engine: TrainEngine | undefined = pool ? replicaEngine(pool, net.model, optimizer, config, data.numClasses) : undefined;
       const started = Date.now();
       const outcome = await trainEarlyExit(net.model, optimizer, data, config, state, {
         progress: new ProgressBar(),

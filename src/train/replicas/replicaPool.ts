@@ -72,6 +72,12 @@ export class ReplicaPool {
     this.weightsVersion++;
   }
 
+  /** Make `weights` (layout order, e.g. an optimizer's flat copy) the ones replicas compute with next. */
+  publishFlatWeights(weights: Float32Array): void {
+    this.weights.set(weights);
+    this.weightsVersion++;
+  }
+
   /**
    * Sum over replicas of the gradient of Σₑ wₑ·Σ_{shard} CEₑ / B — the gradient of the batch-mean
    * joint loss, as one thread computes it — plus each exit's CE summed over the batch.
