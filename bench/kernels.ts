@@ -23,9 +23,11 @@ import { KernelCalls } from '../src/backend/kernels/kernelCall';
 import { buildBAlexNet } from '../src/models/bAlexNet';
 import { ReplicaPool } from '../src/train/replicas/replicaPool';
 import { dropoutMultipliers } from '../src/train/replicas/dropoutMultipliers';
+import { FlatAdam } from '../src/train/replicas/flatAdam';
+import { readWeightsInto } from '../src/train/replicas/weightLayout';
 import { replicaForward } from '../src/train/replicas/replicaTraining';
 import { loadNativeBlas } from '../src/backend/nativeBlas';
-import { trainableVariables } from '../src/train/modelVariables';
+import { decayedKernelMask, trainableVariables } from '../src/train/modelVariables';
 import { evaluateSplit } from '../src/train/evaluate';
 import { openTrainingData } from '../src/train/datasetAdapter';
 import { readModelManifest } from '../src/records/modelFolder';
@@ -172,32 +174,64 @@ async function mainThreadSection(): Promise<void> {
   const pool = await ReplicaPool.start(model, 'wasm', 2);
   try {
     const vars = trainableVariables(model);
+    const { offsets, sizes, shapes, total } = pool.layout;
+    // The update three ways, in turn step by step so all see the same load: tfjs's Adam then
+    // publishing the model's weights (the step before FlatAdam); FlatAdam's flat pass in JavaScript
+    // and in the native kernel (what the engine runs when they are built), each then assigning the
+    // model's variables and publishing its flat copy. Each way keeps its own optimizer state.
     const opt: tf.Optimizer = tf.train.adam(1e-3);
+    const nativeKernels = loadNativeBlas().loaded;
+    const flats = [null, nativeKernels?.adamUpdate ? nativeKernels : null].map((kernels) => {
+      const weights = new Float32Array(total);
+      readWeightsInto(model, pool.layout, weights);
+      return { adam: new FlatAdam(tf.train.adam(1e-3), vars, pool.layout, kernels), weights };
+    });
+    const decayed = decayedKernelMask(model);
+    const weightDecay = 5e-4;
     const x = new Float32Array(64 * 3072).map((_, i) => ((i * 2654435761) >>> 0) / 2 ** 32);
     const labels = new Int32Array(64).map((_, i) => i % 10);
-    const parts = { masks: [] as number[], gradients: [] as number[], adam: [] as number[], publish: [] as number[] };
-    for (let s = 0; s < 14; s++) {
+    const ways = ['tfjs Adam', 'FlatAdam (JavaScript)', 'FlatAdam (native)'].slice(0, flats[1] ? 3 : 2);
+    const wall = ways.map(() => [] as number[]), cpu = ways.map(() => [] as number[]);
+    const parts = { masks: [] as number[], gradients: [] as number[] };
+    const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+    for (let s = 0; s < 4 + 10 * ways.length; s++) {
       const t0 = performance.now();
       const mult = dropoutMultipliers(pool.dropout, 64, 1, s);
       const t1 = performance.now();
       const { gradient } = await pool.gradients(x.slice(), [64, 32, 32, 3], labels, 10, mult, [1, 1, 1]);
       const t2 = performance.now();
-      const { offsets, sizes, shapes } = pool.layout;
-      tf.tidy(() => {
-        const named: tf.NamedTensorMap = {};
-        vars.forEach((v, i) => { named[v.name] = tf.tensor(gradient.subarray(offsets[i], offsets[i] + sizes[i]), shapes[i]); });
-        opt.applyGradients(named);
-      });
+      // The replicas are idle here, so the process's CPU time is the main thread's.
+      const c2 = process.cpuUsage();
+      const way = s % ways.length;
+      if (way === 0) {
+        tf.tidy(() => {
+          const named: tf.NamedTensorMap = {};
+          vars.forEach((v, i) => {
+            const g = tf.tensor(gradient.subarray(offsets[i], offsets[i] + sizes[i]), shapes[i]);
+            named[v.name] = decayed[i] ? tf.add(g, tf.mul(v, weightDecay)) : g;
+          });
+          opt.applyGradients(named);
+        });
+        pool.publishWeights(model);
+      } else {
+        const { adam, weights } = flats[way - 1]!;
+        adam.step(weights, gradient, decayed, weightDecay);
+        vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(weights.slice(offsets[i], offsets[i] + sizes[i]), shapes[i]))));
+        pool.publishFlatWeights(weights);
+      }
+      const c3 = cpuMs(process.cpuUsage(c2));
       const t3 = performance.now();
-      pool.publishWeights(model);
-      const t4 = performance.now();
       if (s >= 4) {
-        parts.masks.push(t1 - t0); parts.gradients.push(t2 - t1); parts.adam.push(t3 - t2); parts.publish.push(t4 - t3);
+        parts.masks.push(t1 - t0); parts.gradients.push(t2 - t1);
+        wall[way].push(t3 - t2); cpu[way].push(c3);
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     console.log(`\n3. a 2-worker training step, batch 64 (load ${load()}), mean ms: dropout masks ${mean(parts.masks).toFixed(1)}, ` +
-      `replicas' gradients ${mean(parts.gradients).toFixed(1)}, Adam ${mean(parts.adam).toFixed(1)}, publishing the weights ${mean(parts.publish).toFixed(1)}`);
+      `replicas' gradients ${mean(parts.gradients).toFixed(1)}; the Adam update with weight decay and publishing, in turn (${wall[0].length} steps each), ` +
+      `ms wall mean / main-thread CPU median: ` + ways.map((w, i) => `${w} ${mean(wall[i]).toFixed(1)} / ${median(cpu[i]).toFixed(1)}` +
+        (i ? ` (CPU ${(median(cpu[0]) / median(cpu[i])).toFixed(1)}× less)` : '')).join(', '));
   } finally {
     await pool.close();
   }

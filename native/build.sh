@@ -37,7 +37,9 @@ if [ ! -f "$inc/node_api.h" ]; then
 fi
 [ -f "$inc/node_api.h" ] || give_up "Node's headers (node_api.h) not found beside $(command -v node) nor under npm's nodedir"
 # Warnings are errors: the addon is the one place where a slip corrupts memory instead of throwing.
-flags=(-std=c11 -fPIC -shared -Wall -Wextra -Werror)
+# -ffp-contract=off: no fused multiply-add, so eecal_adam.c rounds every operation as tfjs does.
+# -fno-math-errno: sqrtf need not set errno, which lets the compiler vectorize Adam's loop.
+flags=(-std=c11 -fPIC -shared -Wall -Wextra -Werror -ffp-contract=off -fno-math-errno)
 out=build/eecal_blas.node
 run_env=()
 if [ "$sanitize" -eq 1 ]; then
@@ -72,7 +74,7 @@ else
 fi
 mkdir -p build
 tmp="build/.eecal_blas.$$.node"
-if ! "$CC" "${flags[@]}" -I"$inc" eecal_blas.c eecal_dnnl.c -o "$tmp" "${libs[@]}"; then
+if ! "$CC" "${flags[@]}" -I"$inc" eecal_blas.c eecal_dnnl.c eecal_adam.c -o "$tmp" "${libs[@]}"; then
   rm -f "$tmp"
   give_up "compiling native/eecal_blas.c failed (is libopenblas-dev installed?)"
 fi

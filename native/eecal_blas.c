@@ -639,6 +639,52 @@ static napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
 }
 
 
+/*
+ * adamUpdate(w, g, m, v, constants, decay): one Adam step in place on the weights w and moments m, v
+ * from the gradient g, all Float32Arrays of one length; constants a Float32Array [β₁, β₂, 1−β₁,
+ * 1−β₂, 1−β₁ᵗ, 1−β₂ᵗ, ε, −lr, weightDecay] of finite values (float32, as tfjs rounds them); decay 0 or
+ * 1 adds weightDecay·w to g first. Bit-identical to tfjs's AdamOptimizer (see eecal_adam.c).
+ */
+static napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) { napi_throw_error(env, NULL, "eecal native: adamUpdate takes 6 arguments"); return NULL; }
+  Floats w, g, m, v, c;
+  if (!argFloats(env, argv[0], "adamUpdate w", 0, &w)) return NULL;
+  size_t n;
+  napi_typedarray_type type;
+  void *ptr;
+  napi_value buf;
+  size_t off;
+  CHECK(napi_get_typedarray_info(env, argv[0], &type, &n, &ptr, &buf, &off));
+  w.len = n;
+  static const char *const names[3] = { "adamUpdate g", "adamUpdate m", "adamUpdate v" };
+  Floats *rest[3] = { &g, &m, &v };
+  for (int i = 0; i < 3; i++) {
+    if (!argFloats(env, argv[i + 1], names[i], n, rest[i])) return NULL;
+    size_t len;
+    CHECK(napi_get_typedarray_info(env, argv[i + 1], &type, &len, &ptr, &buf, &off));
+    if (len != n) { fail(env, "%s has %zu floats; w has %zu (one per weight)", names[i], len, n); return NULL; }
+  }
+  if (!checkNoAlias(env, "adamUpdate", &w, "w", &g, "g") || !checkNoAlias(env, "adamUpdate", &w, "w", &m, "m") ||
+      !checkNoAlias(env, "adamUpdate", &w, "w", &v, "v") || !checkNoAlias(env, "adamUpdate", &m, "m", &g, "g") ||
+      !checkNoAlias(env, "adamUpdate", &m, "m", &v, "v") || !checkNoAlias(env, "adamUpdate", &v, "v", &g, "g")) return NULL;
+  if (!argFloats(env, argv[4], "adamUpdate constants", 9, &c)) return NULL;
+  for (int i = 0; i < 9; i++) {
+    if (!isfinite(c.data[i])) { fail(env, "adamUpdate constants[%d] must be finite", i); return NULL; }
+  }
+  int32_t decay;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[5], &t) != napi_ok || t != napi_number || napi_get_value_int32(env, argv[5], &decay) != napi_ok || (decay != 0 && decay != 1)) {
+    fail(env, "adamUpdate decay must be 0 or 1");
+    return NULL;
+  }
+  const AdamConstants k = { c.data[0], c.data[1], c.data[2], c.data[3], c.data[4], c.data[5], c.data[6], c.data[7], c.data[8], decay };
+  adamUpdate(w.data, g.data, m.data, v.data, (int64_t)n, &k);
+  return NULL;
+}
+
 /* The most BLAS threads a process may ask for: the CPUs online, at most 64. */
 static int maxBlasThreads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -871,6 +917,7 @@ NAPI_MODULE_INIT() {
     { "lrnGrad", NULL, LrnGrad, NULL, NULL, NULL, napi_default, NULL },
     { "sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL },
     { "matMul", NULL, MatMul, NULL, NULL, NULL, napi_default, NULL },
+    { "adamUpdate", NULL, AdamUpdate, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

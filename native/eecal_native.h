@@ -32,4 +32,16 @@ const char *dnnlDescription(void);
 /* Frees the calling thread's oneDNN primitives and engine (from the Node environment's cleanup hook). */
 void dnnlFreeThread(void);
 
+/*
+ * Adam's per-step constants, each already a float32 as tfjs rounds it: β₁, β₂, 1−β₁, 1−β₂, the bias
+ * corrections 1−β₁ᵗ and 1−β₂ᵗ, ε, −lr, and the L2 coefficient added to the gradient when `decay`.
+ */
+typedef struct {
+  float beta1, beta2, oneMinusBeta1, oneMinusBeta2, biasCorrection1, biasCorrection2, epsilon, negLearningRate, weightDecay;
+  int decay;
+} AdamConstants;
+
+/* One Adam step in place on w, m, v (n floats each) with gradient g; arrays must not overlap. */
+void adamUpdate(float *w, const float *g, float *m, float *v, int64_t n, const AdamConstants *k);
+
 #endif

@@ -24,6 +24,12 @@ export interface NativeBlas {
   sumRows(x: Float32Array, out: Float32Array): void;
   /** out[i] = op(a[i])·op(b[i]), dims Int32Array [batch, M, K, N, transposeA 0|1, transposeB 0|1]. */
   matMul(a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /**
+   * One Adam step in place on weights w and moments m, v from gradient g (one length), bit-identical
+   * to tfjs's AdamOptimizer; constants Float32Array [β₁, β₂, 1−β₁, 1−β₂, 1−β₁ᵗ, 1−β₂ᵗ, ε, −lr,
+   * weightDecay]; decay 1 adds weightDecay·w to g first. Absent from builds before it was added.
+   */
+  adamUpdate?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, constants: Float32Array, decay: 0 | 1): void;
   /** BLAS threads per call, once per process: 1 ≤ n ≤ info().maxThreads; another n later throws. */
   setThreads(n: number): void;
   /** Which library runs the convolutions, for the whole process ('onednn' throws in a build without it). */

@@ -202,3 +202,27 @@ test('native boundary: the module loads any number of times, in any number of th
   assert.equal(r.status, 0, `exit ${r.status} (signal ${r.signal}): ${r.stderr.slice(-2000)}`);
   assert.equal(r.stdout.trim(), '10,10,10,10,10');
 });
+
+test('native boundary: adamUpdate checks lengths, aliasing, constants and decay, and updates', { skip }, () => {
+  const m = status.loaded as NativeBlas;
+  const adam = m.adamUpdate!.bind(m);
+  // One step by hand from m = v = 0, β = (0.5, 0.75), so 1−βᵗ = (0.5, 0.25): m' = g/2, v' = g²/4,
+  // m̂ = g, v̂ = g², w' = w − lr·g/(|g| + ε). With ε = 0, lr = 0.25: w' = w − 0.25·sign(g).
+  const k = Float32Array.from([0.5, 0.75, 0.5, 0.25, 0.5, 0.25, 0, -0.25, 0]);
+  const w = Float32Array.from([1, 2, 3]);
+  const mm = f32(3), vv = f32(3);
+  adam(w, Float32Array.from([4, -2, 0.5]), mm, vv, k, 0);
+  assert.deepEqual([...w], [0.75, 2.25, 2.75]);
+  assert.deepEqual([...mm], [2, -1, 0.25]);
+  assert.deepEqual([...vv], [4, 1, 0.0625]);
+  assert.throws(() => adam(f32(3), f32(2), f32(3), f32(3), k, 0), /adamUpdate g has 2 floats; the geometry needs 3/);
+  assert.throws(() => adam(f32(3), f32(3), f32(4), f32(3), k, 0), /adamUpdate m has 4 floats; w has 3/);
+  const heap = f32(12);
+  assert.throws(() => adam(heap.subarray(0, 3), f32(3), heap.subarray(2, 5), f32(3), k, 0), /adamUpdate w shares memory with m/);
+  assert.throws(() => adam(f32(3), heap.subarray(6, 9), f32(3), heap.subarray(8, 11), k, 0), /adamUpdate v shares memory with g/);
+  assert.throws(() => adam(f32(3), f32(3), f32(3), f32(3), f32(8), 0), /adamUpdate constants has 8 floats; the geometry needs 9/);
+  assert.throws(() => adam(f32(3), f32(3), f32(3), f32(3), Float32Array.from([...k.slice(0, 4), Infinity, ...k.slice(5)]), 0), /adamUpdate constants\[4\] must be finite/);
+  assert.throws(() => adam(f32(3), f32(3), f32(3), f32(3), k, 2 as 0), /adamUpdate decay must be 0 or 1/);
+  assert.throws(() => (adam as (...a: unknown[]) => void)(new Float64Array(3), f32(3), f32(3), f32(3), k, 0), /adamUpdate w must be a Float32Array/);
+  assert.throws(() => (adam as (...a: unknown[]) => void)(f32(3), f32(3), f32(3), f32(3), k), /adamUpdate takes 6 arguments/);
+});

@@ -4,6 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import { FlatAdam } from '../../src/train/replicas/flatAdam';
 import type { WeightLayout } from '../../src/train/replicas/weightLayout';
 import { createRng } from '../../src/util/rng';
+import { loadNativeBlas, type NativeBlas } from '../../src/backend/nativeBlas';
+
+const native = loadNativeBlas().loaded;
+const nativeAdam = native?.adamUpdate ? native : null;
 
 const shapes = [[3, 3, 2, 4], [4], [40, 10], [10]];
 const decayed = [true, false, true, false];
@@ -59,7 +63,7 @@ function maxRel(a: Float32Array, b: Float32Array): number {
   return r;
 }
 
-test('FlatAdam gives the weights and moments of tfjs Adam (cpu backend) at every one of 6 steps, bit for bit', async () => {
+async function matchesTfjs(kernels: NativeBlas | null): Promise<void> {
   await tf.setBackend('cpu');
   const layout = layoutOf(shapes);
   const grads = gradients(layout.total, lrs.length);
@@ -68,7 +72,7 @@ test('FlatAdam gives the weights and moments of tfjs Adam (cpu backend) at every
   const refOpt = tf.train.adam(lrs[0]);
   const mine = tf.train.adam(lrs[0]);
   const w = w0.slice();
-  const adam = new FlatAdam(mine, varsOf(w0, layout), layout);
+  const adam = new FlatAdam(mine, varsOf(w0, layout), layout, kernels);
   for (let s = 0; s < lrs.length; s++) {
     tfjsSteps(refOpt, ref, layout, grads, s, s + 1);
     flatSteps(adam, mine, w, grads, s, s + 1);
@@ -86,7 +90,12 @@ test('FlatAdam gives the weights and moments of tfjs Adam (cpu backend) at every
   const acc = (o: tf.Optimizer) => ['accBeta1', 'accBeta2'].map((k) => (o as unknown as Record<string, tf.Variable>)[k].dataSync()[0]);
   assert.deepEqual(acc(mine), acc(refOpt));
   assert.equal(b[0].tensor.dataSync()[0], lrs.length);
-});
+}
+
+for (const [name, kernels] of [['JavaScript', null], ['native', nativeAdam]] as const) {
+  test(`FlatAdam (${name} loop) gives the weights and moments of tfjs Adam (cpu backend) at every one of 6 steps, bit for bit`,
+    { skip: name === 'native' && !nativeAdam ? 'native kernels (with adamUpdate) not built' : false }, () => matchesTfjs(kernels));
+}
 
 test('FlatAdam resumes from a tfjs Adam that has state: written back after 3 steps, read by a new mirror, 3 more equal 6 unbroken', async () => {
   await tf.setBackend('cpu');

@@ -12,6 +12,7 @@ import { ReplicaPool } from '../../src/train/replicas/replicaPool';
 import { replicaEngine } from '../../src/train/replicas/replicaTraining';
 import type { TrainingData } from '../../src/train/trainingData';
 import { createRng } from '../../src/util/rng';
+import { loadNativeBlas } from '../../src/backend/nativeBlas';
 
 /** A tiny two-exit network with dropout and kernels (weight decay) on both exits. */
 function tinySpec(seed: number): EarlyExitSpec {
@@ -60,45 +61,50 @@ async function onReplicas<T>(model: tf.LayersModel, run: (engine: ReturnType<typ
   }
 }
 
-test('2-replica training interrupted, checkpointed and resumed ends with the weights of an unbroken run, bit for bit', async () => {
-  const saved = process.env.EECAL_NATIVE;
-  process.env.EECAL_NATIVE = '0';
-  registerWasmTrainingKernels({ native: false });
-  await tf.setBackend('wasm');
-  const data = syntheticData(40);
-  const noHooks = { checkpoint: async () => {}, epochEnd: async () => {} };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-replica-resume-'));
-  try {
-    const a = buildEarlyExitNetwork(tinySpec(1)).model;
-    const optA = tf.train.adam(config.learningRate);
-    assert.equal(await onReplicas(a, (e) => trainEarlyExit(a, optA, data, config, initialState(config, 2), noHooks, e), optA), 'completed');
+const nativeBuilt = loadNativeBlas().loaded?.adamUpdate !== undefined;
 
-    const b = buildEarlyExitNetwork(tinySpec(1)).model;
-    const optB = tf.train.adam(config.learningRate);
-    let polls = 0;
-    const outcome = await onReplicas(b, (e) => trainEarlyExit(b, optB, data, config, initialState(config, 2), {
-      checkpoint: (s) => saveCheckpoint(dir, b, optB, s),
-      epochEnd: async () => {},
-      shouldStop: () => ++polls === 8, // mid-way through epoch 2 (5 batches per epoch)
-    }, e), optB);
-    assert.equal(outcome, 'interrupted');
+for (const native of [false, true]) {
+  test(`2-replica training (${native ? 'native kernels and Adam' : 'wasm kernels, JavaScript Adam'}) interrupted, checkpointed and resumed ends with the weights of an unbroken run, bit for bit`,
+    { skip: native && !nativeBuilt ? 'native kernels (with adamUpdate) not built' : false }, async () => {
+    const saved = process.env.EECAL_NATIVE;
+    if (!native) process.env.EECAL_NATIVE = '0';
+    registerWasmTrainingKernels({ native });
+    await tf.setBackend('wasm');
+    const data = syntheticData(40);
+    const noHooks = { checkpoint: async () => {}, epochEnd: async () => {} };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-replica-resume-'));
+    try {
+      const a = buildEarlyExitNetwork(tinySpec(1)).model;
+      const optA = tf.train.adam(config.learningRate);
+      assert.equal(await onReplicas(a, (e) => trainEarlyExit(a, optA, data, config, initialState(config, 2), noHooks, e), optA), 'completed');
 
-    const c = buildEarlyExitNetwork(tinySpec(2)).model; // another init: everything must come from the checkpoint
-    const optC = tf.train.adam(config.learningRate);
-    const state = await loadCheckpoint(dir, c, optC);
-    assert.deepEqual([state.epoch, state.batch, state.globalStep], [1, 2, 7]);
-    assert.equal(await onReplicas(c, (e) => trainEarlyExit(c, optC, data, config, state, noHooks, e), optC), 'completed');
+      const b = buildEarlyExitNetwork(tinySpec(1)).model;
+      const optB = tf.train.adam(config.learningRate);
+      let polls = 0;
+      const outcome = await onReplicas(b, (e) => trainEarlyExit(b, optB, data, config, initialState(config, 2), {
+        checkpoint: (s) => saveCheckpoint(dir, b, optB, s),
+        epochEnd: async () => {},
+        shouldStop: () => ++polls === 8, // mid-way through epoch 2 (5 batches per epoch)
+      }, e), optB);
+      assert.equal(outcome, 'interrupted');
 
-    const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
-    assert.deepEqual(weights(c), weights(a));
-    // The optimizer state a checkpoint of the unbroken run would save equals the resumed run's.
-    const [ea, ec] = [optA, optC].map((o) => (o as unknown as { iterations: number }).iterations);
-    assert.equal(ea, 10);
-    assert.equal(ec, 10);
-    for (const m of [a, b, c]) m.dispose();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (saved === undefined) delete process.env.EECAL_NATIVE;
-    else process.env.EECAL_NATIVE = saved;
-  }
-});
+      const c = buildEarlyExitNetwork(tinySpec(2)).model; // another init: everything must come from the checkpoint
+      const optC = tf.train.adam(config.learningRate);
+      const state = await loadCheckpoint(dir, c, optC);
+      assert.deepEqual([state.epoch, state.batch, state.globalStep], [1, 2, 7]);
+      assert.equal(await onReplicas(c, (e) => trainEarlyExit(c, optC, data, config, state, noHooks, e), optC), 'completed');
+
+      const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+      assert.deepEqual(weights(c), weights(a));
+      // The optimizer state a checkpoint of the unbroken run would save equals the resumed run's.
+      const [ea, ec] = [optA, optC].map((o) => (o as unknown as { iterations: number }).iterations);
+      assert.equal(ea, 10);
+      assert.equal(ec, 10);
+      for (const m of [a, b, c]) m.dispose();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (saved === undefined) delete process.env.EECAL_NATIVE;
+      else process.env.EECAL_NATIVE = saved;
+    }
+  });
+}

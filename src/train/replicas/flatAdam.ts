@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WeightLayout } from './weightLayout';
+import type { NativeBlas } from '../../backend/nativeBlas';
 
 /** The fields of tfjs's AdamOptimizer this mirror reads and writes (tfjs keeps them private). */
 interface AdamInternals {
@@ -34,8 +35,13 @@ export class FlatAdam {
   private accBeta1: number;
   private accBeta2: number;
   private iterations: number;
+  /** Adam's constants of a step, rounded to float32 as tfjs rounds them (the native kernel's layout). */
+  private readonly constants = new Float32Array(9);
+  private readonly native: NativeBlas['adamUpdate'] | null;
 
-  constructor(private readonly optimizer: tf.Optimizer, private readonly vars: tf.Variable[], private readonly layout: WeightLayout) {
+  /** `native`: the native kernels, whose adamUpdate (when this build has it) runs the loop vectorized. */
+  constructor(private readonly optimizer: tf.Optimizer, private readonly vars: tf.Variable[], private readonly layout: WeightLayout, native: NativeBlas | null = null) {
+    this.native = native?.adamUpdate ? native.adamUpdate.bind(native) : null;
     const o = optimizer as unknown as AdamInternals;
     this.m = new Float32Array(layout.total);
     this.v = new Float32Array(layout.total);
@@ -63,26 +69,18 @@ export class FlatAdam {
    */
   step(w: Float32Array, gradient: Float32Array, decayed: boolean[], weightDecay: number): void {
     const o = this.optimizer as unknown as AdamInternals;
-    const b1 = f(o.beta1), b2 = f(o.beta2);
-    const omb1 = f(1 - o.beta1), omb2 = f(1 - o.beta2);
-    const eps = f(o.epsilon), nlr = f(-o.learningRate), wd = f(weightDecay);
-    const c1 = f(1 - this.accBeta1), c2 = f(1 - this.accBeta2);
+    const k = this.constants;
+    k[0] = o.beta1; k[1] = o.beta2; k[2] = 1 - o.beta1; k[3] = 1 - o.beta2;
+    k[4] = 1 - this.accBeta1; k[5] = 1 - this.accBeta2; k[6] = o.epsilon; k[7] = -o.learningRate; k[8] = weightDecay;
     const { m, v } = this;
     const { offsets, sizes } = this.layout;
     for (let i = 0; i < offsets.length; i++) {
-      const decay = weightDecay > 0 && decayed[i];
-      const end = offsets[i] + sizes[i];
-      for (let j = offsets[i]; j < end; j++) {
-        const wj = w[j];
-        const g = decay ? f(gradient[j] + f(wj * wd)) : gradient[j];
-        const mj = f(f(m[j] * b1) + f(g * omb1));
-        const vj = f(f(v[j] * b2) + f(f(g * g) * omb2));
-        m[j] = mj;
-        v[j] = vj;
-        const mHat = f(mj / c1), vHat = f(vj / c2);
-        w[j] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + eps)) * nlr) + wj);
-      }
+      const decay = weightDecay > 0 && decayed[i] ? 1 : 0;
+      const a = offsets[i], b = offsets[i] + sizes[i];
+      if (this.native) this.native(w.subarray(a, b), gradient.subarray(a, b), m.subarray(a, b), v.subarray(a, b), k, decay);
+      else adamRange(w, gradient, m, v, a, b, k, decay);
     }
+    const b1 = f(o.beta1), b2 = f(o.beta2);
     this.accBeta1 = f(this.accBeta1 * b1);
     this.accBeta2 = f(this.accBeta2 * b2);
     this.iterations++;
@@ -112,5 +110,23 @@ export class FlatAdam {
       o.accBeta2.assign(tf.scalar(this.accBeta2));
     });
     o.iterations_ = this.iterations;
+  }
+}
+
+/**
+ * The update of elements [a, b) in JavaScript, for when the native kernels are not built: each
+ * operation rounded to float32 (Math.fround) as tfjs's float32 tensors round it.
+ */
+function adamRange(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, a: number, b: number, k: Float32Array, decay: number): void {
+  const b1 = k[0], b2 = k[1], omb1 = k[2], omb2 = k[3], c1 = k[4], c2 = k[5], eps = k[6], nlr = k[7], wd = k[8];
+  for (let j = a; j < b; j++) {
+    const wj = w[j];
+    const gj = decay ? f(g[j] + f(wj * wd)) : g[j];
+    const mj = f(f(m[j] * b1) + f(gj * omb1));
+    const vj = f(f(v[j] * b2) + f(f(gj * gj) * omb2));
+    m[j] = mj;
+    v[j] = vj;
+    const mHat = f(mj / c1), vHat = f(vj / c2);
+    w[j] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + eps)) * nlr) + wj);
   }
 }

@@ -3,6 +3,7 @@ import type { ReplicaPool } from './replicaPool';
 import { dropoutMultipliers } from './dropoutMultipliers';
 import { FlatAdam } from './flatAdam';
 import { readWeightsInto } from './weightLayout';
+import { loadNativeBlas } from '../../backend/nativeBlas';
 import { decayedKernelMask, trainableVariables } from '../modelVariables';
 import type { BatchForward } from '../evaluate';
 import type { TrainConfig, TrainEngine, TrainStep } from '../trainer';
@@ -44,7 +45,7 @@ export function replicaEngine(pool: ReplicaPool, model: tf.LayersModel, optimize
       if (!adam) {
         const weights = new Float32Array(total);
         readWeightsInto(model, pool.layout, weights);
-        adam = { flat: new FlatAdam(optimizer, vars, pool.layout), weights };
+        adam = { flat: new FlatAdam(optimizer, vars, pool.layout, loadNativeBlas().loaded), weights };
       }
       adam.flat.step(adam.weights, gradient, isKernel, config.weightDecay);
       const w = adam.weights;
