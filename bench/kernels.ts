@@ -22,7 +22,8 @@ import { registerWasmTrainingKernels, restoreBackendKernel } from '../src/backen
 import { KernelCalls } from '../src/backend/kernels/kernelCall';
 import { buildBAlexNet } from '../src/models/bAlexNet';
 import { ReplicaPool } from '../src/train/replicas/replicaPool';
-import { dropoutMultipliers } from '../src/train/replicas/dropoutMultipliers';
+import { dropoutMultipliers, type DropoutSite } from '../src/train/replicas/dropoutMultipliers';
+import { dropoutSeed } from '../src/train/dropoutSeeds';
 import { FlatAdam } from '../src/train/replicas/flatAdam';
 import { readWeightsInto } from '../src/train/replicas/weightLayout';
 import { replicaForward } from '../src/train/replicas/replicaTraining';
@@ -169,6 +170,15 @@ function dwSection(): void {
   console.log(`   total formulations: composite ${f(tot.composite)} vs row chunks of 8 ${f(tot.rows8)} (${(tot.rows8 / tot.composite).toFixed(1)}×), of 1 ${f(tot.rows1)} (${(tot.rows1 / tot.composite).toFixed(1)}×); composite ${f(tot.composite2)} vs x as filter ${f(tot.xFilter)}`);
 }
 
+/** The dropout multipliers as eecal drew them before its float32 loop: tfjs tensor ops (section 3's A/B). */
+function tensorDropoutMultipliers(sites: DropoutSite[], batch: number, seed: number, step: number): Float32Array[] {
+  return sites.map((site) => tf.tidy(() => {
+    const keep = 1 - site.rate;
+    const u = tf.randomUniform([batch, site.units], 0, 1, 'float32', dropoutSeed(seed, step, site.layerIndex));
+    return tf.div(tf.floor(tf.add(u, keep)), keep).dataSync() as Float32Array;
+  }));
+}
+
 async function mainThreadSection(): Promise<void> {
   const model = buildBAlexNet({ seed: 0 }).model;
   const pool = await ReplicaPool.start(model, 'wasm', 2);
@@ -192,11 +202,16 @@ async function mainThreadSection(): Promise<void> {
     const labels = new Int32Array(64).map((_, i) => i % 10);
     const ways = ['tfjs Adam', 'FlatAdam (JavaScript)', 'FlatAdam (native)'].slice(0, flats[1] ? 3 : 2);
     const wall = ways.map(() => [] as number[]), cpu = ways.map(() => [] as number[]);
-    const parts = { masks: [] as number[], gradients: [] as number[] };
+    const parts = { gradients: [] as number[] };
+    const maskMs = { loop: [] as number[], tensor: [] as number[] };
     const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     for (let s = 0; s < 4 + 10 * ways.length; s++) {
-      const t0 = performance.now();
-      const mult = dropoutMultipliers(pool.dropout, 64, 1, s);
+      // The masks both ways, in alternating order: the float32 loop (now) and three tensor ops (before).
+      const masks = () => { const t = performance.now(); const m = dropoutMultipliers(pool.dropout, 64, 1, s); return { m, ms: performance.now() - t }; };
+      const tensorMasks = () => { const t = performance.now(); tensorDropoutMultipliers(pool.dropout, 64, 1, s); return performance.now() - t; };
+      let mult: Float32Array[];
+      if (s % 2) { maskMs.tensor.push(tensorMasks()); const r = masks(); mult = r.m; maskMs.loop.push(r.ms); }
+      else { const r = masks(); mult = r.m; maskMs.loop.push(r.ms); maskMs.tensor.push(tensorMasks()); }
       const t1 = performance.now();
       const { gradient } = await pool.gradients(x.slice(), [64, 32, 32, 3], labels, 10, mult, [1, 1, 1]);
       const t2 = performance.now();
@@ -222,13 +237,13 @@ async function mainThreadSection(): Promise<void> {
       const c3 = cpuMs(process.cpuUsage(c2));
       const t3 = performance.now();
       if (s >= 4) {
-        parts.masks.push(t1 - t0); parts.gradients.push(t2 - t1);
+        parts.gradients.push(t2 - t1);
         wall[way].push(t3 - t2); cpu[way].push(c3);
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-    console.log(`\n3. a 2-worker training step, batch 64 (load ${load()}), mean ms: dropout masks ${mean(parts.masks).toFixed(1)}, ` +
+    console.log(`\n3. a 2-worker training step, batch 64 (load ${load()}), ms median: dropout masks ${median(maskMs.loop).toFixed(2)} (as three tensor ops, in turn: ${median(maskMs.tensor).toFixed(2)}), mean ms: ` +
       `replicas' gradients ${mean(parts.gradients).toFixed(1)}; the Adam update with weight decay and publishing, in turn (${wall[0].length} steps each), ` +
       `ms wall mean / main-thread CPU median: ` + ways.map((w, i) => `${w} ${mean(wall[i]).toFixed(1)} / ${median(cpu[i]).toFixed(1)}` +
         (i ? ` (CPU ${(median(cpu[0]) / median(cpu[i])).toFixed(1)}× less)` : '')).join(', '));
