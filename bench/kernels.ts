@@ -26,7 +26,8 @@ import { dropoutMultipliers, type DropoutSite } from '../src/train/replicas/drop
 import { dropoutSeed } from '../src/train/dropoutSeeds';
 import { FlatAdam } from '../src/train/replicas/flatAdam';
 import { readWeightsInto } from '../src/train/replicas/weightLayout';
-import { replicaForward } from '../src/train/replicas/replicaTraining';
+import { replicaEngine, replicaForward } from '../src/train/replicas/replicaTraining';
+import type { TrainConfig } from '../src/train/trainer';
 import { loadNativeBlas } from '../src/backend/nativeBlas';
 import { decayedKernelMask, trainableVariables } from '../src/train/modelVariables';
 import { evaluateSplit } from '../src/train/evaluate';
@@ -252,6 +253,52 @@ async function mainThreadSection(): Promise<void> {
   }
 }
 
+/**
+ * Section 3's second part: whole 2-worker steps (masks, replicas' gradients, Adam with weight
+ * decay, publishing) of the training engine with FlatAdam and with tfjs's Adam, in turn on one
+ * pool, in blocks; the main thread's serial share is the step minus the wait for the replicas' gradients.
+ */
+async function wholeStepSection(): Promise<void> {
+  const model = buildBAlexNet({ seed: 0 }).model;
+  const pool = await ReplicaPool.start(model, 'wasm', 2);
+  try {
+    const config: TrainConfig = {
+      epochs: 1, batchSize: 64, learningRate: 1e-3, lrSchedule: 'constant', weightDecay: 5e-4, lossWeights: [1, 1, 1],
+      augment: false, seed: 1, patience: null, checkpointEveryMinutes: 1e9, keep: 'last', recipe: null,
+    };
+    const engines = [replicaEngine(pool, model, tf.train.adam(1e-3), config, 10, { flatAdam: false }), replicaEngine(pool, model, tf.train.adam(1e-3), config, 10)];
+    const gradients = pool.gradients.bind(pool);
+    let gradientMs = 0;
+    (pool as unknown as { gradients: typeof gradients }).gradients = async (...args) => {
+      const t = performance.now();
+      const r = await gradients(...args);
+      gradientMs = performance.now() - t;
+      return r;
+    };
+    const x = tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const labels = new Int32Array(64).map((_, i) => i % 10);
+    const step = [[], []] as number[][], serial = [[], []] as number[][];
+    // In blocks of 6 steps, timing the last 4 of each: a step leaves garbage (tfjs's Adam, ~400
+    // tensors) that the collector frees during the next steps, which would charge it to the other
+    // engine if they alternated step by step.
+    for (let s = 0; s < 6 * 2 * 6; s++) {
+      const e = Math.floor(s / 6) % 2;
+      const t = performance.now();
+      await engines[e].step(x, labels, s);
+      if (s % 6 >= 2) {
+        step[e].push(performance.now() - t);
+        serial[e].push(performance.now() - t - gradientMs);
+      }
+    }
+    x.dispose();
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    console.log(`   whole steps, in blocks of 6 in turn (${step[0].length} timed each, load ${load()}), median ms step / main thread's serial share: ` +
+      `tfjs Adam ${median(step[0]).toFixed(1)} / ${median(serial[0]).toFixed(1)}, FlatAdam ${median(step[1]).toFixed(1)} / ${median(serial[1]).toFixed(1)}`);
+  } finally {
+    await pool.close();
+  }
+}
+
 async function pipelineSection(cifar: string): Promise<void> {
   const modelDir = path.join(repoRoot(__dirname), 'models', 'b-alexnet-cifar10-branchynet');
   const manifest = readModelManifest(modelDir);
@@ -311,7 +358,10 @@ async function main(): Promise<void> {
   if (run.has(2)) dwSection();
   // The replicas of sections 3–4 register their kernels when they start: eecal's defaults.
   if (run.has(3) || run.has(4)) console.log(`\nsections 3–4: the replicas' default kernels (native: ${loadNativeBlas().detail})`);
-  if (run.has(3)) await mainThreadSection();
+  if (run.has(3)) {
+    await mainThreadSection();
+    await wholeStepSection();
+  }
   if (!run.has(4)) return;
   const cifar = cifar10Source(process.argv.slice(2));
   if (cifar) await pipelineSection(cifar);

@@ -8,6 +8,11 @@ import { decayedKernelMask, trainableVariables } from '../modelVariables';
 import type { BatchForward } from '../evaluate';
 import type { TrainConfig, TrainEngine, TrainStep } from '../trainer';
 
+export interface ReplicaEngineOptions {
+  /** false: apply even an Adam through tfjs's optimizer, as for other optimizers (benches compare the two). */
+  flatAdam?: boolean;
+}
+
 /**
  * Training steps whose gradient the replicas compute, shard by shard, and whose Adam update the
  * main thread applies once to its own weights (then publishes them). One update in one place keeps
@@ -19,7 +24,8 @@ import type { TrainConfig, TrainEngine, TrainStep } from '../trainer';
  * moments reach the tfjs optimizer in `sync`, which the trainer calls before every checkpoint.
  * The model's weights are updated every step, so anything reading the model sees the current ones.
  */
-export function replicaEngine(pool: ReplicaPool, model: tf.LayersModel, optimizer: tf.Optimizer, config: TrainConfig, numClasses: number): TrainEngine {
+export function replicaEngine(pool: ReplicaPool, model: tf.LayersModel, optimizer: tf.Optimizer, config: TrainConfig, numClasses: number,
+  options: ReplicaEngineOptions = {}): TrainEngine {
   const vars = trainableVariables(model);
   const isKernel = decayedKernelMask(model);
   const { offsets, sizes, shapes, total } = pool.layout;
@@ -41,7 +47,7 @@ export function replicaEngine(pool: ReplicaPool, model: tf.LayersModel, optimize
     const multipliers = dropoutMultipliers(pool.dropout, B, config.seed, stepIndex);
     const shape = x.shape as [number, number, number, number];
     const { gradient, lossSums } = await pool.gradients(x.dataSync() as Float32Array, shape, labels, numClasses, multipliers, config.lossWeights);
-    if (FlatAdam.mirrors(optimizer)) {
+    if (options.flatAdam !== false && FlatAdam.mirrors(optimizer)) {
       if (!adam) {
         const weights = new Float32Array(total);
         readWeightsInto(model, pool.layout, weights);
