@@ -90,6 +90,12 @@ async function matchesTfjs(kernels: NativeBlas | null): Promise<void> {
   const acc = (o: tf.Optimizer) => ['accBeta1', 'accBeta2'].map((k) => (o as unknown as Record<string, tf.Variable>)[k].dataSync()[0]);
   assert.deepEqual(acc(mine), acc(refOpt));
   assert.equal(b[0].tensor.dataSync()[0], lrs.length);
+  // Writing back again (every checkpoint does) reuses the moment variables: no tensor is left behind.
+  tf.dispose(a.concat(b).filter((n) => n.name === 'iter').map((n) => n.tensor));
+  const before = tf.memory().numTensors;
+  flatSteps(adam, mine, w, grads, 0, 1);
+  adam.writeBack();
+  assert.equal(tf.memory().numTensors, before);
 }
 
 for (const [name, kernels] of [['JavaScript', null], ['native', nativeAdam]] as const) {
