@@ -65,7 +65,7 @@ export { compareTestbedRuns, DEFAULT_TESTBED_COMPARISON, type TestbedComparison 
 export { latencyVsModelledFigure, deadlineVsModelledFigure, deadlineCurves } from './plots/testbedFigures';
 export { testbedComparisonMarkdown } from './report/testbedMarkdown';
 export { riskControlThreshold, deviceSegments, countSegments, defaultRiskGrid, type RiskControlResult } from './offloading/riskControl';
-export { runGuaranteeStudy, RULE_LABELS, type GuaranteeStudy } from './study/guaranteeStudy';
+export { runGuaranteeStudy, guaranteeFigureStem, RULE_LABELS, type GuaranteeStudy } from './study/guaranteeStudy';
 export { guaranteeClaimSentence, guaranteeMarkdown } from './report/guaranteeMarkdown';
 
 /** An opened model folder plus the notebook display: what every analysis notebook starts from. */
