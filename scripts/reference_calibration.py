@@ -12,8 +12,8 @@ written to a JSON fixture that test/calibration and test/metrics compare against
     in float32 (as they ran it) and float64;
   * ECE as gpleiss/temperature_scaling's _ECELoss (15 bins, conf > lo and conf <= hi) in torch,
     RMSCE / MCE with torchmetrics' formulas, equal-mass ECE and debiased L2 CE following
-    p-lambda/verified_calibration, classwise / adaptive ECE, smooth ECE following relplot's
-    smECE_fast (scipy.signal.convolve), Brier score and its binned decomposition;
+    p-lambda/verified_calibration, classwise / adaptive ECE, smooth ECE following relplot 1.0.3's
+    smECE (scipy.signal.convolve), Brier score and its binned decomposition;
   * sklearn IsotonicRegression(out_of_bounds='clip') on (confidence, correct);
   * Platt and beta calibration by sklearn LogisticRegression (C = 1e10, as Kumar et al. and betacal);
   * histogram binning by numpy; vector and ODIR matrix scaling by torch LBFGS (strong Wolfe) in float64.
@@ -144,7 +144,7 @@ def unbiased_square_ce(groups, n):
     return total
 
 
-# --- relplot smECE_fast (apple/ml-calibration) --------------------------------------------------
+# --- relplot 1.0.3 smECE (apple/ml-calibration) ------------------------------------------------
 def smooth_round_to_grid(f, y, eval_points):
     values = np.zeros(eval_points)
     bins = (f * (eval_points - 1)).astype(int).clip(0, eval_points - 2)
@@ -162,21 +162,29 @@ def reflected_convolve(values, sigma):
     return scipy.signal.convolve(ext, ker, "valid")[n // 2: n // 2 + n]
 
 
+def linear_interpolate(t, y):
+    b = len(y)
+    size = 1 / (b - 1)
+    i = (t * (b - 1)).astype(int).clip(0, b - 2)
+    w = (t - i * size) / size
+    return y[i] * (1 - w) + y[i + 1] * w
+
+
+def smooth_at(f, y, x_eval, sigma):
+    n = max(2000, round(20 / sigma)) // 2 + 1
+    return linear_interpolate(x_eval, reflected_convolve(smooth_round_to_grid(f, y, n), sigma))
+
+
+def sm_ece_at(f, y, sigma):
+    t = np.linspace(0, 1, max(round(10 / sigma), 200))
+    num = smooth_at(f, f - y, t, sigma)
+    dens = smooth_at(f, np.ones_like(f), t, sigma) + 0.0001
+    return np.sum(np.abs(num / dens) * dens) / np.sum(dens)
+
+
 def sm_ece(f, y, eps=0.001):
-    state = {"n": 200}
-    state["r"] = smooth_round_to_grid(f, f - y, state["n"]) / len(f)
-
-    def interp(alpha):
-        return np.sum(np.abs(reflected_convolve(state["r"], alpha))) / len(state["r"])
-
     def check(alpha):
-        recalc = False
-        while round(20 / alpha) > state["n"]:
-            recalc = True
-            state["n"] *= 4
-        if recalc:
-            state["r"] = smooth_round_to_grid(f, f - y, state["n"]) / len(f)
-        return alpha < eps or alpha < interp(alpha)
+        return alpha < eps or alpha < sm_ece_at(f, y, alpha)
 
     start, end = 1, 0
     if not check(start):
@@ -186,7 +194,7 @@ def sm_ece(f, y, eps=0.001):
                 end = mid
             else:
                 start = mid
-    return float(interp(start)), float(start)
+    return float(sm_ece_at(f, y, start)), float(start)
 
 
 def top_log_odds(z):

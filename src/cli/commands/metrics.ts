@@ -10,6 +10,7 @@ import { softmaxRows } from '../../calibration/logitMath';
 import { exitMetrics, exitMetricIntervals, EXIT_METRIC_NAMES, type ExitMetricValues } from '../../metrics/exitMetrics';
 import { binStats } from '../../metrics/binning';
 import { topLabelOf } from '../../metrics/topLabel';
+import { RELPLOT_VERSION } from '../../metrics/smoothEce';
 import type { BinStat } from '../../metrics/types';
 import { formatTable } from '../tableText';
 import { progressReporter } from '../progressLine';
@@ -20,7 +21,7 @@ const HELP = `usage: eecal metrics --records test.csv [--calibration calib.json]
 
 Per exit: accuracy, NLL, Brier, ECE (equal-width and equal-mass bins), RMSCE, MCE, adaptive ECE
 (Nixon et al.), classwise ECE (Kull et al.), debiased L2 calibration error (Kumar et al.) and
-smooth ECE (relplot), of the raw softmax or, with --calibration, of the calibrated probabilities.
+smooth ECE (relplot ${RELPLOT_VERSION}'s smECE), of the raw softmax or, with --calibration, of the calibrated probabilities.
 ECE bins: lo < confidence ≤ hi on (0, 1] (docs/paper-notes.md#ece).
 
   --records FILE.csv        exit records (label + logits of every exit)
