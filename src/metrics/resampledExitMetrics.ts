@@ -5,7 +5,7 @@ import { topLabelOf } from './topLabel';
 import { equalMassEdgesOfSorted, equalWidthEdges, type BinTotals } from './binning';
 import { normOfGaps } from './calibrationError';
 import { debiasedSquare } from './debiasedCalibrationError';
-import { smoothEce } from './smoothEce';
+import { resampledSmoothEce } from './resampledSmoothEce';
 import { checkBins, checkProbabilities } from './checks';
 
 /**
@@ -14,8 +14,9 @@ import { checkBins, checkProbabilities } from './checks';
  * count of each sample in it: per-sample terms (NLL, Brier, confidence, correctness, equal-width
  * bin of every probability) and the sort orders (top-label confidence, each class's probability)
  * are computed once; a resample then costs O(N·C) sums and, for the equal-mass metrics, one walk
- * of the presorted orders instead of C + 1 sorts. Smooth ECE, whose kernel-width search works on a
- * grid, gets the resample's (confidence, correct) pairs in resample order as before.
+ * of the presorted orders instead of C + 1 sorts. Smooth ECE likewise takes the counts
+ * ({@link resampledSmoothEce}: its per-bandwidth smoothing operators are built once and shared by
+ * all resamples).
  * The values equal `exitMetrics` of the gathered resample up to the order of floating-point
  * summation (≈1e-15 relative).
  */
@@ -46,10 +47,9 @@ export function resampledExitMetrics(
   const classBin = columns.map((col) => Int32Array.from(col, (p) => widthBin(p, widthEdges)));
   const classOrder = columns.map(sortedOrder);
 
+  const smooth = resampledSmoothEce(tl.confidence, tl.correct);
   const count = new Int32Array(n);
   const sorted = new Float64Array(n);
-  const conf = new Float64Array(n);
-  const correct = new Uint8Array(n);
   const totals = (M: number): BinTotals => ({ edges: widthEdges, count: new Float64Array(M), sumConfidence: new Float64Array(M), sumCorrect: new Float64Array(M) });
   const reset = (t: BinTotals) => { t.count.fill(0); t.sumConfidence.fill(0); t.sumCorrect.fill(0); };
   const width = totals(bins);
@@ -86,12 +86,7 @@ export function resampledExitMetrics(
   return (indices) => {
     if (indices.length !== n) throw new ShapeMismatchError(`resampledExitMetrics: ${indices.length} indices, expected ${n}`);
     count.fill(0);
-    for (let r = 0; r < n; r++) {
-      const i = indices[r];
-      count[i]++;
-      conf[r] = tl.confidence[i];
-      correct[r] = tl.correct[i];
-    }
+    for (let r = 0; r < n; r++) count[indices[r]]++;
     let hits = 0;
     let nll = 0;
     let brier = 0;
@@ -137,7 +132,7 @@ export function resampledExitMetrics(
       adaptiveEce: adaptive / C,
       classwiseEce: classwise / C,
       debiasedL2Ce: Math.sqrt(Math.max(debiasedSquare(mass), 0)),
-      smoothEce: smoothEce(conf, correct).value,
+      smoothEce: smooth(count).value,
     };
   };
 }
