@@ -48,6 +48,8 @@ export function resampledExitMetrics(
   const classOrder = columns.map(sortedOrder);
   // Row-major like probs: classBinFlat[i·C + k] is the equal-width bin of p[i, k].
   const classBinFlat = new Int32Array(n * C);
+  // A Float64Array copy, so this hot loop sees one array type whatever the caller passed.
+  const probValues = Float64Array.from(probs);
   for (let k = 0; k < C; k++) for (let i = 0; i < n; i++) classBinFlat[i * C + k] = classBin[k][i];
   const classTotals = { count: new Float64Array(C * bins), sumConfidence: new Float64Array(C * bins), sumCorrect: new Float64Array(C * bins) };
   const classSlices: BinTotals[] = Array.from({ length: C }, (_, k) => ({
@@ -147,19 +149,21 @@ export function resampledExitMetrics(
     const mass = equalMassTotals(0);
     // Classwise totals in one sample-major pass (each resample skips its absent samples once,
     // not once per class); per (class, bin) the sums still accumulate in sample order.
-    classTotals.count.fill(0);
-    classTotals.sumConfidence.fill(0);
-    classTotals.sumCorrect.fill(0);
+    const { count: cCount, sumConfidence: cConf, sumCorrect: cCorrect } = classTotals;
+    cCount.fill(0);
+    cConf.fill(0);
+    cCorrect.fill(0);
     for (let i = 0; i < n; i++) {
       const w = count[i];
       if (w === 0) continue;
       const row = i * C;
       for (let k = 0; k < C; k++) {
         const b = k * bins + classBinFlat[row + k];
-        classTotals.count[b] += w;
-        classTotals.sumConfidence[b] += w * probs[row + k];
+        cCount[b] += w;
+        cConf[b] += w * probValues[row + k];
       }
-      classTotals.sumCorrect[labels[i] * bins + classBinFlat[row + labels[i]]] += w;
+      const y = labels[i];
+      cCorrect[y * bins + classBinFlat[row + y]] += w;
     }
     let classwise = 0;
     let adaptive = 0;
