@@ -170,10 +170,28 @@ function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
     rho[b] += 1 - w[k];
     rho[b + 1] += w[k];
   }
+  // colMass[c] = Σ_i rho[i]·coef(i, u), tap by tap: only the nodes i whose tap index falls in the
+  // kernel's nonzero range [jLo, jHi] are visited (a band of ±12σ around u, plus the mirrored ends).
+  let jLo = 0;
+  while (jLo < G && ker[jLo] === 0) jLo++;
+  let jHi = G - 1;
+  while (jHi > jLo && ker[jHi] === 0) jHi--;
+  const half = Math.floor(G / 2);
+  const tapSum = (offset: number): number => {
+    // Σ_i rho[i]·ker[i + offset] over 0 ≤ i ≤ last with jLo ≤ i + offset ≤ jHi.
+    const from = Math.max(0, jLo - offset);
+    const to = Math.min(last, jHi - offset);
+    let v = 0;
+    for (let i = from; i <= to; i++) v += rho[i] * ker[i + offset];
+    return v;
+  };
   const colMass = new Float64Array(cells.length);
-  for (let i = 0; i < G; i++) {
-    if (rho[i] === 0) continue;
-    for (let c = 0; c < cells.length; c++) colMass[c] += rho[i] * coef(ker, G, i, cells[c]);
+  for (let c = 0; c < cells.length; c++) {
+    const u = cells[c];
+    let v = tapSum(half - u);
+    if (u > 0) v += tapSum(half + u);
+    if (u < last) v += tapSum(half - 2 * last + u);
+    colMass[c] = v;
   }
   return { E, lower, w, ker, colMass, weights: null, spectrum: G % 2 === 1 ? spectrumOf(ker, G) : null };
 }
