@@ -7,20 +7,25 @@ import type { SmoothEceResult } from './smoothEce';
  * Smooth ECE of many reweightings (bootstrap resamples) of one fixed set of points, equal to
  * {@link smoothEce} of each gathered resample up to the order of floating-point summation.
  *
- * Why it is fast: smECE at a bandwidth σ is linear in the grid of spread residuals up to the final
- * |·|. So the whole map "grid cell → smoothed residual at every evaluation point" (reflected
- * Gaussian convolution, then linear interpolation) is built once per σ as a dense matrix over the
- * grid cells the points touch, and cached: the bisection visits the same dyadic σ values in every
- * resample. A resample then costs one spread of its multiplicities onto the grid and, per σ, one
- * pass over its nonzero cells; the smoothed density enters only through its total, which is a dot
- * product with the matrix's precomputed column sums. Before paying even that pass, the bisection
- * tries two O(cells) bounds on smECE_σ (triangle inequality above, the mass-weighted mean residual
- * below) and evaluates exactly only when σ lies between them.
+ * Why it is fast: a resample only reweights the same points, and smECE at a bandwidth σ is linear
+ * in the grid of spread residuals up to the final |·|. So per σ (the bisection visits the same
+ * dyadic σ values in every resample) everything that does not depend on the counts is built once
+ * and cached, and a resample costs one spread of its multiplicities onto the grid plus, per
+ * bisection step, the cheapest of three tests that decides it:
+ *  1. two O(cells) bounds on smECE_σ (triangle inequality above, |mean smoothed residual| below);
+ *  2. the smoothed residual from a few cosine modes of the mirrored grid, which diagonalise the
+ *     reflected convolution (see {@link Spectrum}), with a rigorous truncation bound;
+ *  3. the dense map "touched grid cell → smoothed residual at every evaluation point".
+ * The smoothed density enters only through its total, a dot product with per-cell masses. The
+ * returned value comes from the cosine modes when their error bound is below 1e-11, else densely.
  */
 
 /** Offset relplot adds to the smoothed density (as in smoothEce.ts). */
 const DENSITY_EPS = 0.0001;
-/** Largest total size (in float64 entries) of the cached per-σ matrices: 256 MiB. */
+/**
+ * Total size (float64 entries) of the per-σ matrices (dense weights, cosine bases) kept, 256 MiB:
+ * past it the cache is emptied and refilled by the σ values still in use.
+ */
 const CACHE_ENTRIES = 32 * 1024 * 1024;
 /**
  * A bound decides a bisection step only when σ clears it by this relative margin, so rounding in
@@ -268,12 +273,14 @@ function spectrumOf(ker: Float64Array, G: number): Spectrum {
  * multiplicity of every point (a bootstrap resample's counts; all ones gives the plain smECE) and
  * returns what {@link smoothEce} returns on the gathered points.
  * @param eps - bandwidths below this are accepted without evaluation (default 0.001), as in smoothEce.
+ * @param cacheEntries - float64 entries of per-σ matrices kept before the cache is emptied (default 256 MiB's worth).
  */
 export function resampledSmoothEce(
-  confidence: FloatArray, correct: ArrayLike<number>, opts: { eps?: number } = {},
+  confidence: FloatArray, correct: ArrayLike<number>, opts: { eps?: number; cacheEntries?: number } = {},
 ): (count: ArrayLike<number>) => SmoothEceResult {
   checkTopLabel(confidence, correct, 'resampledSmoothEce');
   const eps = opts.eps ?? 0.001;
+  const cacheEntries = opts.cacheEntries ?? CACHE_ENTRIES;
   const N = confidence.length;
   const residual = Float64Array.from({ length: N }, (_, i) => confidence[i] - correct[i]);
   const layouts = new Map<number, GridLayout>();
@@ -326,7 +333,12 @@ export function resampledSmoothEce(
   const operator = (layout: GridLayout, sigma: number): SigmaOperator => {
     let op = operators.get(sigma);
     if (op === undefined) {
+      if (cached > cacheEntries) {
+        operators.clear();
+        cached = 0;
+      }
       op = operatorOf(layout, sigma);
+      cached += op.E + op.colMass.length + (op.spectrum === null ? 0 : 2 * op.spectrum.gain.length);
       operators.set(sigma, op);
     }
     return op;
@@ -346,10 +358,8 @@ export function resampledSmoothEce(
     let weights = op.weights;
     if (weights === null) {
       weights = weightsOf(layout, op);
-      if (cached + weights.length <= CACHE_ENTRIES) {
-        op.weights = weights;
-        cached += weights.length;
-      }
+      op.weights = weights;
+      cached += weights.length;
     }
     const E = op.E;
     if (sum.length < E) sum = new Float64Array(E);
@@ -424,6 +434,7 @@ export function resampledSmoothEce(
           phi[m * E + k] = g * ((1 - w[k]) * cosL[(m * b) % (2 * L)] + w[k] * cosL[(m * (b + 1)) % (2 * L)]);
         }
       }
+      cached += phi.length - spectrum.phi.length;
       spectrum.phi = phi;
       spectrum.phiModes = K;
     }

@@ -14,9 +14,11 @@ import type { FloatArray } from '../../src/records/types';
  * The resampler must give exactly what smoothEce gives on the gathered resample: the same
  * bandwidth (a different bisection decision would move σ by ≥ 2⁻¹⁰) and the value within 1e-9.
  */
-function checkAgainstGathered(conf: FloatArray, correct: ArrayLike<number>, resamples: number, seed: number, what: string): void {
+function checkAgainstGathered(
+  conf: FloatArray, correct: ArrayLike<number>, resamples: number, seed: number, what: string, cacheEntries?: number,
+): void {
   const n = conf.length;
-  const fast = resampledSmoothEce(conf, correct);
+  const fast = resampledSmoothEce(conf, correct, { cacheEntries });
   const rng = createRng(seed);
   for (let r = 0; r <= resamples; r++) {
     // Resample 0 is the identity: all counts 1.
@@ -49,6 +51,8 @@ test('resampled smooth ECE equals smoothEce of the gathered resample on random d
       correct[i] = rng.next() < c - bias ? 1 : 0;
     }
     checkAgainstGathered(conf, correct, n > 1000 ? 3 : 12, n, `n ${n}, bias ${bias}`);
+    // With no room to cache, every bandwidth's operator is rebuilt (the cache is emptied each time).
+    if (n <= 300) checkAgainstGathered(conf, correct, 4, n + 1, `n ${n}, bias ${bias}, no cache`, 0);
   }
 });
 
