@@ -41,7 +41,15 @@ export function equalMassEdges(confidence: FloatArray, bins: number): Float64Arr
 
 /** {@link equalMassEdges} of values already sorted ascending (bins checked by the caller). */
 export function equalMassEdgesOfSorted(sorted: Float64Array, bins: number): Float64Array {
-  const n = sorted.length;
+  return equalMassEdgesAt(sorted.length, bins, (p) => sorted[p]);
+}
+
+/**
+ * {@link equalMassEdges} of n ascending values read through `at(p)` (the p-th smallest), so a
+ * caller holding them implicitly (a bootstrap resample as counts over a sorted order) reads only
+ * the 2(M − 1) it needs.
+ */
+export function equalMassEdgesAt(n: number, bins: number, at: (p: number) => number): Float64Array {
   const M = Math.min(bins, n);
   const small = Math.floor(n / M);
   const extra = n % M;
@@ -50,7 +58,7 @@ export function equalMassEdgesOfSorted(sorted: Float64Array, bins: number): Floa
   for (let g = 0; g < M - 1; g++) {
     const size = small + (g < extra ? 1 : 0);
     const end = start + size;
-    bounds.push((sorted[end - 1] + sorted[end]) / 2);
+    bounds.push((at(end - 1) + at(end)) / 2);
     start = end;
   }
   bounds.push(1);

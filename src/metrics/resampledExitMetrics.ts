@@ -2,10 +2,10 @@ import { ShapeMismatchError } from '../errors';
 import type { FloatArray } from '../records/types';
 import type { ExitMetricValues } from './exitMetrics';
 import { topLabelOf } from './topLabel';
-import { equalMassEdgesOfSorted, equalWidthEdges, type BinTotals } from './binning';
+import { equalMassEdgesAt, equalWidthEdges, type BinTotals } from './binning';
 import { normOfGaps } from './calibrationError';
 import { debiasedSquare } from './debiasedCalibrationError';
-import { smoothEce } from './smoothEce';
+import { resampledSmoothEce } from './resampledSmoothEce';
 import { checkBins, checkProbabilities } from './checks';
 
 /**
@@ -13,9 +13,10 @@ import { checkBins, checkProbabilities } from './checks';
  * the resample. A resample is a multiset of the samples, so each metric is computed from the
  * count of each sample in it: per-sample terms (NLL, Brier, confidence, correctness, equal-width
  * bin of every probability) and the sort orders (top-label confidence, each class's probability)
- * are computed once; a resample then costs O(N·C) sums and, for the equal-mass metrics, one walk
- * of the presorted orders instead of C + 1 sorts. Smooth ECE, whose kernel-width search works on a
- * grid, gets the resample's (confidence, correct) pairs in resample order as before.
+ * are computed once; a resample then costs O(N·C) sums and, for the equal-mass metrics, two
+ * sequential walks of the presorted values instead of C + 1 sorts. Smooth ECE likewise takes the counts
+ * ({@link resampledSmoothEce}: its per-bandwidth smoothing operators are built once and shared by
+ * all resamples).
  * The values equal `exitMetrics` of the gathered resample up to the order of floating-point
  * summation (≈1e-15 relative).
  */
@@ -45,40 +46,83 @@ export function resampledExitMetrics(
   const columns = Array.from({ length: C }, (_, k) => Float64Array.from({ length: n }, (_, i) => probs[i * C + k]));
   const classBin = columns.map((col) => Int32Array.from(col, (p) => widthBin(p, widthEdges)));
   const classOrder = columns.map(sortedOrder);
+  // Row-major like probs: classBinFlat[i·C + k] is the equal-width bin of p[i, k].
+  const classBinFlat = new Int32Array(n * C);
+  // A Float64Array copy, so this hot loop sees one array type whatever the caller passed.
+  const probValues = Float64Array.from(probs);
+  for (let k = 0; k < C; k++) for (let i = 0; i < n; i++) classBinFlat[i * C + k] = classBin[k][i];
+  const classTotals = { count: new Float64Array(C * bins), sumConfidence: new Float64Array(C * bins), sumCorrect: new Float64Array(C * bins) };
+  const classSlices: BinTotals[] = Array.from({ length: C }, (_, k) => ({
+    edges: widthEdges,
+    count: classTotals.count.subarray(k * bins, (k + 1) * bins),
+    sumConfidence: classTotals.sumConfidence.subarray(k * bins, (k + 1) * bins),
+    sumCorrect: classTotals.sumCorrect.subarray(k * bins, (k + 1) * bins),
+  }));
 
+  const smooth = resampledSmoothEce(tl.confidence, tl.correct);
   const count = new Int32Array(n);
-  const sorted = new Float64Array(n);
-  const conf = new Float64Array(n);
-  const correct = new Uint8Array(n);
   const totals = (M: number): BinTotals => ({ edges: widthEdges, count: new Float64Array(M), sumConfidence: new Float64Array(M), sumCorrect: new Float64Array(M) });
   const reset = (t: BinTotals) => { t.count.fill(0); t.sumConfidence.fill(0); t.sumCorrect.fill(0); };
   const width = totals(bins);
 
   /**
-   * Totals of `values` over equal-mass bins of the resample, by walking `order`; the outcome is
-   * the top-label correctness (k < 0) or label === k.
+   * Per ranking (top-label confidence, then each class's column): the values and outcomes in
+   * ascending order, so a resample walks them sequentially and reads only its counts by index.
    */
-  const equalMassTotals = (values: Float64Array, k: number, order: Int32Array): BinTotals => {
-    let m = 0;
+  const rankings = [{ values: tl.confidence, order: topOrder, isHit: (i: number) => tl.correct[i] === 1 }]
+    .concat(columns.map((col, k) => ({ values: col, order: classOrder[k], isHit: (i: number) => labels[i] === k })))
+    .map(({ values, order, isHit }) => ({
+      order,
+      sortedValues: Float64Array.from(order, (i) => values[i]),
+      sortedHits: Uint8Array.from(order, (i) => (isHit(i) ? 1 : 0)),
+    }));
+  const countInOrder = new Int32Array(n);
+  /** cumulative[j]: resample points among the first j of the order. */
+  const cumulative = new Int32Array(n + 1);
+
+  /**
+   * Totals over the resample's equal-mass bins for ranking r (0: top label, k + 1: class k). The
+   * p-th smallest resample value is found by binary search in the cumulative counts, and bin b
+   * (smallest b with v ≤ edges[b+1]) is a run of the order, so both walks are sequential and the
+   * sums accumulate in the same order as a walk of the gathered, sorted resample.
+   */
+  const equalMassTotals = (r: number): BinTotals => {
+    const { order, sortedValues, sortedHits } = rankings[r];
     for (let j = 0; j < n; j++) {
-      const i = order[j];
-      const v = values[i];
-      for (let r = count[i]; r > 0; r--) sorted[m++] = v;
+      const w = count[order[j]];
+      countInOrder[j] = w;
+      cumulative[j + 1] = cumulative[j] + w;
     }
-    const edges = equalMassEdgesOfSorted(sorted, bins);
+    const at = (p: number): number => {
+      // Smallest j with cumulative[j + 1] > p.
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cumulative[mid + 1] > p) hi = mid;
+        else lo = mid + 1;
+      }
+      return sortedValues[lo];
+    };
+    const edges = equalMassEdgesAt(n, bins, at);
     const M = edges.length - 1;
     const t: BinTotals = { edges, count: new Float64Array(M), sumConfidence: new Float64Array(M), sumCorrect: new Float64Array(M) };
-    // Values ascend along the order, so the bin (smallest b with v ≤ edges[b+1]) only moves up.
-    let b = 0;
-    for (let j = 0; j < n; j++) {
-      const i = order[j];
-      const w = count[i];
-      if (w === 0) continue;
-      const v = values[i];
-      while (b < M - 1 && v > edges[b + 1]) b++;
-      t.count[b] += w;
-      t.sumConfidence[b] += w * v;
-      if (k < 0 ? tl.correct[i] === 1 : labels[i] === k) t.sumCorrect[b] += w;
+    let j = 0;
+    for (let b = 0; b < M; b++) {
+      const hi = edges[b + 1];
+      let c = 0;
+      let sc = 0;
+      let sy = 0;
+      for (; j < n && (b === M - 1 || sortedValues[j] <= hi); j++) {
+        const w = countInOrder[j];
+        if (w === 0) continue;
+        c += w;
+        sc += w * sortedValues[j];
+        sy += w * sortedHits[j];
+      }
+      t.count[b] = c;
+      t.sumConfidence[b] = sc;
+      t.sumCorrect[b] = sy;
     }
     return t;
   };
@@ -86,12 +130,7 @@ export function resampledExitMetrics(
   return (indices) => {
     if (indices.length !== n) throw new ShapeMismatchError(`resampledExitMetrics: ${indices.length} indices, expected ${n}`);
     count.fill(0);
-    for (let r = 0; r < n; r++) {
-      const i = indices[r];
-      count[i]++;
-      conf[r] = tl.confidence[i];
-      correct[r] = tl.correct[i];
-    }
+    for (let r = 0; r < n; r++) count[indices[r]]++;
     let hits = 0;
     let nll = 0;
     let brier = 0;
@@ -107,24 +146,30 @@ export function resampledExitMetrics(
       width.sumConfidence[b] += w * tl.confidence[i];
       width.sumCorrect[b] += w * tl.correct[i];
     }
-    const mass = equalMassTotals(tl.confidence, -1, topOrder);
+    const mass = equalMassTotals(0);
+    // Classwise totals in one sample-major pass (each resample skips its absent samples once,
+    // not once per class); per (class, bin) the sums still accumulate in sample order.
+    const { count: cCount, sumConfidence: cConf, sumCorrect: cCorrect } = classTotals;
+    cCount.fill(0);
+    cConf.fill(0);
+    cCorrect.fill(0);
+    for (let i = 0; i < n; i++) {
+      const w = count[i];
+      if (w === 0) continue;
+      const row = i * C;
+      for (let k = 0; k < C; k++) {
+        const b = k * bins + classBinFlat[row + k];
+        cCount[b] += w;
+        cConf[b] += w * probValues[row + k];
+      }
+      const y = labels[i];
+      cCorrect[y * bins + classBinFlat[row + y]] += w;
+    }
     let classwise = 0;
     let adaptive = 0;
-    const cw = totals(bins);
     for (let k = 0; k < C; k++) {
-      const col = columns[k];
-      const bk = classBin[k];
-      reset(cw);
-      for (let i = 0; i < n; i++) {
-        const w = count[i];
-        if (w === 0) continue;
-        const b = bk[i];
-        cw.count[b] += w;
-        cw.sumConfidence[b] += w * col[i];
-        if (labels[i] === k) cw.sumCorrect[b] += w;
-      }
-      classwise += normOfGaps(cw, 'l1');
-      adaptive += normOfGaps(equalMassTotals(col, k, classOrder[k]), 'l1');
+      classwise += normOfGaps(classSlices[k], 'l1');
+      adaptive += normOfGaps(equalMassTotals(k + 1), 'l1');
     }
     return {
       accuracy: hits / n,
@@ -137,7 +182,7 @@ export function resampledExitMetrics(
       adaptiveEce: adaptive / C,
       classwiseEce: classwise / C,
       debiasedL2Ce: Math.sqrt(Math.max(debiasedSquare(mass), 0)),
-      smoothEce: smoothEce(conf, correct).value,
+      smoothEce: smooth(count).value,
     };
   };
 }

@@ -1,0 +1,516 @@
+import { EecalError, ShapeMismatchError } from '../errors';
+import type { FloatArray } from '../records/types';
+import { checkTopLabel } from './checks';
+import type { SmoothEceResult } from './smoothEce';
+
+/**
+ * Smooth ECE of many reweightings (bootstrap resamples) of one fixed set of points, equal to
+ * {@link smoothEce} of each gathered resample up to the order of floating-point summation.
+ *
+ * Why it is fast: a resample only reweights the same points, and smECE at a bandwidth σ is linear
+ * in the grid of spread residuals up to the final |·|. So per σ (the bisection visits the same
+ * dyadic σ values in every resample) everything that does not depend on the counts is built once
+ * and cached, and a resample costs one spread of its multiplicities onto the grid plus, per
+ * bisection step, the cheapest of three tests that decides it:
+ *  1. two O(cells) bounds on smECE_σ (triangle inequality above, |mean smoothed residual| below);
+ *  2. the smoothed residual from a few cosine modes of the mirrored grid, which diagonalise the
+ *     reflected convolution (see {@link Spectrum}), with a rigorous truncation bound;
+ *  3. the dense map "touched grid cell → smoothed residual at every evaluation point".
+ * The smoothed density enters only through its total, a dot product with per-cell masses. The
+ * returned value comes from the cosine modes when their error bound is below 1e-11, else densely.
+ */
+
+/** Offset relplot adds to the smoothed density (as in smoothEce.ts). */
+const DENSITY_EPS = 0.0001;
+/**
+ * Total size (float64 entries) of the per-σ matrices (dense weights, cosine bases) kept, 256 MiB:
+ * past it the cache is emptied and refilled by the σ values still in use.
+ */
+const CACHE_ENTRIES = 32 * 1024 * 1024;
+/**
+ * A bound decides a bisection step only when σ clears it by this relative margin, so rounding in
+ * the bound can never flip a decision the exact evaluation would make.
+ */
+const BOUND_MARGIN = 1e-9;
+/** Largest error (absolute, on the smECE value) of a spectrally computed final value. */
+const VALUE_TOLERANCE = 1e-11;
+
+/** numpy's `linspace(0, 1, n)`, as in smoothEce.ts. */
+function linspace01(n: number): Float64Array {
+  const t = new Float64Array(n);
+  const step = 1 / (n - 1);
+  for (let j = 0; j < n; j++) t[j] = j * step;
+  t[n - 1] = 1;
+  return t;
+}
+
+/** Grid nodes relplot uses at bandwidth σ. */
+function gridPointsOf(sigma: number): number {
+  return Math.floor(Math.max(2000, Math.round(20 / sigma)) / 2) + 1;
+}
+
+/** Where each point lands on a grid of G nodes (relplot's `smooth_round_to_grid`), and which cells are touched. */
+interface GridLayout {
+  G: number;
+  /** Per point: index into `cells` of its lower node (the upper node is the next entry). */
+  lowerCell: Int32Array;
+  /** Per point: its weight on the upper node. */
+  frac: Float64Array;
+  /** Grid nodes touched by any point, ascending. */
+  cells: Int32Array;
+  /** Per cell: Σ count·residual·weight of the current resample. */
+  num: Float64Array;
+  /** Per cell: Σ count·weight of the current resample. */
+  den: Float64Array;
+  /** Resample serial number `num`/`den` (and the spectrum below) were computed for. */
+  spreadFor: number;
+  /** Nonzero entries of `num`: how many, and their indices (first `nonzero` entries). */
+  nonzero: number;
+  nonzeroCells: Int32Array;
+  /** cos(πj/L), j < 2L, with L = G − 1: the cosines of the grid's even (mirrored) extension. */
+  cosL: Float64Array;
+  /** Mode-major ω_u·cos(πmu/L) for every cell u (ω = 1 at the two ends, 2 inside), modes < `tabModes`. */
+  cosTab: Float64Array;
+  tabModes: number;
+  /** Cosine coefficients Â(m) of the mirrored `num`, modes < `specModes`. */
+  spec: Float64Array;
+  specModes: number;
+  /** Σ_u ω_u·|num_u| (bounds every |Â(m)|) and max_u |num_u|. */
+  absWeighted: number;
+  maxAbs: number;
+}
+
+/**
+ * The reflected Gaussian smoothing at σ in the cosine basis of the mirrored grid. Mirroring at
+ * nodes 0 and L = G − 1 makes relplot's convolution a circular one of period 2L whose kernel
+ * (odd G: offsets −L/2…L/2) is symmetric up to rounding, so cos(πm·/L) are its eigenvectors and
+ * conv(a)(i) = Σ_m gain_m·Â(m)·cos(πmi/L) exactly. The gains decay like exp(−(πmσ)²/2), so a
+ * few modes give smECE_σ with a rigorous error bound; the bisection uses that bound to decide
+ * most steps without the dense evaluation.
+ */
+interface Spectrum {
+  /** (ω_m / 2L)·ĥ(m), m = 0…L, of the symmetrized kernel. */
+  gain: Float64Array;
+  /** tail[m] = Σ_{m' ≥ m} |gain[m']| (tail[L+1] = 0). */
+  tail: Float64Array;
+  /** Σ_d |h(d) − h_sym(d)|: how far rounding leaves the kernel from symmetric. */
+  asym: number;
+  /** Mode-major gain_m·(cos(πm·/L) interpolated at each evaluation point), modes < `phiModes`. */
+  phi: Float64Array;
+  phiModes: number;
+}
+
+/** Everything about one bandwidth σ that does not depend on the resample. */
+interface SigmaOperator {
+  E: number;
+  /** Per evaluation point: lower grid node and the interpolation weight of the upper one. */
+  lower: Int32Array;
+  w: Float64Array;
+  /** Kernel taps, exactly as smoothEce.ts samples them. */
+  ker: Float64Array;
+  /** Per cell: Σ_k of its weights at the evaluation points, i.e. its share of the density's total. */
+  colMass: Float64Array;
+  /** Cell-major E×cells matrix (entry (c, k): weight of cell c at evaluation point k), built on first exact use. */
+  weights: Float64Array | null;
+  /** Null for even G, whose kernel window is lopsided. */
+  spectrum: Spectrum | null;
+}
+
+function layoutOf(confidence: FloatArray, G: number): GridLayout {
+  const N = confidence.length;
+  const lower = new Int32Array(N);
+  const frac = new Float64Array(N);
+  const touched = new Uint8Array(G);
+  for (let i = 0; i < N; i++) {
+    const x = confidence[i] * (G - 1);
+    let b = Math.trunc(x);
+    if (b > G - 2) b = G - 2;
+    if (b < 0) b = 0;
+    lower[i] = b;
+    frac[i] = x - b;
+    touched[b] = 1;
+    touched[b + 1] = 1;
+  }
+  const cells = Int32Array.from({ length: G }, (_, i) => i).filter((i) => touched[i] === 1);
+  const indexOf = new Int32Array(G).fill(-1);
+  cells.forEach((g, c) => { indexOf[g] = c; });
+  const lowerCell = Int32Array.from(lower, (b) => indexOf[b]);
+  const L = G - 1;
+  const cosL = Float64Array.from({ length: 2 * L }, (_, j) => Math.cos((Math.PI * j) / L));
+  return {
+    G, lowerCell, frac, cells, num: new Float64Array(cells.length), den: new Float64Array(cells.length), spreadFor: -1, nonzero: 0, nonzeroCells: new Int32Array(cells.length),
+    cosL, cosTab: new Float64Array(0), tabModes: 0, spec: new Float64Array(G), specModes: 0, absWeighted: 0, maxAbs: 0,
+  };
+}
+
+/**
+ * The σ-dependent, resample-independent parts, with exactly smoothEce.ts's kernel (sampled at
+ * t_j − ½ on the grid's linspace, cut beyond 12σ), mirroring at nodes 0 and G−1, and
+ * interpolation at the evaluation points.
+ */
+function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
+  const { G, cells } = layout;
+  const last = G - 1;
+  const tg = linspace01(G);
+  const norm = Math.sqrt(2 * Math.PI) * sigma;
+  const ker = new Float64Array(G);
+  for (let j = 0; j < G; j++) {
+    const d = tg[j] - 0.5;
+    if (Math.abs(d) > 12 * sigma) continue;
+    ker[j] = Math.exp(-(d * d) / (2 * (sigma * sigma))) / norm;
+  }
+  const E = Math.max(Math.round(10 / sigma), 200);
+  const t = linspace01(E);
+  const bucket = 1 / last;
+  const lower = new Int32Array(E);
+  const w = new Float64Array(E);
+  // rho[i]: total interpolation weight node i gets over all evaluation points.
+  const rho = new Float64Array(G);
+  for (let k = 0; k < E; k++) {
+    let b = Math.trunc(t[k] * last);
+    if (b > G - 2) b = G - 2;
+    if (b < 0) b = 0;
+    lower[k] = b;
+    w[k] = (t[k] - b * bucket) / bucket;
+    rho[b] += 1 - w[k];
+    rho[b + 1] += w[k];
+  }
+  // colMass[c] = Σ_i rho[i]·coef(i, u), tap by tap: only the nodes i whose tap index falls in the
+  // kernel's nonzero range [jLo, jHi] are visited (a band of ±12σ around u, plus the mirrored ends).
+  let jLo = 0;
+  while (jLo < G && ker[jLo] === 0) jLo++;
+  let jHi = G - 1;
+  while (jHi > jLo && ker[jHi] === 0) jHi--;
+  const half = Math.floor(G / 2);
+  const tapSum = (offset: number): number => {
+    // Σ_i rho[i]·ker[i + offset] over 0 ≤ i ≤ last with jLo ≤ i + offset ≤ jHi.
+    const from = Math.max(0, jLo - offset);
+    const to = Math.min(last, jHi - offset);
+    let v = 0;
+    for (let i = from; i <= to; i++) v += rho[i] * ker[i + offset];
+    return v;
+  };
+  const colMass = new Float64Array(cells.length);
+  for (let c = 0; c < cells.length; c++) {
+    const u = cells[c];
+    let v = tapSum(half - u);
+    if (u > 0) v += tapSum(half + u);
+    if (u < last) v += tapSum(half - 2 * last + u);
+    colMass[c] = v;
+  }
+  return { E, lower, w, ker, colMass, weights: null, spectrum: G % 2 === 1 ? spectrumOf(ker, G) : null };
+}
+
+/**
+ * Weight of grid cell u at node i of the reflected convolution. Cell u reaches node i through at
+ * most three kernel taps: directly (tap i + half − u), mirrored at 0 (tap i + half + u, for u > 0)
+ * and mirrored at G−1 (tap i + half − 2(G−1) + u, for u < G−1).
+ */
+function coef(ker: Float64Array, G: number, i: number, u: number): number {
+  const half = Math.floor(G / 2);
+  const last = G - 1;
+  let v = 0;
+  let j = i + half - u;
+  if (j >= 0 && j < G) v += ker[j];
+  if (u > 0) {
+    j = i + half + u;
+    if (j < G) v += ker[j];
+  }
+  if (u < last) {
+    j = i + half - 2 * last + u;
+    if (j >= 0) v += ker[j];
+  }
+  return v;
+}
+
+/** The dense cell → evaluation-point matrix of σ's operator. */
+function weightsOf(layout: GridLayout, op: SigmaOperator): Float64Array {
+  const { G, cells } = layout;
+  const { E, lower, w, ker } = op;
+  const weights = new Float64Array(cells.length * E);
+  for (let c = 0; c < cells.length; c++) {
+    const u = cells[c];
+    const base = c * E;
+    for (let k = 0; k < E; k++) weights[base + k] = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
+  }
+  return weights;
+}
+
+function spectrumOf(ker: Float64Array, G: number): Spectrum {
+  const L = G - 1;
+  const half = L / 2;
+  const cosL = Float64Array.from({ length: 2 * L }, (_, j) => Math.cos((Math.PI * j) / L));
+  const hs = new Float64Array(half + 1);
+  let asym = 0;
+  let reach = 0;
+  for (let d = 0; d <= half; d++) {
+    const a = ker[half + d];
+    const b = ker[half - d];
+    hs[d] = (a + b) / 2;
+    asym += d === 0 ? 0 : Math.abs(a - hs[d]) + Math.abs(b - hs[d]);
+    if (hs[d] !== 0) reach = d;
+  }
+  const gain = new Float64Array(L + 1);
+  const period = 2 * L;
+  for (let m = 0; m <= L; m++) {
+    let s = hs[0];
+    // j = m·d mod 2L, stepped instead of divided.
+    let j = 0;
+    for (let d = 1; d <= reach; d++) {
+      j += m;
+      if (j >= period) j -= period;
+      s += 2 * hs[d] * cosL[j];
+    }
+    gain[m] = ((m === 0 || m === L ? 1 : 2) / (2 * L)) * s;
+  }
+  const tail = new Float64Array(L + 2);
+  for (let m = L; m >= 0; m--) tail[m] = tail[m + 1] + Math.abs(gain[m]);
+  return { gain, tail, asym, phi: new Float64Array(0), phiModes: 0 };
+}
+
+/**
+ * Prepares smooth ECE for reweightings of (confidence, correct): the returned function takes the
+ * multiplicity of every point (a bootstrap resample's counts; all ones gives the plain smECE) and
+ * returns what {@link smoothEce} returns on the gathered points.
+ * @param eps - bandwidths below this are accepted without evaluation (default 0.001), as in smoothEce.
+ * @param cacheEntries - float64 entries of per-σ matrices kept before the cache is emptied (default 256 MiB's worth).
+ */
+export function resampledSmoothEce(
+  confidence: FloatArray, correct: ArrayLike<number>, opts: { eps?: number; cacheEntries?: number } = {},
+): (count: ArrayLike<number>) => SmoothEceResult {
+  checkTopLabel(confidence, correct, 'resampledSmoothEce');
+  const eps = opts.eps ?? 0.001;
+  const cacheEntries = opts.cacheEntries ?? CACHE_ENTRIES;
+  const N = confidence.length;
+  const residual = Float64Array.from({ length: N }, (_, i) => confidence[i] - correct[i]);
+  const layouts = new Map<number, GridLayout>();
+  const operators = new Map<number, SigmaOperator>();
+  let cached = 0;
+  let serial = 0;
+  let counts: ArrayLike<number> = new Float64Array(N);
+  let sum = new Float64Array(0);
+
+  const spread = (G: number): GridLayout => {
+    let layout = layouts.get(G);
+    if (layout === undefined) {
+      layout = layoutOf(confidence, G);
+      layouts.set(G, layout);
+    }
+    if (layout.spreadFor !== serial) {
+      const { num, den, lowerCell, frac, cells } = layout;
+      num.fill(0);
+      den.fill(0);
+      for (let i = 0; i < N; i++) {
+        const w = counts[i];
+        if (w === 0) continue;
+        const c = lowerCell[i];
+        const f = frac[i];
+        // Same products as roundToGrid, times the multiplicity.
+        num[c] += w * ((1 - f) * residual[i]);
+        num[c + 1] += w * (f * residual[i]);
+        den[c] += w * (1 - f);
+        den[c + 1] += w * f;
+      }
+      let nonzero = 0;
+      let absWeighted = 0;
+      let maxAbs = 0;
+      for (let c = 0; c < num.length; c++) {
+        const a = Math.abs(num[c]);
+        if (a === 0) continue;
+        layout.nonzeroCells[nonzero++] = c;
+        absWeighted += (cells[c] === 0 || cells[c] === G - 1 ? 1 : 2) * a;
+        if (a > maxAbs) maxAbs = a;
+      }
+      layout.nonzero = nonzero;
+      layout.absWeighted = absWeighted;
+      layout.maxAbs = maxAbs;
+      layout.specModes = 0;
+      layout.spreadFor = serial;
+    }
+    return layout;
+  };
+
+  const operator = (layout: GridLayout, sigma: number): SigmaOperator => {
+    let op = operators.get(sigma);
+    if (op === undefined) {
+      if (cached > cacheEntries) {
+        operators.clear();
+        cached = 0;
+      }
+      op = operatorOf(layout, sigma);
+      cached += op.E + op.colMass.length + (op.spectrum === null ? 0 : 2 * op.spectrum.gain.length);
+      operators.set(sigma, op);
+    }
+    return op;
+  };
+
+  /** The grid of the current resample, σ's operator and the smoothed density's total at σ. */
+  const evaluate = (sigma: number): { layout: GridLayout; op: SigmaOperator; mass: number } => {
+    const layout = spread(gridPointsOf(sigma));
+    const op = operator(layout, sigma);
+    let mass = op.E * DENSITY_EPS;
+    for (let c = 0; c < layout.den.length; c++) mass += layout.den[c] * op.colMass[c];
+    return { layout, op, mass };
+  };
+
+  /** Σ_k |smoothed residual at t_k|, by the dense matrix (exact up to summation order). */
+  const exactSum = (layout: GridLayout, op: SigmaOperator): number => {
+    let weights = op.weights;
+    if (weights === null) {
+      weights = weightsOf(layout, op);
+      op.weights = weights;
+      cached += weights.length;
+    }
+    const E = op.E;
+    if (sum.length < E) sum = new Float64Array(E);
+    sum.fill(0, 0, E);
+    const { num, nonzero, nonzeroCells } = layout;
+    for (let r = 0; r < nonzero; r++) {
+      const c = nonzeroCells[r];
+      const a = num[c];
+      const base = c * E;
+      for (let k = 0; k < E; k++) sum[k] += a * weights[base + k];
+    }
+    let total = 0;
+    for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
+    return total;
+  };
+
+  /**
+   * Fewest cosine modes whose truncation error on Σ_k |smoothed residual| is at most `budget`
+   * (null when even all modes cannot: the kernel's rounding asymmetry alone exceeds it).
+   */
+  const modesFor = (layout: GridLayout, spectrum: Spectrum, E: number, budget: number): number | null => {
+    const floor = E * layout.maxAbs * spectrum.asym;
+    if (floor > budget) return null;
+    const { tail } = spectrum;
+    let lo = 0;
+    let hi = tail.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (E * layout.absWeighted * tail[mid] + floor <= budget) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+
+  /** Σ_k |smoothed residual at t_k| from the first K cosine modes, and its error bound. */
+  const spectralSum = (layout: GridLayout, op: SigmaOperator, spectrum: Spectrum, K: number): [number, number] => {
+    const { cells, cosL, G } = layout;
+    const L = G - 1;
+    const nc = cells.length;
+    if (layout.tabModes < K) {
+      const tab = new Float64Array(K * nc);
+      tab.set(layout.cosTab.subarray(0, layout.tabModes * nc));
+      for (let m = layout.tabModes; m < K; m++) {
+        for (let c = 0; c < nc; c++) {
+          const u = cells[c];
+          tab[m * nc + c] = (u === 0 || u === L ? 1 : 2) * cosL[(m * u) % (2 * L)];
+        }
+      }
+      layout.cosTab = tab;
+      layout.tabModes = K;
+    }
+    const { num, spec, cosTab, nonzero, nonzeroCells } = layout;
+    for (let m = layout.specModes; m < K; m++) {
+      let s = 0;
+      const base = m * nc;
+      for (let r = 0; r < nonzero; r++) {
+        const c = nonzeroCells[r];
+        s += num[c] * cosTab[base + c];
+      }
+      spec[m] = s;
+    }
+    if (layout.specModes < K) layout.specModes = K;
+    const E = op.E;
+    if (spectrum.phiModes < K) {
+      const phi = new Float64Array(K * E);
+      phi.set(spectrum.phi.subarray(0, spectrum.phiModes * E));
+      const { lower, w } = op;
+      for (let m = spectrum.phiModes; m < K; m++) {
+        const g = spectrum.gain[m];
+        for (let k = 0; k < E; k++) {
+          const b = lower[k];
+          phi[m * E + k] = g * ((1 - w[k]) * cosL[(m * b) % (2 * L)] + w[k] * cosL[(m * (b + 1)) % (2 * L)]);
+        }
+      }
+      cached += phi.length - spectrum.phi.length;
+      spectrum.phi = phi;
+      spectrum.phiModes = K;
+    }
+    if (sum.length < E) sum = new Float64Array(E);
+    sum.fill(0, 0, E);
+    const phi = spectrum.phi;
+    for (let m = 0; m < K; m++) {
+      const a = spec[m];
+      const base = m * E;
+      for (let k = 0; k < E; k++) sum[k] += a * phi[base + k];
+    }
+    let total = 0;
+    for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
+    const err = E * (layout.absWeighted * spectrum.tail[K] + layout.maxAbs * spectrum.asym);
+    return [total, err];
+  };
+
+  /** smECE_σ: spectrally when that is accurate to VALUE_TOLERANCE and cheaper, else densely. */
+  const smoothEceAt = (sigma: number): number => {
+    const { layout, op, mass } = evaluate(sigma);
+    if (op.spectrum !== null) {
+      const K = modesFor(layout, op.spectrum, op.E, VALUE_TOLERANCE * mass);
+      if (K !== null && K < layout.nonzero) return spectralSum(layout, op, op.spectrum, K)[0] / mass;
+    }
+    return exactSum(layout, op) / mass;
+  };
+
+  /**
+   * σ < smECE_σ, deciding from bounds when they leave no doubt: first two O(cells) bounds
+   * (triangle inequality above, |mean smoothed residual| below), then the cosine-mode sum with
+   * its truncation bound at a coarse and a fine error budget, and only then the dense sum.
+   */
+  const belowFixedPoint = (sigma: number): boolean => {
+    if (sigma < eps) return true;
+    const { layout, op, mass } = evaluate(sigma);
+    let signed = 0;
+    let absolute = 0;
+    for (let c = 0; c < layout.num.length; c++) {
+      const v = layout.num[c] * op.colMass[c];
+      signed += v;
+      absolute += Math.abs(v);
+    }
+    if (sigma >= (absolute / mass) * (1 + BOUND_MARGIN)) return false;
+    if (sigma < (Math.abs(signed) / mass) * (1 - BOUND_MARGIN)) return true;
+    if (op.spectrum !== null) {
+      for (const budget of [1e-3, 1e-7]) {
+        const K = modesFor(layout, op.spectrum, op.E, budget * sigma * mass);
+        if (K === null || K >= layout.nonzero) break;
+        const [total, err] = spectralSum(layout, op, op.spectrum, K);
+        if (sigma < ((total - err) / mass) * (1 - BOUND_MARGIN)) return true;
+        if (sigma >= ((total + err) / mass) * (1 + BOUND_MARGIN)) return false;
+      }
+    }
+    return sigma < exactSum(layout, op) / mass;
+  };
+
+  return (count) => {
+    if (count.length !== N) throw new ShapeMismatchError(`resampledSmoothEce: ${count.length} counts, expected ${N}`);
+    let total = 0;
+    for (let i = 0; i < N; i++) {
+      const w = count[i];
+      if (!(w >= 0)) throw new EecalError(`resampledSmoothEce: count[${i}] = ${w}: expected a multiplicity ≥ 0`);
+      total += w;
+    }
+    if (total === 0) throw new EecalError('resampledSmoothEce: all counts are 0 (expected at least one point)');
+    counts = count;
+    serial++;
+    let sigma = 1;
+    if (!belowFixedPoint(1)) {
+      let end = 0;
+      for (let k = 0; k < 10; k++) {
+        const mid = (sigma + end) / 2;
+        if (belowFixedPoint(mid)) end = mid;
+        else sigma = mid;
+      }
+    }
+    return { value: smoothEceAt(sigma), sigma };
+  };
+}
