@@ -1,22 +1,22 @@
 import type { ExitRecords } from '../records/types';
-import type { CalibrationFile } from '../calibration/calibrationFile';
-import { calibratorsFor } from '../calibration/applyCalibration';
-import { calibrateRecords } from '../calibration/methods';
+import { calibratorsFor, type Calibration } from '../calibration/applyCalibration';
+import { calibrateRecords, type MethodLike } from '../calibration/methods';
 import { topLabelScores } from '../records/scores';
 import { topLabelFromScores } from '../metrics/topLabel';
 import { calibrationError } from '../metrics/calibrationError';
 import { nllFromLogits } from '../metrics/nll';
 import type { Fallback } from '../cascade/runCascade';
-import type { CalibrationOps, ExitMetrics, StudyMethod } from './calibrationStudy';
+import type { CalibrationOps, ExitMetrics } from './calibrationStudy';
 
 /**
- * Fit a registered method on validation records into a calibration file (paper-spec §3):
- * 'temperature' per exit on all samples, 'per-branch' / 'global' TS on the samples that leave at
- * each exit under the uncalibrated cascade at p_tar, 'torch-lbfgs' = per-exit TS with the authors'
- * PyTorch L-BFGS recipe (§3.1), or any other method of the registry.
+ * Fit a method on validation records (paper-spec §3): 'temperature' per exit on all samples,
+ * 'per-branch' / 'global' TS on the samples that leave at each exit under the uncalibrated
+ * cascade at p_tar, 'torch-lbfgs' = per-exit TS with the authors' PyTorch L-BFGS recipe (§3.1),
+ * any other built-in, or a user's method object. The result scores records in memory (and holds
+ * its calibration file when every exit has a saved kind).
  */
-export function fitMethod(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): CalibrationFile {
-  return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits, fallback: opts.fallback }).file;
+export function fitMethod(val: ExitRecords, method: MethodLike, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): Calibration {
+  return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits, fallback: opts.fallback });
 }
 
 /**
@@ -24,7 +24,7 @@ export function fitMethod(val: ExitRecords, method: StudyMethod, opts: { pTar: n
  * with its per-bin table from one binning (`calibrationError`), so the drawn bars and the printed
  * ECE cannot disagree.
  */
-export function exitMetricsOf(records: ExitRecords, calibration: CalibrationFile | undefined, exit: number, bins: number): ExitMetrics {
+export function exitMetricsOf(records: ExitRecords, calibration: Calibration | undefined, exit: number, bins: number): ExitMetrics {
   const C = records.numClasses;
   const logits = records.logits[exit];
   const cal = calibration ? calibratorsFor(records, calibration)[exit] : null;

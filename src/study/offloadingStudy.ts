@@ -1,7 +1,6 @@
 import type { ExitRecords } from '../records/types';
-import type { CalibrationFile } from '../calibration/calibrationFile';
-import { scoreRecords } from '../calibration/applyCalibration';
-import type { CalibrationMethod } from '../calibration/methods';
+import { scoreRecords, type Calibration } from '../calibration/applyCalibration';
+import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
 import type { Fallback } from '../cascade/runCascade';
 import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
@@ -15,11 +14,17 @@ import { sidecarExitCosts } from '../offloading/deviceCost';
 import { grid, type ReproduceConfig } from './config';
 import { deviceEceVsPTar, type DeviceEceRow } from './deviceEce';
 
-/** A calibration variant to compare: its method id, display label and calibration file (none = uncalibrated). */
+/**
+ * A calibration variant to compare: its method id, display label, the fitted calibration (a file
+ * or a method fitted in memory; none = uncalibrated) and the method itself (what the verdicts
+ * refit on every bootstrap resample).
+ */
 export interface MethodSpec {
-  id: CalibrationMethod | 'uncalibrated';
+  /** A built-in method id, a user's method id, or 'uncalibrated'. */
+  id: string;
   label: string;
-  calibration?: CalibrationFile;
+  calibration?: Calibration;
+  method?: CalibrationMethodDefinition;
 }
 
 /** Everything the simulator says about one method at one partition. */
@@ -96,7 +101,7 @@ export function autoDeadlinePTar(keys: CascadeKeys): number {
 }
 
 /** Cascade keys (confidence + correctness per exit) of records under a calibration. */
-export function methodKeys(records: ExitRecords, calibration?: CalibrationFile): CascadeKeys {
+export function methodKeys(records: ExitRecords, calibration?: Calibration): CascadeKeys {
   return keysFromScores(scoreRecords(records, calibration), records.labels);
 }
 

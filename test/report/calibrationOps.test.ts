@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { syntheticRecords } from '../plots/syntheticRecords';
 import { calibrationOps, fitMethod } from '../../src/study/calibrationOps';
-import { exitTemperature as stateTemperature } from '../../src/calibration/applyCalibration';
+import { exitTemperature as stateTemperature, isFittedCalibration } from '../../src/calibration/applyCalibration';
 import { ConfigError } from '../../src/errors';
 import { referenceCalibrationOps } from './referenceCalibrationOps';
 
@@ -39,7 +39,8 @@ test('exit metrics (accuracy, NLL, ECE and bins) agree with the independent impl
 
 test('other calibrator kinds fit per exit; NLL comes from their probabilities; unknown methods are rejected', () => {
   const iso = fitMethod(val, 'isotonic', { pTar: 0.8, edgeExits: 2 });
-  assert.deepEqual(iso.exits.map((x) => x.calibrator.kind), ['isotonic', 'isotonic', 'isotonic']);
+  assert.ok(isFittedCalibration(iso));
+  assert.deepEqual(iso.calibrators.map((c) => c.kind), ['isotonic', 'isotonic', 'isotonic']);
   const m = calibrationOps.exitMetrics(test_, iso, 0, 15);
   assert.ok(Number.isFinite(m.nll) && m.nll > 0);
   const lbfgs = fitMethod(val, 'torch-lbfgs', { pTar: 0.8, edgeExits: 2 });

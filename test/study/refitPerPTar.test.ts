@@ -17,7 +17,7 @@ test('refit per p_tar: per-branch / global curves at p_tar x use calibrateRecord
   cfg.batches = { batchSize: 100, rounds: 3, seed: 0 };
   cfg.refitPerPTar = true;
   cfg.calibrationSubset = 'most-confident';
-  const fit = (m: 'per-branch' | 'global' | 'temperature', x: number) => calibrateRecords(val, m, { pTar: x, fallback: 'most-confident' }).file;
+  const fit = (m: 'per-branch' | 'global' | 'temperature', x: number) => calibrateRecords(val, m, { pTar: x, fallback: 'most-confident' });
   const methods: MethodSpec[] = [
     { id: 'uncalibrated', label: 'uncalibrated' },
     { id: 'temperature', label: 'TS', calibration: fit('temperature', 0.8) },

@@ -93,7 +93,10 @@ export const calibrateCommand: Command = {
         warnings: x.report?.warnings ?? [],
       };
     });
-    if (v.out) writeCalibrationFile(v.out as string, run.file);
+    if (v.out) {
+      if (!run.file) throw new ConfigError(`--out: method "${run.method}" calibrates with a function, which cannot be written to a calibration file; use it through --method-module where a command accepts it`);
+      writeCalibrationFile(v.out as string, run.file);
+    }
     // A shared fit (global TS) has one report for every exit: print its warnings once.
     const seen = new Set<unknown>();
     run.exits.forEach((x, e) => {

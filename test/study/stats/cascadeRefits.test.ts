@@ -22,7 +22,7 @@ for (const fallback of ['final', 'most-confident'] as Fallback[]) {
     const idx = drawIndices(val.numSamples, createRng(5));
     const sub = subsetRecords(val, idx);
     for (const method of CLAIM_METHODS) {
-      const ref = calibrateRecords(sub, method as CalibrationMethod, { pTar: 0.8, fallback }).file;
+      const ref = calibrateRecords(sub, method as CalibrationMethod, { pTar: 0.8, fallback });
       const keys = methodRefit(method, val, test_, { pTar: 0.8, fallback })(idx);
       const C = test_.numClasses;
       for (let e = 0; e < 3; e++) {
