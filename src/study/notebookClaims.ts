@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { ExitRecords } from '../records/types';
-import { methodLabel } from '../calibration/methods';
+import { CALIBRATION_METHODS, isCalibrationMethod } from '../calibration/methods';
 import { packageVersion } from '../version';
-import { studyClaims } from './analysis';
+import { claimMethodsOf, studyClaims, type ClaimsProgress } from './analysis';
 import { claimsSettings, claimTemperatures, methodClaimsKey, recordsDigest } from './claimsProvenance';
 import { claimsCacheFile, readCachedClaims, writeCachedClaims } from './claimsCache';
 import { reportClaims } from './reportClaims';
@@ -29,11 +29,15 @@ export interface NotebookClaimsOptions {
   eecalVersion?: string;
   /** Clock of the "computed" dates (tests). */
   now?: () => Date;
+  /** Progress of methods refitted through their own fit on every replicate (a user's method). */
+  progress?: ClaimsProgress;
 }
 
 /** Where one method's verdicts came from. */
 export interface ClaimsSource {
   method: ClaimMethod;
+  /** The method's display label. */
+  label: string;
   /** report: a matching report.json; cache: an earlier computation on the same records and settings; computed: just now. */
   kind: 'report' | 'cache' | 'computed';
   /** The report or cache file read or written (null: computed without a cache). */
@@ -41,6 +45,8 @@ export interface ClaimsSource {
   replicates: number;
   /** When the verdicts were computed (ISO 8601). */
   computed: string;
+  /** How long computing them took (ms), when they were computed now. */
+  tookMs?: number;
 }
 
 /** A notebook's verdicts with where each method's came from and a Markdown line saying so. */
@@ -77,30 +83,38 @@ export function notebookClaims(
   const claims: Claim[] = [];
   const sources: ClaimsSource[] = [];
   const skipped = new Map<string, string>();
-  for (const method of methods) {
+  const definitions = claimMethodsOf(calibration, methods);
+  for (const [i, method] of methods.entries()) {
+    const label = definitions[i].label;
+    // A user's method (even one reusing a built-in id) is judged now: its code is not part of any
+    // key, so a report or cache entry of the same id may come from another version of it.
+    const builtIn = isCalibrationMethod(method) && definitions[i] === CALIBRATION_METHODS[method];
     const temperatures = claimTemperatures(calibration, method, test);
     let source: ClaimsSource | null = null;
-    for (const file of opts.fresh ? [] : opts.reportFiles ?? []) {
+    for (const file of opts.fresh || !builtIn ? [] : opts.reportFiles ?? []) {
       const r = reportClaims(file, { records, settings, method, temperatures, minReplicates: replicates });
       if (r.found) {
         claims.push(...r.found.claims);
-        source = { method, kind: 'report', file, replicates: r.found.replicates, computed: r.found.computed };
+        source = { method, label, kind: 'report', file, replicates: r.found.replicates, computed: r.found.computed };
         break;
       }
       if (r.why && !skipped.has(file)) skipped.set(file, r.why);
     }
     if (!source) {
       const key = methodClaimsKey(records, settings, replicates, method, temperatures, version);
-      const cached = opts.cacheDir && !opts.fresh ? readCachedClaims(opts.cacheDir, key) : null;
+      const cacheDir = builtIn ? opts.cacheDir : null;
+      const cached = cacheDir && !opts.fresh ? readCachedClaims(cacheDir, key) : null;
       if (cached) {
         claims.push(...cached.claims);
-        source = { method, kind: 'cache', file: claimsCacheFile(opts.cacheDir as string, key), replicates: cached.replicates, computed: cached.computed };
+        source = { method, label, kind: 'cache', file: claimsCacheFile(opts.cacheDir as string, key), replicates: cached.replicates, computed: cached.computed };
       } else {
         const computed = now().toISOString();
-        const fresh = studyClaims(val, test, calibration, offloading, cfg, replicates, [method]);
+        const started = Date.now();
+        const fresh = studyClaims(val, test, calibration, offloading, cfg, replicates, [method], opts.progress);
+        const tookMs = Date.now() - started;
         claims.push(...fresh);
-        const file = opts.cacheDir ? writeCachedClaims(opts.cacheDir, { key, method, replicates, computed, claims: fresh }) : null;
-        source = { method, kind: 'computed', file, replicates, computed };
+        const file = cacheDir ? writeCachedClaims(cacheDir, { key, method, replicates, computed, claims: fresh }) : null;
+        source = { method, label, kind: 'computed', file, replicates, computed, ...(builtIn ? {} : { tookMs }) };
       }
     }
     sources.push(source);
@@ -118,10 +132,10 @@ export function claimsNote(sources: readonly ClaimsSource[], skippedReports: Rea
   const groups = new Map<string, ClaimsSource[]>();
   for (const s of sources) {
     const where = s.kind === 'report' ? `from \`${shown(s.file as string)}\`` : s.kind === 'cache' ? `from the cache in \`${shown(path.dirname(s.file as string))}/\`` : 'computed now';
-    const g = `${where}, B = ${count(s.replicates)}, computed ${when(s.computed)}`;
+    const g = `${where}, B = ${count(s.replicates)}, computed ${when(s.computed)}${s.tookMs !== undefined ? ` in ${(s.tookMs / 1000).toFixed(1)} s (refitted on every replicate; not cached)` : ''}`;
     groups.set(g, [...(groups.get(g) ?? []), s]);
   }
-  const lines = [...groups].map(([g, ss]) => `*Verdicts of ${ss.map((s) => methodLabel(s.method)).join(', ')}: ${g}${ss[0].kind === 'computed' && ss[0].file ? ` (cached in \`${shown(path.dirname(ss[0].file))}/\` for reruns)` : ''}.*`);
+  const lines = [...groups].map(([g, ss]) => `*Verdicts of ${ss.map((s) => s.label).join(', ')}: ${g}${ss[0].kind === 'computed' && ss[0].file ? ` (cached in \`${shown(path.dirname(ss[0].file))}/\` for reruns)` : ''}.*`);
   for (const s of skippedReports) lines.push(`*\`${shown(s.file)}\` not used: it ${s.why}.*`);
   if (sources.some((s) => s.kind !== 'report' && s.replicates < reportReplicates)) {
     lines.push(`*The reproduction judges with B = ${count(reportReplicates)}: after \`eecal reproduce\` on these records, this cell shows its verdicts.*`);

@@ -11,6 +11,7 @@ import { reproduceRegimes } from '../../report/reproduceRegimes';
 import { calibrationOps } from '../../study/calibrationOps';
 import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
+import { loadMethodModules, METHOD_MODULE_CONTRACT } from '../methodModule';
 import { exitOnSignal } from '../../util/signals';
 
 /** The shipped CIFAR-10 models, the paper's regime first. */
@@ -48,11 +49,14 @@ docs/reproduction/ at the repository root; other runs leave them alone unless --
   --calibration-subset final|most-confident   exit a validation sample that reaches no threshold is
                          fitted at by per-branch/global TS (default final; most-confident = the authors' forwardEval)
   --refit-per-ptar       refit per-branch and global TS at every p_tar (the authors' offline figures)
+  --method-module FILE   your calibration method, judged beside the built-in ones (repeatable):
+                         ${METHOD_MODULE_CONTRACT.replace(/ returning/, '\n                         returning')};
+                         fitted per exit, claims k{K}-{topic}:{id} (such a run never rewrites REPRODUCTION.md)
   --seed N               seed of bootstrap and batch shuffles (default 0)
   --no-images            skip PNG/SVG (no Chromium needed; HTML and JSON are still written)`;
 
 /** Apply command-line overrides to the default configuration. */
-function configFrom(v: Record<string, string | boolean | undefined>): ReproduceConfig {
+function configFrom(v: Record<string, string | boolean | string[] | undefined>, moduleIds: readonly string[] = []): ReproduceConfig {
   const c = defaultConfig();
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (str('bins')) c.eceBins = numberOption('bins', str('bins'), 15, { integer: true, min: 1, max: 1000 });
@@ -72,11 +76,15 @@ function configFrom(v: Record<string, string | boolean | undefined>): ReproduceC
   checkResultSize([['--rounds', c.batches.rounds], ['grid points', Math.max(c.outagePTarGrid.length, c.deadline.points)]]);
   if (str('verdict-replicates')) c.verdicts = { ...c.verdicts, replicates: countOption('verdict-replicates', str('verdict-replicates'), 1000, 2, MAX_REPLICATES) };
   const cm = str('claim-methods');
+  const judgeable: readonly string[] = [...CLAIM_METHODS, ...moduleIds];
   if (cm !== undefined) {
     const ids = cm.split(',').map((x) => x.trim());
-    const bad = ids.find((x) => !(CLAIM_METHODS as readonly string[]).includes(x));
-    if (bad !== undefined || ids.length === 0) throw new ConfigError(`--claim-methods "${cm}": expected a comma list of ${CLAIM_METHODS.join(', ')}`);
+    const bad = ids.find((x) => !judgeable.includes(x));
+    if (bad !== undefined || ids.length === 0) throw new ConfigError(`--claim-methods "${cm}": expected a comma list of ${judgeable.join(', ')}`);
     c.claimMethods = ids as ClaimMethod[];
+  } else if (moduleIds.length > 0) {
+    // A method module is there to be judged: beside the default TS variants.
+    c.claimMethods = [...CLAIM_METHODS, ...moduleIds];
   }
   const subset = str('calibration-subset');
   if (subset !== undefined) {
@@ -101,6 +109,7 @@ export const reproduceCommand: Command = {
       'rtt-ms': { type: 'string' }, 'cloud-speedup': { type: 'string' }, 'deadline-p-tar': { type: 'string' }, rounds: { type: 'string' },
       'batch-size': { type: 'string' }, replicates: { type: 'string' }, seed: { type: 'string' }, 'no-images': { type: 'boolean' },
       'verdict-replicates': { type: 'string' }, 'claim-methods': { type: 'string' }, 'calibration-subset': { type: 'string' }, 'refit-per-ptar': { type: 'boolean' },
+      'method-module': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) {
@@ -117,15 +126,16 @@ export const reproduceCommand: Command = {
     const outDir = path.resolve(v.out ?? path.join(root, 'results'));
     // REPRODUCTION.md describes the shipped models from the default run; a run into another folder or
     // on other models must not rewrite it (nor put that folder's path into it) unless asked to.
-    const defaultRun = given.length === 0 && v.out === undefined;
+    const methods = await loadMethodModules((v['method-module'] as string[] | undefined) ?? []);
+    const defaultRun = given.length === 0 && v.out === undefined && methods.length === 0;
     const reproductionFile = v['no-reproduction'] ? null : v.reproduction ? path.resolve(v.reproduction) : defaultRun ? path.join(root, 'REPRODUCTION.md') : null;
-    const config = configFrom(v);
+    const config = configFrom(v, methods.map((m) => m.id));
     const started = Date.now();
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
     // Every file is written atomically, so stopping between two writes leaves each complete.
     const stopOnSignal = exitOnSignal('reproduce', 'files written so far are complete; the rest were not written');
     const result = await reproduceRegimes({
-      modelDirs, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'],
+      modelDirs, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'], methods,
       command: ['eecal reproduce', ...argv].join(' '),
       eecalVersion: packageVersion(),
       log: (m) => console.error(m),

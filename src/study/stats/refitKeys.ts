@@ -1,6 +1,6 @@
 import type { ExitRecords, FloatArray } from '../../records/types';
 import { fitTemperatureShifted, shiftLogits } from '../../calibration/temperatureFit';
-import { scoreRecords, type CalibrationFile } from '../../calibration/index';
+import { scoreRecords, type Calibration } from '../../calibration/applyCalibration';
 import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
 import { subsetRecords } from './resample';
 
@@ -12,7 +12,7 @@ import { subsetRecords } from './resample';
 export type RefitKeys = (valIndices: Int32Array | null) => CascadeKeys;
 
 /** The general path: any method fitted by `fit` on the resampled records, test scored with `scoreRecords`. */
-export function refitThrough(val: ExitRecords, test: ExitRecords, fit: (val: ExitRecords) => CalibrationFile): RefitKeys {
+export function refitThrough(val: ExitRecords, test: ExitRecords, fit: (val: ExitRecords) => Calibration): RefitKeys {
   return (idx) => keysFromScores(scoreRecords(test, fit(idx ? subsetRecords(val, idx) : val)), test.labels);
 }
 
