@@ -92,10 +92,14 @@ export function calibrationStudy(
   val: ExitRecords,
   test: ExitRecords,
   ops: CalibrationOps,
-  opts: { methods: readonly (StudyMethod | string)[]; pTar: number; bins: number; exitNames: readonly string[]; fallback?: Fallback },
+  opts: {
+    methods: readonly (StudyMethod | string)[]; pTar: number; bins: number; exitNames: readonly string[]; fallback?: Fallback;
+    /** Name of the methods list in errors (default "methods"; a notebook passes "PLAY.methods"). */
+    option?: string;
+  },
 ): CalibrationStudy {
   const edgeExits = val.numExits - 1;
-  const fitted = resolveMethods(opts.methods).map((m) => ({
+  const fitted = resolveMethods(opts.methods, opts.option ?? 'methods').map((m) => ({
     id: m.id, label: m.label, method: m, calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits, ...(opts.fallback ? { fallback: opts.fallback } : {}) }),
   }));
   const methods: MethodSpec[] = [{ id: 'uncalibrated', label: 'uncalibrated' }, ...fitted];

@@ -8,10 +8,11 @@ import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBand
 import type { OutageRow } from '../offloading/outage';
 import { outageWithBootstrapBands } from './outageBands';
 import { missedDeadlineProbability, type DeadlineRow } from '../offloading/missedDeadline';
-import { cascadeLatency, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig, type StageTimes } from '../offloading/latencyModel';
+import { cascadeLatency, exitLatencyOf, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig, type StageTimes } from '../offloading/latencyModel';
 import { constantSampleTimes } from '../offloading/sampleTimes';
 import { sidecarExitCosts } from '../offloading/deviceCost';
 import { grid, type ReproduceConfig } from './config';
+import type { ExitLatency } from '../cascade/exitLatency';
 import { deviceEceVsPTar, type DeviceEceRow } from './deviceEce';
 
 /**
@@ -90,6 +91,20 @@ export function stageTimes(records: ExitRecords, cfg: ReproduceConfig): { stage:
   return { stage: stageTimesFromSidecar(records.meta, records.numExits, device), timing: measured ? 'measured' : 'macs' };
 }
 
+/** The network of the reproduction's latency model (uplink, RTT, cloud speed-up from `cfg.deadline`). */
+export function reproductionNetwork(cfg: ReproduceConfig): NetworkConfig {
+  return { uplinkMbps: cfg.deadline.uplinkMbps, rttMs: cfg.deadline.rttMs, cloud: { speedup: cfg.deadline.cloudSpeedup } };
+}
+
+/**
+ * The per-exit latency of k device branches under the reproduction's latency model (what the
+ * offloading-driven calibration minimises): null when the records have no per-exit costs.
+ */
+export function reproductionLatency(records: ExitRecords, cfg: ReproduceConfig, edgeExits: number = records.numExits - 1): ExitLatency | null {
+  if (!sidecarExitCosts(records.meta, records.numExits)) return null;
+  return exitLatencyOf(cascadeLatency(stageTimes(records, cfg).stage, reproductionNetwork(cfg), edgeExits));
+}
+
 /** The 'auto' missed-deadline p_tar: largest multiple of 0.05 at least 3 pp below the final exit's accuracy. */
 export function autoDeadlinePTar(keys: CascadeKeys): number {
   const correct = keys.correct[keys.correct.length - 1];
@@ -112,7 +127,7 @@ export function methodKeys(records: ExitRecords, calibration?: Calibration): Cas
  * its drop and its plateau.
  */
 export function offloadingStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig, parts: StudyParts = {}): OffloadingStudy {
-  const network: NetworkConfig = { uplinkMbps: cfg.deadline.uplinkMbps, rttMs: cfg.deadline.rttMs, cloud: { speedup: cfg.deadline.cloudSpeedup } };
+  const network = reproductionNetwork(cfg);
   if (!sidecarExitCosts(records.meta, records.numExits)) return costFreeStudy(records, methods, cfg, network, parts);
   const { stage, timing } = stageTimes(records, cfg);
     const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
