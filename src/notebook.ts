@@ -22,7 +22,7 @@ import type { ModelManifest, TrainingLog } from './records/modelFolder';
 import { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { notebookClaims, type NotebookClaims } from './study/notebookClaims';
+import { notebookClaims, type NotebookClaims } from './notebookStore/notebookClaims';
 import type { ClaimMethod } from './study/methodRefits';
 import type { ClaimsProgress } from './study/analysis';
 import { calibrationMethod } from './calibration/methods';
@@ -51,7 +51,7 @@ export { regimesMarkdown, REGIME_TARGETS } from './report/regimesMarkdown';
 export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './plots/calibrationOverTrainingCsv';
 export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFigure';
 
-export { notebookClaims, type NotebookClaims, type ClaimsSource } from './study/notebookClaims';
+export { notebookClaims, type NotebookClaims, type ClaimsSource } from './notebookStore/notebookClaims';
 export { recordsDigest } from './study/claimsProvenance';
 export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
 export { calibrationStudy, measureMethod, exitSummaryRows, type CalibrationStudy, type MethodReliability } from './study/calibrationStudy';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { plantedRecords } from '../../src/study/stats/plantedRecords';
+import { plantedRecords } from './plantedRecords';
 import { calibrateRecords } from '../../src/calibration/methods';
 import { methodKeys, offloadingStudy, type MethodSpec } from '../../src/study/offloadingStudy';
 import { refitSweepsPerPTar } from '../../src/study/refitPerPTar';

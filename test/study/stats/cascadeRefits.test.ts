@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { plantedRecords } from '../../../src/study/stats/plantedRecords';
+import { plantedRecords } from '../plantedRecords';
 import { drawIndices, subsetRecords } from '../../../src/study/stats/resample';
 import { calibrateRecords, CALIBRATION_METHODS, type CalibrationMethod } from '../../../src/calibration/methods';
 import { exitTemperature } from '../../../src/calibration/applyCalibration';

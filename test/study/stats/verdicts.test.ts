@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { holmAdjust, holmReject } from '../../../src/study/stats/holm';
 import { judgePoints, oneSidedPValues } from '../../../src/study/stats/deltaVerdict';
-import { plantedRecords } from '../../../src/study/stats/plantedRecords';
+import { plantedRecords } from '../plantedRecords';
 import { perExitTemperatureRefit } from '../../../src/study/stats/refitKeys';
 import { drawIndices, subsetRecords } from '../../../src/study/stats/resample';
 import { calibrateRecords } from '../../../src/calibration/methods';

@@ -1,17 +1,17 @@
-import * as path from 'node:path';
 import type { ExitRecords } from '../records/types';
 import { CALIBRATION_METHODS, isCalibrationMethod } from '../calibration/methods';
 import { packageVersion } from '../version';
-import { claimMethodsOf, studyClaims, type ClaimsProgress } from './analysis';
-import { claimsSettings, claimTemperatures, methodClaimsKey, recordsDigest } from './claimsProvenance';
+import { claimMethodsOf, studyClaims, type ClaimsProgress } from '../study/analysis';
+import { claimsSettings, claimTemperatures, methodClaimsKey, recordsDigest } from '../study/claimsProvenance';
 import { claimsCacheFile, readCachedClaims, writeCachedClaims } from './claimsCache';
 import { reportClaims } from './reportClaims';
-import { verdictSettings } from './stats/verdictSettings';
-import { CLAIM_METHODS, type ClaimMethod } from './methodRefits';
-import type { CalibrationStudy } from './calibrationStudy';
-import type { OffloadingStudy } from './offloadingStudy';
-import type { ReproduceConfig } from './config';
-import type { Claim } from './offloadingClaims';
+import { verdictSettings } from '../study/stats/verdictSettings';
+import { claimsNote } from '../report/claimsNote';
+import { CLAIM_METHODS, type ClaimMethod } from '../study/methodRefits';
+import type { CalibrationStudy } from '../study/calibrationStudy';
+import type { OffloadingStudy } from '../study/offloadingStudy';
+import type { ReproduceConfig } from '../study/config';
+import type { Claim } from '../study/offloadingClaims';
 
 /** Options of {@link notebookClaims}. */
 export interface NotebookClaimsOptions {
@@ -59,9 +59,6 @@ export interface NotebookClaims {
   note: string;
 }
 
-const shown = (f: string) => path.relative(process.cwd(), f).split(path.sep).join('/') || '.';
-const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The report's claims for a notebook, fast and never stale. For each judged method, in order:
@@ -121,24 +118,4 @@ export function notebookClaims(
   }
   const skippedReports = [...skipped].map(([file, why]) => ({ file, why }));
   return { claims, sources, skippedReports, note: claimsNote(sources, skippedReports, verdictSettings(cfg.verdicts).replicates) };
-}
-
-/**
- * One italic line per source group ("Verdicts of TS per exit: from ../results/m/report.json,
- * B = 1,000, computed 2025-01-01 12:00 UTC."), then the reports not used and why.
- * @param reportReplicates - B of the reproduction, to say how to get its verdicts when fewer were used.
- */
-export function claimsNote(sources: readonly ClaimsSource[], skippedReports: ReadonlyArray<{ file: string; why: string }>, reportReplicates: number): string {
-  const groups = new Map<string, ClaimsSource[]>();
-  for (const s of sources) {
-    const where = s.kind === 'report' ? `from \`${shown(s.file as string)}\`` : s.kind === 'cache' ? `from the cache in \`${shown(path.dirname(s.file as string))}/\`` : 'computed now';
-    const g = `${where}, B = ${count(s.replicates)}, computed ${when(s.computed)}${s.tookMs !== undefined ? ` in ${(s.tookMs / 1000).toFixed(1)} s (refitted on every replicate; not cached)` : ''}`;
-    groups.set(g, [...(groups.get(g) ?? []), s]);
-  }
-  const lines = [...groups].map(([g, ss]) => `*Verdicts of ${ss.map((s) => s.label).join(', ')}: ${g}${ss[0].kind === 'computed' && ss[0].file ? ` (cached in \`${shown(path.dirname(ss[0].file))}/\` for reruns)` : ''}.*`);
-  for (const s of skippedReports) lines.push(`*\`${shown(s.file)}\` not used: it ${s.why}.*`);
-  if (sources.some((s) => s.kind !== 'report' && s.replicates < reportReplicates)) {
-    lines.push(`*The reproduction judges with B = ${count(reportReplicates)}: after \`eecal reproduce\` on these records, this cell shows its verdicts.*`);
-  }
-  return lines.join('\n\n');
 }

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
-import type { ClaimMethod } from './methodRefits';
-import type { Claim } from './offloadingClaims';
+import type { ClaimMethod } from '../study/methodRefits';
+import type { Claim } from '../study/offloadingClaims';
 
 /** One method's verdicts as cached on disk, under the key that names the file. */
 export interface CachedClaims {

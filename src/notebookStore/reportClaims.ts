@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { claimsOfMethod, type ClaimsProvenance, type ClaimsSettings, type ClaimTemperatures } from './claimsProvenance';
-import type { ClaimMethod } from './methodRefits';
-import type { Claim } from './offloadingClaims';
+import { claimsOfMethod, type ClaimsProvenance, type ClaimsSettings, type ClaimTemperatures } from '../study/claimsProvenance';
+import type { ClaimMethod } from '../study/methodRefits';
+import type { Claim } from '../study/offloadingClaims';
 
 /** What verdicts a notebook needs: the method, of these records, with these settings and fit, from at least B replicates. */
 export interface WantedClaims {
