@@ -7,6 +7,7 @@ import { calibrationError } from '../metrics/calibrationError';
 import { nllFromLogits } from '../metrics/nll';
 import type { Fallback } from '../cascade/runCascade';
 import type { CalibrationOps, ExitMetrics } from './calibrationStudy';
+import { OptionError } from '../errors';
 
 /**
  * Fit a method on validation records (paper-spec §3): 'temperature' per exit on all samples,
@@ -22,12 +23,16 @@ export function fitMethod(val: ExitRecords, method: MethodLike, opts: { pTar: nu
 /**
  * Per-exit metrics of (calibrated) records: accuracy, NLL of the calibrated probabilities, and ECE
  * with its per-bin table from one binning (`calibrationError`), so the drawn bars and the printed
- * ECE cannot disagree.
+ * ECE cannot disagree. `exit` is 1-based, as everywhere in the public API (the final exit is E).
  */
 export function exitMetricsOf(records: ExitRecords, calibration: Calibration | undefined, exit: number, bins: number): ExitMetrics {
+  const E = records.numExits;
+  if (!Number.isInteger(exit) || exit < 1 || exit > E) throw new OptionError(['exit'], `exit ${exit}: expected an exit number in 1…${E} (exits are numbered from 1, the final exit is ${E})`);
+  if (!Number.isInteger(bins) || bins < 1) throw new OptionError(['bins'], `bins ${bins}: expected a whole number of bins ≥ 1`);
   const C = records.numClasses;
-  const logits = records.logits[exit];
-  const cal = calibration ? calibratorsFor(records, calibration)[exit] : null;
+  const e = exit - 1;
+  const logits = records.logits[e];
+  const cal = calibration ? calibratorsFor(records, calibration)[e] : null;
   const scores = cal ? cal.scores(logits) : topLabelScores(logits, C, 1);
   const tl = topLabelFromScores(scores.confidence, scores.prediction, records.labels);
   let right = 0;

@@ -26,7 +26,7 @@ export interface ExitMetrics {
 export interface CalibrationOps {
   /** `fallback`: the calibration subset rule of per-branch/global TS (default 'final'; see ReproduceConfig.calibrationSubset). */
   fit(val: ExitRecords, method: MethodLike, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): Calibration;
-  /** `exit` is 0-based here (index into `records.logits`). */
+  /** `exit` is 1-based (1 … E), as everywhere in the public API. */
   exitMetrics(records: ExitRecords, calibration: Calibration | undefined, exit: number, bins: number): ExitMetrics;
 }
 
@@ -68,7 +68,7 @@ export function measureMethod(records: ExitRecords, spec: MethodSpec, ops: Calib
   return {
     id: spec.id,
     label: spec.label,
-    exits: exitNames.map((name, e) => ({ exit: e + 1, name, metrics: ops.exitMetrics(records, spec.calibration, e, bins), numSamples: records.numSamples })),
+    exits: exitNames.map((name, e) => ({ exit: e + 1, name, metrics: ops.exitMetrics(records, spec.calibration, e + 1, bins), numSamples: records.numSamples })),
   };
 }
 

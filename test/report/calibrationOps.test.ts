@@ -27,8 +27,8 @@ test('exit metrics (accuracy, NLL, ECE and bins) agree with the independent impl
   const cal = calibrationOps.fit(val, 'temperature', { pTar: 0.8, edgeExits: 2 });
   for (const c of [undefined, cal]) {
     for (let e = 0; e < 3; e++) {
-      const a = calibrationOps.exitMetrics(test_, c, e, 15);
-      const b = referenceCalibrationOps.exitMetrics(test_, c, e, 15);
+      const a = calibrationOps.exitMetrics(test_, c, e + 1, 15);
+      const b = referenceCalibrationOps.exitMetrics(test_, c, e + 1, 15);
       assert.equal(a.accuracy, b.accuracy);
       assert.ok(Math.abs(a.nll - b.nll) < 1e-10);
       assert.ok(Math.abs(a.ece - b.ece) < 1e-12, `ECE ${a.ece} vs ${b.ece}`);
@@ -41,7 +41,9 @@ test('other calibrator kinds fit per exit; NLL comes from their probabilities; u
   const iso = fitMethod(val, 'isotonic', { pTar: 0.8, edgeExits: 2 });
   assert.ok(isFittedCalibration(iso));
   assert.deepEqual(iso.calibrators.map((c) => c.kind), ['isotonic', 'isotonic', 'isotonic']);
-  const m = calibrationOps.exitMetrics(test_, iso, 0, 15);
+  const m = calibrationOps.exitMetrics(test_, iso, 1, 15);
+  assert.throws(() => calibrationOps.exitMetrics(test_, iso, 0, 15), (e: unknown) => /^exit 0: expected an exit number in 1…3/.test((e as Error).message));
+  assert.throws(() => calibrationOps.exitMetrics(test_, iso, 4, 15), (e: unknown) => e instanceof ConfigError && /^exit 4: expected an exit number in 1…3/.test((e as Error).message));
   assert.ok(Number.isFinite(m.nll) && m.nll > 0);
   const lbfgs = fitMethod(val, 'torch-lbfgs', { pTar: 0.8, edgeExits: 2 });
   const exact = fitMethod(val, 'temperature', { pTar: 0.8, edgeExits: 2 });

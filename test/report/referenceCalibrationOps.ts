@@ -61,7 +61,8 @@ export const referenceCalibrationOps: CalibrationOps = {
     const T = fitT(pooled, val.labels, C);
     return file(method, opts.pTar, val.logits.map(() => T), C);
   },
-  exitMetrics(records: ExitRecords, calibration: Calibration | undefined, exit: number, nBins: number): ExitMetrics {
+  exitMetrics(records: ExitRecords, calibration: Calibration | undefined, exitNumber: number, nBins: number): ExitMetrics {
+    const exit = exitNumber - 1;
     const C = records.numClasses;
     // This implementation fits only temperatures: read them from the calibration's file.
     const fileOf = calibration && isFittedCalibration(calibration) ? calibration.file : calibration;
