@@ -5,12 +5,11 @@ import { claimMethodsOf, studyClaims, type ClaimsProgress } from '../study/analy
 import { claimsSettings, claimTemperatures, methodClaimsKey, recordsDigest } from '../study/claimsProvenance';
 import { claimsCacheFile, readCachedClaims, writeCachedClaims } from './claimsCache';
 import { reportClaims } from './reportClaims';
-import { verdictSettings } from '../study/stats/verdictSettings';
 import { claimsNote } from '../report/claimsNote';
-import { CLAIM_METHODS, type ClaimMethod } from '../study/methodRefits';
+import type { ClaimMethod } from '../study/methodRefits';
 import type { CalibrationStudy } from '../study/calibrationStudy';
 import type { OffloadingStudy } from '../study/offloadingStudy';
-import type { ReproduceConfig } from '../study/config';
+import { resolveConfig, type ReproduceConfig } from '../study/config';
 import type { Claim } from '../study/offloadingClaims';
 
 /** Options of {@link notebookClaims}. */
@@ -72,7 +71,7 @@ export function notebookClaims(
   val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, opts: NotebookClaimsOptions = {},
 ): NotebookClaims {
   const replicates = opts.replicates ?? 200;
-  const methods = opts.methods ?? cfg.claimMethods ?? CLAIM_METHODS;
+  const methods = opts.methods ?? resolveConfig(cfg).claimMethods;
   const version = opts.eecalVersion ?? packageVersion();
   const now = opts.now ?? (() => new Date());
   const records = recordsDigest(val, test);
@@ -117,5 +116,5 @@ export function notebookClaims(
     sources.push(source);
   }
   const skippedReports = [...skipped].map(([file, why]) => ({ file, why }));
-  return { claims, sources, skippedReports, note: claimsNote(sources, skippedReports, verdictSettings(cfg.verdicts).replicates) };
+  return { claims, sources, skippedReports, note: claimsNote(sources, skippedReports, resolveConfig(cfg).verdicts.replicates) };
 }

@@ -9,9 +9,8 @@ import type { CalibrationOps } from '../study/calibrationStudy';
 import { runAnalysis, type Analysis } from '../study/analysis';
 import { reportMarkdown, type ReportInput } from './reportMarkdown';
 import { reportTables } from './tables';
-import type { ReproduceConfig } from '../study/config';
+import { resolveConfig, type ReproduceConfig } from '../study/config';
 import { claimsProvenance } from '../study/claimsProvenance';
-import { CLAIM_METHODS } from '../study/methodRefits';
 import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
 
 /** Options of {@link reproduce}. */
@@ -104,7 +103,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
     writeFileAtomic(reportFile, reportMarkdown(input(reportFile)));
     // claimsProvenance (records digest, settings, B, date) lets a notebook show these verdicts when,
     // and only when, it analyses exactly these records with these settings.
-    const claimsFrom = claimsProvenance(val, test, analysis.calibration, analysis.offloading, opts.config, opts.config.claimMethods ?? CLAIM_METHODS, opts.eecalVersion);
+    const claimsFrom = claimsProvenance(val, test, analysis.calibration, analysis.offloading, opts.config, resolveConfig(opts.config).claimMethods, opts.eecalVersion);
     writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims, comparisons: analysis.comparisons, calibration: analysis.calibration.rows, config: opts.config, claimsProvenance: claimsFrom });
     files.push(reportFile, path.join(opts.outDir, 'report.json'));
     if (opts.reproductionFile) {

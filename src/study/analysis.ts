@@ -12,12 +12,12 @@ import { deltaFigures } from './deltaFigures';
 import { refitSweepsPerPTar } from './refitPerPTar';
 import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
-import { CLAIM_METHODS, claimSuffix, hasFastRefit, isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
+import { claimSuffix, hasFastRefit, isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
 import type { RefitKeys } from './stats/refitKeys';
 import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
 import { OptionError } from '../errors';
 import { verdictSettings } from './stats/verdictSettings';
-import type { ReproduceConfig } from './config';
+import { resolveConfig, type ReproduceConfig } from './config';
 import { exitNamesOf } from './exitNames';
 import { claimTemperatures } from './claimsProvenance';
 
@@ -63,10 +63,10 @@ export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch
 export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: CalibrationOps): Analysis {
   const { val, test } = input;
   const exitNames = exitNamesOf(test);
-  const calibration = calibrationStudy(val, test, ops, { methods: [...STUDY_METHODS, ...(input.extraMethods ?? [])], pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames, fallback: cfg.calibrationSubset ?? 'final' });
+  const calibration = calibrationStudy(val, test, ops, { methods: [...STUDY_METHODS, ...(input.extraMethods ?? [])], pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames, fallback: resolveConfig(cfg).calibrationSubset });
   const fixed = offloadingStudy(test, calibration.methods, cfg);
   const offloading = cfg.refitPerPTar ? refitSweepsPerPTar(fixed, val, test, cfg, calibration.methods.flatMap((m) => (m.method ? [m.method] : []))) : fixed;
-  const settings = verdictSettings(cfg.verdicts);
+  const settings = resolveConfig(cfg).verdicts;
   const tsFit = calibration.methods.find((m) => m.id === 'temperature')?.calibration;
   const tsFile = tsFit && isFittedCalibration(tsFit) ? tsFit.file ?? undefined : tsFit;
   const claims = studyClaims(val, test, calibration, offloading, cfg, undefined, undefined, input.progress);
@@ -131,11 +131,12 @@ function withProgress(refit: RefitKeys, method: CalibrationMethodDefinition, tot
  */
 export function studyClaims(
   val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, replicates?: number,
-  methods: readonly ClaimMethod[] = cfg.claimMethods ?? CLAIM_METHODS, progress?: ClaimsProgress,
+  methods?: readonly ClaimMethod[], progress?: ClaimsProgress,
 ): Claim[] {
-  const settings = verdictSettings({ ...cfg.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
-  const subset = { pTar: cfg.calibrationPTar, fallback: cfg.calibrationSubset ?? 'final' };
-  const judged = claimMethodsOf(calibration, methods);
+  const c = resolveConfig(cfg);
+  const settings = verdictSettings({ ...c.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
+  const subset = { pTar: c.calibrationPTar, fallback: c.calibrationSubset };
+  const judged = claimMethodsOf(calibration, methods ?? c.claimMethods);
   return judged.flatMap((method) => {
     const base = methodRefit(method, val, test, subset);
     const refit = progress && !hasFastRefit(method) ? withProgress(base, method, settings.replicates, progress) : base;

@@ -2,7 +2,7 @@ import type { ExitRecords } from '../records/types';
 import type { CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds } from '../offloading/thresholdSweep';
 import { bootstrapSweepBands } from '../offloading/bootstrapBands';
-import type { ReproduceConfig } from './config';
+import { resolveConfig, type ReproduceConfig } from './config';
 import type { MethodStudy, OffloadingStudy } from './offloadingStudy';
 import { deviceEceVsPTar } from './deviceEce';
 import { outageWithBootstrapBands } from './outageBands';
@@ -21,7 +21,7 @@ import type { CalibrationMethodDefinition } from '../calibration/methodDefinitio
 export function refitSweepsPerPTar(
   study: OffloadingStudy, val: ExitRecords, test: ExitRecords, cfg: ReproduceConfig, methods: readonly CalibrationMethodDefinition[] = [],
 ): OffloadingStudy {
-  const fallback = cfg.calibrationSubset ?? 'final';
+  const fallback = resolveConfig(cfg).calibrationSubset;
   const cache = new Map<string, CascadeKeys>();
   const definition = (id: string) => methods.find((m) => m.id === id) ?? (isCalibrationMethod(id) ? CALIBRATION_METHODS[id] : null);
   const keysAt = (method: CalibrationMethodDefinition, x: number) => {
