@@ -62,6 +62,7 @@ export { recordsKeys, type ExitPolicy } from './study/offloadingInputs';
 export { type Claim } from './study/offloadingClaims';
 export { claimBlock } from './report/reportMarkdown';
 export { verdictTable, decidingEstimate, VERDICT_RULE } from './report/verdictTable';
+export { checkPlayground, type PlaygroundOptions } from './study/playground';
 export { parseClaimId, formatClaimId, type ClaimId } from './study/claimId';
 export { softmaxRows } from './calibration/logitMath';
 export { sweepThresholds } from './offloading/thresholdSweep';
