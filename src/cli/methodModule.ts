@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors';
 import { checkMethodShape, perExitMethod, type CalibrationMethodDefinition } from '../calibration/methodDefinition';
-import { isCalibrationMethod } from '../calibration/methods';
+import { calibrateRecords, isCalibrationMethod } from '../calibration/methods';
+import type { FittedCalibration } from '../calibration/applyCalibration';
+import type { ExitRecords } from '../records/types';
+import { readRecords } from '../records/csv';
 
 /** What `--method-module FILE` expects, for help texts and errors. */
 export const METHOD_MODULE_CONTRACT =
@@ -53,4 +56,32 @@ export async function loadMethodModules(files: readonly string[]): Promise<Calib
     out.push(m);
   }
   return out;
+}
+
+/** Help lines of `--method-module FILE --fit-records val.csv` for the commands that evaluate records. */
+export const MODULE_EVAL_HELP = `  --method-module FILE      calibrate with your method instead of --calibration: ${METHOD_MODULE_CONTRACT};
+                            fitted per exit on --fit-records
+  --fit-records FILE.csv    validation records to fit --method-module on (same exits and classes)`;
+
+/**
+ * The calibration of a command that evaluates records (`metrics`, `sweep`): a user's method
+ * fitted on `--fit-records` when `--method-module` is given (null otherwise). One-line usage
+ * errors for a missing or conflicting flag and for records that do not match.
+ */
+export async function moduleCalibration(
+  v: { 'method-module'?: string; 'fit-records'?: string; calibration?: string }, records: Pick<ExitRecords, 'numExits' | 'numClasses'>,
+): Promise<{ calibration: FittedCalibration; path: string } | null> {
+  const file = v['method-module'];
+  if (file === undefined) {
+    if (v['fit-records'] !== undefined) throw new ConfigError('--fit-records is for --method-module (the validation records to fit it on)');
+    return null;
+  }
+  if (v.calibration !== undefined) throw new ConfigError('--calibration and --method-module: give one of them');
+  if (v['fit-records'] === undefined) throw new ConfigError(`--method-module ${file} needs --fit-records val.csv (the validation records to fit it on)`);
+  const method = await loadMethodModule(file);
+  const val = readRecords(v['fit-records']);
+  if (val.numExits !== records.numExits || val.numClasses !== records.numClasses) {
+    throw new ConfigError(`--fit-records ${v['fit-records']}: ${val.numExits} exits × ${val.numClasses} classes, but --records has ${records.numExits} × ${records.numClasses}`);
+  }
+  return { calibration: calibrateRecords(val, method), path: `--method-module ${file}` };
 }

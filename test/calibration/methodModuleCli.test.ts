@@ -57,3 +57,24 @@ test('method-module errors are one line naming the option, exit code 2', () => {
   fs.writeFileSync(builtIn, 'export default { id: "temperature", label: "T", fit: () => (z) => z };\n');
   assert.match(eecal(['calibrate', '--records', val, '--method-module', builtIn]).err, /id "temperature" is a built-in method's/);
 });
+
+test('eecal metrics and sweep --method-module --fit-records: the same numbers as the built-in TS calibration file', () => {
+  const testFile = path.join(dir, 'test.csv');
+  const r2 = createRng(4);
+  const y2 = Int32Array.from({ length: n }, () => r2.int(C));
+  writeRecords(testFile, { numSamples: n, numClasses: C, numExits: 2, labels: y2, logits: [0, 1].map((e) => Float64Array.from({ length: n * C }, (_, j) => 3 * r2.normal() + (j % C === y2[Math.floor(j / C)] ? 2 + e : 0))) });
+  const calib = path.join(dir, 'ts.json');
+  assert.equal(eecal(['calibrate', '--records', val, '--method', 'temperature', '--out', calib]).code, 0);
+  const viaFile = JSON.parse(eecal(['metrics', '--records', testFile, '--calibration', calib, '--json']).out);
+  const viaModule = eecal(['metrics', '--records', testFile, '--method-module', moduleFile, '--fit-records', val, '--json']);
+  assert.equal(viaModule.code, 0, viaModule.err);
+  const m = JSON.parse(viaModule.out);
+  m.exits.forEach((x: Record<string, number>, e: number) => {
+    for (const k of ['accuracy', 'nll', 'ece', 'brier']) assert.ok(Math.abs(x[k] - viaFile.exits[e][k]) < 1e-9, `exit ${e + 1} ${k}: ${x[k]} vs ${viaFile.exits[e][k]}`);
+  });
+  const sweepFile = JSON.parse(eecal(['sweep', '--records', testFile, '--calibration', calib, '--p-tar', '0.5:0.9:0.1', '--json']).out);
+  const sweepModule = JSON.parse(eecal(['sweep', '--records', testFile, '--method-module', moduleFile, '--fit-records', val, '--p-tar', '0.5:0.9:0.1', '--json']).out);
+  assert.deepEqual(sweepModule.rows.map((r: { offloadProbability: number }) => r.offloadProbability), sweepFile.rows.map((r: { offloadProbability: number }) => r.offloadProbability));
+  assert.match(eecal(['metrics', '--records', testFile, '--method-module', moduleFile]).err, /--method-module .* needs --fit-records val\.csv/);
+  assert.match(eecal(['sweep', '--records', testFile, '--method-module', moduleFile, '--fit-records', val, '--calibration', calib]).err, /--calibration and --method-module: give one of them/);
+});
