@@ -4,7 +4,7 @@ import type { OffloadingStudy } from '../study/offloadingStudy';
 import type { Claim } from '../study/offloadingClaims';
 import { resolveConfig, type ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
-import { verdictMethodText } from '../study/offloadingClaims';
+import { verdictMethodText } from './verdictMethodText';
 import { methodLabel } from '../calibration/methods';
 
 /** Everything the report text is made from; every number in it comes from these fields. */

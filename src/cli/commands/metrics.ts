@@ -64,7 +64,8 @@ export const metricsCommand: Command = {
     const C = records.numClasses;
     const exits = v.exits ? intListOption('exits', v.exits, 1, records.numExits) : records.logits.map((_, e) => e + 1);
     let calibrators: Calibrator[] | null = null;
-    const module = await moduleCalibration(v, records);
+    // Await only for a module: without one the command stays synchronous (as callers capturing stdout expect).
+    const module = v['method-module'] !== undefined || v['fit-records'] !== undefined ? await moduleCalibration(v, records) : null;
     if (module) calibrators = calibratorsFor(records, module.calibration, module.path);
     else if (v.calibration) {
       calibrators = calibratorsFor(records, readCalibrationFile(v.calibration), v.calibration);
