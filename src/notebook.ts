@@ -59,8 +59,10 @@ export { offloadingStudy, methodKeys, stageTimes, reproductionLatency, type Stud
 export { calibrationFigures, reliabilityPanels } from './study/calibrationFigures';
 export { offloadingFigures, partitionFigures, sweepPanels, secondBranchFigure } from './study/offloadingFigures';
 export { recordsKeys, type ExitPolicy } from './study/offloadingInputs';
-export { type Claim } from './study/offloadingClaims';
+export { type Claim, type ClaimFacts, type Construction } from './study/offloadingClaims';
 export { claimBlock } from './report/reportMarkdown';
+export { claimSentence, findingText, constructionText, holdsByConstruction, estimatesText } from './report/claimText';
+export { claimToJson, claimFromJson, type ClaimJson } from './report/claimJson';
 export { verdictTable, decidingEstimate, VERDICT_RULE } from './report/verdictTable';
 export { checkPlayground, type PlaygroundOptions } from './study/playground';
 export { parseClaimId, formatClaimId, type ClaimId } from './study/claimId';

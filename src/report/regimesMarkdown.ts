@@ -1,6 +1,7 @@
 import type { RegimeSummary } from '../study/regimeSummary';
 import type { Claim } from '../study/offloadingClaims';
 import { fmtPct as fmtPct2, markdownTable } from './markdownTable';
+import { holdsByConstruction } from './claimText';
 
 const fmtPct = (v: number | null | undefined) => fmtPct2(v, 1);
 
@@ -75,7 +76,7 @@ function verdictCell(c: Claim | undefined): string {
     ?? judged.find((e) => e.at !== null && Math.abs(e.at - 0.8) < 1e-9) ?? judged[0];
   const pp = (v: number | null) => (v === null ? 'n/a' : (100 * v).toFixed(1));
   const delta = main ? ` (Δ${main.at === null ? '' : ` at ${main.at.toFixed(2)}`}: ${pp(main.estimate)} pp [${pp(main.low)}, ${pp(main.high)}])` : '';
-  return c.byConstruction ? `holds by construction, not evidence (${c.verdict})` : `${c.verdict}${delta}`;
+  return holdsByConstruction(c) ? `holds by construction, not evidence (${c.verdict})` : `${c.verdict}${delta}`;
 }
 
 /**

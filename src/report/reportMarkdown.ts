@@ -5,6 +5,7 @@ import type { Claim } from '../study/offloadingClaims';
 import { resolveConfig, type ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
 import { verdictMethodText } from './verdictMethodText';
+import { claimSentence, constructionText, findingText, holdsByConstruction } from './claimText';
 import { methodLabel } from '../calibration/methods';
 
 /** Everything the report text is made from; every number in it comes from these fields. */
@@ -36,8 +37,9 @@ export function judgedMethodsText(c: ReproduceConfig): string {
 
 /** One claim as Markdown: the claim as a heading, the measured finding, the verdict. */
 export function claimBlock(c: Claim): string {
-  const v = c.byConstruction ? `**${c.verdict}**, but this holds by construction (${c.byConstruction}): not counted as evidence` : `**${c.verdict}**`;
-  return [`### ${c.claim}`, '', c.finding, '', `Verdict: ${v}.`, ''].join('\n');
+  const why = constructionText(c);
+  const v = why !== null ? `**${c.verdict}**, but this holds by construction (${why}): not counted as evidence` : `**${c.verdict}**`;
+  return [`### ${claimSentence(c)}`, '', findingText(c), '', `Verdict: ${v}.`, ''].join('\n');
 }
 
 /**
@@ -53,7 +55,7 @@ export function variantClaims(claims: readonly Claim[]): string[] {
     'Per-branch and global TS (fitted on the samples each exit keeps under the uncalibrated cascade) and the authors\' unconverged L-BFGS fit (`torch-lbfgs`), each refitted on every validation resample:',
     '',
     markdownTable(['claim id', 'verdict', 'finding'], others.map((c) => [
-      `\`${c.id}\``, c.byConstruction ? `${c.verdict} (by construction, not evidence)` : c.verdict, c.finding,
+      `\`${c.id}\``, holdsByConstruction(c) ? `${c.verdict} (by construction, not evidence)` : c.verdict, findingText(c),
     ]), ['l', 'l', 'l']),
     '',
   ];

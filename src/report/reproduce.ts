@@ -8,6 +8,7 @@ import { readPlotlyJs } from '../plots/export/plotlyBundle';
 import type { CalibrationOps } from '../study/calibrationStudy';
 import { runAnalysis, type Analysis } from '../study/analysis';
 import { reportMarkdown, type ReportInput } from './reportMarkdown';
+import { claimToJson } from './claimJson';
 import { reportTables } from './tables';
 import { resolveConfig, type ReproduceConfig } from '../study/config';
 import { claimsProvenance } from '../study/claimsProvenance';
@@ -104,7 +105,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
     // claimsProvenance (records digest, settings, B, date) lets a notebook show these verdicts when,
     // and only when, it analyses exactly these records with these settings.
     const claimsFrom = claimsProvenance(val, test, analysis.calibration, analysis.offloading, opts.config, resolveConfig(opts.config).claimMethods, opts.eecalVersion);
-    writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims, comparisons: analysis.comparisons, calibration: analysis.calibration.rows, config: opts.config, claimsProvenance: claimsFrom });
+    writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims.map(claimToJson), comparisons: analysis.comparisons.map(claimToJson), calibration: analysis.calibration.rows, config: opts.config, claimsProvenance: claimsFrom });
     files.push(reportFile, path.join(opts.outDir, 'report.json'));
     if (opts.reproductionFile) {
       // The committed REPRODUCTION.md must show its figures and tables in a fresh clone, where

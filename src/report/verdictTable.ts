@@ -2,6 +2,7 @@ import type { Claim } from '../study/offloadingClaims';
 import type { DeltaEstimate } from '../study/stats/deltaVerdict';
 import { parseClaimId } from '../study/claimId';
 import { fmtPp } from '../util/tableFormat';
+import { holdsByConstruction } from './claimText';
 
 /** Short names of the claim topics (rows of the verdict table). */
 const TOPICS: Readonly<Record<string, string>> = {
@@ -44,7 +45,7 @@ export function verdictTable(claims: readonly Claim[], methods: ReadonlyArray<{ 
     if (!id || !m) continue;
     const key = `${id.k ?? ''}|${id.topic}`;
     const row = rows.get(key) ?? { claim: TOPICS[id.topic] ?? id.topic, k: id.k === null ? 'k = 2 vs 1' : `k = ${id.k}` };
-    row[m.label] = `${c.verdict}${c.byConstruction ? ' †' : ''} · ${estimateText(decidingEstimate(c))}`;
+    row[m.label] = `${c.verdict}${holdsByConstruction(c) ? ' †' : ''} · ${estimateText(decidingEstimate(c))}`;
     rows.set(key, row);
   }
   return [...rows.values()];

@@ -16,6 +16,8 @@ import { readCachedClaims, writeCachedClaims } from '../../src/notebookStore/cla
 import type { ExitRecords } from '../../src/records/types';
 import type { ClaimMethod } from '../../src/study/methodRefits';
 import type { Claim } from '../../src/study/offloadingClaims';
+import { claimToJson } from '../../src/report/claimJson';
+import { findingText } from '../../src/report/claimText';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-nbclaims-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -130,14 +132,14 @@ test("notebookClaims: a report.json of exactly these records and settings is sho
   const reportClaims = studyClaims(val, tst, base.calibration, base.offloading, cfg150, undefined, METHODS);
   const reportFile = path.join(dir, 'results', 'm', 'report.json');
   fs.mkdirSync(path.dirname(reportFile), { recursive: true });
-  fs.writeFileSync(reportFile, JSON.stringify({ claims: reportClaims, claimsProvenance: claimsProvenance(val, tst, base.calibration, base.offloading, cfg150, METHODS, 'r', FIXED) }));
+  fs.writeFileSync(reportFile, JSON.stringify({ claims: reportClaims.map(claimToJson), claimsProvenance: claimsProvenance(val, tst, base.calibration, base.offloading, cfg150, METHODS, 'r', FIXED) }));
   const cacheDir = path.join(dir, 'cache-report');
   const absent = path.join(dir, 'nowhere', 'report.json');
 
   const r = notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { replicates: B, methods: ['global', 'temperature'], reportFiles: [absent, reportFile], cacheDir });
   assert.deepEqual(r.sources.map((s) => [s.method, s.kind, s.file, s.replicates]), [['global', 'report', reportFile, 150], ['temperature', 'report', reportFile, 150]]);
   assert.deepEqual(r.claims, [...reportClaims.filter((c) => c.id.endsWith(':global')), ...reportClaims.filter((c) => !c.id.includes(':'))], "the report's claims, in the order asked");
-  assert.notDeepEqual(r.claims.map((c) => c.finding), [...fresh.filter((c) => c.id.endsWith(':global')), ...fresh.filter((c) => !c.id.includes(':'))].map((c) => c.finding), 'B = 150, not the B = 120 a computation here would give');
+  assert.notDeepEqual(r.claims.map(findingText), [...fresh.filter((c) => c.id.endsWith(':global')), ...fresh.filter((c) => !c.id.includes(':'))].map(findingText), 'B = 150, not the B = 120 a computation here would give');
   assert.equal(r.skippedReports.length, 0, 'an absent file is not worth a line');
   assert.ok(!fs.existsSync(cacheDir), 'nothing computed, nothing cached');
   assert.match(r.note, new RegExp(`^\\*Verdicts of Global TS, TS per exit: from \`${path.relative(process.cwd(), reportFile).replace(/[.]/g, '\\.')}\`, B = 150, computed 2024-05-06 07:08 UTC\\.\\*$`));

@@ -8,6 +8,7 @@ import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
 import { defaultConfig, type ReproduceConfig } from '../../study/config';
 import { reproduceRegimes } from '../../report/reproduceRegimes';
+import { holdsByConstruction } from '../../report/claimText';
 import { calibrationOps } from '../../study/calibrationOps';
 import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
@@ -145,7 +146,7 @@ export const reproduceCommand: Command = {
     if (skipped) console.error(`PNG/SVG not written: ${skipped}`);
     console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const m of result.models) {
-      const supported = m.result.analysis.claims.filter((c) => c.verdict === 'supported' && !c.byConstruction).length;
+      const supported = m.result.analysis.claims.filter((c) => c.verdict === 'supported' && !holdsByConstruction(c)).length;
       console.log(`${m.name}: claims supported: ${supported}/${m.result.analysis.claims.length}; report: ${rel(path.join(outDir, m.name, 'REPORT.md'))}`);
     }
     console.log(`comparison of the models: ${rel(path.join(outDir, 'REPORT.md'))}`);
