@@ -5,8 +5,9 @@ import type { Claim } from '../study/offloadingClaims';
 import { resolveConfig, type ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
 import { verdictMethodText } from './verdictMethodText';
+import { parseClaimId } from '../study/claimId';
 import { claimSentence, constructionText, findingText, holdsByConstruction } from './claimText';
-import { methodLabel } from '../calibration/methods';
+import { isCalibrationMethod, methodLabel } from '../calibration/methods';
 
 /** Everything the report text is made from; every number in it comes from these fields. */
 export interface ReportInput {
@@ -32,7 +33,9 @@ export interface ReportInput {
 export function judgedMethodsText(c: ReproduceConfig): string {
   const ms = resolveConfig(c).claimMethods;
   const names = ms.map((m) => `${methodLabel(m)} (${m === 'temperature' ? 'ids without a suffix' : `\`:${m}\``})`).join(', ');
-  return `Judged for: ${names}. Every variant is refitted on each validation resample (per-branch and global on the samples each exit keeps under the uncalibrated cascade at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ', refitted at each judged p_tar' : ''}; torch-lbfgs reruns the authors' 50-iteration L-BFGS from T = 1.5). Calibration subset rule: ${resolveConfig(c).calibrationSubset === 'final' ? 'a sample that reaches no threshold counts for the final exit' : 'a sample that reaches no threshold counts for its most confident exit (the authors\' forwardEval)'}.`;
+  const yours = ms.filter((m) => !isCalibrationMethod(m));
+  const own = yours.length ? ` Your methods (${yours.map((m) => `\`${m}\``).join(', ')}) are refitted the same way, by their own fit on each resample.` : '';
+  return `Judged for: ${names}. Every variant is refitted on each validation resample (per-branch and global on the samples each exit keeps under the uncalibrated cascade at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ', refitted at each judged p_tar' : ''}; torch-lbfgs reruns the authors' 50-iteration L-BFGS from T = 1.5).${own} Calibration subset rule: ${resolveConfig(c).calibrationSubset === 'final' ? 'a sample that reaches no threshold counts for the final exit' : 'a sample that reaches no threshold counts for its most confident exit (the authors\' forwardEval)'}.`;
 }
 
 /** One claim as Markdown: the claim as a heading, the measured finding, the verdict. */
@@ -49,10 +52,13 @@ export function claimBlock(c: Claim): string {
 export function variantClaims(claims: readonly Claim[]): string[] {
   const others = claims.filter((c) => c.id.includes(':'));
   if (others.length === 0) return [];
+  // A user's method (an id that is not built in) is named as such; a report of built-ins reads as it always has.
+  const yours = [...new Set(others.map((c) => parseClaimId(c.id)?.method ?? '').filter((m) => m !== '' && !isCalibrationMethod(m)))];
   return [
-    '### The same claims for the other TS variants',
+    yours.length ? '### The same claims for the other TS variants and your methods' : '### The same claims for the other TS variants',
     '',
-    'Per-branch and global TS (fitted on the samples each exit keeps under the uncalibrated cascade) and the authors\' unconverged L-BFGS fit (`torch-lbfgs`), each refitted on every validation resample:',
+    'Per-branch and global TS (fitted on the samples each exit keeps under the uncalibrated cascade) and the authors\' unconverged L-BFGS fit (`torch-lbfgs`)' +
+      (yours.length ? `, and your methods (${yours.map((m) => `\`${m}\``).join(', ')}, each by its own fit)` : '') + ', each refitted on every validation resample:',
     '',
     markdownTable(['claim id', 'verdict', 'finding'], others.map((c) => [
       `\`${c.id}\``, holdsByConstruction(c) ? `${c.verdict} (by construction, not evidence)` : c.verdict, findingText(c),
