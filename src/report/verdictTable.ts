@@ -18,6 +18,7 @@ const TOPICS: Readonly<Record<string, string>> = {
 export const VERDICT_RULE =
   'Each cell is one claim for one method: its verdict after Holm\'s correction over the pre-registered p_tar points, and the estimate that decided it (Δ or gap with its simultaneous interval). ' +
   '**supported**: at some point the interval lies beyond the minimum effect in the claimed direction, and at no point on the other side of 0; **contradicted**: somewhere it excludes 0 the other way; **inconclusive**: otherwise. ' +
+  '"The uncalibrated device misses p_tar" is existential: supported when it misses significantly at some point, whatever the others show; contradicted only when it exceeds p_tar significantly at every point. ' +
   '"Meets p_tar" uses simultaneous bands over the grid and counts only where the uncalibrated device significantly misses p_tar. ' +
   'A verdict marked † holds by construction and is not evidence.';
 

@@ -30,3 +30,18 @@ test('verdict table: claim × method cells with the deciding estimate; unknown m
     { claim: 'calibration raises P_off', k: 'k = 1', Mine: 'supported † · p_tar 0.90: +10.0 pp [+9.0 pp, +11.0 pp]' },
   ]);
 });
+
+test('the printed rule is the applied rule: "uncalibrated below target" is existential, and the text says so', async () => {
+  const { judgePoints } = await import('../../src/study/stats/deltaVerdict');
+  const { verdictMethodText } = await import('../../src/report/verdictMethodText');
+  const { defaultVerdictSettings } = await import('../../src/study/stats/verdictSettings');
+  // Gap − p_tar: clearly above at 0.7 and 0.8, clearly below at 0.9 (B = 400 replicates around each point).
+  const point = (at: number, centre: number) => ({ at, estimate: centre, replicates: Float64Array.from({ length: 400 }, (_, i) => centre + 0.004 * ((i % 20) - 9.5) / 9.5) });
+  const pts = [point(0.7, 0.15), point(0.8, 0.1), point(0.9, -0.05)];
+  const o = { quantity: 'gap', direction: 'lower' as const, minEffect: 0.005, alpha: 0.05 };
+  assert.deepEqual(judgePoints(pts, o).estimates.map((e) => e.verdict), ['contradicted', 'contradicted', 'supported']);
+  assert.equal(judgePoints(pts, { ...o, combine: 'exists' }).verdict, 'supported', 'existential: one point suffices');
+  assert.equal(judgePoints(pts, o).verdict, 'inconclusive', 'the consistent rule would not support it');
+  const text = verdictMethodText(defaultVerdictSettings(), 256);
+  assert.match(text, /"without calibration the on-device accuracy falls below p_tar" says the miss happens somewhere, so it is \*\*supported\*\* when the gap is significantly below −δ at some point whatever the other points show/);
+});
