@@ -70,6 +70,7 @@ export function constructionText(c: Claim): string | null {
   if (!x) return c.byConstruction ?? null;
   switch (x.kind) {
     case 'device-temperatures-above-one': return `every fitted temperature of device exits 1…${x.k} is > 1, which lowers every device confidence, so P_off cannot fall at any p_tar`;
+    case 'device-confidences-lowered': return `in the fit and in every bootstrap refit, the calibration lowers every confidence of device exits 1…${x.k}, so P_off cannot fall at any p_tar`;
     case 'second-side-branch-subset': return 'with the same p_tar a second device exit can only answer samples the first one offloaded, so P_off cannot grow';
   }
 }

@@ -8,7 +8,10 @@ import type { RefitKeys } from './stats/refitKeys';
 import type { VerdictSettings } from './stats/verdictSettings';
 
 /** Why a claim holds by construction, as data (report/ words it): stated, never counted as evidence. */
-export type Construction = { kind: 'device-temperatures-above-one'; k: number } | { kind: 'second-side-branch-subset' };
+export type Construction =
+  | { kind: 'device-temperatures-above-one'; k: number }
+  | { kind: 'device-confidences-lowered'; k: number }
+  | { kind: 'second-side-branch-subset' };
 
 /**
  * What the report needs to state an offloading claim and its finding besides the estimates:
@@ -169,6 +172,19 @@ function allDeviceTemperaturesAboveOne(temps: (number | null)[] | null, k: numbe
 }
 
 /**
+ * "Calibration offloads more" holds by construction only when its premise holds under the same
+ * resampling as the verdict: every device confidence lowered in the fit and in every replicate's
+ * refit. For a temperature scaling the reason is then its temperatures (> 1 on the whole split);
+ * for any other method, the lowered confidences themselves.
+ */
+function constructionOfOffloading(temps: (number | null)[] | null, p: PartitionReplicates): { construction?: Construction } {
+  if (!p.deviceConfidencesLowered) return {};
+  const k = p.edgeExits;
+  if (allDeviceTemperaturesAboveOne(temps, k)) return { construction: { kind: 'device-temperatures-above-one', k } };
+  return temps === null || temps.slice(0, k).every((t) => t === null) ? { construction: { kind: 'device-confidences-lowered', k } } : {};
+}
+
+/**
  * The verdicts of the paper's offloading claims for one calibration, all from one paired bootstrap
  * (see `pairedBootstrap`): for each k, uncalibrated below target, calibrated tracks target,
  * offloading probability, outage and missed deadline; then the second side branch (k = 2 − k = 1).
@@ -200,7 +216,7 @@ export function offloadingClaims(input: OffloadingClaimsInput): Claim[] {
       verdict: off.verdict,
       estimates: [...off.estimates, ...acc],
       facts: { topic: 'offloading-probability', k, label: L, judged: off.estimates.length },
-      ...(allDeviceTemperaturesAboveOne(input.temperatures, k) ? { construction: { kind: 'device-temperatures-above-one', k } as const } : {}),
+      ...constructionOfOffloading(input.temperatures, p),
     });
     const out = judge(s.points.map((x) => batchDelta(bs, p.calibrated, p.uncalibrated, 'outage', x)), `Δ outage probability (${L} − uncalibrated)`, 'lower', s);
     const j = (x: number) => indexOfPoint(bs.batchPoints, x, 'batch points');
