@@ -9,7 +9,7 @@
  * writes DIR/planted-calibrated/records/{val,test}.csv and DIR/planted-sharpened/records/… (+ sidecars).
  */
 import * as path from 'node:path';
-import { plantedRecords } from '../src/study/stats/plantedRecords';
+import { plantedRecords } from '../test/study/plantedRecords';
 import { writeRecords } from '../src/records/csv';
 
 /** Sizes and seed of the planted records. */

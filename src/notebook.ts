@@ -15,15 +15,31 @@ import { defaultConfig, type ReproduceConfig } from './study/config';
 import { exitNamesOf, STUDY_METHODS } from './study/analysis';
 import { calibrationStudy, type CalibrationStudy, type StudyMethod } from './study/calibrationStudy';
 import { calibrationOps } from './study/calibrationOps';
-import { offloadingStudy, type OffloadingStudy } from './study/offloadingStudy';
+import { offloadingStudy, reproductionLatency, LATENCY_FIELDS, type OffloadingStudy } from './study/offloadingStudy';
+import type { ExitLatency } from './cascade/exitLatency';
+import { OptionError } from './errors';
 import type { ModelManifest, TrainingLog } from './records/modelFolder';
 import { readCalibrationOverTraining, type CalibrationTrainingRow } from './records/calibrationOverTraining';
 import * as path from 'node:path';
-import { notebookClaims, type NotebookClaims } from './study/notebookClaims';
+import { notebookClaims, type NotebookClaims } from './notebookStore/notebookClaims';
 import type { ClaimMethod } from './study/methodRefits';
+import type { ClaimsProgress } from './study/analysis';
+import { calibrationMethod } from './calibration/methods';
+import type { CalibrationMethodDefinition } from './calibration/methodDefinition';
 import { repoRoot } from './util/repoRoot';
 
-export { CALIBRATION_METHODS, METHOD_IDS, methodLabel, calibrateRecords, type CalibrationMethod } from './calibration/methods';
+export {
+  CALIBRATION_METHODS, METHOD_IDS, BUILTIN_METHODS, methodLabel, calibrateRecords, calibrationMethod, resolveMethods, offloadingMethod,
+  type CalibrationMethod, type MethodLike, type CalibrationRun,
+} from './calibration/methods';
+export {
+  perExitMethod, type CalibrationMethodDefinition, type PerExitMethod, type MethodFit, type CalibrateOptions,
+} from './calibration/methodDefinition';
+export { FunctionCalibrator, type CalibrationFunction, type CalibrationOutput } from './calibration/functionCalibrator';
+export type { Calibrator, CalibratorState, FitReport } from './calibration/types';
+export type { ExitFit } from './calibration/earlyExit';
+export type { CalibrationFile } from './calibration/calibrationFile';
+export { isFittedCalibration, type Calibration, type FittedCalibration } from './calibration/applyCalibration';
 export { describeState } from './calibration/describeState';
 export { scoreRecords } from './calibration/applyCalibration';
 export { defaultConfig, type ReproduceConfig } from './study/config';
@@ -36,16 +52,22 @@ export { parseCalibrationOverTraining, type CalibrationTrainingRow } from './rec
 export { readTrainingLog, type TrainingLog } from './records/trainingLog';
 export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFigure';
 
-export { notebookClaims, type NotebookClaims, type ClaimsSource } from './study/notebookClaims';
+export { notebookClaims, type NotebookClaims, type ClaimsSource } from './notebookStore/notebookClaims';
 export { recordsDigest } from './study/claimsProvenance';
 export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
 export { calibrationStudy, measureMethod, exitSummaryRows, type CalibrationStudy, type MethodReliability } from './study/calibrationStudy';
-export { offloadingStudy, methodKeys, stageTimes, type StudyParts, type MethodSpec, type OffloadingStudy, type PartitionStudy } from './study/offloadingStudy';
+export { offloadingStudy, methodKeys, stageTimes, reproductionLatency, type StudyParts, type MethodSpec, type OffloadingStudy, type PartitionStudy } from './study/offloadingStudy';
 export { calibrationFigures, reliabilityPanels } from './study/calibrationFigures';
 export { offloadingFigures, partitionFigures, sweepPanels, secondBranchFigure } from './study/offloadingFigures';
 export { recordsKeys, type ExitPolicy } from './study/offloadingInputs';
-export { type Claim } from './study/offloadingClaims';
+export { type Claim, type ClaimFacts, type Construction } from './study/offloadingClaims';
 export { claimBlock } from './report/reportMarkdown';
+export { claimSentence, findingText, constructionText, holdsByConstruction, estimatesText } from './report/claimText';
+export { claimToJson, claimFromJson, type ClaimJson } from './report/claimJson';
+export { verdictTable, decidingEstimate, VERDICT_RULE } from './report/verdictTable';
+export { checkPlayground, type PlaygroundOptions } from './study/playground';
+export { parseClaimId, formatClaimId, type ClaimId } from './study/claimId';
+export { softmaxRows } from './calibration/logitMath';
 export { sweepThresholds } from './offloading/thresholdSweep';
 export { choosePartition } from './offloading/partition';
 export { UPLINK_PRESETS, cascadeLatency, exitLatencyOf } from './offloading/latencyModel';
@@ -82,10 +104,17 @@ export interface Study {
   /** The reproduction's settings (p_tar grids, bins, latency model, bootstrap). */
   cfg: ReproduceConfig;
   /**
-   * Fit methods (ids, default the reproduction's three) on val and measure them on test: the
-   * fitted calibration files, per-exit table and reliability bins.
+   * Fit methods (built-in ids or method objects, default the reproduction's four TS variants) on
+   * val and measure them on test: the fitted calibrations, per-exit table and reliability bins.
+   * `option` names the list in errors (e.g. "PLAY.methods").
    */
-  calibrate(methods?: readonly StudyMethod[], opts?: { pTar?: number; bins?: number }): CalibrationStudy;
+  calibrate(methods?: readonly (StudyMethod | string)[], opts?: { pTar?: number; bins?: number; option?: string }): CalibrationStudy;
+  /**
+   * Per-exit latency of k device branches (default all side branches) under the reproduction's
+   * latency model: what `offloadingMethod({ beta, latency })` needs. Records without per-exit
+   * costs (no sidecar) are a one-line error.
+   */
+  latency(edgeExits?: number): ExitLatency;
   /** The offloading study of fitted methods (`calibrate(…).methods`) on test with the reproduction's settings. */
   offload(methods: CalibrationStudy['methods'], cfg?: ReproduceConfig): OffloadingStudy;
   /**
@@ -95,9 +124,10 @@ export interface Study {
    * docs/reproduction/<model>/report.json), else the cache of an earlier run on them
    * (results/cache/claims/), else computed now by the paired bootstrap with B = `replicates`
    * (default 200, so a cell stays interactive; a verdict near the edge can then differ from the
-   * report's, which is the one to cite). `fresh` recomputes.
+   * report's, which is the one to cite). `fresh` recomputes. `methods`: ids or method objects of
+   * `calibration` (a user's method is refitted on every replicate, with a progress line when slow).
    */
-  claims(calibration: CalibrationStudy, offloading: OffloadingStudy, opts?: { replicates?: number; methods?: readonly ClaimMethod[]; fresh?: boolean }): NotebookClaims;
+  claims(calibration: CalibrationStudy, offloading: OffloadingStudy, opts?: { replicates?: number; methods?: readonly (ClaimMethod | CalibrationMethodDefinition)[]; fresh?: boolean }): NotebookClaims;
   /** The display helper (figures as plotly + PNG, tables, Markdown). */
   nb: Notebook;
   /** Show a figure (and save it under results/<model folder>/ with `{ save: name }`). */
@@ -108,6 +138,23 @@ export interface Study {
   markdown(md: string): void;
   /** Close the figure renderer (last cell). */
   close(): Promise<void>;
+}
+
+/** A method of `claims(…, { methods })` as its id (objects are checked first). */
+function claimMethodId(m: ClaimMethod | CalibrationMethodDefinition, where: string): ClaimMethod {
+  return typeof m === 'string' ? m : calibrationMethod(m, where).id;
+}
+
+/** A progress line on stdout, at most every 5 s and only for refits expected to last over 5 s (a notebook cell's output). */
+function notebookProgress(): ClaimsProgress {
+  let last = 0;
+  return ({ label, done, total, etaMs }) => {
+    const now = Date.now();
+    if (done < total && etaMs > 5000 && now - last >= 5000) {
+      last = now;
+      process.stdout.write(`verdicts of ${label}: ${done}/${total} replicates refitted, about ${Math.ceil(etaMs / 1000)} s left\n`);
+    }
+  };
 }
 
 /** The per-epoch calibration a model folder's training tracked (`calibration-over-training.csv`), or null when it has none. */
@@ -154,10 +201,19 @@ export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFA
     names,
     cfg,
     calibrate: (methods = STUDY_METHODS, opts = {}) =>
-      calibrationStudy(folder.val, folder.test, calibrationOps, { methods, pTar: opts.pTar ?? cfg.calibrationPTar, bins: opts.bins ?? cfg.eceBins, exitNames: names }),
+      calibrationStudy(folder.val, folder.test, calibrationOps, {
+        methods, pTar: opts.pTar ?? cfg.calibrationPTar, bins: opts.bins ?? cfg.eceBins, exitNames: names, ...(opts.option ? { option: opts.option } : {}),
+      }),
     offload: (methods, c = cfg) => offloadingStudy(folder.test, methods, c),
+    latency: (k = folder.test.numExits - 1) => {
+      if (!Number.isInteger(k) || k < 1 || k > folder.test.numExits - 1) throw new OptionError(['edgeExits'], `latency(${k}): expected a number of device branches in 1…${folder.test.numExits - 1}`);
+      const l = reproductionLatency(folder.test, cfg, k);
+      if (!l) throw new OptionError(['latency'], `${folder.files.test}: the records have no per-exit costs (sidecar ${LATENCY_FIELDS}), so there is no latency model`);
+      return l;
+    },
     claims: (calibration, offloading, opts = {}) => notebookClaims(folder.val, folder.test, calibration, offloading, cfg, {
-      replicates: opts.replicates ?? 200, ...(opts.methods ? { methods: opts.methods } : {}), fresh: opts.fresh ?? false,
+      replicates: opts.replicates ?? 200, fresh: opts.fresh ?? false, progress: notebookProgress(),
+      ...(opts.methods ? { methods: opts.methods.map((m, i) => claimMethodId(m, `claims(…, { methods })[${i}]`)) } : {}),
       reportFiles: reportFilesOf(modelDir, nb.resultsDir), cacheDir: path.join(nb.resultsDir, 'cache', 'claims'),
     }),
     nb,

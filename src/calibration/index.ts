@@ -35,8 +35,15 @@ export {
   type CalibrationFile,
 } from './calibrationFile';
 export {
-  CALIBRATION_METHODS, METHOD_IDS, isCalibrationMethod, calibrationMethod, methodLabel, calibrateRecords,
-  type CalibrationMethod, type MethodEntry, type MethodFit, type CalibrateOptions, type CalibrationRun,
+  CALIBRATION_METHODS, METHOD_IDS, BUILTIN_METHODS, isCalibrationMethod, calibrationMethod, resolveMethods, methodLabel, calibrateRecords, offloadingMethod,
+  type CalibrationMethod, type MethodEntry, type MethodLike, type CalibrationRun,
 } from './methods';
-export { checkCalibrationMatches, calibratorsFor, scoreRecords, exitTemperatures, exitTemperature } from './applyCalibration';
+export {
+  perExitMethod, checkMethodShape, type CalibrationMethodDefinition, type PerExitMethod, type MethodFit, type CalibrateOptions,
+} from './methodDefinition';
+export { FunctionCalibrator, type CalibrationFunction, type CalibrationOutput } from './functionCalibrator';
+export {
+  checkCalibrationMatches, calibratorsFor, scoreRecords, exitTemperatures, exitTemperature, isFittedCalibration,
+  type Calibration, type FittedCalibration,
+} from './applyCalibration';
 export { describeState } from './describeState';

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../records/types';
-import { ConfigError } from '../errors';
+import { ConfigError, ShapeMismatchError } from '../errors';
 
 /** Options of the exact temperature solver. */
 export interface ExactTemperatureOptions {
@@ -11,6 +11,14 @@ export interface ExactTemperatureOptions {
   tolerance?: number;
   /** Newton/bisection iterations at most (default 100). */
   maxIterations?: number;
+  /**
+   * Weight of each row (e.g. its multiplicity in a bootstrap resample; default 1 each): the
+   * weighted NLL Σ w_i ℓ_i / Σ w_i is minimised, so integer weights give the fit on the resample's
+   * rows without copying them. Rows of weight 0 are ignored (also by the all-correct test).
+   */
+  weights?: ArrayLike<number> | null;
+  /** Where Newton starts (default T = 1); a nearby optimum (the full data's, for a resample) saves iterations. */
+  initialTemperature?: number;
 }
 
 /** Result of a temperature fit. */
@@ -34,13 +42,17 @@ export interface TemperatureFitResult {
  *   L(β) = mean_i [ln Σ_k e^{β d_ik} − β d_iy],  L' = mean_i (E_p[d] − d_y),  L'' = mean_i Var_p(d) ≥ 0.
  * L is convex in β, which is what makes a safeguarded Newton iteration exact.
  */
-export function nllDerivativesInBeta(shifted: Float64Array, labelShift: Float64Array, numClasses: number, beta: number): [number, number, number] {
+export function nllDerivativesInBeta(shifted: Float64Array, labelShift: Float64Array, numClasses: number, beta: number, weights?: ArrayLike<number> | null): [number, number, number] {
   const C = numClasses;
   const n = labelShift.length;
   let loss = 0;
   let grad = 0;
   let hess = 0;
+  let total = 0;
   for (let i = 0; i < n; i++) {
+    const w = weights ? weights[i] : 1;
+    if (w === 0) continue;
+    total += w;
     const base = i * C;
     let s = 0;
     let m1 = 0;
@@ -53,11 +65,11 @@ export function nllDerivativesInBeta(shifted: Float64Array, labelShift: Float64A
       m2 += e * d * d;
     }
     const mean = m1 / s;
-    loss += Math.log(s) - beta * labelShift[i];
-    grad += mean - labelShift[i];
-    hess += m2 / s - mean * mean;
+    loss += w * (Math.log(s) - beta * labelShift[i]);
+    grad += w * (mean - labelShift[i]);
+    hess += w * (m2 / s - mean * mean);
   }
-  return [loss / n, grad / n, Math.max(hess / n, 0)];
+  return [loss / total, grad / total, Math.max(hess / total, 0)];
 }
 
 /** Shift every row by its max (so exponents are ≤ 0) and pick out the label entries. */
@@ -86,18 +98,31 @@ export function shiftLogits(logits: FloatArray, labels: Int32Array, numClasses: 
  * Inputs must be checked (finite logits, labels in range, N ≥ 1).
  */
 export function fitTemperatureExact(logits: FloatArray, labels: Int32Array, numClasses: number, opts: ExactTemperatureOptions = {}): TemperatureFitResult {
+  const { shifted, labelShift } = shiftLogits(logits, labels, numClasses);
+  return fitTemperatureShifted(shifted, labelShift, numClasses, opts);
+}
+
+/**
+ * {@link fitTemperatureExact} on logits already shifted by {@link shiftLogits}: what a bootstrap
+ * calls once per resample with that resample's multiplicities as `weights`, so the rows are
+ * shifted once and never copied.
+ */
+export function fitTemperatureShifted(shifted: Float64Array, labelShift: Float64Array, numClasses: number, opts: ExactTemperatureOptions = {}): TemperatureFitResult {
   const tMin = opts.minTemperature ?? 0.01;
   const tMax = opts.maxTemperature ?? 100;
   const tol = opts.tolerance ?? 1e-8;
   const maxIter = opts.maxIterations ?? 100;
   if (!(tMin > 0 && tMax > tMin)) throw new ConfigError(`temperature bounds [${tMin}, ${tMax}]: expected 0 < min < max`);
-  const { shifted, labelShift } = shiftLogits(logits, labels, numClasses);
-  const f = (b: number) => nllDerivativesInBeta(shifted, labelShift, numClasses, b);
+  const weights = opts.weights ?? null;
+  if (weights && weights.length !== labelShift.length) throw new ShapeMismatchError(`temperature fit: ${weights.length} weights for ${labelShift.length} rows`);
+  if (weights && !hasPositiveWeight(weights)) throw new ConfigError('temperature fit: every weight is 0 (no row to fit on)');
+  const f = (b: number) => nllDerivativesInBeta(shifted, labelShift, numClasses, b, weights);
   const betaLo = 1 / tMax;
   const betaHi = 1 / tMin;
   let lo = betaLo;
   let hi = betaHi;
-  let beta = Math.min(Math.max(1, lo), hi);
+  const start = opts.initialTemperature !== undefined && opts.initialTemperature > 0 ? 1 / opts.initialTemperature : 1;
+  let beta = Math.min(Math.max(start, lo), hi);
   let [loss, grad, hess] = f(beta);
   let iterations = 0;
   // Some label is not the top logit ⇒ loss > 0, so the relative gradient is well defined.
@@ -105,9 +130,13 @@ export function fitTemperatureExact(logits: FloatArray, labels: Int32Array, numC
   const done = (warnings: string[], atBound: 'min' | 'max' | null, converged: boolean): TemperatureFitResult => ({
     temperature: 1 / beta, nll: loss, iterations, relativeGradient: relGrad(), converged, atBound, warnings,
   });
-  if (isAllCorrect(labelShift)) {
+  if (isAllCorrect(labelShift, weights)) {
     // L'(β) = mean E_p[d] ≤ 0 everywhere: the NLL falls monotonically as T → 0.
-    if (grad === 0) return done(['temperature: every logit row is constant, so every T gives the same NLL; T = 1 kept'], null, true);
+    if (grad === 0) {
+      beta = Math.min(Math.max(1, lo), hi);
+      [loss, grad] = f(beta);
+      return done(['temperature: every logit row is constant, so every T gives the same NLL; T = 1 kept'], null, true);
+    }
     beta = betaHi;
     [loss, grad] = f(beta);
     iterations++;
@@ -146,8 +175,13 @@ export function fitTemperatureExact(logits: FloatArray, labels: Int32Array, numC
   return done(ok ? [] : [`temperature: stopped after ${iterations} iterations with relative gradient ${relGrad().toExponential(2)} > ${tol}`], null, ok);
 }
 
-/** True when the label's logit is the row max for every sample (label shift 0, a tie counts). */
-function isAllCorrect(labelShift: Float64Array): boolean {
-  for (let i = 0; i < labelShift.length; i++) if (labelShift[i] !== 0) return false;
+/** True when the label's logit is the row max for every sample of positive weight (label shift 0, a tie counts). */
+function isAllCorrect(labelShift: Float64Array, weights: ArrayLike<number> | null): boolean {
+  for (let i = 0; i < labelShift.length; i++) if (labelShift[i] !== 0 && (!weights || weights[i] !== 0)) return false;
   return true;
+}
+
+function hasPositiveWeight(weights: ArrayLike<number>): boolean {
+  for (let i = 0; i < weights.length; i++) if (weights[i] > 0) return true;
+  return false;
 }

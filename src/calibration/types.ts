@@ -55,7 +55,8 @@ export interface FitReport extends BeforeAfter {
 
 /** One calibrator for one exit. */
 export interface Calibrator {
-  readonly kind: CalibratorKind;
+  /** The saved kind; 'function' for a user's function calibrator (no saved state). */
+  readonly kind: CalibratorKind | 'function';
   /** Whether `fit` ran (or the state was loaded). */
   readonly fitted: boolean;
   /** Report of the last `fit`, null when loaded from JSON. */

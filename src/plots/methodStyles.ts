@@ -129,9 +129,26 @@ export function methodStyle(method: MethodId, k?: number): SeriesStyle {
 }
 
 /**
+ * The colour of a method the registry does not know (a user's), derived from its id so that it
+ * keeps one colour in every figure: the spare colour its name hashes to, or the next one not yet
+ * `taken` in this figure (all taken: the hashed one).
+ */
+export function spareColor(name: string, taken: ReadonlySet<string> = new Set()): string {
+  let h = 2166136261; // FNV-1a
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619) >>> 0;
+  const n = SPARE_COLORS.length;
+  for (let j = 0; j < n; j++) {
+    const c = SPARE_COLORS[(h + j) % n];
+    if (!taken.has(c)) return c;
+  }
+  return SPARE_COLORS[h % n];
+}
+
+/**
  * Styles of the series of one figure, in order. Known methods take their registry style; unknown
- * ones take spare colours in order of first appearance (one colour per unknown name), so no two
- * entries of a figure share a style unless they are the same (method, k).
+ * ones a colour derived from their id (`spareColor`; one colour per unknown name), so a user's
+ * method looks the same in every figure and no two entries of a figure share a style unless they
+ * are the same (method, k).
  */
 export function figureStyles(series: readonly StyleKey[]): SeriesStyle[] {
   const spare = new Map<string, string>();
@@ -141,7 +158,7 @@ export function figureStyles(series: readonly StyleKey[]): SeriesStyle[] {
     const k = s.k ?? parsed.k;
     if (id !== null && id !== undefined && isMethodId(id)) return methodStyle(id, k);
     const name = id ?? parseMethodLabel(s.label.replace(/^k\s*=\s*\d+\s*[·:|,-]?\s*/i, '')).method ?? s.label.replace(/^k\s*=\s*\d+\s*[·:|,-]?\s*/i, '');
-    if (!spare.has(name)) spare.set(name, SPARE_COLORS[spare.size % SPARE_COLORS.length]);
+    if (!spare.has(name)) spare.set(name, spareColor(name, new Set(spare.values())));
     const color = spare.get(name) as string;
     const b = BRANCH_STYLES[((k ?? 1) - 1) % BRANCH_STYLES.length];
     return { color, dash: k === undefined ? 'longdash' : b.dash, marker: k === undefined ? 'circle-open' : b.marker };

@@ -2,6 +2,8 @@ import type { RegimeSummary } from '../study/regimeSummary';
 import type { Claim } from '../study/offloadingClaims';
 import { fmtPct as fmtPct2, markdownTable } from './markdownTable';
 import { regimeTargetChecks, type RegimeTargetCheck } from '../study/regimeTargets';
+import { holdsByConstruction } from './claimText';
+import { parseClaimId } from '../study/claimId';
 
 const fmtPct = (v: number | null | undefined) => fmtPct2(v, 1);
 
@@ -80,7 +82,11 @@ function verdictCell(c: Claim | undefined): string {
     ?? judged.find((e) => e.at !== null && Math.abs(e.at - 0.8) < 1e-9) ?? judged[0];
   const pp = (v: number | null) => (v === null ? 'n/a' : (100 * v).toFixed(1));
   const delta = main ? ` (Δ${main.at === null ? '' : ` at ${main.at.toFixed(2)}`}: ${pp(main.estimate)} pp [${pp(main.low)}, ${pp(main.high)}])` : '';
-  return c.byConstruction ? `holds by construction, not evidence (${c.verdict})` : `${c.verdict}${delta}`;
+  // The existential claim's verdict rests on one point whatever the others show: list every point's direction.
+  const every = parseClaimId(c.id)?.topic === 'uncalibrated-below-target' && judged.length > 1
+    ? `; every point: ${judged.map((e) => `${e.at === null ? '' : `${e.at.toFixed(2)} `}${e.verdict}`).join(', ')}`
+    : '';
+  return holdsByConstruction(c) ? `holds by construction, not evidence (${c.verdict})` : `${c.verdict}${delta.replace(/\)$/, `${every})`)}`;
 }
 
 /**
@@ -124,8 +130,9 @@ export function regimesMarkdown(r: RegimesReportInput): string {
     '',
     'Each verdict comes from a paired bootstrap of the difference (calibrated − uncalibrated, or k = 2 − k = 1) at the pre-registered',
     'p_tar points 0.7, 0.8, 0.9 with Holm\'s correction and a minimum effect of 0.5 pp; the Δ shown (pp, with its simultaneous',
-    'interval) is at the point that decided a supported or contradicted verdict, else at p_tar 0.8. Each model\'s report explains',
-    'the rules and gives every point.',
+    'interval) is at the point that decided a supported or contradicted verdict, else at p_tar 0.8. "Uncalibrated below target" is',
+    'existential (supported when the device misses p_tar significantly at some point, whatever the others show), so its cells list',
+    'every point\'s verdict. Each model\'s report explains the rules and gives every point.',
     '',
     markdownTable(['claim', ...r.models.map((m) => `\`${m.summary.name}\``)], ids.map((id) => [id, ...r.models.map((m) => verdictCell(m.summary.claims.find((c) => c.id === id)))])),
     '',

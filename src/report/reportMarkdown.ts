@@ -2,12 +2,12 @@ import type { ExitCost } from '../records/types';
 import type { CalibrationStudy } from '../study/calibrationStudy';
 import type { OffloadingStudy } from '../study/offloadingStudy';
 import type { Claim } from '../study/offloadingClaims';
-import type { ReproduceConfig } from '../study/config';
+import { resolveConfig, type ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
-import { verdictMethodText } from '../study/offloadingClaims';
-import { verdictSettings } from '../study/stats/verdictSettings';
-import { CLAIM_METHODS } from '../study/methodRefits';
-import { methodLabel } from '../calibration/methods';
+import { verdictMethodText } from './verdictMethodText';
+import { parseClaimId } from '../study/claimId';
+import { claimSentence, constructionText, findingText, holdsByConstruction } from './claimText';
+import { isCalibrationMethod, methodLabel } from '../calibration/methods';
 
 /** Everything the report text is made from; every number in it comes from these fields. */
 export interface ReportInput {
@@ -31,15 +31,18 @@ export interface ReportInput {
 
 /** Which TS variants are judged, how their ids read, and the calibration options they depend on. */
 export function judgedMethodsText(c: ReproduceConfig): string {
-  const ms = c.claimMethods ?? [...CLAIM_METHODS];
+  const ms = resolveConfig(c).claimMethods;
   const names = ms.map((m) => `${methodLabel(m)} (${m === 'temperature' ? 'ids without a suffix' : `\`:${m}\``})`).join(', ');
-  return `Judged for: ${names}. Every variant is refitted on each validation resample (per-branch and global on the samples each exit keeps under the uncalibrated cascade at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ', refitted at each judged p_tar' : ''}; torch-lbfgs reruns the authors' 50-iteration L-BFGS from T = 1.5). Calibration subset rule: ${(c.calibrationSubset ?? 'final') === 'final' ? 'a sample that reaches no threshold counts for the final exit' : 'a sample that reaches no threshold counts for its most confident exit (the authors\' forwardEval)'}.`;
+  const yours = ms.filter((m) => !isCalibrationMethod(m));
+  const own = yours.length ? ` Your methods (${yours.map((m) => `\`${m}\``).join(', ')}) are refitted the same way, by their own fit on each resample.` : '';
+  return `Judged for: ${names}. Every variant is refitted on each validation resample (per-branch and global on the samples each exit keeps under the uncalibrated cascade at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ', refitted at each judged p_tar' : ''}; torch-lbfgs reruns the authors' 50-iteration L-BFGS from T = 1.5).${own} Calibration subset rule: ${resolveConfig(c).calibrationSubset === 'final' ? 'a sample that reaches no threshold counts for the final exit' : 'a sample that reaches no threshold counts for its most confident exit (the authors\' forwardEval)'}.`;
 }
 
 /** One claim as Markdown: the claim as a heading, the measured finding, the verdict. */
 export function claimBlock(c: Claim): string {
-  const v = c.byConstruction ? `**${c.verdict}**, but this holds by construction (${c.byConstruction}): not counted as evidence` : `**${c.verdict}**`;
-  return [`### ${c.claim}`, '', c.finding, '', `Verdict: ${v}.`, ''].join('\n');
+  const why = constructionText(c);
+  const v = why !== null ? `**${c.verdict}**, but this holds by construction (${why}): not counted as evidence` : `**${c.verdict}**`;
+  return [`### ${claimSentence(c)}`, '', findingText(c), '', `Verdict: ${v}.`, ''].join('\n');
 }
 
 /**
@@ -49,13 +52,16 @@ export function claimBlock(c: Claim): string {
 export function variantClaims(claims: readonly Claim[]): string[] {
   const others = claims.filter((c) => c.id.includes(':'));
   if (others.length === 0) return [];
+  // A user's method (an id that is not built in) is named as such; a report of built-ins reads as it always has.
+  const yours = [...new Set(others.map((c) => parseClaimId(c.id)?.method ?? '').filter((m) => m !== '' && !isCalibrationMethod(m)))];
   return [
-    '### The same claims for the other TS variants',
+    yours.length ? '### The same claims for the other TS variants and your methods' : '### The same claims for the other TS variants',
     '',
-    'Per-branch and global TS (fitted on the samples each exit keeps under the uncalibrated cascade) and the authors\' unconverged L-BFGS fit (`torch-lbfgs`), each refitted on every validation resample:',
+    'Per-branch and global TS (fitted on the samples each exit keeps under the uncalibrated cascade) and the authors\' unconverged L-BFGS fit (`torch-lbfgs`)' +
+      (yours.length ? `, and your methods (${yours.map((m) => `\`${m}\``).join(', ')}, each by its own fit)` : '') + ', each refitted on every validation resample:',
     '',
     markdownTable(['claim id', 'verdict', 'finding'], others.map((c) => [
-      `\`${c.id}\``, c.byConstruction ? `${c.verdict} (by construction, not evidence)` : c.verdict, c.finding,
+      `\`${c.id}\``, holdsByConstruction(c) ? `${c.verdict} (by construction, not evidence)` : c.verdict, findingText(c),
     ]), ['l', 'l', 'l']),
     '',
   ];
@@ -98,7 +104,7 @@ function settings(r: ReportInput): string {
   return [
     `- p_tar grid ${g(c.pTarGrid)}; outage grid ${g(c.outagePTarGrid)}; confidence rule \`c ≥ p_tar\`; offloaded samples answered by the ${c.fallback === 'final' ? 'final exit' : 'most confident exit'}.`,
     `- ECE and reliability diagrams: ${c.eceBins} equal-width bins, membership lo < c ≤ hi.`,
-    `- Calibration fitted on the validation split (${r.splits.val.samples} samples); per-branch and global TS at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ' for the claims, and refitted at every p_tar of the sweep curves (refitPerPTar)' : ''}, on the samples each exit keeps under the uncalibrated cascade; a sample that reaches no threshold is fitted at ${(c.calibrationSubset ?? 'final') === 'final' ? 'the final exit (calibrationSubset: final, the default; \'most-confident\' is the authors\' forwardEval rule)' : 'its most confident exit (calibrationSubset: most-confident, the authors\' forwardEval rule)'}.`,
+    `- Calibration fitted on the validation split (${r.splits.val.samples} samples); per-branch and global TS at p_tar = ${c.calibrationPTar}${c.refitPerPTar ? ' for the claims, and refitted at every p_tar of the sweep curves (refitPerPTar)' : ''}, on the samples each exit keeps under the uncalibrated cascade; a sample that reaches no threshold is fitted at ${resolveConfig(c).calibrationSubset === 'final' ? 'the final exit (calibrationSubset: final, the default; \'most-confident\' is the authors\' forwardEval rule)' : 'its most confident exit (calibrationSubset: most-confident, the authors\' forwardEval rule)'}.`,
     `- CI bands: percentile bootstrap, ${c.bootstrap.replicates} resamples, seed ${c.bootstrap.seed}. Outage: mean over ${c.batches.rounds} shuffles (seed ${c.batches.seed}) of the test set into full batches of ${c.batches.batchSize} (a trailing partial batch is dropped), 95% percentile intervals from a test-set bootstrap (${c.bootstrap.replicates} resamples, seed ${c.bootstrap.seed}, each cut into batches). Missed-deadline curves: ${c.batches.rounds} rounds of shuffled batches (last partial batch kept), 95% normal CI over rounds.`,
     r.offloading.timing === 'none' ? `- Latency: not modelled (the records have no per-exit costs); missed-deadline p_tar ${r.offloading.deadlinePTar} for the plateau claim (accuracy misses only).` : `- Latency: device times ${r.offloading.timing === 'measured' ? `measured per exit (sidecar, backend ${r.model.backend ?? 'unknown'})` : `MACs ÷ ${c.deadline.deviceGmacPerSecond} GMAC/s`}; uplink ${c.deadline.uplinkMbps} Mbit/s; RTT ${c.deadline.rttMs} ms; cloud γ = ${c.deadline.cloudSpeedup}× faster than the device; missed-deadline p_tar ${r.offloading.deadlinePTar}${c.deadline.pTar === 'auto' ? ' (auto: largest multiple of 0.05 at least 3 pp below the final exit\'s test accuracy)' : ''}; deadlines 0 … ${r.offloading.deadlinesMs[r.offloading.deadlinesMs.length - 1]} ms.`,
   ].join('\n');
@@ -155,7 +161,7 @@ export function reportMarkdown(r: ReportInput): string {
     ...(has('reliability-before-after-ts') ? [`![Reliability before and after TS](${fig('reliability-before-after-ts')})`, ''] : []),
     '## The paper\'s claims, checked',
     '',
-    verdictMethodText(verdictSettings(r.config.verdicts), r.config.batches.batchSize),
+    verdictMethodText(resolveConfig(r.config).verdicts, r.config.batches.batchSize),
     '',
     judgedMethodsText(r.config),
     '',
@@ -174,7 +180,7 @@ export function reportMarkdown(r: ReportInput): string {
     '',
     'Offloaded samples are answered by the final exit in the offline metric code, by the most confident exit in the authors\' `forwardEval`; overall accuracy with each:',
     '',
-    fallbackTable(r.offloading, r.config.pTarGrid, verdictSettings(r.config.verdicts).points),
+    fallbackTable(r.offloading, r.config.pTarGrid, resolveConfig(r.config).verdicts.points),
     '',
     '## Comparison with published numbers',
     '',

@@ -8,10 +8,11 @@ import { readPlotlyJs } from '../plots/export/plotlyBundle';
 import type { CalibrationOps } from '../study/calibrationStudy';
 import { runAnalysis, type Analysis } from '../study/analysis';
 import { reportMarkdown, type ReportInput } from './reportMarkdown';
+import { claimToJson } from './claimJson';
 import { reportTables } from './tables';
-import type { ReproduceConfig } from '../study/config';
+import { resolveConfig, type ReproduceConfig } from '../study/config';
 import { claimsProvenance } from '../study/claimsProvenance';
-import { CLAIM_METHODS } from '../study/methodRefits';
+import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -32,6 +33,8 @@ export interface ReproduceOptions {
   eecalVersion: string;
   /** Progress messages (default: none). */
   log?: (msg: string) => void;
+  /** A user's methods to compare and judge beside the built-in ones (`--method-module`). */
+  methods?: readonly CalibrationMethodDefinition[];
 }
 
 /** What {@link reproduce} wrote. */
@@ -63,7 +66,9 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
   const architecture = manifest?.architecture ?? test.meta?.model ?? path.basename(opts.modelDir);
   log(`analysing ${test.numSamples} test samples, ${test.numExits} exits`);
   const dataset = manifest?.dataset ?? test.meta?.dataset ?? 'unknown';
-  const analysis = runAnalysis({ val, test, architecture, dataset, trainingLog }, opts.config, opts.ops);
+  const progress = ({ label, done, total, etaMs }: { label: string; done: number; total: number; etaMs: number }) =>
+    log(`claims of ${label}: ${done}/${total} replicates refitted${done < total ? `, about ${Math.ceil(etaMs / 1000)} s left` : ''}`);
+  const analysis = runAnalysis({ val, test, architecture, dataset, trainingLog, extraMethods: opts.methods ?? [], progress }, opts.config, opts.ops);
 
   const figDir = path.join(opts.outDir, 'figures');
   const tableDir = path.join(opts.outDir, 'tables');
@@ -99,8 +104,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
     writeFileAtomic(reportFile, reportMarkdown(input(reportFile)));
     // claimsProvenance (records digest, settings, B, date) lets a notebook show these verdicts when,
     // and only when, it analyses exactly these records with these settings.
-    const claimsFrom = claimsProvenance(val, test, analysis.calibration, analysis.offloading, opts.config, opts.config.claimMethods ?? CLAIM_METHODS, opts.eecalVersion);
-    writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims, comparisons: analysis.comparisons, calibration: analysis.calibration.rows, config: opts.config, claimsProvenance: claimsFrom });
+    const claimsFrom = claimsProvenance(val, test, analysis.calibration, analysis.offloading, opts.config, resolveConfig(opts.config).claimMethods, opts.eecalVersion);
+    writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims.map(claimToJson), comparisons: analysis.comparisons.map(claimToJson), calibration: analysis.calibration.rows, config: opts.config, claimsProvenance: claimsFrom });
     files.push(reportFile, path.join(opts.outDir, 'report.json'));
     if (opts.reproductionFile) {
       // The committed REPRODUCTION.md must show its figures and tables in a fresh clone, where

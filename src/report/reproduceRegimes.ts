@@ -11,6 +11,7 @@ import { regimeSummary, type RegimeSummary } from '../study/regimeSummary';
 import { reproduce, type ReproduceOptions, type ReproduceResult } from './reproduce';
 import { regimesMarkdown, type RegimeReportModel } from './regimesMarkdown';
 import { ConfigError } from '../errors';
+import { claimToJson } from './claimJson';
 
 /** Options of {@link reproduceRegimes}: those of `reproduce`, for several model folders. */
 export interface ReproduceRegimesOptions extends Omit<ReproduceOptions, 'modelDir' | 'outDir' | 'reproductionFile' | 'docDir'> {
@@ -83,7 +84,7 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
   writeFileAtomic(summaryFile, regimesMarkdown({ command: o.command, eecalVersion: o.eecalVersion, models: models.map((m) => entry(summaryFile, o.outDir, 'figures', m)) }));
   writeJsonAtomic(path.join(o.outDir, 'report.json'), {
     format: 'eecal-reproduction', version: 1,
-    models: models.map((m) => ({ name: m.name, regime: m.summary.regime, exits: m.summary.exits, shortfalls: m.summary.shortfalls, claims: m.summary.claims, comparisons: m.result.analysis.comparisons })),
+    models: models.map((m) => ({ name: m.name, regime: m.summary.regime, exits: m.summary.exits, shortfalls: m.summary.shortfalls, claims: m.summary.claims.map(claimToJson), comparisons: m.result.analysis.comparisons.map(claimToJson) })),
   });
   files.push(summaryFile, path.join(o.outDir, 'report.json'));
   if (o.reproductionFile && docRoot) {

@@ -2,7 +2,8 @@ import type { ExitRecords } from '../records/types';
 import type { PlotlyFigure } from '../plots/figure';
 import { renderTrainingCurves, type TrainingLogRow } from '../plots/trainingCurves';
 import { renderExitCosts } from '../plots/exitCostsFigure';
-import { methodLabel } from '../calibration/methods';
+import { isFittedCalibration } from '../calibration/applyCalibration';
+import { CALIBRATION_METHODS, isCalibrationMethod } from '../calibration/methods';
 import { calibrationStudy, type CalibrationOps, type CalibrationStudy, type StudyMethod } from './calibrationStudy';
 import { offloadingStudy, type OffloadingStudy } from './offloadingStudy';
 import { calibrationFigures } from './calibrationFigures';
@@ -11,9 +12,12 @@ import { deltaFigures } from './deltaFigures';
 import { refitSweepsPerPTar } from './refitPerPTar';
 import { offloadingClaims, type Claim } from './offloadingClaims';
 import { branchyNetComparison, guoComparison } from './comparisons';
-import { CLAIM_METHODS, claimSuffix, isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
+import { claimSuffix, hasFastRefit, isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
+import type { RefitKeys } from './stats/refitKeys';
+import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
+import { OptionError } from '../errors';
 import { verdictSettings } from './stats/verdictSettings';
-import type { ReproduceConfig } from './config';
+import { resolveConfig, type ReproduceConfig } from './config';
 import { exitNamesOf } from './exitNames';
 import { claimTemperatures } from './claimsProvenance';
 
@@ -28,6 +32,13 @@ export interface AnalysisInput {
   dataset: string;
   /** Trainer log rows (training-log.json), when shipped. */
   trainingLog?: { exitNames: string[]; epochs: TrainingLogRow[] } | null;
+  /**
+   * Methods compared besides the reproduction's four TS variants (`STUDY_METHODS`): a user's
+   * methods (`eecal reproduce --method-module`). They are judged when `claimMethods` lists their ids.
+   */
+  extraMethods?: readonly CalibrationMethodDefinition[];
+  /** Progress of the claims of methods refitted through their own fit. */
+  progress?: ClaimsProgress;
 }
 
 /** Every computed result of a reproduction (plain data, JSON-serialisable apart from typed arrays in calibration files). */
@@ -52,16 +63,16 @@ export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch
 export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: CalibrationOps): Analysis {
   const { val, test } = input;
   const exitNames = exitNamesOf(test);
-  const calibration = calibrationStudy(val, test, ops, { methods: STUDY_METHODS, pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames, fallback: cfg.calibrationSubset ?? 'final' });
+  const calibration = calibrationStudy(val, test, ops, { methods: [...STUDY_METHODS, ...(input.extraMethods ?? [])], pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames, fallback: resolveConfig(cfg).calibrationSubset });
   const fixed = offloadingStudy(test, calibration.methods, cfg);
-  const offloading = cfg.refitPerPTar ? refitSweepsPerPTar(fixed, val, test, cfg) : fixed;
-  const ts = methodLabel('temperature');
-  const settings = verdictSettings(cfg.verdicts);
-  const tsFile = calibration.methods.find((m) => m.label === ts)?.calibration;
-  const claims = studyClaims(val, test, calibration, offloading, cfg);
+  const offloading = cfg.refitPerPTar ? refitSweepsPerPTar(fixed, val, test, cfg, calibration.methods.flatMap((m) => (m.method ? [m.method] : []))) : fixed;
+  const settings = resolveConfig(cfg).verdicts;
+  const tsFit = calibration.methods.find((m) => m.id === 'temperature')?.calibration;
+  const tsFile = tsFit && isFittedCalibration(tsFit) ? tsFit.file ?? undefined : tsFit;
+  const claims = studyClaims(val, test, calibration, offloading, cfg, undefined, undefined, input.progress);
   const comparisons = [branchyNetComparison(test, input.architecture, settings), guoComparison(test, tsFile, input.dataset, cfg.eceBins, settings)].filter((c): c is Claim => c !== null);
   const figures: Record<string, PlotlyFigure> = { ...calibrationFigures(calibration), ...offloadingFigures(offloading, exitNames) };
-  Object.assign(figures, deltaFigures(claims, 1));
+  Object.assign(figures, deltaFigures(claims, 1, calibration.methods.slice(1)));
   if (test.meta?.exits) figures['exit-costs'] = renderExitCosts(test.meta.exits, { title: `${input.architecture}: device compute to each exit and tensor sent to the cloud` });
   if (input.trainingLog && input.trainingLog.epochs.length > 0) {
     figures['training-curves'] = renderTrainingCurves(input.trainingLog.exitNames, input.trainingLog.epochs, { title: `${input.architecture}: training curves per exit` });
@@ -70,25 +81,70 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
 }
 
 /**
- * The report's offloading claims for every judged TS variant (`CLAIM_METHODS`) against
- * uncalibrated, each judged by the paired bootstrap with the method refitted on every validation
- * resample by its fast path. Every method draws the same resamples (same seed), so the
- * uncalibrated side is the same for all. Ids of the paper's TS per exit have no suffix, the others
- * `:method`. `replicates` overrides the settings' B (notebooks use fewer to stay interactive);
- * `methods` restricts the variants.
+ * The methods whose claims are judged, as objects: built-in ids from the registry, any other id
+ * from the calibration study (a user's method is judged with the object the study fitted).
+ * An id neither built in nor fitted is an OptionError naming `claimMethods`.
+ */
+export function claimMethodsOf(calibration: CalibrationStudy, methods: readonly ClaimMethod[]): CalibrationMethodDefinition[] {
+  return methods.map((id, i) => {
+    const fitted = calibration.methods.find((m) => m.id === id)?.method;
+    if (fitted) return fitted;
+    if (isCalibrationMethod(id)) return CALIBRATION_METHODS[id];
+    throw new OptionError(['claimMethods'], `claimMethods[${i}] "${id}": not a built-in method and not among the study's methods (${calibration.methods.slice(1).map((m) => m.id).join(', ')})`);
+  });
+}
+
+/** Progress of the claims of one method refitted through its own fit: replicates done and time left. */
+export type ClaimsProgress = (p: { method: string; label: string; done: number; total: number; elapsedMs: number; etaMs: number }) => void;
+
+/**
+ * Count the refits of a method without a fast path (a user's, or a built-in other than TS) and
+ * report them, at most every second, with the time left: a user's fit may be slow.
+ */
+function withProgress(refit: RefitKeys, method: CalibrationMethodDefinition, total: number, progress: ClaimsProgress): RefitKeys {
+  let done = 0;
+  let last = 0;
+  const started = Date.now();
+  return (idx) => {
+    const keys = refit(idx);
+    if (idx === null) return keys;
+    done++;
+    const now = Date.now();
+    if (now - last >= 1000 || done === total) {
+      last = now;
+      const elapsedMs = now - started;
+      progress({ method: method.id, label: method.label, done, total, elapsedMs, etaMs: (elapsedMs / done) * (total - done) });
+    }
+    return keys;
+  };
+}
+
+/**
+ * The report's offloading claims for every judged method against uncalibrated (by default the
+ * four TS variants, `CLAIM_METHODS`; any method of the calibration study can be judged), each by
+ * the paired bootstrap with the method refitted on every validation resample: the TS variants
+ * by their fast paths, every other method by its own fit, exactly as the study fitted it. Every
+ * method draws the same resamples (same seed), so the uncalibrated side is the same for all. Ids
+ * of the paper's TS per exit have no suffix, the others `:method`. `replicates` overrides the
+ * settings' B (notebooks use fewer to stay interactive); `methods` restricts the judged ones;
+ * `progress` hears how far refits without a fast path have got.
  */
 export function studyClaims(
   val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, replicates?: number,
-  methods: readonly ClaimMethod[] = cfg.claimMethods ?? CLAIM_METHODS,
+  methods?: readonly ClaimMethod[], progress?: ClaimsProgress,
 ): Claim[] {
-  const settings = verdictSettings({ ...cfg.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
-  const subset = { pTar: cfg.calibrationPTar, fallback: cfg.calibrationSubset ?? 'final' };
-  return methods.flatMap((method) => {
+  const c = resolveConfig(cfg);
+  const settings = verdictSettings({ ...c.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
+  const subset = { pTar: c.calibrationPTar, fallback: c.calibrationSubset };
+  const judged = claimMethodsOf(calibration, methods ?? c.claimMethods);
+  return judged.flatMap((method) => {
+    const base = methodRefit(method, val, test, subset);
+    const refit = progress && !hasFastRefit(method) ? withProgress(base, method, settings.replicates, progress) : base;
     return offloadingClaims({
-      val, test, refit: methodRefit(method, val, test, subset),
+      val, test, refit,
       ...(cfg.refitPerPTar && isPTarDependent(method) ? { refitAt: (x: number) => methodRefit(method, val, test, { ...subset, pTar: x }) } : {}),
-      label: methodLabel(method), idSuffix: claimSuffix(method),
-      temperatures: claimTemperatures(calibration, method, test),
+      label: method.label, idSuffix: claimSuffix(method.id),
+      temperatures: claimTemperatures(calibration, method.id, test),
       edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
       batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,
     });

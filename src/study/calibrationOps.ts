@@ -1,33 +1,38 @@
 import type { ExitRecords } from '../records/types';
-import type { CalibrationFile } from '../calibration/calibrationFile';
-import { calibratorsFor } from '../calibration/applyCalibration';
-import { calibrateRecords } from '../calibration/methods';
+import { calibratorsFor, type Calibration } from '../calibration/applyCalibration';
+import { calibrateRecords, type MethodLike } from '../calibration/methods';
 import { topLabelScores } from '../records/scores';
 import { topLabelFromScores } from '../metrics/topLabel';
 import { calibrationError } from '../metrics/calibrationError';
 import { nllFromLogits } from '../metrics/nll';
 import type { Fallback } from '../cascade/runCascade';
-import type { CalibrationOps, ExitMetrics, StudyMethod } from './calibrationStudy';
+import type { CalibrationOps, ExitMetrics } from './calibrationStudy';
+import { OptionError } from '../errors';
 
 /**
- * Fit a registered method on validation records into a calibration file (docs/paper-notes.md#temperature-scaling):
- * 'temperature' per exit on all samples, 'per-branch' / 'global' TS on the samples that leave at
- * each exit under the uncalibrated cascade at p_tar, 'torch-lbfgs' = per-exit TS with the authors'
- * PyTorch L-BFGS recipe (docs/paper-notes.md#torch-lbfgs), or any other method of the registry.
+ * Fit a method on validation records (docs/paper-notes.md#temperature-scaling): 'temperature' per exit on all samples,
+ * 'per-branch' / 'global' TS on the samples that leave at each exit under the uncalibrated
+ * cascade at p_tar, 'torch-lbfgs' = per-exit TS with the authors' PyTorch L-BFGS recipe (docs/paper-notes.md#torch-lbfgs),
+ * any other built-in, or a user's method object. The result scores records in memory (and holds
+ * its calibration file when every exit has a saved kind).
  */
-export function fitMethod(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): CalibrationFile {
-  return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits, fallback: opts.fallback }).file;
+export function fitMethod(val: ExitRecords, method: MethodLike, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): Calibration {
+  return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits, fallback: opts.fallback });
 }
 
 /**
  * Per-exit metrics of (calibrated) records: accuracy, NLL of the calibrated probabilities, and ECE
  * with its per-bin table from one binning (`calibrationError`), so the drawn bars and the printed
- * ECE cannot disagree.
+ * ECE cannot disagree. `exit` is 1-based, as everywhere in the public API (the final exit is E).
  */
-export function exitMetricsOf(records: ExitRecords, calibration: CalibrationFile | undefined, exit: number, bins: number): ExitMetrics {
+export function exitMetricsOf(records: ExitRecords, calibration: Calibration | undefined, exit: number, bins: number): ExitMetrics {
+  const E = records.numExits;
+  if (!Number.isInteger(exit) || exit < 1 || exit > E) throw new OptionError(['exit'], `exit ${exit}: expected an exit number in 1…${E} (exits are numbered from 1, the final exit is ${E})`);
+  if (!Number.isInteger(bins) || bins < 1) throw new OptionError(['bins'], `bins ${bins}: expected a whole number of bins ≥ 1`);
   const C = records.numClasses;
-  const logits = records.logits[exit];
-  const cal = calibration ? calibratorsFor(records, calibration)[exit] : null;
+  const e = exit - 1;
+  const logits = records.logits[e];
+  const cal = calibration ? calibratorsFor(records, calibration)[e] : null;
   const scores = cal ? cal.scores(logits) : topLabelScores(logits, C, 1);
   const tl = topLabelFromScores(scores.confidence, scores.prediction, records.labels);
   let right = 0;

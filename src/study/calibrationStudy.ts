@@ -1,13 +1,12 @@
 import type { ExitRecords } from '../records/types';
-import type { CalibrationFile } from '../calibration/calibrationFile';
-import { exitTemperature } from '../calibration/applyCalibration';
-import { methodLabel, type CalibrationMethod } from '../calibration/methods';
+import { exitTemperature, type Calibration } from '../calibration/applyCalibration';
+import { resolveMethods, type MethodLike } from '../calibration/methods';
 import type { ReliabilityBin } from '../plots/reliability';
 import type { MethodSpec } from './offloadingStudy';
 import type { Fallback } from '../cascade/runCascade';
 
-/** A calibration method id of the registry (`src/calibration/methods.ts`). */
-export type StudyMethod = CalibrationMethod;
+/** A method a study compares: a built-in id or any method object (`CalibrationMethodDefinition`). */
+export type StudyMethod = MethodLike;
 
 /** Metrics of one exit under one calibration (fractions; NLL in nats). */
 export interface ExitMetrics {
@@ -26,8 +25,9 @@ export interface ExitMetrics {
  */
 export interface CalibrationOps {
   /** `fallback`: the calibration subset rule of per-branch/global TS (default 'final'; see ReproduceConfig.calibrationSubset). */
-  fit(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): CalibrationFile;
-  exitMetrics(records: ExitRecords, calibration: CalibrationFile | undefined, exit: number, bins: number): ExitMetrics;
+  fit(val: ExitRecords, method: MethodLike, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): Calibration;
+  /** `exit` is 1-based (1 … E), as everywhere in the public API. */
+  exitMetrics(records: ExitRecords, calibration: Calibration | undefined, exit: number, bins: number): ExitMetrics;
 }
 
 /** One row of the per-exit table: before (uncalibrated) vs after one method, on the test split. */
@@ -44,12 +44,12 @@ export interface ExitCalibrationRow {
   eceBefore: number;
   eceAfter: number;
   /** Method id (what code keys on; last, so CSV columns before it keep their place). */
-  methodId: StudyMethod;
+  methodId: string;
 }
 
 /** Reliability data of one method on the test split, per exit. */
 export interface MethodReliability {
-  id: StudyMethod | 'uncalibrated';
+  id: string;
   label: string;
   exits: { exit: number; name: string; metrics: ExitMetrics; numSamples: number }[];
 }
@@ -68,7 +68,7 @@ export function measureMethod(records: ExitRecords, spec: MethodSpec, ops: Calib
   return {
     id: spec.id,
     label: spec.label,
-    exits: exitNames.map((name, e) => ({ exit: e + 1, name, metrics: ops.exitMetrics(records, spec.calibration, e, bins), numSamples: records.numSamples })),
+    exits: exitNames.map((name, e) => ({ exit: e + 1, name, metrics: ops.exitMetrics(records, spec.calibration, e + 1, bins), numSamples: records.numSamples })),
   };
 }
 
@@ -92,10 +92,16 @@ export function calibrationStudy(
   val: ExitRecords,
   test: ExitRecords,
   ops: CalibrationOps,
-  opts: { methods: readonly StudyMethod[]; pTar: number; bins: number; exitNames: readonly string[]; fallback?: Fallback },
+  opts: {
+    methods: readonly (StudyMethod | string)[]; pTar: number; bins: number; exitNames: readonly string[]; fallback?: Fallback;
+    /** Name of the methods list in errors (default "methods"; a notebook passes "PLAY.methods"). */
+    option?: string;
+  },
 ): CalibrationStudy {
   const edgeExits = val.numExits - 1;
-  const fitted = opts.methods.map((m) => ({ id: m, label: methodLabel(m), calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits, ...(opts.fallback ? { fallback: opts.fallback } : {}) }) }));
+  const fitted = resolveMethods(opts.methods, opts.option ?? 'methods').map((m) => ({
+    id: m.id, label: m.label, method: m, calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits, ...(opts.fallback ? { fallback: opts.fallback } : {}) }),
+  }));
   const methods: MethodSpec[] = [{ id: 'uncalibrated', label: 'uncalibrated' }, ...fitted];
   const reliability: MethodReliability[] = methods.map((m) => measureMethod(test, m, ops, opts.bins, opts.exitNames));
   const before = reliability[0].exits;

@@ -1,11 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { ExitRecords } from '../records/types';
 import { exitTemperature } from '../calibration/applyCalibration';
-import { verdictSettings } from './stats/verdictSettings';
 import { exitNamesOf } from './exitNames';
 import type { CalibrationStudy } from './calibrationStudy';
 import type { OffloadingStudy } from './offloadingStudy';
-import type { ReproduceConfig } from './config';
+import { resolveConfig, type ReproduceConfig } from './config';
 import type { ClaimMethod } from './methodRefits';
 import type { Claim } from './offloadingClaims';
 
@@ -71,12 +70,13 @@ export function recordsDigest(val: ExitRecords, test: ExitRecords): string {
 
 /** The settings of {@link ClaimsSettings} for a notebook's or reproduction's studies (fixed key order, so equal settings serialise equally). */
 export function claimsSettings(test: ExitRecords, offloading: OffloadingStudy, cfg: ReproduceConfig): ClaimsSettings {
-  const v = verdictSettings(cfg.verdicts);
+  const c = resolveConfig(cfg);
+  const v = c.verdicts;
   return {
     verdicts: { points: [...v.points], minEffect: v.minEffect, alpha: v.alpha, seed: v.seed, shufflesPerReplicate: v.shufflesPerReplicate, minDeviceSamples: v.minDeviceSamples, floorSimulations: v.floorSimulations },
     calibrationPTar: cfg.calibrationPTar,
-    calibrationSubset: cfg.calibrationSubset ?? 'final',
-    refitPerPTar: cfg.refitPerPTar ?? false,
+    calibrationSubset: c.calibrationSubset,
+    refitPerPTar: c.refitPerPTar,
     fallback: cfg.fallback,
     pTarGrid: [...cfg.pTarGrid],
     batches: { batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, seed: cfg.batches.seed },
@@ -105,7 +105,7 @@ export function claimsProvenance(
   return {
     records: recordsDigest(val, test),
     settings: claimsSettings(test, offloading, cfg),
-    replicates: verdictSettings(cfg.verdicts).replicates,
+    replicates: resolveConfig(cfg).verdicts.replicates,
     methods: Object.fromEntries(methods.map((m) => [m, { temperatures: claimTemperatures(calibration, m, test) }])),
     computed: computed.toISOString(),
     eecalVersion,

@@ -1,6 +1,6 @@
 import type { Fallback } from '../cascade/runCascade';
-import type { VerdictSettings } from '../study/stats/verdictSettings';
-import type { ClaimMethod } from './methodRefits';
+import { verdictSettings, type VerdictSettings } from './stats/verdictSettings';
+import { CLAIM_METHODS, type ClaimMethod } from './methodRefits';
 
 /**
  * Settings of the reproduction (`eecal reproduce`, notebooks 04–07). Every default is stated here
@@ -82,5 +82,33 @@ export function defaultConfig(): ReproduceConfig {
     bootstrap: { replicates: 200, seed: 0 },
     batches: { batchSize: 256, rounds: 100, seed: 0 },
     deadline: { pTar: 'auto', uplinkMbps: 5.85, rttMs: 20, cloudSpeedup: 10, deviceGmacPerSecond: 1, points: 61 },
+  };
+}
+
+/** A configuration with every default filled in: what the studies read (never `??` a default again). */
+export interface ResolvedConfig extends ReproduceConfig {
+  calibrationSubset: Fallback;
+  refitPerPTar: boolean;
+  claimMethods: ClaimMethod[];
+  verdicts: VerdictSettings;
+}
+
+/**
+ * Every default of {@link ReproduceConfig} filled once, nested groups field by field (a partial
+ * `deadline` keeps the other deadline defaults), and the verdict settings checked. Idempotent:
+ * resolving a resolved configuration returns an equal one.
+ */
+export function resolveConfig(partial: Partial<ReproduceConfig> = {}): ResolvedConfig {
+  const d = defaultConfig();
+  return {
+    ...d,
+    ...partial,
+    bootstrap: { ...d.bootstrap, ...partial.bootstrap },
+    batches: { ...d.batches, ...partial.batches },
+    deadline: { ...d.deadline, ...partial.deadline },
+    calibrationSubset: partial.calibrationSubset ?? 'final',
+    refitPerPTar: partial.refitPerPTar ?? false,
+    claimMethods: [...(partial.claimMethods ?? CLAIM_METHODS)],
+    verdicts: verdictSettings(partial.verdicts),
   };
 }

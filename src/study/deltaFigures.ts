@@ -11,21 +11,23 @@ const DELTAS = [
 ] as const;
 
 /** The Δ series of one method from its claim's estimates (null when the claim is absent). */
-function seriesOf(claims: readonly Claim[], method: ClaimMethod, k: number, topic: string, quantity: string): DeltaSeries | null {
+function seriesOf(claims: readonly Claim[], { id: method, label }: { id: ClaimMethod; label: string }, k: number, topic: string, quantity: string): DeltaSeries | null {
   const claim = claims.find((c) => c.id === `k${k}-${topic}${claimSuffix(method)}`);
   const es = claim?.estimates.filter((e) => e.quantity.startsWith(quantity) && e.quantity.endsWith('− uncalibrated)') && e.at !== null) ?? [];
   if (es.length === 0) return null;
-  return { method, label: methodLabel(method), k, pTar: es.map((e) => e.at as number), delta: es.map((e) => e.estimate), lo: es.map((e) => e.low), hi: es.map((e) => e.high) };
+  return { method, label, k, pTar: es.map((e) => e.at as number), delta: es.map((e) => e.estimate), lo: es.map((e) => e.low), hi: es.map((e) => e.high) };
 }
 
 /**
  * Δ vs uncalibrated of every judged method at the pre-registered p_tar points, with the paired
  * intervals the verdicts use (k device branches): Δ offloading probability and Δ on-device accuracy.
+ * `methods`: the judged methods to draw, in order (default the four TS variants); a method
+ * without claims is skipped.
  */
-export function deltaFigures(claims: readonly Claim[], k = 1): Record<string, PlotlyFigure> {
+export function deltaFigures(claims: readonly Claim[], k = 1, methods: ReadonlyArray<{ id: ClaimMethod; label: string }> = CLAIM_METHODS.map((id) => ({ id, label: methodLabel(id) }))): Record<string, PlotlyFigure> {
   const out: Record<string, PlotlyFigure> = {};
   for (const d of DELTAS) {
-    const series = CLAIM_METHODS.map((m) => seriesOf(claims, m, k, d.topic, d.quantity)).filter((x): x is DeltaSeries => x !== null);
+    const series = methods.map((m) => seriesOf(claims, m, k, d.topic, d.quantity)).filter((x): x is DeltaSeries => x !== null);
     if (series.length === 0) continue;
     const level = claims.find((c) => c.id.startsWith(`k${k}-${d.topic}`))?.estimates.find((e) => e.quantity.startsWith(d.quantity))?.level ?? 0.95;
     out[`${d.stem}-k${k}`] = deltaFigure(series, {

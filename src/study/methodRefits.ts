@@ -1,22 +1,46 @@
 import type { ExitRecords } from '../records/types';
-import type { CalibrationMethod } from '../calibration/methods';
-import { perExitTemperatureRefit, type RefitKeys } from './stats/refitKeys';
+import { CALIBRATION_METHODS, calibrateRecords, type CalibrationMethod } from '../calibration/methods';
+import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
+import { perExitTemperatureRefit, refitThrough, type RefitKeys } from './stats/refitKeys';
 import { globalTemperatureRefit, perBranchTemperatureRefit, torchLbfgsRefit, type CascadeSubsetOptions } from './stats/cascadeRefits';
 
-/** The TS variants whose claims the report judges: the paper's per exit, the follow-up's per-branch and global, and the authors' unconverged fit. */
+/** The TS variants whose claims the report judges by default: the paper's per exit, the follow-up's per-branch and global, and the authors' unconverged fit. */
 export const CLAIM_METHODS = ['temperature', 'per-branch', 'global', 'torch-lbfgs'] as const satisfies readonly CalibrationMethod[];
 
-/** A method whose claims are judged. */
-export type ClaimMethod = (typeof CLAIM_METHODS)[number];
+/** A method whose claims are judged: its id (a built-in's, or a user's method fitted in the study). */
+export type ClaimMethod = string;
 
-/** The per-replicate refit of a judged method (each the fast path that reproduces `calibrateRecords`' fit on a resample). */
-export function methodRefit(method: ClaimMethod, val: ExitRecords, test: ExitRecords, subset: CascadeSubsetOptions): RefitKeys {
-  switch (method) {
-    case 'temperature': return perExitTemperatureRefit(val, test);
-    case 'per-branch': return perBranchTemperatureRefit(val, test, subset);
-    case 'global': return globalTemperatureRefit(val, test, subset);
-    case 'torch-lbfgs': return torchLbfgsRefit(val, test);
+/** The built-in methods with a fast per-replicate refit (temperature scalings; the rest refit through `calibrateRecords`). */
+type FastMethod = (typeof CLAIM_METHODS)[number];
+
+function isFast(id: string): id is FastMethod {
+  return (CLAIM_METHODS as readonly string[]).includes(id);
+}
+
+/**
+ * The per-replicate refit of a judged method: the built-in TS variants by their fast paths (each
+ * reproduces `calibrateRecords`' fit on a resample, tested), any other method — a user's
+ * included — by `calibrateRecords` itself on the resampled validation rows, exactly as the
+ * study fitted it on all of them.
+ */
+export function methodRefit(method: CalibrationMethodDefinition, val: ExitRecords, test: ExitRecords, subset: CascadeSubsetOptions): RefitKeys {
+  if (hasFastRefit(method)) {
+    switch (method.id as FastMethod) {
+      case 'temperature': return perExitTemperatureRefit(val, test);
+      case 'per-branch': return perBranchTemperatureRefit(val, test, subset);
+      case 'global': return globalTemperatureRefit(val, test, subset);
+      case 'torch-lbfgs': return torchLbfgsRefit(val, test);
+    }
   }
+  return refitThrough(val, test, (v) => calibrateRecords(v, method, { pTar: subset.pTar, fallback: subset.fallback }));
+}
+
+/**
+ * Whether `method` is a built-in TS variant with a fast refit (the object itself, not a user's
+ * method that borrowed its id). False: each replicate reruns its fit, and progress is shown.
+ */
+export function hasFastRefit(method: CalibrationMethodDefinition): boolean {
+  return isFast(method.id) && method === CALIBRATION_METHODS[method.id];
 }
 
 /** Claim id suffix of a method: none for the paper's TS per exit (the report's main method), `:id` otherwise. */
@@ -25,6 +49,6 @@ export function claimSuffix(method: ClaimMethod): string {
 }
 
 /** Whether a method's fit depends on p_tar (per-branch and global: their subsets come from the cascade at p_tar). */
-export function isPTarDependent(method: ClaimMethod): boolean {
-  return method === 'per-branch' || method === 'global';
+export function isPTarDependent(method: CalibrationMethodDefinition): boolean {
+  return method.needsPTar === true;
 }

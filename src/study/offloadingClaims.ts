@@ -6,20 +6,56 @@ import { simultaneousBand } from './stats/simultaneousBand';
 import { mergePointBootstraps } from './stats/mergePoints';
 import type { RefitKeys } from './stats/refitKeys';
 import type { VerdictSettings } from './stats/verdictSettings';
-import { fmtPp } from '../util/tableFormat';
 
-/** A claim of the paper judged against the computation (the `report.json` contract). */
+/** Why a claim holds by construction, as data (report/ words it): stated, never counted as evidence. */
+export type Construction =
+  | { kind: 'device-temperatures-above-one'; k: number }
+  | { kind: 'device-confidences-lowered'; k: number }
+  | { kind: 'second-side-branch-subset' };
+
+/**
+ * What the report needs to state an offloading claim and its finding besides the estimates:
+ * numbers and the method's label, no sentences (those are written in `report/claimText.ts`).
+ * Where a claim's estimates are several groups, the counts say where each ends.
+ */
+export type ClaimFacts =
+  | { topic: 'uncalibrated-below-target'; k: number }
+  | {
+    topic: 'calibrated-tracks-target'; k: number; label: string; level: number; used: number; minDeviceSamples: number; minEffect: number;
+    /** p_tar where the uncalibrated band is below p_tar; there the calibrated band meets p_tar − δ; where the calibrated band misses it. */
+    fails: number[]; met: number[]; missed: number[];
+    /** The first `bands` estimates are the calibrated band's gaps to p_tar; the rest are Δ on-device accuracy (not judged). */
+    bands: number;
+  }
+  | { topic: 'offloading-probability'; k: number; label: string; /** The first `judged` estimates are Δ P_off; the rest Δ overall accuracy (not judged). */ judged: number }
+  | {
+    topic: 'outage'; k: number; label: string; batchSize: number; minEffect: number;
+    levels: Array<{ at: number; uncalibrated: number; calibrated: number }>;
+    /** Points where both outage probabilities are below the minimum effect. */
+    bothZero: number[];
+  }
+  | { topic: 'missed-deadline'; k: number; label: string; deadlinePTar: number; uncalibrated: number; calibrated: number }
+  | { topic: 'second-side-branch'; label: string; /** Estimates: `judged` uncalibrated Δ P_off, `judged` calibrated, then Δ overall accuracy. */ judged: number };
+
+/**
+ * A claim judged against the computation: its id (`k{K}-{topic}`, optionally `:method`; parsed
+ * by `parseClaimId`), verdict and the estimates behind it, plus the facts the report words it
+ * from. Claims built with their words already (the comparisons, claims read from an older
+ * report) carry `claim`, `finding` and `byConstruction` as text instead of `facts`.
+ */
 export interface Claim {
-  /** `k{K}-{topic}` (topics: uncalibrated-below-target, calibrated-tracks-target, offloading-probability, outage, missed-deadline), optionally `:method`. */
   id: string;
-  /** The paper's claim, in words. */
-  claim: string;
-  /** What eecal measured: Δ with its interval at each point (Markdown). */
-  finding: string;
   verdict: Verdict;
   /** The estimates behind the verdict (and descriptive ones, verdict null). */
   estimates: DeltaEstimate[];
-  /** Set when the claim holds by construction (why): stated, never counted as evidence. */
+  facts?: ClaimFacts;
+  /** Set when the claim holds by construction. */
+  construction?: Construction;
+  /** The claim in words, for claims built with their text. */
+  claim?: string;
+  /** What was measured, in words (Markdown), for claims built with their text. */
+  finding?: string;
+  /** Why it holds by construction, in words, for claims built with their text. */
   byConstruction?: string;
 }
 
@@ -46,13 +82,6 @@ export interface OffloadingClaimsInput {
   roundSeed: number;
   deadlinePTar: number;
   settings: VerdictSettings;
-}
-
-const pp = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : fmtPp(v));
-
-/** "p_tar 0.70: Δ −1.2 pp [−2.0, −0.4], supported" for each estimate. */
-export function estimatesText(es: readonly DeltaEstimate[], what = 'p_tar'): string {
-  return es.map((e) => `${e.at === null ? '' : `${what} ${e.at.toFixed(2)}: `}${pp(e.estimate)} [${pp(e.low)}, ${pp(e.high)}]${e.verdict ? `, ${e.verdict}` : ''}${e.note ? ` (${e.note})` : ''}`).join('; ');
 }
 
 const shift = (x: Float64Array, c: number) => x.map((v) => v - c);
@@ -87,13 +116,7 @@ function uncalibratedBelow(bs: PairedBootstrap, p: PartitionReplicates, s: Verdi
     return { at: x, estimate: p.uncalibrated.point.device[g] - x, replicates: shift(column(p.uncalibrated.reps.device, G, g), x) };
   });
   const j = judge(pts, 'on-device accuracy − p_tar (uncalibrated)', 'lower', s, 'exists');
-  return {
-    id: `k${k}-uncalibrated-below-target${id}`,
-    claim: `Without calibration, the on-device accuracy falls below the target p_tar (k = ${k}).`,
-    finding: `Uncalibrated on-device accuracy − p_tar: ${estimatesText(j.estimates)}.`,
-    verdict: j.verdict,
-    estimates: j.estimates,
-  };
+  return { id: `k${k}-uncalibrated-below-target${id}`, verdict: j.verdict, estimates: j.estimates, facts: { topic: 'uncalibrated-below-target', k } };
 }
 
 /**
@@ -135,23 +158,30 @@ function calibratedTracks(bs: PairedBootstrap, p: PartitionReplicates, s: Verdic
   const pointLevel = 1 - s.alpha / s.points.length;
   const dAcc = s.points.map((x) => describe(`Δ on-device accuracy (${label} − uncalibrated)`, curveDelta(bs, cal, un, 'device', x), pointLevel));
   const used = use.filter(Boolean).length;
-  const list = (v: number[]) => (v.length ? v.map((x) => x.toFixed(2)).join(', ') : 'none');
   return {
     id: `k${k}-calibrated-tracks-target${id}`,
-    claim: `With ${label}, the on-device accuracy meets p_tar where the uncalibrated device misses it (k = ${k}).`,
-    finding: `Simultaneous ${Math.round(100 * level)}% bands over the ${used} grid points where both keep ≥ ${s.minDeviceSamples} test samples on the device. ` +
-      `Uncalibrated significantly below p_tar at: ${list(fails)}; there ${label} is within ${fmtPp(s.minEffect).replace('−', '')} of p_tar or above at: ${list(met)}. ` +
-      `${label} significantly more than ${fmtPp(s.minEffect).replace('−', '')} below p_tar at: ${list(missed)}.` +
-      (fails.length === 0 ? ' The uncalibrated curve does not significantly miss p_tar anywhere, so calibration gets no credit for meeting it.' : '') +
-      ` ${label} on-device accuracy − p_tar (simultaneous band): ${estimatesText(estimates)}. Δ on-device accuracy (${label} − uncalibrated, not judged): ${estimatesText(dAcc)}.`,
     verdict,
     estimates: [...estimates, ...dAcc],
+    facts: { topic: 'calibrated-tracks-target', k, label, level, used, minDeviceSamples: s.minDeviceSamples, minEffect: s.minEffect, fails, met, missed, bands: estimates.length },
   };
 }
 
 /** The fitted temperatures of device exits 1…k are all > 1, so every device confidence shrinks. */
 function allDeviceTemperaturesAboveOne(temps: (number | null)[] | null, k: number): boolean {
   return temps !== null && temps.slice(0, k).every((t) => t !== null && t > 1);
+}
+
+/**
+ * "Calibration offloads more" holds by construction only when its premise holds under the same
+ * resampling as the verdict: every device confidence lowered in the fit and in every replicate's
+ * refit. For a temperature scaling the reason is then its temperatures (> 1 on the whole split);
+ * for any other method, the lowered confidences themselves.
+ */
+function constructionOfOffloading(temps: (number | null)[] | null, p: PartitionReplicates): { construction?: Construction } {
+  if (!p.deviceConfidencesLowered) return {};
+  const k = p.edgeExits;
+  if (allDeviceTemperaturesAboveOne(temps, k)) return { construction: { kind: 'device-temperatures-above-one', k } };
+  return temps === null || temps.slice(0, k).every((t) => t === null) ? { construction: { kind: 'device-confidences-lowered', k } } : {};
 }
 
 /**
@@ -181,37 +211,30 @@ export function offloadingClaims(input: OffloadingClaimsInput): Claim[] {
     claims.push(uncalibratedBelow(bs, p, s, id), calibratedTracks(bs, p, s, L, id));
     const off = judge(s.points.map((x) => curveDelta(bs, p.calibrated, p.uncalibrated, 'offload', x)), `Δ P_off (${L} − uncalibrated)`, 'higher', s);
     const acc = s.points.map((x) => describe(`Δ overall accuracy (${L} − uncalibrated)`, curveDelta(bs, p.calibrated, p.uncalibrated, 'overall', x), level));
-    const construct = allDeviceTemperaturesAboveOne(input.temperatures, k)
-      ? `every fitted temperature of device exits 1…${k} is > 1, which lowers every device confidence, so P_off cannot fall at any p_tar`
-      : undefined;
     claims.push({
       id: `k${k}-offloading-probability${id}`,
-      claim: `Calibration makes the device offload more (its confidences shrink), the price of meeting p_tar (k = ${k}).`,
-      finding: `Δ P_off (${L} − uncalibrated): ${estimatesText(off.estimates)}. Δ overall accuracy (not judged): ${estimatesText(acc)}.`,
       verdict: off.verdict,
       estimates: [...off.estimates, ...acc],
-      ...(construct ? { byConstruction: construct } : {}),
+      facts: { topic: 'offloading-probability', k, label: L, judged: off.estimates.length },
+      ...constructionOfOffloading(input.temperatures, p),
     });
     const out = judge(s.points.map((x) => batchDelta(bs, p.calibrated, p.uncalibrated, 'outage', x)), `Δ outage probability (${L} − uncalibrated)`, 'lower', s);
     const j = (x: number) => indexOfPoint(bs.batchPoints, x, 'batch points');
-    const levels = s.points.map((x) => `${x.toFixed(2)}: ${p.uncalibrated.point.outage[j(x)].toFixed(3)} → ${p.calibrated.point.outage[j(x)].toFixed(3)}`);
+    const levels = s.points.map((x) => ({ at: x, uncalibrated: p.uncalibrated.point.outage[j(x)], calibrated: p.calibrated.point.outage[j(x)] }));
     const bothZero = s.points.filter((x) => p.uncalibrated.point.outage[j(x)] < s.minEffect && p.calibrated.point.outage[j(x)] < s.minEffect);
     claims.push({
       id: `k${k}-outage${id}`,
-      claim: `Calibration lowers the inference outage probability P[Acc_device(batch) < p_tar] (k = ${k}).`,
-      finding: `Outage probability over full batches of ${input.batchSize} (uncalibrated → ${L}) at p_tar ${levels.join(', ')}. Δ (${L} − uncalibrated): ${estimatesText(out.estimates)}.` +
-        (bothZero.length ? ` At p_tar ${bothZero.map((x) => x.toFixed(2)).join(', ')} both are ≈ 0 (below ${fmtPp(s.minEffect).replace('−', '')}): nothing to lower there.` : ''),
       verdict: out.verdict,
       estimates: out.estimates,
+      facts: { topic: 'outage', k, label: L, batchSize: input.batchSize, minEffect: s.minEffect, levels, bothZero },
     });
     const dl = judge([batchDelta(bs, p.calibrated, p.uncalibrated, 'accuracyMiss', input.deadlinePTar)], `Δ missed-deadline plateau (${L} − uncalibrated)`, 'lower', s);
     const jd = j(input.deadlinePTar);
     claims.push({
       id: `k${k}-missed-deadline${id}`,
-      claim: `Calibration lowers the probability of missing the deadline once the deadline covers the offloading latency (k = ${k}).`,
-      finding: `Plateau of the missed-deadline curve at p_tar = ${input.deadlinePTar} (a full batch misses when its overall accuracy is below p_tar): ${p.uncalibrated.point.accuracyMiss[jd].toFixed(4)} (uncalibrated) → ${p.calibrated.point.accuracyMiss[jd].toFixed(4)} (${L}); Δ ${estimatesText(dl.estimates)}.`,
       verdict: dl.verdict,
       estimates: dl.estimates,
+      facts: { topic: 'missed-deadline', k, label: L, deadlinePTar: input.deadlinePTar, uncalibrated: p.uncalibrated.point.accuracyMiss[jd], calibrated: p.calibrated.point.accuracyMiss[jd] },
     });
   }
   if (bs.partitions.length >= 2) {
@@ -221,22 +244,11 @@ export function offloadingClaims(input: OffloadingClaimsInput): Claim[] {
     const acc = s.points.map((x) => describe(`Δ overall accuracy (k = 2 − k = 1, ${L})`, curveDelta(bs, two.calibrated, one.calibrated, 'overall', x), level));
     claims.push({
       id: `second-side-branch${id}`,
-      claim: 'A second side branch on the device keeps more samples on the device (less offloading) at the same p_tar.',
-      finding: `Δ P_off (k = 2 − k = 1), uncalibrated: ${estimatesText(un.estimates)}; ${L}: ${estimatesText(ca.estimates)}. Δ overall accuracy, ${L} (not judged): ${estimatesText(acc)}.`,
       verdict: un.verdict === ca.verdict ? un.verdict : 'inconclusive',
       estimates: [...un.estimates, ...ca.estimates, ...acc],
-      byConstruction: 'with the same p_tar a second device exit can only answer samples the first one offloaded, so P_off cannot grow',
+      facts: { topic: 'second-side-branch', label: L, judged: un.estimates.length },
+      construction: { kind: 'second-side-branch-subset' },
     });
   }
   return claims;
-}
-
-/** How the verdicts are decided, for the report (every number from the settings). */
-export function verdictMethodText(s: VerdictSettings, batchSize: number): string {
-  const pts = s.points.map((x) => x.toFixed(2)).join(', ');
-  return [
-    `Each claim is judged on a paired bootstrap of the difference it is about (${s.replicates} replicates, seed ${s.seed}): every replicate resamples the validation rows and refits the calibration on them, resamples the test rows, and scores both sides on the same resample (and the same ${s.shufflesPerReplicate} shuffle${s.shufflesPerReplicate === 1 ? '' : 's'} into batches of ${batchSize}; only full batches count).`,
-    `Pre-registered points: p_tar = ${pts}, with Holm's correction across them (family-wise α = ${s.alpha}); intervals are simultaneous ${Math.round(100 * (1 - s.alpha))}% percentile intervals (each at ${(100 * (1 - s.alpha / s.points.length)).toFixed(1)}%). Minimum effect: ${(100 * s.minEffect).toFixed(1)} pp for probabilities and accuracies.`,
-    `**supported**: the interval of Δ lies beyond the minimum effect in the claimed direction at some point, and is on the other side of 0 nowhere; **contradicted**: it excludes 0 the other way; **inconclusive**: otherwise. "Calibration meets p_tar" uses simultaneous bands over the whole grid and is credited only where the uncalibrated curve significantly misses p_tar. Claims that hold by construction are marked and not counted as evidence.`,
-  ].join(' ');
 }

@@ -1,6 +1,5 @@
 import type { ExitRecords } from '../records/types';
-import type { CalibrationFile } from '../calibration/calibrationFile';
-import { calibratorsFor, exitTemperatures, scoreRecords } from '../calibration/applyCalibration';
+import { calibratorsFor, exitTemperatures, scoreRecords, type Calibration } from '../calibration/applyCalibration';
 import { softmaxRows } from '../calibration/logitMath';
 import { compileScoreExpression, expressionScores } from '../offloading/scoreExpression';
 import { ConfigError } from '../errors';
@@ -24,10 +23,10 @@ export interface OffloadingInputs {
  * so any calibrator applies; entropy keys need softmax(z / T) calibrators (`exitTemperatures`).
  * With `opts.score`, confidence keys are that formula of the (calibrated) probabilities instead of
  * the max probability (`offloading/scoreExpression.ts`).
- * @param calibration.path - names the file in errors.
+ * @param calibration - a calibration file or a method fitted in memory; `path` names it in errors.
  */
 export function recordsKeys(
-  records: ExitRecords, calibration?: { file: CalibrationFile; path: string }, policy: ExitPolicy = 'confidence', opts: { score?: string } = {},
+  records: ExitRecords, calibration?: { file: Calibration; path: string }, policy: ExitPolicy = 'confidence', opts: { score?: string } = {},
 ): OffloadingInputs {
   if (opts.score !== undefined) {
     if (policy !== 'confidence') throw new ConfigError('a score formula replaces the confidence of the confidence policy; the entropy policy has its own score');

@@ -1,7 +1,6 @@
 import type { ExitRecords } from '../records/types';
-import type { CalibrationFile } from '../calibration/calibrationFile';
-import { scoreRecords } from '../calibration/applyCalibration';
-import type { CalibrationMethod } from '../calibration/methods';
+import { scoreRecords, type Calibration } from '../calibration/applyCalibration';
+import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
 import type { Fallback } from '../cascade/runCascade';
 import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
@@ -9,17 +8,24 @@ import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBand
 import type { OutageRow } from '../offloading/outage';
 import { outageWithBootstrapBands } from './outageBands';
 import { missedDeadlineProbability, type DeadlineRow } from '../offloading/missedDeadline';
-import { cascadeLatency, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig, type StageTimes } from '../offloading/latencyModel';
+import { cascadeLatency, exitLatencyOf, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig, type StageTimes } from '../offloading/latencyModel';
 import { constantSampleTimes } from '../offloading/sampleTimes';
 import { sidecarExitCosts } from '../offloading/deviceCost';
 import { grid, type ReproduceConfig } from './config';
+import type { ExitLatency } from '../cascade/exitLatency';
 import { deviceEceVsPTar, type DeviceEceRow } from './deviceEce';
 
-/** A calibration variant to compare: its method id, display label and calibration file (none = uncalibrated). */
+/**
+ * A calibration variant to compare: its method id, display label, the fitted calibration (a file
+ * or a method fitted in memory; none = uncalibrated) and the method itself (what the verdicts
+ * refit on every bootstrap resample).
+ */
 export interface MethodSpec {
-  id: CalibrationMethod | 'uncalibrated';
+  /** A built-in method id, a user's method id, or 'uncalibrated'. */
+  id: string;
   label: string;
-  calibration?: CalibrationFile;
+  calibration?: Calibration;
+  method?: CalibrationMethodDefinition;
 }
 
 /** Everything the simulator says about one method at one partition. */
@@ -85,6 +91,20 @@ export function stageTimes(records: ExitRecords, cfg: ReproduceConfig): { stage:
   return { stage: stageTimesFromSidecar(records.meta, records.numExits, device), timing: measured ? 'measured' : 'macs' };
 }
 
+/** The network of the reproduction's latency model (uplink, RTT, cloud speed-up from `cfg.deadline`). */
+export function reproductionNetwork(cfg: ReproduceConfig): NetworkConfig {
+  return { uplinkMbps: cfg.deadline.uplinkMbps, rttMs: cfg.deadline.rttMs, cloud: { speedup: cfg.deadline.cloudSpeedup } };
+}
+
+/**
+ * The per-exit latency of k device branches under the reproduction's latency model (what the
+ * offloading-driven calibration minimises): null when the records have no per-exit costs.
+ */
+export function reproductionLatency(records: ExitRecords, cfg: ReproduceConfig, edgeExits: number = records.numExits - 1): ExitLatency | null {
+  if (!sidecarExitCosts(records.meta, records.numExits)) return null;
+  return exitLatencyOf(cascadeLatency(stageTimes(records, cfg).stage, reproductionNetwork(cfg), edgeExits));
+}
+
 /** The 'auto' missed-deadline p_tar: largest multiple of 0.05 at least 3 pp below the final exit's accuracy. */
 export function autoDeadlinePTar(keys: CascadeKeys): number {
   const correct = keys.correct[keys.correct.length - 1];
@@ -96,7 +116,7 @@ export function autoDeadlinePTar(keys: CascadeKeys): number {
 }
 
 /** Cascade keys (confidence + correctness per exit) of records under a calibration. */
-export function methodKeys(records: ExitRecords, calibration?: CalibrationFile): CascadeKeys {
+export function methodKeys(records: ExitRecords, calibration?: Calibration): CascadeKeys {
   return keysFromScores(scoreRecords(records, calibration), records.labels);
 }
 
@@ -107,7 +127,7 @@ export function methodKeys(records: ExitRecords, calibration?: CalibrationFile):
  * its drop and its plateau.
  */
 export function offloadingStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig, parts: StudyParts = {}): OffloadingStudy {
-  const network: NetworkConfig = { uplinkMbps: cfg.deadline.uplinkMbps, rttMs: cfg.deadline.rttMs, cloud: { speedup: cfg.deadline.cloudSpeedup } };
+  const network = reproductionNetwork(cfg);
   if (!sidecarExitCosts(records.meta, records.numExits)) return costFreeStudy(records, methods, cfg, network, parts);
   const { stage, timing } = stageTimes(records, cfg);
     const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);

@@ -2,31 +2,37 @@ import type { ExitRecords } from '../records/types';
 import type { CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds } from '../offloading/thresholdSweep';
 import { bootstrapSweepBands } from '../offloading/bootstrapBands';
-import type { ReproduceConfig } from './config';
+import { resolveConfig, type ReproduceConfig } from './config';
 import type { MethodStudy, OffloadingStudy } from './offloadingStudy';
 import { deviceEceVsPTar } from './deviceEce';
 import { outageWithBootstrapBands } from './outageBands';
-import { isPTarDependent, methodRefit, type ClaimMethod } from './methodRefits';
+import { isPTarDependent, methodRefit } from './methodRefits';
+import { CALIBRATION_METHODS, isCalibrationMethod } from '../calibration/methods';
+import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
 
 /**
  * The authors' offline figures refit per-branch and global TS at every p_tar: the curve at p_tar x
  * uses temperatures fitted on the validation samples each exit keeps under the uncalibrated
  * cascade at x. This replaces those methods' sweep, bands, fallback accuracies, device ECE and
  * outage with the per-p_tar fits (missed-deadline curves keep the fit at `calibrationPTar`: they
- * run over deadlines at one p_tar). Other methods are returned unchanged.
+ * run over deadlines at one p_tar). Other methods are returned unchanged; a user's p_tar-dependent
+ * method is refitted too when its object is in `methods`.
  */
-export function refitSweepsPerPTar(study: OffloadingStudy, val: ExitRecords, test: ExitRecords, cfg: ReproduceConfig): OffloadingStudy {
-  const fallback = cfg.calibrationSubset ?? 'final';
+export function refitSweepsPerPTar(
+  study: OffloadingStudy, val: ExitRecords, test: ExitRecords, cfg: ReproduceConfig, methods: readonly CalibrationMethodDefinition[] = [],
+): OffloadingStudy {
+  const fallback = resolveConfig(cfg).calibrationSubset;
   const cache = new Map<string, CascadeKeys>();
-  const keysAt = (id: ClaimMethod, x: number) => {
-    const key = `${id}@${x}`;
+  const definition = (id: string) => methods.find((m) => m.id === id) ?? (isCalibrationMethod(id) ? CALIBRATION_METHODS[id] : null);
+  const keysAt = (method: CalibrationMethodDefinition, x: number) => {
+    const key = `${method.id}@${x}`;
     let k = cache.get(key);
-    if (!k) cache.set(key, (k = methodRefit(id, val, test, { pTar: x, fallback })(null)));
+    if (!k) cache.set(key, (k = methodRefit(method, val, test, { pTar: x, fallback })(null)));
     return k;
   };
   const redo = (m: MethodStudy, k: number): MethodStudy => {
-    const id = m.id as ClaimMethod;
-    if (!isPTarDependent(id)) return m;
+    const id = definition(m.id);
+    if (!id || !isPTarDependent(id)) return m;
     const layout = { edgeExits: k, fallback: cfg.fallback };
     const at = cfg.pTarGrid.map((x) => keysAt(id, x));
     return {

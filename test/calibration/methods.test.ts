@@ -21,12 +21,12 @@ test('fits through the registry: temperature = exact per-exit T; torch-lbfgs sto
   const val = syntheticRecords({ numSamples: 800, seed: 5 });
   const ts = calibrateRecords(val, 'temperature');
   const lb = calibrateRecords(val, 'torch-lbfgs');
-  assert.equal(ts.file.method, 'temperature');
-  assert.equal(lb.file.method, 'torch-lbfgs');
+  assert.equal(ts.file!.method, 'temperature');
+  assert.equal(lb.file!.method, 'torch-lbfgs');
   for (let e = 0; e < val.numExits; e++) {
     const exact = fitTemperatureExact(val.logits[e], val.labels, val.numClasses).temperature;
-    const a = ts.file.exits[e].calibrator;
-    const b = lb.file.exits[e].calibrator;
+    const a = ts.file!.exits[e].calibrator;
+    const b = lb.file!.exits[e].calibrator;
     assert.ok(a.kind === 'temperature' && b.kind === 'temperature');
     assert.equal(a.temperature, exact);
     assert.ok(Math.abs(b.temperature - 1.5) < Math.abs(exact - 1.5), `exit ${e + 1}: torch-lbfgs T ${b.temperature}, exact ${exact}`);

@@ -46,13 +46,39 @@ test('no import runs calibration ↔ offloading, cascade → either, or calibrat
     cascade: ['calibration', 'offloading', 'cli', 'study', 'report'],
     metrics: ['calibration', 'offloading', 'cli', 'study', 'report'],
     records: ['calibration', 'offloading', 'cli', 'study', 'report'],
-    study: ['cli', 'report'],
+    study: ['cli', 'report', 'notebookStore', 'notebook'],
     plots: ['cli', 'study', 'report'],
   };
   const bad: string[] = [];
   for (const [f, { local }] of graph) {
     const from = layer(f);
     for (const to of local) if (forbidden[from]?.includes(layer(to))) bad.push(`${path.relative(SRC, f)} → ${path.relative(SRC, to)}`);
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('study/ computes and never touches files: no fs, in any form (the notebook entry and report/ do the I/O)', () => {
+  const fsModules = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises']);
+  const bad = [...graph].filter(([f, { packages }]) => layer(f) === 'study' && packages.some((p) => fsModules.has(p))).map(([f]) => path.relative(SRC, f));
+  assert.deepEqual(bad, []);
+});
+
+test('verdict code (study/) reaches report/ through no chain of imports: every sentence is written in report/', () => {
+  const bad: string[] = [];
+  for (const start of files.filter((f) => layer(f) === 'study')) {
+    const seen = new Set<string>();
+    const stack: string[][] = [[start]];
+    while (stack.length > 0) {
+      const chain = stack.pop() as string[];
+      const f = chain[chain.length - 1];
+      if (seen.has(f)) continue;
+      seen.add(f);
+      if (layer(f) === 'report') {
+        bad.push(chain.map((x) => path.relative(SRC, x)).join(' → '));
+        break;
+      }
+      for (const next of graph.get(f)?.local ?? []) stack.push([...chain, next]);
+    }
   }
   assert.deepEqual(bad, []);
 });

@@ -18,6 +18,11 @@ test('every method id has its own colour; k changes dash and marker, not colour'
   // The old collisions: "k=1 · uncalibrated" vs "k=2 · Per-branch TS", isotonic vs "TS per exit".
   const st = figureStyles(['k=1 · uncalibrated', 'k=2 · Per-branch TS', 'isotonic', 'TS per exit', 'my-method', 'other'].map((label) => ({ label })));
   assert.equal(new Set(st.map((s) => `${s.color}|${s.dash}|${s.marker}`)).size, st.length);
+  // A user's method keeps its colour whatever else the figure shows (derived from its id).
+  const alone = figureStyles([{ label: 'label smoothing', method: 'label-smoothing' }])[0].color;
+  const among = figureStyles(['uncalibrated', 'my-method', 'other'].map((label) => ({ label }))).concat(figureStyles([{ label: 'TS per exit' }, { label: 'label smoothing', method: 'label-smoothing' }]));
+  assert.equal(among[4].color, alone);
+  assert.ok(!Object.values(METHOD_COLORS).includes(alone));
 });
 
 test('tick step and decimals follow the range: a 2-pp range never prints "75%" twice', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { syntheticRecords } from '../plots/syntheticRecords';
 import { calibrationOps, fitMethod } from '../../src/study/calibrationOps';
-import { exitTemperature as stateTemperature } from '../../src/calibration/applyCalibration';
+import { exitTemperature as stateTemperature, isFittedCalibration } from '../../src/calibration/applyCalibration';
 import { ConfigError } from '../../src/errors';
 import { referenceCalibrationOps } from './referenceCalibrationOps';
 
@@ -27,8 +27,8 @@ test('exit metrics (accuracy, NLL, ECE and bins) agree with the independent impl
   const cal = calibrationOps.fit(val, 'temperature', { pTar: 0.8, edgeExits: 2 });
   for (const c of [undefined, cal]) {
     for (let e = 0; e < 3; e++) {
-      const a = calibrationOps.exitMetrics(test_, c, e, 15);
-      const b = referenceCalibrationOps.exitMetrics(test_, c, e, 15);
+      const a = calibrationOps.exitMetrics(test_, c, e + 1, 15);
+      const b = referenceCalibrationOps.exitMetrics(test_, c, e + 1, 15);
       assert.equal(a.accuracy, b.accuracy);
       assert.ok(Math.abs(a.nll - b.nll) < 1e-10);
       assert.ok(Math.abs(a.ece - b.ece) < 1e-12, `ECE ${a.ece} vs ${b.ece}`);
@@ -39,8 +39,11 @@ test('exit metrics (accuracy, NLL, ECE and bins) agree with the independent impl
 
 test('other calibrator kinds fit per exit; NLL comes from their probabilities; unknown methods are rejected', () => {
   const iso = fitMethod(val, 'isotonic', { pTar: 0.8, edgeExits: 2 });
-  assert.deepEqual(iso.exits.map((x) => x.calibrator.kind), ['isotonic', 'isotonic', 'isotonic']);
-  const m = calibrationOps.exitMetrics(test_, iso, 0, 15);
+  assert.ok(isFittedCalibration(iso));
+  assert.deepEqual(iso.calibrators.map((c) => c.kind), ['isotonic', 'isotonic', 'isotonic']);
+  const m = calibrationOps.exitMetrics(test_, iso, 1, 15);
+  assert.throws(() => calibrationOps.exitMetrics(test_, iso, 0, 15), (e: unknown) => /^exit 0: expected an exit number in 1…3/.test((e as Error).message));
+  assert.throws(() => calibrationOps.exitMetrics(test_, iso, 4, 15), (e: unknown) => e instanceof ConfigError && /^exit 4: expected an exit number in 1…3/.test((e as Error).message));
   assert.ok(Number.isFinite(m.nll) && m.nll > 0);
   const lbfgs = fitMethod(val, 'torch-lbfgs', { pTar: 0.8, edgeExits: 2 });
   const exact = fitMethod(val, 'temperature', { pTar: 0.8, edgeExits: 2 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { guaranteeClaimSentence, guaranteeMarkdown } from '../../src/report/guaranteeMarkdown';
 import { runGuaranteeStudy } from '../../src/study/guaranteeStudy';
-import { plantedRecords } from '../../src/study/stats/plantedRecords';
+import { plantedRecords } from '../study/plantedRecords';
 
 test('guarantee page: every rule row, the claim rule it applies, figures linked, the command', () => {
   const val = plantedRecords({ numSamples: 600, seed: 1, split: 'val' });

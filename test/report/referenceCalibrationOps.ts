@@ -1,5 +1,6 @@
 import type { ExitRecords, FloatArray } from '../../src/records/types';
 import type { CalibrationFile } from '../../src/calibration/calibrationFile';
+import { isFittedCalibration, type Calibration } from '../../src/calibration/applyCalibration';
 import { topLabelScores } from '../../src/records/scores';
 import { runCascade } from '../../src/cascade/runCascade';
 import type { CalibrationOps, ExitMetrics, StudyMethod } from '../../src/study/calibrationStudy';
@@ -46,7 +47,8 @@ function file(method: string, pTar: number | null, temps: number[], C: number): 
 }
 
 export const referenceCalibrationOps: CalibrationOps = {
-  fit(val: ExitRecords, method: StudyMethod, opts: { pTar: number; edgeExits: number }): CalibrationFile {
+  fit(val: ExitRecords, m: StudyMethod, opts: { pTar: number; edgeExits: number }): CalibrationFile {
+    const method = typeof m === 'string' ? m : m.id;
     const C = val.numClasses;
     if (method === 'temperature') return file(method, null, val.logits.map((l) => fitT(l, val.labels, C)), C);
     const scores = val.logits.map((l) => topLabelScores(l, C));
@@ -59,9 +61,12 @@ export const referenceCalibrationOps: CalibrationOps = {
     const T = fitT(pooled, val.labels, C);
     return file(method, opts.pTar, val.logits.map(() => T), C);
   },
-  exitMetrics(records: ExitRecords, calibration: CalibrationFile | undefined, exit: number, nBins: number): ExitMetrics {
+  exitMetrics(records: ExitRecords, calibration: Calibration | undefined, exitNumber: number, nBins: number): ExitMetrics {
+    const exit = exitNumber - 1;
     const C = records.numClasses;
-    const state = calibration?.exits[exit].calibrator;
+    // This implementation fits only temperatures: read them from the calibration's file.
+    const fileOf = calibration && isFittedCalibration(calibration) ? calibration.file : calibration;
+    const state = fileOf?.exits[exit].calibrator;
     const T = state?.kind === 'temperature' ? state.temperature : 1;
     const { confidence, prediction } = topLabelScores(records.logits[exit], C, T);
     const n = records.numSamples;

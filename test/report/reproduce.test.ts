@@ -11,7 +11,7 @@ import { reproduce } from '../../src/report/reproduce';
 import { defaultConfig } from '../../src/study/config';
 import { DataError } from '../../src/errors';
 import { recordsDigest } from '../../src/study/claimsProvenance';
-import { notebookClaims } from '../../src/study/notebookClaims';
+import { notebookClaims } from '../../src/notebookStore/notebookClaims';
 import { referenceCalibrationOps, fitT } from './referenceCalibrationOps';
 
 /** A model folder with synthetic val/test records, a manifest and a training log. */

@@ -41,3 +41,35 @@ test('eecal reproduce: runs on a model folder with the real calibration library;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('eecal reproduce --method-module: your method is compared and judged beside the built-ins (claim ids :id)', { timeout: 300_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-cli-module-'));
+  const log = console.log;
+  const err = console.error;
+  const lines: string[] = [];
+  try {
+    writeRecords(path.join(dir, 'm', 'records', 'val.csv'), syntheticRecords({ numSamples: 1000, seed: 31 }));
+    writeRecords(path.join(dir, 'm', 'records', 'test.csv'), syntheticRecords({ numSamples: 1000, seed: 32 }));
+    console.log = (s: string) => lines.push(s);
+    console.error = () => undefined;
+    const module = path.join(__dirname, '..', 'fixtures', 'methods', 'per-exit-ts.mjs');
+    const code = await reproduceCommand.run(['--model', path.join(dir, 'm'), '--out', path.join(dir, 'out'), '--no-images', '--rounds', '5', '--replicates', '10',
+      '--verdict-replicates', '200', '--method-module', module, '--claim-methods', 'temperature,ts-module']);
+    assert.equal(code, 0);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'm', 'report.json'), 'utf8')) as { claims: { id: string; verdict: string }[]; calibration: { methodId: string }[] };
+    const mine = json.claims.filter((c) => c.id.endsWith(':ts-module'));
+    assert.equal(mine.length, 11);
+    // The module is plain per-exit TS: the same verdicts as the built-in one, claim by claim.
+    for (const c of mine) assert.equal(c.verdict, json.claims.find((x) => x.id === c.id.replace(':ts-module', ''))?.verdict, c.id);
+    assert.ok(json.calibration.some((r) => r.methodId === 'ts-module'), 'in the calibration table');
+    const md = fs.readFileSync(path.join(dir, 'out', 'm', 'REPORT.md'), 'utf8');
+    assert.ok(md.includes('TS (module)') && md.includes('`k1-outage:ts-module`'), 'the report names it and its claims');
+    assert.ok(!fs.existsSync(path.join(dir, 'R.md')));
+    await assert.rejects(reproduceCommand.run(['--model', path.join(dir, 'm'), '--method-module', path.join(dir, 'none.mjs')]), /none\.mjs: file not found/);
+    await assert.rejects(reproduceCommand.run(['--model', path.join(dir, 'm'), '--method-module', module, '--claim-methods', 'temperature,other']), /--claim-methods "temperature,other": expected a comma list of temperature, per-branch, global, torch-lbfgs, ts-module/);
+  } finally {
+    console.log = log;
+    console.error = err;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

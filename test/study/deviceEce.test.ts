@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { plantedRecords } from '../../src/study/stats/plantedRecords';
+import { plantedRecords } from './plantedRecords';
 import { scoreRecords } from '../../src/calibration/index';
 import { keysFromScores } from '../../src/cascade/cascadeKeys';
 import { runCascade } from '../../src/cascade/runCascade';

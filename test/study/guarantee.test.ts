@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ExitRecords } from '../../src/records/types';
 import { guaranteeEvidence } from '../../src/study/guaranteeEvidence';
 import { combineVerdicts, guaranteeClaims, violationVerdict } from '../../src/study/guaranteeClaims';
-import { plantedRecords } from '../../src/study/stats/plantedRecords';
+import { plantedRecords } from './plantedRecords';
 import { createRng } from '../../src/util/rng';
 
 test('violation verdict reads the printed interval against δ; a family is contradicted by one point', () => {

@@ -8,6 +8,7 @@ import { readModelFolder } from '../../src/records/modelFolder';
 import { runAnalysis, type Analysis } from '../../src/study/analysis';
 import { calibrationOps } from '../../src/study/calibrationOps';
 import { defaultConfig } from '../../src/study/config';
+import { findingText } from '../../src/report/claimText';
 
 /** The real analysis (what `eecal reproduce` runs) on a folder written by scripts/planted-truth.ts, kept small. */
 function analyse(dir: string): Analysis {
@@ -34,16 +35,16 @@ test('planted truth end to end: perfectly calibrated → no calibration claim su
     // may be supported (the second side branch is not a calibration claim).
     const calibrationClaims = cal.claims.filter((c) => !c.id.startsWith('second-side-branch'));
     assert.equal(calibrationClaims.length, 30, '5 topics × k = 1, 2 × 3 methods');
-    const supported = calibrationClaims.filter((c) => c.verdict === 'supported').map((c) => `${c.id}: ${c.finding}`);
+    const supported = calibrationClaims.filter((c) => c.verdict === 'supported').map((c) => `${c.id}: ${findingText(c)}`);
     assert.deepEqual(supported, [], 'perfectly calibrated records: nothing to credit calibration with');
     for (const row of cal.calibration.rows.filter((r) => r.methodId === 'temperature')) assert.ok(Math.abs((row.temperature as number) - 1) < 0.1, `T = ${row.temperature}`);
 
     const sharp = analyse(dirs.sharpened);
     const w = verdicts(sharp);
     for (const k of [1, 2]) {
-      assert.equal(w[`k${k}-uncalibrated-below-target`], 'supported', `k${k} below target: ${JSON.stringify(sharp.claims.find((c) => c.id === `k${k}-uncalibrated-below-target`)?.finding)}`);
+      assert.equal(w[`k${k}-uncalibrated-below-target`], 'supported', `k${k} below target: ${JSON.stringify(findingText(sharp.claims.find((c) => c.id === `k${k}-uncalibrated-below-target`)!))}`);
     }
-    assert.equal(w['k1-outage'], 'supported', sharp.claims.find((c) => c.id === 'k1-outage')?.finding);
+    assert.equal(w['k1-outage'], 'supported', findingText(sharp.claims.find((c) => c.id === 'k1-outage')!));
     for (const m of ['per-branch', 'global']) assert.equal(w[`k1-outage:${m}`], 'supported', `k1-outage:${m}`);
     assert.ok(v['k1-uncalibrated-below-target'] !== 'supported');
     // The study's figures are drawn.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { plantedRecords } from '../../src/study/stats/plantedRecords';
+import { plantedRecords } from './plantedRecords';
 import { calibrateRecords } from '../../src/calibration/methods';
 import { methodKeys, offloadingStudy, type MethodSpec } from '../../src/study/offloadingStudy';
 import { refitSweepsPerPTar } from '../../src/study/refitPerPTar';
@@ -17,7 +17,7 @@ test('refit per p_tar: per-branch / global curves at p_tar x use calibrateRecord
   cfg.batches = { batchSize: 100, rounds: 3, seed: 0 };
   cfg.refitPerPTar = true;
   cfg.calibrationSubset = 'most-confident';
-  const fit = (m: 'per-branch' | 'global' | 'temperature', x: number) => calibrateRecords(val, m, { pTar: x, fallback: 'most-confident' }).file;
+  const fit = (m: 'per-branch' | 'global' | 'temperature', x: number) => calibrateRecords(val, m, { pTar: x, fallback: 'most-confident' });
   const methods: MethodSpec[] = [
     { id: 'uncalibrated', label: 'uncalibrated' },
     { id: 'temperature', label: 'TS', calibration: fit('temperature', 0.8) },

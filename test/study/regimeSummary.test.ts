@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wilsonInterval, uncalibratedShortfalls } from '../../src/study/regimeSummary';
-import { plantedRecords } from '../../src/study/stats/plantedRecords';
+import { plantedRecords } from './plantedRecords';
 import { regimesMarkdown } from '../../src/report/regimesMarkdown';
 
 test('Wilson 95 % interval matches Newcombe (1998, Stat. Med. 17:857, Table I, method 3)', () => {

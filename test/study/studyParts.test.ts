@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plantedRecords } from '../../src/study/stats/plantedRecords';
+import { plantedRecords } from './plantedRecords';
 import { defaultConfig } from '../../src/study/config';
 import { offloadingStudy } from '../../src/study/offloadingStudy';
 import { offloadingFigures } from '../../src/study/offloadingFigures';

@@ -11,12 +11,13 @@ import { beforeAfter, type BeforeAfter } from '../../calibration/evaluateFit';
 import { provenanceOf, writeCalibrationFile } from '../../calibration/calibrationFile';
 import type { Fallback } from '../../cascade/runCascade';
 import { formatTable } from '../tableText';
+import { loadMethodModule, METHOD_MODULE_CONTRACT } from '../methodModule';
 import { fmtNum } from '../../util/tableFormat';
 
 /** Methods whose fit depends on p_tar. */
 const P_TAR_METHODS = METHOD_IDS.filter((m) => CALIBRATION_METHODS[m].needsPTar);
 
-const HELP = `usage: eecal calibrate --records val.csv --method METHOD [--p-tar X] [--exits 1,2] [--out calib.json] [--json]
+const HELP = `usage: eecal calibrate --records val.csv (--method METHOD | --method-module FILE) [--p-tar X] [--exits 1,2] [--out calib.json] [--json]
 
 Fit a calibration method on validation exit records and print, per exit, the parameters and the
 NLL / ECE / accuracy of that exit's validation samples before and after calibration.
@@ -24,6 +25,8 @@ NLL / ECE / accuracy of that exit's validation samples before and after calibrat
   --records FILE.csv        validation exit records (label + logits of every exit)
   --method METHOD           one of:
 ${METHOD_IDS.map((m) => `                              ${m.padEnd(13)}${CALIBRATION_METHODS[m].describe}${CALIBRATION_METHODS[m].needsPTar ? ' (needs --p-tar)' : ''}`).join('\n')}
+  --method-module FILE      your method instead of --method: ${METHOD_MODULE_CONTRACT};
+                            fitted per exit (--exits applies); it has no calibration file, so no --out
   --p-tar X                 confidence target (per-branch, global, offloading)
   --exits 1,2               exits to calibrate (others stay uncalibrated; not for global/offloading)
   --edge-exits K            side branches on the device for the cascade (default: all side branches)
@@ -46,7 +49,7 @@ ${METHOD_IDS.map((m) => `                              ${m.padEnd(13)}${CALIBRAT
                             "eceAfter", "accuracyBefore", "accuracyAfter", "note", "warnings"}]}`;
 
 const OPTIONS = {
-  records: { type: 'string' }, method: { type: 'string' }, 'p-tar': { type: 'string' }, exits: { type: 'string' },
+  records: { type: 'string' }, method: { type: 'string' }, 'method-module': { type: 'string' }, 'p-tar': { type: 'string' }, exits: { type: 'string' },
   'edge-exits': { type: 'string' }, fallback: { type: 'string' }, disable: { type: 'string' }, optimizer: { type: 'string' },
   lambda: { type: 'string' }, mu: { type: 'string' }, 'hist-bins': { type: 'string' }, beta: { type: 'string' },
   'device-ms': { type: 'string' }, 'cloud-ms': { type: 'string' }, 'overhead-ms': { type: 'string' }, bins: { type: 'string' },
@@ -59,7 +62,8 @@ type Values = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
 interface ExitRow extends BeforeAfter {
   exit: number;
   temperature?: number;
-  calibrator: CalibratorState;
+  /** The saved state; `{ "kind": "function" }` for a method module's calibrator (it has none). */
+  calibrator: CalibratorState | { kind: 'function' };
   fitSamples: number;
   iterations: number | null;
   note: string | null;
@@ -75,13 +79,20 @@ export const calibrateCommand: Command = {
       console.log(HELP);
       return 0;
     }
-    const method = requiredOption('method', v.method as string | undefined);
-    if (!isCalibrationMethod(method)) throw new ConfigError(`--method "${method}": expected one of ${METHOD_IDS.join(', ')}`);
+    if (v.method !== undefined && v['method-module'] !== undefined) throw new ConfigError('--method and --method-module: give one of them');
+    const module = v['method-module'] !== undefined ? await loadMethodModule(v['method-module'] as string) : null;
+    const method = module ? module.id : requiredOption('method', v.method as string | undefined);
+    if (!module && !isCalibrationMethod(method)) throw new ConfigError(`--method "${method}": expected one of ${METHOD_IDS.join(', ')}`);
+    if (module && v.out !== undefined) {
+      throw new ConfigError(`--out: method "${module.id}" (--method-module) calibrates with a function, which cannot be written to a calibration file`);
+    }
     const records = readRecords(requiredOption('records', v.records as string | undefined));
     const bins = binsOption('bins', v.bins as string | undefined, 15);
-    const run = withFlags(() => calibrateRecords(records, method, methodOptions(v, method, records)));
+    const run = module
+      ? withFlags(() => calibrateRecords(records, module, moduleOptions(v, records)))
+      : withFlags(() => calibrateRecords(records, method as CalibrationMethod, methodOptions(v, method as CalibrationMethod, records)));
     const rows = run.exits.map((x, e): ExitRow => {
-      const state = x.calibrator.toJSON();
+      const state = x.calibrator.kind === 'function' ? ({ kind: 'function' } as const) : x.calibrator.toJSON();
       return {
         exit: x.exit,
         ...(x.calibrator.kind === 'temperature' ? { temperature: x.calibrator.scalingTemperature as number } : {}),
@@ -93,7 +104,10 @@ export const calibrateCommand: Command = {
         warnings: x.report?.warnings ?? [],
       };
     });
-    if (v.out) writeCalibrationFile(v.out as string, { ...run.file, fittedOn: provenanceOf(records, v.records as string) });
+    if (v.out) {
+      if (!run.file) throw new ConfigError(`--out: method "${run.method}" calibrates with a function, which cannot be written to a calibration file; use it through --method-module where a command accepts it`);
+      writeCalibrationFile(v.out as string, { ...run.file, fittedOn: provenanceOf(records, v.records as string) });
+    }
     // A shared fit (global TS) has one report for every exit: print its warnings once.
     const seen = new Set<unknown>();
     run.exits.forEach((x, e) => {
@@ -111,7 +125,7 @@ export const calibrateCommand: Command = {
     process.stdout.write(formatTable(rows, [
       { header: 'exit', value: (r) => r.exit, digits: 0 },
       { header: 'fit n', value: (r) => r.fitSamples, digits: 0 },
-      { header: 'parameters', value: (r) => describeState(r.calibrator) },
+      { header: 'parameters', value: (r) => (r.calibrator.kind === 'function' ? 'function' : describeState(r.calibrator)) },
       { header: 'NLL before', value: (r) => r.nllBefore },
       { header: 'NLL after', value: (r) => r.nllAfter },
       { header: 'ECE before', value: (r) => r.eceBefore },
@@ -127,6 +141,15 @@ export const calibrateCommand: Command = {
     return 0;
   },
 };
+
+/** Options of a method module: only --exits (and the report's --bins) apply to a per-exit fit. */
+function moduleOptions(v: Values, records: ExitRecords): CalibrateOptions {
+  const fixed = ['p-tar', 'edge-exits', 'fallback', 'disable', 'optimizer', 'lambda', 'mu', 'hist-bins', 'beta', 'device-ms', 'cloud-ms', 'overhead-ms'] as const;
+  const bad = fixed.find((f) => v[f] !== undefined);
+  if (bad) throw new ConfigError(`--${bad} does not apply to --method-module (a per-exit fit; only --exits applies)`);
+  const exits = v.exits as string | undefined;
+  return exits === undefined ? {} : { exits: intListOption('exits', exits, 1, records.numExits) };
+}
 
 /** Per-method options from the flags; a flag that the method does not use is a usage error. */
 function methodOptions(v: Values, method: CalibrationMethod, records: ExitRecords): CalibrateOptions {

@@ -15,8 +15,9 @@ import type { BinStat } from '../../metrics/types';
 import { formatTable } from '../tableText';
 import { progressReporter } from '../progressLine';
 import { checkCalibrationProvenance, STRICT_HELP } from '../calibrationProvenance';
+import { moduleCalibration, MODULE_EVAL_HELP } from '../methodModule';
 
-const HELP = `usage: eecal metrics --records test.csv [--calibration calib.json] [--bins 15] [--exits 1,2]
+const HELP = `usage: eecal metrics --records test.csv [--calibration calib.json | --method-module FILE --fit-records val.csv] [--bins 15] [--exits 1,2]
                      [--bootstrap B [--seed S] [--level 0.95]] [--json]
 
 Per exit: accuracy, NLL, Brier, ECE (equal-width and equal-mass bins), RMSCE, MCE, adaptive ECE
@@ -27,6 +28,7 @@ ECE bins: lo < confidence ≤ hi on (0, 1] (docs/paper-notes.md#ece).
   --records FILE.csv        exit records (label + logits of every exit)
   --calibration FILE.json   calibration file from eecal calibrate --out
 ${STRICT_HELP}
+${MODULE_EVAL_HELP}
   --bins B                  bins of every binned metric (default 15)
   --exits 1,2               only these exits (default all)
   --bootstrap B             add percentile-bootstrap intervals from B resamples (default 0: none)
@@ -38,7 +40,7 @@ ${STRICT_HELP}
                             accuracy, gap}], "ci"?: {metric: [low, high]}}]}`;
 
 const OPTIONS = {
-  records: { type: 'string' }, calibration: { type: 'string' }, bins: { type: 'string' }, exits: { type: 'string' },
+  records: { type: 'string' }, calibration: { type: 'string' }, 'method-module': { type: 'string' }, 'fit-records': { type: 'string' }, bins: { type: 'string' }, exits: { type: 'string' },
   bootstrap: { type: 'string' }, seed: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' }, strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -66,7 +68,10 @@ export const metricsCommand: Command = {
     const C = records.numClasses;
     const exits = v.exits ? intListOption('exits', v.exits, 1, records.numExits) : records.logits.map((_, e) => e + 1);
     let calibrators: Calibrator[] | null = null;
-    if (v.calibration) {
+    // Await only for a module: without one the command stays synchronous (as callers capturing stdout expect).
+    const module = v['method-module'] !== undefined || v['fit-records'] !== undefined ? await moduleCalibration(v, records) : null;
+    if (module) calibrators = calibratorsFor(records, module.calibration, module.path);
+    else if (v.calibration) {
       const calibration = readCalibrationFile(v.calibration);
       checkCalibrationProvenance(calibration, v.calibration, records, v.records as string, Boolean(v.strict));
       calibrators = calibratorsFor(records, calibration, v.calibration);
@@ -84,10 +89,10 @@ export const metricsCommand: Command = {
     });
     if (v.json) {
       const bootstrap = replicates > 0 ? { replicates, seed, level } : null;
-      process.stdout.write(JSON.stringify({ records: v.records, calibration: v.calibration ?? null, bins, bootstrap, exits: rows }) + '\n');
+      process.stdout.write(JSON.stringify({ records: v.records, calibration: v.calibration ?? null, ...(module ? { methodModule: v['method-module'] } : {}), bins, bootstrap, exits: rows }) + '\n');
       return 0;
     }
-    console.log(`${records.numSamples} samples, ${C} classes, ${v.calibration ? `calibrated by ${v.calibration}` : 'uncalibrated (softmax of the logits)'}, ${bins} bins`);
+    console.log(`${records.numSamples} samples, ${C} classes, ${module ? `calibrated by ${module.calibration.method} (${module.path}, fitted on ${v['fit-records']})` : v.calibration ? `calibrated by ${v.calibration}` : 'uncalibrated (softmax of the logits)'}, ${bins} bins`);
     const label: Record<keyof ExitMetricValues, string> = {
       accuracy: 'acc', nll: 'NLL', brier: 'Brier', ece: 'ECE', eceEqualMass: 'ECE-em', rmsce: 'RMSCE', mce: 'MCE',
       adaptiveEce: 'aECE', classwiseEce: 'cwECE', debiasedL2Ce: 'dL2CE', smoothEce: 'smECE',

@@ -8,10 +8,12 @@ import { repoRoot } from '../../util/repoRoot';
 import { parseUplink } from '../../offloading/latencyModel';
 import { defaultConfig, type ReproduceConfig } from '../../study/config';
 import { reproduceRegimes } from '../../report/reproduceRegimes';
+import { holdsByConstruction } from '../../report/claimText';
 import { calibrationOps } from '../../study/calibrationOps';
 import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
 import { verdictSettings } from '../../study/stats/verdictSettings';
+import { loadMethodModules, METHOD_MODULE_CONTRACT } from '../methodModule';
 import { exitOnSignal } from '../../util/signals';
 import { inPlace, openStaging, type OutputStaging } from '../../util/stagedOutputs';
 
@@ -54,11 +56,14 @@ stopped at any point leaves every set wholly old or wholly new.
   --calibration-subset final|most-confident   exit a validation sample that reaches no threshold is
                          fitted at by per-branch/global TS (default final; most-confident = the authors' forwardEval)
   --refit-per-ptar       refit per-branch and global TS at every p_tar (the authors' offline figures)
+  --method-module FILE   your calibration method, judged beside the built-in ones (repeatable):
+                         ${METHOD_MODULE_CONTRACT.replace(/ returning/, '\n                         returning')};
+                         fitted per exit, claims k{K}-{topic}:{id} (such a run never rewrites REPRODUCTION.md)
   --seed N               seed of bootstrap and batch shuffles (default 0)
   --no-images            skip PNG/SVG (no Chromium needed; HTML and JSON are still written)`;
 
 /** Apply command-line overrides to the default configuration. */
-function configFrom(v: Record<string, string | boolean | undefined>): ReproduceConfig {
+function configFrom(v: Record<string, string | boolean | string[] | undefined>, moduleIds: readonly string[] = []): ReproduceConfig {
   const c = defaultConfig();
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (str('bins')) c.eceBins = numberOption('bins', str('bins'), 15, { integer: true, min: 1, max: 1000 });
@@ -85,11 +90,15 @@ function configFrom(v: Record<string, string | boolean | undefined>): ReproduceC
     throw err;
   }
   const cm = str('claim-methods');
+  const judgeable: readonly string[] = [...CLAIM_METHODS, ...moduleIds];
   if (cm !== undefined) {
     const ids = cm.split(',').map((x) => x.trim());
-    const bad = ids.find((x) => !(CLAIM_METHODS as readonly string[]).includes(x));
-    if (bad !== undefined || ids.length === 0) throw new ConfigError(`--claim-methods "${cm}": expected a comma list of ${CLAIM_METHODS.join(', ')}`);
+    const bad = ids.find((x) => !judgeable.includes(x));
+    if (bad !== undefined || ids.length === 0) throw new ConfigError(`--claim-methods "${cm}": expected a comma list of ${judgeable.join(', ')}`);
     c.claimMethods = ids as ClaimMethod[];
+  } else if (moduleIds.length > 0) {
+    // A method module is there to be judged: beside the default TS variants.
+    c.claimMethods = [...CLAIM_METHODS, ...moduleIds];
   }
   const subset = str('calibration-subset');
   if (subset !== undefined) {
@@ -138,6 +147,7 @@ export const reproduceCommand: Command = {
       'rtt-ms': { type: 'string' }, 'cloud-speedup': { type: 'string' }, 'deadline-p-tar': { type: 'string' }, rounds: { type: 'string' },
       'batch-size': { type: 'string' }, replicates: { type: 'string' }, seed: { type: 'string' }, 'no-images': { type: 'boolean' },
       'verdict-replicates': { type: 'string' }, 'claim-methods': { type: 'string' }, 'calibration-subset': { type: 'string' }, 'refit-per-ptar': { type: 'boolean' },
+      'method-module': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) {
@@ -154,7 +164,9 @@ export const reproduceCommand: Command = {
     const outDir = path.resolve(v.out ?? path.join(root, 'results'));
     // REPRODUCTION.md describes the shipped models from the default run; a run into another folder or
     // on other models must not rewrite it (nor put that folder's path into it) unless asked to.
-    const config = configFrom(v);
+    const methods = await loadMethodModules((v['method-module'] as string[] | undefined) ?? []);
+    // A user's method changes the settings, so such a run is a quick look: it never rewrites REPRODUCTION.md unless asked.
+    const config = configFrom(v, methods.map((m) => m.id));
     const target = reproductionTarget({ root, modelsGiven: given.length > 0, out: v.out, reproduction: v.reproduction, noReproduction: Boolean(v['no-reproduction']), config, images: !v['no-images'] });
     const reproductionFile = target.file;
     if (target.note) console.error(target.note);
@@ -186,7 +198,7 @@ export const reproduceCommand: Command = {
     let result: Awaited<ReturnType<typeof reproduceRegimes>>;
     try {
       result = await reproduceRegimes({
-        modelDirs, outDir: staging.staged(outDir), reproductionFile: reproductionFile && staging.staged(reproductionFile), config, ops: calibrationOps, images: !v['no-images'],
+        modelDirs, outDir: staging.staged(outDir), reproductionFile: reproductionFile && staging.staged(reproductionFile), config, ops: calibrationOps, images: !v['no-images'], methods,
         command: ['eecal reproduce', ...argv].join(' '),
         eecalVersion: packageVersion(),
         log: (m) => console.error(m),
@@ -202,7 +214,7 @@ export const reproduceCommand: Command = {
     if (skipped) console.error(`PNG/SVG not written: ${skipped}`);
     console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const m of result.models) {
-      const supported = m.result.analysis.claims.filter((c) => c.verdict === 'supported' && !c.byConstruction).length;
+      const supported = m.result.analysis.claims.filter((c) => c.verdict === 'supported' && !holdsByConstruction(c)).length;
       console.log(`${m.name}: claims supported: ${supported}/${m.result.analysis.claims.length}; report: ${rel(path.join(outDir, m.name, 'REPORT.md'))}`);
     }
     console.log(`comparison of the models: ${rel(path.join(outDir, 'REPORT.md'))}`);

@@ -12,8 +12,11 @@ import { entropyKeyThreshold, sweepEntropyThresholds } from '../../offloading/en
 import { bootstrapKeyBands, type SweepBand } from '../../offloading/bootstrapBands';
 import type { CascadeKeys } from '../../cascade/cascadeKeys';
 import { formatCsv, formatTable, type Column } from '../tableText';
+import { moduleCalibration, MODULE_EVAL_HELP } from '../methodModule';
+import { readRecords } from '../../records/csv';
+import { recordsKeys } from '../../study/offloadingInputs';
 
-const HELP = `usage: eecal sweep --records FILE.csv [--calibration calib.json] [--edge-exits K] [--p-tar 0.5:1:0.05]
+const HELP = `usage: eecal sweep --records FILE.csv [--calibration calib.json | --method-module FILE --fit-records val.csv] [--edge-exits K] [--p-tar 0.5:1:0.05]
                    [--fallback final|most-confident] [--disable I,J] [--bootstrap B --seed S] [--json|--csv]
 
 Offloading probability, on-device accuracy (null when the device keeps no sample), overall accuracy,
@@ -22,6 +25,7 @@ at every p_tar of a grid, computed for all thresholds at once. A device exit ans
 max-softmax confidence ≥ p_tar (docs/paper-notes.md#exit-rule).
 
 ${COMMON_HELP}
+${MODULE_EVAL_HELP}
   --p-tar GRID              p_tar values: start:stop:step or a comma list, each in [0, 1] (default 0.5:1:0.05)
   --decision FILE           use the certified threshold of a decision file (eecal threshold --out) as
                             the only p_tar; its k and calibration must match --edge-exits / --calibration
@@ -48,7 +52,7 @@ export const sweepCommand: Command = {
   async run(argv) {
     const { values: v } = parseCommandArgs('sweep', argv, {
       ...COMMON_OPTIONS, 'p-tar': { type: 'string' }, decision: { type: 'string' }, policy: { type: 'string' }, threshold: { type: 'string' }, score: { type: 'string' },
-      bootstrap: { type: 'string' }, seed: { type: 'string' },
+      bootstrap: { type: 'string' }, seed: { type: 'string' }, 'method-module': { type: 'string' }, 'fit-records': { type: 'string' },
     });
     if (v.help) { console.log(HELP); return 0; }
     const format = outputFormat(v);
@@ -66,7 +70,10 @@ export const sweepCommand: Command = {
     const grid = decision ? decision.grid : policy === 'entropy' ? gridOption('threshold', v.threshold ?? '0:2:0.1') : pTarGrid(v, 'p-tar', '0.5:1:0.05');
     // The bands keep one value per resample, grid point and metric: bounded before the records are read.
     if (replicates > 0) checkResultSize([['--bootstrap', replicates], [policy === 'entropy' ? '--threshold points' : '--p-tar points', grid.length]]);
-    const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score, strict: v.strict });
+    const modulePath = v['method-module'];
+    const inputs = modulePath === undefined && v['fit-records'] === undefined
+      ? loadOffloadingInputs(recordsOption(v), v.calibration, policy, { score: v.score, strict: v.strict })
+      : await moduleInputs(v, policy);
     const { records } = inputs;
     const layout = layoutOptions(v, records);
     const opts = { ...layout, deviceMacs: namingSidecar(v, () => deviceMacsFromSidecar(records.meta, records.numExits, layout.edgeExits, layout.disabled)) };
@@ -85,7 +92,7 @@ export const sweepCommand: Command = {
     if (format === 'json') {
       const out = {
         policy, score: v.score ?? null, edgeExits: layout.edgeExits, fallback: layout.fallback, disabled: [...layout.disabled],
-        calibration: v.calibration ?? null, bootstrap: replicates > 0 ? { replicates, seed, level: 0.95 } : null,
+        calibration: v.calibration ?? null, ...(modulePath !== undefined ? { methodModule: modulePath } : {}), bootstrap: replicates > 0 ? { replicates, seed, level: 0.95 } : null,
         rows: primary, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
       };
       emit(JSON.stringify(out) + '\n', v.out);
@@ -97,6 +104,14 @@ export const sweepCommand: Command = {
     return 0;
   },
 };
+
+/** Keys of --records under a method module fitted on --fit-records (and uncalibrated). */
+async function moduleInputs(v: { records?: string; calibration?: string; 'method-module'?: string; 'fit-records'?: string; score?: string }, policy: ExitPolicy) {
+  const records = readRecords(recordsOption(v));
+  const fitted = await moduleCalibration(v, records);
+  if (policy === 'entropy') throw new ConfigError('--policy entropy needs temperatures; --method-module calibrates with a function (use the confidence policy)');
+  return recordsKeys(records, fitted ? { file: fitted.calibration, path: fitted.path } : undefined, policy, { score: v.score });
+}
 
 /** Table/CSV columns; CSV keys follow the JSON field names (uncalibrated ones prefixed). */
 function columns(policy: ExitPolicy, k: number, macs: boolean, calibrated: boolean, bands: boolean): Column<{ r: Row; u: Row }>[] {

@@ -5,7 +5,7 @@ import { uncalibratedExitAssignment } from '../../calibration/earlyExit';
 import { fitTemperatureTorchLbfgs } from '../../calibration/torchLbfgs';
 import { takeRows } from '../../metrics/bootstrap';
 import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
-import { shiftRows, weightedInverseTemperature, type RefitKeys } from './refitKeys';
+import { shiftRows, shiftedRows, weightedTemperature, type RefitKeys } from './refitKeys';
 
 /**
  * Fast per-replicate refits of the paper's p_tar-dependent TS variants and of the authors'
@@ -31,7 +31,7 @@ export function temperatureConfidences(shifted: readonly Float64Array[], betas: 
 /** What the test side needs: shifted logits per exit and the (fixed) correctness. */
 function testSide(test: ExitRecords): { shifted: Float64Array[]; base: CascadeKeys } {
   return {
-    shifted: test.logits.map((l) => shiftRows(l, null, test.numSamples, test.numClasses).d),
+    shifted: test.logits.map((l) => shiftRows(l, test.numSamples, test.numClasses)),
     base: keysFromScores(scoreRecords(test), test.labels),
   };
 }
@@ -65,16 +65,18 @@ export function perBranchTemperatureRefit(val: ExitRecords, test: ExitRecords, o
   const C = val.numClasses;
   const E = val.numExits;
   const assigned = uncalibratedExitAssignment(val, { pTar: o.pTar, fallback: o.fallback });
-  const vs = val.logits.map((l) => shiftRows(l, val.labels, val.numSamples, C));
+  const vs = val.logits.map((l) => shiftedRows(l, val.labels, C));
   const t = testSide(test);
-  const betaOn = (w: Int32Array | null, beta0: number[] | null) => Array.from({ length: E }, (_, e) => {
+  // Per exit, its subset's weights (0 outside); an exit that keeps no sample gets T = 1.
+  const tempsOn = (w: Int32Array | null, full: number[] | null) => Array.from({ length: E }, (_, e) => {
     const we = new Int32Array(val.numSamples);
     let total = 0;
     for (let i = 0; i < val.numSamples; i++) if (assigned[i] === e) total += we[i] = w ? w[i] : 1;
-    return total === 0 ? 1 : weightedInverseTemperature(vs[e].d, vs[e].dy, C, we, beta0 ? beta0[e] : 1);
+    return total === 0 ? 1 : weightedTemperature(vs[e], we, full ? full[e] : undefined);
   });
-  const full = betaOn(null, null);
-  return (idx) => ({ keys: temperatureConfidences(t.shifted, idx ? betaOn(weightsOf(idx, val.numSamples), full) : full, test.numSamples, C), correct: t.base.correct });
+  const full = tempsOn(null, null);
+  const betas = (temps: number[]) => temps.map((T) => 1 / T);
+  return (idx) => ({ keys: temperatureConfidences(t.shifted, betas(idx ? tempsOn(weightsOf(idx, val.numSamples), full) : full), test.numSamples, C), correct: t.base.correct });
 }
 
 /**
@@ -87,11 +89,11 @@ export function globalTemperatureRefit(val: ExitRecords, test: ExitRecords, o: C
   const assigned = uncalibratedExitAssignment(val, { pTar: o.pTar, fallback: o.fallback });
   const pooled = new Float64Array(n * C);
   for (let i = 0; i < n; i++) pooled.set(val.logits[assigned[i]].subarray(i * C, (i + 1) * C), i * C);
-  const v = shiftRows(pooled, val.labels, n, C);
+  const v = shiftedRows(pooled, val.labels, C);
   const t = testSide(test);
-  const full = weightedInverseTemperature(v.d, v.dy, C, null, 1);
+  const full = weightedTemperature(v, null);
   return (idx) => {
-    const beta = idx ? weightedInverseTemperature(v.d, v.dy, C, weightsOf(idx, n), full) : full;
+    const beta = 1 / (idx ? weightedTemperature(v, weightsOf(idx, n), full) : full);
     return { keys: temperatureConfidences(t.shifted, test.logits.map(() => beta), test.numSamples, C), correct: t.base.correct };
   };
 }

@@ -37,6 +37,8 @@ export function mergePointBootstraps(runs: readonly PairedBootstrap[]): PairedBo
   const xs = sorted.map((r) => r.grid[0]);
   return {
     replicates: B, grid: xs, batchPoints: xs,
-    partitions: sorted[0].partitions.map((p, j) => ({ edgeExits: p.edgeExits, uncalibrated: side(j, 'uncalibrated'), calibrated: side(j, 'calibrated') })),
+    partitions: sorted[0].partitions.map((p, j) => ({
+      edgeExits: p.edgeExits, deviceConfidencesLowered: sorted.every((run) => run.partitions[j].deviceConfidencesLowered), uncalibrated: side(j, 'uncalibrated'), calibrated: side(j, 'calibrated'),
+    })),
   };
 }

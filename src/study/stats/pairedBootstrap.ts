@@ -33,6 +33,12 @@ export interface SideResult {
 /** Both sides at k device branches; replicate r of both sides used the same resamples and shuffles. */
 export interface PartitionReplicates {
   edgeExits: number;
+  /**
+   * Whether the calibration lowered (or kept) every device exit's confidence of every test sample,
+   * in the fit on the data and in every replicate's refit: then P_off cannot fall in any replicate,
+   * so "calibration offloads more" holds by construction under this very resampling.
+   */
+  deviceConfidencesLowered: boolean;
   uncalibrated: SideResult;
   calibrated: SideResult;
 }
@@ -135,7 +141,7 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
     const cal = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B) };
     fillRow(un.point, 0, unBinned[j], grid, points, undefined, rounds, batchSize);
     fillRow(cal.point, 0, binBoth(calKeys, k, input.fallback, grid, points), grid, points, undefined, rounds, batchSize);
-    return { edgeExits: k, uncalibrated: un, calibrated: cal };
+    return { edgeExits: k, deviceConfidencesLowered: keysNeverHigher(calKeys, unKeys, k), uncalibrated: un, calibrated: cal };
   });
   const rng = createRng(input.seed);
   for (let r = 0; r < B; r++) {
@@ -146,11 +152,25 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
     const weights = multiplicities(testIdx, n);
     const keys = input.refit(valIdx);
     input.edgeExits.forEach((k, j) => {
+      if (partitions[j].deviceConfidencesLowered && !keysNeverHigher(keys, unKeys, k)) partitions[j].deviceConfidencesLowered = false;
       fillRow(partitions[j].uncalibrated.reps, r, unBinned[j], grid, points, weights, seqs, batchSize);
       fillRow(partitions[j].calibrated.reps, r, binBoth(keys, k, input.fallback, grid, points), grid, points, weights, seqs, batchSize);
     });
   }
   return { replicates: B, grid: Array.from(grid), batchPoints: Array.from(points), partitions };
+}
+
+/**
+ * True when no device exit 1…k has a calibrated confidence above the uncalibrated one, for any
+ * sample (1e-12 absorbs the rounding of two formulas for the same confidence, e.g. at 1.0).
+ */
+function keysNeverHigher(cal: CascadeKeys, un: CascadeKeys, k: number): boolean {
+  for (let e = 0; e < k; e++) {
+    const a = cal.keys[e];
+    const b = un.keys[e];
+    for (let i = 0; i < a.length; i++) if (a[i] > b[i] + 1e-12) return false;
+  }
+  return true;
 }
 
 /** Index of value x in an ascending list (within 1e-9); throws when absent. */

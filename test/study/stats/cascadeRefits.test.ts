@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { plantedRecords } from '../../../src/study/stats/plantedRecords';
+import { plantedRecords } from '../plantedRecords';
 import { drawIndices, subsetRecords } from '../../../src/study/stats/resample';
-import { calibrateRecords, type CalibrationMethod } from '../../../src/calibration/methods';
+import { calibrateRecords, CALIBRATION_METHODS, type CalibrationMethod } from '../../../src/calibration/methods';
 import { exitTemperature } from '../../../src/calibration/applyCalibration';
 import { methodRefit, CLAIM_METHODS } from '../../../src/study/methodRefits';
 import type { Fallback } from '../../../src/cascade/runCascade';
@@ -22,8 +22,8 @@ for (const fallback of ['final', 'most-confident'] as Fallback[]) {
     const idx = drawIndices(val.numSamples, createRng(5));
     const sub = subsetRecords(val, idx);
     for (const method of CLAIM_METHODS) {
-      const ref = calibrateRecords(sub, method as CalibrationMethod, { pTar: 0.8, fallback }).file;
-      const keys = methodRefit(method, val, test_, { pTar: 0.8, fallback })(idx);
+      const ref = calibrateRecords(sub, method as CalibrationMethod, { pTar: 0.8, fallback });
+      const keys = methodRefit(CALIBRATION_METHODS[method], val, test_, { pTar: 0.8, fallback })(idx);
       const C = test_.numClasses;
       for (let e = 0; e < 3; e++) {
         const T = exitTemperature(ref, e) as number;
@@ -42,8 +42,8 @@ test('per-branch and global subsets change with the subset rule', () => {
   const val = plantedRecords({ numSamples: 600, seed: 11, sharpen: 2.2 });
   const test_ = plantedRecords({ numSamples: 10, seed: 12, sharpen: 2.2 });
   for (const method of ['per-branch', 'global'] as const) {
-    const a = methodRefit(method, val, test_, { pTar: 0.95, fallback: 'final' })(null).keys[0][0];
-    const b = methodRefit(method, val, test_, { pTar: 0.95, fallback: 'most-confident' })(null).keys[0][0];
+    const a = methodRefit(CALIBRATION_METHODS[method], val, test_, { pTar: 0.95, fallback: 'final' })(null).keys[0][0];
+    const b = methodRefit(CALIBRATION_METHODS[method], val, test_, { pTar: 0.95, fallback: 'most-confident' })(null).keys[0][0];
     assert.notEqual(a, b, method);
   }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { plantedRecords } from '../../../src/study/stats/plantedRecords';
+import { plantedRecords } from '../plantedRecords';
 import { pairedBootstrap } from '../../../src/study/stats/pairedBootstrap';
 import { mergePointBootstraps } from '../../../src/study/stats/mergePoints';
 import { perExitTemperatureRefit } from '../../../src/study/stats/refitKeys';

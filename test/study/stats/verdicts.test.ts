@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { holmAdjust, holmReject } from '../../../src/study/stats/holm';
 import { judgePoints, oneSidedPValues } from '../../../src/study/stats/deltaVerdict';
-import { plantedRecords } from '../../../src/study/stats/plantedRecords';
+import { plantedRecords } from '../plantedRecords';
 import { perExitTemperatureRefit } from '../../../src/study/stats/refitKeys';
 import { drawIndices, subsetRecords } from '../../../src/study/stats/resample';
 import { calibrateRecords } from '../../../src/calibration/methods';
@@ -38,7 +38,7 @@ test('fast per-exit TS refit gives calibrateRecords\' temperatures on a resample
   const val = plantedRecords({ numSamples: 800, seed: 3, sharpen: 2 });
   const test_ = plantedRecords({ numSamples: 50, seed: 4, sharpen: 2 });
   const idx = drawIndices(val.numSamples, createRng(9));
-  const ref = calibrateRecords(subsetRecords(val, idx), 'temperature').file;
+  const ref = calibrateRecords(subsetRecords(val, idx), 'temperature').file!;
   const keys = perExitTemperatureRefit(val, test_)(idx);
   // Compare confidences: T enters only through them.
   const C = test_.numClasses;

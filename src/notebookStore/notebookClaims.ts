@@ -1,17 +1,16 @@
-import * as path from 'node:path';
 import type { ExitRecords } from '../records/types';
-import { methodLabel } from '../calibration/methods';
+import { CALIBRATION_METHODS, isCalibrationMethod } from '../calibration/methods';
 import { packageVersion } from '../version';
-import { studyClaims } from './analysis';
-import { claimsSettings, claimTemperatures, methodClaimsKey, recordsDigest } from './claimsProvenance';
+import { claimMethodsOf, studyClaims, type ClaimsProgress } from '../study/analysis';
+import { claimsSettings, claimTemperatures, methodClaimsKey, recordsDigest } from '../study/claimsProvenance';
 import { claimsCacheFile, readCachedClaims, writeCachedClaims } from './claimsCache';
 import { reportClaims } from './reportClaims';
-import { verdictSettings } from './stats/verdictSettings';
-import { CLAIM_METHODS, type ClaimMethod } from './methodRefits';
-import type { CalibrationStudy } from './calibrationStudy';
-import type { OffloadingStudy } from './offloadingStudy';
-import type { ReproduceConfig } from './config';
-import type { Claim } from './offloadingClaims';
+import { claimsNote } from '../report/claimsNote';
+import type { ClaimMethod } from '../study/methodRefits';
+import type { CalibrationStudy } from '../study/calibrationStudy';
+import type { OffloadingStudy } from '../study/offloadingStudy';
+import { resolveConfig, type ReproduceConfig } from '../study/config';
+import type { Claim } from '../study/offloadingClaims';
 
 /** Options of {@link notebookClaims}. */
 export interface NotebookClaimsOptions {
@@ -29,11 +28,15 @@ export interface NotebookClaimsOptions {
   eecalVersion?: string;
   /** Clock of the "computed" dates (tests). */
   now?: () => Date;
+  /** Progress of methods refitted through their own fit on every replicate (a user's method). */
+  progress?: ClaimsProgress;
 }
 
 /** Where one method's verdicts came from. */
 export interface ClaimsSource {
   method: ClaimMethod;
+  /** The method's display label. */
+  label: string;
   /** report: a matching report.json; cache: an earlier computation on the same records and settings; computed: just now. */
   kind: 'report' | 'cache' | 'computed';
   /** The report or cache file read or written (null: computed without a cache). */
@@ -41,6 +44,8 @@ export interface ClaimsSource {
   replicates: number;
   /** When the verdicts were computed (ISO 8601). */
   computed: string;
+  /** How long computing them took (ms), when they were computed now. */
+  tookMs?: number;
 }
 
 /** A notebook's verdicts with where each method's came from and a Markdown line saying so. */
@@ -53,9 +58,6 @@ export interface NotebookClaims {
   note: string;
 }
 
-const shown = (f: string) => path.relative(process.cwd(), f).split(path.sep).join('/') || '.';
-const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The report's claims for a notebook, fast and never stale. For each judged method, in order:
@@ -69,7 +71,7 @@ export function notebookClaims(
   val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, opts: NotebookClaimsOptions = {},
 ): NotebookClaims {
   const replicates = opts.replicates ?? 200;
-  const methods = opts.methods ?? cfg.claimMethods ?? CLAIM_METHODS;
+  const methods = opts.methods ?? resolveConfig(cfg).claimMethods;
   const version = opts.eecalVersion ?? packageVersion();
   const now = opts.now ?? (() => new Date());
   const records = recordsDigest(val, test);
@@ -77,54 +79,42 @@ export function notebookClaims(
   const claims: Claim[] = [];
   const sources: ClaimsSource[] = [];
   const skipped = new Map<string, string>();
-  for (const method of methods) {
+  const definitions = claimMethodsOf(calibration, methods);
+  for (const [i, method] of methods.entries()) {
+    const label = definitions[i].label;
+    // A user's method (even one reusing a built-in id) is judged now: its code is not part of any
+    // key, so a report or cache entry of the same id may come from another version of it.
+    const builtIn = isCalibrationMethod(method) && definitions[i] === CALIBRATION_METHODS[method];
     const temperatures = claimTemperatures(calibration, method, test);
     let source: ClaimsSource | null = null;
-    for (const file of opts.fresh ? [] : opts.reportFiles ?? []) {
+    for (const file of opts.fresh || !builtIn ? [] : opts.reportFiles ?? []) {
       const r = reportClaims(file, { records, settings, method, temperatures, minReplicates: replicates });
       if (r.found) {
         claims.push(...r.found.claims);
-        source = { method, kind: 'report', file, replicates: r.found.replicates, computed: r.found.computed };
+        source = { method, label, kind: 'report', file, replicates: r.found.replicates, computed: r.found.computed };
         break;
       }
       if (r.why && !skipped.has(file)) skipped.set(file, r.why);
     }
     if (!source) {
       const key = methodClaimsKey(records, settings, replicates, method, temperatures, version);
-      const cached = opts.cacheDir && !opts.fresh ? readCachedClaims(opts.cacheDir, key) : null;
+      const cacheDir = builtIn ? opts.cacheDir : null;
+      const cached = cacheDir && !opts.fresh ? readCachedClaims(cacheDir, key) : null;
       if (cached) {
         claims.push(...cached.claims);
-        source = { method, kind: 'cache', file: claimsCacheFile(opts.cacheDir as string, key), replicates: cached.replicates, computed: cached.computed };
+        source = { method, label, kind: 'cache', file: claimsCacheFile(opts.cacheDir as string, key), replicates: cached.replicates, computed: cached.computed };
       } else {
         const computed = now().toISOString();
-        const fresh = studyClaims(val, test, calibration, offloading, cfg, replicates, [method]);
+        const started = Date.now();
+        const fresh = studyClaims(val, test, calibration, offloading, cfg, replicates, [method], opts.progress);
+        const tookMs = Date.now() - started;
         claims.push(...fresh);
-        const file = opts.cacheDir ? writeCachedClaims(opts.cacheDir, { key, method, replicates, computed, claims: fresh }) : null;
-        source = { method, kind: 'computed', file, replicates, computed };
+        const file = cacheDir ? writeCachedClaims(cacheDir, { key, method, replicates, computed, claims: fresh }) : null;
+        source = { method, label, kind: 'computed', file, replicates, computed, ...(builtIn ? {} : { tookMs }) };
       }
     }
     sources.push(source);
   }
   const skippedReports = [...skipped].map(([file, why]) => ({ file, why }));
-  return { claims, sources, skippedReports, note: claimsNote(sources, skippedReports, verdictSettings(cfg.verdicts).replicates) };
-}
-
-/**
- * One italic line per source group ("Verdicts of TS per exit: from ../results/m/report.json,
- * B = 1,000, computed 2025-01-01 12:00 UTC."), then the reports not used and why.
- * @param reportReplicates - B of the reproduction, to say how to get its verdicts when fewer were used.
- */
-export function claimsNote(sources: readonly ClaimsSource[], skippedReports: ReadonlyArray<{ file: string; why: string }>, reportReplicates: number): string {
-  const groups = new Map<string, ClaimsSource[]>();
-  for (const s of sources) {
-    const where = s.kind === 'report' ? `from \`${shown(s.file as string)}\`` : s.kind === 'cache' ? `from the cache in \`${shown(path.dirname(s.file as string))}/\`` : 'computed now';
-    const g = `${where}, B = ${count(s.replicates)}, computed ${when(s.computed)}`;
-    groups.set(g, [...(groups.get(g) ?? []), s]);
-  }
-  const lines = [...groups].map(([g, ss]) => `*Verdicts of ${ss.map((s) => methodLabel(s.method)).join(', ')}: ${g}${ss[0].kind === 'computed' && ss[0].file ? ` (cached in \`${shown(path.dirname(ss[0].file))}/\` for reruns)` : ''}.*`);
-  for (const s of skippedReports) lines.push(`*\`${shown(s.file)}\` not used: it ${s.why}.*`);
-  if (sources.some((s) => s.kind !== 'report' && s.replicates < reportReplicates)) {
-    lines.push(`*The reproduction judges with B = ${count(reportReplicates)}: after \`eecal reproduce\` on these records, this cell shows its verdicts.*`);
-  }
-  return lines.join('\n\n');
+  return { claims, sources, skippedReports, note: claimsNote(sources, skippedReports, resolveConfig(cfg).verdicts.replicates) };
 }

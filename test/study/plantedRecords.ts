@@ -1,5 +1,5 @@
-import type { ExitRecords, RecordsSidecar } from '../../records/types';
-import { createRng } from '../../util/rng';
+import type { ExitRecords, RecordsSidecar } from '../../src/records/types';
+import { createRng } from '../../src/util/rng';
 
 /** Options of {@link plantedRecords}. */
 export interface PlantedOptions {

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
-import type { ClaimMethod } from './methodRefits';
-import type { Claim } from './offloadingClaims';
+import type { ClaimMethod } from '../study/methodRefits';
+import type { Claim } from '../study/offloadingClaims';
+import { claimFromJson, claimToJson, type ClaimJson } from '../report/claimJson';
 
 /** One method's verdicts as cached on disk, under the key that names the file. */
 export interface CachedClaims {
@@ -48,12 +49,12 @@ export function readCachedClaims(cacheDir: string, key: string): CachedClaims | 
   }
   const ok = entry?.format === 'eecal-claims-cache' && entry.version === 1 && entry.key === key && Array.isArray(entry.claims)
     && typeof entry.computed === 'string' && typeof entry.replicates === 'number';
-  return ok ? (entry as CachedClaims) : null;
+  return ok ? { ...(entry as CachedClaims), claims: (entry.claims as ClaimJson[]).map(claimFromJson) } : null;
 }
 
 /** Store one method's verdicts under their key (atomic: a reader sees the old file or the whole new one). */
 export function writeCachedClaims(cacheDir: string, entry: Omit<CachedClaims, 'format' | 'version'>): string {
   const file = claimsCacheFile(cacheDir, entry.key);
-  writeFileAtomic(file, JSON.stringify({ format: 'eecal-claims-cache', version: 1, ...entry }, encode) + '\n');
+  writeFileAtomic(file, JSON.stringify({ format: 'eecal-claims-cache', version: 1, ...entry, claims: entry.claims.map(claimToJson) }, encode) + '\n');
   return file;
 }

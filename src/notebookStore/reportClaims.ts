@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
-import { claimsOfMethod, type ClaimsProvenance, type ClaimsSettings, type ClaimTemperatures } from './claimsProvenance';
-import type { ClaimMethod } from './methodRefits';
-import type { Claim } from './offloadingClaims';
+import { claimsOfMethod, type ClaimsProvenance, type ClaimsSettings, type ClaimTemperatures } from '../study/claimsProvenance';
+import type { ClaimMethod } from '../study/methodRefits';
+import type { Claim } from '../study/offloadingClaims';
+import { claimFromJson, type ClaimJson } from '../report/claimJson';
 
 /** What verdicts a notebook needs: the method, of these records, with these settings and fit, from at least B replicates. */
 export interface WantedClaims {
@@ -46,5 +47,5 @@ export function reportClaims(file: string, want: WantedClaims): ReportLookup {
   if (!m) return { found: null, why: `did not judge ${want.method}` };
   if (!same(m.temperatures, want.temperatures)) return { found: null, why: `fitted other ${want.method} temperatures` };
   if (!(p.replicates >= want.minReplicates)) return { found: null, why: `used B = ${p.replicates}, fewer than the ${want.minReplicates} asked for` };
-  return { found: { claims: claimsOfMethod(report.claims, want.method), replicates: p.replicates, computed: p.computed } };
+  return { found: { claims: claimsOfMethod(report.claims, want.method).map((c) => claimFromJson(c as ClaimJson)), replicates: p.replicates, computed: p.computed } };
 }
