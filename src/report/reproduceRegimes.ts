@@ -12,6 +12,7 @@ import { reproduce, type ReproduceOptions, type ReproduceResult } from './reprod
 import { regimesMarkdown, type RegimeReportModel } from './regimesMarkdown';
 import { ConfigError } from '../errors';
 import { claimToJson } from './claimJson';
+import { testbedSection, type TestbedSection } from './reproduceTestbed';
 
 /** Options of {@link reproduceRegimes}: those of `reproduce`, for several model folders. */
 export interface ReproduceRegimesOptions extends Omit<ReproduceOptions, 'modelDir' | 'outDir' | 'reproductionFile' | 'docDir'> {
@@ -20,11 +21,16 @@ export interface ReproduceRegimesOptions extends Omit<ReproduceOptions, 'modelDi
   outDir: string;
   /** REPRODUCTION.md to write (the comparison, with each model's report under docs/reproduction/<model>/), or null. */
   reproductionFile: string | null;
+  /**
+   * docs/reproduction/guarantees.md (written by `eecal guarantees`) exists beside the final REPRODUCTION.md: link it.
+   * Asked of the caller because the reproduction file given here may be a staged copy.
+   */
+  guaranteesPage?: boolean;
 }
 
 /** What {@link reproduceRegimes} produced. */
 export interface ReproduceRegimesResult {
-  models: Array<{ name: string; result: ReproduceResult; summary: RegimeSummary }>;
+  models: Array<{ name: string; result: ReproduceResult; summary: RegimeSummary; testbed: TestbedSection | null }>;
   files: string[];
 }
 
@@ -58,7 +64,18 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
       files.push(...result.files);
       const folder = result.folder;
       const summary = regimeSummary(name, folder.manifest, folder.trainingLog?.epochs.length ?? null, folder.test, result.analysis.calibration.rows, result.analysis.claims, { grid: o.config.pTarGrid, minKept: REGIME_TARGETS.minKept });
-      models.push({ name, result, summary });
+      // A shipped testbed run (measured times) is compared with the latency model beside the modelled results.
+      const testbed = await testbedSection(dir, folder.test, path.join(modelOut, 'figures'), renderer, plotlyJs);
+      if (testbed) {
+        files.push(...testbed.pngs);
+        if (docDir) {
+          for (const f of testbed.pngs) {
+            writeFileAtomic(path.join(docDir, path.basename(f)), fs.readFileSync(f));
+            files.push(path.join(docDir, path.basename(f)));
+          }
+        }
+      }
+      models.push({ name, result, summary, testbed });
       const rows = readCalibrationOverTraining(dir);
       if (rows) {
         const fig = calibrationOverTrainingFigure(rows, { exitNames: result.analysis.exitNames, title: `${name}: calibration over training` });
@@ -78,17 +95,23 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
   // In results/ figures sit in <model>/figures/; the docs copy keeps the PNGs beside each report.
   const entry = (reportFile: string, base: string, figureSub: string, m: (typeof models)[number]): RegimeReportModel => {
     const png = path.join(base, m.name, figureSub, 'calibration-over-training.png');
-    return { summary: m.summary, reportLink: link(reportFile, path.join(base, m.name, 'REPORT.md')), trainingFigure: fs.existsSync(png) ? link(reportFile, png) : null };
+    const testbed = m.testbed && {
+      markdown: m.testbed.markdown,
+      figures: m.testbed.pngs.map((f) => path.join(base, m.name, figureSub, path.basename(f))).filter((f) => fs.existsSync(f)).map((f) => link(reportFile, f)),
+    };
+    return { summary: m.summary, reportLink: link(reportFile, path.join(base, m.name, 'REPORT.md')), trainingFigure: fs.existsSync(png) ? link(reportFile, png) : null, testbed };
   };
   const summaryFile = path.join(o.outDir, 'REPORT.md');
-  writeFileAtomic(summaryFile, regimesMarkdown({ command: o.command, eecalVersion: o.eecalVersion, models: models.map((m) => entry(summaryFile, o.outDir, 'figures', m)) }));
+  // The risk-control evidence is a separate, slower job (eecal guarantees): linked when its page exists.
+  const guaranteesPage = (reportFile: string, root: string | null) => (o.guaranteesPage && root ? link(reportFile, path.join(root, 'guarantees.md')) : null);
+  writeFileAtomic(summaryFile, regimesMarkdown({ command: o.command, eecalVersion: o.eecalVersion, models: models.map((m) => entry(summaryFile, o.outDir, 'figures', m)), guaranteesLink: guaranteesPage(summaryFile, docRoot) }));
   writeJsonAtomic(path.join(o.outDir, 'report.json'), {
     format: 'eecal-reproduction', version: 1,
     models: models.map((m) => ({ name: m.name, regime: m.summary.regime, exits: m.summary.exits, shortfalls: m.summary.shortfalls, claims: m.summary.claims.map(claimToJson), comparisons: m.result.analysis.comparisons.map(claimToJson) })),
   });
   files.push(summaryFile, path.join(o.outDir, 'report.json'));
   if (o.reproductionFile && docRoot) {
-    writeFileAtomic(o.reproductionFile, regimesMarkdown({ command: o.command, eecalVersion: o.eecalVersion, models: models.map((m) => entry(o.reproductionFile as string, docRoot, '', m)) }));
+    writeFileAtomic(o.reproductionFile, regimesMarkdown({ command: o.command, eecalVersion: o.eecalVersion, models: models.map((m) => entry(o.reproductionFile as string, docRoot, '', m)), guaranteesLink: guaranteesPage(o.reproductionFile, docRoot) }));
     files.push(o.reproductionFile);
   }
   return { models, files };

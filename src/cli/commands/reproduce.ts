@@ -199,6 +199,7 @@ export const reproduceCommand: Command = {
     try {
       result = await reproduceRegimes({
         modelDirs, outDir: staging.staged(outDir), reproductionFile: reproductionFile && staging.staged(reproductionFile), config, ops: calibrationOps, images: !v['no-images'], methods,
+        guaranteesPage: docRoot !== null && fs.existsSync(path.join(docRoot, 'guarantees.md')),
         command: ['eecal reproduce', ...argv].join(' '),
         eecalVersion: packageVersion(),
         log: (m) => console.error(m),

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { testbedSection } from '../../src/report/reproduceTestbed';
+import { readRecords } from '../../src/records/csv';
+import { readPlotlyJs } from '../../src/plots/export/plotlyBundle';
+import { repoRoot } from '../../src/util/repoRoot';
+
+const model = path.join(repoRoot(), 'models', 'b-alexnet-cifar10-branchynet');
+
+test('a model folder with a shipped testbed run gets the measured-vs-modelled section, under no heading of its own', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-tb-'));
+  try {
+    const s = await testbedSection(model, readRecords(path.join(model, 'records', 'test.csv')), tmp, null, readPlotlyJs());
+    assert.ok(s);
+    // The same comparison `eecal testbed compare` wrote beside the run (same records, calibration, defaults).
+    const shipped = fs.readFileSync(path.join(model, 'testbed', 'comparison.md'), 'utf8');
+    const row = shipped.split('\n').find((l) => l.startsWith('| 3g | upload |'));
+    assert.ok(row && s.markdown.includes(row), 'the 3G upload row equals the shipped comparison');
+    assert.ok(!/^# /m.test(s.markdown) && !/^## /m.test(s.markdown), 'no heading above the report\'s own level');
+    assert.deepEqual(s.pngs, [], 'no PNGs without a renderer');
+    assert.ok(fs.existsSync(path.join(tmp, 'testbed-latency-vs-modelled.json')));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a model folder without a testbed run adds nothing', async () => {
+  const other = path.join(repoRoot(), 'models', 'b-alexnet-cifar10');
+  assert.equal(await testbedSection(other, readRecords(path.join(other, 'records', 'test.csv')), os.tmpdir(), null, ''), null);
+});
