@@ -1,6 +1,6 @@
 import type { ExitCost } from '../records/types';
 import type { CalibrationStudy } from '../study/calibrationStudy';
-import type { OffloadingStudy } from '../study/offloadingStudy';
+import type { OffloadingStudy, SkippedPart } from '../study/offloadingStudy';
 import type { Claim } from '../study/offloadingClaims';
 import { resolveConfig, type ReproduceConfig } from '../study/config';
 import { fmtNum, fmtPct, markdownTable } from './markdownTable';
@@ -185,7 +185,7 @@ export function reportMarkdown(r: ReportInput): string {
     '## Comparison with published numbers',
     '',
     ...r.comparisons.map(claimBlock),
-    ...(r.offloading.skipped.length ? ['## Skipped', '', ...r.offloading.skipped.map((x) => `- ${x}`), ''] : []),
+    ...(r.offloading.skipped.length ? ['## Skipped', '', ...r.offloading.skipped.map((x) => `- ${skippedText(x)}`), ''] : []),
     '## Where this reproduction differs, and why',
     '',
     differences(r),
@@ -204,4 +204,12 @@ export function reportMarkdown(r: ReportInput): string {
     '',
   ];
   return sections.join('\n');
+}
+
+/** The sentence for a part of the offloading study that was not computed. */
+function skippedText(x: SkippedPart): string {
+  return (
+    'The records have no per-exit costs (no sidecar `records/test.json` with `exits`), so the latency model, the missed-deadline curves against the deadline and the per-exit cost figure were skipped. ' +
+    `A sidecar with ${x.neededFields} enables them (see the README's records format). Everything else (calibration, sweeps, outage, the claims and the comparisons) needs no costs and was computed.`
+  );
 }

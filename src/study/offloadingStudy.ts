@@ -65,8 +65,8 @@ export interface OffloadingStudy {
   partitions: PartitionStudy[];
   /** Equal-width bins of the device-kept ECE curves. */
   eceBins: number;
-  /** What was not computed, why, and what would enable it (plain sentences for the report; empty when nothing was skipped). */
-  skipped: string[];
+  /** What was not computed and why, as data (src/report words it); empty when nothing was skipped. */
+  skipped: SkippedPart[];
 }
 
 /**
@@ -81,6 +81,17 @@ export interface StudyParts {
 }
 
 /** Sidecar fields whose absence skips the latency analysis (what the report tells the user to add). */
+/**
+ * A part of the offloading study that was not computed. 'latency': the latency model, the
+ * missed-deadline curves against the deadline and the per-exit cost figure, for want of per-exit
+ * costs in the records' sidecar (`neededFields` enable them).
+ */
+export interface SkippedPart {
+  part: 'latency';
+  reason: 'no-exit-costs';
+  neededFields: string;
+}
+
 export const LATENCY_FIELDS = 'exits[].macs, exits[].trunkMacs, exits[].splitTensorBytes (side branches) and, for measured times, exits[].inferenceMsPerSample';
 
 /** Device stage times: measured per-exit times when the sidecar has them, else the MACs model. */
@@ -185,9 +196,6 @@ function costFreeStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg
   return {
     timing: 'none', network, deadlinePTar, deadlinesMs: [], batches: cfg.batches, eceBins: cfg.eceBins,
     partitions: ks.map((k) => ({ edgeExits: k, latency: null, methods: costFreeMethods(keys, methods, cfg, k, parts) })),
-    skipped: [
-      `The records have no per-exit costs (no sidecar \`records/test.json\` with \`exits\`), so the latency model, the missed-deadline curves against the deadline and the per-exit cost figure were skipped. ` +
-      `A sidecar with ${LATENCY_FIELDS} enables them (see the README's records format). Everything else (calibration, sweeps, outage, the claims and the comparisons) needs no costs and was computed.`,
-    ],
+    skipped: [{ part: 'latency', reason: 'no-exit-costs', neededFields: LATENCY_FIELDS }],
   };
 }
