@@ -15,6 +15,7 @@ export interface ClaimJson {
   byConstruction?: string;
   facts?: Claim['facts'];
   construction?: Claim['construction'];
+  comparison?: Claim['comparison'];
 }
 
 /** A claim as stored: its data and its words. */
@@ -25,6 +26,7 @@ export function claimToJson(c: Claim): ClaimJson {
     ...(why !== null ? { byConstruction: why } : {}),
     ...(c.facts ? { facts: c.facts } : {}),
     ...(c.construction ? { construction: c.construction } : {}),
+    ...(c.comparison ? { comparison: c.comparison } : {}),
   };
 }
 
@@ -34,6 +36,7 @@ export function claimToJson(c: Claim): ClaimJson {
  * written before claims carried facts) keeps them.
  */
 export function claimFromJson(j: ClaimJson): Claim {
+  if (j.comparison) return { id: j.id, verdict: j.verdict, estimates: j.estimates, comparison: j.comparison };
   if (!j.facts) return j;
   return { id: j.id, verdict: j.verdict, estimates: j.estimates, facts: j.facts, ...(j.construction ? { construction: j.construction } : {}) };
 }

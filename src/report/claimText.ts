@@ -1,11 +1,13 @@
 import type { Claim } from '../study/offloadingClaims';
 import type { DeltaEstimate } from '../study/stats/deltaVerdict';
 import { fmtPp } from '../util/tableFormat';
+import { comparisonClaimText, comparisonFindingText } from './comparisonText';
 
 /**
  * Every sentence of a claim: the claim in words, what was measured, and why it holds by
  * construction, written from the claim's facts and estimates (study/ computes them, words none).
- * Claims built with their text (the comparisons) keep it.
+ * The comparisons with published tables are worded in comparisonText.ts; claims read from a report
+ * written before claims carried their data keep the words they were stored with.
  */
 
 const pp = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : fmtPp(v));
@@ -21,6 +23,7 @@ const list = (v: readonly number[]) => (v.length ? v.map((x) => x.toFixed(2)).jo
 /** The paper's claim, in words. */
 export function claimSentence(c: Claim): string {
   const f = c.facts;
+  if (c.comparison) return comparisonClaimText(c.comparison);
   if (!f) return c.claim ?? c.id;
   switch (f.topic) {
     case 'uncalibrated-below-target': return `Without calibration, the on-device accuracy falls below the target p_tar (k = ${f.k}).`;
@@ -35,6 +38,7 @@ export function claimSentence(c: Claim): string {
 /** What eecal measured: Δ with its interval at each point (Markdown). */
 export function findingText(c: Claim): string {
   const f = c.facts;
+  if (c.comparison) return comparisonFindingText(c.comparison);
   if (!f) return c.finding ?? '';
   const es = c.estimates;
   switch (f.topic) {

@@ -10,7 +10,23 @@ import type { Verdict } from './stats/deltaVerdict';
 import type { VerdictSettings } from './stats/verdictSettings';
 import { BRANCHYNET_TABLE1, GUO_TABLE1_CIFAR10 } from './references';
 import type { Claim } from './offloadingClaims';
-import { fmtPct } from '../util/tableFormat';
+
+/**
+ * What a comparison with a published table measured, as data (src/report/comparisonText.ts words it):
+ * BranchyNet's Table I (accuracy and exit shares under its entropy rule) or Guo et al.'s Table 1 (ECE
+ * before and after temperature scaling).
+ */
+export type ComparisonFacts =
+  | {
+    topic: 'branchynet-table-1'; architecture: string; exits: number; comparable: boolean; entropyThresholds: number[];
+    /** Accuracy, then each exit's share: eecal's value, its 95 % interval, BranchyNet's value, the verdict. */
+    quantities: Array<{ name: string; value: number; low: number; high: number; reference: number | null; verdict: Verdict | null }>;
+  }
+  | {
+    topic: 'guo-table-1'; bins: number; samples: number; dataset: string; cifar: boolean; minEffect: number;
+    eceBefore: number; eceBeforeLow: number; eceBeforeHigh: number; verdictBefore: Verdict;
+    eceAfter: number; floorMean: number; floorQ95: number; floorSimulations: number; bar: number; verdictAfter: Verdict;
+  };
 
 /** Tolerances fixed before comparing (written in the report): accuracy ±5 pp, each exit share ±10 pp. */
 export const BRANCHYNET_TOLERANCE = { accuracy: 0.05, exitShare: 0.1 } as const;
@@ -77,11 +93,12 @@ export function branchyNetComparison(test: ExitRecords, architecture: string, s:
   });
   const vs = estimates.map((e) => e.verdict);
   const verdict: Verdict = !comparable ? 'inconclusive' : vs.every((v) => v === 'supported') ? 'supported' : vs.includes('contradicted') ? 'contradicted' : 'inconclusive';
-  const txt = point.map((v, q) => `${names[q]} ${fmtPct(v, 1)} [${fmtPct(ci[q][0], 1)}, ${fmtPct(ci[q][1], 1)}]${comparable ? ` vs ${fmtPct(refs[q], 1)} (${estimates[q].verdict})` : ''}`);
   return {
     id: 'branchynet-table-1',
-    claim: `${BRANCHYNET_TABLE1.source}: B-AlexNet (CIFAR-10) reaches ${fmtPct(refs[0])} and answers ${BRANCHYNET_TABLE1.bAlexnetExitFractions.map((f) => fmtPct(f, 1)).join(' / ')} of the test samples at branch 1 / branch 2 / final (entropy thresholds ${taus.join(', ')}). Tolerances fixed in advance: accuracy ±${100 * BRANCHYNET_TOLERANCE.accuracy} pp, each exit share ±${100 * BRANCHYNET_TOLERANCE.exitShare} pp; a quantity agrees when its 95% interval lies inside the tolerance.`,
-    finding: `eecal's ${architecture} under BranchyNet's rule (entropy < τ at branch e): ${txt.join('; ')}.` + (comparable ? '' : ` (${E} exits: not comparable with the 3-exit B-AlexNet.)`),
+    comparison: {
+      topic: 'branchynet-table-1', architecture, exits: E, comparable, entropyThresholds: [...taus],
+      quantities: point.map((v, q) => ({ name: names[q], value: v, low: ci[q][0], high: ci[q][1], reference: comparable ? refs[q] : null, verdict: estimates[q].verdict })),
+    },
     verdict,
     estimates,
   };
@@ -115,10 +132,11 @@ export function guoComparison(test: ExitRecords, ts: CalibrationFile | undefined
   const verdict: Verdict = !cifar ? 'inconclusive' : vBefore === 'supported' && vAfter === 'supported' ? 'supported' : vBefore === 'contradicted' || vAfter === 'contradicted' ? 'contradicted' : 'inconclusive';
   return {
     id: 'guo-table-1',
-    claim: `${GUO_TABLE1_CIFAR10.source}: CIFAR-10 networks have ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} ECE before and under ${fmtPct(GUO_TABLE1_CIFAR10.temperatureBelow, 0)} after temperature scaling.`,
-    finding: `Final exit, ${bins} bins, test split (${test.numSamples} samples): ECE before TS ${fmtPct(eb)} [${fmtPct(bl)}, ${fmtPct(bh)}] (95% interval: ECE ∓ the bootstrap 95th percentile of the plug-in's error bound) vs ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} (± ${(100 * s.minEffect).toFixed(1)} pp): ${vBefore}. ` +
-      `After TS ${fmtPct(ea)}; a perfectly calibrated model with these confidences would show ${fmtPct(floor.mean)} on average (95th percentile ${fmtPct(floor.q95)}, ${s.floorSimulations} simulations), so the bar is max(1%, that) = ${fmtPct(bar)}: ${vAfter}.` +
-      (cifar ? '' : ` (This model is on ${dataset}, not CIFAR-10: indicative only.)`),
+    comparison: {
+      topic: 'guo-table-1', bins, samples: test.numSamples, dataset, cifar, minEffect: s.minEffect,
+      eceBefore: eb, eceBeforeLow: bl, eceBeforeHigh: bh, verdictBefore: vBefore,
+      eceAfter: ea, floorMean: floor.mean, floorQ95: floor.q95, floorSimulations: s.floorSimulations, bar, verdictAfter: vAfter,
+    },
     verdict,
     estimates: [
       { quantity: 'ECE before TS (final exit)', at: null, estimate: eb, low: bl, high: bh, level: 0.95, verdict: vBefore },

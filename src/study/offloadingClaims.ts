@@ -1,3 +1,4 @@
+import type { ComparisonFacts } from './comparisons';
 import type { ExitRecords } from '../records/types';
 import type { Fallback } from '../cascade/runCascade';
 import { pairedBootstrap, column, indexOfPoint, type PairedBootstrap, type PartitionReplicates, type SideResult } from './stats/pairedBootstrap';
@@ -51,9 +52,11 @@ export interface Claim {
   facts?: ClaimFacts;
   /** Set when the claim holds by construction. */
   construction?: Construction;
-  /** The claim in words, for claims built with their text. */
+  /** A comparison with a published table (BranchyNet, Guo et al.): what it measured, as data. */
+  comparison?: ComparisonFacts;
+  /** The claim in words, for claims read from a report written before claims carried their data. */
   claim?: string;
-  /** What was measured, in words (Markdown), for claims built with their text. */
+  /** What was measured, in words (Markdown), for claims read from such a report. */
   finding?: string;
   /** Why it holds by construction, in words, for claims built with their text. */
   byConstruction?: string;
