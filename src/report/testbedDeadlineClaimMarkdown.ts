@@ -21,7 +21,8 @@ export function testbedDeadlineClaimMarkdown(claims: readonly TestbedDeadlineCla
     const j = c[times];
     const d = j.delta;
     return [c.uplink, c.pTar.toFixed(2), c.deadlineMs.toFixed(1), String(c.pairs), times,
-      `${j.uncalibrated.toFixed(3)} → ${j.calibrated.toFixed(3)}`, `${pp(d.estimate)} [${pp(d.low)}, ${pp(d.high)}]`, `**${j.verdict}**`];
+      Number.isFinite(j.uncalibrated) ? `${j.uncalibrated.toFixed(3)} → ${j.calibrated.toFixed(3)}` : '—', `${pp(d.estimate)} [${pp(d.low)}, ${pp(d.high)}]`,
+      `**${j.verdict}**${d.note ? ` (not judged: ${d.note})` : ''}`];
   }));
   const agree = claims.filter((c) => c.measured.verdict === c.modelled.verdict).length;
   const unpaired = claims.reduce((a, c) => a + c.unpaired, 0);

@@ -47,7 +47,7 @@ export interface ImageOutcomes {
 
 /** The claim judged on one kind of times. */
 export interface DeadlineJudgement {
-  /** P[missed deadline] at the deadline on the original images (mean over the point shuffles). */
+  /** P[missed deadline] at the deadline on the original images (mean over the point shuffles); NaN when not judged. */
   uncalibrated: number;
   calibrated: number;
   /** Δ = calibrated − uncalibrated, its percentile interval and the verdict read from that interval. */
@@ -142,6 +142,10 @@ export function judgePairedDeadline(
   return { uncalibrated: pu, calibrated: pc, delta: { quantity, at: pTar, estimate: pc - pu, low, high, level, verdict }, verdict };
 }
 
+function notJudged(quantity: string, at: number, level: number, note: string): DeadlineJudgement {
+  return { uncalibrated: NaN, calibrated: NaN, delta: { quantity, at, estimate: NaN, low: null, high: null, level, verdict: 'inconclusive', note }, verdict: 'inconclusive' };
+}
+
 /** The latency model's time of the outcome an image really had in the run. */
 function modelledTime(row: MeasuredRow, lat: CascadeLatency): number {
   if (row.offloaded || row.fallback) return lat.offloadMs;
@@ -189,11 +193,15 @@ export function testbedDeadlineClaims(
       };
     };
     const q = (times: string) => `Δ P[missed deadline] (${method} − uncalibrated, ${times} times)`;
+    // Too few pairs for one full batch (a short run): reported, not judged, and the rest of the comparison still runs.
+    const judge = (times: 'measured' | 'modelled'): DeadlineJudgement => (samples.length < settings.batchSize
+      ? notJudged(q(times), p, 1 - settings.alpha, `${samples.length} paired images, fewer than one batch of ${settings.batchSize}`)
+      : judgePairedDeadline(side(un, times), side(ca, times), p, deadlineMs, settings, q(times)));
     out.push({
       uplink: run.name, uplinkMbps: run.uplinkMbps, pTar: p, method, deadlineMs, deadlineFrom: settings.deadlineMs === null ? 'model-offload-latency' : 'setting',
       pairs: samples.length, unpaired, batches: Math.floor(samples.length / settings.batchSize),
-      measured: judgePairedDeadline(side(un, 'measured'), side(ca, 'measured'), p, deadlineMs, settings, q('measured')),
-      modelled: judgePairedDeadline(side(un, 'modelled'), side(ca, 'modelled'), p, deadlineMs, settings, q('modelled')),
+      measured: judge('measured'),
+      modelled: judge('modelled'),
       settings,
     });
   }

@@ -23,6 +23,11 @@ test('the claim is worded with its rule, and each verdict stands beside the inte
   assert.match(md, /agree in 0 of 1 cases/);
 });
 
+test('a claim with too few pairs says it was not judged, and why', () => {
+  const short = testbedDeadlineClaims({ name: 'wifi', uplinkMbps: 18.8, rows: rows.filter((r) => r.sample < 8), latency: lat }, 'temperature', [0.7], DEFAULT_TESTBED_DEADLINE_CLAIM);
+  assert.ok(testbedDeadlineClaimMarkdown(short, 1).includes('| wifi | 0.70 | 30.0 | 8 | measured | — | — [—, —] | **inconclusive** (not judged: 8 paired images, fewer than one batch of 16) |'));
+});
+
 test('no calibration, no claim: nothing is written', () => {
   assert.equal(testbedDeadlineClaimMarkdown([], 1), '');
 });

@@ -99,6 +99,14 @@ test("the default deadline is the model's offloading latency: the modelled P_mis
   assert.ok(c.modelled.uncalibrated < 0.05, `modelled ${c.modelled.uncalibrated}`);
 });
 
-test('fewer paired images than a batch is a one-line error naming the claim', () => {
-  assert.throws(() => testbedDeadlineClaims(run(plantedRows(10, 6, () => 1)), 'temperature', [0.7], FAST), /missed-deadline claim: 10 paired images, expected at least one full batch of 16/);
+test('fewer paired images than a batch: reported as not judged (a short run still compares); judging them directly is an error', () => {
+  const [c] = testbedDeadlineClaims(run(plantedRows(10, 6, () => 1)), 'temperature', [0.7], FAST);
+  assert.equal(c.pairs, 10);
+  for (const j of [c.measured, c.modelled]) {
+    assert.equal(j.verdict, 'inconclusive');
+    assert.equal(j.delta.low, null);
+    assert.match(j.delta.note ?? '', /10 paired images, fewer than one batch of 16/);
+  }
+  const ten = { correct: new Uint8Array(10), timeMs: new Float64Array(10) };
+  assert.throws(() => judgePairedDeadline(ten, ten, 0.7, 1, FAST, 'Δ'), /missed-deadline claim: 10 paired images, expected at least one full batch of 16/);
 });

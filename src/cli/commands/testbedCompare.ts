@@ -54,12 +54,14 @@ function deadlineCsv(c: TestbedComparison): string {
 }
 
 function deadlineClaimsCsv(c: TestbedComparison): string {
-  const lines = ['uplink,uplink_mbps,p_tar,method,deadline_ms,deadline_from,pairs,unpaired,times,p_miss_none,p_miss_method,delta,delta_low,delta_high,level,verdict'];
+  const lines = ['uplink,uplink_mbps,p_tar,method,deadline_ms,deadline_from,pairs,unpaired,times,p_miss_none,p_miss_method,delta,delta_low,delta_high,level,verdict,note'];
+  // Not judged (too few pairs): empty numbers and the reason, never "NaN".
+  const fin = (x: number | null) => (x === null || !Number.isFinite(x) ? '' : num(x));
   for (const d of c.deadlineClaims) {
     for (const times of ['measured', 'modelled'] as const) {
       const j = d[times];
-      lines.push([d.uplink, d.uplinkMbps, d.pTar, d.method, num(d.deadlineMs), d.deadlineFrom, d.pairs, d.unpaired, times, num(j.uncalibrated), num(j.calibrated),
-        num(j.delta.estimate), num(j.delta.low), num(j.delta.high), j.delta.level, j.verdict].join(','));
+      lines.push([d.uplink, d.uplinkMbps, d.pTar, d.method, num(d.deadlineMs), d.deadlineFrom, d.pairs, d.unpaired, times, fin(j.uncalibrated), fin(j.calibrated),
+        fin(j.delta.estimate), fin(j.delta.low), fin(j.delta.high), j.delta.level, j.verdict, (j.delta.note ?? '').replace(/,/g, ';')].join(','));
     }
   }
   return lines.join('\n') + '\n';
