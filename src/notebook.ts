@@ -86,6 +86,8 @@ export { readCalibrationFile } from './calibration/calibrationFile';
 export { compareTestbedRuns, DEFAULT_TESTBED_COMPARISON, type TestbedComparison } from './study/testbedComparison';
 export { latencyVsModelledFigure, deadlineVsModelledFigure, deadlineCurves } from './plots/testbedFigures';
 export { testbedComparisonMarkdown } from './report/testbedMarkdown';
+export { testbedDeadlineClaims, DEFAULT_TESTBED_DEADLINE_CLAIM, type TestbedDeadlineClaim } from './study/testbedDeadlineClaim';
+export { testbedDeadlineClaimMarkdown } from './report/testbedDeadlineClaimMarkdown';
 export { riskControlThreshold, deviceSegments, countSegments, defaultRiskGrid, type RiskControlResult } from './offloading/riskControl';
 export { runGuaranteeStudy, guaranteeFigureStem, RULE_LABELS, type GuaranteeStudy } from './study/guaranteeStudy';
 export { guaranteeClaimSentence, guaranteeMarkdown } from './report/guaranteeMarkdown';

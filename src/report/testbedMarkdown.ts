@@ -1,6 +1,7 @@
 import type { MeasuredRun } from '../records/measuredRecords';
 import type { TestbedComparison } from '../study/testbedComparison';
 import { markdownTable } from './markdownTable';
+import { testbedDeadlineClaimMarkdown } from './testbedDeadlineClaimMarkdown';
 
 /**
  * The sentences and tables of a testbed comparison (comparison.md of `eecal testbed compare`, and
@@ -48,5 +49,7 @@ export function testbedComparisonMarkdown(runs: readonly MeasuredRun[], c: Testb
     '',
     markdownTable(['uplink', 'method', 'p_tar', 'samples', 'deadline ms', 'measured P_miss [95 % CI]', 'modelled P_miss [95 % CI]', 'CIs disjoint'], deadlineRows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
     '',
+    // The claim's section ends with its own blank line; without a calibration there is none.
+    ...[testbedDeadlineClaimMarkdown(c.deadlineClaims, first.model.edgeExits)].filter((x) => x !== ''),
   ].join('\n');
 }

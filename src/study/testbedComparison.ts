@@ -7,6 +7,7 @@ import { missedDeadlineProbability, type DeadlineRow } from '../offloading/misse
 import { cascadeLatency, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig } from '../offloading/latencyModel';
 import { latencyComparison, type LatencyComparisonRow } from '../offloading/measuredVsModelled';
 import { recordsKeys } from './offloadingInputs';
+import { DEFAULT_TESTBED_DEADLINE_CLAIM, testbedDeadlineClaims, type TestbedDeadlineClaim, type TestbedDeadlineClaimSettings } from './testbedDeadlineClaim';
 
 /**
  * Testbed runs against the latency model, as data: per uplink rate, the latency comparison and
@@ -26,6 +27,8 @@ export interface TestbedComparisonSettings {
   batchSize: number;
   rounds: number;
   seed: number;
+  /** How the missed-deadline claim is judged (default: DEFAULT_TESTBED_DEADLINE_CLAIM with this batch size and rounds). */
+  claim?: TestbedDeadlineClaimSettings;
 }
 
 export const DEFAULT_TESTBED_COMPARISON: TestbedComparisonSettings = { cloud: { speedup: 10 }, rttMs: null, pTars: null, deadlinesMs: null, batchSize: 16, rounds: 100, seed: 0 };
@@ -47,6 +50,8 @@ export interface TestbedComparison {
   deadline: TestbedDeadlineSeries[];
   /** The model's latency per run. */
   modelled: Array<{ uplink: string; latency: CascadeLatency; rttMs: number }>;
+  /** "Calibration lowers P[missed deadline]" per run and p_tar, on measured and on modelled times (empty without a calibration). */
+  deadlineClaims: TestbedDeadlineClaim[];
   settings: TestbedComparisonSettings;
 }
 
@@ -54,7 +59,8 @@ export function compareTestbedRuns(
   runs: readonly MeasuredRun[], records: ExitRecords, calibration: { file: CalibrationFile; path: string } | undefined, settings: TestbedComparisonSettings = DEFAULT_TESTBED_COMPARISON,
 ): TestbedComparison {
   const stage = stageTimesFromSidecar(records.meta, records.numExits, { kind: 'measured' });
-  const out: TestbedComparison = { latency: [], deadline: [], modelled: [], settings };
+  const out: TestbedComparison = { latency: [], deadline: [], modelled: [], deadlineClaims: [], settings };
+  const claimSettings = settings.claim ?? { ...DEFAULT_TESTBED_DEADLINE_CLAIM, batchSize: settings.batchSize, pointRounds: settings.rounds, seed: settings.seed };
   for (const run of runs) {
     const k = run.meta.model.edgeExits;
     const mbps = run.meta.link.uplinkMbps;
@@ -65,6 +71,7 @@ export function compareTestbedRuns(
     const pTars = settings.pTars ?? [...new Set(run.rows.map((r) => r.pTar))].sort((a, b) => a - b);
     const slowest = Math.max(lat.offloadMs, ...run.rows.map((r) => r.ms.total_ms ?? 0));
     const deadlinesMs = settings.deadlinesMs ?? Array.from({ length: 41 }, (_, i) => Number(((i * 1.1 * slowest) / 40).toPrecision(6)));
+    if (calibration) out.deadlineClaims.push(...testbedDeadlineClaims({ name: run.name, uplinkMbps: mbps, rows: run.rows, latency: lat }, calibration.file.method, pTars, claimSettings));
     const methods = [{ name: 'none', calibrated: false }, ...(calibration ? [{ name: calibration.file.method, calibrated: true }] : [])];
     for (const m of methods) {
       for (const p of pTars) {

@@ -20,6 +20,10 @@ test('a model folder with a shipped testbed run gets the measured-vs-modelled se
     const row = shipped.split('\n').find((l) => l.startsWith('| 3g | upload |'));
     assert.ok(row && s.markdown.includes(row), 'the 3G upload row equals the shipped comparison');
     assert.ok(!/^# /m.test(s.markdown) && !/^## /m.test(s.markdown), 'no heading above the report\'s own level');
+    assert.match(s.markdown, /^#### Calibration lowers P\[missed deadline\]: judged on measured and on modelled times$/m, 'the claim judged on measured beside modelled times');
+    for (const up of ['3g', '4g', 'wifi']) {
+      for (const times of ['measured', 'modelled']) assert.match(s.markdown, new RegExp(`^\\| ${up} \\| 0\\.70 \\| [0-9.]+ \\| 200 \\| ${times} \\|.*\\*\\*(supported|contradicted|inconclusive)\\*\\* \\|$`, 'm'));
+    }
     assert.deepEqual(s.pngs, [], 'no PNGs without a renderer');
     assert.ok(fs.existsSync(path.join(tmp, 'testbed-latency-vs-modelled.json')));
   } finally {

@@ -6,6 +6,7 @@ import { readRecords } from '../../records/csv';
 import { readCalibrationFile } from '../../calibration/calibrationFile';
 import { readMeasuredRuns } from '../../records/measuredRecords';
 import { compareTestbedRuns, DEFAULT_TESTBED_COMPARISON, type TestbedComparison } from '../../study/testbedComparison';
+import { DEFAULT_TESTBED_DEADLINE_CLAIM } from '../../study/testbedDeadlineClaim';
 import { testbedComparisonMarkdown } from '../../report/testbedMarkdown';
 import { deadlineCurves, latencyVsModelledFigure, deadlineVsModelledFigure } from '../../plots/testbedFigures';
 import { saveFigure } from '../../plots/export/saveFigure';
@@ -13,7 +14,7 @@ import { writeFileAtomic } from '../../util/atomicWrite';
 
 export const COMPARE_HELP = `usage: eecal testbed compare --measured DIR --records test.csv [--calibration calib.json] --out DIR
                              [--p-tar P] [--deadline GRID(s)] [--rtt-ms R] [--cloud-speedup 10 | --cloud-ms MS]
-                             [--batch-size 16] [--rounds 100] [--seed 0]
+                             [--batch-size 16] [--rounds 100] [--seed 0] [--claim-deadline S]
 
 Measured against modelled. DIR holds measured.csv (one run) or one folder per uplink rate, each with
 a measured.csv whose sidecar states its uplink (scripts/testbed-net.sh writes both). For each rate:
@@ -26,7 +27,11 @@ a measured.csv whose sidecar states its uplink (scripts/testbed-net.sh writes bo
                   times, uncalibrated (method none) and with the calibration file's method, 95 % CIs
                   over rounds of shuffled batches (--batch-size, default 16: a run measures hundreds of
                   samples, not 10,000), and whether the two intervals overlap
-  comparison.md   both tables; latency-vs-modelled.{json,html}, deadline-vs-modelled.{json,html}: figures`;
+  deadline-claims.csv  with --calibration: "calibration lowers P[missed deadline]" per uplink and p_tar,
+                  judged on measured and on modelled times of the same images (paired bootstrap over
+                  images; Δ = method − none, its 95 % interval and the verdict read from it), at
+                  --claim-deadline seconds (default: each run's modelled offloading latency)
+  comparison.md   the tables and the claim; latency-vs-modelled.{json,html}, deadline-vs-modelled.{json,html}: figures`;
 
 const num = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(Number(x.toPrecision(6))));
 
@@ -48,11 +53,25 @@ function deadlineCsv(c: TestbedComparison): string {
   return lines.join('\n') + '\n';
 }
 
+function deadlineClaimsCsv(c: TestbedComparison): string {
+  const lines = ['uplink,uplink_mbps,p_tar,method,deadline_ms,deadline_from,pairs,unpaired,times,p_miss_none,p_miss_method,delta,delta_low,delta_high,level,verdict,note'];
+  // Not judged (too few pairs): empty numbers and the reason, never "NaN".
+  const fin = (x: number | null) => (x === null || !Number.isFinite(x) ? '' : num(x));
+  for (const d of c.deadlineClaims) {
+    for (const times of ['measured', 'modelled'] as const) {
+      const j = d[times];
+      lines.push([d.uplink, d.uplinkMbps, d.pTar, d.method, num(d.deadlineMs), d.deadlineFrom, d.pairs, d.unpaired, times, fin(j.uncalibrated), fin(j.calibrated),
+        fin(j.delta.estimate), fin(j.delta.low), fin(j.delta.high), j.delta.level, j.verdict, (j.delta.note ?? '').replace(/,/g, ';')].join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
 export async function testbedCompare(argv: string[]): Promise<number> {
   const { values: v } = parseCommandArgs('testbed compare', argv, {
     measured: { type: 'string' }, records: { type: 'string' }, calibration: { type: 'string' }, out: { type: 'string' },
     'p-tar': { type: 'string' }, deadline: { type: 'string' }, 'rtt-ms': { type: 'string' }, 'cloud-speedup': { type: 'string' }, 'cloud-ms': { type: 'string' },
-    'batch-size': { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'batch-size': { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' }, 'claim-deadline': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   });
   if (v.help) { console.log(COMPARE_HELP); return 0; }
   const measured = requiredOption('measured', v.measured);
@@ -69,17 +88,20 @@ export async function testbedCompare(argv: string[]): Promise<number> {
     rounds: countOption('rounds', v.rounds, d.rounds, 2, 100_000),
     seed: numberOption('seed', v.seed, d.seed, { integer: true }),
   };
+  const claimDeadlineMs = v['claim-deadline'] === undefined ? null : Number((numberOption('claim-deadline', v['claim-deadline'], undefined, { min: 0 }) * 1000).toPrecision(12));
+  const claim = { ...DEFAULT_TESTBED_DEADLINE_CLAIM, batchSize: settings.batchSize, pointRounds: settings.rounds, seed: settings.seed, deadlineMs: claimDeadlineMs };
   const runs = readMeasuredRuns(measured);
   const records = readRecords(recordsPath);
   const calibration = v.calibration ? { file: readCalibrationFile(v.calibration), path: v.calibration } : undefined;
-  const c = compareTestbedRuns(runs, records, calibration, settings);
+  const c = compareTestbedRuns(runs, records, calibration, { ...settings, claim });
   fs.mkdirSync(outDir, { recursive: true });
   writeFileAtomic(path.join(outDir, 'latency.csv'), latencyCsv(c));
   writeFileAtomic(path.join(outDir, 'deadline.csv'), deadlineCsv(c));
+  if (c.deadlineClaims.length > 0) writeFileAtomic(path.join(outDir, 'deadline-claims.csv'), deadlineClaimsCsv(c));
   writeFileAtomic(path.join(outDir, 'comparison.md'), testbedComparisonMarkdown(runs, c));
   const first = runs[0].meta.model;
   await saveFigure(latencyVsModelledFigure(c.latency.filter((r) => r.quantity === 'upload' || r.quantity === 'offloaded'), `${first.architecture}, k = ${first.edgeExits}: measured vs latency model`), outDir, 'latency-vs-modelled', null, { formats: ['json', 'html'] });
   await saveFigure(deadlineVsModelledFigure(deadlineCurves(c.deadline), 'P[missed deadline]: measured (solid, 95 % CI) vs modelled (dashed) times'), outDir, 'deadline-vs-modelled', null, { formats: ['json', 'html'] });
-  console.error(`wrote ${path.join(outDir, 'comparison.md')}, latency.csv, deadline.csv and two figures (json, html)`);
+  console.error(`wrote ${path.join(outDir, 'comparison.md')}, latency.csv, deadline.csv${c.deadlineClaims.length > 0 ? ', deadline-claims.csv' : ''} and two figures (json, html)`);
   return 0;
 }
