@@ -97,7 +97,10 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
     fillRow(cal.point, 0, binBoth(calKeys, k, input.fallback, grid, points), grid, points, undefined, rounds, batchSize);
     return { edgeExits: k, uncalibrated: uncalibrated[j], calibrated: cal };
   });
-  const job = rowsJob(input, grid, points, shape, (valIdx) => input.edgeExits.map((k) => binBoth(input.refit(valIdx), k, input.fallback, grid, points)), partitions.map((p) => p.calibrated.reps));
+  const job = rowsJob(input, grid, points, shape, (valIdx) => {
+    const keys = input.refit(valIdx);
+    return input.edgeExits.map((k) => binBoth(keys, k, input.fallback, grid, points));
+  }, partitions.map((p) => p.calibrated.reps));
   const spec = refitSpecOf(input.refit);
   const progress = input.progress;
   runReplicates(job, B, spec ? remoteOf(input, job, spec) : null, progress ? (done) => progress(done, B) : undefined);
