@@ -13,6 +13,7 @@ import { CLAIM_METHODS, type ClaimMethod } from '../../study/methodRefits';
 import { packageVersion } from '../../version';
 import { loadMethodModules, METHOD_MODULE_CONTRACT } from '../methodModule';
 import { exitOnSignal } from '../../util/signals';
+import { claimsProgressDisplay } from '../claimsProgress';
 
 /** The shipped CIFAR-10 models, the paper's regime first. */
 const DEFAULT_MODELS = ['models/b-alexnet-cifar10-branchynet', 'models/b-alexnet-cifar10'];
@@ -134,12 +135,15 @@ export const reproduceCommand: Command = {
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
     // Every file is written atomically, so stopping between two writes leaves each complete.
     const stopOnSignal = exitOnSignal('reproduce', 'files written so far are complete; the rest were not written');
+    // The bootstrap's progress: a bar with the time left on a terminal, a line per stage otherwise.
+    const display = claimsProgressDisplay(process.stderr);
     const result = await reproduceRegimes({
       modelDirs, outDir, reproductionFile, config, ops: calibrationOps, images: !v['no-images'], methods,
       command: ['eecal reproduce', ...argv].join(' '),
       eecalVersion: packageVersion(),
-      log: (m) => console.error(m),
-    });
+      log: display.log,
+      progress: display.progress,
+    }).finally(display.end);
     stopOnSignal();
     const skipped = result.models.find((m) => m.result.imagesSkipped)?.result.imagesSkipped;
     if (skipped) console.error(`PNG/SVG not written: ${skipped}`);
