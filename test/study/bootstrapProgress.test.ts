@@ -27,6 +27,7 @@ test('claims of the built-in TS variants report their bootstrap progress up to B
   for (const m of ['temperature', 'global']) {
     const done = seen.get(m) ?? [];
     assert.equal(done.at(-1), B, `${m}: ${done.join(', ')}`);
+    assert.equal(done.filter((d) => d === B).length, 1, `${m}: B told once (${done.join(', ')})`);
     assert.ok(done.every((d, i) => i === 0 || d >= done[i - 1]), `${m} counts up`);
   }
 });

@@ -97,7 +97,8 @@ export function runReplicates(job: RowsJob, replicates: number, remote: Omit<Job
   const threads = bootstrapThreads();
   let last = Date.now();
   const tell = (done: number, force = false) => {
-    if (!progress) return;
+    // The last count is told once, at the end.
+    if (!progress || (done >= replicates && !force)) return;
     const now = Date.now();
     if (force || now - last >= 1000) {
       last = now;
