@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ExitRecords } from '../../records/types';
+import { ConfigError } from '../../errors';
 import type { Fallback } from '../../cascade/runCascade';
 import type { SideCurves } from './pairedBootstrap';
 import type { DrawShape } from './replicateDraws';
@@ -46,7 +47,7 @@ export function bootstrapThreads(): number {
   const env = process.env.EECAL_BOOTSTRAP_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`EECAL_BOOTSTRAP_THREADS=${env}: expected an integer from 1 to 64`);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError(`EECAL_BOOTSTRAP_THREADS=${env}: expected an integer from 1 to 64`);
     return n;
   }
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;

@@ -4,7 +4,8 @@ import { plantedRecords } from '../plantedRecords';
 import { pairedBootstrap, type PairedBootstrapInput } from '../../../src/study/stats/pairedBootstrap';
 import { methodRefit } from '../../../src/study/methodRefits';
 import { CALIBRATION_METHODS } from '../../../src/calibration/methods';
-import { stopBootstrapWorkers } from '../../../src/study/stats/replicatePool';
+import { bootstrapThreads, stopBootstrapWorkers } from '../../../src/study/stats/replicatePool';
+import { ConfigError } from '../../../src/errors';
 
 after(() => stopBootstrapWorkers());
 
@@ -46,5 +47,22 @@ test('the paired bootstrap is the same on one thread and on three', () => {
     }
     // Not all zero: the rows were written.
     assert.ok(one.partitions[0].calibrated.reps.offload.some((v) => v > 0));
+  }
+});
+
+test('EECAL_BOOTSTRAP_THREADS: a count from 1 to 64, else a one-line error naming it', () => {
+  const before = process.env.EECAL_BOOTSTRAP_THREADS;
+  try {
+    process.env.EECAL_BOOTSTRAP_THREADS = '3';
+    assert.equal(bootstrapThreads(), 3);
+    for (const bad of ['0', '2.5', 'many']) {
+      process.env.EECAL_BOOTSTRAP_THREADS = bad;
+      assert.throws(() => bootstrapThreads(), (e: Error) => e instanceof ConfigError && e.message === `EECAL_BOOTSTRAP_THREADS=${bad}: expected an integer from 1 to 64`);
+    }
+    delete process.env.EECAL_BOOTSTRAP_THREADS;
+    assert.ok(bootstrapThreads() >= 1 && bootstrapThreads() <= 8);
+  } finally {
+    if (before === undefined) delete process.env.EECAL_BOOTSTRAP_THREADS;
+    else process.env.EECAL_BOOTSTRAP_THREADS = before;
   }
 });
