@@ -1,3 +1,4 @@
+import { expNonPositive } from './expNonPositive';
 import type { ShiftedRows } from './refitKeys';
 
 /**
@@ -31,7 +32,7 @@ export function resampledNllInT(rows: ShiftedRows, idx: Int32Array): (T: number)
       let m1 = 0;
       for (let k = 0; k < C; k++) {
         const d = shifted[base + k];
-        const e = Math.exp(beta * d);
+        const e = expNonPositive(beta * d);
         s += e;
         m1 += e * d;
       }
