@@ -49,14 +49,22 @@ function nllAndGradInT(shifted: Float64Array, labelShift: Float64Array, C: numbe
  * Inputs must be checked. T is not constrained (as in PyTorch); a non-positive T is reported.
  */
 export function fitTemperatureTorchLbfgs(logits: FloatArray, labels: Int32Array, numClasses: number, opts: TorchLbfgsOptions = {}): TemperatureFitResult {
+  const { shifted, labelShift } = shiftLogits(logits, labels, numClasses);
+  return torchLbfgsTemperature((T) => nllAndGradInT(shifted, labelShift, numClasses, T), opts);
+}
+
+/**
+ * The L-BFGS loop of {@link fitTemperatureTorchLbfgs} over any objective T → [NLL, dNLL/dT]: a
+ * caller that evaluates the same NLL faster with the same rounding (a bootstrap resample's rows,
+ * each distinct row computed once) gets the same temperature bit for bit.
+ */
+export function torchLbfgsTemperature(f: (T: number) => [number, number], opts: TorchLbfgsOptions = {}): TemperatureFitResult {
   const lr = opts.lr ?? 0.01;
   const maxIter = opts.maxIterations ?? 50;
   const history = opts.historySize ?? 100;
   const tolGrad = opts.toleranceGrad ?? 1e-7;
   const tolChange = opts.toleranceChange ?? 1e-9;
   const maxEval = Math.floor((maxIter * 5) / 4);
-  const { shifted, labelShift } = shiftLogits(logits, labels, numClasses);
-  const f = (T: number) => nllAndGradInT(shifted, labelShift, numClasses, T);
   let x = opts.initialTemperature ?? 1.5;
   let [loss, g] = f(x);
   let evals = 1;

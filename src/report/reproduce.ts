@@ -6,7 +6,7 @@ import { FigureRenderer, findChromium } from '../plots/export/chromium';
 import { saveFigure } from '../plots/export/saveFigure';
 import { readPlotlyJs } from '../plots/export/plotlyBundle';
 import type { CalibrationOps } from '../study/calibrationStudy';
-import { runAnalysis, type Analysis } from '../study/analysis';
+import { runAnalysis, type Analysis, type ClaimsProgress } from '../study/analysis';
 import { reportMarkdown, type ReportInput } from './reportMarkdown';
 import { claimToJson } from './claimJson';
 import { reportTables } from './tables';
@@ -33,6 +33,8 @@ export interface ReproduceOptions {
   eecalVersion: string;
   /** Progress messages (default: none). */
   log?: (msg: string) => void;
+  /** Progress of the claims' bootstrap (default: a line per second through `log`). */
+  progress?: ClaimsProgress;
   /** A user's methods to compare and judge beside the built-in ones (`--method-module`). */
   methods?: readonly CalibrationMethodDefinition[];
 }
@@ -66,8 +68,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
   const architecture = manifest?.architecture ?? test.meta?.model ?? path.basename(opts.modelDir);
   log(`analysing ${test.numSamples} test samples, ${test.numExits} exits`);
   const dataset = manifest?.dataset ?? test.meta?.dataset ?? 'unknown';
-  const progress = ({ label, done, total, etaMs }: { label: string; done: number; total: number; etaMs: number }) =>
-    log(`claims of ${label}: ${done}/${total} replicates refitted${done < total ? `, about ${Math.ceil(etaMs / 1000)} s left` : ''}`);
+  const progress = opts.progress ?? (({ label, done, total, etaMs }: { label: string; done: number; total: number; etaMs: number }) =>
+    log(`claims of ${label}: ${done}/${total} replicates refitted${done < total ? `, about ${Math.ceil(etaMs / 1000)} s left` : ''}`));
   const analysis = runAnalysis({ val, test, architecture, dataset, trainingLog, extraMethods: opts.methods ?? [], progress }, opts.config, opts.ops);
 
   const figDir = path.join(opts.outDir, 'figures');

@@ -119,6 +119,15 @@ function withProgress(refit: RefitKeys, method: CalibrationMethodDefinition, tot
   };
 }
 
+/** The bootstrap's count of replicates done, as a method's claims progress with the time left. */
+function bootstrapProgress(method: CalibrationMethodDefinition, progress: ClaimsProgress): (done: number, total: number) => void {
+  const started = Date.now();
+  return (done, total) => {
+    const elapsedMs = Date.now() - started;
+    progress({ method: method.id, label: method.label, done, total, elapsedMs, etaMs: done > 0 ? (elapsedMs / done) * (total - done) : NaN });
+  };
+}
+
 /**
  * The report's offloading claims for every judged method against uncalibrated (by default the
  * four TS variants, `CLAIM_METHODS`; any method of the calibration study can be judged), each by
@@ -142,6 +151,8 @@ export function studyClaims(
     const refit = progress && !hasFastRefit(method) ? withProgress(base, method, settings.replicates, progress) : base;
     return offloadingClaims({
       val, test, refit,
+      // A fast refit may run on worker threads: the bootstrap itself counts its replicates.
+      ...(progress && hasFastRefit(method) ? { progress: bootstrapProgress(method, progress) } : {}),
       ...(cfg.refitPerPTar && isPTarDependent(method) ? { refitAt: (x: number) => methodRefit(method, val, test, { ...subset, pTar: x }) } : {}),
       label: method.label, idSuffix: claimSuffix(method.id),
       temperatures: claimTemperatures(calibration, method.id, test),

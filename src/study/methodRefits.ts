@@ -2,6 +2,7 @@ import type { ExitRecords } from '../records/types';
 import { CALIBRATION_METHODS, calibrateRecords, type CalibrationMethod } from '../calibration/methods';
 import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
 import { perExitTemperatureRefit, refitThrough, type RefitKeys } from './stats/refitKeys';
+import { describedRefit } from './stats/refitSpec';
 import { globalTemperatureRefit, perBranchTemperatureRefit, torchLbfgsRefit, type CascadeSubsetOptions } from './stats/cascadeRefits';
 
 /** The TS variants whose claims the report judges by default: the paper's per exit, the follow-up's per-branch and global, and the authors' unconverged fit. */
@@ -25,11 +26,14 @@ function isFast(id: string): id is FastMethod {
  */
 export function methodRefit(method: CalibrationMethodDefinition, val: ExitRecords, test: ExitRecords, subset: CascadeSubsetOptions): RefitKeys {
   if (hasFastRefit(method)) {
-    switch (method.id as FastMethod) {
-      case 'temperature': return perExitTemperatureRefit(val, test);
-      case 'per-branch': return perBranchTemperatureRefit(val, test, subset);
-      case 'global': return globalTemperatureRefit(val, test, subset);
-      case 'torch-lbfgs': return torchLbfgsRefit(val, test);
+    const id = method.id as FastMethod;
+    // Described, so the bootstrap can rebuild it on worker threads (stats/refitSpec.ts).
+    const described = (refit: RefitKeys) => describedRefit(refit, { method: id, subset });
+    switch (id) {
+      case 'temperature': return described(perExitTemperatureRefit(val, test));
+      case 'per-branch': return described(perBranchTemperatureRefit(val, test, subset));
+      case 'global': return described(globalTemperatureRefit(val, test, subset));
+      case 'torch-lbfgs': return described(torchLbfgsRefit(val, test));
     }
   }
   return refitThrough(val, test, (v) => calibrateRecords(v, method, { pTar: subset.pTar, fallback: subset.fallback }));

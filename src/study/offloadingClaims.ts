@@ -85,6 +85,8 @@ export interface OffloadingClaimsInput {
   roundSeed: number;
   deadlinePTar: number;
   settings: VerdictSettings;
+  /** Hears the bootstrap's replicates done (see `pairedBootstrap`). */
+  progress?: (done: number, total: number) => void;
 }
 
 const shift = (x: Float64Array, c: number) => x.map((v) => v - c);
@@ -198,6 +200,7 @@ export function offloadingClaims(input: OffloadingClaimsInput): Claim[] {
   const common = {
     val: input.val, test: input.test, edgeExits: input.edgeExits, fallback: input.fallback, batchSize: input.batchSize, replicates: s.replicates, seed: s.seed,
     shufflesPerReplicate: s.shufflesPerReplicate, pointRounds: input.rounds, pointSeed: input.roundSeed,
+    ...(input.progress ? { progress: input.progress } : {}),
   };
   // Refit per p_tar: one run per judged point with the calibration fitted at that point; the
   // simultaneous band of "meets p_tar" then covers those points only.

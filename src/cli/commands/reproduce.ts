@@ -16,6 +16,7 @@ import { verdictSettings } from '../../study/stats/verdictSettings';
 import { loadMethodModules, METHOD_MODULE_CONTRACT } from '../methodModule';
 import { exitOnSignal } from '../../util/signals';
 import { inPlace, openStaging, type OutputStaging } from '../../util/stagedOutputs';
+import { claimsProgressDisplay } from '../claimsProgress';
 
 /** The shipped CIFAR-10 models, the paper's regime first. */
 const DEFAULT_MODELS = ['models/b-alexnet-cifar10-branchynet', 'models/b-alexnet-cifar10'];
@@ -195,6 +196,8 @@ export const reproduceCommand: Command = {
       staging = inPlace();
     }
     const stopOnSignal = exitOnSignal('reproduce', 'no output was replaced (this run\'s staged files were removed)', () => staging.discard());
+    // The bootstrap's progress: a bar with the time left on a terminal, a line per stage otherwise.
+    const display = claimsProgressDisplay(process.stderr);
     let result: Awaited<ReturnType<typeof reproduceRegimes>>;
     try {
       result = await reproduceRegimes({
@@ -202,13 +205,15 @@ export const reproduceCommand: Command = {
         guaranteesPage: docRoot !== null && fs.existsSync(path.join(docRoot, 'guarantees.md')),
         command: ['eecal reproduce', ...argv].join(' '),
         eecalVersion: packageVersion(),
-        log: (m) => console.error(m),
+        log: display.log,
+        progress: display.progress,
       });
       staging.commit();
     } catch (err) {
       staging.discard();
       throw chromiumFailure(err);
     } finally {
+      display.end();
       stopOnSignal();
     }
     const skipped = result.models.find((m) => m.result.imagesSkipped)?.result.imagesSkipped;

@@ -69,6 +69,16 @@ async function loadPlotly(page: Page, js: string): Promise<void> {
  * height·scale, as plotly's own toImage does for a PNG.
  */
 const RENDER = `async (a) => {
+  // plotly names SVG elements (defs, clip paths, patterns, traces) with Math.random: a generator
+  // seeded afresh for every figure makes the same figure the same SVG bytes, run after run.
+  let seed = 0x2545f491;
+  Math.random = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const P = globalThis.Plotly;
   if (a.want === 'png') return { png: await P.toImage(a.fig, { format: 'png', width: a.width, height: a.height, scale: a.scale }) };
   const svg = await P.toImage(a.fig, { format: 'svg', width: a.width, height: a.height, scale: 1 });

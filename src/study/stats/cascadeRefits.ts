@@ -2,10 +2,10 @@ import type { ExitRecords } from '../../records/types';
 import type { Fallback } from '../../cascade/runCascade';
 import { scoreRecords } from '../../calibration/index';
 import { uncalibratedExitAssignment } from '../../calibration/earlyExit';
-import { fitTemperatureTorchLbfgs } from '../../calibration/torchLbfgs';
-import { takeRows } from '../../metrics/bootstrap';
+import { fitTemperatureTorchLbfgs, torchLbfgsTemperature } from '../../calibration/torchLbfgs';
 import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
 import { shiftRows, shiftedRows, weightedTemperature, type RefitKeys } from './refitKeys';
+import { resampledNllInT } from './resampledNll';
 
 /**
  * Fast per-replicate refits of the paper's p_tar-dependent TS variants and of the authors'
@@ -106,9 +106,9 @@ export function globalTemperatureRefit(val: ExitRecords, test: ExitRecords, o: C
 export function torchLbfgsRefit(val: ExitRecords, test: ExitRecords): RefitKeys {
   const C = val.numClasses;
   const t = testSide(test);
+  const vs = val.logits.map((l) => shiftedRows(l, val.labels, C));
   return (idx) => {
-    const labels = idx ? takeRows(val.labels, idx) : val.labels;
-    const betas = val.logits.map((l) => 1 / fitTemperatureTorchLbfgs(idx ? takeRows(l, idx, C) : l, labels, C).temperature);
+    const betas = val.logits.map((l, e) => 1 / (idx ? torchLbfgsTemperature(resampledNllInT(vs[e], idx)) : fitTemperatureTorchLbfgs(l, val.labels, C)).temperature);
     return { keys: temperatureConfidences(t.shifted, betas, test.numSamples, C), correct: t.base.correct };
   };
 }

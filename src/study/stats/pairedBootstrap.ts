@@ -1,14 +1,15 @@
 import type { ExitRecords } from '../../records/types';
 import { scoreRecords } from '../../calibration/index';
-import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
+import { keysFromScores } from '../../cascade/cascadeKeys';
 import type { Fallback } from '../../cascade/runCascade';
-import { binCascade, sortGrid, type BinnedCascade } from '../../offloading/thresholdBins';
-import { countThresholds, rowAt } from '../../offloading/thresholdSweep';
+import { sortGrid } from '../../offloading/thresholdBins';
 import { createRng, permutation } from '../../util/rng';
-import { batchMisses } from './batchMisses';
-import { drawIndices, multiplicities, reshuffle } from './resample';
+import type { DrawShape } from './replicateDraws';
 import type { RefitKeys } from './refitKeys';
 import { ConfigError } from '../../errors';
+import { refitSpecOf, type RefitSpec } from './refitSpec';
+import { binBoth, emptyCurves, fillRow, keysNeverHigher, type RowsJob } from './replicateRows';
+import { runReplicates } from './replicatePool';
 
 /** Curves of one side (uncalibrated or calibrated) at one partition: one value per point, or B × points row-major. */
 export interface SideCurves {
@@ -64,6 +65,8 @@ export interface PairedBootstrapInput {
   /** Rounds of shuffles of the original test set for the batch metrics' point estimates, and their seed. */
   pointRounds: number;
   pointSeed: number;
+  /** Hears how many replicates of the calibrated side are done (at most about once a second, and at the end). */
+  progress?: (done: number, total: number) => void;
 }
 
 /** What {@link pairedBootstrap} returns. */
@@ -75,48 +78,9 @@ export interface PairedBootstrap {
   partitions: PartitionReplicates[];
 }
 
-function emptyCurves(G: number, P: number, rows: number): SideCurves {
-  return {
-    offload: new Float64Array(rows * G), device: new Float64Array(rows * G), overall: new Float64Array(rows * G), deviceCount: new Float64Array(rows * G),
-    outage: new Float64Array(rows * P), accuracyMiss: new Float64Array(rows * P),
-  };
-}
-
-/** Binned cascades of one side at one k: on the sweep grid and on the batch points. */
-interface Binned {
-  grid: BinnedCascade;
-  batch: BinnedCascade;
-}
-
-function binBoth(keys: CascadeKeys, k: number, fallback: Fallback, grid: Float64Array, points: Float64Array): Binned {
-  const layout = { edgeExits: k, fallback };
-  return { grid: binCascade(keys, grid, layout), batch: binCascade(keys, points, layout) };
-}
-
-/** Fill row r of `out` from one side's binned cascade, a resample's weights and its batch sequences. */
-function fillRow(out: SideCurves, r: number, b: Binned, grid: Float64Array, points: Float64Array, weights: Int32Array | undefined, seqs: readonly Int32Array[], batchSize: number): void {
-  const G = grid.length;
-  const P = points.length;
-  const counts = countThresholds(b.grid, weights);
-  for (let g = 0; g < G; g++) {
-    const row = rowAt(b.grid, counts, g, grid[g], null);
-    out.offload[r * G + g] = row.offloadProbability;
-    out.device[r * G + g] = row.onDeviceAccuracy ?? NaN;
-    out.overall[r * G + g] = row.overallAccuracy;
-    out.deviceCount[r * G + g] = (1 - row.offloadProbability) * counts.total;
-  }
-  for (const seq of seqs) {
-    const m = batchMisses(b.batch, points, seq, batchSize);
-    for (let p = 0; p < P; p++) {
-      out.outage[r * P + p] += m.outage[p] / seqs.length;
-      out.accuracyMiss[r * P + p] += m.accuracyMiss[p] / seqs.length;
-    }
-  }
-}
-
 /**
- * Paired bootstrap of an uncalibrated cascade against a calibrated one, for statistically sound
- * verdicts. Replicate r draws a resample of the validation rows and refits the calibration on it
+ * Paired bootstrap of an uncalibrated cascade against a calibrated one (issue: statistically sound
+ * verdicts). Replicate r draws a resample of the validation rows and refits the calibration on it
  * (so the fit's own uncertainty is in the interval), draws a resample of the test rows, and scores
  * both sides on the same test resample (weights for the sweep curves) and the same batch shuffles
  * (outage, accuracy misses, full batches only). Every k is scored on the same replicate, so
@@ -131,46 +95,79 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
   const P = points.length;
   const B = input.replicates;
   const n = test.numSamples;
-  const unKeys = keysFromScores(scoreRecords(test), test.labels);
+  const shape: DrawShape = { valSamples: val.numSamples, testSamples: n, shufflesPerReplicate: input.shufflesPerReplicate };
+  const uncalibrated = uncalibratedSides(input, grid, points, shape);
   const calKeys = input.refit(null);
-  const pointRng = createRng(input.pointSeed);
-  const rounds = Array.from({ length: input.pointRounds }, () => permutation(n, pointRng));
-  const unBinned = input.edgeExits.map((k) => binBoth(unKeys, k, input.fallback, grid, points));
+  const unKeys = keysFromScores(scoreRecords(test), test.labels);
+  // Set by whichever thread refits a replicate that raises some device confidence at that k.
+  const raised = new Int32Array(new SharedArrayBuffer(4 * input.edgeExits.length));
+  const rounds = pointRounds(input, n);
   const partitions: PartitionReplicates[] = input.edgeExits.map((k, j) => {
-    const un = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B) };
-    const cal = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B) };
-    fillRow(un.point, 0, unBinned[j], grid, points, undefined, rounds, batchSize);
+    const cal = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B, true) };
     fillRow(cal.point, 0, binBoth(calKeys, k, input.fallback, grid, points), grid, points, undefined, rounds, batchSize);
-    return { edgeExits: k, deviceConfidencesLowered: keysNeverHigher(calKeys, unKeys, k), uncalibrated: un, calibrated: cal };
+    return { edgeExits: k, deviceConfidencesLowered: keysNeverHigher(calKeys, unKeys, k), uncalibrated: uncalibrated[j], calibrated: cal };
   });
-  const rng = createRng(input.seed);
-  for (let r = 0; r < B; r++) {
-    const valIdx = drawIndices(val.numSamples, rng);
-    const testIdx = drawIndices(n, rng);
-    const seqs = [testIdx];
-    for (let s = 1; s < input.shufflesPerReplicate; s++) seqs.push(reshuffle(testIdx, rng));
-    const weights = multiplicities(testIdx, n);
+  const job = rowsJob(input, grid, points, shape, (valIdx) => {
     const keys = input.refit(valIdx);
     input.edgeExits.forEach((k, j) => {
-      if (partitions[j].deviceConfidencesLowered && !keysNeverHigher(keys, unKeys, k)) partitions[j].deviceConfidencesLowered = false;
-      fillRow(partitions[j].uncalibrated.reps, r, unBinned[j], grid, points, weights, seqs, batchSize);
-      fillRow(partitions[j].calibrated.reps, r, binBoth(keys, k, input.fallback, grid, points), grid, points, weights, seqs, batchSize);
+      if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
     });
-  }
+    return input.edgeExits.map((k) => binBoth(keys, k, input.fallback, grid, points));
+  }, partitions.map((p) => p.calibrated.reps), raised);
+  const spec = refitSpecOf(input.refit);
+  const progress = input.progress;
+  runReplicates(job, B, spec ? remoteOf(input, job, spec) : null, progress ? (done) => progress(done, B) : undefined);
+  partitions.forEach((p, j) => {
+    if (raised[j] !== 0) p.deviceConfidencesLowered = false;
+  });
   return { replicates: B, grid: Array.from(grid), batchPoints: Array.from(points), partitions };
 }
 
+function rowsJob(input: PairedBootstrapInput, grid: Float64Array, points: Float64Array, shape: DrawShape, binnedOf: RowsJob['binnedOf'], out: SideCurves[], raised: Int32Array | null = null): RowsJob {
+  return { seed: input.seed, shape, edgeExits: input.edgeExits, fallback: input.fallback, grid, points, batchSize: input.batchSize, binnedOf, out, raised };
+}
+
+/** What a worker thread needs to rebuild `job` (the uncalibrated side when `spec` is null). */
+function remoteOf(input: PairedBootstrapInput, job: RowsJob, spec: RefitSpec | null) {
+  const { binnedOf: _b, out: _o, ...rest } = job;
+  return { ...rest, val: input.val, test: input.test, spec };
+}
+
+/** The report's shuffles of the original test set (point estimates of the batch metrics). */
+function pointRounds(input: PairedBootstrapInput, n: number): Int32Array[] {
+  const rng = createRng(input.pointSeed);
+  return Array.from({ length: input.pointRounds }, () => permutation(n, rng));
+}
+
 /**
- * True when no device exit 1…k has a calibrated confidence above the uncalibrated one, for any
- * sample (1e-12 absorbs the rounding of two formulas for the same confidence, e.g. at 1.0).
+ * The uncalibrated side depends on the test set and the bootstrap's settings only, not on the
+ * calibration judged: every method draws the same replicates (same seed), so the side is computed
+ * once per test set and settings and shared, read-only, by the methods' results.
  */
-function keysNeverHigher(cal: CascadeKeys, un: CascadeKeys, k: number): boolean {
-  for (let e = 0; e < k; e++) {
-    const a = cal.keys[e];
-    const b = un.keys[e];
-    for (let i = 0; i < a.length; i++) if (a[i] > b[i] + 1e-12) return false;
-  }
-  return true;
+const uncalibratedCache = new WeakMap<ExitRecords, Map<string, SideResult[]>>();
+
+function uncalibratedSides(input: PairedBootstrapInput, grid: Float64Array, points: Float64Array, shape: DrawShape): SideResult[] {
+  const key = JSON.stringify([shape, Array.from(grid), Array.from(points), input.edgeExits, input.fallback, input.batchSize, input.replicates, input.seed, input.pointRounds, input.pointSeed]);
+  let byKey = uncalibratedCache.get(input.test);
+  if (!byKey) uncalibratedCache.set(input.test, (byKey = new Map()));
+  const cached = byKey.get(key);
+  if (cached) return cached;
+  const { test, batchSize } = input;
+  const G = grid.length;
+  const P = points.length;
+  const B = input.replicates;
+  const unKeys = keysFromScores(scoreRecords(test), test.labels);
+  const rounds = pointRounds(input, test.numSamples);
+  const binned = input.edgeExits.map((k) => binBoth(unKeys, k, input.fallback, grid, points));
+  const sides = binned.map((b) => {
+    const un = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B, true) };
+    fillRow(un.point, 0, b, grid, points, undefined, rounds, batchSize);
+    return un;
+  });
+  const job = rowsJob(input, grid, points, shape, () => binned, sides.map((side) => side.reps));
+  runReplicates(job, B, remoteOf(input, job, null));
+  byKey.set(key, sides);
+  return sides;
 }
 
 /** Index of value x in an ascending list (within 1e-9); throws when absent. */

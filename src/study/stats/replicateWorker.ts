@@ -1,0 +1,56 @@
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { keysFromScores } from '../../cascade/cascadeKeys';
+import { scoreRecords } from '../../calibration/index';
+import { CALIBRATION_METHODS } from '../../calibration/methods';
+import { methodRefit } from '../methodRefits';
+import { binBoth, computeRows, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
+import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type JobMessage } from './replicatePool';
+
+/**
+ * A bootstrap worker thread: for each job, rebuilds the side's cascade (the uncalibrated keys, or
+ * the built-in refit from its spec) from the records it was sent, then takes chunks of replicates
+ * from the shared counter until none is left, writing their rows into the shared curves.
+ */
+const errors = (workerData as { errors: MessagePort }).errors;
+
+function jobOf(m: JobMessage): RowsJob {
+  const { val, test } = m;
+  const bin = (keys: Parameters<typeof binBoth>[0]): Binned[] => m.edgeExits.map((k) => binBoth(keys, k, m.fallback, m.grid, m.points));
+  let binnedOf: RowsJob['binnedOf'];
+  if (m.spec) {
+    const refit = methodRefit(CALIBRATION_METHODS[m.spec.method], val, test, m.spec.subset);
+    const unKeys = keysFromScores(scoreRecords(test), test.labels);
+    const raised = m.raised;
+    binnedOf = (valIdx) => {
+      const keys = refit(valIdx);
+      if (raised) m.edgeExits.forEach((k, j) => {
+        if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
+      });
+      return bin(keys);
+    };
+  } else {
+    const fixed = bin(keysFromScores(scoreRecords(test), test.labels));
+    binnedOf = () => fixed;
+  }
+  return { seed: m.seed, shape: m.shape, edgeExits: m.edgeExits, fallback: m.fallback, grid: m.grid, points: m.points, batchSize: m.batchSize, binnedOf, out: m.out, raised: m.raised };
+}
+
+parentPort?.on('message', (m: JobMessage) => {
+  const ctrl = new Int32Array(m.ctrl);
+  let job: RowsJob | null = null;
+  try {
+    for (;;) {
+      const r0 = Atomics.add(ctrl, CTRL_NEXT, m.chunk);
+      if (r0 >= m.replicates) break;
+      job ??= jobOf(m);
+      const r1 = Math.min(m.replicates, r0 + m.chunk);
+      computeRows(job, r0, r1);
+      Atomics.add(ctrl, CTRL_DONE, r1 - r0);
+      Atomics.notify(ctrl, CTRL_DONE);
+    }
+  } catch (err) {
+    errors.postMessage(err instanceof Error && err.stack ? err.stack : String(err));
+    Atomics.store(ctrl, CTRL_ERROR, 1);
+    Atomics.notify(ctrl, CTRL_DONE);
+  }
+});
