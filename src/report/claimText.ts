@@ -10,11 +10,16 @@ import { comparisonClaimText, comparisonFindingText } from './comparisonText';
  * written before claims carried their data keep the words they were stored with.
  */
 
+/** A level in percent, to one decimal where needed (97.5, 95). */
+const pct = (level: number) => String(Math.round(1000 * level) / 10);
 const pp = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : fmtPp(v));
 
-/** "p_tar 0.70: Δ −1.2 pp [−2.0, −0.4], supported" for each estimate. */
+/**
+ * "p_tar 0.70: Δ −1.2 pp [−2.0, −0.4] (97.5%), supported" for each estimate; a judged estimate
+ * names its interval's level, which the step-down sets per point (descriptive ones share theirs).
+ */
 export function estimatesText(es: readonly DeltaEstimate[], what = 'p_tar'): string {
-  return es.map((e) => `${e.at === null ? '' : `${what} ${e.at.toFixed(2)}: `}${pp(e.estimate)} [${pp(e.low)}, ${pp(e.high)}]${e.verdict ? `, ${e.verdict}` : ''}${e.note ? ` (${e.note})` : ''}`).join('; ');
+  return es.map((e) => `${e.at === null ? '' : `${what} ${e.at.toFixed(2)}: `}${pp(e.estimate)} [${pp(e.low)}, ${pp(e.high)}]${e.verdict ? ` (${pct(e.level)}%), ${e.verdict}` : ''}${e.note ? ` (${e.note})` : ''}`).join('; ');
 }
 
 const effect = (minEffect: number) => fmtPp(minEffect).replace('−', '');
@@ -46,7 +51,7 @@ export function findingText(c: Claim): string {
       return `Uncalibrated on-device accuracy − p_tar: ${estimatesText(es)}.`;
     case 'calibrated-tracks-target': {
       const L = f.label;
-      return `Simultaneous ${Math.round(100 * f.level)}% bands over the ${f.used} grid points where both keep ≥ ${f.minDeviceSamples} test samples on the device. ` +
+      return `Simultaneous ${pct(f.level)}% bands over the ${f.used} grid points where both keep ≥ ${f.minDeviceSamples} test samples on the device, one for each curve, so that both hold together with probability ≥ ${pct(f.jointLevel)}% (Bonferroni). ` +
         `Uncalibrated significantly below p_tar at: ${list(f.fails)}; there ${L} is within ${effect(f.minEffect)} of p_tar or above at: ${list(f.met)}. ` +
         `${L} significantly more than ${effect(f.minEffect)} below p_tar at: ${list(f.missed)}.` +
         (f.fails.length === 0 ? ' The uncalibrated curve does not significantly miss p_tar anywhere, so calibration gets no credit for meeting it.' : '') +

@@ -16,10 +16,11 @@ const TOPICS: Readonly<Record<string, string>> = {
 
 /** How one verdict of the table is reached, stated once above it. */
 export const VERDICT_RULE =
-  'Each cell is one claim for one method: its verdict after Holm\'s correction over the pre-registered p_tar points, and the estimate that decided it (Δ or gap with its simultaneous interval). ' +
-  '**supported**: at some point the interval lies beyond the minimum effect in the claimed direction, and at no point on the other side of 0; **contradicted**: somewhere it excludes 0 the other way; **inconclusive**: otherwise. ' +
+  'Each cell is one claim for one method: its verdict over the pre-registered p_tar points, and the estimate that decided it (Δ or gap with its interval). ' +
+  'Each point\'s verdict is read from its interval, whose level Holm\'s step-down sets (1 − α/m for every point at first, then 1 − α/(m − j) once j points are decided that way, separately for supported and contradicted; family-wise α): supported where it lies beyond the minimum effect in the claimed direction, contradicted where it lies on the other side of 0. ' +
+  '**supported**: some point supported and none contradicted; **contradicted**: the mirror case; **inconclusive**: otherwise. ' +
   '"The uncalibrated device misses p_tar" is existential: supported when it misses significantly at some point, whatever the others show; contradicted only when it exceeds p_tar significantly at every point. ' +
-  '"Meets p_tar" uses simultaneous bands over the grid and counts only where the uncalibrated device significantly misses p_tar. ' +
+  '"Meets p_tar" uses two simultaneous bands over the grid (each at 1 − α/2, so together at ≥ 1 − α) and counts only where the uncalibrated device significantly misses p_tar. ' +
   'A verdict marked † holds by construction and is not evidence.';
 
 /** The estimate that decided a claim's verdict: the first judged point that has the claim's verdict, else the first judged point, else the first. */

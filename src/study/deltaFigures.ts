@@ -29,10 +29,16 @@ export function deltaFigures(claims: readonly Claim[], k = 1, methods: ReadonlyA
   for (const d of DELTAS) {
     const series = methods.map((m) => seriesOf(claims, m, k, d.topic, d.quantity)).filter((x): x is DeltaSeries => x !== null);
     if (series.length === 0) continue;
-    const level = claims.find((c) => c.id.startsWith(`k${k}-${d.topic}`))?.estimates.find((e) => e.quantity.startsWith(d.quantity))?.level ?? 0.95;
+    // Judged Δ (P_off) carry Holm step-down levels, 1 − α/D per point; descriptive Δ all 1 − α/m.
+    const levels = claims.filter((c) => c.id.startsWith(`k${k}-${d.topic}`)).flatMap((c) => c.estimates.filter((e) => e.quantity.startsWith(d.quantity)).map((e) => e.level));
+    const level = levels.length ? Math.max(...levels) : 0.95;
+    const family = Math.round(100 * (1 - (1 - level) * series[0].pTar.length));
+    const stepDown = levels.some((l) => Math.abs(l - level) > 1e-12);
     out[`${d.stem}-k${k}`] = deltaFigure(series, {
       quantity: d.name, level,
-      title: `Δ ${d.name} vs uncalibrated (k = ${k}), paired bootstrap, simultaneous ${Math.round(100 * (1 - (1 - level) * series[0].pTar.length))}% over the p_tar points`,
+      title: stepDown
+        ? `Δ ${d.name} vs uncalibrated (k = ${k}), paired bootstrap, the verdicts' Holm step-down intervals (family-wise ${family}%)`
+        : `Δ ${d.name} vs uncalibrated (k = ${k}), paired bootstrap, simultaneous ${family}% over the p_tar points`,
     });
   }
   return out;

@@ -22,7 +22,9 @@ export type Construction =
 export type ClaimFacts =
   | { topic: 'uncalibrated-below-target'; k: number }
   | {
-    topic: 'calibrated-tracks-target'; k: number; label: string; level: number; used: number; minDeviceSamples: number; minEffect: number;
+    topic: 'calibrated-tracks-target'; k: number; label: string; used: number; minDeviceSamples: number; minEffect: number;
+    /** Simultaneous level of each of the two bands (uncalibrated, calibrated), and of the pair together (Bonferroni: ≥ 1 − 2·(1 − level)). */
+    level: number; jointLevel: number;
     /** p_tar where the uncalibrated band is below p_tar; there the calibrated band meets p_tar − δ; where the calibrated band misses it. */
     fails: number[]; met: number[]; missed: number[];
     /** The first `bands` estimates are the calibrated band's gaps to p_tar; the rest are Δ on-device accuracy (not judged). */
@@ -126,7 +128,8 @@ function uncalibratedBelow(bs: PairedBootstrap, p: PartitionReplicates, s: Verdi
 
 /**
  * "With calibration the device meets p_tar", credited to calibration only where the uncalibrated
- * curve fails: simultaneous bands over the grid (points where both sides keep enough samples);
+ * curve fails: a simultaneous band over the grid for each side (points where both sides keep
+ * enough samples), each at 1 − α/2 so that the pair holds jointly at ≥ 1 − α;
  * supported where the uncalibrated upper band is below p_tar and the calibrated lower band is
  * ≥ p_tar − δ; contradicted where the calibrated upper band is below p_tar − δ.
  */
@@ -141,7 +144,9 @@ function calibratedTracks(bs: PairedBootstrap, p: PartitionReplicates, s: Verdic
     for (let r = 0; r < B; r++) if (!Number.isFinite(un.reps.device[r * G + g]) || !Number.isFinite(cal.reps.device[r * G + g])) return false;
     return true;
   });
-  const level = 1 - s.alpha;
+  // The verdict joins two bands, so each is built at 1 − α/2: by Bonferroni both hold together with
+  // probability ≥ 1 − α, the level the claim states (two bands at 1 − α each would only give 1 − 2α).
+  const level = 1 - s.alpha / 2;
   const ub = simultaneousBand(un.point.device, un.reps.device, B, use, level);
   const cb = simultaneousBand(cal.point.device, cal.reps.device, B, use, level);
   const fails: number[] = [];
@@ -167,7 +172,7 @@ function calibratedTracks(bs: PairedBootstrap, p: PartitionReplicates, s: Verdic
     id: `k${k}-calibrated-tracks-target${id}`,
     verdict,
     estimates: [...estimates, ...dAcc],
-    facts: { topic: 'calibrated-tracks-target', k, label, level, used, minDeviceSamples: s.minDeviceSamples, minEffect: s.minEffect, fails, met, missed, bands: estimates.length },
+    facts: { topic: 'calibrated-tracks-target', k, label, level, jointLevel: 1 - s.alpha, used, minDeviceSamples: s.minDeviceSamples, minEffect: s.minEffect, fails, met, missed, bands: estimates.length },
   };
 }
 

@@ -2,6 +2,8 @@
  * Holm's step-down procedure: sort the m p-values ascending and reject while p_(i) ≤ α/(m − i)
  * (i = 0, 1, …); stop at the first that fails. Controls the family-wise error rate at α for any
  * dependence between the tests, and rejects everything Bonferroni rejects.
+ * The verdicts run this procedure on their intervals (`stepDown` in deltaVerdict.ts); this
+ * p-value form is the independent statement of it that those are checked against.
  * @returns per input index, whether its hypothesis is rejected.
  */
 export function holmReject(pValues: readonly number[], alpha: number): boolean[] {

@@ -43,7 +43,8 @@ export function verdictSettings(partial: Partial<VerdictSettings> = {}): Verdict
   if (s.points.length === 0 || s.points.some((p) => !(p > 0 && p < 1))) throw new ConfigError(`verdicts.points = ${s.points.join(', ')}: expected values in (0, 1)`);
   if (!(s.minEffect >= 0 && s.minEffect < 1)) throw new ConfigError(`verdicts.minEffect = ${s.minEffect}: expected a number in [0, 1)`);
   if (!(s.alpha > 0 && s.alpha < 1)) throw new ConfigError(`verdicts.alpha = ${s.alpha}: expected a number in (0, 1)`);
-  // The smallest bootstrap p-value is 2/(B + 1); Holm's first step needs it ≤ α/m, or nothing can ever be supported.
+  // The first step reads each point's interval at 1 − α/m: each tail α/(2m) must hold a replicate
+  // beyond the interval, else its end is just the most extreme replicate.
   const need = Math.ceil((2 * s.points.length) / s.alpha);
   if (s.replicates + 1 < need) throw new ConfigError(`verdicts.replicates = ${s.replicates}: expected ≥ ${need - 1} for ${s.points.length} points at α = ${s.alpha} (else no verdict can be reached)`);
   return s;
