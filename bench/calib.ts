@@ -125,10 +125,14 @@ function main(): void {
   const eceRun = time(15, () => ece(conf, correct));
   const ourNll = nllFromLogits(logits, labels, C, solve.value.temperature);
   console.log(`temperature fit, ${n.toLocaleString()} × ${C} logits (eecal, exact Newton on 1/T):`);
-  console.log(`  solver only: ${solve.ms.toFixed(2)} ms, ${solve.value.iterations} iterations, T = ${solve.value.temperature.toFixed(6)}, ` +
-    `relative gradient ${solve.value.relativeGradient.toExponential(1)}, NLL ${ourNll.toFixed(9)}`);
+  console.log(
+    `  solver only: ${solve.ms.toFixed(2)} ms, ${solve.value.iterations} iterations, T = ${solve.value.temperature.toFixed(6)}, ` +
+      `relative gradient ${solve.value.relativeGradient.toExponential(1)}, NLL ${ourNll.toFixed(9)}`,
+  );
   console.log(`  TemperatureScaling.fit with its before/after report: ${full.ms.toFixed(2)} ms`);
-  console.log(`15-bin ECE, ${M.toLocaleString()} samples (eecal): ${eceRun.ms.toFixed(2)} ms, ECE = ${eceRun.value.toFixed(6)}`);
+  console.log(
+    `15-bin ECE, ${M.toLocaleString()} samples (eecal): ${eceRun.ms.toFixed(2)} ms, ECE = ${eceRun.value.toFixed(6)}`,
+  );
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-bench-calib-'));
   try {
@@ -142,23 +146,41 @@ function main(): void {
     }
     const py = spawnSync(PYTHON, ['-c', PY_SCRIPT, dir, String(n), String(C), '15'], { encoding: 'utf8' });
     if (py.status !== 0) {
-      console.log(`\nskipped the Python comparison: ${PYTHON} failed (numpy missing?): ${py.stderr.trim().split('\n').pop()}`);
+      console.log(
+        `\nskipped the Python comparison: ${PYTHON} failed (numpy missing?): ${py.stderr.trim().split('\n').pop()}`,
+      );
       return;
     }
-    const r = JSON.parse(py.stdout) as { torchMs?: number; torchT?: number; torchThreads?: number; masksMs: number; eceMasks: number; bincountMs: number; eceBincount: number };
+    const r = JSON.parse(py.stdout) as {
+      torchMs?: number;
+      torchT?: number;
+      torchThreads?: number;
+      masksMs: number;
+      eceMasks: number;
+      bincountMs: number;
+      eceBincount: number;
+    };
     console.log('\nPython baselines (same data, timed inside Python):');
     if (r.torchMs !== undefined && r.torchT !== undefined) {
       const torchNll = nllFromLogits(logits, labels, C, r.torchT);
-      console.log(`  PyTorch LBFGS(lr=0.01, max_iter=200) from T0 = 1.5 (${r.torchThreads} threads): ${r.torchMs.toFixed(2)} ms, T = ${r.torchT.toFixed(6)}, NLL ${torchNll.toFixed(9)}`);
-      console.log(`  → eecal exact solver is ${(r.torchMs / solve.ms).toFixed(1)}× faster (full fit with report ${(r.torchMs / full.ms).toFixed(1)}×); ` +
-        `NLL ${ourNll <= torchNll ? 'at least as low' : 'HIGHER'} (${ourNll.toFixed(9)} vs ${torchNll.toFixed(9)})`);
+      console.log(
+        `  PyTorch LBFGS(lr=0.01, max_iter=200) from T0 = 1.5 (${r.torchThreads} threads): ${r.torchMs.toFixed(2)} ms, T = ${r.torchT.toFixed(6)}, NLL ${torchNll.toFixed(9)}`,
+      );
+      console.log(
+        `  → eecal exact solver is ${(r.torchMs / solve.ms).toFixed(1)}× faster (full fit with report ${(r.torchMs / full.ms).toFixed(1)}×); ` +
+          `NLL ${ourNll <= torchNll ? 'at least as low' : 'HIGHER'} (${ourNll.toFixed(9)} vs ${torchNll.toFixed(9)})`,
+      );
     } else {
       console.log('  PyTorch not installed: temperature-fit comparison skipped');
     }
-    console.log(`  numpy ECE, per-bin masks (Guo et al.): ${r.masksMs.toFixed(2)} ms; np.bincount: ${r.bincountMs.toFixed(2)} ms`);
+    console.log(
+      `  numpy ECE, per-bin masks (Guo et al.): ${r.masksMs.toFixed(2)} ms; np.bincount: ${r.bincountMs.toFixed(2)} ms`,
+    );
     const same = Math.abs(r.eceMasks - eceRun.value) < 1e-12 && Math.abs(r.eceBincount - eceRun.value) < 1e-12;
-    console.log(`  → eecal ECE is ${(r.masksMs / eceRun.ms).toFixed(1)}× / ${(r.bincountMs / eceRun.ms).toFixed(1)}× faster than numpy (masks / bincount); ` +
-      `values ${same ? 'equal' : `DIFFER (${r.eceMasks} / ${r.eceBincount})`}`);
+    console.log(
+      `  → eecal ECE is ${(r.masksMs / eceRun.ms).toFixed(1)}× / ${(r.bincountMs / eceRun.ms).toFixed(1)}× faster than numpy (masks / bincount); ` +
+        `values ${same ? 'equal' : `DIFFER (${r.eceMasks} / ${r.eceBincount})`}`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -43,7 +43,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number;
 function row(label: string, images: number, t: { wall: number; cpu: number }, baseline?: number): void {
   const rate = images / t.wall;
   const ratio = baseline ? `  ${(rate / baseline).toFixed(3)}× baseline` : '';
-  console.log(`${label.padEnd(44)} ${images.toString().padStart(6)} img  ${t.wall.toFixed(2).padStart(7)} s  ${Math.round(rate).toString().padStart(8)} img/s  cpu/wall ${(t.cpu / t.wall).toFixed(2)}${ratio}`);
+  console.log(
+    `${label.padEnd(44)} ${images.toString().padStart(6)} img  ${t.wall.toFixed(2).padStart(7)} s  ${Math.round(rate).toString().padStart(8)} img/s  cpu/wall ${(t.cpu / t.wall).toFixed(2)}${ratio}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -53,11 +55,20 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`bench:decode  ${archive}`);
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
 
   const io = await timed(async () => {
     const bytes: Buffer[] = [];
-    await forEachEntry(archive, (name, type) => type === 'file' && /^(.*\/)?test\/[^/]+\/[^/]+\.(jpe?g|png)$/i.test(name), (_n, b) => bytes.push(b));
+    await forEachEntry(
+      archive,
+      (name, type) => type === 'file' && /^(.*\/)?test\/[^/]+\/[^/]+\.(jpe?g|png)$/i.test(name),
+      (_n, b) => bytes.push(b),
+    );
     return bytes;
   });
   const n = io.value.length;

@@ -19,11 +19,19 @@ const root = repoRoot(__dirname);
 /** Where CIFAR-10 is for the end-to-end runs: --cifar10, $EECAL_DATA, or datasets/ in the repo; null if none. */
 export function cifar10Source(argv: string[]): string | null {
   const i = argv.indexOf('--cifar10');
-  const candidates = [i >= 0 ? argv[i + 1] : undefined, process.env.EECAL_DATA, path.join(root, 'datasets/cifar-10-batches-bin')];
+  const candidates = [
+    i >= 0 ? argv[i + 1] : undefined,
+    process.env.EECAL_DATA,
+    path.join(root, 'datasets/cifar-10-batches-bin'),
+  ];
   return candidates.find((c): c is string => !!c && fs.existsSync(c)) ?? null;
 }
 
-export interface EndToEnd { what: string; samplesPerSec: number | null; note: string }
+export interface EndToEnd {
+  what: string;
+  samplesPerSec: number | null;
+  note: string;
+}
 
 /** GNU time, which reports a child's peak RSS (worker replicas are threads: one process). */
 const GNU_TIME = '/usr/bin/time';
@@ -36,15 +44,45 @@ export function trainEndToEnd(cifar: string, workers: number, samples: number): 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-bench-train-'));
   const what = `eecal train, real CIFAR-10, ${workers} worker${workers > 1 ? 's' : ''}`;
   try {
-    const cmd = [process.execPath, path.join(root, 'bin/eecal.js'), 'train', '--model', 'b-alexnet', '--dataset', 'cifar10', '--recipe', 'branchynet',
-      '--data', cifar, '--max-train', String(samples), '--epochs', '1', '--no-track-calibration', '--workers', String(workers), '--out', out];
+    const cmd = [
+      process.execPath,
+      path.join(root, 'bin/eecal.js'),
+      'train',
+      '--model',
+      'b-alexnet',
+      '--dataset',
+      'cifar10',
+      '--recipe',
+      'branchynet',
+      '--data',
+      cifar,
+      '--max-train',
+      String(samples),
+      '--epochs',
+      '1',
+      '--no-track-calibration',
+      '--workers',
+      String(workers),
+      '--out',
+      out,
+    ];
     const timed = fs.existsSync(GNU_TIME) ? [GNU_TIME, '-f', 'eecal-bench peak RSS %M KiB', ...cmd] : cmd;
-    const r = spawnSync(timed[0], timed.slice(1), { encoding: 'utf8', cwd: root, timeout: 900_000, env: { ...process.env, EECAL_BACKEND: 'wasm' } });
+    const r = spawnSync(timed[0], timed.slice(1), {
+      encoding: 'utf8',
+      cwd: root,
+      timeout: 900_000,
+      env: { ...process.env, EECAL_BACKEND: 'wasm' },
+    });
     const rates = [...r.stderr.matchAll(/batches\s+([\d.]+) samples\/s/g)].map((m) => Number(m[1]));
-    if (r.status !== 0 || !rates.length) return { what, samplesPerSec: null, note: `failed: ${r.stderr.trim().split('\n').pop()}` };
+    if (r.status !== 0 || !rates.length)
+      return { what, samplesPerSec: null, note: `failed: ${r.stderr.trim().split('\n').pop()}` };
     const rss = /eecal-bench peak RSS (\d+) KiB/.exec(r.stderr);
     const peak = rss ? `, peak RSS ${(Number(rss[1]) / 1024).toFixed(0)} MiB` : ', peak RSS not measured (no GNU time)';
-    return { what, samplesPerSec: rates[rates.length - 1], note: `${samples} samples, batch 64, decode + batching + steps (progress bar)${peak}` };
+    return {
+      what,
+      samplesPerSec: rates[rates.length - 1],
+      note: `${samples} samples, batch 64, decode + batching + steps (progress bar)${peak}`,
+    };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -55,10 +93,27 @@ export function inferEndToEnd(cifar: string, modelDir: string, workers: number):
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-bench-infer-'));
   const what = `eecal infer, CIFAR-10 val, ${workers} worker${workers > 1 ? 's' : ''}`;
   try {
-    const r = spawnSync(process.execPath, [path.join(root, 'bin/eecal.js'), 'infer', '--model', modelDir, '--split', 'val', '--data', cifar,
-      '--workers', String(workers), '--out', path.join(dir, 'val.csv')], { encoding: 'utf8', cwd: root, timeout: 600_000, env: { ...process.env, EECAL_BACKEND: 'wasm' } });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(root, 'bin/eecal.js'),
+        'infer',
+        '--model',
+        modelDir,
+        '--split',
+        'val',
+        '--data',
+        cifar,
+        '--workers',
+        String(workers),
+        '--out',
+        path.join(dir, 'val.csv'),
+      ],
+      { encoding: 'utf8', cwd: root, timeout: 600_000, env: { ...process.env, EECAL_BACKEND: 'wasm' } },
+    );
     const m = /samples in [\d.]+ s \((\d+) samples\/s\)/.exec(r.stderr);
-    if (r.status !== 0 || !m) return { what, samplesPerSec: null, note: `failed: ${r.stderr.trim().split('\n').pop()}` };
+    if (r.status !== 0 || !m)
+      return { what, samplesPerSec: null, note: `failed: ${r.stderr.trim().split('\n').pop()}` };
     return { what, samplesPerSec: Number(m[1]), note: '5,000 images, batch 256, batching + forward of all exits' };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -70,8 +125,18 @@ export async function benchReplicas(workers: number, steps: number): Promise<{ t
   const model = buildBAlexNet({ seed: 0 }).model;
   const pool = await ReplicaPool.start(model, 'wasm', workers);
   const config: TrainConfig = {
-    epochs: 1, batchSize: 64, learningRate: 1e-3, lrSchedule: 'constant', weightDecay: 0, lossWeights: [1, 1, 1],
-    augment: false, seed: 1, patience: null, checkpointEveryMinutes: 1e9, keep: 'last', recipe: null,
+    epochs: 1,
+    batchSize: 64,
+    learningRate: 1e-3,
+    lrSchedule: 'constant',
+    weightDecay: 0,
+    lossWeights: [1, 1, 1],
+    augment: false,
+    seed: 1,
+    patience: null,
+    checkpointEveryMinutes: 1e9,
+    keep: 'last',
+    recipe: null,
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   try {

@@ -20,7 +20,11 @@ import { exitNamesOf, STUDY_METHODS } from '../src/study/analysis';
 import { defaultConfig } from '../src/study/config';
 import { repoRoot } from '../src/util/repoRoot';
 
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function timeAsync(n: number, f: () => Promise<unknown>): Promise<number> {
@@ -55,11 +59,18 @@ async function main(): Promise<void> {
   console.log(`bench:figures — ${os.cpus().length} CPUs, load average ${load()}`);
   const full = await plotlyLoadMs('full');
   const basic = await plotlyLoadMs('basic');
-  console.log(`1. plotly.js into a fresh page (median of 3): full build ${full.toFixed(0)} ms, basic build ${basic.toFixed(0)} ms (load ${load()})`);
+  console.log(
+    `1. plotly.js into a fresh page (median of 3): full build ${full.toFixed(0)} ms, basic build ${basic.toFixed(0)} ms (load ${load()})`,
+  );
 
   const folder = readModelFolder(path.join(repoRoot(__dirname), 'models', 'b-alexnet-cifar10-branchynet'));
   const cfg = defaultConfig();
-  const study = calibrationStudy(folder.val, folder.test, calibrationOps, { methods: STUDY_METHODS, pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames: exitNamesOf(folder.test) });
+  const study = calibrationStudy(folder.val, folder.test, calibrationOps, {
+    methods: STUDY_METHODS,
+    pTar: cfg.calibrationPTar,
+    bins: cfg.eceBins,
+    exitNames: exitNamesOf(folder.test),
+  });
   const fig = calibrationFigures(study)['reliability-all-methods'];
   const width = fig.layout.width ?? 760;
   const height = withStaticNote(fig).layout.height ?? 460;
@@ -69,12 +80,17 @@ async function main(): Promise<void> {
     await r.png(fig, { scale: 2 }); // warm the page
     const png2 = await timeAsync(5, () => r.png(fig, { scale: 2 }));
     const pngCapped = await timeAsync(5, () => r.png(fig, { scale: capped }));
-    const two = await timeAsync(5, async () => { await r.png(fig, { scale: capped }); await r.svg(fig); });
+    const two = await timeAsync(5, async () => {
+      await r.png(fig, { scale: capped });
+      await r.svg(fig);
+    });
     const one = await timeAsync(5, () => r.pngAndSvg(fig, { scale: capped }));
     const mpx = (s: number) => ((width * s * height * s) / 1e6).toFixed(1);
-    console.log(`2. reliability grid, ${fig.data.length} traces, ${width}×${height} (median of 5, load ${load()}): ` +
-      `PNG at ratio 2 (${mpx(2)} Mpx) ${png2.toFixed(0)} ms, at ratio ${capped} (${mpx(capped)} Mpx) ${pngCapped.toFixed(0)} ms; ` +
-      `PNG + SVG as two renders ${two.toFixed(0)} ms, as one ${one.toFixed(0)} ms`);
+    console.log(
+      `2. reliability grid, ${fig.data.length} traces, ${width}×${height} (median of 5, load ${load()}): ` +
+        `PNG at ratio 2 (${mpx(2)} Mpx) ${png2.toFixed(0)} ms, at ratio ${capped} (${mpx(capped)} Mpx) ${pngCapped.toFixed(0)} ms; ` +
+        `PNG + SVG as two renders ${two.toFixed(0)} ms, as one ${one.toFixed(0)} ms`,
+    );
   } finally {
     await r.close();
   }

@@ -51,17 +51,37 @@ for (let s = 0; s < rowsList.length; s++) {
   const rng = createRng(1);
   const block = Math.max(1, Math.floor(R / 10));
   for (let r0 = 0; r0 < R; r0 += block) {
-    const batch = Array.from({ length: Math.min(block, R - r0) }, () => Int32Array.from({ length: n }, () => rng.int(n)));
-    const counts = batch.map((idx) => { const c = new Int32Array(n); for (const i of idx) c[i]++; return c; });
+    const batch = Array.from({ length: Math.min(block, R - r0) }, () =>
+      Int32Array.from({ length: n }, () => rng.int(n)),
+    );
+    const counts = batch.map((idx) => {
+      const c = new Int32Array(n);
+      for (const i of idx) c[i]++;
+      return c;
+    });
     const want: number[] = [];
     const got: number[] = [];
     direct += cpu(() => {
-      for (const idx of batch) want.push(smoothEce(Float64Array.from(idx, (i) => tl.confidence[i]), Uint8Array.from(idx, (i) => tl.correct[i])).value);
+      for (const idx of batch)
+        want.push(
+          smoothEce(
+            Float64Array.from(idx, (i) => tl.confidence[i]),
+            Uint8Array.from(idx, (i) => tl.correct[i]),
+          ).value,
+        );
     });
-    shared += cpu(() => { for (const c of counts) got.push(fast(c).value); });
-    all += cpu(() => { for (const idx of batch) metrics(idx); });
-    want.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - got[j])); });
+    shared += cpu(() => {
+      for (const c of counts) got.push(fast(c).value);
+    });
+    all += cpu(() => {
+      for (const idx of batch) metrics(idx);
+    });
+    want.forEach((v, j) => {
+      worst = Math.max(worst, Math.abs(v - got[j]));
+    });
   }
-  console.log(`${n} rows × ${R} resamples (exit 1): smooth ECE ${(direct / R).toFixed(3)} ms direct vs ${(shared / R).toFixed(3)} ms shared per resample`
-    + ` (${(direct / shared).toFixed(1)}×, max |Δ| ${worst.toExponential(1)}); all metrics ${(all / R).toFixed(3)} ms per resample`);
+  console.log(
+    `${n} rows × ${R} resamples (exit 1): smooth ECE ${(direct / R).toFixed(3)} ms direct vs ${(shared / R).toFixed(3)} ms shared per resample` +
+      ` (${(direct / shared).toFixed(1)}×, max |Δ| ${worst.toExponential(1)}); all metrics ${(all / R).toFixed(3)} ms per resample`,
+  );
 }

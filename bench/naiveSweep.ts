@@ -7,7 +7,12 @@ import type { SweepOptions, SweepRow } from '../src/offloading/thresholdSweep';
  * counted straight from the per-sample outcomes. O(N·k·G). Kept for the tests (equality with the
  * fast sweep) and as the baseline of `npm run bench:sweep`; use `sweepThresholds` otherwise.
  */
-export function naiveSweep(scores: readonly ExitScores[], labels: Int32Array, pTars: readonly number[], opts: SweepOptions): SweepRow[] {
+export function naiveSweep(
+  scores: readonly ExitScores[],
+  labels: Int32Array,
+  pTars: readonly number[],
+  opts: SweepOptions,
+): SweepRow[] {
   const k = opts.edgeExits;
   const n = labels.length;
   const macs = opts.deviceMacs ?? null;

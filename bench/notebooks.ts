@@ -78,10 +78,20 @@ export function timeNotebook(file: string, root = repoRoot(__dirname)): Notebook
   const runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-jupyter-'));
   try {
     const r = spawnSync(JUPYTER_PYTHON, ['-c', DRIVER, file, path.dirname(file)], {
-      cwd: root, env: jupyterEnv(root, { JUPYTER_RUNTIME_DIR: runtime }), encoding: 'utf8', timeout: 20 * 60_000,
+      cwd: root,
+      env: jupyterEnv(root, { JUPYTER_RUNTIME_DIR: runtime }),
+      encoding: 'utf8',
+      timeout: 20 * 60_000,
     });
     const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
-    if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${path.basename(file)}: the kernel driver exited ${r.status}: ${(r.stderr ?? '').split('\n').filter((l) => !/Debugger warning|frozen modules|PYDEVD|-Xfrozen|make the debugger|^\s*$/.test(l)).slice(-6).join('\n')}`);
+    if (r.status !== 0 || !line.startsWith('{'))
+      throw new Error(
+        `${path.basename(file)}: the kernel driver exited ${r.status}: ${(r.stderr ?? '')
+          .split('\n')
+          .filter((l) => !/Debugger warning|frozen modules|PYDEVD|-Xfrozen|make the debugger|^\s*$/.test(l))
+          .slice(-6)
+          .join('\n')}`,
+      );
     return { notebook: path.basename(file), ...(JSON.parse(line) as Omit<NotebookTiming, 'notebook'>) };
   } finally {
     fs.rmSync(runtime, { recursive: true, force: true });
@@ -89,13 +99,20 @@ export function timeNotebook(file: string, root = repoRoot(__dirname)): Notebook
 }
 
 const s = (x: number | null) => (x === null ? '-' : x.toFixed(1)).padStart(7);
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 function main(): number {
   const root = repoRoot(__dirname);
   const dir = path.join(root, 'notebooks');
   const filters = process.argv.slice(2);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort()
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
     .filter((f) => (filters.length === 0 ? !/^0[12]-/.test(f) : filters.some((p) => f.startsWith(p))));
   if (files.length === 0) {
     console.error(`bench:notebooks: no notebooks in ${dir}${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
@@ -103,12 +120,16 @@ function main(): number {
   }
   registerKernel(root);
   console.log(`bench:notebooks on ${os.cpus().length} CPUs, load average before: ${load()} (1, 5, 15 min)`);
-  console.log(`${'notebook'.padEnd(34)} ${'kernel'.padStart(7)} ${'imports'.padStart(7)} ${'1st fig'.padStart(7)} ${'fig re'.padStart(7)} ${'total'.padStart(7)}  (seconds)`);
+  console.log(
+    `${'notebook'.padEnd(34)} ${'kernel'.padStart(7)} ${'imports'.padStart(7)} ${'1st fig'.padStart(7)} ${'fig re'.padStart(7)} ${'total'.padStart(7)}  (seconds)`,
+  );
   let failed = 0;
   for (const f of files) {
     try {
       const t = timeNotebook(path.join(dir, f), root);
-      console.log(`${t.notebook.padEnd(34)} ${s(t.kernelStart)} ${s(t.imports)} ${s(t.firstFigure)} ${s(t.figureRerun)} ${s(t.total)}  (rerun: code cell ${t.rerunCell ?? '-'}; load ${load()})`);
+      console.log(
+        `${t.notebook.padEnd(34)} ${s(t.kernelStart)} ${s(t.imports)} ${s(t.firstFigure)} ${s(t.figureRerun)} ${s(t.total)}  (rerun: code cell ${t.rerunCell ?? '-'}; load ${load()})`,
+      );
       console.log(`    code cells: ${t.cells.map((c) => c.toFixed(1)).join(' · ')}`);
       for (const e of t.errors) console.log(`    ! ${e}`);
       if (t.errors.length > 0) failed++;

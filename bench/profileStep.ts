@@ -39,14 +39,18 @@ export interface StepProfile {
   loadAverage: number[];
 }
 
-interface EngineWithProfile { state: { activeProfile: { kernels: unknown[] } } }
+interface EngineWithProfile {
+  state: { activeProfile: { kernels: unknown[] } };
+}
 const profiledKernelCount = () => (tf.engine() as unknown as EngineWithProfile).state.activeProfile.kernels.length;
 
 /**
  * Profile `steps` training steps of a fresh B-AlexNet (seed 0) at batch `batch` on the current
  * backend, after `warmup` unprofiled steps; per-step means per (phase, kernel).
  */
-export async function profileTrainingStep(opts: { batch?: number; warmup?: number; steps?: number } = {}): Promise<StepProfile> {
+export async function profileTrainingStep(
+  opts: { batch?: number; warmup?: number; steps?: number } = {},
+): Promise<StepProfile> {
   const batch = opts.batch ?? 64;
   const warmup = opts.warmup ?? 3;
   const steps = opts.steps ?? 5;
@@ -116,7 +120,9 @@ export async function profileTrainingStep(opts: { batch?: number; warmup?: numbe
   }
   optimizer.dispose();
   model.dispose();
-  const rows = [...acc.values()].map((r) => ({ ...r, calls: r.calls / steps, ms: r.ms / steps })).sort((a, b) => b.ms - a.ms);
+  const rows = [...acc.values()]
+    .map((r) => ({ ...r, calls: r.calls / steps, ms: r.ms / steps }))
+    .sort((a, b) => b.ms - a.ms);
   return { backend: tf.getBackend(), batch, steps, stepMs: total / steps, rows, loadAverage: os.loadavg() };
 }
 
@@ -129,13 +135,19 @@ export function formatStepProfile(p: StepProfile, title = 'per-kernel profile'):
     `${'phase'.padEnd(10)} ${'kernel'.padEnd(40)} ${'calls'.padStart(6)} ${'ms/step'.padStart(8)} ${'% step'.padStart(7)}`,
   ];
   for (const r of p.rows) {
-    lines.push(`${r.phase.padEnd(10)} ${r.name.padEnd(40)} ${String(Math.round(r.calls)).padStart(6)} ${r.ms.toFixed(2).padStart(8)} ${pct(r.ms).padStart(7)}`);
+    lines.push(
+      `${r.phase.padEnd(10)} ${r.name.padEnd(40)} ${String(Math.round(r.calls)).padStart(6)} ${r.ms.toFixed(2).padStart(8)} ${pct(r.ms).padStart(7)}`,
+    );
   }
   const phases: StepPhase[] = ['forward', 'backward', 'optimizer', 'data', 'other'];
-  lines.push(phases.map((ph) => {
-    const ms = p.rows.filter((r) => r.phase === ph).reduce((s, r) => s + r.ms, 0);
-    return `${ph} ${ms.toFixed(1)} ms (${pct(ms)})`;
-  }).join(' · '));
+  lines.push(
+    phases
+      .map((ph) => {
+        const ms = p.rows.filter((r) => r.phase === ph).reduce((s, r) => s + r.ms, 0);
+        return `${ph} ${ms.toFixed(1)} ms (${pct(ms)})`;
+      })
+      .join(' · '),
+  );
   return lines.join('\n');
 }
 
@@ -146,8 +158,12 @@ export function formatStepProfile(p: StepProfile, title = 'per-kernel profile'):
  * "before" variant instead of leaving the replaced kernels (e.g. eecal's wasm kernels before its
  * native ones).
  */
-export async function compareKernelSets(kernels: string[], unregister: (name: string) => boolean, register: () => void,
-  opts: { batch?: number; steps?: number; rounds?: number; registerBefore?: () => void } = {}): Promise<{ before: StepProfile; after: StepProfile }> {
+export async function compareKernelSets(
+  kernels: string[],
+  unregister: (name: string) => boolean,
+  register: () => void,
+  opts: { batch?: number; steps?: number; rounds?: number; registerBefore?: () => void } = {},
+): Promise<{ before: StepProfile; after: StepProfile }> {
   const rounds = opts.rounds ?? 2;
   const runs: { before: StepProfile[]; after: StepProfile[] } = { before: [], after: [] };
   for (let r = 0; r < rounds; r++) {
@@ -174,7 +190,9 @@ export function mergeProfiles(ps: StepProfile[]): StepProfile {
     }
   }
   return {
-    backend: ps[0].backend, batch: ps[0].batch, steps: ps.reduce((s, p) => s + p.steps, 0),
+    backend: ps[0].backend,
+    batch: ps[0].batch,
+    steps: ps.reduce((s, p) => s + p.steps, 0),
     stepMs: ps.reduce((s, p) => s + p.stepMs, 0) / ps.length,
     rows: [...acc.values()].sort((a, b) => b.ms - a.ms),
     loadAverage: ps[ps.length - 1].loadAverage,
@@ -186,12 +204,14 @@ export function formatComparison(before: StepProfile, after: StepProfile, top = 
   const key = (r: ProfileRow) => `${r.phase} ${r.name}`;
   const b = new Map(before.rows.map((r) => [key(r), r.ms]));
   const a = new Map(after.rows.map((r) => [key(r), r.ms]));
-  const names = [...new Set([...before.rows.slice(0, top), ...after.rows.slice(0, top)].map(key))]
-    .sort((x, y) => (b.get(y) ?? 0) - (b.get(x) ?? 0));
+  const names = [...new Set([...before.rows.slice(0, top), ...after.rows.slice(0, top)].map(key))].sort(
+    (x, y) => (b.get(y) ?? 0) - (b.get(x) ?? 0),
+  );
   const lines = [
     `before/after, same process, interleaved: whole step ${before.stepMs.toFixed(1)} → ${after.stepMs.toFixed(1)} ms (${(((after.stepMs - before.stepMs) / before.stepMs) * 100).toFixed(1)}%), load average ${after.loadAverage.map((v) => v.toFixed(2)).join(' ')}`,
     `${'phase kernel'.padEnd(52)} ${'before'.padStart(8)} ${'after'.padStart(8)}  (ms/step)`,
   ];
-  for (const n of names) lines.push(`${n.padEnd(52)} ${(b.get(n) ?? 0).toFixed(2).padStart(8)} ${(a.get(n) ?? 0).toFixed(2).padStart(8)}`);
+  for (const n of names)
+    lines.push(`${n.padEnd(52)} ${(b.get(n) ?? 0).toFixed(2).padStart(8)} ${(a.get(n) ?? 0).toFixed(2).padStart(8)}`);
   return lines.join('\n');
 }

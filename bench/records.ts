@@ -39,5 +39,7 @@ const t0 = Date.now();
 const r = readRecords(file);
 const secs = (Date.now() - t0) / 1000;
 const peak = process.resourceUsage().maxRSS * 1024;
-console.log(`read ${r.numSamples} rows in ${secs.toFixed(1)} s; peak RSS ${gib(peak)} (target ≤ 4 GiB): ${peak <= 4 * 2 ** 30 ? 'ok' : 'OVER'}`);
+console.log(
+  `read ${r.numSamples} rows in ${secs.toFixed(1)} s; peak RSS ${gib(peak)} (target ≤ 4 GiB): ${peak <= 4 * 2 ** 30 ? 'ok' : 'OVER'}`,
+);
 console.log(`(delete ${file} when done)`);

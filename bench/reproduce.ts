@@ -45,13 +45,23 @@ main(process.argv.slice(1)).then((code) => {
   process.exitCode = code;
 });`;
 
-interface Run { label: string; wallS: number; treeCpuS: number | null; nodeCpuS: number; peakRssMiB: number }
+interface Run {
+  label: string;
+  wallS: number;
+  treeCpuS: number | null;
+  nodeCpuS: number;
+  peakRssMiB: number;
+}
 
 function run(label: string, args: string[]): Run {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-bench-reproduce-'));
   const cpu0 = childrenCpuSeconds();
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-e', CHILD, 'reproduce', '--out', out, '--no-reproduction', ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', CHILD, 'reproduce', '--out', out, '--no-reproduction', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu1 = childrenCpuSeconds();
   fs.rmSync(out, { recursive: true, force: true });
@@ -60,14 +70,25 @@ function run(label: string, args: string[]): Run {
     console.error(`bench:reproduce: eecal reproduce ${args.join(' ')} failed (exit ${r.status})`);
     process.exit(3);
   }
-  return { label, wallS, treeCpuS: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, nodeCpuS: report.cpuS, peakRssMiB: report.maxRssKiB / 1024 };
+  return {
+    label,
+    wallS,
+    treeCpuS: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+    nodeCpuS: report.cpuS,
+    peakRssMiB: report.maxRssKiB / 1024,
+  };
 }
 
 const runs: Run[] = [];
 if (check) runs.push(run('B = 250', ['--verdict-replicates', '250', ...extra]));
 runs.push(run(`default${extra.length ? ` ${extra.join(' ')}` : ''} (B = 1,000)`, extra));
-console.log(`\neecal reproduce on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), load average ${os.loadavg()[0].toFixed(1)}:`);
+console.log(
+  `\neecal reproduce on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), load average ${os.loadavg()[0].toFixed(1)}:`,
+);
 for (const r of runs) {
-  console.log(`  ${r.label}: wall ${r.wallS.toFixed(1)} s, CPU ${r.treeCpuS === null ? 'n/a' : r.treeCpuS.toFixed(1)} s (process tree; eecal's own ${r.nodeCpuS.toFixed(1)} s), peak RSS ${r.peakRssMiB.toFixed(0)} MiB`);
+  console.log(
+    `  ${r.label}: wall ${r.wallS.toFixed(1)} s, CPU ${r.treeCpuS === null ? 'n/a' : r.treeCpuS.toFixed(1)} s (process tree; eecal's own ${r.nodeCpuS.toFixed(1)} s), peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+  );
 }
-if (os.loadavg()[0] > os.cpus().length) console.log('  (the machine is loaded: wall time is inflated; compare CPU time)');
+if (os.loadavg()[0] > os.cpus().length)
+  console.log('  (the machine is loaded: wall time is inflated; compare CPU time)');

@@ -36,17 +36,21 @@ async function load(label: string, concurrency: number, send: (i: number) => Pro
   const times: number[] = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < requests) {
-      const i = next++;
-      const s = performance.now();
-      await send(i);
-      times.push(performance.now() - s);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const i = next++;
+        const s = performance.now();
+        await send(i);
+        times.push(performance.now() - s);
+      }
+    }),
+  );
   const wall = (performance.now() - t0) / 1000;
   const sorted = Float64Array.from(times).sort();
-  console.log(`${label.padEnd(22)} c=${String(concurrency).padStart(2)}  ${(requests / wall).toFixed(1).padStart(7)} req/s  p50 ${quantileSorted(sorted, 0.5).toFixed(2).padStart(7)} ms  p99 ${quantileSorted(sorted, 0.99).toFixed(2).padStart(7)} ms`);
+  console.log(
+    `${label.padEnd(22)} c=${String(concurrency).padStart(2)}  ${(requests / wall).toFixed(1).padStart(7)} req/s  p50 ${quantileSorted(sorted, 0.5).toFixed(2).padStart(7)} ms  p99 ${quantileSorted(sorted, 0.99).toFixed(2).padStart(7)} ms`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -56,8 +60,16 @@ async function main(): Promise<void> {
   const limits = { maxBodyBytes: 16 << 20, requestTimeoutMs: 60_000, maxConcurrent: 1024, log: quiet };
   const cloud = await startCloudServer(model, { port: 0, ...limits });
   const edge = await startEdgeServer(model, {
-    port: 0, ...limits, cloud: cloud.url, edgeExits: k, pTar: 0.5, scorings: new Map([['none', uncalibratedScoring(model.manifest.numClasses)]]),
-    defaultMethod: 'none', offloadAnswer: 'final', cloudTimeoutMs: 60_000, wire: 'float32',
+    port: 0,
+    ...limits,
+    cloud: cloud.url,
+    edgeExits: k,
+    pTar: 0.5,
+    scorings: new Map([['none', uncalibratedScoring(model.manifest.numClasses)]]),
+    defaultMethod: 'none',
+    offloadAnswer: 'final',
+    cloudTimeoutMs: 60_000,
+    wire: 'float32',
   });
   const [H, W, C] = model.manifest.inputShape;
   const split = splitNetwork(model.net, k);
@@ -67,15 +79,52 @@ async function main(): Promise<void> {
     const text = await res.text();
     if (!res.ok) throw new Error(`${res.status} ${text}`);
   };
-  console.log(`${model.manifest.architecture}, k = ${k}, split tensor ${tensor.length} bytes, backend ${backendLabel(choice)}, ${requests} requests per row, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `${model.manifest.architecture}, k = ${k}, split tensor ${tensor.length} bytes, backend ${backendLabel(choice)}, ${requests} requests per row, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   for (const c of concurrencies) {
-    await load('cloud /infer', c, async () => ok(await fetch(`${cloud.url}/infer`, { method: 'POST', body: tensor, headers: {
-      'content-type': 'application/octet-stream', [HEADERS.shape]: [1, ...split.splitShape].join(','), [HEADERS.edgeExits]: String(k), [HEADERS.model]: model.digest,
-    } })));
-    await load('edge, device answers', c, async (i) => ok(await fetch(`${edge.url}/classify?p_tar=0`, { method: 'POST', body: image(i), headers: { 'content-type': 'application/octet-stream' } })));
-    await load('edge, all offloaded', c, async (i) => ok(await fetch(`${edge.url}/classify?p_tar=1`, { method: 'POST', body: image(i), headers: { 'content-type': 'application/octet-stream' } })));
+    await load('cloud /infer', c, async () =>
+      ok(
+        await fetch(`${cloud.url}/infer`, {
+          method: 'POST',
+          body: tensor,
+          headers: {
+            'content-type': 'application/octet-stream',
+            [HEADERS.shape]: [1, ...split.splitShape].join(','),
+            [HEADERS.edgeExits]: String(k),
+            [HEADERS.model]: model.digest,
+          },
+        }),
+      ),
+    );
+    await load('edge, device answers', c, async (i) =>
+      ok(
+        await fetch(`${edge.url}/classify?p_tar=0`, {
+          method: 'POST',
+          body: image(i),
+          headers: { 'content-type': 'application/octet-stream' },
+        }),
+      ),
+    );
+    await load('edge, all offloaded', c, async (i) =>
+      ok(
+        await fetch(`${edge.url}/classify?p_tar=1`, {
+          method: 'POST',
+          body: image(i),
+          headers: { 'content-type': 'application/octet-stream' },
+        }),
+      ),
+    );
   }
-  console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average after: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   await edge.drain();
   await cloud.drain();
 }

@@ -70,8 +70,12 @@ const same = JSON.stringify(fastSubset) === JSON.stringify(naive.value);
 const ratio = naiveFull / fast.ms;
 console.log('sweep: 1,000,000 samples × 3 exits (k = 2), 1,001 p_tar thresholds');
 console.log(`  all-at-once sweep (incl. correctness flags): ${fmt(fast.ms)}`);
-console.log(`  naive loop: ${fmt(naive.ms)} for ${subset.length} thresholds (every 20th), extrapolated ×${(grid.length / subset.length).toFixed(2)} to 1,001 → ${fmt(naiveFull)}`);
-console.log(`  speed-up: ${ratio.toFixed(0)}× (goal ≥ 50×: ${ratio >= 50 ? 'met' : 'NOT met'}); results identical on the ${subset.length} shared thresholds: ${same}`);
+console.log(
+  `  naive loop: ${fmt(naive.ms)} for ${subset.length} thresholds (every 20th), extrapolated ×${(grid.length / subset.length).toFixed(2)} to 1,001 → ${fmt(naiveFull)}`,
+);
+console.log(
+  `  speed-up: ${ratio.toFixed(0)}× (goal ≥ 50×: ${ratio >= 50 ? 'met' : 'NOT met'}); results identical on the ${subset.length} shared thresholds: ${same}`,
+);
 
 // 2. Outage / deadline / bootstrap over 10,000 samples and 50 thresholds.
 const small = syntheticScores(10_000, 3, 2);
@@ -80,9 +84,14 @@ const grid50 = Array.from({ length: 50 }, (_, i) => Number((0.5 + i * 0.01).toPr
 const outage = time(5, () => outageProbability(keys, grid50, { edgeExits: 2, rounds: 100, batchSize: 256, seed: 0 }));
 console.log('outage: 10,000 samples, 50 p_tar, 100 rounds × batches of 256 (k = 2)');
 console.log(`  ${fmt(outage.ms)} (interactive goal: well under 1 s: ${outage.ms < 1000 ? 'met' : 'NOT met'})`);
-const times = constantSampleTimes({ exitMs: [2, 3], offloadMs: 40, parts: { deviceMs: 3, rttMs: 0, uploadMs: 35, cloudMs: 2 } }, 10_000);
+const times = constantSampleTimes(
+  { exitMs: [2, 3], offloadMs: 40, parts: { deviceMs: 3, rttMs: 0, uploadMs: 35, cloudMs: 2 } },
+  10_000,
+);
 const deadlinesMs = Array.from({ length: 41 }, (_, i) => i * 1.25);
-const deadline = time(3, () => missedDeadlineProbability(keys, grid50, times, { edgeExits: 2, deadlinesMs, rounds: 100, batchSize: 256, seed: 0 }));
+const deadline = time(3, () =>
+  missedDeadlineProbability(keys, grid50, times, { edgeExits: 2, deadlinesMs, rounds: 100, batchSize: 256, seed: 0 }),
+);
 console.log(`missed deadline: same data, 50 p_tar × 41 deadlines, 100 rounds × 256: ${fmt(deadline.ms)}`);
 const boot = time(3, () => bootstrapSweepBands(keys, grid50, { edgeExits: 2, seed: 0, replicates: 200 }));
 console.log(`bootstrap bands: same data, 50 p_tar, 200 resamples: ${fmt(boot.ms)}`);

@@ -26,7 +26,12 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { NATIVE_KERNELS, registerCpuTrainingKernels, registerWasmTrainingKernels, restoreBackendKernel } from '../src/backend/kernels';
+import {
+  NATIVE_KERNELS,
+  registerCpuTrainingKernels,
+  registerWasmTrainingKernels,
+  restoreBackendKernel,
+} from '../src/backend/kernels';
 import { loadNativeBlas } from '../src/backend/nativeBlas';
 import { compareKernelSets, formatComparison, formatStepProfile, profileTrainingStep } from './profileStep';
 import { nativePackageProblem } from '../src/backend/candidates';
@@ -37,7 +42,12 @@ import { benchReplicas, cifar10Source, inferEndToEnd, trainEndToEnd, type EndToE
 
 const BATCH = 64;
 
-interface Plan { warmup: number; steps: number; inferWarmup: number; inferSteps: number }
+interface Plan {
+  warmup: number;
+  steps: number;
+  inferWarmup: number;
+  inferSteps: number;
+}
 interface Result {
   name: string;
   trainMs: number | null;
@@ -72,7 +82,8 @@ function timeIt(fn: () => void, warmup: number, steps: number): { ms: number; cp
 
 /** Train and inference timings of a fresh B-AlexNet on tfjs backend `backend`. */
 async function benchTfjs(label: string, backend: string, plan: Plan): Promise<Result> {
-  if (!(await tf.setBackend(backend))) return { name: label, trainMs: null, inferMs: null, note: 'failed to initialise' };
+  if (!(await tf.setBackend(backend)))
+    return { name: label, trainMs: null, inferMs: null, note: 'failed to initialise' };
   await tf.ready();
   const net = buildBAlexNet({ seed: 0 });
   const model = net.model;
@@ -81,10 +92,14 @@ async function benchTfjs(label: string, backend: string, plan: Plan): Promise<Re
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10));
   const vars = trainableVariables(model);
   const trainStep = () => {
-    const cost = optimizer.minimize(() => {
-      const outs = model.apply(x, { training: true }) as tf.Tensor[];
-      return tf.addN(outs.map((o) => tf.losses.softmaxCrossEntropy(y, o))) as tf.Scalar;
-    }, true, vars);
+    const cost = optimizer.minimize(
+      () => {
+        const outs = model.apply(x, { training: true }) as tf.Tensor[];
+        return tf.addN(outs.map((o) => tf.losses.softmaxCrossEntropy(y, o))) as tf.Scalar;
+      },
+      true,
+      vars,
+    );
     if (!Number.isFinite(cost!.dataSync()[0])) throw new Error(`${label}: non-finite loss`);
     cost!.dispose();
   };
@@ -101,21 +116,55 @@ async function benchTfjs(label: string, backend: string, plan: Plan): Promise<Re
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  return { name: label, trainMs: train.ms, inferMs: infer.ms, trainCpuMs: train.cpuMs, inferCpuMs: infer.cpuMs, note: leaked ? `LEAK: ${leaked} tensors` : undefined };
+  return {
+    name: label,
+    trainMs: train.ms,
+    inferMs: infer.ms,
+    trainCpuMs: train.cpuMs,
+    inferCpuMs: infer.cpuMs,
+    note: leaked ? `LEAK: ${leaked} tensors` : undefined,
+  };
 }
 
 function benchTorch(plan: Plan, threads: number): Result {
   const name = `PyTorch CPU, ${threads} intra-op thread${threads > 1 ? 's' : ''}`;
   const script = path.join(repoRoot(__dirname), 'scripts', 'bench_torch_balexnet.py');
-  const args = [script, '--threads', String(threads), '--batch', String(BATCH), '--warmup', String(plan.warmup), '--steps', String(plan.steps),
-    '--infer-warmup', String(plan.inferWarmup), '--infer-steps', String(plan.inferSteps)];
+  const args = [
+    script,
+    '--threads',
+    String(threads),
+    '--batch',
+    String(BATCH),
+    '--warmup',
+    String(plan.warmup),
+    '--steps',
+    String(plan.steps),
+    '--infer-warmup',
+    String(plan.inferWarmup),
+    '--infer-steps',
+    String(plan.inferSteps),
+  ];
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', timeout: 180_000 });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`);
     return { name, trainMs: null, inferMs: null, note: `not run: ${why}` };
   }
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { train_ms: number; infer_ms: number; train_cpu_ms: number; infer_cpu_ms: number; threads: number; torch: string };
-  return { name, trainMs: j.train_ms, inferMs: j.infer_ms, trainCpuMs: j.train_cpu_ms, inferCpuMs: j.infer_cpu_ms, note: `torch ${j.torch}, ${j.threads} intra-op` };
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    train_ms: number;
+    infer_ms: number;
+    train_cpu_ms: number;
+    infer_cpu_ms: number;
+    threads: number;
+    torch: string;
+  };
+  return {
+    name,
+    trainMs: j.train_ms,
+    inferMs: j.infer_ms,
+    trainCpuMs: j.train_cpu_ms,
+    inferCpuMs: j.infer_cpu_ms,
+    note: `torch ${j.torch}, ${j.threads} intra-op`,
+  };
 }
 
 /** Load the native tfjs backend if the real package is installed; null when it is not usable. */
@@ -134,13 +183,18 @@ function intOption(argv: string[], name: string, fallback: number): number {
   const i = argv.indexOf(name);
   if (i < 0) return fallback;
   const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: expected a non-negative integer, found "${argv[i + 1]}"`);
+  if (!Number.isInteger(v) || v < 0)
+    throw new Error(`${name}: expected a non-negative integer, found "${argv[i + 1]}"`);
   return v;
 }
 
 const sps = (ms: number | null) => (ms ? (BATCH * 1000) / ms : null);
 const fmt = (v: number | null, d = 1) => (v === null ? '—' : v.toFixed(d));
-const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 
 /** The per-kernel profile of a wasm training step, and before/after of `compare` kernels. */
 async function profileSection(argv: string[]): Promise<void> {
@@ -154,21 +208,34 @@ async function profileSection(argv: string[]): Promise<void> {
   console.log(`\n${formatStepProfile(await profileTrainingStep({ batch: BATCH, steps }))}`);
   if (argv.includes('--compare-native') && loadNativeBlas().loaded) {
     const kernels = [...NATIVE_KERNELS];
-    const { before, after } = await compareKernelSets(kernels, (k) => restoreBackendKernel(k, 'wasm'), () => registerWasmTrainingKernels(),
-      { batch: BATCH, steps, registerBefore: () => registerWasmTrainingKernels({ native: false }) });
+    const { before, after } = await compareKernelSets(
+      kernels,
+      (k) => restoreBackendKernel(k, 'wasm'),
+      () => registerWasmTrainingKernels(),
+      { batch: BATCH, steps, registerBefore: () => registerWasmTrainingKernels({ native: false }) },
+    );
     console.log(`\nkernels compared: ${kernels.join(', ')} (eecal's wasm/JS kernels before, its native ones after)`);
     console.log(formatComparison(before, after));
   }
   const native = loadNativeBlas().loaded;
   if (argv.includes('--compare-conv-library') && native?.info().dnnl) {
     // The same native kernels, their convolutions on OpenBLAS (before) or oneDNN (after), interleaved.
-    const { before, after } = await compareKernelSets([], () => false, () => native.setConvLibrary('onednn'),
-      { batch: BATCH, steps, rounds: 3, registerBefore: () => native.setConvLibrary('openblas') });
+    const { before, after } = await compareKernelSets(
+      [],
+      () => false,
+      () => native.setConvLibrary('onednn'),
+      { batch: BATCH, steps, rounds: 3, registerBefore: () => native.setConvLibrary('openblas') },
+    );
     console.log(`\nconvolution library compared: im2col + OpenBLAS sgemm before, ${native.info().dnnl} after`);
     console.log(formatComparison(before, after));
   }
   if (compare.length) {
-    const { before, after } = await compareKernelSets(compare, (k) => restoreBackendKernel(k, 'wasm'), () => registerWasmTrainingKernels(), { batch: BATCH, steps });
+    const { before, after } = await compareKernelSets(
+      compare,
+      (k) => restoreBackendKernel(k, 'wasm'),
+      () => registerWasmTrainingKernels(),
+      { batch: BATCH, steps },
+    );
     console.log(`\nkernels compared: ${compare.join(', ')} (stock tfjs-backend-wasm before, eecal after)`);
     console.log(formatComparison(before, after));
   }
@@ -197,7 +264,9 @@ async function main(): Promise<void> {
     results.push(await benchTfjs('tfjs wasm (eecal wasm kernels, 1 thread)', 'wasm', fast));
   }
   registerWasmTrainingKernels(); // switches the native kernels (back) on
-  const wasmLabel = nativeConvs.loaded ? 'tfjs wasm (+native kernels, 1 thread)' : 'tfjs wasm (+eecal kernels, 1 thread)';
+  const wasmLabel = nativeConvs.loaded
+    ? 'tfjs wasm (+native kernels, 1 thread)'
+    : 'tfjs wasm (+eecal kernels, 1 thread)';
   const wasm1 = await benchTfjs(wasmLabel, 'wasm', fast);
   results.push(wasm1);
   if (!argv.includes('--no-torch')) results.push(benchTorch(fast, 1), benchTorch(fast, 2));
@@ -206,34 +275,63 @@ async function main(): Promise<void> {
   else results.push({ name: 'tfjs tensorflow (tfjs-node)', trainMs: null, inferMs: null, note: `skipped: ${native}` });
   if (cpuSteps > 0) {
     registerCpuTrainingKernels();
-    results.push(await benchTfjs('tfjs cpu (+composite dW)', 'cpu', { warmup: 1, steps: cpuSteps, inferWarmup: 1, inferSteps: cpuSteps }));
+    results.push(
+      await benchTfjs('tfjs cpu (+composite dW)', 'cpu', {
+        warmup: 1,
+        steps: cpuSteps,
+        inferWarmup: 1,
+        inferSteps: cpuSteps,
+      }),
+    );
   }
 
-  console.log(`\n${'backend'.padEnd(38)} ${'train ms'.padStart(9)} ${'train/s'.padStart(8)} ${'cpu ms'.padStart(8)} ${'infer ms'.padStart(9)} ${'infer/s'.padStart(8)} ${'cpu ms'.padStart(7)}  note`);
+  console.log(
+    `\n${'backend'.padEnd(38)} ${'train ms'.padStart(9)} ${'train/s'.padStart(8)} ${'cpu ms'.padStart(8)} ${'infer ms'.padStart(9)} ${'infer/s'.padStart(8)} ${'cpu ms'.padStart(7)}  note`,
+  );
   for (const r of results) {
-    console.log(`${r.name.padEnd(38)} ${fmt(r.trainMs).padStart(9)} ${fmt(sps(r.trainMs)).padStart(8)} ${fmt(r.trainCpuMs ?? null).padStart(8)} ${fmt(r.inferMs).padStart(9)} ${fmt(sps(r.inferMs)).padStart(8)} ${fmt(r.inferCpuMs ?? null).padStart(7)}  ${r.note ?? ''}`);
+    console.log(
+      `${r.name.padEnd(38)} ${fmt(r.trainMs).padStart(9)} ${fmt(sps(r.trainMs)).padStart(8)} ${fmt(r.trainCpuMs ?? null).padStart(8)} ${fmt(r.inferMs).padStart(9)} ${fmt(sps(r.inferMs)).padStart(8)} ${fmt(r.inferCpuMs ?? null).padStart(7)}  ${r.note ?? ''}`,
+    );
   }
-  console.log('(ms = median wall time per batch of 64; cpu ms = median process CPU time per batch, less inflated than wall time when other jobs compete for the 2 cores)');
+  console.log(
+    '(ms = median wall time per batch of 64; cpu ms = median process CPU time per batch, less inflated than wall time when other jobs compete for the 2 cores)',
+  );
   // The same wasm kernels on worker replicas: the compute `--workers` buys (random batches).
-  const workers = Math.min(8, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  const workers = Math.min(
+    8,
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
+  );
   let best = wasm1;
   if (workers > 1) {
     registerWasmTrainingKernels();
     await tf.setBackend('wasm');
     const r = await benchReplicas(workers, steps);
-    const pooled: Result = { name: `tfjs wasm, ${workers} worker replicas`, trainMs: r.trainMs, inferMs: (r.inferMs256 * BATCH) / 256, note: 'inference at batch 256 (as eecal infer), shown per 64' };
+    const pooled: Result = {
+      name: `tfjs wasm, ${workers} worker replicas`,
+      trainMs: r.trainMs,
+      inferMs: (r.inferMs256 * BATCH) / 256,
+      note: 'inference at batch 256 (as eecal infer), shown per 64',
+    };
     results.push(pooled);
-    console.log(`${pooled.name.padEnd(38)} ${fmt(pooled.trainMs).padStart(9)} ${fmt(sps(pooled.trainMs)).padStart(8)} ${'—'.padStart(8)} ${fmt(pooled.inferMs).padStart(9)} ${fmt(sps(pooled.inferMs)).padStart(8)} ${'—'.padStart(7)}  ${pooled.note}`);
+    console.log(
+      `${pooled.name.padEnd(38)} ${fmt(pooled.trainMs).padStart(9)} ${fmt(sps(pooled.trainMs)).padStart(8)} ${'—'.padStart(8)} ${fmt(pooled.inferMs).padStart(9)} ${fmt(sps(pooled.inferMs)).padStart(8)} ${'—'.padStart(7)}  ${pooled.note}`,
+    );
     best = pooled;
   }
   // The baseline is PyTorch's best setting here, per task: whichever thread count trains (infers) faster.
   const torchRuns = results.filter((r) => r.name.startsWith('PyTorch') && r.trainMs);
   const torch = [...torchRuns].sort((a, b) => (a.trainMs as number) - (b.trainMs as number))[0];
-  const torchInfer = [...torchRuns].filter((r) => r.inferMs).sort((a, b) => (a.inferMs as number) - (b.inferMs as number))[0] ?? torch;
-  const ratio = (t: number | null | undefined, w: number | null | undefined) => (t && w ? `${(t / w).toFixed(2)}×` : '—');
+  const torchInfer =
+    [...torchRuns].filter((r) => r.inferMs).sort((a, b) => (a.inferMs as number) - (b.inferMs as number))[0] ?? torch;
+  const ratio = (t: number | null | undefined, w: number | null | undefined) =>
+    t && w ? `${(t / w).toFixed(2)}×` : '—';
   if (torch?.trainMs) {
-    console.log(`\nratio ${best.name} / PyTorch's best, samples/s: training ${ratio(torch.trainMs, best.trainMs)} (goal ≥ 1.0; ${torch.name}), inference ${ratio(torchInfer.inferMs, best.inferMs)} (goal ≥ 1.5; ${torchInfer.name})`);
-    console.log(`ratio tfjs wasm, 1 thread / PyTorch's best, from CPU time per batch: training ${ratio(torch.trainCpuMs, wasm1.trainCpuMs)}, inference ${ratio(torch.inferCpuMs, wasm1.inferCpuMs)}`);
+    console.log(
+      `\nratio ${best.name} / PyTorch's best, samples/s: training ${ratio(torch.trainMs, best.trainMs)} (goal ≥ 1.0; ${torch.name}), inference ${ratio(torchInfer.inferMs, best.inferMs)} (goal ≥ 1.5; ${torchInfer.name})`,
+    );
+    console.log(
+      `ratio tfjs wasm, 1 thread / PyTorch's best, from CPU time per batch: training ${ratio(torch.trainCpuMs, wasm1.trainCpuMs)}, inference ${ratio(torch.inferCpuMs, wasm1.inferCpuMs)}`,
+    );
   } else {
     console.log('\nratio tfjs-wasm / PyTorch: not available (PyTorch not run)');
   }
@@ -249,11 +347,18 @@ async function main(): Promise<void> {
       const model = path.join(repoRoot(__dirname), 'models', 'b-alexnet-cifar10-branchynet');
       if (fs.existsSync(path.join(model, 'model.json'))) rows.push(inferEndToEnd(cifar, model, workers));
       console.log(`\nend to end (load average ${load()}):`);
-      for (const r of rows) console.log(`  ${r.what.padEnd(44)} ${fmt(r.samplesPerSec).padStart(8)} samples/s  ${r.note}`);
+      for (const r of rows)
+        console.log(`  ${r.what.padEnd(44)} ${fmt(r.samplesPerSec).padStart(8)} samples/s  ${r.note}`);
       const train = rows[0].samplesPerSec;
-      if (torch?.trainMs && train) console.log(`ratio eecal train end to end / PyTorch's best (steps only, random input): ${(train / (sps(torch.trainMs) as number)).toFixed(2)}× (goal ≥ 1.0)`);
+      if (torch?.trainMs && train)
+        console.log(
+          `ratio eecal train end to end / PyTorch's best (steps only, random input): ${(train / (sps(torch.trainMs) as number)).toFixed(2)}× (goal ≥ 1.0)`,
+        );
       const infer = rows[1]?.samplesPerSec;
-      if (infer) console.log(`eecal infer end to end: ${infer} samples/s${torchInfer?.inferMs ? `, ${(infer / (sps(torchInfer.inferMs) as number)).toFixed(2)}× PyTorch's best (goal ≥ 1.5)` : ''}`);
+      if (infer)
+        console.log(
+          `eecal infer end to end: ${infer} samples/s${torchInfer?.inferMs ? `, ${(infer / (sps(torchInfer.inferMs) as number)).toFixed(2)}× PyTorch's best (goal ≥ 1.5)` : ''}`,
+        );
     }
   }
   console.log(`load average at end ${load()}`);

@@ -37,11 +37,22 @@ function ensureBuilt() {
   // The compiler `npm run build` runs: the project's typescript package (node_modules/.bin/tsc is
   // tslab's bundled, older TypeScript, whose bin name shadows it).
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  console.log(built === 0 ? 'dist/ is missing: building the library (npm run build) …' : 'src/ changed since the last build: rebuilding dist/ (npm run build) …');
+  console.log(
+    built === 0
+      ? 'dist/ is missing: building the library (npm run build) …'
+      : 'src/ changed since the last build: rebuilding dist/ (npm run build) …',
+  );
   try {
-    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
-    throw new Error(`npm run build failed, fix these errors and rerun the cell:\n${err.stdout || ''}${err.stderr || err.message}`, { cause: err });
+    throw new Error(
+      `npm run build failed, fix these errors and rerun the cell:\n${err.stdout || ''}${err.stderr || err.message}`,
+      { cause: err },
+    );
   }
 }
 

@@ -27,11 +27,26 @@ export const PLANTED_SHARPEN = 2.5;
  * sharpening) the same logits in both, so the two differ only in calibration.
  * @returns the two folder paths.
  */
-export function writePlantedFolders(outDir: string, o: PlantedFolderOptions): { calibrated: string; sharpened: string } {
-  const dirs = { calibrated: path.join(outDir, 'planted-calibrated'), sharpened: path.join(outDir, 'planted-sharpened') };
-  for (const [which, sharpen] of [['calibrated', 1], ['sharpened', PLANTED_SHARPEN]] as const) {
-    writeRecords(path.join(dirs[which], 'records', 'val.csv'), plantedRecords({ numSamples: o.numVal, seed: o.seed, sharpen, split: 'val' }));
-    writeRecords(path.join(dirs[which], 'records', 'test.csv'), plantedRecords({ numSamples: o.numTest, seed: o.seed + 1, sharpen, split: 'test' }));
+export function writePlantedFolders(
+  outDir: string,
+  o: PlantedFolderOptions,
+): { calibrated: string; sharpened: string } {
+  const dirs = {
+    calibrated: path.join(outDir, 'planted-calibrated'),
+    sharpened: path.join(outDir, 'planted-sharpened'),
+  };
+  for (const [which, sharpen] of [
+    ['calibrated', 1],
+    ['sharpened', PLANTED_SHARPEN],
+  ] as const) {
+    writeRecords(
+      path.join(dirs[which], 'records', 'val.csv'),
+      plantedRecords({ numSamples: o.numVal, seed: o.seed, sharpen, split: 'val' }),
+    );
+    writeRecords(
+      path.join(dirs[which], 'records', 'test.csv'),
+      plantedRecords({ numSamples: o.numTest, seed: o.seed + 1, sharpen, split: 'test' }),
+    );
   }
   return dirs;
 }
@@ -46,8 +61,14 @@ function main(argv: string[]): void {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} ${opt(name, '')}: expected a positive integer`);
     return v;
   };
-  const dirs = writePlantedFolders(opt('out', 'planted'), { numVal: num('val', 5000), numTest: num('test', 10000), seed: num('seed', 1) });
-  console.log(`wrote ${dirs.calibrated} and ${dirs.sharpened}; run e.g. eecal reproduce --model ${dirs.sharpened} --no-images`);
+  const dirs = writePlantedFolders(opt('out', 'planted'), {
+    numVal: num('val', 5000),
+    numTest: num('test', 10000),
+    seed: num('seed', 1),
+  });
+  console.log(
+    `wrote ${dirs.calibrated} and ${dirs.sharpened}; run e.g. eecal reproduce --model ${dirs.sharpened} --no-images`,
+  );
 }
 
 if (require.main === module) main(process.argv.slice(2));

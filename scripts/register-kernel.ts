@@ -44,11 +44,21 @@ export function kernelRegistered(root = repoRoot(__dirname)): boolean {
 export function registerKernel(root = repoRoot(__dirname)): string {
   const p = jupyterPaths(root);
   if (!fs.existsSync(p.tslabBin)) throw new Error(`${p.tslabBin} not found: run npm ci first`);
-  if (!fs.existsSync(JUPYTER_PYTHON)) throw new Error(`${JUPYTER_PYTHON} not found: install Debian's jupyter-nbconvert, jupyter-client, python3-ipykernel`);
+  if (!fs.existsSync(JUPYTER_PYTHON))
+    throw new Error(
+      `${JUPYTER_PYTHON} not found: install Debian's jupyter-nbconvert, jupyter-client, python3-ipykernel`,
+    );
   try {
-    execFileSync(p.tslabBin, ['install', `--python=${JUPYTER_PYTHON}`, `--binary=${p.tslabBin}`, `--prefix=${p.prefix}`], {
-      cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: jupyterEnv(root),
-    });
+    execFileSync(
+      p.tslabBin,
+      ['install', `--python=${JUPYTER_PYTHON}`, `--binary=${p.tslabBin}`, `--prefix=${p.prefix}`],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: jupyterEnv(root),
+      },
+    );
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`tslab install failed: ${e.stderr || e.stdout || e.message}`, { cause: err });

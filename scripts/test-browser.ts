@@ -30,18 +30,34 @@ import type { PlotlyFigure } from '../src/plots/figure';
  * Layout checks of every fixture figure built by the builders in `plotsDir` and of the figure JSON
  * files in `extraDirs`; prints one line per figure and returns the number that failed.
  */
-export async function runFigureChecks(exe: string, plotsDir: string, root: string, extraDirs: readonly string[]): Promise<number> {
+export async function runFigureChecks(
+  exe: string,
+  plotsDir: string,
+  root: string,
+  extraDirs: readonly string[],
+): Promise<number> {
   // An interactive figure is also checked as its static image shows it (with the note below it).
-  const figures: [string, PlotlyFigure][] = Object.entries(fixtureFigures(plotsDir, root)).flatMap(([k, f]): [string, PlotlyFigure][] =>
-    isInteractive(f) ? [[`fixture ${k}`, f], [`fixture ${k} (static image)`, withStaticNote(f)]] : [[`fixture ${k}`, f]]);
+  const figures: [string, PlotlyFigure][] = Object.entries(fixtureFigures(plotsDir, root)).flatMap(
+    ([k, f]): [string, PlotlyFigure][] =>
+      isInteractive(f)
+        ? [
+            [`fixture ${k}`, f],
+            [`fixture ${k} (static image)`, withStaticNote(f)],
+          ]
+        : [[`fixture ${k}`, f]],
+  );
   for (const dir of extraDirs) {
     if (!fs.existsSync(dir)) continue;
-    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const fig = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PlotlyFigure;
       // A model's results folder also holds report.json and other data: only figures are checked.
       if (!Array.isArray(fig?.data) || typeof fig.layout !== 'object') continue;
       figures.push([path.relative(root, path.join(dir, f)), fig]);
-      if (isInteractive(fig)) figures.push([`${path.relative(root, path.join(dir, f))} (static image)`, withStaticNote(fig)]);
+      if (isInteractive(fig))
+        figures.push([`${path.relative(root, path.join(dir, f))} (static image)`, withStaticNote(fig)]);
     }
   }
   const browser = await chromium.launch({ executablePath: exe, headless: true, args: [...CHROMIUM_ARGS] });
@@ -80,7 +96,8 @@ export function freePort(): Promise<number> {
 async function waitForHttp(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`jupyter notebook exited with code ${server.exitCode} before answering ${url}`);
+    if (server.exitCode !== null)
+      throw new Error(`jupyter notebook exited with code ${server.exitCode} before answering ${url}`);
     try {
       const r = await fetch(url);
       if (r.ok) return;
@@ -124,17 +141,23 @@ async function main(): Promise<number> {
   const figuresOnly = argv.includes('--figures-only');
   const plotsAt = argv.indexOf('--plots');
   const plotsDir = plotsAt >= 0 ? path.resolve(argv[plotsAt + 1]) : path.join(root, 'src', 'plots');
-  const name = argv.filter((a, i) => !a.startsWith('--') && (plotsAt < 0 || i !== plotsAt + 1))[0] ?? '05-offloading-vs-ptar';
+  const name =
+    argv.filter((a, i) => !a.startsWith('--') && (plotsAt < 0 || i !== plotsAt + 1))[0] ?? '05-offloading-vs-ptar';
   const source = path.join(root, 'notebooks', `${name.replace(/\.ipynb$/, '')}.ipynb`);
   const exe = findChromium();
   if (!exe) {
-    console.error('test:browser: Chromium not found (/usr/bin/chromium or $EECAL_CHROMIUM); install it to run this test');
+    console.error(
+      'test:browser: Chromium not found (/usr/bin/chromium or $EECAL_CHROMIUM); install it to run this test',
+    );
     return 1;
   }
   // Also the figures the notebooks saved (results/<model>/) and `eecal reproduce` wrote.
   const results = path.join(root, 'results');
   const saved = fs.existsSync(results)
-    ? fs.readdirSync(results, { withFileTypes: true }).filter((d) => d.isDirectory() && !['notebooks', 'browser', 'cache'].includes(d.name)).map((d) => path.join(results, d.name))
+    ? fs
+        .readdirSync(results, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !['notebooks', 'browser', 'cache'].includes(d.name))
+        .map((d) => path.join(results, d.name))
     : [];
   const badFigures = await runFigureChecks(exe, plotsDir, root, saved);
   if (figuresOnly) return badFigures ? 1 : 0;
@@ -154,17 +177,36 @@ async function main(): Promise<number> {
   // Private Jupyter dirs: the notary key that signs the notebook is the one the server checks.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-browser-'));
   const env = jupyterEnv(root, {
-    JUPYTER_DATA_DIR: path.join(scratch, 'data'), JUPYTER_CONFIG_DIR: path.join(scratch, 'config'), JUPYTER_RUNTIME_DIR: path.join(scratch, 'runtime'),
+    JUPYTER_DATA_DIR: path.join(scratch, 'data'),
+    JUPYTER_CONFIG_DIR: path.join(scratch, 'config'),
+    JUPYTER_RUNTIME_DIR: path.join(scratch, 'runtime'),
   });
   const trust = spawnSync('jupyter', ['trust', executed], { env, encoding: 'utf8' });
-  if (trust.status !== 0) console.error(`warning: jupyter trust failed (${trust.stderr.trim().split('\n').pop()}); checking untrusted rendering`);
+  if (trust.status !== 0)
+    console.error(
+      `warning: jupyter trust failed (${trust.stderr.trim().split('\n').pop()}); checking untrusted rendering`,
+    );
   const port = await freePort();
-  const args = ['notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0', "--NotebookApp.token=", "--NotebookApp.password=", `--notebook-dir=${root}`];
+  const args = [
+    'notebook',
+    '--no-browser',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    '--port-retries=0',
+    '--NotebookApp.token=',
+    '--NotebookApp.password=',
+    `--notebook-dir=${root}`,
+  ];
   if (process.getuid?.() === 0) args.push('--allow-root');
   const server = spawn('jupyter', args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let serverLog = '';
-  server.stderr?.on('data', (d: Buffer) => { serverLog = (serverLog + d.toString()).slice(-4000); });
-  const onSignal = () => { stopServer(server); process.exit(130); };
+  server.stderr?.on('data', (d: Buffer) => {
+    serverLog = (serverLog + d.toString()).slice(-4000);
+  });
+  const onSignal = () => {
+    stopServer(server);
+    process.exit(130);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const base = `http://127.0.0.1:${port}`;
@@ -185,29 +227,36 @@ async function main(): Promise<number> {
     await page.goto(`${base}/notebooks/${rel}`, { waitUntil: 'load', timeout: 60_000 });
     await page.waitForSelector('.output_png img', { timeout: 60_000 });
     // Every stored PNG is in the page and decoded by the browser (naturalWidth > 0).
-    const pngs = await page.evaluate(`Array.from(document.querySelectorAll('.output_png img')).map((i) => i.naturalWidth)`) as number[];
-    const plotlyDivs = await page.evaluate(`document.querySelectorAll('.js-plotly-plot').length`) as number;
-    const trusted = await page.evaluate(`(globalThis.Jupyter && Jupyter.notebook && Jupyter.notebook.trusted) === true`) as boolean;
+    const pngs = (await page.evaluate(
+      `Array.from(document.querySelectorAll('.output_png img')).map((i) => i.naturalWidth)`,
+    )) as number[];
+    const plotlyDivs = (await page.evaluate(`document.querySelectorAll('.js-plotly-plot').length`)) as number;
+    const trusted = (await page.evaluate(
+      `(globalThis.Jupyter && Jupyter.notebook && Jupyter.notebook.trusted) === true`,
+    )) as boolean;
     // Size the viewport to the notebook so one screenshot shows every cell (the classic UI scrolls
     // inside #site, so fullPage would not capture it).
-    const height = await page.evaluate(`document.querySelector('#notebook-container').scrollHeight`) as number;
+    const height = (await page.evaluate(`document.querySelector('#notebook-container').scrollHeight`)) as number;
     await page.setViewportSize({ width: 1280, height: Math.min(16000, Math.max(800, height + 160)) });
     const shotDir = path.join(root, 'results', 'browser');
     fs.mkdirSync(shotDir, { recursive: true });
     const shot = path.join(shotDir, `${path.basename(executed, '.ipynb')}.png`);
     await page.screenshot({ path: shot, fullPage: false });
     const problems: string[] = [];
-    if (pngs.length !== expectedPngs) problems.push(`expected ${expectedPngs} rendered PNG figures, found ${pngs.length}`);
+    if (pngs.length !== expectedPngs)
+      problems.push(`expected ${expectedPngs} rendered PNG figures, found ${pngs.length}`);
     if (pngs.some((w) => !(w > 0))) problems.push(`a PNG figure did not decode (naturalWidth ${JSON.stringify(pngs)})`);
     const serious = pageErrors.filter((e) => !/widgets|nbextensions/i.test(e));
     if (serious.length) problems.push(`page errors: ${serious.join(' | ')}`);
-    console.log([
-      `notebook   ${path.relative(root, executed)} (${trusted ? 'trusted' : 'not trusted'})`,
-      `figures    ${pngs.length}/${expectedPngs} PNG rendered (widths ${pngs.join(', ')}), ${plotlyDivs} interactive plotly div(s)`,
-      `blocked    ${blocked.length} non-local request(s)${blocked.length ? `: ${blocked.slice(0, 3).join(', ')}` : ''}`,
-      `screenshot ${path.relative(root, shot)}`,
-      problems.length ? `FAIL: ${problems.join('; ')}` : 'PASS',
-    ].join('\n'));
+    console.log(
+      [
+        `notebook   ${path.relative(root, executed)} (${trusted ? 'trusted' : 'not trusted'})`,
+        `figures    ${pngs.length}/${expectedPngs} PNG rendered (widths ${pngs.join(', ')}), ${plotlyDivs} interactive plotly div(s)`,
+        `blocked    ${blocked.length} non-local request(s)${blocked.length ? `: ${blocked.slice(0, 3).join(', ')}` : ''}`,
+        `screenshot ${path.relative(root, shot)}`,
+        problems.length ? `FAIL: ${problems.join('; ')}` : 'PASS',
+      ].join('\n'),
+    );
     return problems.length || badFigures ? 1 : 0;
   } catch (err) {
     console.error(`test:browser: ${(err as Error).message}\n--- jupyter log (tail) ---\n${serverLog.slice(-1500)}`);
@@ -222,4 +271,13 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) main().then((c) => { process.exitCode = c; }, (e) => { console.error(`test:browser: ${(e as Error).message}`); process.exitCode = 1; });
+if (require.main === module)
+  main().then(
+    (c) => {
+      process.exitCode = c;
+    },
+    (e) => {
+      console.error(`test:browser: ${(e as Error).message}`);
+      process.exitCode = 1;
+    },
+  );

@@ -49,7 +49,11 @@ export class FitError extends EecalError {}
  * (`pTar`, `beta`); the CLI maps them to its flags (`--p-tar`), other callers read them as is.
  */
 export class OptionError extends ConfigError {
-  constructor(readonly fields: readonly string[], message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly fields: readonly string[],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -29,11 +29,24 @@ import type { CalibrationMethodDefinition } from './calibration/methodDefinition
 import { repoRoot } from './util/repoRoot';
 
 export {
-  CALIBRATION_METHODS, METHOD_IDS, BUILTIN_METHODS, methodLabel, calibrateRecords, calibrationMethod, resolveMethods, offloadingMethod,
-  type CalibrationMethod, type MethodLike, type CalibrationRun,
+  CALIBRATION_METHODS,
+  METHOD_IDS,
+  BUILTIN_METHODS,
+  methodLabel,
+  calibrateRecords,
+  calibrationMethod,
+  resolveMethods,
+  offloadingMethod,
+  type CalibrationMethod,
+  type MethodLike,
+  type CalibrationRun,
 } from './calibration/methods';
 export {
-  perExitMethod, type CalibrationMethodDefinition, type PerExitMethod, type MethodFit, type CalibrateOptions,
+  perExitMethod,
+  type CalibrationMethodDefinition,
+  type PerExitMethod,
+  type MethodFit,
+  type CalibrateOptions,
 } from './calibration/methodDefinition';
 export { FunctionCalibrator, type CalibrationFunction, type CalibrationOutput } from './calibration/functionCalibrator';
 export type { Calibrator, CalibratorState, FitReport } from './calibration/types';
@@ -55,8 +68,23 @@ export { calibrationOverTrainingFigure } from './plots/calibrationOverTrainingFi
 export { notebookClaims, type NotebookClaims, type ClaimsSource } from './notebookStore/notebookClaims';
 export { recordsDigest } from './study/claimsProvenance';
 export { calibrationOps, fitMethod, exitMetricsOf } from './study/calibrationOps';
-export { calibrationStudy, measureMethod, exitSummaryRows, type CalibrationStudy, type MethodReliability } from './study/calibrationStudy';
-export { offloadingStudy, methodKeys, stageTimes, reproductionLatency, type StudyParts, type MethodSpec, type OffloadingStudy, type PartitionStudy } from './study/offloadingStudy';
+export {
+  calibrationStudy,
+  measureMethod,
+  exitSummaryRows,
+  type CalibrationStudy,
+  type MethodReliability,
+} from './study/calibrationStudy';
+export {
+  offloadingStudy,
+  methodKeys,
+  stageTimes,
+  reproductionLatency,
+  type StudyParts,
+  type MethodSpec,
+  type OffloadingStudy,
+  type PartitionStudy,
+} from './study/offloadingStudy';
 export { calibrationFigures, reliabilityPanels } from './study/calibrationFigures';
 export { offloadingFigures, partitionFigures, sweepPanels, secondBranchFigure } from './study/offloadingFigures';
 export { recordsKeys, type ExitPolicy } from './study/offloadingInputs';
@@ -86,9 +114,19 @@ export { readCalibrationFile } from './calibration/calibrationFile';
 export { compareTestbedRuns, DEFAULT_TESTBED_COMPARISON, type TestbedComparison } from './study/testbedComparison';
 export { latencyVsModelledFigure, deadlineVsModelledFigure, deadlineCurves } from './plots/testbedFigures';
 export { testbedComparisonMarkdown } from './report/testbedMarkdown';
-export { testbedDeadlineClaims, DEFAULT_TESTBED_DEADLINE_CLAIM, type TestbedDeadlineClaim } from './study/testbedDeadlineClaim';
+export {
+  testbedDeadlineClaims,
+  DEFAULT_TESTBED_DEADLINE_CLAIM,
+  type TestbedDeadlineClaim,
+} from './study/testbedDeadlineClaim';
 export { testbedDeadlineClaimMarkdown } from './report/testbedDeadlineClaimMarkdown';
-export { riskControlThreshold, deviceSegments, countSegments, defaultRiskGrid, type RiskControlResult } from './offloading/riskControl';
+export {
+  riskControlThreshold,
+  deviceSegments,
+  countSegments,
+  defaultRiskGrid,
+  type RiskControlResult,
+} from './offloading/riskControl';
 export { runGuaranteeStudy, guaranteeFigureStem, RULE_LABELS, type GuaranteeStudy } from './study/guaranteeStudy';
 export { guaranteeClaimSentence, guaranteeMarkdown } from './report/guaranteeMarkdown';
 
@@ -110,7 +148,10 @@ export interface Study {
    * val and measure them on test: the fitted calibrations, per-exit table and reliability bins.
    * `option` names the list in errors (e.g. "PLAY.methods").
    */
-  calibrate(methods?: readonly (StudyMethod | string)[], opts?: { pTar?: number; bins?: number; option?: string }): CalibrationStudy;
+  calibrate(
+    methods?: readonly (StudyMethod | string)[],
+    opts?: { pTar?: number; bins?: number; option?: string },
+  ): CalibrationStudy;
   /**
    * Per-exit latency of k device branches (default all side branches) under the reproduction's
    * latency model: what `offloadingMethod({ beta, latency })` needs. Records without per-exit
@@ -129,7 +170,11 @@ export interface Study {
    * report's, which is the one to cite). `fresh` recomputes. `methods`: ids or method objects of
    * `calibration` (a user's method is refitted on every replicate, with a progress line when slow).
    */
-  claims(calibration: CalibrationStudy, offloading: OffloadingStudy, opts?: { replicates?: number; methods?: readonly (ClaimMethod | CalibrationMethodDefinition)[]; fresh?: boolean }): NotebookClaims;
+  claims(
+    calibration: CalibrationStudy,
+    offloading: OffloadingStudy,
+    opts?: { replicates?: number; methods?: readonly (ClaimMethod | CalibrationMethodDefinition)[]; fresh?: boolean },
+  ): NotebookClaims;
   /** The display helper (figures as plotly + PNG, tables, Markdown). */
   nb: Notebook;
   /** Show a figure (and save it under results/<model folder>/ with `{ save: name }`). */
@@ -154,7 +199,9 @@ function notebookProgress(): ClaimsProgress {
     const now = Date.now();
     if (done < total && etaMs > 5000 && now - last >= 5000) {
       last = now;
-      process.stdout.write(`verdicts of ${label}: ${done}/${total} replicates refitted, about ${Math.ceil(etaMs / 1000)} s left\n`);
+      process.stdout.write(
+        `verdicts of ${label}: ${done}/${total} replicates refitted, about ${Math.ceil(etaMs / 1000)} s left\n`,
+      );
     }
   };
 }
@@ -179,7 +226,10 @@ export const COMPARISON_MODEL_DIR = '../models/b-alexnet-cifar10';
  */
 export function reportFilesOf(modelDir: string, resultsDir: string): string[] {
   const name = path.basename(path.resolve(modelDir));
-  return [path.join(resultsDir, name, 'report.json'), path.join(repoRoot(__dirname), 'docs', 'reproduction', name, 'report.json')];
+  return [
+    path.join(resultsDir, name, 'report.json'),
+    path.join(repoRoot(__dirname), 'docs', 'reproduction', name, 'report.json'),
+  ];
 }
 
 /**
@@ -188,7 +238,10 @@ export function reportFilesOf(modelDir: string, resultsDir: string): string[] {
  * @param modelDir - default $EECAL_MODEL_DIR, else the B-AlexNet trained in the paper's regime
  *   (`models/b-alexnet-cifar10-branchynet`; `COMPARISON_MODEL_DIR` is the other shipped one).
  */
-export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFAULT_MODEL_DIR, display: NotebookOptions = {}): Study {
+export function openStudy(
+  modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFAULT_MODEL_DIR,
+  display: NotebookOptions = {},
+): Study {
   const folder = readModelFolder(modelDir);
   // Figures name the model in their titles and are saved under results/<model folder>/.
   const nb = openNotebook({ model: path.basename(path.resolve(modelDir)), ...display });
@@ -204,20 +257,38 @@ export function openStudy(modelDir: string = process.env.EECAL_MODEL_DIR ?? DEFA
     cfg,
     calibrate: (methods = STUDY_METHODS, opts = {}) =>
       calibrationStudy(folder.val, folder.test, calibrationOps, {
-        methods, pTar: opts.pTar ?? cfg.calibrationPTar, bins: opts.bins ?? cfg.eceBins, exitNames: names, ...(opts.option ? { option: opts.option } : {}),
+        methods,
+        pTar: opts.pTar ?? cfg.calibrationPTar,
+        bins: opts.bins ?? cfg.eceBins,
+        exitNames: names,
+        ...(opts.option ? { option: opts.option } : {}),
       }),
     offload: (methods, c = cfg) => offloadingStudy(folder.test, methods, c),
     latency: (k = folder.test.numExits - 1) => {
-      if (!Number.isInteger(k) || k < 1 || k > folder.test.numExits - 1) throw new OptionError(['edgeExits'], `latency(${k}): expected a number of device branches in 1…${folder.test.numExits - 1}`);
+      if (!Number.isInteger(k) || k < 1 || k > folder.test.numExits - 1)
+        throw new OptionError(
+          ['edgeExits'],
+          `latency(${k}): expected a number of device branches in 1…${folder.test.numExits - 1}`,
+        );
       const l = reproductionLatency(folder.test, cfg, k);
-      if (!l) throw new OptionError(['latency'], `${folder.files.test}: the records have no per-exit costs (sidecar ${LATENCY_FIELDS}), so there is no latency model`);
+      if (!l)
+        throw new OptionError(
+          ['latency'],
+          `${folder.files.test}: the records have no per-exit costs (sidecar ${LATENCY_FIELDS}), so there is no latency model`,
+        );
       return l;
     },
-    claims: (calibration, offloading, opts = {}) => notebookClaims(folder.val, folder.test, calibration, offloading, cfg, {
-      replicates: opts.replicates ?? 200, fresh: opts.fresh ?? false, progress: notebookProgress(),
-      ...(opts.methods ? { methods: opts.methods.map((m, i) => claimMethodId(m, `claims(…, { methods })[${i}]`)) } : {}),
-      reportFiles: reportFilesOf(modelDir, nb.resultsDir), cacheDir: path.join(nb.resultsDir, 'cache', 'claims'),
-    }),
+    claims: (calibration, offloading, opts = {}) =>
+      notebookClaims(folder.val, folder.test, calibration, offloading, cfg, {
+        replicates: opts.replicates ?? 200,
+        fresh: opts.fresh ?? false,
+        progress: notebookProgress(),
+        ...(opts.methods
+          ? { methods: opts.methods.map((m, i) => claimMethodId(m, `claims(…, { methods })[${i}]`)) }
+          : {}),
+        reportFiles: reportFilesOf(modelDir, nb.resultsDir),
+        cacheDir: path.join(nb.resultsDir, 'cache', 'claims'),
+      }),
     nb,
     show: (fig, opts) => nb.figure(fig, opts),
     table: (t, opts) => nb.table(t, opts),

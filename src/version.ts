@@ -6,6 +6,7 @@ let cached: string | null = null;
 
 /** eecal's version, from its package.json (the one source; read once). */
 export function packageVersion(): string {
-  cached ??= (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  cached ??= (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
   return cached;
 }

@@ -35,7 +35,8 @@ export function nativePackageProblem(pkg: string): string | null {
     return `not installed (npm install --no-save ${pkg}@4.22.0; see environment.md)`;
   }
   const name = (JSON.parse(fs.readFileSync(pj, 'utf8')) as { name?: string }).name;
-  if (name !== pkg) return `not installed (node_modules/${pkg} is danfojs-node's alias of ${name}, not the native package)`;
+  if (name !== pkg)
+    return `not installed (node_modules/${pkg} is danfojs-node's alias of ${name}, not the native package)`;
   return null;
 }
 
@@ -43,7 +44,9 @@ export function nativePackageProblem(pkg: string): string | null {
 export function describeLoadFailure(_pkg: string, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const lib = missingLibrary(msg);
-  if (lib) return `failed to load: missing library ${lib}${lib.includes('cud') ? ' (tfjs-node-gpu 4.22 needs CUDA 11.2 + cuDNN 8.1)' : ''}`;
-  if (/tfjs_binding\.node/.test(msg)) return `failed to load: native addon not built (its install script did not run; see environment.md)`;
+  if (lib)
+    return `failed to load: missing library ${lib}${lib.includes('cud') ? ' (tfjs-node-gpu 4.22 needs CUDA 11.2 + cuDNN 8.1)' : ''}`;
+  if (/tfjs_binding\.node/.test(msg))
+    return `failed to load: native addon not built (its install script did not run; see environment.md)`;
   return `failed to load: ${msg.split('\n')[0]}`;
 }

@@ -11,15 +11,40 @@ import { repoRoot } from '../util/repoRoot';
  * nothing is copied. Geometry: Int32Array [B,H,W,Ci,OH,OW,Co,KH,KW,strideH,strideW,padTop,padLeft].
  */
 export interface NativeBlas {
-  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geom: Int32Array, bias: Float32Array | null, activation: number): void;
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    y: Float32Array,
+    geom: Int32Array,
+    bias: Float32Array | null,
+    activation: number,
+  ): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geom: Int32Array): void;
   /** Pool geometry: Int32Array [B,H,W,C,OH,OW,FH,FW,strideH,strideW,padTop,padLeft]. */
   maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolGeom: Int32Array): void;
   /** LRN over the last axis of x (`channels` per pixel), tfjs's definition; y has x's length. */
-  lrn(x: Float32Array, y: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
+  lrn(
+    x: Float32Array,
+    y: Float32Array,
+    channels: number,
+    depthRadius: number,
+    bias: number,
+    alpha: number,
+    beta: number,
+  ): void;
   /** Its gradient dx from x, y (the forward output) and dy, all of x's length. */
-  lrnGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, channels: number, depthRadius: number, bias: number, alpha: number, beta: number): void;
+  lrnGrad(
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    channels: number,
+    depthRadius: number,
+    bias: number,
+    alpha: number,
+    beta: number,
+  ): void;
   /** out[c] = Σ_r x[r·C + c] with C = out.length (x holds whole rows of C): the bias gradients' Sum. */
   sumRows(x: Float32Array, out: Float32Array): void;
   /** out[i] = op(a[i])·op(b[i]), dims Int32Array [batch, M, K, N, transposeA 0|1, transposeB 0|1]. */
@@ -29,7 +54,14 @@ export interface NativeBlas {
    * to tfjs's AdamOptimizer; constants Float32Array [β₁, β₂, 1−β₁, 1−β₂, 1−β₁ᵗ, 1−β₂ᵗ, ε, −lr,
    * weightDecay]; decay 1 adds weightDecay·w to g first. Absent from builds before it was added.
    */
-  adamUpdate?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, constants: Float32Array, decay: 0 | 1): void;
+  adamUpdate?(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    constants: Float32Array,
+    decay: 0 | 1,
+  ): void;
   /** BLAS threads per call, once per process: 1 ≤ n ≤ info().maxThreads; another n later throws. */
   setThreads(n: number): void;
   /** Which library runs the convolutions, for the whole process ('onednn' throws in a build without it). */
@@ -49,7 +81,16 @@ export interface NativeInfo {
   /** Threads per call, and the most setThreads accepts (CPUs online, ≤ 64). */
   threads: number;
   maxThreads: number;
-  kernels: { conv2d: string; conv2dBackpropFilter: string; conv2dBackpropInput: string; maxPoolGrad: string; lrn: string; lrnGrad: string; sum: string; matMul: string };
+  kernels: {
+    conv2d: string;
+    conv2dBackpropFilter: string;
+    conv2dBackpropInput: string;
+    maxPoolGrad: string;
+    lrn: string;
+    lrnGrad: string;
+    sum: string;
+    matMul: string;
+  };
 }
 
 /** Whether the native kernels loaded, and if not, why (for `eecal doctor` and the logs). */
@@ -80,18 +121,25 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
   if (env.EECAL_NATIVE === '0') return { loaded: null, detail: 'off (EECAL_NATIVE=0)' };
   const file = nativeBlasPath(repoRoot(), env);
   if (!fs.existsSync(file)) {
-    if (env.EECAL_NATIVE_ADDON) return { loaded: null, detail: `not found: EECAL_NATIVE_ADDON=${env.EECAL_NATIVE_ADDON}` };
+    if (env.EECAL_NATIVE_ADDON)
+      return { loaded: null, detail: `not found: EECAL_NATIVE_ADDON=${env.EECAL_NATIVE_ADDON}` };
     return { loaded: null, detail: `not built (npm run build:native; needs a C compiler and libopenblas-dev)` };
   }
   let mod: NativeBlas;
   try {
     mod = require(file) as NativeBlas;
   } catch (err) {
-    return { loaded: null, detail: `failed to load ${file}: ${(err as Error).message.split('\n')[0]} (rebuild: npm run build:native)` };
+    return {
+      loaded: null,
+      detail: `failed to load ${file}: ${(err as Error).message.split('\n')[0]} (rebuild: npm run build:native)`,
+    };
   }
   const raw = env.EECAL_BLAS_THREADS ?? '1';
   const threads = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || threads < 1) throw new BackendError(`EECAL_BLAS_THREADS="${raw}": expected a whole number ≥ 1 (BLAS threads per native kernel call)`);
+  if (!/^\s*\d+\s*$/.test(raw) || threads < 1)
+    throw new BackendError(
+      `EECAL_BLAS_THREADS="${raw}": expected a whole number ≥ 1 (BLAS threads per native kernel call)`,
+    );
   try {
     mod.setThreads(threads);
   } catch (err) {
@@ -99,14 +147,20 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
   }
   const conv = env.EECAL_NATIVE_CONV;
   if (conv !== undefined) {
-    if (conv !== 'onednn' && conv !== 'openblas') throw new BackendError(`EECAL_NATIVE_CONV="${conv}": expected onednn or openblas`);
+    if (conv !== 'onednn' && conv !== 'openblas')
+      throw new BackendError(`EECAL_NATIVE_CONV="${conv}": expected onednn or openblas`);
     try {
       mod.setConvLibrary(conv);
     } catch (err) {
-      throw new BackendError(`EECAL_NATIVE_CONV="${conv}": ${(err as Error).message.replace(/^eecal native: setConvLibrary: /, '')}`);
+      throw new BackendError(
+        `EECAL_NATIVE_CONV="${conv}": ${(err as Error).message.replace(/^eecal native: setConvLibrary: /, '')}`,
+      );
     }
   }
   const info = mod.info();
   const dnnl = info.dnnl ? `, ${info.dnnl}` : '';
-  return { loaded: mod, detail: `OpenBLAS (${info.blas.trim()})${dnnl}, ${info.threads} thread${info.threads === 1 ? '' : 's'} per call` };
+  return {
+    loaded: mod,
+    detail: `OpenBLAS (${info.blas.trim()})${dnnl}, ${info.threads} thread${info.threads === 1 ? '' : 's'} per call`,
+  };
 }

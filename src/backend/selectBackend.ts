@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendError } from '../errors';
 import {
-  CANDIDATE_ORDER, describeLoadFailure, nativePackageProblem,
-  type BackendName, type CandidateName, type CandidateStatus,
+  CANDIDATE_ORDER,
+  describeLoadFailure,
+  nativePackageProblem,
+  type BackendName,
+  type CandidateName,
+  type CandidateStatus,
 } from './candidates';
 import { loadNativeBlas } from './nativeBlas';
 import type { KernelRoute } from './kernels/index';
@@ -40,7 +44,12 @@ async function probeNative(candidate: 'tfjs-node-gpu' | 'tfjs-node'): Promise<Ca
     return { candidate, backend: 'tensorflow', usable: false, detail: describeLoadFailure(pkg, err) };
   }
   if (!tf.findBackendFactory('tensorflow')) {
-    return { candidate, backend: 'tensorflow', usable: false, detail: `loaded, but registered no "tensorflow" backend (duplicate @tensorflow/tfjs-core? all @tensorflow/* must be 4.22.0)` };
+    return {
+      candidate,
+      backend: 'tensorflow',
+      usable: false,
+      detail: `loaded, but registered no "tensorflow" backend (duplicate @tensorflow/tfjs-core? all @tensorflow/* must be 4.22.0)`,
+    };
   }
   return { candidate, backend: 'tensorflow', usable: true, detail: 'loaded' };
 }
@@ -49,7 +58,12 @@ async function probeWasm(): Promise<CandidateStatus> {
   try {
     require('@tensorflow/tfjs-backend-wasm');
   } catch (err) {
-    return { candidate: 'wasm', backend: 'wasm', usable: false, detail: describeLoadFailure('@tensorflow/tfjs-backend-wasm', err) };
+    return {
+      candidate: 'wasm',
+      backend: 'wasm',
+      usable: false,
+      detail: describeLoadFailure('@tensorflow/tfjs-backend-wasm', err),
+    };
   }
   return { candidate: 'wasm', backend: 'wasm', usable: true, detail: 'loaded' };
 }
@@ -74,32 +88,61 @@ export async function selectBackend(opts: SelectOptions = {}): Promise<BackendCh
   const statuses: CandidateStatus[] = [];
   for (const candidate of CANDIDATE_ORDER) {
     if (wanted && candidate !== wanted) {
-      statuses.push({ candidate, backend: candidate === 'wasm' || candidate === 'cpu' ? candidate : 'tensorflow', usable: false, detail: `skipped (EECAL_BACKEND=${force})` });
+      statuses.push({
+        candidate,
+        backend: candidate === 'wasm' || candidate === 'cpu' ? candidate : 'tensorflow',
+        usable: false,
+        detail: `skipped (EECAL_BACKEND=${force})`,
+      });
       continue;
     }
-    const st = candidate === 'cpu'
-      ? { candidate, backend: 'cpu' as const, usable: true, detail: 'pure JavaScript (slow; always available)' }
-      : candidate === 'wasm' ? await probeWasm() : await probeNative(candidate);
+    const st =
+      candidate === 'cpu'
+        ? { candidate, backend: 'cpu' as const, usable: true, detail: 'pure JavaScript (slow; always available)' }
+        : candidate === 'wasm'
+          ? await probeWasm()
+          : await probeNative(candidate);
     statuses.push(st);
     if (!st.usable) continue;
     const choice = await activate(st, statuses, opts.training ?? true);
     if (choice) {
       // Still report the worse candidates (doctor lists every one), without activating them.
       for (const rest of CANDIDATE_ORDER.slice(CANDIDATE_ORDER.indexOf(candidate) + 1)) {
-        if (wanted) statuses.push({ candidate: rest, backend: rest === 'wasm' || rest === 'cpu' ? rest : 'tensorflow', usable: false, detail: `skipped (EECAL_BACKEND=${force})` });
+        if (wanted)
+          statuses.push({
+            candidate: rest,
+            backend: rest === 'wasm' || rest === 'cpu' ? rest : 'tensorflow',
+            usable: false,
+            detail: `skipped (EECAL_BACKEND=${force})`,
+          });
         else if (rest === 'wasm') statuses.push(await probeWasm());
-        else if (rest === 'cpu') statuses.push({ candidate: rest, backend: 'cpu', usable: true, detail: 'pure JavaScript (slow; always available)' });
+        else if (rest === 'cpu')
+          statuses.push({
+            candidate: rest,
+            backend: 'cpu',
+            usable: true,
+            detail: 'pure JavaScript (slow; always available)',
+          });
         else statuses.push(await probeNative(rest));
       }
       return choice;
     }
     if (wanted) break;
   }
-  const reason = statuses.filter((s) => !s.usable).map((s) => `${s.candidate}: ${s.detail}`).join('; ');
-  throw new BackendError(wanted ? `backend ${wanted} is not usable here — ${reason}` : `no usable tfjs backend — ${reason}`);
+  const reason = statuses
+    .filter((s) => !s.usable)
+    .map((s) => `${s.candidate}: ${s.detail}`)
+    .join('; ');
+  throw new BackendError(
+    wanted ? `backend ${wanted} is not usable here — ${reason}` : `no usable tfjs backend — ${reason}`,
+  );
 }
 
-async function activate(st: CandidateStatus, statuses: CandidateStatus[], training: boolean): Promise<BackendChoice | null> {
+async function activate(
+  st: CandidateStatus,
+  statuses: CandidateStatus[],
+  training: boolean,
+): Promise<BackendChoice | null> {
   let ok: boolean;
   try {
     ok = await tf.setBackend(st.backend);
@@ -140,16 +183,22 @@ async function activate(st: CandidateStatus, statuses: CandidateStatus[], traini
     const be = tf.backend();
     gpu = 'isUsingGpuDevice' in be && be.isUsingGpuDevice === true;
     threads = require('node:os').cpus().length;
-    st.detail = st.candidate === 'tfjs-node-gpu'
-      ? (gpu ? 'TensorFlow 2.9.1 on the GPU' : 'loaded, but no GPU visible: TensorFlow runs on the CPU')
-      : 'TensorFlow 2.9.1 on the CPU';
+    st.detail =
+      st.candidate === 'tfjs-node-gpu'
+        ? gpu
+          ? 'TensorFlow 2.9.1 on the GPU'
+          : 'loaded, but no GPU visible: TensorFlow runs on the CPU'
+        : 'TensorFlow 2.9.1 on the CPU';
   }
   return { candidate: st.candidate, backend: st.backend, statuses, threads, gpu, nativeKernels, kernels };
 }
 
 /** One line per candidate, for logs and `eecal doctor`. */
 export function describeChoice(choice: BackendChoice): string {
-  const lines = choice.statuses.map((s) => `  ${s.candidate === choice.candidate ? '→' : ' '} ${s.candidate.padEnd(13)} ${s.usable ? 'usable' : 'unusable'}: ${s.detail}`);
+  const lines = choice.statuses.map(
+    (s) =>
+      `  ${s.candidate === choice.candidate ? '→' : ' '} ${s.candidate.padEnd(13)} ${s.usable ? 'usable' : 'unusable'}: ${s.detail}`,
+  );
   return [`backend: ${backendLabel(choice)}, threads ${choice.threads}`, ...lines].join('\n');
 }
 

@@ -44,7 +44,13 @@ export function applyAffine(p: AffineParams, logits: FloatArray): Float64Array {
  * @param mu - bias penalty μ.
  */
 export function fitAffine(
-  logits: FloatArray, labels: Int32Array, numClasses: number, structure: AffineStructure, lambda: number, mu: number, maxIterations = 1000,
+  logits: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  structure: AffineStructure,
+  lambda: number,
+  mu: number,
+  maxIterations = 1000,
 ): { params: AffineParams; result: LbfgsResult } {
   const C = numClasses;
   const n = labels.length;

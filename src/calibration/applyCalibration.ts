@@ -38,18 +38,34 @@ export function isFittedCalibration(c: Calibration): c is FittedCalibration {
  * Throws unless the calibration was fitted for records with the same number of exits and classes.
  * @param file - names the calibration in the error (a path, or "calibration").
  */
-export function checkCalibrationMatches(calibration: Calibration, records: Pick<ExitRecords, 'numExits' | 'numClasses'>, file = 'calibration'): void {
+export function checkCalibrationMatches(
+  calibration: Calibration,
+  records: Pick<ExitRecords, 'numExits' | 'numClasses'>,
+  file = 'calibration',
+): void {
   const exitsDiffer = calibration.numExits !== records.numExits;
   const classesDiffer = calibration.numClasses !== records.numClasses;
   if (exitsDiffer && classesDiffer) {
-    throw new RecordFormatError(`${file}: calibration is for ${calibration.numExits} exits × ${calibration.numClasses} classes, but the records have ${records.numExits} × ${records.numClasses}`);
+    throw new RecordFormatError(
+      `${file}: calibration is for ${calibration.numExits} exits × ${calibration.numClasses} classes, but the records have ${records.numExits} × ${records.numClasses}`,
+    );
   }
-  if (exitsDiffer) throw new RecordFormatError(`${file}: calibration is for ${calibration.numExits} exits, but the records have ${records.numExits}`);
-  if (classesDiffer) throw new RecordFormatError(`${file}: calibration is for ${calibration.numClasses} classes, but the records have ${records.numClasses}`);
+  if (exitsDiffer)
+    throw new RecordFormatError(
+      `${file}: calibration is for ${calibration.numExits} exits, but the records have ${records.numExits}`,
+    );
+  if (classesDiffer)
+    throw new RecordFormatError(
+      `${file}: calibration is for ${calibration.numClasses} classes, but the records have ${records.numClasses}`,
+    );
 }
 
 /** The calibration's calibrators (index 0 = exit 1), after checking it matches the records. */
-export function calibratorsFor(records: Pick<ExitRecords, 'numExits' | 'numClasses'>, calibration: Calibration, file = 'calibration'): Calibrator[] {
+export function calibratorsFor(
+  records: Pick<ExitRecords, 'numExits' | 'numClasses'>,
+  calibration: Calibration,
+  file = 'calibration',
+): Calibrator[] {
   checkCalibrationMatches(calibration, records, file);
   return isFittedCalibration(calibration) ? [...calibration.calibrators] : calibratorsOf(calibration, file);
 }
@@ -70,10 +86,17 @@ export function scoreRecords(records: ExitRecords, calibration?: Calibration, fi
  * policies that need the whole calibrated distribution in closed form (the entropy rule) use.
  * Anything else is a usage error naming the exit and kind.
  */
-export function exitTemperatures(records: Pick<ExitRecords, 'numExits' | 'numClasses'>, calibration: Calibration, file = 'calibration'): number[] {
+export function exitTemperatures(
+  records: Pick<ExitRecords, 'numExits' | 'numClasses'>,
+  calibration: Calibration,
+  file = 'calibration',
+): number[] {
   return calibratorsFor(records, calibration, file).map((c, e) => {
     const T = c.scalingTemperature;
-    if (T === null) throw new ConfigError(`${file}: exit ${e + 1} uses calibrator "${c.kind}"; the entropy policy needs temperature scaling (kind "temperature", T > 0) or identity`);
+    if (T === null)
+      throw new ConfigError(
+        `${file}: exit ${e + 1} uses calibrator "${c.kind}"; the entropy policy needs temperature scaling (kind "temperature", T > 0) or identity`,
+      );
     return T;
   });
 }

@@ -40,7 +40,10 @@ export abstract class BaseCalibrator implements Calibrator {
     const warnings = checkFitInputs(logits, labels, numClasses, `${this.kind} fit`);
     const outcome = this.fitParameters(logits, labels, numClasses);
     this.numClasses = numClasses;
-    this.lastReport = this.evaluate(logits, labels, numClasses, { ...outcome, warnings: [...warnings, ...outcome.warnings] });
+    this.lastReport = this.evaluate(logits, labels, numClasses, {
+      ...outcome,
+      warnings: [...warnings, ...outcome.warnings],
+    });
     return this;
   }
 
@@ -90,13 +93,16 @@ export abstract class BaseCalibrator implements Calibrator {
 
   protected requireFitted(method: string): number {
     if (this.numClasses === null) {
-      throw new NotFittedError(`${this.kind} calibrator: ${method}() called before fit() (fit on validation logits first, or load a saved state)`);
+      throw new NotFittedError(
+        `${this.kind} calibrator: ${method}() called before fit() (fit on validation logits first, or load a saved state)`,
+      );
     }
     return this.numClasses;
   }
 
   protected checkClasses(expected: number, found: number, what: string): void {
-    if (expected !== found) throw new ShapeMismatchError(`${this.kind} calibrator: ${what} has ${found} classes, expected ${expected}`);
+    if (expected !== found)
+      throw new ShapeMismatchError(`${this.kind} calibrator: ${what} has ${found} classes, expected ${expected}`);
   }
 
   private evaluate(logits: FloatArray, labels: Int32Array, C: number, outcome: FitOutcome): FitReport {

@@ -20,7 +20,8 @@ export class BetaCalibration extends TopLabelCalibrator {
 
   /** Load a saved state. */
   static fromState(state: BetaState, numClasses: number): BetaCalibration {
-    if (![state.a, state.b, state.m].every(Number.isFinite)) throw new RecordFormatError('beta calibrator: "a", "b" and "m" must be finite numbers');
+    if (![state.a, state.b, state.m].every(Number.isFinite))
+      throw new RecordFormatError('beta calibrator: "a", "b" and "m" must be finite numbers');
     const c = new BetaCalibration();
     c.a = state.a;
     c.b = state.b;

@@ -49,14 +49,25 @@ export interface CalibrationProvenance {
 }
 
 /** Provenance of a calibration fitted on `records` read from `file`. */
-export function provenanceOf(records: Pick<ExitRecords, 'numExits' | 'numClasses' | 'meta'>, file: string): CalibrationProvenance {
+export function provenanceOf(
+  records: Pick<ExitRecords, 'numExits' | 'numClasses' | 'meta'>,
+  file: string,
+): CalibrationProvenance {
   const m = records.meta;
   const str = (k: string) => (typeof m?.[k] === 'string' ? (m[k] as string) : null);
   const num = (k: string) => (typeof m?.[k] === 'number' ? (m[k] as number) : null);
   return {
-    records: file, csvSha256: str('csvSha256'), numExits: records.numExits, numClasses: records.numClasses,
-    exitNames: m?.exitNames ?? null, model: str('model'), dataset: str('dataset'), seed: num('seed'), splitSeed: num('splitSeed'),
-    weightsEpoch: num('weightsEpoch'), weightsSha256: str('weightsSha256'),
+    records: file,
+    csvSha256: str('csvSha256'),
+    numExits: records.numExits,
+    numClasses: records.numClasses,
+    exitNames: m?.exitNames ?? null,
+    model: str('model'),
+    dataset: str('dataset'),
+    seed: num('seed'),
+    splitSeed: num('splitSeed'),
+    weightsEpoch: num('weightsEpoch'),
+    weightsSha256: str('weightsSha256'),
   };
 }
 
@@ -66,18 +77,25 @@ export function provenanceOf(records: Pick<ExitRecords, 'numExits' | 'numClasses
  * when they agree or when either side does not say. The same model's test records agree with
  * its validation records: they differ only in split and digest, which are not compared.
  */
-export function provenanceMismatch(calibration: CalibrationFile, records: Pick<ExitRecords, 'numExits' | 'numClasses' | 'meta'>): string | null {
+export function provenanceMismatch(
+  calibration: CalibrationFile,
+  records: Pick<ExitRecords, 'numExits' | 'numClasses' | 'meta'>,
+): string | null {
   const was = calibration.fittedOn;
   if (!was || !records.meta) return null;
   const now = provenanceOf(records, '');
   if (was.weightsSha256 && now.weightsSha256) {
-    return was.weightsSha256 === now.weightsSha256 ? null : `it was fitted on records of other weights (weights sha256 ${was.weightsSha256.slice(0, 12)}…, these records' ${now.weightsSha256.slice(0, 12)}…)`;
+    return was.weightsSha256 === now.weightsSha256
+      ? null
+      : `it was fitted on records of other weights (weights sha256 ${was.weightsSha256.slice(0, 12)}…, these records' ${now.weightsSha256.slice(0, 12)}…)`;
   }
   const diffs: string[] = [];
   for (const k of ['model', 'dataset', 'seed', 'splitSeed', 'weightsEpoch'] as const) {
-    if (was[k] !== null && now[k] !== null && was[k] !== now[k]) diffs.push(`${k} ${JSON.stringify(was[k])} vs ${JSON.stringify(now[k])}`);
+    if (was[k] !== null && now[k] !== null && was[k] !== now[k])
+      diffs.push(`${k} ${JSON.stringify(was[k])} vs ${JSON.stringify(now[k])}`);
   }
-  if (was.exitNames && now.exitNames && was.exitNames.join(',') !== now.exitNames.join(',')) diffs.push(`exit names ${was.exitNames.join(',')} vs ${now.exitNames.join(',')}`);
+  if (was.exitNames && now.exitNames && was.exitNames.join(',') !== now.exitNames.join(','))
+    diffs.push(`exit names ${was.exitNames.join(',')} vs ${now.exitNames.join(',')}`);
   return diffs.length ? `it was fitted on records of another model (${diffs.join('; ')})` : null;
 }
 
@@ -86,7 +104,12 @@ export function provenanceMismatch(calibration: CalibrationFile, records: Pick<E
  * @param method - the `eecal calibrate --method` name.
  * @param pTar - p_tar the fit depended on (per-branch, global), else null.
  */
-export function calibrationFileOf(method: string, pTar: number | null, numClasses: number, calibrators: readonly Calibrator[]): CalibrationFile {
+export function calibrationFileOf(
+  method: string,
+  pTar: number | null,
+  numClasses: number,
+  calibrators: readonly Calibrator[],
+): CalibrationFile {
   return {
     format: 'eecal-calibration',
     version: 1,
@@ -104,11 +127,18 @@ export function calibrationFileOf(method: string, pTar: number | null, numClasse
  */
 export function validateCalibrationFile(obj: unknown, file = '<calibration>'): CalibrationFile {
   const c = obj as Partial<CalibrationFile>;
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new RecordFormatError(`${file}: expected a JSON object`);
-  if (c.format !== 'eecal-calibration') throw new RecordFormatError(`${file}: field "format" must be "eecal-calibration", found ${JSON.stringify(c.format)}`);
-  if (c.version !== 1) throw new RecordFormatError(`${file}: field "version": expected 1, found ${JSON.stringify(c.version)}`);
-  if (!Number.isInteger(c.numExits) || (c.numExits as number) < 1) throw new RecordFormatError(`${file}: field "numExits" must be an integer ≥ 1`);
-  if (!Number.isInteger(c.numClasses) || (c.numClasses as number) < 2) throw new RecordFormatError(`${file}: field "numClasses" must be an integer ≥ 2`);
+  if (c === null || typeof c !== 'object' || Array.isArray(c))
+    throw new RecordFormatError(`${file}: expected a JSON object`);
+  if (c.format !== 'eecal-calibration')
+    throw new RecordFormatError(
+      `${file}: field "format" must be "eecal-calibration", found ${JSON.stringify(c.format)}`,
+    );
+  if (c.version !== 1)
+    throw new RecordFormatError(`${file}: field "version": expected 1, found ${JSON.stringify(c.version)}`);
+  if (!Number.isInteger(c.numExits) || (c.numExits as number) < 1)
+    throw new RecordFormatError(`${file}: field "numExits" must be an integer ≥ 1`);
+  if (!Number.isInteger(c.numClasses) || (c.numClasses as number) < 2)
+    throw new RecordFormatError(`${file}: field "numClasses" must be an integer ≥ 2`);
   if (typeof c.method !== 'string') throw new RecordFormatError(`${file}: field "method" must be a string`);
   if (c.pTar !== null && !(typeof c.pTar === 'number' && c.pTar >= 0 && c.pTar <= 1)) {
     throw new RecordFormatError(`${file}: field "pTar" must be null or a number in [0, 1]`);
@@ -116,8 +146,13 @@ export function validateCalibrationFile(obj: unknown, file = '<calibration>'): C
   if (!Array.isArray(c.exits) || c.exits.length !== c.numExits) {
     throw new RecordFormatError(`${file}: field "exits" must list ${c.numExits} calibrators (one per exit)`);
   }
-  if (c.fittedOn !== undefined && (c.fittedOn === null || typeof c.fittedOn !== 'object' || typeof c.fittedOn.records !== 'string')) {
-    throw new RecordFormatError(`${file}: field "fittedOn" must be an object naming the records ({"records": "val.csv", …})`);
+  if (
+    c.fittedOn !== undefined &&
+    (c.fittedOn === null || typeof c.fittedOn !== 'object' || typeof c.fittedOn.records !== 'string')
+  ) {
+    throw new RecordFormatError(
+      `${file}: field "fittedOn" must be an object naming the records ({"records": "val.csv", …})`,
+    );
   }
   c.exits.forEach((x, e) => {
     if (!x || x.exit !== e + 1 || typeof x.calibrator !== 'object' || x.calibrator === null) {
@@ -139,13 +174,19 @@ export function readCalibrationFile(file: string): CalibrationFile {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const why = readProblem(err);
-    throw new RecordFormatError(`${file}: ${why === 'not found' ? 'file not found' : why} (expected a calibration JSON from eecal calibrate --out)`, { cause: err });
+    throw new RecordFormatError(
+      `${file}: ${why === 'not found' ? 'file not found' : why} (expected a calibration JSON from eecal calibrate --out)`,
+      { cause: err },
+    );
   }
   let obj: unknown;
   try {
     // A literal such as 1e309 parses to Infinity, which later prints as null: name it here.
     obj = JSON.parse(text, (key, value) => {
-      if (typeof value === 'number' && !Number.isFinite(value)) throw new RecordFormatError(`${file}: field "${key}" overflows a double (|x| > 1.8e308); expected a finite number`);
+      if (typeof value === 'number' && !Number.isFinite(value))
+        throw new RecordFormatError(
+          `${file}: field "${key}" overflows a double (|x| > 1.8e308); expected a finite number`,
+        );
       return value;
     });
   } catch (err) {

@@ -51,8 +51,14 @@ export function selectRows(logits: FloatArray, numClasses: number, idx: readonly
 /** 0-based exit each sample leaves at under the *uncalibrated* cascade (docs/paper-notes.md#ts-per-branch). */
 export function uncalibratedExitAssignment(records: ExitRecords, opts: CascadeFitOptions): Int32Array {
   const edgeExits = opts.edgeExits ?? records.numExits - 1;
-  if (records.numExits < 2) throw new ConfigError('per-branch and global TS need at least two exits (side branches + final)');
-  return runCascade(uncalibratedScores(records), { edgeExits, pTar: opts.pTar, fallback: opts.fallback, disabled: opts.disabled }).answeringExit;
+  if (records.numExits < 2)
+    throw new ConfigError('per-branch and global TS need at least two exits (side branches + final)');
+  return runCascade(uncalibratedScores(records), {
+    edgeExits,
+    pTar: opts.pTar,
+    fallback: opts.fallback,
+    disabled: opts.disabled,
+  }).answeringExit;
 }
 
 /**
@@ -76,7 +82,11 @@ export function fitPerExit(records: ExitRecords, make: () => Calibrator, exits?:
  * depend on p_tar. An exit where no sample leaves keeps T = 1 (with a note).
  * @param exits - 1-based exits to calibrate (default all); others keep T = 1.
  */
-export function fitPerBranchTemperatures(records: ExitRecords, opts: CascadeFitOptions, exits?: readonly number[]): ExitFit[] {
+export function fitPerBranchTemperatures(
+  records: ExitRecords,
+  opts: CascadeFitOptions,
+  exits?: readonly number[],
+): ExitFit[] {
   const assigned = uncalibratedExitAssignment(records, opts);
   const chosen = new Set(exits ?? records.logits.map((_, e) => e + 1));
   const C = records.numClasses;
@@ -84,7 +94,13 @@ export function fitPerBranchTemperatures(records: ExitRecords, opts: CascadeFitO
     if (!chosen.has(e + 1)) return unitTemperature(C, e, 0, `exit ${e + 1} not selected; T = 1 kept`);
     const idx: number[] = [];
     for (let i = 0; i < assigned.length; i++) if (assigned[i] === e) idx.push(i);
-    if (idx.length === 0) return unitTemperature(C, e, 0, `no validation sample leaves at exit ${e + 1} at p_tar = ${opts.pTar}; T = 1 kept`);
+    if (idx.length === 0)
+      return unitTemperature(
+        C,
+        e,
+        0,
+        `no validation sample leaves at exit ${e + 1} at p_tar = ${opts.pTar}; T = 1 kept`,
+      );
     const labels = Int32Array.from(idx, (i) => records.labels[i]);
     const cal = new TemperatureScaling(opts.temperature).fit(selectRows(logits, C, idx), labels, C);
     return { exit: e + 1, calibrator: cal, fitSamples: idx.length, note: null, report: cal.report };

@@ -12,7 +12,13 @@ export type { BeforeAfter } from './types';
  * @param calibrated - calibrated N×C probabilities of `logits`.
  * @param bins - equal-width ECE bins (default 15).
  */
-export function beforeAfter(logits: FloatArray, calibrated: Float64Array, labels: Int32Array, numClasses: number, bins = 15): BeforeAfter {
+export function beforeAfter(
+  logits: FloatArray,
+  calibrated: Float64Array,
+  labels: Int32Array,
+  numClasses: number,
+  bins = 15,
+): BeforeAfter {
   const before = softmaxRows(logits, numClasses);
   const tb = topLabelOf(before, labels, numClasses);
   const ta = topLabelOf(calibrated, labels, numClasses);

@@ -41,7 +41,9 @@ export class FunctionCalibrator implements Calibrator {
   ) {}
 
   fit(): this {
-    throw new ConfigError(`method "${this.methodId}": a function calibrator is fitted by its method's fit(), not refitted`);
+    throw new ConfigError(
+      `method "${this.methodId}": a function calibrator is fitted by its method's fit(), not refitted`,
+    );
   }
 
   /** The function's output for these logits, checked: N×C finite values (probabilities: ≥ 0). */
@@ -53,16 +55,24 @@ export class FunctionCalibrator implements Calibrator {
     try {
       out = this.map(input);
     } catch (err) {
-      throw new FitError(`method "${this.methodId}" exit ${this.exit}: its calibration function threw: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      throw new FitError(
+        `method "${this.methodId}" exit ${this.exit}: its calibration function threw: ${(err as Error)?.message ?? String(err)}`,
+        { cause: err },
+      );
     }
     if (!out || typeof out.length !== 'number' || out.length !== logits.length) {
-      throw new ShapeMismatchError(`method "${this.methodId}" exit ${this.exit}: its calibration function returned ${out && typeof out.length === 'number' ? out.length : 'no array of'} values for ${logits.length / C} rows × ${C} classes (expected ${logits.length})`);
+      throw new ShapeMismatchError(
+        `method "${this.methodId}" exit ${this.exit}: its calibration function returned ${out && typeof out.length === 'number' ? out.length : 'no array of'} values for ${logits.length / C} rows × ${C} classes (expected ${logits.length})`,
+      );
     }
     const values = out instanceof Float64Array ? out : Float64Array.from(out);
     for (let j = 0; j < values.length; j++) {
       const v = values[j];
       const bad = this.output === 'probabilities' ? !(v >= 0 && Number.isFinite(v)) : !Number.isFinite(v);
-      if (bad) throw new FitError(`method "${this.methodId}" exit ${this.exit}: calibrated ${this.output} of sample ${Math.floor(j / C)}, class ${j % C} is ${v}`);
+      if (bad)
+        throw new FitError(
+          `method "${this.methodId}" exit ${this.exit}: calibrated ${this.output} of sample ${Math.floor(j / C)}, class ${j % C} is ${v}`,
+        );
     }
     return values;
   }
@@ -75,7 +85,10 @@ export class FunctionCalibrator implements Calibrator {
     for (let i = 0; i < out.length / C; i++) {
       let s = 0;
       for (let k = 0; k < C; k++) s += out[i * C + k];
-      if (!(s > 0)) throw new FitError(`method "${this.methodId}" exit ${this.exit}: calibrated probabilities of sample ${i} sum to ${s}`);
+      if (!(s > 0))
+        throw new FitError(
+          `method "${this.methodId}" exit ${this.exit}: calibrated probabilities of sample ${i} sum to ${s}`,
+        );
       for (let k = 0; k < C; k++) out[i * C + k] /= s;
     }
     return out;
@@ -102,6 +115,8 @@ export class FunctionCalibrator implements Calibrator {
   }
 
   toJSON(): never {
-    throw new ConfigError(`method "${this.methodId}" calibrates with a function, which cannot be written to a calibration file (only the built-in calibrator kinds can)`);
+    throw new ConfigError(
+      `method "${this.methodId}" calibrates with a function, which cannot be written to a calibration file (only the built-in calibrator kinds can)`,
+    );
   }
 }

@@ -33,10 +33,19 @@ export class HistogramBinning extends TopLabelCalibrator {
   static fromState(state: HistogramState, numClasses: number): HistogramBinning {
     const e = state.edges;
     const v = state.values;
-    const ok = Array.isArray(e) && Array.isArray(v) && e.length === v.length + 1 && v.length >= 1 &&
-      e[0] === 0 && e[e.length - 1] === 1 && e.every((x, i) => Number.isFinite(x) && (i === 0 || x >= e[i - 1])) &&
+    const ok =
+      Array.isArray(e) &&
+      Array.isArray(v) &&
+      e.length === v.length + 1 &&
+      v.length >= 1 &&
+      e[0] === 0 &&
+      e[e.length - 1] === 1 &&
+      e.every((x, i) => Number.isFinite(x) && (i === 0 || x >= e[i - 1])) &&
       v.every((x) => x >= 0 && x <= 1);
-    if (!ok) throw new RecordFormatError('histogram calibrator: "edges" must rise from 0 to 1 and "values" (one per bin, in [0, 1]) must be one shorter');
+    if (!ok)
+      throw new RecordFormatError(
+        'histogram calibrator: "edges" must rise from 0 to 1 and "values" (one per bin, in [0, 1]) must be one shorter',
+      );
     const c = new HistogramBinning();
     c.edges = Float64Array.from(e);
     c.values = Float64Array.from(v);
@@ -45,7 +54,10 @@ export class HistogramBinning extends TopLabelCalibrator {
   }
 
   protected fitMap(t: TopLabelLogits, correct: Uint8Array): FitOutcome {
-    this.edges = binEdges(t.confidence, { bins: this.options.bins ?? 15, scheme: this.options.scheme ?? 'equal-width' });
+    this.edges = binEdges(t.confidence, {
+      bins: this.options.bins ?? 15,
+      scheme: this.options.scheme ?? 'equal-width',
+    });
     const totals = binTotals(t.confidence, correct, this.edges);
     this.values = new Float64Array(totals.count.length);
     let empty = 0;
@@ -56,7 +68,10 @@ export class HistogramBinning extends TopLabelCalibrator {
         empty++;
       }
     }
-    const warnings = empty > 0 ? [`histogram: ${empty} of ${this.values.length} bins had no fitting sample and keep their midpoint`] : [];
+    const warnings =
+      empty > 0
+        ? [`histogram: ${empty} of ${this.values.length} bins had no fitting sample and keep their midpoint`]
+        : [];
     return { iterations: null, converged: true, warnings };
   }
 

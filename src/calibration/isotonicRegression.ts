@@ -18,9 +18,17 @@ export class IsotonicRegression extends TopLabelCalibrator {
   /** Load a saved state. */
   static fromState(state: IsotonicState, numClasses: number): IsotonicRegression {
     const { x, y } = state;
-    const ok = Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.length >= 1 &&
-      x.every((v, i) => Number.isFinite(v) && (i === 0 || v > x[i - 1])) && y.every((v, i) => v >= 0 && v <= 1 && (i === 0 || v >= y[i - 1]));
-    if (!ok) throw new RecordFormatError('isotonic calibrator: "x" must be increasing and "y" non-decreasing in [0, 1], both of the same non-zero length');
+    const ok =
+      Array.isArray(x) &&
+      Array.isArray(y) &&
+      x.length === y.length &&
+      x.length >= 1 &&
+      x.every((v, i) => Number.isFinite(v) && (i === 0 || v > x[i - 1])) &&
+      y.every((v, i) => v >= 0 && v <= 1 && (i === 0 || v >= y[i - 1]));
+    if (!ok)
+      throw new RecordFormatError(
+        'isotonic calibrator: "x" must be increasing and "y" non-decreasing in [0, 1], both of the same non-zero length',
+      );
     const c = new IsotonicRegression();
     c.knots = { x: Float64Array.from(x), y: Float64Array.from(y) };
     c.markLoaded(numClasses);

@@ -30,7 +30,11 @@ export interface LbfgsResult {
  * Minimise f from x0.
  * @param f - writes ∇f(x) into `grad` and returns f(x).
  */
-export function minimizeLbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Float64Array, opts: LbfgsOptions = {}): LbfgsResult {
+export function minimizeLbfgs(
+  f: (x: Float64Array, grad: Float64Array) => number,
+  x0: Float64Array,
+  opts: LbfgsOptions = {},
+): LbfgsResult {
   const maxIter = opts.maxIterations ?? 500;
   const m = opts.history ?? 10;
   const gTol = opts.gradientTolerance ?? 1e-8;
@@ -57,7 +61,10 @@ export function minimizeLbfgs(f: (x: Float64Array, grad: Float64Array) => number
       alpha[j] = rho[j] * dot(S[j], d);
       axpy(-alpha[j], Y[j], d);
     }
-    const gamma = S.length > 0 ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1]) : 1 / Math.max(1, normInf(g));
+    const gamma =
+      S.length > 0
+        ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1])
+        : 1 / Math.max(1, normInf(g));
     for (let i = 0; i < n; i++) d[i] *= gamma;
     for (let j = 0; j < S.length; j++) axpy(alpha[j] - rho[j] * dot(Y[j], d), S[j], d);
     let slope = dot(g, d);

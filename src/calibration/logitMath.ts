@@ -67,7 +67,14 @@ export function sigmoid(x: number): number {
  * Used by calibrators of the confidence (histogram, isotonic, Platt, beta). If g falls below the
  * largest rescaled other probability, the argmax of the result moves to that class.
  */
-export function writeTopLabelRow(logits: FloatArray, numClasses: number, i: number, top: number, g: number, out: Float64Array): void {
+export function writeTopLabelRow(
+  logits: FloatArray,
+  numClasses: number,
+  i: number,
+  top: number,
+  g: number,
+  out: Float64Array,
+): void {
   const C = numClasses;
   const base = i * C;
   let second = -Infinity;

@@ -36,20 +36,45 @@ export class MatrixScaling extends BaseCalibrator {
   /** Load a saved state. */
   static fromState(state: MatrixState, numClasses: number): MatrixScaling {
     const C = numClasses;
-    const rows = Array.isArray(state.weights) && state.weights.length === C && state.weights.every((r) => Array.isArray(r) && r.length === C);
-    if (!rows || !Array.isArray(state.biases) || state.biases.length !== C || ![...state.weights.flat(), ...state.biases].every(Number.isFinite)) {
+    const rows =
+      Array.isArray(state.weights) &&
+      state.weights.length === C &&
+      state.weights.every((r) => Array.isArray(r) && r.length === C);
+    if (
+      !rows ||
+      !Array.isArray(state.biases) ||
+      state.biases.length !== C ||
+      ![...state.weights.flat(), ...state.biases].every(Number.isFinite)
+    ) {
       throw new RecordFormatError(`matrix calibrator: "weights" must be ${C}×${C} and "biases" ${C} finite numbers`);
     }
     const c = new MatrixScaling({ lambda: Number(state.lambda), mu: Number(state.mu) });
-    c.params = { structure: 'full', numClasses: C, weights: Float64Array.from(state.weights.flat()), biases: Float64Array.from(state.biases) };
+    c.params = {
+      structure: 'full',
+      numClasses: C,
+      weights: Float64Array.from(state.weights.flat()),
+      biases: Float64Array.from(state.biases),
+    };
     c.markLoaded(C);
     return c;
   }
 
   protected fitParameters(logits: FloatArray, labels: Int32Array, numClasses: number): FitOutcome {
-    const { params, result } = fitAffine(logits, labels, numClasses, 'full', this.lambda, this.mu, this.options.maxIterations);
+    const { params, result } = fitAffine(
+      logits,
+      labels,
+      numClasses,
+      'full',
+      this.lambda,
+      this.mu,
+      this.options.maxIterations,
+    );
     this.params = params;
-    const warnings = result.converged ? [] : [`matrix: L-BFGS stopped after ${result.iterations} iterations with ‖g‖∞ = ${result.gradientNorm.toExponential(2)}`];
+    const warnings = result.converged
+      ? []
+      : [
+          `matrix: L-BFGS stopped after ${result.iterations} iterations with ‖g‖∞ = ${result.gradientNorm.toExponential(2)}`,
+        ];
     return { iterations: result.iterations, converged: result.converged, warnings };
   }
 

@@ -78,18 +78,32 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * named in a one-line error that starts with `where` (e.g. "PLAY.methods[2]", "--method-module m.mjs").
  */
 export function checkMethodShape(value: unknown, where: string, kind: 'records' | 'per-exit' = 'records'): void {
-  if (!value || typeof value !== 'object') throw new OptionError(['method'], `${where}: expected a method object { id, label, fit }, found ${value === null ? 'null' : typeof value}`);
+  if (!value || typeof value !== 'object')
+    throw new OptionError(
+      ['method'],
+      `${where}: expected a method object { id, label, fit }, found ${value === null ? 'null' : typeof value}`,
+    );
   const m = value as Partial<CalibrationMethodDefinition>;
   if (typeof m.id !== 'string' || !ID.test(m.id)) {
-    throw new OptionError(['method'], `${where}: "id" must be a string of letters, digits, '.', '_' or '-' (it becomes part of claim ids), found ${JSON.stringify(m.id) ?? String(m.id)}`);
+    throw new OptionError(
+      ['method'],
+      `${where}: "id" must be a string of letters, digits, '.', '_' or '-' (it becomes part of claim ids), found ${JSON.stringify(m.id) ?? String(m.id)}`,
+    );
   }
-  if (typeof m.label !== 'string' || m.label.trim() === '') throw new OptionError(['method'], `${where} ("${m.id}"): "label" must be a non-empty string`);
+  if (typeof m.label !== 'string' || m.label.trim() === '')
+    throw new OptionError(['method'], `${where} ("${m.id}"): "label" must be a non-empty string`);
   if (typeof m.fit !== 'function') {
-    throw new OptionError(['method'], `${where} ("${m.id}"): "fit" must be a function ${kind === 'per-exit' ? '(logits, labels, numClasses) => (logits) => calibrated logits' : '(records, options) => { exits, offloading }'}`);
+    throw new OptionError(
+      ['method'],
+      `${where} ("${m.id}"): "fit" must be a function ${kind === 'per-exit' ? '(logits, labels, numClasses) => (logits) => calibrated logits' : '(records, options) => { exits, offloading }'}`,
+    );
   }
   const out = (m as Partial<PerExitMethod>).output;
   if (kind === 'per-exit' && out !== undefined && out !== 'logits' && out !== 'probabilities') {
-    throw new OptionError(['method'], `${where} ("${m.id}"): "output" must be "logits" or "probabilities", found ${JSON.stringify(out)}`);
+    throw new OptionError(
+      ['method'],
+      `${where} ("${m.id}"): "output" must be "logits" or "probabilities", found ${JSON.stringify(out)}`,
+    );
   }
 }
 
@@ -112,13 +126,36 @@ export function perExitMethod(def: PerExitMethod): CalibrationMethodDefinition {
       return {
         offloading: null,
         exits: records.logits.map((logits, e): ExitFit => {
-          if (!chosen.has(e + 1)) return { exit: e + 1, calibrator: new IdentityCalibrator(C), fitSamples: 0, note: `exit ${e + 1} not selected; left uncalibrated`, report: null };
+          if (!chosen.has(e + 1))
+            return {
+              exit: e + 1,
+              calibrator: new IdentityCalibrator(C),
+              fitSamples: 0,
+              note: `exit ${e + 1} not selected; left uncalibrated`,
+              report: null,
+            };
           // A copy: the user's fit may keep or modify its input.
           const fn = def.fit(Float64Array.from(logits), records.labels.slice(), C);
-          if (typeof fn !== 'function') throw new OptionError(['method'], `method "${def.id}": fit() on exit ${e + 1} returned ${typeof fn}, expected a function (logits) => calibrated ${output}`);
+          if (typeof fn !== 'function')
+            throw new OptionError(
+              ['method'],
+              `method "${def.id}": fit() on exit ${e + 1} returned ${typeof fn}, expected a function (logits) => calibrated ${output}`,
+            );
           const probe = new FunctionCalibrator(def.id, e + 1, fn, C, output);
-          const report: FitReport = { samples: records.numSamples, iterations: null, converged: true, warnings: [], ...beforeAfter(logits, probe.probabilities(logits), records.labels, C) };
-          return { exit: e + 1, calibrator: new FunctionCalibrator(def.id, e + 1, fn, C, output, report), fitSamples: records.numSamples, note: null, report };
+          const report: FitReport = {
+            samples: records.numSamples,
+            iterations: null,
+            converged: true,
+            warnings: [],
+            ...beforeAfter(logits, probe.probabilities(logits), records.labels, C),
+          };
+          return {
+            exit: e + 1,
+            calibrator: new FunctionCalibrator(def.id, e + 1, fn, C, output, report),
+            fitSamples: records.numSamples,
+            note: null,
+            report,
+          };
         }),
       };
     },

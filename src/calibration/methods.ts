@@ -12,7 +12,12 @@ import { BetaCalibration } from './betaCalibration';
 import { calibrationFileOf } from './calibrationFile';
 import type { Calibrator } from './types';
 import { ConfigError, OptionError } from '../errors';
-import { checkMethodShape, type CalibrateOptions, type CalibrationMethodDefinition, type MethodFit } from './methodDefinition';
+import {
+  checkMethodShape,
+  type CalibrateOptions,
+  type CalibrationMethodDefinition,
+  type MethodFit,
+} from './methodDefinition';
 import type { FittedCalibration } from './applyCalibration';
 
 export type { CalibrateOptions, MethodFit } from './methodDefinition';
@@ -27,7 +32,13 @@ function fitEach(records: ExitRecords, opts: CalibrateOptions, make: () => Calib
 
 /** The cascade a p_tar-dependent temperature fit runs on. */
 function cascadeOf(opts: CalibrateOptions & { pTar: number }, optimizer?: TemperatureOptimizer) {
-  return { pTar: opts.pTar, edgeExits: opts.edgeExits, fallback: opts.fallback, disabled: opts.disabled, temperature: { optimizer: optimizer ?? opts.optimizer } };
+  return {
+    pTar: opts.pTar,
+    edgeExits: opts.edgeExits,
+    fallback: opts.fallback,
+    disabled: opts.disabled,
+    temperature: { optimizer: optimizer ?? opts.optimizer },
+  };
 }
 
 /**
@@ -37,49 +48,89 @@ function cascadeOf(opts: CalibrateOptions & { pTar: number }, optimizer?: Temper
 export const CALIBRATION_METHODS = {
   temperature: {
     id: 'temperature',
-    label: 'TS per exit', needsPTar: false,
+    label: 'TS per exit',
+    needsPTar: false,
     describe: 'per-exit temperature scaling on all samples (exact NLL optimum)',
     fit: (r, o) => fitEach(r, o, () => new TemperatureScaling({ optimizer: o.optimizer })),
   },
   'per-branch': {
     id: 'per-branch',
-    label: 'Per-branch TS', needsPTar: true,
+    label: 'Per-branch TS',
+    needsPTar: true,
     describe: 'T_i fitted on the samples that leave at exit i (uncalibrated cascade at p_tar)',
     fit: (r, o) => ({ exits: fitPerBranchTemperatures(r, cascadeOf(o), o.exits), offloading: null }),
   },
   global: {
     id: 'global',
-    label: 'Global TS', needsPTar: true,
+    label: 'Global TS',
+    needsPTar: true,
     describe: 'one T on the logits of the exit each sample leaves at (same cascade)',
     fit: (r, o) => ({ exits: fitGlobalTemperature(r, cascadeOf(o)), offloading: null }),
   },
-  vector: { id: 'vector', label: 'vector', needsPTar: false, describe: 'vector scaling per exit', fit: (r, o) => fitEach(r, o, () => new VectorScaling()) },
+  vector: {
+    id: 'vector',
+    label: 'vector',
+    needsPTar: false,
+    describe: 'vector scaling per exit',
+    fit: (r, o) => fitEach(r, o, () => new VectorScaling()),
+  },
   matrix: {
     id: 'matrix',
-    label: 'matrix', needsPTar: false, describe: 'matrix scaling per exit (ODIR-regularised)',
+    label: 'matrix',
+    needsPTar: false,
+    describe: 'matrix scaling per exit (ODIR-regularised)',
     fit: (r, o) => fitEach(r, o, () => new MatrixScaling({ lambda: o.lambda, mu: o.mu })),
   },
   histogram: {
     id: 'histogram',
-    label: 'histogram', needsPTar: false, describe: 'histogram binning of the top-label confidence per exit',
+    label: 'histogram',
+    needsPTar: false,
+    describe: 'histogram binning of the top-label confidence per exit',
     fit: (r, o) => fitEach(r, o, () => new HistogramBinning({ bins: o.histogramBins })),
   },
-  isotonic: { id: 'isotonic', label: 'isotonic', needsPTar: false, describe: 'isotonic regression of the top-label confidence per exit', fit: (r, o) => fitEach(r, o, () => new IsotonicRegression()) },
-  platt: { id: 'platt', label: 'platt', needsPTar: false, describe: 'Platt scaling of the top-label confidence per exit', fit: (r, o) => fitEach(r, o, () => new PlattScaling()) },
-  beta: { id: 'beta', label: 'beta', needsPTar: false, describe: 'beta calibration of the top-label confidence per exit', fit: (r, o) => fitEach(r, o, () => new BetaCalibration()) },
+  isotonic: {
+    id: 'isotonic',
+    label: 'isotonic',
+    needsPTar: false,
+    describe: 'isotonic regression of the top-label confidence per exit',
+    fit: (r, o) => fitEach(r, o, () => new IsotonicRegression()),
+  },
+  platt: {
+    id: 'platt',
+    label: 'platt',
+    needsPTar: false,
+    describe: 'Platt scaling of the top-label confidence per exit',
+    fit: (r, o) => fitEach(r, o, () => new PlattScaling()),
+  },
+  beta: {
+    id: 'beta',
+    label: 'beta',
+    needsPTar: false,
+    describe: 'beta calibration of the top-label confidence per exit',
+    fit: (r, o) => fitEach(r, o, () => new BetaCalibration()),
+  },
   offloading: {
     id: 'offloading',
-    label: 'offloading', needsPTar: true,
+    label: 'offloading',
+    needsPTar: true,
     describe: 'per-branch T minimising E[latency] − β·edge accuracy (docs/paper-notes.md#offloading-driven-ts)',
     fit: (r, o) => {
-      if (o.beta === undefined || !o.latency) throw new OptionError(['method', 'beta', 'latency'], 'method offloading needs beta and latency');
-      const off = fitOffloadingTemperatures(r, { pTar: o.pTar, edgeExits: o.edgeExits, disabled: o.disabled, beta: o.beta, latency: o.latency });
+      if (o.beta === undefined || !o.latency)
+        throw new OptionError(['method', 'beta', 'latency'], 'method offloading needs beta and latency');
+      const off = fitOffloadingTemperatures(r, {
+        pTar: o.pTar,
+        edgeExits: o.edgeExits,
+        disabled: o.disabled,
+        beta: o.beta,
+        latency: o.latency,
+      });
       return { exits: off.exits, offloading: off };
     },
   },
   'torch-lbfgs': {
     id: 'torch-lbfgs',
-    label: 'torch-lbfgs', needsPTar: false,
+    label: 'torch-lbfgs',
+    needsPTar: false,
     describe: "per-exit TS fitted like the paper's PyTorch code (L-BFGS, lr 0.01, 50 iterations, T0 = 1.5)",
     fit: (r, o) => fitEach(r, o, () => new TemperatureScaling({ optimizer: 'torch-lbfgs' })),
   },
@@ -108,7 +159,11 @@ export type MethodLike = CalibrationMethod | CalibrationMethodDefinition;
  */
 export function calibrationMethod(method: MethodLike | string, field = 'method'): CalibrationMethodDefinition {
   if (typeof method === 'string') {
-    if (!isCalibrationMethod(method)) throw new OptionError([field], `${field} "${method}": expected one of ${METHOD_IDS.join(', ')}, or an object { id, label, fit }`);
+    if (!isCalibrationMethod(method))
+      throw new OptionError(
+        [field],
+        `${field} "${method}": expected one of ${METHOD_IDS.join(', ')}, or an object { id, label, fit }`,
+      );
     return CALIBRATION_METHODS[method];
   }
   checkMethodShape(method, field);
@@ -119,13 +174,25 @@ export function calibrationMethod(method: MethodLike | string, field = 'method')
  * Resolve a list of methods (ids or objects); ids must be unique, since claims, tables and
  * figures key on them. Errors name `field[i]`.
  */
-export function resolveMethods(methods: readonly (MethodLike | string)[], field = 'methods'): CalibrationMethodDefinition[] {
-  if (!Array.isArray(methods)) throw new OptionError([field], `${field}: expected a list of method ids or method objects, found ${typeof methods}`);
+export function resolveMethods(
+  methods: readonly (MethodLike | string)[],
+  field = 'methods',
+): CalibrationMethodDefinition[] {
+  if (!Array.isArray(methods))
+    throw new OptionError(
+      [field],
+      `${field}: expected a list of method ids or method objects, found ${typeof methods}`,
+    );
   const out = methods.map((m, i) => calibrationMethod(m, `${field}[${i}]`));
   const seen = new Set<string>();
   out.forEach((m, i) => {
-    if (m.id === 'uncalibrated') throw new OptionError([field], `${field}[${i}]: id "uncalibrated" is reserved for the uncalibrated baseline`);
-    if (seen.has(m.id)) throw new OptionError([field], `${field}[${i}]: method id "${m.id}" appears twice (ids key claims, tables and figures)`);
+    if (m.id === 'uncalibrated')
+      throw new OptionError([field], `${field}[${i}]: id "uncalibrated" is reserved for the uncalibrated baseline`);
+    if (seen.has(m.id))
+      throw new OptionError(
+        [field],
+        `${field}[${i}]: method id "${m.id}" appears twice (ids key claims, tables and figures)`,
+      );
     seen.add(m.id);
   });
   return out;
@@ -143,8 +210,16 @@ export function methodLabel(method: MethodLike | 'uncalibrated' | string): strin
  * one unit of edge accuracy) and the latency model, so it runs wherever a method goes.
  */
 export function offloadingMethod(options: { beta: number; latency: ExitLatency }): CalibrationMethodDefinition {
-  if (!(Number.isFinite(options?.beta) && options.beta >= 0)) throw new OptionError(['beta'], `offloading method: "beta" must be a number ≥ 0 (ms per unit edge accuracy), found ${JSON.stringify(options?.beta)}`);
-  if (!options.latency) throw new OptionError(['latency'], 'offloading method: "latency" is required (per-exit device ms and cloud ms; see exitLatencyOf)');
+  if (!(Number.isFinite(options?.beta) && options.beta >= 0))
+    throw new OptionError(
+      ['beta'],
+      `offloading method: "beta" must be a number ≥ 0 (ms per unit edge accuracy), found ${JSON.stringify(options?.beta)}`,
+    );
+  if (!options.latency)
+    throw new OptionError(
+      ['latency'],
+      'offloading method: "latency" is required (per-exit device ms and cloud ms; see exitLatencyOf)',
+    );
   const base = CALIBRATION_METHODS.offloading;
   return { ...base, fit: (r, o) => base.fit(r, { ...o, beta: options.beta, latency: options.latency }) };
 }
@@ -161,20 +236,34 @@ export interface CalibrationRun extends FittedCalibration {
  * offloading is #offloading-driven-ts; any method object runs its own fit. Missing options are OptionErrors naming
  * the option field (`pTar`).
  */
-export function calibrateRecords(records: ExitRecords, method: MethodLike, opts: CalibrateOptions = {}): CalibrationRun {
+export function calibrateRecords(
+  records: ExitRecords,
+  method: MethodLike,
+  opts: CalibrateOptions = {},
+): CalibrationRun {
   const entry = calibrationMethod(method);
-  if (entry.needsPTar && opts.pTar === undefined) throw new OptionError(['method', 'pTar'], `method ${entry.id} needs pTar (its fit depends on where samples exit)`);
-  if (opts.pTar !== undefined && !(opts.pTar >= 0 && opts.pTar <= 1)) throw new ConfigError(`pTar = ${opts.pTar}: expected a number in [0, 1]`);
+  if (entry.needsPTar && opts.pTar === undefined)
+    throw new OptionError(['method', 'pTar'], `method ${entry.id} needs pTar (its fit depends on where samples exit)`);
+  if (opts.pTar !== undefined && !(opts.pTar >= 0 && opts.pTar <= 1))
+    throw new ConfigError(`pTar = ${opts.pTar}: expected a number in [0, 1]`);
   const pTar = entry.needsPTar ? (opts.pTar as number) : null;
   const fit = entry.fit(records, { ...opts, pTar: pTar ?? 0 });
   if (!fit || !Array.isArray(fit.exits) || fit.exits.length !== records.numExits) {
-    throw new OptionError(['method'], `method "${entry.id}": fit() must return { exits } with one fit per exit (${records.numExits}), found ${Array.isArray(fit?.exits) ? fit.exits.length : 'none'}`);
+    throw new OptionError(
+      ['method'],
+      `method "${entry.id}": fit() must return { exits } with one fit per exit (${records.numExits}), found ${Array.isArray(fit?.exits) ? fit.exits.length : 'none'}`,
+    );
   }
   const calibrators = fit.exits.map((x) => x.calibrator);
   const savable = calibrators.every((c) => c.kind !== 'function');
   return {
-    method: entry.id, pTar, numExits: records.numExits, numClasses: records.numClasses, calibrators,
+    method: entry.id,
+    pTar,
+    numExits: records.numExits,
+    numClasses: records.numClasses,
+    calibrators,
     file: savable ? calibrationFileOf(entry.id, pTar, records.numClasses, calibrators) : null,
-    exits: fit.exits, offloading: fit.offloading,
+    exits: fit.exits,
+    offloading: fit.offloading,
   };
 }

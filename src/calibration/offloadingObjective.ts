@@ -35,13 +35,18 @@ export function checkObjectiveOptions(records: ExitRecords, opts: OffloadingObje
   if (!Number.isInteger(k) || k < 1 || k > records.numExits - 1) {
     throw new ConfigError(`edge exits k = ${k}: expected an integer in [1, ${records.numExits - 1}]`);
   }
-  if (!(opts.pTar > 0 && opts.pTar < 1)) throw new ConfigError(`p_tar = ${opts.pTar}: the offloading-driven fit needs p_tar in (0, 1)`);
-  if (!(opts.beta >= 0 && Number.isFinite(opts.beta))) throw new ConfigError(`beta = ${opts.beta}: expected a finite number ≥ 0`);
+  if (!(opts.pTar > 0 && opts.pTar < 1))
+    throw new ConfigError(`p_tar = ${opts.pTar}: the offloading-driven fit needs p_tar in (0, 1)`);
+  if (!(opts.beta >= 0 && Number.isFinite(opts.beta)))
+    throw new ConfigError(`beta = ${opts.beta}: expected a finite number ≥ 0`);
   const L = opts.latency;
   if (L.deviceMs.length !== k || !L.deviceMs.every((v) => v >= 0 && Number.isFinite(v))) {
-    throw new ConfigError(`latency.deviceMs: expected ${k} finite times ≥ 0 (one per device exit), found [${L.deviceMs.join(', ')}]`);
+    throw new ConfigError(
+      `latency.deviceMs: expected ${k} finite times ≥ 0 (one per device exit), found [${L.deviceMs.join(', ')}]`,
+    );
   }
-  if (!(L.overheadMs >= 0) || !(L.cloudMs >= 0)) throw new ConfigError('latency.overheadMs and latency.cloudMs must be ≥ 0');
+  if (!(L.overheadMs >= 0) || !(L.cloudMs >= 0))
+    throw new ConfigError('latency.overheadMs and latency.cloudMs must be ≥ 0');
   return k;
 }
 
@@ -50,7 +55,11 @@ export function checkObjectiveOptions(records: ExitRecords, opts: OffloadingObje
  * the given temperatures (index 0 = exit 1; exits beyond k do not matter): the ground truth the
  * optimiser's breakpoint bookkeeping is checked against.
  */
-export function offloadingOutcome(records: ExitRecords, temperatures: readonly number[], opts: OffloadingObjectiveOptions): OffloadingOutcome {
+export function offloadingOutcome(
+  records: ExitRecords,
+  temperatures: readonly number[],
+  opts: OffloadingObjectiveOptions,
+): OffloadingOutcome {
   const k = checkObjectiveOptions(records, opts);
   const scores = records.logits.map((l, e) => topLabelScores(l, records.numClasses, e < k ? temperatures[e] : 1));
   const r = runCascade(scores, { edgeExits: k, pTar: opts.pTar, disabled: opts.disabled });
@@ -71,8 +80,19 @@ export function offloadingOutcome(records: ExitRecords, temperatures: readonly n
 }
 
 /** Assemble an outcome from totals. */
-export function outcomeOf(totalMs: number, edge: number, edgeCorrect: number, n: number, beta: number): OffloadingOutcome {
+export function outcomeOf(
+  totalMs: number,
+  edge: number,
+  edgeCorrect: number,
+  n: number,
+  beta: number,
+): OffloadingOutcome {
   const edgeAccuracy = edge > 0 ? edgeCorrect / edge : null;
   const expectedLatencyMs = totalMs / n;
-  return { expectedLatencyMs, edgeAccuracy, edgeFraction: edge / n, objective: expectedLatencyMs - beta * (edgeAccuracy ?? 0) };
+  return {
+    expectedLatencyMs,
+    edgeAccuracy,
+    edgeFraction: edge / n,
+    objective: expectedLatencyMs - beta * (edgeAccuracy ?? 0),
+  };
 }

@@ -1,7 +1,13 @@
 import type { ExitRecords } from '../records/types';
 import { offloadedMs } from '../cascade/exitLatency';
 import { criticalTemperatures } from './criticalTemperature';
-import { checkObjectiveOptions, offloadingOutcome, outcomeOf, type OffloadingObjectiveOptions, type OffloadingOutcome } from './offloadingObjective';
+import {
+  checkObjectiveOptions,
+  offloadingOutcome,
+  outcomeOf,
+  type OffloadingObjectiveOptions,
+  type OffloadingOutcome,
+} from './offloadingObjective';
 import { fitTemperatureExact } from './temperatureFit';
 import { TemperatureScaling } from './temperatureScaling';
 import type { ExitFit } from './earlyExit';
@@ -48,7 +54,10 @@ export interface OffloadingTemperatureResult {
  * the cascade. The probability-division variant of the authors' code (conf / T) is not used:
  * temperatures act on logits as everywhere else in eecal.
  */
-export function fitOffloadingTemperatures(records: ExitRecords, opts: OffloadingTemperatureOptions): OffloadingTemperatureResult {
+export function fitOffloadingTemperatures(
+  records: ExitRecords,
+  opts: OffloadingTemperatureOptions,
+): OffloadingTemperatureResult {
   const k = checkObjectiveOptions(records, opts);
   const C = records.numClasses;
   const n = records.numSamples;
@@ -57,7 +66,9 @@ export function fitOffloadingTemperatures(records: ExitRecords, opts: Offloading
   const disabled = opts.disabled ?? new Set<number>();
   const dev = opts.latency.deviceMs;
   const offloadMs = offloadedMs(opts.latency, k);
-  const tau = records.logits.slice(0, k).map((l, e) => (disabled.has(e + 1) ? new Float64Array(n) : criticalTemperatures(l, C, opts.pTar)));
+  const tau = records.logits
+    .slice(0, k)
+    .map((l, e) => (disabled.has(e + 1) ? new Float64Array(n) : criticalTemperatures(l, C, opts.pTar)));
   const correct = records.logits.slice(0, k).map((l) => {
     const c = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
@@ -69,7 +80,11 @@ export function fitOffloadingTemperatures(records: ExitRecords, opts: Offloading
   });
   const starts = opts.starts ?? [
     new Array(k).fill(1),
-    records.logits.slice(0, k).map((l) => fitTemperatureExact(l, records.labels, C, { minTemperature: minT, maxTemperature: maxT }).temperature),
+    records.logits
+      .slice(0, k)
+      .map(
+        (l) => fitTemperatureExact(l, records.labels, C, { minTemperature: minT, maxTemperature: maxT }).temperature,
+      ),
   ];
   const clamp = (t: number) => Math.min(Math.max(t, minT), maxT);
   let best: { theta: number[]; value: number; sweeps: number; start: number } | null = null;
@@ -113,8 +128,16 @@ export function fitOffloadingTemperatures(records: ExitRecords, opts: Offloading
 
 /** Exact minimum of f along T_i with the other temperatures fixed; also f at the current T_i. */
 function bestAlongCoordinate(
-  i: number, theta: number[], tau: Float64Array[], correct: Uint8Array[], dev: readonly number[], offloadMs: number,
-  n: number, beta: number, minT: number, maxT: number,
+  i: number,
+  theta: number[],
+  tau: Float64Array[],
+  correct: Uint8Array[],
+  dev: readonly number[],
+  offloadMs: number,
+  n: number,
+  beta: number,
+  minT: number,
+  maxT: number,
 ): { t: number; value: number; current: number } {
   const k = theta.length;
   // Fixed totals (samples answered before exit i) and per-sample outcomes for those reaching i.
@@ -143,7 +166,10 @@ function bestAlongCoordinate(
     edge += e;
     edgeCorrect += c;
   }
-  const order = reach.map((_, r) => r).filter((r) => tau[i][reach[r]] > 0).sort((a, b) => tau[i][reach[b]] - tau[i][reach[a]]);
+  const order = reach
+    .map((_, r) => r)
+    .filter((r) => tau[i][reach[r]] > 0)
+    .sort((a, b) => tau[i][reach[b]] - tau[i][reach[a]]);
   const pass = (r: number) => {
     const x = reach[r];
     time += dev[i] - cont[r][0];

@@ -18,7 +18,8 @@ export class PlattScaling extends TopLabelCalibrator {
 
   /** Load a saved state. */
   static fromState(state: PlattState, numClasses: number): PlattScaling {
-    if (!Number.isFinite(state.a) || !Number.isFinite(state.b)) throw new RecordFormatError('platt calibrator: "a" and "b" must be finite numbers');
+    if (!Number.isFinite(state.a) || !Number.isFinite(state.b))
+      throw new RecordFormatError('platt calibrator: "a" and "b" must be finite numbers');
     const c = new PlattScaling();
     c.a = state.a;
     c.b = state.b;
@@ -31,7 +32,11 @@ export class PlattScaling extends TopLabelCalibrator {
     const fit = fitLogistic([logit], correct);
     this.a = fit.coef[0];
     this.b = fit.intercept;
-    return { iterations: fit.iterations, converged: fit.converged, warnings: separationWarning('platt', correct, fit.converged) };
+    return {
+      iterations: fit.iterations,
+      converged: fit.converged,
+      warnings: separationWarning('platt', correct, fit.converged),
+    };
   }
 
   protected map(t: TopLabelLogits, i: number): number {
@@ -47,7 +52,11 @@ export class PlattScaling extends TopLabelCalibrator {
 export function separationWarning(kind: string, correct: Uint8Array, converged: boolean): string[] {
   const hits = correct.reduce((s, v) => s + v, 0);
   if (hits === 0 || hits === correct.length) {
-    return [`${kind}: every fitting prediction is ${hits === 0 ? 'wrong' : 'correct'}, so the maximum-likelihood map is degenerate (bounded only by a tiny ridge)`];
+    return [
+      `${kind}: every fitting prediction is ${hits === 0 ? 'wrong' : 'correct'}, so the maximum-likelihood map is degenerate (bounded only by a tiny ridge)`,
+    ];
   }
-  return converged ? [] : [`${kind}: Newton did not converge (correct and wrong confidences may be perfectly separated)`];
+  return converged
+    ? []
+    : [`${kind}: Newton did not converge (correct and wrong confidences may be perfectly separated)`];
 }

@@ -68,7 +68,10 @@ export function isCalibratorKind(kind: unknown): kind is CalibratorKind {
 
 /** A new, unfitted calibrator of a kind. */
 export function createCalibrator<K extends CalibratorKind>(kind: K, options?: CalibratorOptions[K]): Calibrator {
-  if (!isCalibratorKind(kind)) throw new RecordFormatError(`unknown calibrator kind "${String(kind)}"; expected one of ${CALIBRATOR_KINDS.join(', ')}`);
+  if (!isCalibratorKind(kind))
+    throw new RecordFormatError(
+      `unknown calibrator kind "${String(kind)}"; expected one of ${CALIBRATOR_KINDS.join(', ')}`,
+    );
   return (REGISTRY[kind] as Entry<K>).create((options ?? {}) as CalibratorOptions[K]);
 }
 
@@ -79,7 +82,8 @@ export function createCalibrator<K extends CalibratorKind>(kind: K, options?: Ca
  */
 export function calibratorFromJSON(state: CalibratorState | unknown, numClasses: number): Calibrator {
   if (!state || typeof state !== 'object' || !isCalibratorKind((state as { kind?: unknown }).kind)) {
-    const found = state && typeof state === 'object' ? JSON.stringify((state as { kind?: unknown }).kind) : JSON.stringify(state);
+    const found =
+      state && typeof state === 'object' ? JSON.stringify((state as { kind?: unknown }).kind) : JSON.stringify(state);
     throw new RecordFormatError(`calibrator state: "kind" ${found} is not one of ${CALIBRATOR_KINDS.join(', ')}`);
   }
   const kind = (state as CalibratorState).kind;

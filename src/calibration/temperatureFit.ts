@@ -42,7 +42,13 @@ export interface TemperatureFitResult {
  *   L(β) = mean_i [ln Σ_k e^{β d_ik} − β d_iy],  L' = mean_i (E_p[d] − d_y),  L'' = mean_i Var_p(d) ≥ 0.
  * L is convex in β, which is what makes a safeguarded Newton iteration exact.
  */
-export function nllDerivativesInBeta(shifted: Float64Array, labelShift: Float64Array, numClasses: number, beta: number, weights?: ArrayLike<number> | null): [number, number, number] {
+export function nllDerivativesInBeta(
+  shifted: Float64Array,
+  labelShift: Float64Array,
+  numClasses: number,
+  beta: number,
+  weights?: ArrayLike<number> | null,
+): [number, number, number] {
   const C = numClasses;
   const n = labelShift.length;
   let loss = 0;
@@ -73,7 +79,11 @@ export function nllDerivativesInBeta(shifted: Float64Array, labelShift: Float64A
 }
 
 /** Shift every row by its max (so exponents are ≤ 0) and pick out the label entries. */
-export function shiftLogits(logits: FloatArray, labels: Int32Array, numClasses: number): { shifted: Float64Array; labelShift: Float64Array } {
+export function shiftLogits(
+  logits: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+): { shifted: Float64Array; labelShift: Float64Array } {
   const C = numClasses;
   const n = labels.length;
   const shifted = new Float64Array(n * C);
@@ -97,7 +107,12 @@ export function shiftLogits(logits: FloatArray, labels: Int32Array, numClasses: 
  * (T → ∞); the temperature is then clipped to the bound and a warning says why.
  * Inputs must be checked (finite logits, labels in range, N ≥ 1).
  */
-export function fitTemperatureExact(logits: FloatArray, labels: Int32Array, numClasses: number, opts: ExactTemperatureOptions = {}): TemperatureFitResult {
+export function fitTemperatureExact(
+  logits: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  opts: ExactTemperatureOptions = {},
+): TemperatureFitResult {
   const { shifted, labelShift } = shiftLogits(logits, labels, numClasses);
   return fitTemperatureShifted(shifted, labelShift, numClasses, opts);
 }
@@ -107,15 +122,23 @@ export function fitTemperatureExact(logits: FloatArray, labels: Int32Array, numC
  * calls once per resample with that resample's multiplicities as `weights`, so the rows are
  * shifted once and never copied.
  */
-export function fitTemperatureShifted(shifted: Float64Array, labelShift: Float64Array, numClasses: number, opts: ExactTemperatureOptions = {}): TemperatureFitResult {
+export function fitTemperatureShifted(
+  shifted: Float64Array,
+  labelShift: Float64Array,
+  numClasses: number,
+  opts: ExactTemperatureOptions = {},
+): TemperatureFitResult {
   const tMin = opts.minTemperature ?? 0.01;
   const tMax = opts.maxTemperature ?? 100;
   const tol = opts.tolerance ?? 1e-8;
   const maxIter = opts.maxIterations ?? 100;
-  if (!(tMin > 0 && tMax > tMin)) throw new ConfigError(`temperature bounds [${tMin}, ${tMax}]: expected 0 < min < max`);
+  if (!(tMin > 0 && tMax > tMin))
+    throw new ConfigError(`temperature bounds [${tMin}, ${tMax}]: expected 0 < min < max`);
   const weights = opts.weights ?? null;
-  if (weights && weights.length !== labelShift.length) throw new ShapeMismatchError(`temperature fit: ${weights.length} weights for ${labelShift.length} rows`);
-  if (weights && !hasPositiveWeight(weights)) throw new ConfigError('temperature fit: every weight is 0 (no row to fit on)');
+  if (weights && weights.length !== labelShift.length)
+    throw new ShapeMismatchError(`temperature fit: ${weights.length} weights for ${labelShift.length} rows`);
+  if (weights && !hasPositiveWeight(weights))
+    throw new ConfigError('temperature fit: every weight is 0 (no row to fit on)');
   const f = (b: number) => nllDerivativesInBeta(shifted, labelShift, numClasses, b, weights);
   const betaLo = 1 / tMax;
   const betaHi = 1 / tMin;
@@ -128,7 +151,13 @@ export function fitTemperatureShifted(shifted: Float64Array, labelShift: Float64
   // Some label is not the top logit ⇒ loss > 0, so the relative gradient is well defined.
   const relGrad = () => (loss > 0 ? Math.abs(beta * grad) / loss : Math.abs(beta * grad));
   const done = (warnings: string[], atBound: 'min' | 'max' | null, converged: boolean): TemperatureFitResult => ({
-    temperature: 1 / beta, nll: loss, iterations, relativeGradient: relGrad(), converged, atBound, warnings,
+    temperature: 1 / beta,
+    nll: loss,
+    iterations,
+    relativeGradient: relGrad(),
+    converged,
+    atBound,
+    warnings,
   });
   if (isAllCorrect(labelShift, weights)) {
     // L'(β) = mean E_p[d] ≤ 0 everywhere: the NLL falls monotonically as T → 0.
@@ -140,9 +169,13 @@ export function fitTemperatureShifted(shifted: Float64Array, labelShift: Float64
     beta = betaHi;
     [loss, grad] = f(beta);
     iterations++;
-    return done([
-      `temperature: no finite optimum (every fitting prediction is correct, so the NLL keeps decreasing as T → 0); T clipped to minTemperature = ${tMin}`,
-    ], 'min', true);
+    return done(
+      [
+        `temperature: no finite optimum (every fitting prediction is correct, so the NLL keeps decreasing as T → 0); T clipped to minTemperature = ${tMin}`,
+      ],
+      'min',
+      true,
+    );
   }
   const probed = { lo: false, hi: false };
   while (relGrad() > tol && iterations < maxIter) {
@@ -165,14 +198,32 @@ export function fitTemperatureShifted(shifted: Float64Array, labelShift: Float64
     [loss, grad, hess] = f(beta);
     iterations++;
     if (beta === betaHi && grad < 0) {
-      return done([`temperature: the NLL keeps decreasing as T → 0; T clipped to minTemperature = ${tMin}`], 'min', true);
+      return done(
+        [`temperature: the NLL keeps decreasing as T → 0; T clipped to minTemperature = ${tMin}`],
+        'min',
+        true,
+      );
     }
     if (beta === betaLo && grad > 0) {
-      return done([`temperature: the NLL keeps decreasing as T grows (the logits do not predict the labels); T clipped to maxTemperature = ${tMax}`], 'max', true);
+      return done(
+        [
+          `temperature: the NLL keeps decreasing as T grows (the logits do not predict the labels); T clipped to maxTemperature = ${tMax}`,
+        ],
+        'max',
+        true,
+      );
     }
   }
   const ok = relGrad() <= tol;
-  return done(ok ? [] : [`temperature: stopped after ${iterations} iterations with relative gradient ${relGrad().toExponential(2)} > ${tol}`], null, ok);
+  return done(
+    ok
+      ? []
+      : [
+          `temperature: stopped after ${iterations} iterations with relative gradient ${relGrad().toExponential(2)} > ${tol}`,
+        ],
+    null,
+    ok,
+  );
 }
 
 /** True when the label's logit is the row max for every sample of positive weight (label shift 0, a tie counts). */

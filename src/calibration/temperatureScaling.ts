@@ -60,9 +60,10 @@ export class TemperatureScaling extends BaseCalibrator {
 
   protected fitParameters(logits: FloatArray, labels: Int32Array, numClasses: number): FitOutcome {
     const o = this.options;
-    const r = o.optimizer === 'torch-lbfgs'
-      ? fitTemperatureTorchLbfgs(logits, labels, numClasses, o.torch)
-      : fitTemperatureExact(logits, labels, numClasses, o);
+    const r =
+      o.optimizer === 'torch-lbfgs'
+        ? fitTemperatureTorchLbfgs(logits, labels, numClasses, o.torch)
+        : fitTemperatureExact(logits, labels, numClasses, o);
     if (!Number.isFinite(r.nll) || !Number.isFinite(r.relativeGradient)) {
       // A NaN/Inf loss or gradient means the fit never moved: keeping T = 1 would silently switch
       // this exit's calibration off, so it is an error (exit 3), not a warning.
@@ -72,7 +73,9 @@ export class TemperatureScaling extends BaseCalibrator {
       );
     }
     if (!(r.temperature > 0 && Number.isFinite(r.temperature))) {
-      throw new FitError(`temperature fit (${o.optimizer ?? 'exact'}) ended at T = ${r.temperature}; a temperature must be > 0 (${r.warnings.join('; ')})`);
+      throw new FitError(
+        `temperature fit (${o.optimizer ?? 'exact'}) ended at T = ${r.temperature}; a temperature must be > 0 (${r.warnings.join('; ')})`,
+      );
     }
     this.T = r.temperature;
     this.lastSolve = r;

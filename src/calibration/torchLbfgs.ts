@@ -48,7 +48,12 @@ function nllAndGradInT(shifted: Float64Array, labelShift: Float64Array, C: numbe
  * 50 iterations leave T about a third of the way from 1.5 — the unconverged fit users should see.
  * Inputs must be checked. T is not constrained (as in PyTorch); a non-positive T is reported.
  */
-export function fitTemperatureTorchLbfgs(logits: FloatArray, labels: Int32Array, numClasses: number, opts: TorchLbfgsOptions = {}): TemperatureFitResult {
+export function fitTemperatureTorchLbfgs(
+  logits: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  opts: TorchLbfgsOptions = {},
+): TemperatureFitResult {
   const { shifted, labelShift } = shiftLogits(logits, labels, numClasses);
   return torchLbfgsTemperature((T) => nllAndGradInT(shifted, labelShift, numClasses, T), opts);
 }
@@ -58,7 +63,10 @@ export function fitTemperatureTorchLbfgs(logits: FloatArray, labels: Int32Array,
  * caller that evaluates the same NLL faster with the same rounding (a bootstrap resample's rows,
  * each distinct row computed once) gets the same temperature bit for bit.
  */
-export function torchLbfgsTemperature(f: (T: number) => [number, number], opts: TorchLbfgsOptions = {}): TemperatureFitResult {
+export function torchLbfgsTemperature(
+  f: (T: number) => [number, number],
+  opts: TorchLbfgsOptions = {},
+): TemperatureFitResult {
   const lr = opts.lr ?? 0.01;
   const maxIter = opts.maxIterations ?? 50;
   const history = opts.historySize ?? 100;
@@ -72,7 +80,15 @@ export function torchLbfgsTemperature(f: (T: number) => [number, number], opts: 
   const result = (warnings: string[] = []): TemperatureFitResult => {
     const relativeGradient = loss > 0 ? Math.abs(x * g) / loss : 0;
     if (!(x > 0)) warnings.push(`torch-lbfgs: the emulated fit reached T = ${x} ≤ 0 (PyTorch does not constrain T)`);
-    return { temperature: x, nll: loss, iterations, relativeGradient, converged: relativeGradient <= 1e-8, atBound: null, warnings };
+    return {
+      temperature: x,
+      nll: loss,
+      iterations,
+      relativeGradient,
+      converged: relativeGradient <= 1e-8,
+      atBound: null,
+      warnings,
+    };
   };
   if (Math.abs(g) <= tolGrad) return result();
   const oldDirs: number[] = [];

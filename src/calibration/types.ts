@@ -18,7 +18,8 @@ export interface BeforeAfter {
  */
 
 /** Every calibrator kind; the `kind` tag of its saved state. */
-export type CalibratorKind = 'identity' | 'temperature' | 'vector' | 'matrix' | 'histogram' | 'isotonic' | 'platt' | 'beta';
+export type CalibratorKind =
+  'identity' | 'temperature' | 'vector' | 'matrix' | 'histogram' | 'isotonic' | 'platt' | 'beta';
 
 /** Saved state of each kind (what a calibration file stores per exit). */
 export type IdentityState = { kind: 'identity' };
@@ -39,7 +40,14 @@ export type BetaState = { kind: 'beta'; a: number; b: number; m: number };
 
 /** Any calibrator state. */
 export type CalibratorState =
-  | IdentityState | TemperatureState | VectorState | MatrixState | HistogramState | IsotonicState | PlattState | BetaState;
+  | IdentityState
+  | TemperatureState
+  | VectorState
+  | MatrixState
+  | HistogramState
+  | IsotonicState
+  | PlattState
+  | BetaState;
 
 /** What a fit did, for reports and the CLI. NLL in nats; ECE with 15 equal-width bins unless set. */
 export interface FitReport extends BeforeAfter {

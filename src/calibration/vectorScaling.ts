@@ -27,20 +27,43 @@ export class VectorScaling extends BaseCalibrator {
 
   /** Load a saved state. */
   static fromState(state: VectorState, numClasses: number): VectorScaling {
-    const ok = Array.isArray(state.weights) && Array.isArray(state.biases) && state.weights.length === numClasses && state.biases.length === numClasses;
+    const ok =
+      Array.isArray(state.weights) &&
+      Array.isArray(state.biases) &&
+      state.weights.length === numClasses &&
+      state.biases.length === numClasses;
     if (!ok || ![...state.weights, ...state.biases].every(Number.isFinite)) {
-      throw new RecordFormatError(`vector calibrator: "weights" and "biases" must be ${numClasses} finite numbers each`);
+      throw new RecordFormatError(
+        `vector calibrator: "weights" and "biases" must be ${numClasses} finite numbers each`,
+      );
     }
     const c = new VectorScaling();
-    c.params = { structure: 'diagonal', numClasses, weights: Float64Array.from(state.weights), biases: Float64Array.from(state.biases) };
+    c.params = {
+      structure: 'diagonal',
+      numClasses,
+      weights: Float64Array.from(state.weights),
+      biases: Float64Array.from(state.biases),
+    };
     c.markLoaded(numClasses);
     return c;
   }
 
   protected fitParameters(logits: FloatArray, labels: Int32Array, numClasses: number): FitOutcome {
-    const { params, result } = fitAffine(logits, labels, numClasses, 'diagonal', 0, this.options.mu ?? 0, this.options.maxIterations);
+    const { params, result } = fitAffine(
+      logits,
+      labels,
+      numClasses,
+      'diagonal',
+      0,
+      this.options.mu ?? 0,
+      this.options.maxIterations,
+    );
     this.params = params;
-    const warnings = result.converged ? [] : [`vector: L-BFGS stopped after ${result.iterations} iterations with ‖g‖∞ = ${result.gradientNorm.toExponential(2)}`];
+    const warnings = result.converged
+      ? []
+      : [
+          `vector: L-BFGS stopped after ${result.iterations} iterations with ‖g‖∞ = ${result.gradientNorm.toExponential(2)}`,
+        ];
     return { iterations: result.iterations, converged: result.converged, warnings };
   }
 

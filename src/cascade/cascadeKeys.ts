@@ -42,7 +42,8 @@ export function keysFromScores(scores: readonly ExitScores[], labels: Int32Array
 export function checkKeys(input: CascadeKeys): number {
   const E = input.keys.length;
   if (E < 2) throw new ShapeMismatchError(`expected at least 2 exits (a side branch and the final exit), found ${E}`);
-  if (input.correct.length !== E) throw new ShapeMismatchError(`${E} exits of scores but ${input.correct.length} of correctness flags`);
+  if (input.correct.length !== E)
+    throw new ShapeMismatchError(`${E} exits of scores but ${input.correct.length} of correctness flags`);
   const n = input.keys[0].length;
   if (n === 0) throw new DataError('no samples: the records are empty (expected at least one sample row)');
   for (let e = 0; e < E; e++) {
@@ -51,7 +52,8 @@ export function checkKeys(input: CascadeKeys): number {
     }
     const k = input.keys[e];
     for (let i = 0; i < n; i++) {
-      if (Number.isNaN(k[i])) throw new DataError(`exit ${e + 1}, sample ${i}: confidence is NaN (check the calibration file)`);
+      if (Number.isNaN(k[i]))
+        throw new DataError(`exit ${e + 1}, sample ${i}: confidence is NaN (check the calibration file)`);
     }
   }
   return n;
@@ -65,7 +67,9 @@ export function checkKeys(input: CascadeKeys): number {
 export function enabledDeviceExits(numExits: number, layout: CascadeLayout): number[] {
   const k = layout.edgeExits;
   if (!Number.isInteger(k) || k < 1 || k > numExits - 1) {
-    throw new ConfigError(`edge exits k = ${k}: expected an integer in [1, ${numExits - 1}] (the number of side branches)`);
+    throw new ConfigError(
+      `edge exits k = ${k}: expected an integer in [1, ${numExits - 1}] (the number of side branches)`,
+    );
   }
   const disabled = layout.disabled ?? new Set<number>();
   for (const d of disabled) {

@@ -4,5 +4,12 @@
  * neither has to import the other.
  */
 export { runCascade, onDeviceCounts, type CascadeOptions, type CascadeResult, type Fallback } from './runCascade';
-export { keysFromScores, checkKeys, enabledDeviceExits, checkPTarGrid, type CascadeKeys, type CascadeLayout } from './cascadeKeys';
+export {
+  keysFromScores,
+  checkKeys,
+  enabledDeviceExits,
+  checkPTarGrid,
+  type CascadeKeys,
+  type CascadeLayout,
+} from './cascadeKeys';
 export { offloadedMs, type ExitLatency } from './exitLatency';

@@ -35,7 +35,9 @@ export function runCascade(scores: readonly ExitScores[], opts: CascadeOptions):
   const numExits = scores.length;
   const k = opts.edgeExits;
   if (!Number.isInteger(k) || k < 1 || k > numExits - 1) {
-    throw new ConfigError(`edge exits k = ${k}: expected an integer in [1, ${numExits - 1}] (the number of side branches)`);
+    throw new ConfigError(
+      `edge exits k = ${k}: expected an integer in [1, ${numExits - 1}] (the number of side branches)`,
+    );
   }
   if (!(opts.pTar >= 0 && opts.pTar <= 1)) throw new ConfigError(`p_tar = ${opts.pTar}: expected a number in [0, 1]`);
   const fallback = opts.fallback ?? 'final';

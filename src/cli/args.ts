@@ -27,7 +27,10 @@ const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity)/;
  * negative number after a flag that takes a value is read as that value.
  */
 export function parseCommandArgs<T extends OptionSpec>(
-  command: string, argv: string[], options: T, allowPositionals = false,
+  command: string,
+  argv: string[],
+  options: T,
+  allowPositionals = false,
 ): { values: ParsedValues<T>; positionals: string[] } {
   const args = joinNegativeValues(argv, options);
   let r: ReturnType<typeof parseArgs>;
@@ -41,10 +44,12 @@ export function parseCommandArgs<T extends OptionSpec>(
     if (t.kind !== 'option') continue;
     const spec = options[t.name];
     if (spec?.type === 'string' && !spec.multiple) {
-      if (seen.has(t.name)) throw new ConfigError(`--${t.name} given twice; expected it once (see eecal ${command} --help)`);
+      if (seen.has(t.name))
+        throw new ConfigError(`--${t.name} given twice; expected it once (see eecal ${command} --help)`);
       seen.add(t.name);
     }
-    if (spec?.type === 'string' && t.value === '') throw new ConfigError(`--${t.name} is empty; expected a value (see eecal ${command} --help)`);
+    if (spec?.type === 'string' && t.value === '')
+      throw new ConfigError(`--${t.name} is empty; expected a value (see eecal ${command} --help)`);
   }
   refuseOutputOverInput(r.values as Record<string, unknown>);
   return { values: r.values as ParsedValues<T>, positionals: r.positionals };
@@ -57,7 +62,10 @@ function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
     const a = argv[i];
     const next = argv[i + 1];
     const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
-    if (a === '--') { out.push(...argv.slice(i)); break; }
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
     if (name !== null && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
       out.push(`${a}=${next}`);
       i++;
@@ -79,9 +87,14 @@ function refuseOutputOverInput(values: Record<string, unknown>): void {
     const out = values[outName];
     if (typeof out !== 'string') continue;
     for (const [name, p] of inputs) {
-      if (sameFile(out, p)) throw new ConfigError(`--${outName} ${out} is the same file as --${name} ${p}; writing it would destroy the input (choose another --${outName})`);
+      if (sameFile(out, p))
+        throw new ConfigError(
+          `--${outName} ${out} is the same file as --${name} ${p}; writing it would destroy the input (choose another --${outName})`,
+        );
       if (/\.csv(\.gz)?$/i.test(p) && sameFile(out, sidecarPath(p))) {
-        throw new ConfigError(`--${outName} ${out} is the sidecar of --${name} ${p}; writing it would destroy the input's per-exit costs (choose another --${outName})`);
+        throw new ConfigError(
+          `--${outName} ${out} is the sidecar of --${name} ${p}; writing it would destroy the input's per-exit costs (choose another --${outName})`,
+        );
       }
     }
   }
@@ -118,7 +131,13 @@ export function requiredOption(name: string, raw: string | undefined): string {
 }
 
 /** A count option: an integer in [min, max] (bounds from ./limits). */
-export function countOption(name: string, raw: string | undefined, fallback: number | undefined, min: number, max: number): number {
+export function countOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+): number {
   return numberOption(name, raw, fallback, { integer: true, min, max });
 }
 
@@ -144,15 +163,18 @@ export function gridOption(name: string, raw: string): number[] {
     const parts = raw.split(':');
     if (parts.length !== 3) throw new ConfigError(`--${name} "${raw}": expected start:stop:step`);
     const [a, b, s] = parts.map((p) => Number(p));
-    if (![a, b, s].every(Number.isFinite)) throw new ConfigError(`--${name} "${raw}": start, stop and step must be numbers`);
+    if (![a, b, s].every(Number.isFinite))
+      throw new ConfigError(`--${name} "${raw}": start, stop and step must be numbers`);
     if (!(s > 0)) throw new ConfigError(`--${name} "${raw}": step must be > 0`);
     if (b < a) throw new ConfigError(`--${name} "${raw}": stop must be ≥ start`);
     const count = Math.floor((b - a) / s + 1e-9) + 1;
-    if (count > MAX_GRID_POINTS) throw new ConfigError(`--${name} "${raw}": ${count} points; expected ≤ ${MAX_GRID_POINTS}`);
+    if (count > MAX_GRID_POINTS)
+      throw new ConfigError(`--${name} "${raw}": ${count} points; expected ≤ ${MAX_GRID_POINTS}`);
     return Array.from({ length: count }, (_, i) => Number((a + i * s).toPrecision(12)));
   }
   const vals = raw.split(',').map((p) => p.trim());
-  if (vals.length > MAX_GRID_POINTS) throw new ConfigError(`--${name}: ${vals.length} values; expected ≤ ${MAX_GRID_POINTS}`);
+  if (vals.length > MAX_GRID_POINTS)
+    throw new ConfigError(`--${name}: ${vals.length} values; expected ≤ ${MAX_GRID_POINTS}`);
   return vals.map((p) => {
     const v = Number(p);
     if (p === '' || !Number.isFinite(v)) throw new ConfigError(`--${name} "${raw}": "${p}" is not a number`);

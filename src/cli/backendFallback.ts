@@ -28,10 +28,13 @@ export function addressSpaceLimit(limitsText?: string): number | null {
  */
 export function fallbackNote(choice: BackendChoice, limit: number | null = addressSpaceLimit()): string | null {
   const chosenAt = choice.statuses.findIndex((s) => s.candidate === choice.candidate);
-  const failed = choice.statuses.slice(0, Math.max(0, chosenAt)).find((s) => !s.usable && s.detail.startsWith('failed to initialise'));
+  const failed = choice.statuses
+    .slice(0, Math.max(0, chosenAt))
+    .find((s) => !s.usable && s.detail.startsWith('failed to initialise'));
   if (!failed) return null;
-  const why = limit !== null && failed.candidate === 'wasm'
-    ? `the address-space limit (ulimit -v ${Math.round(limit / 1024)} KiB) leaves WebAssembly no room to reserve its memory; raise it (ulimit -v unlimited), and ignore tfjs's advice about serving the .wasm file`
-    : `${failed.detail}; see eecal doctor`;
+  const why =
+    limit !== null && failed.candidate === 'wasm'
+      ? `the address-space limit (ulimit -v ${Math.round(limit / 1024)} KiB) leaves WebAssembly no room to reserve its memory; raise it (ulimit -v unlimited), and ignore tfjs's advice about serving the .wasm file`
+      : `${failed.detail}; see eecal doctor`;
   return `note: backend ${failed.candidate} failed to initialise, so ${choice.candidate} runs instead (much slower): ${why}`;
 }

@@ -25,7 +25,11 @@ export interface ProgressStream {
  * left), on anything else (a log file, CI) one line per stage when it is done, so logs stay short.
  * `log` prints a message line, clearing the bar first so the two never mix; `end` clears it.
  */
-export function claimsProgressDisplay(stream: ProgressStream): { progress: ClaimsProgress; log: (msg: string) => void; end: () => void } {
+export function claimsProgressDisplay(stream: ProgressStream): {
+  progress: ClaimsProgress;
+  log: (msg: string) => void;
+  end: () => void;
+} {
   let bar = false;
   const clear = () => {
     if (bar) stream.write('\r\x1b[2K');

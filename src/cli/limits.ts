@@ -73,7 +73,9 @@ export function checkResultSize(factors: Array<[flag: string, count: number]>): 
   const total = factors.reduce((p, [, n]) => p * n, 1);
   if (total > MAX_RESULT_VALUES) {
     const parts = factors.map(([flag, n]) => `${flag} ${n}`).join(' × ');
-    throw new ConfigError(`${parts} = ${total.toExponential(2)} values to keep; expected ≤ ${MAX_RESULT_VALUES.toExponential(0)} (lower one of them)`);
+    throw new ConfigError(
+      `${parts} = ${total.toExponential(2)} values to keep; expected ≤ ${MAX_RESULT_VALUES.toExponential(0)} (lower one of them)`,
+    );
   }
 }
 

@@ -12,21 +12,66 @@ export interface Command {
  * optional dependencies are missing does not break the others.
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  doctor: { summary: 'check backends, GPU, Jupyter kernel and Chromium', load: async () => (await import('./commands/doctor')).doctorCommand },
-  data: { summary: 'data inspect <dataset> [--data DIR]: counts per split and class', load: async () => (await import('./commands/data')).dataCommand },
-  train: { summary: 'train an early-exit network (BranchyNet joint loss), checkpointed', load: async () => (await import('./commands/train')).trainCommand },
-  infer: { summary: 'write exit records (labels + logits of every exit) for a split', load: async () => (await import('./commands/infer')).inferCommand },
-  calibrate: { summary: 'fit a calibration method on validation records', load: async () => (await import('./commands/calibrate')).calibrateCommand },
-  metrics: { summary: 'accuracy, NLL, Brier, ECE … per exit', load: async () => (await import('./commands/metrics')).metricsCommand },
-  sweep: { summary: 'offloading probability and accuracy over a p_tar grid', load: async () => (await import('./commands/sweep')).sweepCommand },
-  outage: { summary: 'inference outage probability over a p_tar grid', load: async () => (await import('./commands/outage')).outageCommand },
-  deadline: { summary: 'missed-deadline probability over a deadline grid', load: async () => (await import('./commands/deadline')).deadlineCommand },
-  threshold: { summary: 'device threshold with a risk-control guarantee (accuracy ≥ target w.p. ≥ 1 − δ)', load: async () => (await import('./commands/threshold')).thresholdCommand },
-  guarantees: { summary: 'check the accuracy guarantee of risk control vs TS by calibration draws', load: async () => (await import('./commands/guarantees')).guaranteesCommand },
-  partition: { summary: 'number of device branches that minimises expected latency', load: async () => (await import('./commands/partition')).partitionCommand },
-  serve: { summary: 'serve cloud|edge: run the split model over HTTP (the testbed)', load: async () => (await import('./commands/serve')).serveCommand },
-  testbed: { summary: 'end node: send a split\'s images to an edge, write measured records', load: async () => (await import('./commands/testbed')).testbedCommand },
-  reproduce: { summary: 'regenerate every figure, table and REPRODUCTION.md from shipped records', load: async () => (await import('./commands/reproduce')).reproduceCommand },
+  doctor: {
+    summary: 'check backends, GPU, Jupyter kernel and Chromium',
+    load: async () => (await import('./commands/doctor')).doctorCommand,
+  },
+  data: {
+    summary: 'data inspect <dataset> [--data DIR]: counts per split and class',
+    load: async () => (await import('./commands/data')).dataCommand,
+  },
+  train: {
+    summary: 'train an early-exit network (BranchyNet joint loss), checkpointed',
+    load: async () => (await import('./commands/train')).trainCommand,
+  },
+  infer: {
+    summary: 'write exit records (labels + logits of every exit) for a split',
+    load: async () => (await import('./commands/infer')).inferCommand,
+  },
+  calibrate: {
+    summary: 'fit a calibration method on validation records',
+    load: async () => (await import('./commands/calibrate')).calibrateCommand,
+  },
+  metrics: {
+    summary: 'accuracy, NLL, Brier, ECE … per exit',
+    load: async () => (await import('./commands/metrics')).metricsCommand,
+  },
+  sweep: {
+    summary: 'offloading probability and accuracy over a p_tar grid',
+    load: async () => (await import('./commands/sweep')).sweepCommand,
+  },
+  outage: {
+    summary: 'inference outage probability over a p_tar grid',
+    load: async () => (await import('./commands/outage')).outageCommand,
+  },
+  deadline: {
+    summary: 'missed-deadline probability over a deadline grid',
+    load: async () => (await import('./commands/deadline')).deadlineCommand,
+  },
+  threshold: {
+    summary: 'device threshold with a risk-control guarantee (accuracy ≥ target w.p. ≥ 1 − δ)',
+    load: async () => (await import('./commands/threshold')).thresholdCommand,
+  },
+  guarantees: {
+    summary: 'check the accuracy guarantee of risk control vs TS by calibration draws',
+    load: async () => (await import('./commands/guarantees')).guaranteesCommand,
+  },
+  partition: {
+    summary: 'number of device branches that minimises expected latency',
+    load: async () => (await import('./commands/partition')).partitionCommand,
+  },
+  serve: {
+    summary: 'serve cloud|edge: run the split model over HTTP (the testbed)',
+    load: async () => (await import('./commands/serve')).serveCommand,
+  },
+  testbed: {
+    summary: "end node: send a split's images to an edge, write measured records",
+    load: async () => (await import('./commands/testbed')).testbedCommand,
+  },
+  reproduce: {
+    summary: 'regenerate every figure, table and REPRODUCTION.md from shipped records',
+    load: async () => (await import('./commands/reproduce')).reproduceCommand,
+  },
 };
 
 export function usage(): string {
@@ -77,6 +122,8 @@ export function reportError(command: string, err: unknown, debug: boolean): numb
   const e = err as NodeJS.ErrnoException;
   const first = String(e?.message ?? err).split('\n')[0];
   const where = e?.path && !first.includes(e.path) ? ` (${e.path})` : '';
-  console.error(`eecal ${command}: unexpected error: ${first}${where}${stack || '  [set EECAL_DEBUG=1 for the stack trace]'}`);
+  console.error(
+    `eecal ${command}: unexpected error: ${first}${where}${stack || '  [set EECAL_DEBUG=1 for the stack trace]'}`,
+  );
   return 3;
 }

@@ -12,10 +12,17 @@ import { missedDeadlineProbability, type DeadlineOptions, type DeadlineRow } fro
  * (the edge's answers equal the offline cascade's; the serving tests check it).
  */
 export function measuredDeadline(
-  file: string, column: string, records: ExitRecords, calibrationPath: string | undefined, grid: readonly number[], opts: DeadlineOptions,
+  file: string,
+  column: string,
+  records: ExitRecords,
+  calibrationPath: string | undefined,
+  grid: readonly number[],
+  opts: DeadlineOptions,
 ): { uncal: DeadlineRow[]; cal: DeadlineRow[] | null; note: string } {
   const { rows } = readMeasuredRecords(file);
-  const calibration = calibrationPath ? { file: readCalibrationFile(calibrationPath), path: calibrationPath } : undefined;
+  const calibration = calibrationPath
+    ? { file: readCalibrationFile(calibrationPath), path: calibrationPath }
+    : undefined;
   const k = opts.edgeExits;
   let n = 0;
   let fallbacks = 0;
@@ -29,5 +36,9 @@ export function measuredDeadline(
     });
   const uncal = run('none', false);
   const cal = calibration ? run(calibration.file.method, true) : null;
-  return { uncal, cal, note: `measured times (${column}) of ${n} samples from ${file}${fallbacks ? `; ${fallbacks} answers were cloud-failure fallbacks` : ''}` };
+  return {
+    uncal,
+    cal,
+    note: `measured times (${column}) of ${n} samples from ${file}${fallbacks ? `; ${fallbacks} answers were cloud-failure fallbacks` : ''}`,
+  };
 }

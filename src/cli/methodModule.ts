@@ -26,12 +26,15 @@ const importModule = new Function('url', 'return import(url)') as (url: string) 
 export async function loadMethodModule(file: string): Promise<CalibrationMethodDefinition> {
   const where = `--method-module ${file}`;
   const abs = path.resolve(file);
-  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new ConfigError(`${where}: file not found (expected ${METHOD_MODULE_CONTRACT})`);
+  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile())
+    throw new ConfigError(`${where}: file not found (expected ${METHOD_MODULE_CONTRACT})`);
   let mod: Record<string, unknown>;
   try {
     mod = await importModule(pathToFileURL(abs).href);
   } catch (err) {
-    throw new ConfigError(`${where}: cannot be loaded: ${String((err as Error)?.message ?? err).split('\n')[0]}`, { cause: err });
+    throw new ConfigError(`${where}: cannot be loaded: ${String((err as Error)?.message ?? err).split('\n')[0]}`, {
+      cause: err,
+    });
   }
   const def = (mod && 'default' in mod ? mod.default : mod) as unknown;
   try {
@@ -41,7 +44,9 @@ export async function loadMethodModule(file: string): Promise<CalibrationMethodD
   }
   const id = (def as { id: string }).id;
   if (isCalibrationMethod(id) || id === 'uncalibrated') {
-    throw new ConfigError(`${where}: id "${id}" is a built-in method's; choose another (ids key claims: k1-outage:${id})`);
+    throw new ConfigError(
+      `${where}: id "${id}" is a built-in method's; choose another (ids key claims: k1-outage:${id})`,
+    );
   }
   return perExitMethod(def as Parameters<typeof perExitMethod>[0]);
 }
@@ -69,19 +74,24 @@ export const MODULE_EVAL_HELP = `  --method-module FILE      calibrate with your
  * errors for a missing or conflicting flag and for records that do not match.
  */
 export async function moduleCalibration(
-  v: { 'method-module'?: string; 'fit-records'?: string; calibration?: string }, records: Pick<ExitRecords, 'numExits' | 'numClasses'>,
+  v: { 'method-module'?: string; 'fit-records'?: string; calibration?: string },
+  records: Pick<ExitRecords, 'numExits' | 'numClasses'>,
 ): Promise<{ calibration: FittedCalibration; path: string } | null> {
   const file = v['method-module'];
   if (file === undefined) {
-    if (v['fit-records'] !== undefined) throw new ConfigError('--fit-records is for --method-module (the validation records to fit it on)');
+    if (v['fit-records'] !== undefined)
+      throw new ConfigError('--fit-records is for --method-module (the validation records to fit it on)');
     return null;
   }
   if (v.calibration !== undefined) throw new ConfigError('--calibration and --method-module: give one of them');
-  if (v['fit-records'] === undefined) throw new ConfigError(`--method-module ${file} needs --fit-records val.csv (the validation records to fit it on)`);
+  if (v['fit-records'] === undefined)
+    throw new ConfigError(`--method-module ${file} needs --fit-records val.csv (the validation records to fit it on)`);
   const method = await loadMethodModule(file);
   const val = readRecords(v['fit-records']);
   if (val.numExits !== records.numExits || val.numClasses !== records.numClasses) {
-    throw new ConfigError(`--fit-records ${v['fit-records']}: ${val.numExits} exits × ${val.numClasses} classes, but --records has ${records.numExits} × ${records.numClasses}`);
+    throw new ConfigError(
+      `--fit-records ${v['fit-records']}: ${val.numExits} exits × ${val.numClasses} classes, but --records has ${records.numExits} × ${records.numClasses}`,
+    );
   }
   return { calibration: calibrateRecords(val, method), path: `--method-module ${file}` };
 }

@@ -5,7 +5,14 @@ import { MAX_PROTOCOL_BATCH_SIZE, MAX_ROUNDS } from './limits';
 import { writeFileAtomic } from '../util/atomicWrite';
 import type { Fallback } from '../cascade/runCascade';
 import type { ExitRecords } from '../records/types';
-import { BYTES_PER_ELEMENT, parseUplink, stageTimesFromSidecar, type NetworkConfig, type StageTimes, type TensorDtype } from '../offloading/latencyModel';
+import {
+  BYTES_PER_ELEMENT,
+  parseUplink,
+  stageTimesFromSidecar,
+  type NetworkConfig,
+  type StageTimes,
+  type TensorDtype,
+} from '../offloading/latencyModel';
 
 /**
  * Option parsing shared by `eecal sweep | outage | deadline | partition`: one spelling and one
@@ -39,7 +46,11 @@ export const COMMON_HELP = `  --records FILE.csv        exit records (label + lo
   --strict                  refuse a --calibration fitted on another model's records (default: a warning)`;
 
 /** Flags of the shuffled-batches protocol (outage, deadline). */
-export const BATCH_OPTIONS = { 'batch-size': { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' } } as const;
+export const BATCH_OPTIONS = {
+  'batch-size': { type: 'string' },
+  rounds: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
 /** --help lines of BATCH_OPTIONS. */
 export const BATCH_HELP = `  --batch-size B            batch size (default 256; the last, partial batch is kept)
   --rounds R                shuffled rounds (default 100)
@@ -64,15 +75,21 @@ export const LATENCY_HELP = `  --uplink 3g|4g|wifi|MBPS  uplink rate: presets 1.
   --tensor-dtype fp32|fp16|int8   wire format of the split tensor (default fp32)`;
 
 /** Cascade layout flags, checked against the records. */
-export function layoutOptions(v: Raw, records: ExitRecords): { edgeExits: number; disabled: Set<number>; fallback: Fallback } {
+export function layoutOptions(
+  v: Raw,
+  records: ExitRecords,
+): { edgeExits: number; disabled: Set<number>; fallback: Fallback } {
   const edgeExits = numberOption('edge-exits', str(v, 'edge-exits'), 1, { integer: true, min: 1 });
   if (edgeExits > records.numExits - 1) {
-    throw new ConfigError(`--edge-exits ${edgeExits}: the records have ${records.numExits} exits, so at most ${records.numExits - 1} side branches can be on the device`);
+    throw new ConfigError(
+      `--edge-exits ${edgeExits}: the records have ${records.numExits} exits, so at most ${records.numExits - 1} side branches can be on the device`,
+    );
   }
   const raw = str(v, 'disable');
   const disabled = new Set(raw ? intListOption('disable', raw, 1, records.numExits - 1) : []);
   const fallback = (str(v, 'fallback') ?? 'final') as Fallback;
-  if (fallback !== 'final' && fallback !== 'most-confident') throw new ConfigError(`--fallback "${fallback}": expected final or most-confident`);
+  if (fallback !== 'final' && fallback !== 'most-confident')
+    throw new ConfigError(`--fallback "${fallback}": expected final or most-confident`);
   return { edgeExits, disabled, fallback };
 }
 
@@ -105,7 +122,10 @@ export function batchOptions(v: Raw): { batchSize: number; rounds: number; seed:
 /** Device stage times from the records' sidecar (measured, or MACs ÷ --device-gmacs). */
 export function stageTimesOption(v: Raw, records: ExitRecords): StageTimes {
   const g = str(v, 'device-gmacs');
-  const device = g === undefined ? ({ kind: 'measured' } as const) : { kind: 'macs' as const, gmacPerSecond: numberOption('device-gmacs', g, undefined) };
+  const device =
+    g === undefined
+      ? ({ kind: 'measured' } as const)
+      : { kind: 'macs' as const, gmacPerSecond: numberOption('device-gmacs', g, undefined) };
   if (device.kind === 'macs' && !(device.gmacPerSecond >= MIN_FACTOR && device.gmacPerSecond <= MAX_FACTOR)) {
     throw new ConfigError(`--device-gmacs ${g}: expected a speed in [${MIN_FACTOR}, ${MAX_FACTOR}] GMAC/s`);
   }
@@ -124,8 +144,10 @@ export function namingSidecar<T>(v: Raw, compute: () => T): T {
     if (!(err instanceof RecordFormatError) || csv === undefined) throw err;
     const side = sidecarPath(csv);
     const msg = err.message;
-    if (msg.startsWith('records sidecar: ')) throw new RecordFormatError(`${side}: ${msg.slice('records sidecar: '.length)}`, { cause: err });
-    if (msg.startsWith('records have no sidecar')) throw new RecordFormatError(`${csv}: ${msg} (expected ${side}, written by eecal infer)`, { cause: err });
+    if (msg.startsWith('records sidecar: '))
+      throw new RecordFormatError(`${side}: ${msg.slice('records sidecar: '.length)}`, { cause: err });
+    if (msg.startsWith('records have no sidecar'))
+      throw new RecordFormatError(`${csv}: ${msg} (expected ${side}, written by eecal infer)`, { cause: err });
     throw err;
   }
 }
@@ -143,7 +165,10 @@ export function uplinkList(v: Raw, allowList: boolean): number[] {
       throw new ConfigError(`--uplink "${raw}": ${(err as Error).message}`);
     }
     // A positive but tiny rate (1e-320) makes every upload time Infinity, which JSON writes as null.
-    if (mbps < MIN_UPLINK_MBPS) throw new ConfigError(`--uplink "${raw}": ${p.trim()} Mbit/s is below ${MIN_UPLINK_MBPS} Mbit/s (1 bit/s); upload times would overflow`);
+    if (mbps < MIN_UPLINK_MBPS)
+      throw new ConfigError(
+        `--uplink "${raw}": ${p.trim()} Mbit/s is below ${MIN_UPLINK_MBPS} Mbit/s (1 bit/s); upload times would overflow`,
+      );
     return mbps;
   });
 }
@@ -166,16 +191,20 @@ export function networkOptions(v: Raw, uplinkMbps: number, sideBranches: number)
   if (!(dtype in BYTES_PER_ELEMENT)) throw new ConfigError(`--tensor-dtype "${dtype}": expected fp32, fp16 or int8`);
   const cloudMs = str(v, 'cloud-ms');
   const speed = str(v, 'cloud-speedup');
-  if (cloudMs !== undefined && speed !== undefined) throw new ConfigError('--cloud-ms and --cloud-speedup are exclusive');
+  if (cloudMs !== undefined && speed !== undefined)
+    throw new ConfigError('--cloud-ms and --cloud-speedup are exclusive');
   if (cloudMs !== undefined) {
     const ms = cloudMs.split(',').map((p) => numberOption('cloud-ms', p, undefined, { min: 0, max: MAX_MS }));
     if (ms.length !== 1 && ms.length !== sideBranches) {
-      throw new ConfigError(`--cloud-ms "${cloudMs}": ${ms.length} values; expected one, or one per number of device branches k = 1…${sideBranches} (${sideBranches} values)`);
+      throw new ConfigError(
+        `--cloud-ms "${cloudMs}": ${ms.length} values; expected one, or one per number of device branches k = 1…${sideBranches} (${sideBranches} values)`,
+      );
     }
     return { uplinkMbps, rttMs, cloud: { ms: ms.length === 1 ? ms[0] : ms }, tensorDtype: dtype };
   }
   const speedup = numberOption('cloud-speedup', speed, 10);
-  if (!(speedup >= MIN_FACTOR && speedup <= MAX_FACTOR)) throw new ConfigError(`--cloud-speedup ${speed}: expected a factor in [${MIN_FACTOR}, ${MAX_FACTOR}]`);
+  if (!(speedup >= MIN_FACTOR && speedup <= MAX_FACTOR))
+    throw new ConfigError(`--cloud-speedup ${speed}: expected a factor in [${MIN_FACTOR}, ${MAX_FACTOR}]`);
   return { uplinkMbps, rttMs, cloud: { speedup }, tensorDtype: dtype };
 }
 

@@ -6,7 +6,8 @@ import { formatDuration } from '../train/progress';
  * far. `now` is injectable for tests.
  */
 export function progressReporter(
-  label: string, write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+  label: string,
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
   opts: { quietMs?: number; everyMs?: number; now?: () => number } = {},
 ): (done: number, total: number) => void {
   const now = opts.now ?? Date.now;
@@ -21,6 +22,8 @@ export function progressReporter(
     if (done === total && last === -Infinity) return; // finished before the first line: nothing to report
     last = t;
     const eta = ((total - done) * elapsed) / Math.max(done, 1) / 1000;
-    write(`${label}: ${done}/${total} (${Math.round((100 * done) / total)}%), ${done < total ? `ETA ${formatDuration(eta)}` : `done in ${formatDuration(elapsed / 1000)}`}`);
+    write(
+      `${label}: ${done}/${total} (${Math.round((100 * done) / total)}%), ${done < total ? `ETA ${formatDuration(eta)}` : `done in ${formatDuration(elapsed / 1000)}`}`,
+    );
   };
 }

@@ -8,7 +8,9 @@ export function readRiskDecision(file: string): RiskDecisionFile {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`--decision ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigError(
+      `--decision ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   let obj: unknown;
   try {
@@ -29,13 +31,25 @@ export function readRiskDecision(file: string): RiskDecisionFile {
  * --calibration must be given exactly when it was certified on calibrated confidences, and a
  * file that certifies nothing is refused.
  */
-export function decisionPTar(file: string, pTarGiven: boolean, edgeExitsRaw: string | undefined, calibrationGiven: boolean): { grid: number[]; edgeExits: string } {
+export function decisionPTar(
+  file: string,
+  pTarGiven: boolean,
+  edgeExitsRaw: string | undefined,
+  calibrationGiven: boolean,
+): { grid: number[]; edgeExits: string } {
   const d = readRiskDecision(file);
   const certifiedOn = d.provenance.calibration;
-  if (certifiedOn !== null && !calibrationGiven) throw new ConfigError(`--decision ${file} was certified on calibrated confidences (${certifiedOn}): pass --calibration with that file`);
-  if (certifiedOn === null && calibrationGiven) throw new ConfigError(`--decision ${file} was certified on uncalibrated confidences: drop --calibration`);
-  if (pTarGiven) throw new ConfigError(`--decision ${file} and --p-tar are exclusive (the decision file holds the threshold)`);
-  if (edgeExitsRaw !== undefined && Number(edgeExitsRaw) !== d.k) throw new ConfigError(`--edge-exits ${edgeExitsRaw}: the decision file ${file} was certified for k = ${d.k}`);
-  if (d.threshold === null) throw new ConfigError(`--decision ${file}: no threshold could be certified (threshold: null); nothing to evaluate`);
+  if (certifiedOn !== null && !calibrationGiven)
+    throw new ConfigError(
+      `--decision ${file} was certified on calibrated confidences (${certifiedOn}): pass --calibration with that file`,
+    );
+  if (certifiedOn === null && calibrationGiven)
+    throw new ConfigError(`--decision ${file} was certified on uncalibrated confidences: drop --calibration`);
+  if (pTarGiven)
+    throw new ConfigError(`--decision ${file} and --p-tar are exclusive (the decision file holds the threshold)`);
+  if (edgeExitsRaw !== undefined && Number(edgeExitsRaw) !== d.k)
+    throw new ConfigError(`--edge-exits ${edgeExitsRaw}: the decision file ${file} was certified for k = ${d.k}`);
+  if (d.threshold === null)
+    throw new ConfigError(`--decision ${file}: no threshold could be certified (threshold: null); nothing to evaluate`);
   return { grid: [d.threshold], edgeExits: String(d.k) };
 }

@@ -18,7 +18,10 @@ function cellText(v: number | string | boolean | null, digits: number | undefine
 
 /** Right-aligned plain-text table (what the CLI prints by default). */
 export function formatTable<R>(rows: readonly R[], columns: readonly Column<R>[]): string {
-  return textTable(columns.map((c) => c.header), rows.map((r) => columns.map((c) => cellText(c.value(r), c.digits))));
+  return textTable(
+    columns.map((c) => c.header),
+    rows.map((r) => columns.map((c) => cellText(c.value(r), c.digits))),
+  );
 }
 
 /** CSV with a header row; numbers at full precision, null as an empty field, strings quoted when needed. */

@@ -37,13 +37,22 @@ export interface EpochOptions extends Omit<BatchOptions, 'augment'> {
  * augmentation draws from the same `rng`, so the whole epoch is reproducible from the seed.
  * Each yielded batch also carries its split positions.
  */
-export function* epochBatches(ds: LoadedDataset, split: SplitName, batchSize: number, rng: Rng, opts: EpochOptions = {}): Generator<Batch & { positions: Int32Array }> {
+export function* epochBatches(
+  ds: LoadedDataset,
+  split: SplitName,
+  batchSize: number,
+  rng: Rng,
+  opts: EpochOptions = {},
+): Generator<Batch & { positions: Int32Array }> {
   const n = ds.splits[split].indices.length;
   const order = permutation(n, rng);
   const end = opts.dropLast ? n - (n % batchSize) : n;
   for (let start = 0; start < end; start += batchSize) {
     const positions = order.subarray(start, Math.min(start + batchSize, end));
-    const batch = makeBatch(ds, split, positions, { normalization: opts.normalization, augment: opts.augment ? { rng } : undefined });
+    const batch = makeBatch(ds, split, positions, {
+      normalization: opts.normalization,
+      augment: opts.augment ? { rng } : undefined,
+    });
     yield { ...batch, positions };
   }
 }

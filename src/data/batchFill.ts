@@ -25,11 +25,16 @@ export interface BatchOptions {
  */
 export function normalizationTable(norm: Normalization, channels: number): Float32Array {
   if (norm.mean.length !== channels || norm.std.length !== channels) {
-    throw new DataError(`normalisation has ${norm.mean.length} means and ${norm.std.length} stds; expected ${channels} (one per channel)`);
+    throw new DataError(
+      `normalisation has ${norm.mean.length} means and ${norm.std.length} stds; expected ${channels} (one per channel)`,
+    );
   }
   const lut = new Float32Array(channels * 256);
   for (let c = 0; c < channels; c++) {
-    if (!(norm.std[c] > 0) || !Number.isFinite(norm.mean[c])) throw new DataError(`normalisation channel ${c}: mean ${norm.mean[c]}, std ${norm.std[c]}; expected a finite mean and std > 0`);
+    if (!(norm.std[c] > 0) || !Number.isFinite(norm.mean[c]))
+      throw new DataError(
+        `normalisation channel ${c}: mean ${norm.mean[c]}, std ${norm.std[c]}; expected a finite mean and std > 0`,
+      );
     for (let v = 0; v < 256; v++) lut[c * 256 + v] = (v / 255 - norm.mean[c]) / norm.std[c];
   }
   return lut;
@@ -43,11 +48,18 @@ export function normalizationTable(norm: Normalization, channels: number): Float
  * Normalize: padded pixels are raw 0 (black), i.e. (0 − mean)/std after normalisation; the flip
  * mirrors the cropped image.
  */
-export function fillBatch(ds: LoadedDataset, split: SplitName, positions: Int32Array, out: Float32Array, opts: BatchOptions = {}): Int32Array {
+export function fillBatch(
+  ds: LoadedDataset,
+  split: SplitName,
+  positions: Int32Array,
+  out: Float32Array,
+  opts: BatchOptions = {},
+): Int32Array {
   const [h, w, c] = ds.shape;
   const per = imageBytes(ds.shape);
   const { set, indices } = ds.splits[split];
-  if (out.length !== positions.length * per) throw new DataError(`batch buffer has ${out.length} floats; expected ${positions.length}·${per}`);
+  if (out.length !== positions.length * per)
+    throw new DataError(`batch buffer has ${out.length} floats; expected ${positions.length}·${per}`);
   const lut = normalizationTable(opts.normalization ?? ds.normalization, c);
   const labels = new Int32Array(positions.length);
   const px = set.pixels;
@@ -55,13 +67,17 @@ export function fillBatch(ds: LoadedDataset, split: SplitName, positions: Int32A
   const pad = aug?.pad ?? 4;
   for (let k = 0; k < positions.length; k++) {
     const pos = positions[k];
-    if (!(pos >= 0 && pos < indices.length)) throw new DataError(`batch position ${pos}: expected 0 … ${indices.length - 1} in split "${split}" of ${ds.name}`);
+    if (!(pos >= 0 && pos < indices.length))
+      throw new DataError(
+        `batch position ${pos}: expected 0 … ${indices.length - 1} in split "${split}" of ${ds.name}`,
+      );
     const img = indices[pos];
     labels[k] = set.labels[img];
     const src = img * per;
     const dst = k * per;
     if (!aug) {
-      for (let p = 0; p < per; p += c) for (let ch = 0; ch < c; ch++) out[dst + p + ch] = lut[ch * 256 + px[src + p + ch]];
+      for (let p = 0; p < per; p += c)
+        for (let ch = 0; ch < c; ch++) out[dst + p + ch] = lut[ch * 256 + px[src + p + ch]];
       continue;
     }
     const top = aug.rng.int(2 * pad + 1) - pad;

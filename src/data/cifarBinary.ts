@@ -7,11 +7,28 @@ import type { ImageSet, ImageShape } from './types';
 export const CIFAR_RECORD_BYTES = 3073;
 export const CIFAR_SHAPE: ImageShape = [32, 32, 3];
 /** Files of the official binary release (`cifar-10-batches-bin/`). */
-export const CIFAR_TRAIN_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'];
+export const CIFAR_TRAIN_FILES = [
+  'data_batch_1.bin',
+  'data_batch_2.bin',
+  'data_batch_3.bin',
+  'data_batch_4.bin',
+  'data_batch_5.bin',
+];
 export const CIFAR_TEST_FILES = ['test_batch.bin'];
 export const CIFAR_META_FILE = 'batches.meta.txt';
 /** The official label order, used when batches.meta.txt is absent. */
-export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+export const CIFAR10_CLASSES = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
 
 /** True when `dir` holds the complete binary release (all six batch files). */
 export function isCifarBinaryDir(dir: string): boolean {
@@ -30,10 +47,14 @@ export function readCifarBinarySet(dir: string, files: string[], name: 'train' |
     try {
       size = fs.statSync(file).size;
     } catch {
-      throw new DataError(`${file}: missing; expected the CIFAR-10 binary batch files ${[...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES].join(', ')} in ${dir}`);
+      throw new DataError(
+        `${file}: missing; expected the CIFAR-10 binary batch files ${[...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES].join(', ')} in ${dir}`,
+      );
     }
     if (size === 0 || size % CIFAR_RECORD_BYTES !== 0) {
-      throw new DataError(`${file}: ${size} bytes is not a whole number of ${CIFAR_RECORD_BYTES}-byte records (truncated or not a CIFAR-10 binary batch; the official files are 30,730,000 bytes = 10,000 records)`);
+      throw new DataError(
+        `${file}: ${size} bytes is not a whole number of ${CIFAR_RECORD_BYTES}-byte records (truncated or not a CIFAR-10 binary batch; the official files are 30,730,000 bytes = 10,000 records)`,
+      );
     }
     return size;
   });
@@ -50,12 +71,21 @@ export function readCifarBinarySet(dir: string, files: string[], name: 'train' |
 }
 
 /** Transpose records of `buf` into `pixels` starting at image `start`; returns the next image index. */
-export function decodeRecords(buf: Uint8Array, file: string, pixels: Uint8Array, labels: Int32Array, start: number): number {
+export function decodeRecords(
+  buf: Uint8Array,
+  file: string,
+  pixels: Uint8Array,
+  labels: Int32Array,
+  start: number,
+): number {
   const n = buf.length / CIFAR_RECORD_BYTES;
   for (let r = 0; r < n; r++) {
     const src = r * CIFAR_RECORD_BYTES;
     const label = buf[src];
-    if (label > 9) throw new DataError(`${file}: record ${r} (byte ${src}) has label ${label}; expected 0–9 (corrupt file or wrong format)`);
+    if (label > 9)
+      throw new DataError(
+        `${file}: record ${r} (byte ${src}) has label ${label}; expected 0–9 (corrupt file or wrong format)`,
+      );
     labels[start + r] = label;
     const dst = (start + r) * 3072;
     for (let p = 0; p < 1024; p++) {
@@ -71,7 +101,11 @@ export function decodeRecords(buf: Uint8Array, file: string, pixels: Uint8Array,
 export function readCifarClassNames(dir: string): string[] {
   const file = path.join(dir, CIFAR_META_FILE);
   if (!fs.existsSync(file)) return CIFAR10_CLASSES.slice();
-  const names = fs.readFileSync(file, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '');
+  const names = fs
+    .readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length !== 10) throw new DataError(`${file}: found ${names.length} class names; expected 10, one per line`);
   return names;
 }

@@ -45,7 +45,10 @@ export async function ensureCifarBinary(dataDir: string, src: DownloadSource = C
   const archive = path.join(dataDir, CIFAR_ARCHIVE_NAME);
   if (fs.existsSync(archive)) {
     const md5 = await md5File(archive);
-    if (md5 !== src.md5) throw new DataError(`${archive}: MD5 ${md5}; expected ${src.md5} (corrupt or a different file: delete it and run again, or ${whereToPutCifar(dataDir, src)})`);
+    if (md5 !== src.md5)
+      throw new DataError(
+        `${archive}: MD5 ${md5}; expected ${src.md5} (corrupt or a different file: delete it and run again, or ${whereToPutCifar(dataDir, src)})`,
+      );
   } else {
     await downloadVerified(src, archive, dataDir);
   }
@@ -96,11 +99,16 @@ export async function downloadVerified(src: DownloadSource, target: string, data
       res = await httpGet(src.url);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new DataError(`CIFAR-10 binary files not found in ${dataDir} and downloading ${src.url} failed (${e.code ?? e.message}); ${whereToPutCifar(dataDir, src)}`, { cause: err });
+      throw new DataError(
+        `CIFAR-10 binary files not found in ${dataDir} and downloading ${src.url} failed (${e.code ?? e.message}); ${whereToPutCifar(dataDir, src)}`,
+        { cause: err },
+      );
     }
     if (res.statusCode !== 200) {
       res.resume();
-      throw new DataError(`downloading ${src.url}: HTTP ${res.statusCode}; expected 200. Offline: ${whereToPutCifar(dataDir, src)}`);
+      throw new DataError(
+        `downloading ${src.url}: HTTP ${res.statusCode}; expected 200. Offline: ${whereToPutCifar(dataDir, src)}`,
+      );
     }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tap = new Transform({
@@ -111,12 +119,17 @@ export async function downloadVerified(src: DownloadSource, target: string, data
     });
     await pipeline(res, tap, fs.createWriteStream(tmp));
     const md5 = hash.digest('hex');
-    if (md5 !== src.md5) throw new DataError(`downloaded ${src.url}: MD5 ${md5}; expected ${src.md5} (checksum mismatch: the download is corrupt or not the CIFAR-10 binary archive; nothing was kept)`);
+    if (md5 !== src.md5)
+      throw new DataError(
+        `downloaded ${src.url}: MD5 ${md5}; expected ${src.md5} (checksum mismatch: the download is corrupt or not the CIFAR-10 binary archive; nothing was kept)`,
+      );
     fs.renameSync(tmp, target);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     if (err instanceof DataError) throw err;
-    throw new DataError(`downloading ${src.url} failed (${(err as Error).message}); ${whereToPutCifar(dataDir, src)}`, { cause: err });
+    throw new DataError(`downloading ${src.url} failed (${(err as Error).message}); ${whereToPutCifar(dataDir, src)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -127,7 +140,10 @@ export async function extractCifarArchive(archive: string, binDir: string): Prom
   try {
     await extractArchive(archive, tmp);
     const found = [tmp, path.join(tmp, CIFAR_BIN_DIR)].find(isCifarBinaryDir);
-    if (!found) throw new DataError(`${archive}: does not contain ${CIFAR_BIN_DIR}/ with ${[...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES].join(', ')}`);
+    if (!found)
+      throw new DataError(
+        `${archive}: does not contain ${CIFAR_BIN_DIR}/ with ${[...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES].join(', ')}`,
+      );
     fs.renameSync(found, binDir);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

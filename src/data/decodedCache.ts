@@ -38,26 +38,44 @@ export interface DecodedCacheManifest {
  * options) reads it back in well under a second. Hashing an archive costs one sequential read
  * (tens of ms for the 19 MB JPEG archive), far less than decoding it. Older entries for the same source path and options are removed when a new one is written.
  */
-export async function loadImageFolderCached(location: string, opts: ImageFolderOptions, cacheDir: string): Promise<ImageFolderData & { fromCache: boolean }> {
+export async function loadImageFolderCached(
+  location: string,
+  opts: ImageFolderOptions,
+  cacheDir: string,
+): Promise<ImageFolderData & { fromCache: boolean }> {
   const manifest = await manifestFor(location, opts);
-  const dir = path.join(cacheDir, 'decoded', `${path.basename(location).replace(/[^A-Za-z0-9._-]/g, '_')}-${cacheKey(manifest)}`);
+  const dir = path.join(
+    cacheDir,
+    'decoded',
+    `${path.basename(location).replace(/[^A-Za-z0-9._-]/g, '_')}-${cacheKey(manifest)}`,
+  );
   const hit = readEntry(dir, manifest);
   if (hit) return { ...hit, fromCache: true };
   const data = await loadImageFolder(location, { ...opts, sets: ['train', 'test'] });
-  const full: DecodedCacheManifest = { ...manifest, shape: data.shape, classNames: data.classNames, counts: { train: data.sets.train!.count, test: data.sets.test!.count } };
+  const full: DecodedCacheManifest = {
+    ...manifest,
+    shape: data.shape,
+    classNames: data.classNames,
+    counts: { train: data.sets.train!.count, test: data.sets.test!.count },
+  };
   try {
     removeStale(path.join(cacheDir, 'decoded'), full, dir);
     await replaceDirAtomic(dir, (tmp) => {
       for (const set of ['train', 'test'] as const) {
         const s = data.sets[set]!;
         fs.writeFileSync(path.join(tmp, `${set}.u8`), s.pixels);
-        fs.writeFileSync(path.join(tmp, `${set}.labels`), new Uint8Array(s.labels.buffer, s.labels.byteOffset, s.labels.byteLength));
+        fs.writeFileSync(
+          path.join(tmp, `${set}.labels`),
+          new Uint8Array(s.labels.buffer, s.labels.byteOffset, s.labels.byteLength),
+        );
       }
       fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(full, null, 2) + '\n');
     });
   } catch (err) {
     // The cache is an optimisation: a read-only or full disk must not stop the load.
-    process.emitWarning(`eecal: could not write the decoded-image cache ${dir} (${(err as Error).message}); the next load will decode again`);
+    process.emitWarning(
+      `eecal: could not write the decoded-image cache ${dir} (${(err as Error).message}); the next load will decode again`,
+    );
   }
   return { ...data, fromCache: false };
 }
@@ -66,11 +84,19 @@ export async function loadImageFolderCached(location: string, opts: ImageFolderO
 async function manifestFor(location: string, opts: ImageFolderOptions): Promise<DecodedCacheManifest> {
   const abs = path.resolve(location);
   const st = fs.statSync(abs);
-  const id = st.isDirectory() ? folderIdentity(abs) : { size: st.size, mtimeMs: st.mtimeMs, fingerprint: await sha256File(abs) };
+  const id = st.isDirectory()
+    ? folderIdentity(abs)
+    : { size: st.size, mtimeMs: st.mtimeMs, fingerprint: await sha256File(abs) };
   return {
-    version: CACHE_VERSION, source: abs, sourceSize: id.size, sourceMtimeMs: id.mtimeMs, sourceFingerprint: id.fingerprint,
+    version: CACHE_VERSION,
+    source: abs,
+    sourceSize: id.size,
+    sourceMtimeMs: id.mtimeMs,
+    sourceFingerprint: id.fingerprint,
     decode: { size: opts.size ?? null, channels: opts.channels ?? 3 },
-    shape: [0, 0, 0], classNames: [], counts: { train: 0, test: 0 },
+    shape: [0, 0, 0],
+    classNames: [],
+    counts: { train: 0, test: 0 },
   };
 }
 
@@ -128,9 +154,18 @@ function readEntry(dir: string, want: DecodedCacheManifest): ImageFolderData | n
     const px = fs.readFileSync(pixelsFile);
     const lb = fs.readFileSync(labelsFile);
     // Int32Array views need 4-byte alignment; copy the (small) label file when the Buffer is pooled.
-    const labels = lb.byteOffset % 4 === 0 ? new Int32Array(lb.buffer, lb.byteOffset, lb.length / 4) : new Int32Array(Uint8Array.from(lb).buffer);
+    const labels =
+      lb.byteOffset % 4 === 0
+        ? new Int32Array(lb.buffer, lb.byteOffset, lb.length / 4)
+        : new Int32Array(Uint8Array.from(lb).buffer);
     if (labels.some((l) => l < 0 || l >= m.classNames.length)) return null;
-    sets[set] = { name: set, source: m.source, pixels: new Uint8Array(px.buffer, px.byteOffset, px.length), labels, count: m.counts[set] };
+    sets[set] = {
+      name: set,
+      source: m.source,
+      pixels: new Uint8Array(px.buffer, px.byteOffset, px.length),
+      labels,
+      count: m.counts[set],
+    };
   }
   return { classNames: m.classNames, shape: m.shape, sets };
 }
@@ -143,7 +178,8 @@ function removeStale(root: string, current: DecodedCacheManifest, keep: string):
     if (dir === keep || name.startsWith('.')) continue;
     try {
       const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as DecodedCacheManifest;
-      if (m.source === current.source && JSON.stringify(m.decode) === JSON.stringify(current.decode)) fs.rmSync(dir, { recursive: true, force: true });
+      if (m.source === current.source && JSON.stringify(m.decode) === JSON.stringify(current.decode))
+        fs.rmSync(dir, { recursive: true, force: true });
     } catch {
       // Not a cache entry of ours: leave it alone.
     }

@@ -51,7 +51,9 @@ export function dirSource(root: string): FileSource {
       const files: string[] = [];
       const dirs: string[] = [];
       const walk = (rel: string): void => {
-        const entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const entries = fs
+          .readdirSync(path.join(root, rel), { withFileTypes: true })
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const e of entries) {
           const r = rel === '' ? e.name : `${rel}/${e.name}`;
           if (e.isDirectory()) {

@@ -28,7 +28,10 @@ export interface FolderLayout {
  * folder where a class/split folder is expected, deeper nesting, non-image files, empty class
  * folders, and class folders that appear in one split but not the other.
  */
-export function parseFolderLayout(listing: SourceListing, source: Pick<FileSource, 'location' | 'describe'>): FolderLayout {
+export function parseFolderLayout(
+  listing: SourceListing,
+  source: Pick<FileSource, 'location' | 'describe'>,
+): FolderLayout {
   const location = source.location;
   const at = (rel: string): string => source.describe(rel);
   const prefix = wrapperPrefix(listing);
@@ -40,10 +43,14 @@ export function parseFolderLayout(listing: SourceListing, source: Pick<FileSourc
     if (rel === null || rel === '' || hidden(rel)) continue;
     const parts = rel.split('/');
     if (!(SET_NAMES as readonly string[]).includes(parts[0])) {
-      throw new DataError(`${at(raw)}: unexpected folder "${parts[0]}"; expected only train/ and test/ at the top of ${location}`);
+      throw new DataError(
+        `${at(raw)}: unexpected folder "${parts[0]}"; expected only train/ and test/ at the top of ${location}`,
+      );
     }
-    if (parts.length === 2) classes[parts[0] as SetName].set(parts[1], classes[parts[0] as SetName].get(parts[1]) ?? []);
-    if (parts.length > 2) throw new DataError(`${at(raw)}: nested folder; expected <split>/<class>/<image> with no deeper folders`);
+    if (parts.length === 2)
+      classes[parts[0] as SetName].set(parts[1], classes[parts[0] as SetName].get(parts[1]) ?? []);
+    if (parts.length > 2)
+      throw new DataError(`${at(raw)}: nested folder; expected <split>/<class>/<image> with no deeper folders`);
   }
   for (const raw of listing.files) {
     const rel = strip(raw);
@@ -64,18 +71,30 @@ export function parseFolderLayout(listing: SourceListing, source: Pick<FileSourc
   }
 
   for (const set of SET_NAMES) {
-    if (classes[set].size === 0) throw new DataError(`${location}: no ${set}/ folder with class folders; expected ${set}/<class>/<image> (e.g. ${set}/cat/0001.jpg)`);
+    if (classes[set].size === 0)
+      throw new DataError(
+        `${location}: no ${set}/ folder with class folders; expected ${set}/<class>/<image> (e.g. ${set}/cat/0001.jpg)`,
+      );
     for (const [cls, files] of classes[set]) {
-      if (files.length === 0) throw new DataError(`${at(`${prefix}${set}/${cls}`)}: empty class folder; expected at least one .jpg/.jpeg/.png image`);
+      if (files.length === 0)
+        throw new DataError(
+          `${at(`${prefix}${set}/${cls}`)}: empty class folder; expected at least one .jpg/.jpeg/.png image`,
+        );
     }
   }
   const classNames = [...classes.train.keys()].sort(codeUnitOrder);
   const known = new Set(classNames);
   for (const cls of classes.test.keys()) {
-    if (!known.has(cls)) throw new DataError(`${at(`${prefix}test/${cls}`)}: unknown class folder "${cls}"; expected one of the train/ classes: ${classNames.join(', ')}`);
+    if (!known.has(cls))
+      throw new DataError(
+        `${at(`${prefix}test/${cls}`)}: unknown class folder "${cls}"; expected one of the train/ classes: ${classNames.join(', ')}`,
+      );
   }
   for (const cls of classNames) {
-    if (!classes.test.has(cls)) throw new DataError(`${at(`${prefix}test`)}: class folder "${cls}" is missing; expected the same classes as train/`);
+    if (!classes.test.has(cls))
+      throw new DataError(
+        `${at(`${prefix}test`)}: class folder "${cls}" is missing; expected the same classes as train/`,
+      );
   }
   const sets = {} as Record<SetName, SetFiles>;
   for (const set of SET_NAMES) {

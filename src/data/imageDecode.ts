@@ -42,10 +42,13 @@ export function decodeImage(bytes: Uint8Array, file: string, opts: DecodeOptions
       throw new DataError('not a JPEG or PNG file (unknown magic bytes)');
     }
   } catch (err) {
-    throw new DataError(`${file}: unreadable image (${(err as Error).message}); expected a valid JPEG or PNG`, { cause: err });
+    throw new DataError(`${file}: unreadable image (${(err as Error).message}); expected a valid JPEG or PNG`, {
+      cause: err,
+    });
   }
   const { width, height, stride } = rgba;
-  if (!(width > 0 && height > 0)) throw new DataError(`${file}: image has size ${width}×${height}; expected a non-empty image`);
+  if (!(width > 0 && height > 0))
+    throw new DataError(`${file}: image has size ${width}×${height}; expected a non-empty image`);
   const px = width * height;
   const data = new Uint8Array(px * channels);
   const s = rgba.data;

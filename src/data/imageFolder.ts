@@ -56,13 +56,18 @@ export async function loadImageFolder(location: string, opts: ImageFolderOptions
       allocate(shape);
     }
     if (img.height !== shape[0] || img.width !== shape[1]) {
-      throw new DataError(`${where}: image is ${img.width}×${img.height}; expected ${shape[1]}×${shape[0]}${firstFile ? ` like ${firstFile}` : ''} (all images must have one size; pass a resize size for folders of mixed sizes)`);
+      throw new DataError(
+        `${where}: image is ${img.width}×${img.height}; expected ${shape[1]}×${shape[0]}${firstFile ? ` like ${firstFile}` : ''} (all images must have one size; pass a resize size for folders of mixed sizes)`,
+      );
     }
     buffers.get(slot.set)!.set(img.data, slot.index * img.data.length);
     done++;
     if (opts.onProgress && done % 1000 === 0) opts.onProgress(done, total);
   });
-  if (done !== total) throw new DataError(`${location}: read ${done} of ${total} listed images; the source changed while it was being read`);
+  if (done !== total)
+    throw new DataError(
+      `${location}: read ${done} of ${total} listed images; the source changed while it was being read`,
+    );
   if (!shape) throw new DataError(`${location}: no images found`);
 
   const sets: Partial<Record<SetName, ImageSet>> = {};

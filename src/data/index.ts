@@ -4,7 +4,15 @@
  * batched as normalised tfjs tensors. `loadDataset` + `makeBatch` are the entry points.
  */
 export * from './types';
-export { loadDataset, defaultDataDir, DATASET_NAMES, DEFAULT_SPLIT_SEED, DEFAULT_VAL_SIZE, type DatasetSpec, type DatasetName } from './loadDataset';
+export {
+  loadDataset,
+  defaultDataDir,
+  DATASET_NAMES,
+  DEFAULT_SPLIT_SEED,
+  DEFAULT_VAL_SIZE,
+  type DatasetSpec,
+  type DatasetName,
+} from './loadDataset';
 export { makeBatch, epochBatches, type Batch, type EpochOptions } from './batch';
 export { fillBatch, type AugmentOptions, type BatchOptions } from './batchFill';
 export { loadImageFolder, type ImageFolderData, type ImageFolderOptions } from './imageFolder';

@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataError } from '../errors';
 import { repoRoot } from '../util/repoRoot';
-import { CIFAR_SHAPE, CIFAR_TEST_FILES, CIFAR_TRAIN_FILES, isCifarBinaryDir, readCifarBinarySet, readCifarClassNames } from './cifarBinary';
+import {
+  CIFAR_SHAPE,
+  CIFAR_TEST_FILES,
+  CIFAR_TRAIN_FILES,
+  isCifarBinaryDir,
+  readCifarBinarySet,
+  readCifarClassNames,
+} from './cifarBinary';
 import { CIFAR_BIN_DIR, ensureCifarBinary, type DownloadSource } from './cifarDownload';
 import { extractVerifiedCifarArchive } from './cifarArchive';
 import { isArchivePath, openSource } from './fileSource';
@@ -70,7 +77,13 @@ export async function loadDataset(spec: DatasetSpec): Promise<LoadedDataset> {
   if (spec.name === 'cifar10') loaded = await loadCifar10(data, spec);
   else if (spec.name === 'mnist') {
     const dir = spec.data ?? mnistPackageDir();
-    loaded = { source: dir, classNames: MNIST_CLASSES.slice(), shape: MNIST_SHAPE, train: readMnistSet(dir, 'train'), test: readMnistSet(dir, 'test') };
+    loaded = {
+      source: dir,
+      classNames: MNIST_CLASSES.slice(),
+      shape: MNIST_SHAPE,
+      train: readMnistSet(dir, 'train'),
+      test: readMnistSet(dir, 'test'),
+    };
   } else if (spec.name === 'folder') {
     const f = await decodeFolder(data, { size: spec.size, channels: spec.channels, onProgress: spec.onProgress }, spec);
     loaded = { source: data, classNames: f.classNames, shape: f.shape, train: f.sets.train!, test: f.sets.test! };
@@ -78,7 +91,12 @@ export async function loadDataset(spec: DatasetSpec): Promise<LoadedDataset> {
     throw new DataError(`unknown dataset "${String(spec.name)}"; expected one of ${DATASET_NAMES.join(', ')}`);
   }
   const seed = spec.seed ?? DEFAULT_SPLIT_SEED;
-  const { train, val } = stratifiedSplit(loaded.train.labels, loaded.classNames.length, spec.valSize ?? DEFAULT_VAL_SIZE, seed);
+  const { train, val } = stratifiedSplit(
+    loaded.train.labels,
+    loaded.classNames.length,
+    spec.valSize ?? DEFAULT_VAL_SIZE,
+    seed,
+  );
   return {
     name: spec.name,
     source: loaded.source,
@@ -101,14 +119,17 @@ async function loadCifar10(data: string, spec: DatasetSpec) {
   let binDir: string | null = null;
   let imageSource: string | null = null;
   if (!fs.existsSync(data) && data !== defaultDataDir()) {
-    throw new DataError(`${data}: not found; expected the CIFAR-10 binary folder (or its parent), an image folder <train|test>/<class>/<image>, or a .tar/.tar.gz archive of either`);
+    throw new DataError(
+      `${data}: not found; expected the CIFAR-10 binary folder (or its parent), an image folder <train|test>/<class>/<image>, or a .tar/.tar.gz archive of either`,
+    );
   }
   if (fs.existsSync(data) && fs.statSync(data).isFile()) {
     if (!isArchivePath(data)) throw new DataError(`${data}: expected a CIFAR-10 folder or a .tar/.tar.gz archive`);
     const { files } = await openSource(data).list();
     // Decided by layout, not name: binary batches inside → the official archive (MD5-checked,
     // extracted once per archive content); anything else is an image archive (decoded, cached by content).
-    if (files.some((f) => path.basename(f) === CIFAR_TRAIN_FILES[0])) binDir = await extractVerifiedCifarArchive(data, cacheDir, spec.download);
+    if (files.some((f) => path.basename(f) === CIFAR_TRAIN_FILES[0]))
+      binDir = await extractVerifiedCifarArchive(data, cacheDir, spec.download);
     else imageSource = data;
   } else if (isCifarBinaryDir(data)) binDir = data;
   else if (isCifarBinaryDir(path.join(data, CIFAR_BIN_DIR))) binDir = path.join(data, CIFAR_BIN_DIR);
@@ -127,7 +148,9 @@ async function loadCifar10(data: string, spec: DatasetSpec) {
   }
   const f = await decodeFolder(imageSource!, { channels: 3, onProgress: spec.onProgress }, spec);
   if (f.classNames.length !== 10 || f.shape.join('×') !== CIFAR_SHAPE.join('×')) {
-    throw new DataError(`${imageSource}: ${f.classNames.length} classes of ${f.shape.join('×')} images; expected CIFAR-10 (10 classes of 32×32×3)`);
+    throw new DataError(
+      `${imageSource}: ${f.classNames.length} classes of ${f.shape.join('×')} images; expected CIFAR-10 (10 classes of 32×32×3)`,
+    );
   }
   return { source: imageSource!, classNames: f.classNames, shape: f.shape, train: f.sets.train!, test: f.sets.test! };
 }

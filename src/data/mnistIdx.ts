@@ -36,9 +36,13 @@ export function readIdx(file: string, rank: number, trailing: number[]): { data:
     throw new DataError(`${file}: bad IDX header; expected magic 0x0000080${rank} (uint8, ${rank} dimensions)`);
   }
   const dims = Array.from({ length: rank }, (_, i) => buf.readUInt32BE(4 + 4 * i));
-  if (trailing.some((d, i) => dims[i + 1] !== d)) throw new DataError(`${file}: dims ${dims.join('×')}; expected N×${trailing.join('×')}`);
+  if (trailing.some((d, i) => dims[i + 1] !== d))
+    throw new DataError(`${file}: dims ${dims.join('×')}; expected N×${trailing.join('×')}`);
   const expected = headerBytes + dims.reduce((a, b) => a * b, 1);
-  if (buf.length !== expected) throw new DataError(`${file}: ${buf.length} bytes; expected ${expected} for dims ${dims.join('×')} (truncated or corrupt)`);
+  if (buf.length !== expected)
+    throw new DataError(
+      `${file}: ${buf.length} bytes; expected ${expected} for dims ${dims.join('×')} (truncated or corrupt)`,
+    );
   return { data: new Uint8Array(buf.buffer, buf.byteOffset + headerBytes, buf.length - headerBytes), dims };
 }
 
@@ -47,7 +51,8 @@ export function readMnistSet(dir: string, set: 'train' | 'test'): ImageSet {
   const [imgFile, lblFile] = MNIST_FILES[set].map((f) => path.join(dir, f));
   const images = readIdx(imgFile, 3, [28, 28]);
   const lbl = readIdx(lblFile, 1, []);
-  if (images.dims[0] !== lbl.dims[0]) throw new DataError(`${lblFile}: ${lbl.dims[0]} labels; expected ${images.dims[0]} to match ${imgFile}`);
+  if (images.dims[0] !== lbl.dims[0])
+    throw new DataError(`${lblFile}: ${lbl.dims[0]} labels; expected ${images.dims[0]} to match ${imgFile}`);
   const labels = new Int32Array(lbl.dims[0]);
   for (let i = 0; i < labels.length; i++) {
     if (lbl.data[i] > 9) throw new DataError(`${lblFile}: label ${lbl.data[i]} at index ${i}; expected 0–9`);

@@ -7,7 +7,12 @@ import type { ImageShape, Normalization } from './types';
  * preprocessing. Sums are accumulated per image in integers, then in float64, so the result is exact
  * to double precision for any dataset size here.
  */
-export function channelStats(pixels: Uint8Array, shape: ImageShape, indices: Int32Array, source: string): Normalization {
+export function channelStats(
+  pixels: Uint8Array,
+  shape: ImageShape,
+  indices: Int32Array,
+  source: string,
+): Normalization {
   const [h, w, c] = shape;
   const per = h * w * c;
   const sum = new Float64Array(c);

@@ -4,7 +4,14 @@
  * INTER_LINEAR and tf.image.resize bilinear): output pixel (y, x) samples the source at
  * ((y + 0.5)·H/H' − 0.5, (x + 0.5)·W/W' − 0.5), clamped to the border, rounded to nearest.
  */
-export function resizeBilinear(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
+export function resizeBilinear(
+  src: Uint8Array,
+  h: number,
+  w: number,
+  c: number,
+  outH: number,
+  outW: number,
+): Uint8Array {
   if (outH === h && outW === w) return src;
   const out = new Uint8Array(outH * outW * c);
   const sy = h / outH;

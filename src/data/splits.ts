@@ -13,15 +13,25 @@ import { createRng, shuffleInPlace } from '../util/rng';
  * Because sets are stored in a canonical order (file order for binaries, class then file name
  * for image folders), the same seed gives the same split from a folder or from its archive.
  */
-export function stratifiedSplit(labels: Int32Array, numClasses: number, valSize: number, seed: number): { train: Int32Array; val: Int32Array } {
+export function stratifiedSplit(
+  labels: Int32Array,
+  numClasses: number,
+  valSize: number,
+  seed: number,
+): { train: Int32Array; val: Int32Array } {
   const n = labels.length;
   if (!Number.isInteger(valSize) || valSize < 0 || valSize >= n) {
-    throw new DataError(`validation size ${valSize}: expected an integer in [0, ${n - 1}] for a training set of ${n} images (the training files hold too few images for the validation split: eecal train and infer hold out ${valSize}; loadDataset takes valSize, eecal data inspect --val-size)`);
+    throw new DataError(
+      `validation size ${valSize}: expected an integer in [0, ${n - 1}] for a training set of ${n} images (the training files hold too few images for the validation split: eecal train and infer hold out ${valSize}; loadDataset takes valSize, eecal data inspect --val-size)`,
+    );
   }
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   for (let i = 0; i < n; i++) byClass[labels[i]].push(i);
 
-  const quota = classQuotas(byClass.map((m) => m.length), valSize);
+  const quota = classQuotas(
+    byClass.map((m) => m.length),
+    valSize,
+  );
   const rng = createRng(seed);
   const isVal = new Uint8Array(n);
   for (let c = 0; c < numClasses; c++) {

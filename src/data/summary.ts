@@ -24,8 +24,14 @@ export function summarizeDataset(ds: LoadedDataset): DatasetSummary {
     splits[s] = { count: indices.length, perClass };
   }
   return {
-    name: ds.name, source: ds.source, shape: [...ds.shape], classNames: ds.classNames, splitSeed: ds.splitSeed, splits,
-    normalization: ds.normalization, pixelBytes: ds.sets.train.pixels.length + ds.sets.test.pixels.length,
+    name: ds.name,
+    source: ds.source,
+    shape: [...ds.shape],
+    classNames: ds.classNames,
+    splitSeed: ds.splitSeed,
+    splits,
+    normalization: ds.normalization,
+    pixelBytes: ds.sets.train.pixels.length + ds.sets.test.pixels.length,
   };
 }
 
@@ -41,7 +47,9 @@ export function formatSummary(s: DatasetSummary): string {
     `mean/std  ${s.normalization.mean.map((m, c) => `${m.toFixed(4)}/${s.normalization.std[c].toFixed(4)}`).join('  ')} (train split, [0,1] units)`,
     '',
     `${'class'.padEnd(width)}  ${SPLIT_NAMES.map((n) => n.padStart(8)).join('')}`,
-    ...s.classNames.map((c, k) => `${c.padEnd(width)}  ${SPLIT_NAMES.map((n) => num(s.splits[n].perClass[k])).join('')}`),
+    ...s.classNames.map(
+      (c, k) => `${c.padEnd(width)}  ${SPLIT_NAMES.map((n) => num(s.splits[n].perClass[k])).join('')}`,
+    ),
     `${'total'.padEnd(width)}  ${SPLIT_NAMES.map((n) => num(s.splits[n].count)).join('')}`,
   ];
   return lines.join('\n');

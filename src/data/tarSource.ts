@@ -32,10 +32,15 @@ export function tarSource(archive: string): FileSource {
     async read(wanted, visit) {
       let seen = 0;
       // Stop streaming once every wanted entry was read (e.g. only test/ from an archive that lists it first).
-      await forEachEntry(archive, (name, type) => type === 'file' && wanted.has(name), (name, bytes) => {
-        seen++;
-        visit(name, bytes);
-      }, () => seen === wanted.size);
+      await forEachEntry(
+        archive,
+        (name, type) => type === 'file' && wanted.has(name),
+        (name, bytes) => {
+          seen++;
+          visit(name, bytes);
+        },
+        () => seen === wanted.size,
+      );
     },
   };
 }
@@ -44,7 +49,9 @@ export function tarSource(archive: string): FileSource {
 export function normaliseEntryName(raw: string, archive: string): string {
   const name = raw.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   if (name.startsWith('/') || name.split('/').includes('..')) {
-    throw new DataError(`${archive}: entry "${raw}" has an absolute or parent-relative path; expected paths inside the archive`);
+    throw new DataError(
+      `${archive}: entry "${raw}" has an absolute or parent-relative path; expected paths inside the archive`,
+    );
   }
   return name;
 }
@@ -65,7 +72,9 @@ export async function forEachEntry(
   const gz = isGzip(archive);
   const extract = tarStream.extract();
   const input = fs.createReadStream(archive);
-  const piping = (gz ? pipeline(input, zlib.createGunzip(), extract) : pipeline(input, extract)).catch((err: unknown) => err as Error);
+  const piping = (gz ? pipeline(input, zlib.createGunzip(), extract) : pipeline(input, extract)).catch(
+    (err: unknown) => err as Error,
+  );
   try {
     for await (const entry of extract) {
       const name = normaliseEntryName(entry.header.name, archive);
@@ -83,11 +92,17 @@ export async function forEachEntry(
     }
   } catch (err) {
     if (err instanceof DataError) throw err;
-    throw new DataError(`${archive}: truncated or corrupt archive (${(err as Error).message}); expected a complete ${gz ? '.tar.gz' : '.tar'} file`, { cause: err });
+    throw new DataError(
+      `${archive}: truncated or corrupt archive (${(err as Error).message}); expected a complete ${gz ? '.tar.gz' : '.tar'} file`,
+      { cause: err },
+    );
   }
   const failed = await piping;
   if (failed instanceof Error && !stoppedEarly) {
-    throw new DataError(`${archive}: truncated or corrupt archive (${failed.message}); expected a complete ${gz ? '.tar.gz' : '.tar'} file`, { cause: failed });
+    throw new DataError(
+      `${archive}: truncated or corrupt archive (${failed.message}); expected a complete ${gz ? '.tar.gz' : '.tar'} file`,
+      { cause: failed },
+    );
   }
 }
 
@@ -108,11 +123,15 @@ export function isGzip(file: string): boolean {
  */
 export async function extractArchive(archive: string, destDir: string): Promise<number> {
   let n = 0;
-  await forEachEntry(archive, (_name, type) => type === 'file', (name, bytes) => {
-    const out = path.join(destDir, name);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, bytes);
-    n++;
-  });
+  await forEachEntry(
+    archive,
+    (_name, type) => type === 'file',
+    (name, bytes) => {
+      const out = path.join(destDir, name);
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, bytes);
+      n++;
+    },
+  );
   return n;
 }

@@ -126,7 +126,14 @@ export function totalsToBinStats(t: BinTotals): BinStat[] {
     const n = t.count[b];
     const meanConfidence = n > 0 ? t.sumConfidence[b] / n : 0;
     const accuracy = n > 0 ? t.sumCorrect[b] / n : 0;
-    out.push({ lo: t.edges[b], hi: t.edges[b + 1], count: n, meanConfidence, accuracy, gap: meanConfidence - accuracy });
+    out.push({
+      lo: t.edges[b],
+      hi: t.edges[b + 1],
+      count: n,
+      meanConfidence,
+      accuracy,
+      gap: meanConfidence - accuracy,
+    });
   }
   return out;
 }

@@ -34,7 +34,9 @@ export interface BootstrapInterval {
  * @param statistic - metric of a resample, given its sample indices.
  */
 export function bootstrapInterval(
-  numSamples: number, statistic: (indices: Int32Array) => number, opts: BootstrapOptions,
+  numSamples: number,
+  statistic: (indices: Int32Array) => number,
+  opts: BootstrapOptions,
 ): BootstrapInterval {
   return bootstrapIntervals(numSamples, (idx) => ({ value: statistic(idx) }), opts).value;
 }
@@ -45,11 +47,14 @@ export function bootstrapInterval(
  * and shared work (calibrated probabilities, sorting) is done once per resample.
  */
 export function bootstrapIntervals<K extends string>(
-  numSamples: number, statistic: (indices: Int32Array) => Record<K, number>, opts: BootstrapOptions,
+  numSamples: number,
+  statistic: (indices: Int32Array) => Record<K, number>,
+  opts: BootstrapOptions,
 ): Record<K, BootstrapInterval> {
   const B = opts.replicates ?? 1000;
   const level = opts.level ?? 0.95;
-  if (!Number.isInteger(numSamples) || numSamples < 1) throw new EecalError(`bootstrap: ${numSamples} samples: expected at least 1`);
+  if (!Number.isInteger(numSamples) || numSamples < 1)
+    throw new EecalError(`bootstrap: ${numSamples} samples: expected at least 1`);
   if (!Number.isInteger(B) || B < 2) throw new EecalError(`bootstrap: replicates = ${B}: expected an integer ≥ 2`);
   if (!(level > 0 && level < 1)) throw new EecalError(`bootstrap: level = ${level}: expected a number in (0, 1)`);
   const identity = new Int32Array(numSamples);
@@ -87,7 +92,8 @@ export function bootstrapIntervals<K extends string>(
 }
 
 function checked(v: number, where: string): number {
-  if (!Number.isFinite(v)) throw new EecalError(`bootstrap: the statistic returned ${v} on ${where}; expected a finite number`);
+  if (!Number.isFinite(v))
+    throw new EecalError(`bootstrap: the statistic returned ${v} on ${where}; expected a finite number`);
   return v;
 }
 
@@ -100,7 +106,11 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Gather rows of a row-major array: out[r] = arr[indices[r]] (each row `width` wide). */
-export function takeRows<T extends Float64Array | Float32Array | Int32Array | Uint8Array>(arr: T, indices: Int32Array, width = 1): T {
+export function takeRows<T extends Float64Array | Float32Array | Int32Array | Uint8Array>(
+  arr: T,
+  indices: Int32Array,
+  width = 1,
+): T {
   const Ctor = arr.constructor as new (n: number) => T;
   const out = new Ctor(indices.length * width);
   for (let r = 0; r < indices.length; r++) {

@@ -42,7 +42,10 @@ export interface BrierDecomposition {
  * @param opts.bins - equal-width bins per class (default 15; membership lo < p ≤ hi, 0 in the first).
  */
 export function brierDecomposition(
-  probs: FloatArray, labels: Int32Array, numClasses: number, opts: { bins?: number } = {},
+  probs: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  opts: { bins?: number } = {},
 ): BrierDecomposition {
   checkProbabilities(probs, labels, numClasses, 'brierDecomposition');
   const bins = opts.bins ?? 15;
@@ -53,7 +56,14 @@ export function brierDecomposition(
   const column = new Float64Array(N);
   const outcome = new Uint8Array(N);
   const binOf = new Int32Array(N);
-  const out: BrierDecomposition = { brier: 0, reliability: 0, resolution: 0, uncertainty: 0, withinBinVariance: 0, withinBinCovariance: 0 };
+  const out: BrierDecomposition = {
+    brier: 0,
+    reliability: 0,
+    resolution: 0,
+    uncertainty: 0,
+    withinBinVariance: 0,
+    withinBinCovariance: 0,
+  };
   for (let k = 0; k < C; k++) {
     for (let i = 0; i < N; i++) {
       column[i] = probs[i * C + k];

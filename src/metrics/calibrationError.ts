@@ -44,7 +44,9 @@ export function normOfGaps(t: BinTotals, norm: CalibrationNorm): number {
  * @param correct - 1 when the top-label prediction is right, else 0.
  */
 export function calibrationError(
-  confidence: FloatArray, correct: ArrayLike<number>, opts: CalibrationErrorOptions = {},
+  confidence: FloatArray,
+  correct: ArrayLike<number>,
+  opts: CalibrationErrorOptions = {},
 ): CalibrationErrorResult {
   checkTopLabel(confidence, correct, 'calibrationError');
   const t = binTotals(confidence, correct, binEdges(confidence, opts));

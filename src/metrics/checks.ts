@@ -19,9 +19,11 @@ export function checkTopLabel(confidence: FloatArray, correct: ArrayLike<number>
   for (let i = 0; i < confidence.length; i++) {
     const c = confidence[i];
     // Written so that NaN fails the test too.
-    if (!(c >= 0 && c <= 1)) throw new EecalError(`${where}: confidence[${i}] = ${c}: expected a probability in [0, 1]`);
+    if (!(c >= 0 && c <= 1))
+      throw new EecalError(`${where}: confidence[${i}] = ${c}: expected a probability in [0, 1]`);
     const k = correct[i];
-    if (k !== 0 && k !== 1) throw new EecalError(`${where}: correct[${i}] = ${k}: expected 1 (prediction right) or 0 (wrong)`);
+    if (k !== 0 && k !== 1)
+      throw new EecalError(`${where}: correct[${i}] = ${k}: expected 1 (prediction right) or 0 (wrong)`);
   }
 }
 
@@ -40,7 +42,9 @@ export function checkProbabilities(probs: FloatArray, labels: Int32Array, numCla
   for (let j = 0; j < probs.length; j++) {
     const p = probs[j];
     if (!(p >= 0 && p <= 1)) {
-      throw new EecalError(`${where}: probability of sample ${Math.floor(j / numClasses)}, class ${j % numClasses} is ${p}: expected a value in [0, 1]`);
+      throw new EecalError(
+        `${where}: probability of sample ${Math.floor(j / numClasses)}, class ${j % numClasses} is ${p}: expected a value in [0, 1]`,
+      );
     }
   }
 }
@@ -49,7 +53,8 @@ export function checkProbabilities(probs: FloatArray, labels: Int32Array, numCla
 export function checkLabels(labels: Int32Array, numClasses: number, where = 'metric'): void {
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
-    if (y < 0 || y >= numClasses) throw new EecalError(`${where}: label[${i}] = ${y}: expected a class in [0, ${numClasses - 1}]`);
+    if (y < 0 || y >= numClasses)
+      throw new EecalError(`${where}: label[${i}] = ${y}: expected a class in [0, ${numClasses - 1}]`);
   }
 }
 

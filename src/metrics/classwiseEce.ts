@@ -17,7 +17,12 @@ export interface ClasswiseResult {
  * label is k. Default 15 equal-width bins; probabilities exactly 0 go to the first bin.
  * A class that never occurs is still scored (its frequency is 0 in every bin).
  */
-export function classwiseEce(probs: FloatArray, labels: Int32Array, numClasses: number, opts: BinningOptions = {}): ClasswiseResult {
+export function classwiseEce(
+  probs: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  opts: BinningOptions = {},
+): ClasswiseResult {
   checkProbabilities(probs, labels, numClasses, 'classwiseEce');
   const C = numClasses;
   const n = labels.length;
@@ -42,6 +47,11 @@ export function classwiseEce(probs: FloatArray, labels: Int32Array, numClasses: 
  * Not netcal's "ACE", which is the equal-width ECE with every bin weighted equally.
  * @param opts.bins - number of ranges R per class (default 15).
  */
-export function adaptiveEce(probs: FloatArray, labels: Int32Array, numClasses: number, opts: { bins?: number } = {}): ClasswiseResult {
+export function adaptiveEce(
+  probs: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  opts: { bins?: number } = {},
+): ClasswiseResult {
   return classwiseEce(probs, labels, numClasses, { bins: opts.bins ?? 15, scheme: 'equal-mass' });
 }

@@ -28,7 +28,11 @@ export function debiasedSquare(t: BinTotals): number {
  * method, i.e. `lower_bound_scaling_ce(..., mode='top-label')`).
  * @param opts.bins - number of equal-mass bins (default 15).
  */
-export function debiasedL2CalibrationError(confidence: FloatArray, correct: ArrayLike<number>, opts: { bins?: number } = {}): number {
+export function debiasedL2CalibrationError(
+  confidence: FloatArray,
+  correct: ArrayLike<number>,
+  opts: { bins?: number } = {},
+): number {
   checkTopLabel(confidence, correct, 'debiasedL2CalibrationError');
   const bins = opts.bins ?? 15;
   checkBins(bins, 'debiasedL2CalibrationError');
@@ -41,7 +45,10 @@ export function debiasedL2CalibrationError(confidence: FloatArray, correct: Arra
  * `get_calibration_error(probs, labels)` default mode).
  */
 export function debiasedL2MarginalCalibrationError(
-  probs: FloatArray, labels: Int32Array, numClasses: number, opts: { bins?: number } = {},
+  probs: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  opts: { bins?: number } = {},
 ): number {
   checkProbabilities(probs, labels, numClasses, 'debiasedL2MarginalCalibrationError');
   const bins = opts.bins ?? 15;

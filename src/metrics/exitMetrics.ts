@@ -37,7 +37,17 @@ export interface ExitMetricValues {
 
 /** Metric names in report order. */
 export const EXIT_METRIC_NAMES: readonly (keyof ExitMetricValues)[] = [
-  'accuracy', 'nll', 'brier', 'ece', 'eceEqualMass', 'rmsce', 'mce', 'adaptiveEce', 'classwiseEce', 'debiasedL2Ce', 'smoothEce',
+  'accuracy',
+  'nll',
+  'brier',
+  'ece',
+  'eceEqualMass',
+  'rmsce',
+  'mce',
+  'adaptiveEce',
+  'classwiseEce',
+  'debiasedL2Ce',
+  'smoothEce',
 ];
 
 /**
@@ -45,7 +55,12 @@ export const EXIT_METRIC_NAMES: readonly (keyof ExitMetricValues)[] = [
  * @param probs - row-major N×C probabilities.
  * @param opts.bins - bins of every binned metric (default 15).
  */
-export function exitMetrics(probs: FloatArray, labels: Int32Array, numClasses: number, opts: { bins?: number } = {}): ExitMetricValues {
+export function exitMetrics(
+  probs: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  opts: { bins?: number } = {},
+): ExitMetricValues {
   const bins = opts.bins ?? 15;
   const tl = topLabelOf(probs, labels, numClasses);
   let hits = 0;
@@ -56,7 +71,10 @@ export function exitMetrics(probs: FloatArray, labels: Int32Array, numClasses: n
     nll: nllFromProbabilities(probs, labels, numClasses),
     brier: brierScore(probs, labels, numClasses),
     ece: normOfGaps(widthTotals, 'l1'),
-    eceEqualMass: normOfGaps(binTotals(tl.confidence, tl.correct, binEdges(tl.confidence, { bins, scheme: 'equal-mass' })), 'l1'),
+    eceEqualMass: normOfGaps(
+      binTotals(tl.confidence, tl.correct, binEdges(tl.confidence, { bins, scheme: 'equal-mass' })),
+      'l1',
+    ),
     rmsce: normOfGaps(widthTotals, 'l2'),
     mce: normOfGaps(widthTotals, 'max'),
     adaptiveEce: adaptiveEce(probs, labels, numClasses, { bins }).value,
@@ -71,11 +89,22 @@ export function exitMetrics(probs: FloatArray, labels: Int32Array, numClasses: n
  * resamples of the samples (paired).
  */
 export function exitMetricIntervals(
-  probs: FloatArray, labels: Int32Array, numClasses: number, opts: BootstrapOptions & { bins?: number },
+  probs: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  opts: BootstrapOptions & { bins?: number },
 ): Record<keyof ExitMetricValues, BootstrapInterval> {
   // Per-sample terms and sort orders once; each resample only re-weights them (resampledExitMetrics.ts).
   // The estimate (the identity "resample") is exitMetrics itself, bit for bit.
   const stat = resampledExitMetrics(probs, labels, numClasses, opts.bins ?? 15);
   const isIdentity = (idx: Int32Array) => idx.every((v, i) => v === i);
-  return bootstrapIntervals(labels.length, (idx) => (isIdentity(idx) ? exitMetrics(probs, labels, numClasses, { bins: opts.bins }) : stat(idx)) as unknown as Record<keyof ExitMetricValues, number>, opts);
+  return bootstrapIntervals(
+    labels.length,
+    (idx) =>
+      (isIdentity(idx) ? exitMetrics(probs, labels, numClasses, { bins: opts.bins }) : stat(idx)) as unknown as Record<
+        keyof ExitMetricValues,
+        number
+      >,
+    opts,
+  );
 }

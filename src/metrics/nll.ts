@@ -11,7 +11,8 @@ import { EecalError, ShapeMismatchError } from '../errors';
 export function nllFromProbabilities(probs: FloatArray, labels: Int32Array, numClasses: number): number {
   checkProbabilities(probs, labels, numClasses, 'nll');
   let sum = 0;
-  for (let i = 0; i < labels.length; i++) sum -= Math.log(Math.max(probs[i * numClasses + labels[i]], Number.MIN_VALUE));
+  for (let i = 0; i < labels.length; i++)
+    sum -= Math.log(Math.max(probs[i * numClasses + labels[i]], Number.MIN_VALUE));
   return sum / labels.length;
 }
 
@@ -25,7 +26,8 @@ export function nllFromLogits(logits: FloatArray, labels: Int32Array, numClasses
   if (logits.length !== labels.length * C) {
     throw new ShapeMismatchError(`nll: logits have ${logits.length} entries, expected ${labels.length} × ${C}`);
   }
-  if (!(temperature > 0 && Number.isFinite(temperature))) throw new EecalError(`nll: temperature ${temperature}: expected a finite T > 0`);
+  if (!(temperature > 0 && Number.isFinite(temperature)))
+    throw new EecalError(`nll: temperature ${temperature}: expected a finite T > 0`);
   checkLabels(labels, C, 'nll');
   const invT = 1 / temperature;
   let sum = 0;

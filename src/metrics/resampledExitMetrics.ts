@@ -21,7 +21,10 @@ import { checkBins, checkProbabilities } from './checks';
  * summation (≈1e-15 relative).
  */
 export function resampledExitMetrics(
-  probs: FloatArray, labels: Int32Array, numClasses: number, bins = 15,
+  probs: FloatArray,
+  labels: Int32Array,
+  numClasses: number,
+  bins = 15,
 ): (indices: Int32Array) => ExitMetricValues {
   checkProbabilities(probs, labels, numClasses, 'resampledExitMetrics');
   checkBins(bins, 'resampledExitMetrics');
@@ -51,7 +54,11 @@ export function resampledExitMetrics(
   // A Float64Array copy, so this hot loop sees one array type whatever the caller passed.
   const probValues = Float64Array.from(probs);
   for (let k = 0; k < C; k++) for (let i = 0; i < n; i++) classBinFlat[i * C + k] = classBin[k][i];
-  const classTotals = { count: new Float64Array(C * bins), sumConfidence: new Float64Array(C * bins), sumCorrect: new Float64Array(C * bins) };
+  const classTotals = {
+    count: new Float64Array(C * bins),
+    sumConfidence: new Float64Array(C * bins),
+    sumCorrect: new Float64Array(C * bins),
+  };
   const classSlices: BinTotals[] = Array.from({ length: C }, (_, k) => ({
     edges: widthEdges,
     count: classTotals.count.subarray(k * bins, (k + 1) * bins),
@@ -61,8 +68,17 @@ export function resampledExitMetrics(
 
   const smooth = resampledSmoothEce(tl.confidence, tl.correct);
   const count = new Int32Array(n);
-  const totals = (M: number): BinTotals => ({ edges: widthEdges, count: new Float64Array(M), sumConfidence: new Float64Array(M), sumCorrect: new Float64Array(M) });
-  const reset = (t: BinTotals) => { t.count.fill(0); t.sumConfidence.fill(0); t.sumCorrect.fill(0); };
+  const totals = (M: number): BinTotals => ({
+    edges: widthEdges,
+    count: new Float64Array(M),
+    sumConfidence: new Float64Array(M),
+    sumCorrect: new Float64Array(M),
+  });
+  const reset = (t: BinTotals) => {
+    t.count.fill(0);
+    t.sumConfidence.fill(0);
+    t.sumCorrect.fill(0);
+  };
   const width = totals(bins);
 
   /**
@@ -106,7 +122,12 @@ export function resampledExitMetrics(
     };
     const edges = equalMassEdgesAt(n, bins, at);
     const M = edges.length - 1;
-    const t: BinTotals = { edges, count: new Float64Array(M), sumConfidence: new Float64Array(M), sumCorrect: new Float64Array(M) };
+    const t: BinTotals = {
+      edges,
+      count: new Float64Array(M),
+      sumConfidence: new Float64Array(M),
+      sumCorrect: new Float64Array(M),
+    };
     let j = 0;
     for (let b = 0; b < M; b++) {
       const hi = edges[b + 1];
@@ -128,7 +149,8 @@ export function resampledExitMetrics(
   };
 
   return (indices) => {
-    if (indices.length !== n) throw new ShapeMismatchError(`resampledExitMetrics: ${indices.length} indices, expected ${n}`);
+    if (indices.length !== n)
+      throw new ShapeMismatchError(`resampledExitMetrics: ${indices.length} indices, expected ${n}`);
     count.fill(0);
     for (let r = 0; r < n; r++) count[indices[r]]++;
     let hits = 0;

@@ -133,13 +133,29 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
   }
   const cells = Int32Array.from({ length: G }, (_, i) => i).filter((i) => touched[i] === 1);
   const indexOf = new Int32Array(G).fill(-1);
-  cells.forEach((g, c) => { indexOf[g] = c; });
+  cells.forEach((g, c) => {
+    indexOf[g] = c;
+  });
   const lowerCell = Int32Array.from(lower, (b) => indexOf[b]);
   const L = G - 1;
   const cosL = Float64Array.from({ length: 2 * L }, (_, j) => Math.cos((Math.PI * j) / L));
   return {
-    G, lowerCell, frac, cells, num: new Float64Array(cells.length), den: new Float64Array(cells.length), spreadFor: -1, nonzero: 0, nonzeroCells: new Int32Array(cells.length),
-    cosL, cosTab: new Float64Array(0), tabModes: 0, spec: new Float64Array(G), specModes: 0, absWeighted: 0, maxAbs: 0,
+    G,
+    lowerCell,
+    frac,
+    cells,
+    num: new Float64Array(cells.length),
+    den: new Float64Array(cells.length),
+    spreadFor: -1,
+    nonzero: 0,
+    nonzeroCells: new Int32Array(cells.length),
+    cosL,
+    cosTab: new Float64Array(0),
+    tabModes: 0,
+    spec: new Float64Array(G),
+    specModes: 0,
+    absWeighted: 0,
+    maxAbs: 0,
   };
 }
 
@@ -231,7 +247,8 @@ function weightsOf(layout: GridLayout, op: SigmaOperator): Float64Array {
   for (let c = 0; c < cells.length; c++) {
     const u = cells[c];
     const base = c * E;
-    for (let k = 0; k < E; k++) weights[base + k] = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
+    for (let k = 0; k < E; k++)
+      weights[base + k] = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
   }
   return weights;
 }
@@ -276,7 +293,9 @@ function spectrumOf(ker: Float64Array, G: number): Spectrum {
  * @param cacheEntries - float64 entries of per-σ matrices kept before the cache is emptied (default 256 MiB's worth).
  */
 export function resampledSmoothEce(
-  confidence: FloatArray, correct: ArrayLike<number>, opts: { eps?: number; cacheEntries?: number } = {},
+  confidence: FloatArray,
+  correct: ArrayLike<number>,
+  opts: { eps?: number; cacheEntries?: number } = {},
 ): (count: ArrayLike<number>) => SmoothEceResult {
   checkTopLabel(confidence, correct, 'resampledSmoothEce');
   const eps = opts.eps ?? 0.001;

@@ -47,7 +47,12 @@ function roundToGrid(f: FloatArray, values: ArrayLike<number>, points: number): 
  * on the grid's own linspace, the grid is mirrored at 0 and 1, and terms beyond 12σ (weight
  * < e^−72) are skipped. Only the nodes the interpolation reads are computed, for speed.
  */
-function reflectedConvolveAt(a: Float64Array, b: Float64Array, sigma: number, at: Int32Array): [Float64Array, Float64Array] {
+function reflectedConvolveAt(
+  a: Float64Array,
+  b: Float64Array,
+  sigma: number,
+  at: Int32Array,
+): [Float64Array, Float64Array] {
   const n = a.length;
   const half = Math.floor(n / 2);
   const t = linspace01(n);
@@ -111,7 +116,12 @@ export function smoothEceAt(confidence: FloatArray, correct: ArrayLike<number>, 
     needed[b + 1] = 1;
   }
   const at = Int32Array.from({ length: gridPoints }, (_, i) => i).filter((i) => needed[i] === 1);
-  const [num, den] = reflectedConvolveAt(roundToGrid(confidence, residual, gridPoints), roundToGrid(confidence, ones, gridPoints), sigma, at);
+  const [num, den] = reflectedConvolveAt(
+    roundToGrid(confidence, residual, gridPoints),
+    roundToGrid(confidence, ones, gridPoints),
+    sigma,
+    at,
+  );
   let weighted = 0;
   let mass = 0;
   for (let k = 0; k < evalPoints; k++) {
@@ -132,7 +142,11 @@ export function smoothEceAt(confidence: FloatArray, correct: ArrayLike<number>, 
  * relplot does).
  * @param eps - bandwidths below this are accepted without evaluation (default 0.001).
  */
-export function smoothEce(confidence: FloatArray, correct: ArrayLike<number>, opts: { eps?: number } = {}): SmoothEceResult {
+export function smoothEce(
+  confidence: FloatArray,
+  correct: ArrayLike<number>,
+  opts: { eps?: number } = {},
+): SmoothEceResult {
   checkTopLabel(confidence, correct, 'smoothEce');
   const eps = opts.eps ?? 0.001;
   const belowFixedPoint = (sigma: number): boolean => sigma < eps || sigma < smoothEceAt(confidence, correct, sigma);

@@ -25,7 +25,8 @@ export function claimsCacheFile(cacheDir: string, key: string): string {
 
 // JSON has no NaN or ±Infinity (an undefined Δ is NaN): keep them as tagged strings so a cache
 // hit returns exactly the claims computed, not nulls in their place.
-const encode = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { nonFinite: String(v) } : v);
+const encode = (_k: string, v: unknown) =>
+  typeof v === 'number' && !Number.isFinite(v) ? { nonFinite: String(v) } : v;
 const decode = (_k: string, v: unknown) => {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
     const keys = Object.keys(v);
@@ -47,14 +48,25 @@ export function readCachedClaims(cacheDir: string, key: string): CachedClaims | 
   } catch {
     return null;
   }
-  const ok = entry?.format === 'eecal-claims-cache' && entry.version === 1 && entry.key === key && Array.isArray(entry.claims)
-    && typeof entry.computed === 'string' && typeof entry.replicates === 'number';
+  const ok =
+    entry?.format === 'eecal-claims-cache' &&
+    entry.version === 1 &&
+    entry.key === key &&
+    Array.isArray(entry.claims) &&
+    typeof entry.computed === 'string' &&
+    typeof entry.replicates === 'number';
   return ok ? { ...(entry as CachedClaims), claims: (entry.claims as ClaimJson[]).map(claimFromJson) } : null;
 }
 
 /** Store one method's verdicts under their key (atomic: a reader sees the old file or the whole new one). */
 export function writeCachedClaims(cacheDir: string, entry: Omit<CachedClaims, 'format' | 'version'>): string {
   const file = claimsCacheFile(cacheDir, entry.key);
-  writeFileAtomic(file, JSON.stringify({ format: 'eecal-claims-cache', version: 1, ...entry, claims: entry.claims.map(claimToJson) }, encode) + '\n');
+  writeFileAtomic(
+    file,
+    JSON.stringify(
+      { format: 'eecal-claims-cache', version: 1, ...entry, claims: entry.claims.map(claimToJson) },
+      encode,
+    ) + '\n',
+  );
   return file;
 }

@@ -58,7 +58,6 @@ export interface NotebookClaims {
   note: string;
 }
 
-
 /**
  * The report's claims for a notebook, fast and never stale. For each judged method, in order:
  * the verdicts of a report.json that was computed from exactly these records (content digest),
@@ -68,7 +67,12 @@ export interface NotebookClaims {
  * what a fresh computation would.
  */
 export function notebookClaims(
-  val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, opts: NotebookClaimsOptions = {},
+  val: ExitRecords,
+  test: ExitRecords,
+  calibration: CalibrationStudy,
+  offloading: OffloadingStudy,
+  cfg: ReproduceConfig,
+  opts: NotebookClaimsOptions = {},
 ): NotebookClaims {
   const replicates = opts.replicates ?? 200;
   const methods = opts.methods ?? resolveConfig(cfg).claimMethods;
@@ -87,7 +91,7 @@ export function notebookClaims(
     const builtIn = isCalibrationMethod(method) && definitions[i] === CALIBRATION_METHODS[method];
     const temperatures = claimTemperatures(calibration, method, test);
     let source: ClaimsSource | null = null;
-    for (const file of opts.fresh || !builtIn ? [] : opts.reportFiles ?? []) {
+    for (const file of opts.fresh || !builtIn ? [] : (opts.reportFiles ?? [])) {
       const r = reportClaims(file, { records, settings, method, temperatures, minReplicates: replicates });
       if (r.found) {
         claims.push(...r.found.claims);
@@ -102,19 +106,33 @@ export function notebookClaims(
       const cached = cacheDir && !opts.fresh ? readCachedClaims(cacheDir, key) : null;
       if (cached) {
         claims.push(...cached.claims);
-        source = { method, label, kind: 'cache', file: claimsCacheFile(opts.cacheDir as string, key), replicates: cached.replicates, computed: cached.computed };
+        source = {
+          method,
+          label,
+          kind: 'cache',
+          file: claimsCacheFile(opts.cacheDir as string, key),
+          replicates: cached.replicates,
+          computed: cached.computed,
+        };
       } else {
         const computed = now().toISOString();
         const started = Date.now();
         const fresh = studyClaims(val, test, calibration, offloading, cfg, replicates, [method], opts.progress);
         const tookMs = Date.now() - started;
         claims.push(...fresh);
-        const file = cacheDir ? writeCachedClaims(cacheDir, { key, method, replicates, computed, claims: fresh }) : null;
+        const file = cacheDir
+          ? writeCachedClaims(cacheDir, { key, method, replicates, computed, claims: fresh })
+          : null;
         source = { method, label, kind: 'computed', file, replicates, computed, ...(builtIn ? {} : { tookMs }) };
       }
     }
     sources.push(source);
   }
   const skippedReports = [...skipped].map(([file, why]) => ({ file, why }));
-  return { claims, sources, skippedReports, note: claimsNote(sources, skippedReports, resolveConfig(cfg).verdicts.replicates) };
+  return {
+    claims,
+    sources,
+    skippedReports,
+    note: claimsNote(sources, skippedReports, resolveConfig(cfg).verdicts.replicates),
+  };
 }

@@ -1,5 +1,10 @@
 import * as fs from 'node:fs';
-import { claimsOfMethod, type ClaimsProvenance, type ClaimsSettings, type ClaimTemperatures } from '../study/claimsProvenance';
+import {
+  claimsOfMethod,
+  type ClaimsProvenance,
+  type ClaimsSettings,
+  type ClaimTemperatures,
+} from '../study/claimsProvenance';
 import type { ClaimMethod } from '../study/methodRefits';
 import type { Claim } from '../study/offloadingClaims';
 import { claimFromJson, type ClaimJson } from '../report/claimJson';
@@ -40,12 +45,20 @@ export function reportClaims(file: string, want: WantedClaims): ReportLookup {
     return { found: null, why: `cannot be read as JSON (${(err as Error).message})` };
   }
   const p = report.claimsProvenance;
-  if (!p || !Array.isArray(report.claims)) return { found: null, why: 'has no claims provenance (written by an older eecal)' };
+  if (!p || !Array.isArray(report.claims))
+    return { found: null, why: 'has no claims provenance (written by an older eecal)' };
   if (p.records !== want.records) return { found: null, why: 'was computed from other records' };
   if (!same(p.settings, want.settings)) return { found: null, why: 'was computed with other settings' };
   const m = p.methods?.[want.method];
   if (!m) return { found: null, why: `did not judge ${want.method}` };
   if (!same(m.temperatures, want.temperatures)) return { found: null, why: `fitted other ${want.method} temperatures` };
-  if (!(p.replicates >= want.minReplicates)) return { found: null, why: `used B = ${p.replicates}, fewer than the ${want.minReplicates} asked for` };
-  return { found: { claims: claimsOfMethod(report.claims, want.method).map((c) => claimFromJson(c as ClaimJson)), replicates: p.replicates, computed: p.computed } };
+  if (!(p.replicates >= want.minReplicates))
+    return { found: null, why: `used B = ${p.replicates}, fewer than the ${want.minReplicates} asked for` };
+  return {
+    found: {
+      claims: claimsOfMethod(report.claims, want.method).map((c) => claimFromJson(c as ClaimJson)),
+      replicates: p.replicates,
+      computed: p.computed,
+    },
+  };
 }

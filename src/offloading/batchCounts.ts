@@ -7,7 +7,15 @@ import type { BinnedCascade } from './thresholdBins';
  * offloaded ones the cloud answers correctly. O(batch · k), every threshold at once; outage and the
  * batch-miss bootstrap both score batches from these.
  */
-export function accumulateBatch(b: BinnedCascade, seq: Int32Array, start: number, end: number, devCount: Float64Array, devOk: Float64Array, offOk?: Float64Array): void {
+export function accumulateBatch(
+  b: BinnedCascade,
+  seq: Int32Array,
+  start: number,
+  end: number,
+  devCount: Float64Array,
+  devOk: Float64Array,
+  offOk?: Float64Array,
+): void {
   const m = b.deviceExits.length;
   devCount.fill(0);
   devOk.fill(0);

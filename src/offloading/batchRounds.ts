@@ -21,7 +21,8 @@ export function batchRoundsSettings(opts: BatchRoundsOptions): Required<BatchRou
   const batchSize = opts.batchSize ?? 256;
   const rounds = opts.rounds ?? 100;
   const seed = opts.seed ?? 0;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batch size ${batchSize}: expected an integer ≥ 1`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ConfigError(`batch size ${batchSize}: expected an integer ≥ 1`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new ConfigError(`rounds ${rounds}: expected an integer ≥ 1`);
   if (!Number.isInteger(seed)) throw new ConfigError(`seed ${seed}: expected an integer`);
   return { batchSize, rounds, seed };

@@ -38,13 +38,21 @@ function band(values: number[], level: number): Band {
  * all-thresholds counter (O(N·k + G·k)), not a sweep per threshold. Resamples in which the device
  * keeps no sample do not contribute to the on-device accuracy band. Bands come back in grid order.
  */
-export function bootstrapSweepBands(input: CascadeKeys, pTars: readonly number[], opts: SweepOptions & SweepBootstrapOptions): SweepBand[] {
+export function bootstrapSweepBands(
+  input: CascadeKeys,
+  pTars: readonly number[],
+  opts: SweepOptions & SweepBootstrapOptions,
+): SweepBand[] {
   checkPTarGrid(pTars);
   return bootstrapKeyBands(input, pTars, opts);
 }
 
 /** `bootstrapSweepBands` for any thresholds on the keys (e.g. entropy keys), unchecked range. */
-export function bootstrapKeyBands(input: CascadeKeys, thresholds: readonly number[], opts: SweepOptions & SweepBootstrapOptions): SweepBand[] {
+export function bootstrapKeyBands(
+  input: CascadeKeys,
+  thresholds: readonly number[],
+  opts: SweepOptions & SweepBootstrapOptions,
+): SweepBand[] {
   const B = opts.replicates ?? 200;
   const level = opts.level ?? 0.95;
   if (!Number.isInteger(B) || B < 2) throw new ConfigError(`bootstrap replicates = ${B}: expected an integer ≥ 2`);

@@ -41,12 +41,16 @@ export function cascadeDeviceCosts(
 export function sidecarExitCosts(meta: RecordsSidecar | undefined, numExits: number): ExitCost[] | null {
   if (!meta || !Array.isArray(meta.exits)) return null;
   if (meta.exits.length !== numExits) {
-    throw new RecordFormatError(`records sidecar: "exits" lists ${meta.exits.length} exits, the records have ${numExits}`);
+    throw new RecordFormatError(
+      `records sidecar: "exits" lists ${meta.exits.length} exits, the records have ${numExits}`,
+    );
   }
   meta.exits.forEach((c, e) => {
     for (const f of ['macs', 'trunkMacs'] as const) {
       if (!(Number.isFinite(c[f]) && c[f] >= 0)) {
-        throw new RecordFormatError(`records sidecar: exits[${e}].${f} = ${String(c[f])}, expected a non-negative number`);
+        throw new RecordFormatError(
+          `records sidecar: exits[${e}].${f} = ${String(c[f])}, expected a non-negative number`,
+        );
       }
     }
   });

@@ -16,7 +16,10 @@ import { sweepKeys, type SweepOptions, type SweepRow } from './thresholdSweep';
 export const exitEntropy = entropyRows;
 
 /** Per-exit entropies and predictions of records, optionally at per-exit temperatures. */
-export function entropyScores(records: ExitRecords, temperatures?: readonly number[]): { entropy: Float64Array[]; prediction: Int32Array[] } {
+export function entropyScores(
+  records: ExitRecords,
+  temperatures?: readonly number[],
+): { entropy: Float64Array[]; prediction: Int32Array[] } {
   if (temperatures && temperatures.length !== records.numExits) {
     throw new ShapeMismatchError(`${temperatures.length} temperatures for ${records.numExits} exits`);
   }
@@ -30,7 +33,11 @@ export function entropyScores(records: ExitRecords, temperatures?: readonly numb
  * Keys for the shared threshold machinery: key = −H, so "H < τ" ⇔ "key > −τ" ⇔ "key ≥ next double
  * above −τ" (`entropyKeyThreshold`). The fast sweep then applies unchanged and stays exact.
  */
-export function entropyKeys(entropy: readonly Float64Array[], prediction: readonly Int32Array[], labels: Int32Array): CascadeKeys {
+export function entropyKeys(
+  entropy: readonly Float64Array[],
+  prediction: readonly Int32Array[],
+  labels: Int32Array,
+): CascadeKeys {
   return {
     keys: entropy.map((h) => h.map((v) => -v)),
     correct: prediction.map((p) => Uint8Array.from(p, (v, i) => (v === labels[i] ? 1 : 0))),
@@ -49,7 +56,8 @@ export function nextUp(x: number): number {
 
 /** Key threshold equivalent to the entropy rule "H < τ". */
 export function entropyKeyThreshold(tau: number): number {
-  if (!(tau >= 0) || tau === Infinity) throw new ConfigError(`entropy threshold τ = ${tau}: expected a finite number ≥ 0 (nats)`);
+  if (!(tau >= 0) || tau === Infinity)
+    throw new ConfigError(`entropy threshold τ = ${tau}: expected a finite number ≥ 0 (nats)`);
   return nextUp(-tau);
 }
 
@@ -63,14 +71,23 @@ export interface EntropyCascadeOptions {
 }
 
 /** Per-sample entropy-rule cascade (reference loop; mirrors `runCascade`). */
-export function runEntropyCascade(entropy: readonly Float64Array[], prediction: readonly Int32Array[], opts: EntropyCascadeOptions): CascadeResult {
+export function runEntropyCascade(
+  entropy: readonly Float64Array[],
+  prediction: readonly Int32Array[],
+  opts: EntropyCascadeOptions,
+): CascadeResult {
   const E = entropy.length;
   const k = opts.edgeExits;
-  if (!Number.isInteger(k) || k < 1 || k > E - 1) throw new ConfigError(`edge exits k = ${k}: expected an integer in [1, ${E - 1}]`);
+  if (!Number.isInteger(k) || k < 1 || k > E - 1)
+    throw new ConfigError(`edge exits k = ${k}: expected an integer in [1, ${E - 1}]`);
   const tau = opts.threshold;
   const disabled = opts.disabled ?? new Set<number>();
   const n = entropy[0].length;
-  const res: CascadeResult = { answeringExit: new Int32Array(n), onDevice: new Uint8Array(n), prediction: new Int32Array(n) };
+  const res: CascadeResult = {
+    answeringExit: new Int32Array(n),
+    onDevice: new Uint8Array(n),
+    prediction: new Int32Array(n),
+  };
   for (let i = 0; i < n; i++) {
     let answered = -1;
     let best = -1;
@@ -96,7 +113,11 @@ export function runEntropyCascade(entropy: readonly Float64Array[], prediction: 
 export type EntropySweepRow = Omit<SweepRow, 'pTar'> & { entropyThreshold: number };
 
 /** All sweep metrics over a grid of entropy thresholds τ at once (same machinery as `sweepThresholds`). */
-export function sweepEntropyThresholds(keys: CascadeKeys, taus: readonly number[], opts: SweepOptions): EntropySweepRow[] {
+export function sweepEntropyThresholds(
+  keys: CascadeKeys,
+  taus: readonly number[],
+  opts: SweepOptions,
+): EntropySweepRow[] {
   if (taus.length === 0) throw new ConfigError('entropy threshold grid is empty');
   const rows = sweepKeys(keys, taus.map(entropyKeyThreshold), opts);
   return rows.map(({ pTar: _unused, ...rest }, i) => ({ entropyThreshold: taus[i], ...rest }));

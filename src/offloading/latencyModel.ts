@@ -18,14 +18,18 @@ export function parseUplink(raw: string): number {
   const preset = UPLINK_PRESETS[raw.trim().toLowerCase()];
   if (preset !== undefined) return preset;
   const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new ConfigError(`uplink "${raw}": expected 3g, 4g, wifi or a rate in Mbit/s`);
+  if (raw.trim() === '' || !Number.isFinite(v))
+    throw new ConfigError(`uplink "${raw}": expected 3g, 4g, wifi or a rate in Mbit/s`);
   checkUplink(v);
   return v;
 }
 
 /** Throws unless the uplink rate is a finite number > 0 Mbit/s. */
 export function checkUplink(mbps: number): void {
-  if (!(mbps > 0) || !Number.isFinite(mbps)) throw new ConfigError(`uplink rate ${mbps} Mbit/s: expected a finite bandwidth > 0 (negative or zero bandwidth is meaningless)`);
+  if (!(mbps > 0) || !Number.isFinite(mbps))
+    throw new ConfigError(
+      `uplink rate ${mbps} Mbit/s: expected a finite bandwidth > 0 (negative or zero bandwidth is meaningless)`,
+    );
 }
 
 /** Element type of the split tensor on the wire. */
@@ -59,26 +63,43 @@ export type DeviceSpeed = { kind: 'measured' } | { kind: 'macs'; gmacPerSecond: 
  * model: exit j's measured time covers trunk(j) + head(j); it is split between the two in
  * proportion to their MACs (the sidecar measures whole prefixes, not layers).
  */
-export function stageTimesFromSidecar(meta: RecordsSidecar | undefined, numExits: number, device: DeviceSpeed): StageTimes {
+export function stageTimesFromSidecar(
+  meta: RecordsSidecar | undefined,
+  numExits: number,
+  device: DeviceSpeed,
+): StageTimes {
   const costs = sidecarExitCosts(meta, numExits);
-  if (!costs) throw new RecordFormatError('records have no sidecar with per-exit costs ("exits"): latency needs MACs, measured times and split-tensor sizes');
+  if (!costs)
+    throw new RecordFormatError(
+      'records have no sidecar with per-exit costs ("exits"): latency needs MACs, measured times and split-tensor sizes',
+    );
   const side = costs.slice(0, numExits - 1);
   const splitBytes = side.map((c, j) => {
     if (!(Number.isFinite(c.splitTensorBytes) && (c.splitTensorBytes as number) >= 0)) {
-      throw new RecordFormatError(`records sidecar: exits[${j}].splitTensorBytes = ${String(c.splitTensorBytes)}, expected a byte count`);
+      throw new RecordFormatError(
+        `records sidecar: exits[${j}].splitTensorBytes = ${String(c.splitTensorBytes)}, expected a byte count`,
+      );
     }
     return c.splitTensorBytes as number;
   });
   if (device.kind === 'macs') {
     const speed = device.gmacPerSecond;
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new ConfigError(`device speed ${speed} GMAC/s: expected a number > 0`);
+    if (!(speed > 0) || !Number.isFinite(speed))
+      throw new ConfigError(`device speed ${speed} GMAC/s: expected a number > 0`);
     const ms = (macs: number) => macs / (speed * 1e6);
-    return { trunkMs: side.map((c) => ms(c.trunkMacs)), headMs: side.map((c) => ms(c.macs - c.trunkMacs)), fullMs: ms(costs[numExits - 1].macs), splitBytes };
+    return {
+      trunkMs: side.map((c) => ms(c.trunkMacs)),
+      headMs: side.map((c) => ms(c.macs - c.trunkMacs)),
+      fullMs: ms(costs[numExits - 1].macs),
+      splitBytes,
+    };
   }
   const measured = costs.map((c, e) => {
     const t = c.inferenceMsPerSample;
     if (!(typeof t === 'number' && Number.isFinite(t) && t >= 0)) {
-      throw new RecordFormatError(`records sidecar: exits[${e}].inferenceMsPerSample is missing or invalid (${String(t)}); give a device speed (MACs model) instead`);
+      throw new RecordFormatError(
+        `records sidecar: exits[${e}].inferenceMsPerSample is missing or invalid (${String(t)}); give a device speed (MACs model) instead`,
+      );
     }
     return t;
   });
@@ -111,10 +132,17 @@ export interface CascadeLatency {
 }
 
 /** Latency of every outcome of a k-branch cascade (disabled heads cost nothing, as for MACs). */
-export function cascadeLatency(stage: StageTimes, net: NetworkConfig, edgeExits: number, disabled?: ReadonlySet<number>): CascadeLatency {
+export function cascadeLatency(
+  stage: StageTimes,
+  net: NetworkConfig,
+  edgeExits: number,
+  disabled?: ReadonlySet<number>,
+): CascadeLatency {
   const k = edgeExits;
   if (!Number.isInteger(k) || k < 1 || k > stage.trunkMs.length) {
-    throw new ConfigError(`edge exits k = ${k}: expected an integer in [1, ${stage.trunkMs.length}] (the number of side branches)`);
+    throw new ConfigError(
+      `edge exits k = ${k}: expected an integer in [1, ${stage.trunkMs.length}] (the number of side branches)`,
+    );
   }
   const rttMs = net.rttMs ?? 0;
   if (!(rttMs >= 0) || !Number.isFinite(rttMs)) throw new ConfigError(`RTT ${rttMs} ms: expected a number ≥ 0`);
@@ -128,10 +156,15 @@ export function cascadeLatency(stage: StageTimes, net: NetworkConfig, edgeExits:
   } else {
     const m = net.cloud.ms;
     cloudMs = typeof m === 'number' ? m : m[k - 1];
-    if (!(cloudMs >= 0) || !Number.isFinite(cloudMs)) throw new ConfigError(`cloud time for k = ${k}: ${String(cloudMs)} ms, expected a number ≥ 0`);
+    if (!(cloudMs >= 0) || !Number.isFinite(cloudMs))
+      throw new ConfigError(`cloud time for k = ${k}: ${String(cloudMs)} ms, expected a number ≥ 0`);
   }
   const up = uploadMs(bytes, net.uplinkMbps);
-  return { exitMs: dev.exit, offloadMs: dev.offload + rttMs + up + cloudMs, parts: { deviceMs: dev.offload, rttMs, uploadMs: up, cloudMs } };
+  return {
+    exitMs: dev.exit,
+    offloadMs: dev.offload + rttMs + up + cloudMs,
+    parts: { deviceMs: dev.offload, rttMs, uploadMs: up, cloudMs },
+  };
 }
 
 /**

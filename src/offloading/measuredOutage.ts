@@ -10,14 +10,25 @@ import type { OutageRow } from './outage';
  * or the cloud failed and the most confident device exit answered (a fallback). With no fallbacks
  * this is the simulated outage of the measured samples.
  */
-export function measuredOutage(rows: readonly MeasuredRow[], method: string, pTar: number, opts: BatchRoundsOptions, file = 'measured records'): OutageRow & { samples: number; fallbacks: number } {
-  const mine = rows.filter((r) => r.method === method && Math.abs(r.pTar - pTar) < 1e-9).sort((a, b) => a.sample - b.sample);
+export function measuredOutage(
+  rows: readonly MeasuredRow[],
+  method: string,
+  pTar: number,
+  opts: BatchRoundsOptions,
+  file = 'measured records',
+): OutageRow & { samples: number; fallbacks: number } {
+  const mine = rows
+    .filter((r) => r.method === method && Math.abs(r.pTar - pTar) < 1e-9)
+    .sort((a, b) => a.sample - b.sample);
   if (mine.length === 0) {
     const have = [...new Set(rows.map((r) => `${r.method}@${r.pTar}`))].join(', ');
     throw new RecordFormatError(`${file}: no rows for method "${method}" at p_tar ${pTar} (it has ${have})`);
   }
   for (let i = 1; i < mine.length; i++) {
-    if (mine[i].sample === mine[i - 1].sample) throw new RecordFormatError(`${file}: sample ${mine[i].sample} measured twice for method "${method}" at p_tar ${pTar}`);
+    if (mine[i].sample === mine[i - 1].sample)
+      throw new RecordFormatError(
+        `${file}: sample ${mine[i].sample} measured twice for method "${method}" at p_tar ${pTar}`,
+      );
   }
   const { batchSize, rounds, seed } = batchRoundsSettings(opts);
   const n = mine.length;

@@ -18,8 +18,17 @@ export interface MeasuredTimes {
 }
 
 /** Times of one (method, p_tar) of measured rows; `column` is the timing used (default total_ms). */
-export function measuredSampleTimes(rows: readonly MeasuredRow[], method: string, pTar: number, edgeExits: number, column = 'total_ms', file = 'measured records'): MeasuredTimes {
-  const mine = rows.filter((r) => r.method === method && Math.abs(r.pTar - pTar) < 1e-9).sort((a, b) => a.sample - b.sample);
+export function measuredSampleTimes(
+  rows: readonly MeasuredRow[],
+  method: string,
+  pTar: number,
+  edgeExits: number,
+  column = 'total_ms',
+  file = 'measured records',
+): MeasuredTimes {
+  const mine = rows
+    .filter((r) => r.method === method && Math.abs(r.pTar - pTar) < 1e-9)
+    .sort((a, b) => a.sample - b.sample);
   if (mine.length === 0) {
     const have = [...new Set(rows.map((r) => `${r.method}@${r.pTar}`))].join(', ');
     throw new RecordFormatError(`${file}: no rows for method "${method}" at p_tar ${pTar} (it has ${have})`);
@@ -30,7 +39,8 @@ export function measuredSampleTimes(rows: readonly MeasuredRow[], method: string
   const t = new Float64Array(n);
   let fallbacks = 0;
   mine.forEach((r, i) => {
-    if (i > 0 && r.sample === mine[i - 1].sample) throw new RecordFormatError(`${file}: sample ${r.sample} measured twice for method "${method}" at p_tar ${pTar}`);
+    if (i > 0 && r.sample === mine[i - 1].sample)
+      throw new RecordFormatError(`${file}: sample ${r.sample} measured twice for method "${method}" at p_tar ${pTar}`);
     const v = r.ms[column];
     if (v === undefined) throw new RecordFormatError(`${file}: no column "${column}"`);
     samples[i] = r.sample;

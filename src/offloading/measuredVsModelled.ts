@@ -44,8 +44,15 @@ function compare(quantity: string, values: number[], modelledMs: number): Latenc
   const p95 = n ? quantileSorted(s, 0.95) : null;
   const rel = (x: number | null) => (x === null || !(modelledMs > 0) ? null : (x - modelledMs) / modelledMs);
   return {
-    quantity, n, modelledMs, medianMs: median, medianCi: quantileInterval(s, 0.5), p95Ms: p95, p95Ci: quantileInterval(s, 0.95),
-    medianRelError: rel(median), p95RelError: rel(p95),
+    quantity,
+    n,
+    modelledMs,
+    medianMs: median,
+    medianCi: quantileInterval(s, 0.5),
+    p95Ms: p95,
+    p95Ci: quantileInterval(s, 0.95),
+    medianRelError: rel(median),
+    p95RelError: rel(p95),
   };
 }
 
@@ -54,13 +61,32 @@ function compare(quantity: string, values: number[], modelledMs: number): Latenc
  * answer is a sample of the latency of its outcome). `column` is the end-to-end time used for the
  * outcome rows (default total_ms, what the end node waited).
  */
-export function latencyComparison(rows: readonly MeasuredRow[], modelled: CascadeLatency, column = 'total_ms'): LatencyComparisonRow[] {
+export function latencyComparison(
+  rows: readonly MeasuredRow[],
+  modelled: CascadeLatency,
+  column = 'total_ms',
+): LatencyComparisonRow[] {
   const k = modelled.exitMs.length;
   const cloudAnswered = rows.filter((r) => r.offloaded && !r.fallback);
   const out = [
-    compare('upload', cloudAnswered.map((r) => r.ms.upload_ms), modelled.parts.uploadMs),
-    compare('offloaded', cloudAnswered.map((r) => r.ms[column]), modelled.offloadMs),
+    compare(
+      'upload',
+      cloudAnswered.map((r) => r.ms.upload_ms),
+      modelled.parts.uploadMs,
+    ),
+    compare(
+      'offloaded',
+      cloudAnswered.map((r) => r.ms[column]),
+      modelled.offloadMs,
+    ),
   ];
-  for (let j = 1; j <= k; j++) out.push(compare(`exit ${j}`, rows.filter((r) => !r.offloaded && r.exit === j).map((r) => r.ms[column]), modelled.exitMs[j - 1]));
+  for (let j = 1; j <= k; j++)
+    out.push(
+      compare(
+        `exit ${j}`,
+        rows.filter((r) => !r.offloaded && r.exit === j).map((r) => r.ms[column]),
+        modelled.exitMs[j - 1],
+      ),
+    );
   return out;
 }

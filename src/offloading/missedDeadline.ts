@@ -112,7 +112,12 @@ export interface DeadlineOptions extends CascadeLayout, BatchRoundsOptions {
  * given). `times` gives every sample's time under every outcome (`constantSampleTimes` from the
  * latency model, or a replayed CSV).
  */
-export function missedDeadlineProbability(input: CascadeKeys, pTars: readonly number[], times: SampleTimes, opts: DeadlineOptions): DeadlineRow[] {
+export function missedDeadlineProbability(
+  input: CascadeKeys,
+  pTars: readonly number[],
+  times: SampleTimes,
+  opts: DeadlineOptions,
+): DeadlineRow[] {
   checkPTarGrid(pTars);
   const { batchSize, rounds, seed } = batchRoundsSettings(opts);
   if (opts.deadlinesMs.length === 0) throw new ConfigError('deadline grid is empty');
@@ -124,16 +129,31 @@ export function missedDeadlineProbability(input: CascadeKeys, pTars: readonly nu
   const b = binCascade(input, pg.values, opts);
   const n = b.numSamples;
   if (times.offloadMs.length !== n || b.deviceExits.some((e) => times.exitMs[e]?.length !== n)) {
-    throw new ShapeMismatchError(`sample times: expected ${n} samples for every device exit 1…${b.edgeExits} and the offload path`);
+    throw new ShapeMismatchError(
+      `sample times: expected ${n} samples for every device exit 1…${b.edgeExits} and the offload path`,
+    );
   }
-  const perRound = missedDeadlineFromPermutations(b, pg.values, times, dg.values, roundPermutations(n, rounds, seed), batchSize);
+  const perRound = missedDeadlineFromPermutations(
+    b,
+    pg.values,
+    times,
+    dg.values,
+    roundPermutations(n, rounds, seed),
+    batchSize,
+  );
   const G = pTars.length;
   const D = opts.deadlinesMs.length;
   const rows = new Array<DeadlineRow>(G * D);
   for (let g = 0; g < G; g++) {
     for (let d = 0; d < D; d++) {
       const { mean, ciLow, ciHigh } = meanCi(perRound.map((r) => r[g * D + d]));
-      rows[pg.order[g] * D + dg.order[d]] = { pTar: pg.values[g], deadlineMs: dg.values[d], missedProbability: mean, ciLow, ciHigh };
+      rows[pg.order[g] * D + dg.order[d]] = {
+        pTar: pg.values[g],
+        deadlineMs: dg.values[d],
+        missedProbability: mean,
+        ciLow,
+        ciHigh,
+      };
     }
   }
   return rows;

@@ -21,7 +21,12 @@ export interface OutageRow {
  * at once with difference arrays: O(B·k + G) per batch.
  * @returns one Float64Array of length G per permutation.
  */
-export function outageFromPermutations(b: BinnedCascade, sorted: Float64Array, perms: Iterable<Int32Array>, batchSize: number): Float64Array[] {
+export function outageFromPermutations(
+  b: BinnedCascade,
+  sorted: Float64Array,
+  perms: Iterable<Int32Array>,
+  batchSize: number,
+): Float64Array[] {
   const G = sorted.length;
   const n = b.numSamples;
   const devCount = new Float64Array(G + 1);

@@ -67,7 +67,11 @@ export function choosePartition(input: CascadeKeys, opts: PartitionOptions): Par
   const pool = feasible.length > 0 ? feasible : rows;
   let best = pool[0];
   for (const r of pool) {
-    if (r.expectedLatencyMs < best.expectedLatencyMs || (r.expectedLatencyMs === best.expectedLatencyMs && r.edgeExits < best.edgeExits)) best = r;
+    if (
+      r.expectedLatencyMs < best.expectedLatencyMs ||
+      (r.expectedLatencyMs === best.expectedLatencyMs && r.edgeExits < best.edgeExits)
+    )
+      best = r;
   }
   best.best = true;
   return rows;

@@ -76,9 +76,15 @@ function firstAbove(grid: Float64Array, x: number): number {
  * Segments of the cascade decision over the grid: branch e answers sample i for the λ with
  * max(conf_1..conf_{e−1}) < λ ≤ conf_e, i.e. grid indices [firstAbove(prevMax), firstAbove(conf_e)).
  */
-export function deviceSegments(branches: readonly BranchScores[], labels: ArrayLike<number>, grid: ArrayLike<number>): DeviceSegments {
+export function deviceSegments(
+  branches: readonly BranchScores[],
+  labels: ArrayLike<number>,
+  grid: ArrayLike<number>,
+): DeviceSegments {
   const g = Float64Array.from(grid);
-  for (let j = 1; j < g.length; j++) if (!(g[j] > g[j - 1])) throw new ConfigError(`risk-control grid: expected strictly ascending thresholds (at index ${j})`);
+  for (let j = 1; j < g.length; j++)
+    if (!(g[j] > g[j - 1]))
+      throw new ConfigError(`risk-control grid: expected strictly ascending thresholds (at index ${j})`);
   const n = labels.length;
   const offset = new Int32Array(n + 1);
   const lo: number[] = [];
@@ -102,7 +108,14 @@ export function deviceSegments(branches: readonly BranchScores[], labels: ArrayL
     }
     offset[i + 1] = lo.length;
   }
-  return { numSamples: n, grid: g, offset, lo: Int32Array.from(lo), hi: Int32Array.from(hi), correct: Uint8Array.from(ok) };
+  return {
+    numSamples: n,
+    grid: g,
+    offset,
+    lo: Int32Array.from(lo),
+    hi: Int32Array.from(hi),
+    correct: Uint8Array.from(ok),
+  };
 }
 
 /** Kept / correct counts at every grid threshold; `weights[i]` = multiplicity of sample i (default 1). */
@@ -191,8 +204,10 @@ export interface RiskControlResult {
 }
 
 function checkOptions(o: RiskControlOptions, n: number): void {
-  if (!(o.target > 0 && o.target < 1)) throw new ConfigError(`risk control: target = ${o.target}: expected a number in (0, 1)`);
-  if (!(o.delta > 0 && o.delta < 1)) throw new ConfigError(`risk control: delta = ${o.delta}: expected a number in (0, 1)`);
+  if (!(o.target > 0 && o.target < 1))
+    throw new ConfigError(`risk control: target = ${o.target}: expected a number in (0, 1)`);
+  if (!(o.delta > 0 && o.delta < 1))
+    throw new ConfigError(`risk control: delta = ${o.delta}: expected a number in (0, 1)`);
   const f = o.orderingFraction ?? 0.25;
   if (!(f > 0 && f < 1)) throw new ConfigError(`risk control: orderingFraction = ${f}: expected a number in (0, 1)`);
   if (n < 2) throw new ConfigError(`risk control: ${n} validation samples: expected at least 2`);
@@ -201,14 +216,25 @@ function checkOptions(o: RiskControlOptions, n: number): void {
 /** Validation view at grid index g. */
 function atIndex(c: GridCounts, grid: ArrayLike<number>, g: number): AtThreshold {
   const kept = c.kept[g];
-  return { threshold: grid[g], keptShare: kept / c.total, offloadProbability: 1 - kept / c.total, deviceAccuracy: kept > 0 ? c.correct[g] / kept : null };
+  return {
+    threshold: grid[g],
+    keptShare: kept / c.total,
+    offloadProbability: 1 - kept / c.total,
+    deviceAccuracy: kept > 0 ? c.correct[g] / kept : null,
+  };
 }
 
 /**
  * The fixed-sequence test from the ordering part's and the testing part's counts at every grid
  * threshold (see the module comment for the order): returns the steps run and the chosen grid index.
  */
-export function fixedSequenceFromCounts(ord: GridCounts, tst: GridCounts, grid: ArrayLike<number>, target: number, delta: number): { steps: SequenceStep[]; chosen: number | null } {
+export function fixedSequenceFromCounts(
+  ord: GridCounts,
+  tst: GridCounts,
+  grid: ArrayLike<number>,
+  target: number,
+  delta: number,
+): { steps: SequenceStep[]; chosen: number | null } {
   const G = grid.length;
   const alpha = 1 - target;
   const scale = tst.total / Math.max(ord.total, 1);
@@ -241,9 +267,17 @@ export function fixedSequenceFromCounts(ord: GridCounts, tst: GridCounts, grid: 
 }
 
 /** The fixed-sequence test on precomputed segments; `inOrdering[i]` = 1 when sample i orders the sequence. */
-export function fixedSequenceTest(seg: DeviceSegments, inOrdering: Uint8Array, target: number, delta: number): { steps: SequenceStep[]; chosen: number | null } {
+export function fixedSequenceTest(
+  seg: DeviceSegments,
+  inOrdering: Uint8Array,
+  target: number,
+  delta: number,
+): { steps: SequenceStep[]; chosen: number | null } {
   const ord = countSegments(seg, inOrdering);
-  const tst = countSegments(seg, Uint8Array.from(inOrdering, (v) => 1 - v));
+  const tst = countSegments(
+    seg,
+    Uint8Array.from(inOrdering, (v) => 1 - v),
+  );
   return fixedSequenceFromCounts(ord, tst, seg.grid, target, delta);
 }
 
@@ -269,7 +303,11 @@ export function bestEmpiricalIndex(c: GridCounts, target: number): number | null
  * Choose the device threshold with the risk-control guarantee (see the module comment).
  * `branches` are the k device branches' scores on the validation records (first k exits).
  */
-export function riskControlThreshold(branches: readonly BranchScores[], labels: ArrayLike<number>, o: RiskControlOptions): RiskControlResult {
+export function riskControlThreshold(
+  branches: readonly BranchScores[],
+  labels: ArrayLike<number>,
+  o: RiskControlOptions,
+): RiskControlResult {
   const n = labels.length;
   checkOptions(o, n);
   const grid = [...(o.grid ?? defaultRiskGrid())];
@@ -282,10 +320,15 @@ export function riskControlThreshold(branches: readonly BranchScores[], labels: 
   let orderingSize = 0;
   for (const v of split) orderingSize += v;
   return {
-    method: 'risk-control', target: o.target, delta: o.delta,
+    method: 'risk-control',
+    target: o.target,
+    delta: o.delta,
     threshold: chosen === null ? null : grid[chosen],
     chosen: chosen === null ? null : atIndex(all, grid, chosen),
     bestEmpirical: best === null ? null : atIndex(all, grid, best),
-    sequence: steps, orderingSize, testingSize: n - orderingSize, grid,
+    sequence: steps,
+    orderingSize,
+    testingSize: n - orderingSize,
+    grid,
   };
 }

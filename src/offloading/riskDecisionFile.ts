@@ -36,10 +36,21 @@ export interface RiskDecisionFile {
 }
 
 /** The decision file of a result. */
-export function riskDecisionOf(r: RiskControlResult, k: number, provenance: RiskDecisionFile['provenance']): RiskDecisionFile {
+export function riskDecisionOf(
+  r: RiskControlResult,
+  k: number,
+  provenance: RiskDecisionFile['provenance'],
+): RiskDecisionFile {
   return {
-    format: 'eecal-decision', version: 1, method: 'risk-control', threshold: r.threshold, k, target: r.target, delta: r.delta,
-    validationOffloadProbability: r.chosen ? r.chosen.offloadProbability : null, provenance,
+    format: 'eecal-decision',
+    version: 1,
+    method: 'risk-control',
+    threshold: r.threshold,
+    k,
+    target: r.target,
+    delta: r.delta,
+    validationOffloadProbability: r.chosen ? r.chosen.offloadProbability : null,
+    provenance,
   };
 }
 
@@ -47,13 +58,19 @@ export function riskDecisionOf(r: RiskControlResult, k: number, provenance: Risk
 export function validateRiskDecision(obj: unknown): RiskDecisionFile {
   const o = obj as Partial<RiskDecisionFile> | null;
   if (!o || typeof o !== 'object') throw new RecordFormatError('expected a JSON object');
-  if (o.format !== 'eecal-decision') throw new RecordFormatError(`format: expected "eecal-decision", got ${JSON.stringify(o.format)}`);
+  if (o.format !== 'eecal-decision')
+    throw new RecordFormatError(`format: expected "eecal-decision", got ${JSON.stringify(o.format)}`);
   if (o.version !== 1) throw new RecordFormatError(`version: expected 1, got ${JSON.stringify(o.version)}`);
-  if (o.method !== 'risk-control') throw new RecordFormatError(`method: expected "risk-control", got ${JSON.stringify(o.method)}`);
-  if (!(o.threshold === null || (typeof o.threshold === 'number' && o.threshold > 0 && o.threshold <= 1))) throw new RecordFormatError('threshold: expected a number in (0, 1] or null');
-  if (!(typeof o.k === 'number' && Number.isInteger(o.k) && o.k >= 1)) throw new RecordFormatError('k: expected an integer ≥ 1');
-  if (!(typeof o.target === 'number' && o.target > 0 && o.target < 1)) throw new RecordFormatError('target: expected a number in (0, 1)');
-  if (!(typeof o.delta === 'number' && o.delta > 0 && o.delta < 1)) throw new RecordFormatError('delta: expected a number in (0, 1)');
+  if (o.method !== 'risk-control')
+    throw new RecordFormatError(`method: expected "risk-control", got ${JSON.stringify(o.method)}`);
+  if (!(o.threshold === null || (typeof o.threshold === 'number' && o.threshold > 0 && o.threshold <= 1)))
+    throw new RecordFormatError('threshold: expected a number in (0, 1] or null');
+  if (!(typeof o.k === 'number' && Number.isInteger(o.k) && o.k >= 1))
+    throw new RecordFormatError('k: expected an integer ≥ 1');
+  if (!(typeof o.target === 'number' && o.target > 0 && o.target < 1))
+    throw new RecordFormatError('target: expected a number in (0, 1)');
+  if (!(typeof o.delta === 'number' && o.delta > 0 && o.delta < 1))
+    throw new RecordFormatError('delta: expected a number in (0, 1)');
   if (!o.provenance || typeof o.provenance !== 'object') throw new RecordFormatError('provenance: expected an object');
   return o as RiskDecisionFile;
 }

@@ -16,7 +16,10 @@ export interface SampleTimes {
 
 /** The parametric latency, copied for each of n samples. */
 export function constantSampleTimes(lat: CascadeLatency, n: number): SampleTimes {
-  return { exitMs: lat.exitMs.map((t) => new Float64Array(n).fill(t)), offloadMs: new Float64Array(n).fill(lat.offloadMs) };
+  return {
+    exitMs: lat.exitMs.map((t) => new Float64Array(n).fill(t)),
+    offloadMs: new Float64Array(n).fill(lat.offloadMs),
+  };
 }
 
 const COLUMN_RE = /^(exit|offload)(\d+)_ms$/;
@@ -38,21 +41,27 @@ export function parseSampleTimesCsv(
 ): SampleTimes {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
-  if (lines.length === 0) throw new RecordFormatError(`${file}: file is empty (expected a header like exit1_ms,offload1_ms)`);
+  if (lines.length === 0)
+    throw new RecordFormatError(`${file}: file is empty (expected a header like exit1_ms,offload1_ms)`);
   const header = lines[0].split(',').map((s) => s.trim());
   const col = new Map<string, number>();
   header.forEach((h, j) => {
-    if (!COLUMN_RE.test(h)) throw new RecordFormatError(`${file}: column ${j + 1} "${h}" is not of the form exitJ_ms or offloadK_ms`);
+    if (!COLUMN_RE.test(h))
+      throw new RecordFormatError(`${file}: column ${j + 1} "${h}" is not of the form exitJ_ms or offloadK_ms`);
     if (col.has(h)) throw new RecordFormatError(`${file}: column "${h}" appears twice`);
     col.set(h, j);
   });
   const needed = [...Array.from({ length: edgeExits }, (_, j) => `exit${j + 1}_ms`), `offload${edgeExits}_ms`];
   needed.forEach((name, c) => {
     const optional = c < edgeExits && disabled.has(c + 1);
-    if (!col.has(name) && !optional) throw new RecordFormatError(`${file}: missing column "${name}" (needed for ${edgeExits} device branches)`);
+    if (!col.has(name) && !optional)
+      throw new RecordFormatError(`${file}: missing column "${name}" (needed for ${edgeExits} device branches)`);
   });
   const n = lines.length - 1;
-  if (n !== numSamples) throw new RecordFormatError(`${file}: ${n} sample rows, but the records have ${numSamples} samples (rows must align)`);
+  if (n !== numSamples)
+    throw new RecordFormatError(
+      `${file}: ${n} sample rows, but the records have ${numSamples} samples (rows must align)`,
+    );
   const arrays = needed.map(() => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     const fields = lines[i + 1].split(',');
@@ -73,7 +82,12 @@ export function parseSampleTimesCsv(
 }
 
 /** Read a per-sample times CSV (see `parseSampleTimesCsv`). */
-export function readSampleTimesCsv(file: string, numSamples: number, edgeExits: number, disabled?: ReadonlySet<number>): SampleTimes {
+export function readSampleTimesCsv(
+  file: string,
+  numSamples: number,
+  edgeExits: number,
+  disabled?: ReadonlySet<number>,
+): SampleTimes {
   if (!fs.existsSync(file)) throw new RecordFormatError(`${file}: file not found (expected a per-sample times CSV)`);
   return parseSampleTimesCsv(fs.readFileSync(file, 'utf8'), file, numSamples, edgeExits, disabled);
 }

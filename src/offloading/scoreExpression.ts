@@ -12,7 +12,7 @@ import { ConfigError } from '../errors';
 
 /** Per-sample variables a score formula sees (probabilities after calibration, if any). */
 export const SCORE_VARIABLES = {
-  pmax: 'largest class probability (the paper\'s confidence)',
+  pmax: "largest class probability (the paper's confidence)",
   p2: 'second largest class probability',
   margin: 'pmax − p2',
   entropy: 'Shannon entropy of the probabilities, nats',
@@ -33,13 +33,27 @@ function mathjs(): NonNullable<typeof limited> {
   const refuse = (name: string) => () => {
     throw new ConfigError(`score formula: function ${name} is disabled`);
   };
-  math.import(Object.fromEntries(['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'resolve', 'reviver', 'compile'].map((n) => [n, refuse(n)])), { override: true });
+  math.import(
+    Object.fromEntries(
+      ['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'resolve', 'reviver', 'compile'].map(
+        (n) => [n, refuse(n)],
+      ),
+    ),
+    { override: true },
+  );
   limited = { compile, parse, has: (name) => typeof (math as unknown as Record<string, unknown>)[name] === 'function' };
   return limited;
 }
 
 /** A compiled score formula: variables of one sample → score. */
-export type ScoreFunction = (vars: { pmax: number; p2: number; margin: number; entropy: number; C: number; p: number[] }) => number;
+export type ScoreFunction = (vars: {
+  pmax: number;
+  p2: number;
+  margin: number;
+  entropy: number;
+  C: number;
+  p: number[];
+}) => number;
 
 /**
  * Parse and check a score formula. Errors name the formula and what is wrong (an unknown name, an
@@ -54,12 +68,15 @@ export function compileScoreExpression(expr: string): ScoreFunction {
     throw new ConfigError(`score formula "${expr}": ${(err as Error).message}`, { cause: err });
   }
   node.traverse((n, _path, parent) => {
-    if (n.type === 'AssignmentNode' || n.type === 'FunctionAssignmentNode') throw new ConfigError(`score formula "${expr}": assignments are not allowed`);
+    if (n.type === 'AssignmentNode' || n.type === 'FunctionAssignmentNode')
+      throw new ConfigError(`score formula "${expr}": assignments are not allowed`);
     if (n.type !== 'SymbolNode') return;
     const name = (n as unknown as { name: string }).name;
     const isCall = parent?.type === 'FunctionNode' && (parent as unknown as { fn: unknown }).fn === n;
     if (isCall ? !m.has(name) : !(name in SCORE_VARIABLES)) {
-      throw new ConfigError(`score formula "${expr}": unknown ${isCall ? 'function' : 'variable'} "${name}"; variables: ${Object.keys(SCORE_VARIABLES).join(', ')}`);
+      throw new ConfigError(
+        `score formula "${expr}": unknown ${isCall ? 'function' : 'variable'} "${name}"; variables: ${Object.keys(SCORE_VARIABLES).join(', ')}`,
+      );
     }
   });
   const code = m.compile(expr);
@@ -94,7 +111,8 @@ export function expressionScores(probs: FloatArray, numClasses: number, expr: st
       } else if (v > p2) p2 = v;
     }
     const score = f({ pmax, p2, margin: pmax - p2, entropy, C, p: p.slice() });
-    if (!Number.isFinite(score)) throw new ConfigError(`score formula: sample ${i} gives ${String(score)} (expected a finite number)`);
+    if (!Number.isFinite(score))
+      throw new ConfigError(`score formula: sample ${i} gives ${String(score)} (expected a finite number)`);
     confidence[i] = score;
     prediction[i] = arg;
   }

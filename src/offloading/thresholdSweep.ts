@@ -79,7 +79,13 @@ export function countThresholds(b: BinnedCascade, weights?: ArrayLike<number>): 
 }
 
 /** The metrics of sorted-grid index g. */
-export function rowAt(b: BinnedCascade, c: ThresholdCounts, g: number, pTar: number, macs: DeviceExitCosts | null): SweepRow {
+export function rowAt(
+  b: BinnedCascade,
+  c: ThresholdCounts,
+  g: number,
+  pTar: number,
+  macs: DeviceExitCosts | null,
+): SweepRow {
   const N = c.total;
   let dev = 0;
   let devOk = 0;

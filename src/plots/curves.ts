@@ -60,7 +60,11 @@ export interface CurveStyle {
 
 /** Check that every per-point array of a series has the length of its x. */
 export function checkSeries(s: CurveSeries): void {
-  for (const [name, arr] of [['y', s.y], ['lo', s.lo], ['hi', s.hi]] as const) {
+  for (const [name, arr] of [
+    ['y', s.y],
+    ['lo', s.lo],
+    ['hi', s.hi],
+  ] as const) {
     if (arr && arr.length !== s.x.length) {
       throw new ShapeMismatchError(`curve "${s.label}": ${name} has ${arr.length} points, x has ${s.x.length}`);
     }
@@ -71,29 +75,64 @@ export function checkSeries(s: CurveSeries): void {
  * Traces for one series on axis pair `axis` (1-based): CI (band or error bars) then the line.
  * The band is two traces (upper edge, then lower edge filled to it) in the series' legend group.
  */
-export function curveTraces(s: CurveSeries, _index: number, axis: number, showlegend: boolean, band: BandStyle = 'fill', style?: SeriesStyle): PlotlyTrace[] {
+export function curveTraces(
+  s: CurveSeries,
+  _index: number,
+  axis: number,
+  showlegend: boolean,
+  band: BandStyle = 'fill',
+  style?: SeriesStyle,
+): PlotlyTrace[] {
   checkSeries(s);
   const st = style ?? figureStyles([s])[0];
   const { x: xa, y: ya } = axisIds(axis);
   const group = `series:${s.label}`;
   const out: PlotlyTrace[] = [];
   const line: PlotlyTrace = {
-    type: 'scatter', mode: 'lines+markers', name: s.label, legendgroup: group, showlegend,
-    x: s.x, y: s.y, xaxis: xa, yaxis: ya,
-    line: { color: st.color, dash: st.dash, width: 2 }, marker: { color: st.color, symbol: st.marker, size: 6 },
+    type: 'scatter',
+    mode: 'lines+markers',
+    name: s.label,
+    legendgroup: group,
+    showlegend,
+    x: s.x,
+    y: s.y,
+    xaxis: xa,
+    yaxis: ya,
+    line: { color: st.color, dash: st.dash, width: 2 },
+    marker: { color: st.color, symbol: st.marker, size: 6 },
     connectgaps: false,
   };
   if (s.lo && s.hi) {
     const lo = s.lo;
     const hi = s.hi;
     if (band === 'fill') {
-      const edge = { type: 'scatter' as const, mode: 'lines', legendgroup: group, showlegend: false, xaxis: xa, yaxis: ya, hoverinfo: 'skip', line: { width: 0, color: st.color } };
+      const edge = {
+        type: 'scatter' as const,
+        mode: 'lines',
+        legendgroup: group,
+        showlegend: false,
+        xaxis: xa,
+        yaxis: ya,
+        hoverinfo: 'skip',
+        line: { width: 0, color: st.color },
+      };
       out.push({ ...edge, name: `${s.label} CI high`, x: s.x, y: hi });
-      out.push({ ...edge, name: `${s.label} CI low`, x: s.x, y: lo, fill: 'tonexty', fillcolor: withAlpha(st.color, BAND_ALPHA) });
+      out.push({
+        ...edge,
+        name: `${s.label} CI low`,
+        x: s.x,
+        y: lo,
+        fill: 'tonexty',
+        fillcolor: withAlpha(st.color, BAND_ALPHA),
+      });
     } else {
       // Error bars are offsets from the point; a point without a value has no bar.
       line.error_y = {
-        type: 'data', symmetric: false, color: st.color, thickness: 1.2, width: 4,
+        type: 'data',
+        symmetric: false,
+        color: st.color,
+        thickness: 1.2,
+        width: 4,
         array: s.y.map((y, i) => (y === null || hi[i] === null ? null : (hi[i] as number) - y)),
         arrayminus: s.y.map((y, i) => (y === null || lo[i] === null ? null : y - (lo[i] as number))),
       };
@@ -107,8 +146,17 @@ export function curveTraces(s: CurveSeries, _index: number, axis: number, showle
 export function identityTrace(label: string, from: number, to: number, axis: number, showlegend: boolean): PlotlyTrace {
   const { x, y } = axisIds(axis);
   return {
-    type: 'scatter', mode: 'lines', name: label, legendgroup: 'identity', showlegend,
-    x: [from, to], y: [from, to], xaxis: x, yaxis: y, line: { color: '#222', dash: 'dash', width: 1.5 }, hoverinfo: 'skip',
+    type: 'scatter',
+    mode: 'lines',
+    name: label,
+    legendgroup: 'identity',
+    showlegend,
+    x: [from, to],
+    y: [from, to],
+    xaxis: x,
+    yaxis: y,
+    line: { color: '#222', dash: 'dash', width: 1.5 },
+    hoverinfo: 'skip',
   };
 }
 
@@ -120,7 +168,10 @@ export function renderCurves(series: readonly CurveSeries[], style: CurveStyle):
   if (series.length === 0) throw new ConfigError(`renderCurves("${style.title}"): no series to draw`);
   const data: PlotlyTrace[] = [];
   const xs = series.flatMap((s) => s.x);
-  const identity = style.identityLine !== undefined ? [style.xRange?.[0] ?? Math.min(...xs), style.xRange?.[1] ?? Math.max(...xs)] : [];
+  const identity =
+    style.identityLine !== undefined
+      ? [style.xRange?.[0] ?? Math.min(...xs), style.xRange?.[1] ?? Math.max(...xs)]
+      : [];
   if (style.identityLine !== undefined) data.push(identityTrace(style.identityLine, identity[0], identity[1], 1, true));
   const styles = figureStyles(series);
   series.forEach((s, i) => data.push(...curveTraces(s, i, 1, true, style.band, styles[i])));
@@ -136,8 +187,14 @@ export function renderCurves(series: readonly CurveSeries[], style: CurveStyle):
   });
   const kind: ValueKind = style.yTickFormat?.includes('%') ? 'percent' : 'number';
   const ys = [...series.flatMap((s) => [...s.y, ...(s.lo ?? []), ...(s.hi ?? [])]), ...identity];
-  layout.yaxis = baseAxis(style.yTitle, valueAxis(ys, {
-    kind, range: style.yRange, includeZero: style.yIncludeZero, clamp: style.yClamp ?? (kind === 'percent' ? [-0.02, 1.02] : undefined),
-  }));
+  layout.yaxis = baseAxis(
+    style.yTitle,
+    valueAxis(ys, {
+      kind,
+      range: style.yRange,
+      includeZero: style.yIncludeZero,
+      clamp: style.yClamp ?? (kind === 'percent' ? [-0.02, 1.02] : undefined),
+    }),
+  );
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }

@@ -46,23 +46,50 @@ export function deltaFigure(series: readonly DeltaSeries[], style: DeltaStyle = 
   if (series.length === 0) throw new ConfigError('deltaFigure: no methods to draw');
   const curves: CurveSeries[] = series.map((s) => {
     const label = s.label ?? s.method;
-    for (const [name, arr] of [['delta', s.delta], ['lo', s.lo], ['hi', s.hi]] as const) {
-      if (arr.length !== s.pTar.length) throw new ShapeMismatchError(`deltaFigure: "${label}" has ${arr.length} ${name} values for ${s.pTar.length} p_tar values`);
+    for (const [name, arr] of [
+      ['delta', s.delta],
+      ['lo', s.lo],
+      ['hi', s.hi],
+    ] as const) {
+      if (arr.length !== s.pTar.length)
+        throw new ShapeMismatchError(
+          `deltaFigure: "${label}" has ${arr.length} ${name} values for ${s.pTar.length} p_tar values`,
+        );
     }
-    return { label, method: s.method, ...(s.k !== undefined ? { k: s.k } : {}), x: s.pTar, y: s.delta, lo: s.lo, hi: s.hi };
+    return {
+      label,
+      method: s.method,
+      ...(s.k !== undefined ? { k: s.k } : {}),
+      x: s.pTar,
+      y: s.delta,
+      lo: s.lo,
+      hi: s.hi,
+    };
   });
   const quantity = style.quantity ?? 'on-device accuracy';
   const level = Math.round(100 * (style.level ?? 0.95));
   const styles = figureStyles(curves);
   const data: PlotlyTrace[] = curves.flatMap((c, i) => curveTraces(c, i, 1, true, 'fill', styles[i]));
   const width = style.width ?? 760;
-  const legend = legendBelow(curves.map((c) => c.label), width);
-  const layout = baseLayout(style.title ?? `Δ ${quantity} vs uncalibrated, with paired ${level}% intervals`, width, (style.height ?? 440) + legend.height);
+  const legend = legendBelow(
+    curves.map((c) => c.label),
+    width,
+  );
+  const layout = baseLayout(
+    style.title ?? `Δ ${quantity} vs uncalibrated, with paired ${level}% intervals`,
+    width,
+    (style.height ?? 440) + legend.height,
+  );
   layout.legend = legend.legend;
   layout.margin = { ...(layout.margin as object), b: 60 + legend.height };
   layout.xaxis = baseAxis('p_tar');
   const ys = curves.flatMap((c) => [...c.y, ...(c.lo ?? []), ...(c.hi ?? [])]);
-  layout.yaxis = baseAxis(style.yTitle ?? `Δ ${quantity} (pp)`, { ...valueAxis(ys, { kind: 'percent', includeZero: true, signed: true }), zeroline: false });
-  layout.shapes = [{ type: 'line', xref: 'x domain', yref: 'y', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#222', width: 1.2 } }];
+  layout.yaxis = baseAxis(style.yTitle ?? `Δ ${quantity} (pp)`, {
+    ...valueAxis(ys, { kind: 'percent', includeZero: true, signed: true }),
+    zeroline: false,
+  });
+  layout.shapes = [
+    { type: 'line', xref: 'x domain', yref: 'y', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#222', width: 1.2 } },
+  ];
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }

@@ -28,25 +28,38 @@ export interface ExitFractionStyle {
  * Stacked areas of the share of samples per exit against p_tar (cf. BranchyNet Table I's
  * "exit %" column at one threshold). With several methods a dropdown switches between them.
  */
-export function renderExitFractions(series: readonly ExitFractionSeries[], style: ExitFractionStyle = {}): PlotlyFigure {
+export function renderExitFractions(
+  series: readonly ExitFractionSeries[],
+  style: ExitFractionStyle = {},
+): PlotlyFigure {
   if (series.length === 0) throw new ConfigError('renderExitFractions: no series to draw');
   const data: PlotlyTrace[] = [];
   const owner: number[] = [];
   series.forEach((s, si) => {
     if (s.fractions.length !== s.x.length) {
-      throw new ShapeMismatchError(`renderExitFractions: "${s.label}" has ${s.fractions.length} fraction rows for ${s.x.length} x values`);
+      throw new ShapeMismatchError(
+        `renderExitFractions: "${s.label}" has ${s.fractions.length} fraction rows for ${s.x.length} x values`,
+      );
     }
     s.fractions.forEach((row, j) => {
       if (row.length !== s.exitNames.length) {
-        throw new ShapeMismatchError(`renderExitFractions: "${s.label}" row ${j} has ${row.length} exits, expected ${s.exitNames.length} (${s.exitNames.join(', ')})`);
+        throw new ShapeMismatchError(
+          `renderExitFractions: "${s.label}" row ${j} has ${row.length} exits, expected ${s.exitNames.length} (${s.exitNames.join(', ')})`,
+        );
       }
     });
     s.exitNames.forEach((name, e) => {
       const color = EXIT_COLORS[e % EXIT_COLORS.length];
       data.push({
-        type: 'scatter', mode: 'lines', name: series.length > 1 ? `${name} (${s.label})` : name,
-        x: s.x, y: s.fractions.map((row) => row[e]), stackgroup: `method${si}`,
-        line: { color, width: 1 }, fillcolor: withAlpha(color, 0.55), visible: si === 0,
+        type: 'scatter',
+        mode: 'lines',
+        name: series.length > 1 ? `${name} (${s.label})` : name,
+        x: s.x,
+        y: s.fractions.map((row) => row[e]),
+        stackgroup: `method${si}`,
+        line: { color, width: 1 },
+        fillcolor: withAlpha(color, 0.55),
+        visible: si === 0,
         hovertemplate: `${name}: %{y:.1%}<extra>${s.label}</extra>`,
       });
       owner.push(si);
@@ -54,9 +67,13 @@ export function renderExitFractions(series: readonly ExitFractionSeries[], style
   });
   const width = style.width ?? 760;
   const title = style.title ?? 'Share of samples per exit';
-  const legend = legendBelow(series[0].exitNames.map((name) => (series.length > 1 ? `${name} (${series[0].label})` : name)), width);
+  const legend = legendBelow(
+    series[0].exitNames.map((name) => (series.length > 1 ? `${name} (${series[0].label})` : name)),
+    width,
+  );
   // With a method dropdown the title wraps short of it, so the two never overlap.
-  const menuWidth = series.length > 1 ? Math.min(260, Math.ceil(Math.max(...series.map((s) => textWidth(s.label, 12))) + 60)) : 0;
+  const menuWidth =
+    series.length > 1 ? Math.min(260, Math.ceil(Math.max(...series.map((s) => textWidth(s.label, 12))) + 60)) : 0;
   const head = placeTitle(title, width - menuWidth);
   const layout = baseLayout(title, width, (style.height ?? 460) + legend.height);
   layout.title = head.title;
@@ -66,10 +83,23 @@ export function renderExitFractions(series: readonly ExitFractionSeries[], style
   layout.yaxis = baseAxis('Share of samples', valueAxis([], { kind: 'percent', range: [0, 1] }));
   if (series.length > 1) {
     const plotH = (layout.height as number) - head.top - (60 + legend.height);
-    layout.updatemenus = [{
-      type: 'dropdown', direction: 'down', x: 1, xanchor: 'right', y: 1 + (head.top - 10) / plotH, yanchor: 'top', active: 0, font: { size: 12 },
-      buttons: series.map((s, si) => ({ label: s.label, method: 'restyle', args: [{ visible: owner.map((o) => o === si) }] })),
-    }];
+    layout.updatemenus = [
+      {
+        type: 'dropdown',
+        direction: 'down',
+        x: 1,
+        xanchor: 'right',
+        y: 1 + (head.top - 10) / plotH,
+        yanchor: 'top',
+        active: 0,
+        font: { size: 12 },
+        buttons: series.map((s, si) => ({
+          label: s.label,
+          method: 'restyle',
+          args: [{ visible: owner.map((o) => o === si) }],
+        })),
+      },
+    ];
   }
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }

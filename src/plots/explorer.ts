@@ -44,11 +44,15 @@ function sharedGrid(panels: readonly ExplorerPanel[]): { grid: readonly number[]
   for (const p of panels) {
     const ls = p.series.map((s) => s.label);
     if (ls.join('\u0000') !== labels.join('\u0000')) {
-      throw new ShapeMismatchError(`renderExplorer: panel "${p.yTitle}" has methods [${ls.join(', ')}], expected [${labels.join(', ')}]`);
+      throw new ShapeMismatchError(
+        `renderExplorer: panel "${p.yTitle}" has methods [${ls.join(', ')}], expected [${labels.join(', ')}]`,
+      );
     }
     for (const s of p.series) {
       if (s.x.length !== first.x.length || s.x.some((v, i) => v !== first.x[i])) {
-        throw new ShapeMismatchError(`renderExplorer: series "${s.label}" of panel "${p.yTitle}" has another x grid than "${first.label}" (the slider needs one shared grid)`);
+        throw new ShapeMismatchError(
+          `renderExplorer: series "${s.label}" of panel "${p.yTitle}" has another x grid than "${first.label}" (the slider needs one shared grid)`,
+        );
       }
     }
   }
@@ -70,7 +74,10 @@ export function renderExplorer(panels: readonly ExplorerPanel[], style: Explorer
   const n = panels.length;
   const width = style.width ?? 900;
   const styles = figureStyles(panels[0].series);
-  const legendLabels = [...labels, ...new Set(panels.filter((p) => p.identityLine !== undefined).map((p) => p.identityLine as string))];
+  const legendLabels = [
+    ...labels,
+    ...new Set(panels.filter((p) => p.identityLine !== undefined).map((p) => p.identityLine as string)),
+  ];
   const legend = legendBelow(legendLabels, width);
   const menuWidth = Math.min(260, Math.ceil(Math.max(...['all methods', ...labels].map((l) => textWidth(l, 12))) + 60));
   const head = placeTitle(style.title, width - menuWidth);
@@ -99,13 +106,49 @@ export function renderExplorer(panels: readonly ExplorerPanel[], style: Explorer
     const top = 1 - pi * (size + gap);
     const domain = [top - size, top];
     const kind: ValueKind = (p.yTickFormat ?? '%').includes('%') ? 'percent' : 'number';
-    const ys = [...p.series.flatMap((s) => [...s.y, ...(s.lo ?? []), ...(s.hi ?? [])]), ...(p.identityLine !== undefined ? [grid[0], grid[grid.length - 1]] : [])];
-    layout[ids.xKey] = baseAxis(pi === n - 1 ? style.xTitle : '', { domain: [0, plotRight], anchor: ids.y, ...(pi > 0 ? { matches: 'x' } : {}), showticklabels: pi === n - 1 });
-    layout[ids.yKey] = baseAxis(p.yTitle, { domain, anchor: ids.x, ...valueAxis(ys, { kind, clamp: kind === 'percent' ? [-0.02, 1.02] : undefined, ticks: Math.max(3, Math.round(ph / 50)) }) });
-    layout[side.xKey] = { domain: [plotRight + 0.03, 1], anchor: side.y, range: [0, 1], visible: false, fixedrange: true };
-    layout[side.yKey] = { domain, anchor: side.x, range: [p.series.length - 0.5, -0.5], visible: false, fixedrange: true };
+    const ys = [
+      ...p.series.flatMap((s) => [...s.y, ...(s.lo ?? []), ...(s.hi ?? [])]),
+      ...(p.identityLine !== undefined ? [grid[0], grid[grid.length - 1]] : []),
+    ];
+    layout[ids.xKey] = baseAxis(pi === n - 1 ? style.xTitle : '', {
+      domain: [0, plotRight],
+      anchor: ids.y,
+      ...(pi > 0 ? { matches: 'x' } : {}),
+      showticklabels: pi === n - 1,
+    });
+    layout[ids.yKey] = baseAxis(p.yTitle, {
+      domain,
+      anchor: ids.x,
+      ...valueAxis(ys, {
+        kind,
+        clamp: kind === 'percent' ? [-0.02, 1.02] : undefined,
+        ticks: Math.max(3, Math.round(ph / 50)),
+      }),
+    });
+    layout[side.xKey] = {
+      domain: [plotRight + 0.03, 1],
+      anchor: side.y,
+      range: [0, 1],
+      visible: false,
+      fixedrange: true,
+    };
+    layout[side.yKey] = {
+      domain,
+      anchor: side.x,
+      range: [p.series.length - 0.5, -0.5],
+      visible: false,
+      fixedrange: true,
+    };
     if (p.identityLine !== undefined) {
-      data.push(identityTrace(p.identityLine, grid[0], grid[grid.length - 1], axis, pi === panels.findIndex((q) => q.identityLine === p.identityLine)));
+      data.push(
+        identityTrace(
+          p.identityLine,
+          grid[0],
+          grid[grid.length - 1],
+          axis,
+          pi === panels.findIndex((q) => q.identityLine === p.identityLine),
+        ),
+      );
       owner.push(null);
     }
     p.series.forEach((s, si) => {
@@ -116,37 +159,77 @@ export function renderExplorer(panels: readonly ExplorerPanel[], style: Explorer
     p.series.forEach((s, si) => {
       readoutTraces.push(data.length);
       data.push({
-        type: 'scatter', mode: 'text', name: `${s.label} read-out`, showlegend: false, hoverinfo: 'skip',
-        legendgroup: `series:${s.label}`, x: [0], y: [si], xaxis: side.x, yaxis: side.y,
-        text: [readout(s, start, digits)], textposition: 'middle right', textfont: { color: styles[si].color, size: 12 },
+        type: 'scatter',
+        mode: 'text',
+        name: `${s.label} read-out`,
+        showlegend: false,
+        hoverinfo: 'skip',
+        legendgroup: `series:${s.label}`,
+        x: [0],
+        y: [si],
+        xaxis: side.x,
+        yaxis: side.y,
+        text: [readout(s, start, digits)],
+        textposition: 'middle right',
+        textfont: { color: styles[si].color, size: 12 },
       });
       owner.push(s.label);
     });
-    shapes.push({ type: 'line', xref: ids.x, yref: `${ids.y} domain`, x0: grid[start], x1: grid[start], y0: 0, y1: 1, line: { color: '#555', width: 1, dash: 'dot' } });
+    shapes.push({
+      type: 'line',
+      xref: ids.x,
+      yref: `${ids.y} domain`,
+      x0: grid[start],
+      x1: grid[start],
+      y0: 0,
+      y1: 1,
+      line: { color: '#555', width: 1, dash: 'dot' },
+    });
   });
   layout.shapes = shapes;
   const visibleFor = (label: string | null) => owner.map((o) => o === null || label === null || o === label);
-  layout.updatemenus = [{
-    type: 'dropdown', direction: 'down', x: 1, xanchor: 'right', xref: 'paper', y: 1 + (head.top - 10) / plotH, yanchor: 'top',
-    active: 0, showactive: true, font: { size: 12 },
-    buttons: [
-      { label: 'all methods', method: 'restyle', args: [{ visible: visibleFor(null) }] },
-      ...labels.map((l) => ({ label: l, method: 'restyle', args: [{ visible: visibleFor(l) }] })),
-    ],
-  }];
+  layout.updatemenus = [
+    {
+      type: 'dropdown',
+      direction: 'down',
+      x: 1,
+      xanchor: 'right',
+      xref: 'paper',
+      y: 1 + (head.top - 10) / plotH,
+      yanchor: 'top',
+      active: 0,
+      showactive: true,
+      font: { size: 12 },
+      buttons: [
+        { label: 'all methods', method: 'restyle', args: [{ visible: visibleFor(null) }] },
+        ...labels.map((l) => ({ label: l, method: 'restyle', args: [{ visible: visibleFor(l) }] })),
+      ],
+    },
+  ];
   const readoutSeries = panels.flatMap((p) => p.series);
-  layout.sliders = [{
-    active: start, x: 0, len: plotRight, y: -48 / plotH, yanchor: 'top', pad: { t: 0 },
-    currentvalue: { prefix: `${style.xTitle} = `, xanchor: 'left' },
-    steps: grid.map((x, i) => {
-      const shapeUpdate: Record<string, unknown> = {};
-      panels.forEach((_, pi) => {
-        shapeUpdate[`shapes[${pi}].x0`] = x;
-        shapeUpdate[`shapes[${pi}].x1`] = x;
-      });
-      // plotly `update`: restyle the read-out traces' text, relayout the marker lines.
-      return { label: String(x), method: 'update', args: [{ text: readoutSeries.map((s) => [readout(s, i, digits)]) }, shapeUpdate, readoutTraces] };
-    }),
-  }];
+  layout.sliders = [
+    {
+      active: start,
+      x: 0,
+      len: plotRight,
+      y: -48 / plotH,
+      yanchor: 'top',
+      pad: { t: 0 },
+      currentvalue: { prefix: `${style.xTitle} = `, xanchor: 'left' },
+      steps: grid.map((x, i) => {
+        const shapeUpdate: Record<string, unknown> = {};
+        panels.forEach((_, pi) => {
+          shapeUpdate[`shapes[${pi}].x0`] = x;
+          shapeUpdate[`shapes[${pi}].x1`] = x;
+        });
+        // plotly `update`: restyle the read-out traces' text, relayout the marker lines.
+        return {
+          label: String(x),
+          method: 'update',
+          args: [{ text: readoutSeries.map((s) => [readout(s, i, digits)]) }, shapeUpdate, readoutTraces],
+        };
+      }),
+    },
+  ];
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }

@@ -6,7 +6,15 @@
  */
 export type { PlotlyFigure, PlotlyTrace, PlotlyLayout } from './figure';
 export { seriesStyle, PALETTE, EXIT_COLORS } from './style';
-export { STYLED_METHOD_IDS, METHOD_COLORS, BRANCH_STYLES, methodStyle, figureStyles, parseMethodLabel, type MethodId } from './methodStyles';
+export {
+  STYLED_METHOD_IDS,
+  METHOD_COLORS,
+  BRANCH_STYLES,
+  methodStyle,
+  figureStyles,
+  parseMethodLabel,
+  type MethodId,
+} from './methodStyles';
 export { valueAxis, wrapText, legendBelow, panelGrid, MAX_PANELS_PER_ROW } from './layout';
 export { deltaFigure, type DeltaSeries, type DeltaStyle } from './deltaFigure';
 export { calibrationOverTrainingFigure, type CalibrationOverTrainingStyle } from './calibrationOverTrainingFigure';
@@ -17,5 +25,10 @@ export { renderExplorer, type ExplorerPanel, type ExplorerStyle } from './explor
 export { renderExitFractions, type ExitFractionSeries, type ExitFractionStyle } from './exitFractions';
 export { renderTrainingCurves, type TrainingLogRow, type TrainingCurvesStyle } from './trainingCurves';
 export {
-  offloadingProbabilityFigure, onDeviceAccuracyFigure, overallAccuracyFigure, eceVsPTarFigure, outageFigure, missedDeadlineFigure,
+  offloadingProbabilityFigure,
+  onDeviceAccuracyFigure,
+  overallAccuracyFigure,
+  eceVsPTarFigure,
+  outageFigure,
+  missedDeadlineFigure,
 } from './paperFigures';

@@ -48,13 +48,27 @@ export const LEGEND_FONT = 12;
  * A title wrapped to the figure width, anchored to the top of the figure, and the top margin it
  * needs (`extraTop` px more, e.g. for a dropdown above the plot).
  */
-export function placeTitle(title: string, width: number, extraTop = 0): { title: PlotlyLayout['title'] & object; top: number } {
+export function placeTitle(
+  title: string,
+  width: number,
+  extraTop = 0,
+): { title: PlotlyLayout['title'] & object; top: number } {
   const w = wrapText(title, width - 40, TITLE_FONT);
   const lineH = TITLE_FONT * 1.3;
   // plotly anchors a multi-line title's first line at `y` and draws the others above it (the text
   // is shifted up by the extra lines), so the top pad grows with them to keep the block inside.
   return {
-    title: { text: w.text, x: 0.02, xanchor: 'left', xref: 'container', y: 1, yanchor: 'top', yref: 'container', pad: { t: 10 + (w.lines - 1) * lineH }, font: { size: TITLE_FONT } },
+    title: {
+      text: w.text,
+      x: 0.02,
+      xanchor: 'left',
+      xref: 'container',
+      y: 1,
+      yanchor: 'top',
+      yref: 'container',
+      pad: { t: 10 + (w.lines - 1) * lineH },
+      font: { size: TITLE_FONT },
+    },
     top: Math.ceil(16 + w.lines * lineH + 14 + extraTop),
   };
 }
@@ -79,8 +93,18 @@ export function legendBelow(labels: readonly string[], width: number): LegendBan
   const rowH = 22;
   return {
     legend: {
-      orientation: 'h', x: 0.01, xanchor: 'left', xref: 'container', y: 0, yanchor: 'bottom', yref: 'container',
-      entrywidth: entry, entrywidthmode: 'pixels', font: { size: LEGEND_FONT }, bgcolor: 'rgba(255,255,255,0)', traceorder: 'normal',
+      orientation: 'h',
+      x: 0.01,
+      xanchor: 'left',
+      xref: 'container',
+      y: 0,
+      yanchor: 'bottom',
+      yref: 'container',
+      entrywidth: entry,
+      entrywidthmode: 'pixels',
+      font: { size: LEGEND_FONT },
+      bgcolor: 'rgba(255,255,255,0)',
+      traceorder: 'normal',
     },
     height: rows * rowH + 14,
     rows,
@@ -126,7 +150,10 @@ export function decimalsFor(step: number): number {
  * as many decimals as the step needs, so consecutive ticks never print the same label ('.0%' on a
  * 2-pp range printed "75%, 75%, 74%" before).
  */
-export function valueAxis(values: readonly (number | null | undefined)[], o: ValueAxisOptions = {}): Record<string, unknown> {
+export function valueAxis(
+  values: readonly (number | null | undefined)[],
+  o: ValueAxisOptions = {},
+): Record<string, unknown> {
   const kind = o.kind ?? 'number';
   let lo: number;
   let hi: number;
@@ -188,7 +215,10 @@ export function panelGrid(n: number, panelW: number, panelH: number, colGap = 72
   const plotW = cols * panelW + (cols - 1) * colGap;
   const plotH = rows * panelH + (rows - 1) * rowGap;
   return {
-    cols, rows, plotW, plotH,
+    cols,
+    rows,
+    plotW,
+    plotH,
     domain(i) {
       const r = Math.floor(i / cols);
       const c = i % cols;

@@ -19,8 +19,18 @@ export type MethodId = 'uncalibrated' | CalibrationMethod;
 
 /** Styled method ids, in the order figures list them. */
 export const STYLED_METHOD_IDS: readonly MethodId[] = [
-  'uncalibrated', 'temperature', 'per-branch', 'global', 'torch-lbfgs', 'vector', 'matrix',
-  'histogram', 'isotonic', 'platt', 'beta', 'offloading',
+  'uncalibrated',
+  'temperature',
+  'per-branch',
+  'global',
+  'torch-lbfgs',
+  'vector',
+  'matrix',
+  'histogram',
+  'isotonic',
+  'platt',
+  'beta',
+  'offloading',
 ];
 
 /** Colour of each method (all distinct). */
@@ -123,7 +133,8 @@ export interface StyleKey {
 export function methodStyle(method: MethodId, k?: number): SeriesStyle {
   const color = METHOD_COLORS[method];
   if (k === undefined) return { color, dash: 'solid', marker: METHOD_MARKERS[method] };
-  if (!Number.isInteger(k) || k < 1) throw new ConfigError(`methodStyle: k must be a positive integer device-branch count, got ${k}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new ConfigError(`methodStyle: k must be a positive integer device-branch count, got ${k}`);
   const b = BRANCH_STYLES[(k - 1) % BRANCH_STYLES.length];
   return { color, dash: b.dash, marker: b.marker };
 }
@@ -157,7 +168,10 @@ export function figureStyles(series: readonly StyleKey[]): SeriesStyle[] {
     const id = s.method ?? parsed.method;
     const k = s.k ?? parsed.k;
     if (id !== null && id !== undefined && isMethodId(id)) return methodStyle(id, k);
-    const name = id ?? parseMethodLabel(s.label.replace(/^k\s*=\s*\d+\s*[·:|,-]?\s*/i, '')).method ?? s.label.replace(/^k\s*=\s*\d+\s*[·:|,-]?\s*/i, '');
+    const name =
+      id ??
+      parseMethodLabel(s.label.replace(/^k\s*=\s*\d+\s*[·:|,-]?\s*/i, '')).method ??
+      s.label.replace(/^k\s*=\s*\d+\s*[·:|,-]?\s*/i, '');
     if (!spare.has(name)) spare.set(name, spareColor(name, new Set(spare.values())));
     const color = spare.get(name) as string;
     const b = BRANCH_STYLES[((k ?? 1) - 1) % BRANCH_STYLES.length];

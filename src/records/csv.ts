@@ -5,7 +5,15 @@ import { stageFile } from '../util/atomicWrite';
 import { readProblem } from '../util/readJson';
 import type { ExitRecords, FloatArray, RecordsSidecar } from './types';
 import { parseLabelCell, parseLogitCell } from './numberSyntax';
-import { bufferSource, fileSource, gzipSource, isGzip, lastNonBlankLine, scanLines, type ChunkSource } from './lineSource';
+import {
+  bufferSource,
+  fileSource,
+  gzipSource,
+  isGzip,
+  lastNonBlankLine,
+  scanLines,
+  type ChunkSource,
+} from './lineSource';
 
 const HEADER_RE = /^exit(\d+)_logit(\d+)$/;
 
@@ -19,19 +27,26 @@ export function recordsHeader(numExits: number, numClasses: number): string[] {
 /** Infer (E, C) from a header row and check that it is exactly the contract's layout. */
 export function parseRecordsHeader(header: string[], file: string): { numExits: number; numClasses: number } {
   if (header[0] !== 'label') {
-    throw new RecordFormatError(`${file}: first column must be "label", found ${JSON.stringify((header[0] ?? '').slice(0, 40))} (expected a plain-text exit-records CSV)`);
+    throw new RecordFormatError(
+      `${file}: first column must be "label", found ${JSON.stringify((header[0] ?? '').slice(0, 40))} (expected a plain-text exit-records CSV)`,
+    );
   }
   let numExits = 0;
   let numClasses = 0;
   for (let j = 1; j < header.length; j++) {
     const m = HEADER_RE.exec(header[j]);
-    if (!m) throw new RecordFormatError(`${file}: column ${j + 1} ${JSON.stringify(header[j].slice(0, 40))} is not of the form exitI_logitK`);
+    if (!m)
+      throw new RecordFormatError(
+        `${file}: column ${j + 1} ${JSON.stringify(header[j].slice(0, 40))} is not of the form exitI_logitK`,
+      );
     numExits = Math.max(numExits, Number(m[1]));
     numClasses = Math.max(numClasses, Number(m[2]) + 1);
   }
   if (numExits === 0) throw new RecordFormatError(`${file}: header has no exitI_logitK columns`);
   if (numClasses < 2) {
-    throw new RecordFormatError(`${file}: header has ${numClasses} class per exit (exitI_logit0 only); records need ≥ 2 classes (exitI_logit0, exitI_logit1, …)`);
+    throw new RecordFormatError(
+      `${file}: header has ${numClasses} class per exit (exitI_logit0 only); records need ≥ 2 classes (exitI_logit0, exitI_logit1, …)`,
+    );
   }
   const expected = recordsHeader(numExits, numClasses);
   if (expected.length !== header.length || expected.some((c, j) => c !== header[j])) {
@@ -58,7 +73,8 @@ function shown(cell: string): string {
  */
 export function parseRecordsSource(source: ChunkSource, file = '<records>'): ExitRecords {
   const lastLine = lastNonBlankLine(source);
-  if (lastLine === 0) throw new RecordFormatError(`${file}: file is empty (expected a header row label,exit1_logit0,…)`);
+  if (lastLine === 0)
+    throw new RecordFormatError(`${file}: file is empty (expected a header row label,exit1_logit0,…)`);
   let header: string[] = [];
   let numExits = 0;
   let C = 0;
@@ -80,11 +96,15 @@ export function parseRecordsSource(source: ChunkSource, file = '<records>'): Exi
     const i = lineNo - 2;
     const fields = line.split(',');
     if (fields.length !== width) {
-      throw new RecordFormatError(`${file}: line ${lineNo} has ${fields.length} fields, expected ${width} (ragged row)`);
+      throw new RecordFormatError(
+        `${file}: line ${lineNo} has ${fields.length} fields, expected ${width} (ragged row)`,
+      );
     }
     const label = parseLabelCell(fields[0]);
     if (label === null || label >= C) {
-      throw new RecordFormatError(`${file}: line ${lineNo}: label ${shown(fields[0])} is not an integer in [0, ${C - 1}] (decimal digits only)`);
+      throw new RecordFormatError(
+        `${file}: line ${lineNo}: label ${shown(fields[0])} is not an integer in [0, ${C - 1}] (decimal digits only)`,
+      );
     }
     labels[i] = label;
     let j = 1;
@@ -116,23 +136,31 @@ function recordsSource(csvPath: string): ChunkSource {
     st = fs.statSync(csvPath);
   } catch (err) {
     const why = readProblem(err);
-    throw new RecordFormatError(`${csvPath}: ${why === 'not found' ? 'file not found' : why} (expected an exit-records CSV)`, { cause: err });
+    throw new RecordFormatError(
+      `${csvPath}: ${why === 'not found' ? 'file not found' : why} (expected an exit-records CSV)`,
+      { cause: err },
+    );
   }
-  if (st.isDirectory()) throw new RecordFormatError(`${csvPath}: is a directory (expected an exit-records CSV file, e.g. records/val.csv)`);
+  if (st.isDirectory())
+    throw new RecordFormatError(`${csvPath}: is a directory (expected an exit-records CSV file, e.g. records/val.csv)`);
   if (!st.isFile()) throw new RecordFormatError(`${csvPath}: is not a regular file (expected an exit-records CSV)`);
   const head = Buffer.alloc(2);
   let fd: number;
   try {
     fd = fs.openSync(csvPath, 'r');
   } catch (err) {
-    throw new RecordFormatError(`${csvPath}: ${readProblem(err)} (expected a readable exit-records CSV)`, { cause: err });
+    throw new RecordFormatError(`${csvPath}: ${readProblem(err)} (expected a readable exit-records CSV)`, {
+      cause: err,
+    });
   }
   try {
     fs.readSync(fd, head, 0, 2, 0);
   } finally {
     fs.closeSync(fd);
   }
-  return isGzip(head) ? gzipSource(csvPath, (first, complete) => checkHeaderStart(first, complete, csvPath)) : fileSource(csvPath);
+  return isGzip(head)
+    ? gzipSource(csvPath, (first, complete) => checkHeaderStart(first, complete, csvPath))
+    : fileSource(csvPath);
 }
 
 /**
@@ -141,13 +169,18 @@ function recordsSource(csvPath: string): ChunkSource {
  */
 function checkHeaderStart(first: string, complete: boolean, file: string): void {
   if (complete) {
-    parseRecordsHeader(first.split(',').map((c) => c.trim()), file);
+    parseRecordsHeader(
+      first.split(',').map((c) => c.trim()),
+      file,
+    );
     return;
   }
   // A short prefix (a truncated file) is judged by the full decompression that follows.
   const start = 'label,exit1_logit0,';
   if (!first.startsWith(start) && !start.startsWith(first)) {
-    throw new RecordFormatError(`${file}: the decompressed data does not start with a records header "label,exit1_logit0,…" (found ${JSON.stringify(first.slice(0, 40))})`);
+    throw new RecordFormatError(
+      `${file}: the decompressed data does not start with a records header "label,exit1_logit0,…" (found ${JSON.stringify(first.slice(0, 40))})`,
+    );
   }
 }
 
@@ -210,12 +243,16 @@ export function readSidecar(file: string): RecordsSidecar {
     throw new RecordFormatError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   const m = obj as Partial<RecordsSidecar>;
-  if (m.format !== 'eecal-exit-records') throw new RecordFormatError(`${file}: field "format" must be "eecal-exit-records"`);
+  if (m.format !== 'eecal-exit-records')
+    throw new RecordFormatError(`${file}: field "format" must be "eecal-exit-records"`);
   if (m.version !== 1) throw new RecordFormatError(`${file}: field "version": expected 1, found ${String(m.version)}`);
   if (!Number.isInteger(m.numClasses)) throw new RecordFormatError(`${file}: field "numClasses" must be an integer`);
-  if (!Array.isArray(m.exitNames)) throw new RecordFormatError(`${file}: field "exitNames" must be an array of strings`);
+  if (!Array.isArray(m.exitNames))
+    throw new RecordFormatError(`${file}: field "exitNames" must be an array of strings`);
   if (m.csvSha256 !== undefined && (typeof m.csvSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.csvSha256))) {
-    throw new RecordFormatError(`${file}: field "csvSha256" must be 64 lowercase hex digits (the sha256 of the CSV beside it)`);
+    throw new RecordFormatError(
+      `${file}: field "csvSha256" must be 64 lowercase hex digits (the sha256 of the CSV beside it)`,
+    );
   }
   return m as RecordsSidecar;
 }
@@ -261,7 +298,11 @@ export function formatRecordsCsv(records: ExitRecords): string {
 export function writeRecords(csvPath: string, records: ExitRecords): void {
   const side = sidecarPath(csvPath);
   const hash = createHash('sha256');
-  const csv = stageFile(csvPath, (write) => formatRecordsPieces(records, write), (chunk) => hash.update(chunk));
+  const csv = stageFile(
+    csvPath,
+    (write) => formatRecordsPieces(records, write),
+    (chunk) => hash.update(chunk),
+  );
   if (!records.meta) {
     try {
       if (side !== csvPath) fs.rmSync(side, { force: true });

@@ -48,10 +48,17 @@ const HEAD_BYTES = 1 << 20;
  * decompressed with a bound of `maxBytes` (default 2 GiB): a bomb behind a valid header stops
  * there with a one-line error instead of filling memory.
  */
-export function gzipSource(file: string, checkHead?: (head: string, complete: boolean) => void, maxBytes = MAX_GUNZIP_BYTES): ChunkSource {
+export function gzipSource(
+  file: string,
+  checkHead?: (head: string, complete: boolean) => void,
+  maxBytes = MAX_GUNZIP_BYTES,
+): ChunkSource {
   const fail = (err: unknown): never => {
     const msg = (err as Error).message;
-    throw new RecordFormatError(`${file}: cannot decompress gzip data (${msg}); expected a complete .csv.gz or a plain CSV`, { cause: err });
+    throw new RecordFormatError(
+      `${file}: cannot decompress gzip data (${msg}); expected a complete .csv.gz or a plain CSV`,
+      { cause: err },
+    );
   };
   if (checkHead) {
     const fd = fs.openSync(file, 'r');
@@ -65,7 +72,10 @@ export function gzipSource(file: string, checkHead?: (head: string, complete: bo
     let head: Buffer;
     try {
       // Z_SYNC_FLUSH: inflate what this prefix holds without requiring the end of the stream.
-      head = zlib.gunzipSync(buf.subarray(0, n), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 4 * HEAD_BYTES });
+      head = zlib.gunzipSync(buf.subarray(0, n), {
+        finishFlush: zlib.constants.Z_SYNC_FLUSH,
+        maxOutputLength: 4 * HEAD_BYTES,
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') fail(err);
       head = zlib.gunzipSync(buf.subarray(0, Math.min(n, 4096)), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
@@ -78,7 +88,10 @@ export function gzipSource(file: string, checkHead?: (head: string, complete: bo
     data = zlib.gunzipSync(fs.readFileSync(file), { maxOutputLength: maxBytes });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new RecordFormatError(`${file}: decompresses to more than ${maxBytes} bytes (a gzip bomb, or records too large for gzip: store them as a plain CSV, which is streamed)`, { cause: err });
+      throw new RecordFormatError(
+        `${file}: decompresses to more than ${maxBytes} bytes (a gzip bomb, or records too large for gzip: store them as a plain CSV, which is streamed)`,
+        { cause: err },
+      );
     }
     fail(err);
   }
@@ -89,7 +102,11 @@ export function gzipSource(file: string, checkHead?: (head: string, complete: bo
  * Visit every line (without its "\n" or "\r\n") with its 1-based number; `visit` returns false to
  * stop early. Lines are decoded from UTF-8 one at a time, so files far larger than a JS string work.
  */
-export function scanLines(source: ChunkSource, file: string, visit: (line: string, lineNo: number) => boolean | void): void {
+export function scanLines(
+  source: ChunkSource,
+  file: string,
+  visit: (line: string, lineNo: number) => boolean | void,
+): void {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let lineNo = 0;
@@ -108,7 +125,10 @@ export function scanLines(source: ChunkSource, file: string, visit: (line: strin
         if (nl < 0) {
           pending.push(Buffer.from(chunk.subarray(pos))); // copy: the source reuses its buffer
           pendingBytes += chunk.length - pos;
-          if (pendingBytes > MAX_LINE_BYTES) throw new RecordFormatError(`${file}: line ${lineNo + 1} is longer than ${MAX_LINE_BYTES} bytes (not a records CSV?)`);
+          if (pendingBytes > MAX_LINE_BYTES)
+            throw new RecordFormatError(
+              `${file}: line ${lineNo + 1} is longer than ${MAX_LINE_BYTES} bytes (not a records CSV?)`,
+            );
           break;
         }
         if (pending.length) {
@@ -151,7 +171,10 @@ export function lastNonBlankLine(source: ChunkSource): number {
       const end = nl < 0 ? chunk.length : nl;
       if (last !== lineNo) {
         for (let i = pos; i < end; i++) {
-          if (!isBlankByte(chunk[i])) { last = lineNo; break; }
+          if (!isBlankByte(chunk[i])) {
+            last = lineNo;
+            break;
+          }
         }
       }
       if (nl < 0) break;

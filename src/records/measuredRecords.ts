@@ -82,7 +82,16 @@ export const measuredSidecarPath = (csv: string): string => csv.replace(/\.csv$/
 
 /** Timing columns for k device exits, in CSV order. */
 export function timingColumns(edgeExits: number): string[] {
-  return ['decode_ms', ...Array.from({ length: edgeExits }, (_, j) => `exit${j + 1}_ms`), 'device_ms', 'serialize_ms', 'upload_ms', 'cloud_ms', 'edge_ms', 'total_ms'];
+  return [
+    'decode_ms',
+    ...Array.from({ length: edgeExits }, (_, j) => `exit${j + 1}_ms`),
+    'device_ms',
+    'serialize_ms',
+    'upload_ms',
+    'cloud_ms',
+    'edge_ms',
+    'total_ms',
+  ];
 }
 
 const FIXED = ['sample', 'label', 'exit', 'prediction', 'confidence', 'fallback', 'offloaded', 'method', 'p_tar'];
@@ -91,17 +100,31 @@ const FIXED = ['sample', 'label', 'exit', 'prediction', 'confidence', 'fallback'
 export function formatMeasuredCsv(rows: readonly MeasuredRow[], timing: readonly string[]): string {
   const lines = [[...FIXED, ...timing].join(',')];
   for (const r of rows) {
-    lines.push([
-      r.sample, r.label, r.exit, r.prediction, r.confidence, r.fallback ? 1 : 0, r.offloaded ? 1 : 0, r.method, r.pTar,
-      ...timing.map((c) => Number((r.ms[c] ?? 0).toFixed(4))),
-    ].join(','));
+    lines.push(
+      [
+        r.sample,
+        r.label,
+        r.exit,
+        r.prediction,
+        r.confidence,
+        r.fallback ? 1 : 0,
+        r.offloaded ? 1 : 0,
+        r.method,
+        r.pTar,
+        ...timing.map((c) => Number((r.ms[c] ?? 0).toFixed(4))),
+      ].join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }
 
 /** Write the CSV and its sidecar atomically. */
 export function writeMeasuredRecords(csv: string, rows: readonly MeasuredRow[], meta: MeasuredSidecar): void {
-  for (const r of rows) if (/[",\n]/.test(r.method)) throw new RecordFormatError(`method "${r.method}": names in measured records cannot hold commas, quotes or newlines`);
+  for (const r of rows)
+    if (/[",\n]/.test(r.method))
+      throw new RecordFormatError(
+        `method "${r.method}": names in measured records cannot hold commas, quotes or newlines`,
+      );
   writeFileAtomic(csv, formatMeasuredCsv(rows, meta.timingColumns));
   writeJsonAtomic(measuredSidecarPath(csv), meta);
 }
@@ -109,22 +132,27 @@ export function writeMeasuredRecords(csv: string, rows: readonly MeasuredRow[], 
 /** Parse measured-records CSV text; errors name the file, line and column. */
 export function parseMeasuredCsv(text: string, file: string): MeasuredRow[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new RecordFormatError(`${file}: file is empty (expected a header ${FIXED.join(',')},…_ms)`);
+  if (lines.length === 0)
+    throw new RecordFormatError(`${file}: file is empty (expected a header ${FIXED.join(',')},…_ms)`);
   const header = lines[0].split(',').map((s) => s.trim());
   const col = new Map(header.map((h, j) => [h, j]));
-  for (const f of FIXED) if (!col.has(f)) throw new RecordFormatError(`${file}: missing column "${f}" (expected measured records from eecal testbed)`);
+  for (const f of FIXED)
+    if (!col.has(f))
+      throw new RecordFormatError(`${file}: missing column "${f}" (expected measured records from eecal testbed)`);
   const timing = header.filter((h) => h.endsWith('_ms'));
   const num = (fields: string[], name: string, line: number, check: (v: number) => boolean, what: string): number => {
     const raw = fields[col.get(name) as number];
     const v = Number(raw);
-    if (raw === undefined || raw.trim() === '' || !Number.isFinite(v) || !check(v)) throw new RecordFormatError(`${file}: line ${line}, column ${name}: "${raw}" is not ${what}`);
+    if (raw === undefined || raw.trim() === '' || !Number.isFinite(v) || !check(v))
+      throw new RecordFormatError(`${file}: line ${line}, column ${name}: "${raw}" is not ${what}`);
     return v;
   };
   const isInt = (v: number) => Number.isInteger(v) && v >= 0;
   return lines.slice(1).map((l, i) => {
     const line = i + 2;
     const f = l.split(',');
-    if (f.length !== header.length) throw new RecordFormatError(`${file}: line ${line} has ${f.length} fields, expected ${header.length}`);
+    if (f.length !== header.length)
+      throw new RecordFormatError(`${file}: line ${line} has ${f.length} fields, expected ${header.length}`);
     const ms: Record<string, number> = {};
     for (const t of timing) ms[t] = num(f, t, line, (v) => v >= 0, 'a time ≥ 0 in ms');
     return {
@@ -144,11 +172,13 @@ export function parseMeasuredCsv(text: string, file: string): MeasuredRow[] {
 
 /** Read measured records (and their sidecar when present). */
 export function readMeasuredRecords(csv: string): { rows: MeasuredRow[]; meta: MeasuredSidecar | null } {
-  if (!fs.existsSync(csv)) throw new RecordFormatError(`${csv}: file not found (expected measured records from eecal testbed)`);
+  if (!fs.existsSync(csv))
+    throw new RecordFormatError(`${csv}: file not found (expected measured records from eecal testbed)`);
   const rows = parseMeasuredCsv(fs.readFileSync(csv, 'utf8'), csv);
   const side = measuredSidecarPath(csv);
   const meta = fs.existsSync(side) ? (readJsonFile(side, 'the sidecar of measured records') as MeasuredSidecar) : null;
-  if (meta && meta.format !== 'eecal-measured-records') throw new RecordFormatError(`${side}: field "format" must be "eecal-measured-records"`);
+  if (meta && meta.format !== 'eecal-measured-records')
+    throw new RecordFormatError(`${side}: field "format" must be "eecal-measured-records"`);
   return { rows, meta };
 }
 
@@ -158,7 +188,10 @@ export function recordsSubset(records: ExitRecords, samples: Int32Array, file = 
   const labels = new Int32Array(samples.length);
   const logits = records.logits.map(() => new Float64Array(samples.length * C));
   samples.forEach((s, i) => {
-    if (!(s >= 0 && s < records.numSamples)) throw new RecordFormatError(`${file}: measured sample ${s} is not a row of the records (they have ${records.numSamples})`);
+    if (!(s >= 0 && s < records.numSamples))
+      throw new RecordFormatError(
+        `${file}: measured sample ${s} is not a row of the records (they have ${records.numSamples})`,
+      );
     labels[i] = records.labels[s];
     records.logits.forEach((l, e) => logits[e].set(l.subarray(s * C, (s + 1) * C), i * C));
   });
@@ -181,15 +214,27 @@ export interface MeasuredRun {
 export function readMeasuredRuns(dir: string): MeasuredRun[] {
   const open = (name: string, csv: string): MeasuredRun => {
     const { rows, meta } = readMeasuredRecords(csv);
-    if (!meta) throw new RecordFormatError(`${csv}: its sidecar (${path.basename(measuredSidecarPath(csv))}) is missing; it states the run's uplink rate`);
-    if (!(typeof meta.link?.uplinkMbps === 'number' && meta.link.uplinkMbps > 0)) throw new RecordFormatError(`${measuredSidecarPath(csv)}: field "link.uplinkMbps" must be the run's uplink rate in Mbit/s (eecal testbed --uplink-mbps)`);
+    if (!meta)
+      throw new RecordFormatError(
+        `${csv}: its sidecar (${path.basename(measuredSidecarPath(csv))}) is missing; it states the run's uplink rate`,
+      );
+    if (!(typeof meta.link?.uplinkMbps === 'number' && meta.link.uplinkMbps > 0))
+      throw new RecordFormatError(
+        `${measuredSidecarPath(csv)}: field "link.uplinkMbps" must be the run's uplink rate in Mbit/s (eecal testbed --uplink-mbps)`,
+      );
     return { name, csv, rows, meta: meta as MeasuredRun['meta'] };
   };
-  if (fs.existsSync(path.join(dir, 'measured.csv'))) return [open(path.basename(path.resolve(dir)), path.join(dir, 'measured.csv'))];
-  if (!fs.existsSync(dir)) throw new RecordFormatError(`${dir}: not found (expected the output folder of eecal testbed)`);
-  const runs = fs.readdirSync(dir, { withFileTypes: true })
+  if (fs.existsSync(path.join(dir, 'measured.csv')))
+    return [open(path.basename(path.resolve(dir)), path.join(dir, 'measured.csv'))];
+  if (!fs.existsSync(dir))
+    throw new RecordFormatError(`${dir}: not found (expected the output folder of eecal testbed)`);
+  const runs = fs
+    .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, 'measured.csv')))
     .map((d) => open(d.name, path.join(dir, d.name, 'measured.csv')));
-  if (runs.length === 0) throw new RecordFormatError(`${dir}: no measured.csv in it or in its sub-folders (expected the output folder of eecal testbed)`);
+  if (runs.length === 0)
+    throw new RecordFormatError(
+      `${dir}: no measured.csv in it or in its sub-folders (expected the output folder of eecal testbed)`,
+    );
   return runs.sort((a, b) => a.meta.link.uplinkMbps - b.meta.link.uplinkMbps);
 }

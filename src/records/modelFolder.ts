@@ -60,7 +60,8 @@ export function readModelManifest(dir: string): ModelManifest {
   const p = modelFolderPaths(dir).manifest;
   if (!fs.existsSync(p)) throw new DataError(`${p}: missing (expected a model directory written by eecal train)`);
   const m = readJson(p) as ModelManifest;
-  if (m === null || typeof m !== 'object' || m.format !== 'eecal-model' || m.version !== 1) throw new DataError(`${p}: field "format"/"version" must be "eecal-model"/1`);
+  if (m === null || typeof m !== 'object' || m.format !== 'eecal-model' || m.version !== 1)
+    throw new DataError(`${p}: field "format"/"version" must be "eecal-model"/1`);
   return m;
 }
 
@@ -88,13 +89,16 @@ export interface ModelFolder {
 export function readModelFolder(dir: string): ModelFolder {
   const p = modelFolderPaths(dir);
   for (const f of [p.val, p.test]) {
-    if (!fs.existsSync(f)) throw new DataError(`${f}: not found (expected exit records written by \`eecal infer\` in ${dir}/records/)`);
+    if (!fs.existsSync(f))
+      throw new DataError(`${f}: not found (expected exit records written by \`eecal infer\` in ${dir}/records/)`);
   }
   const val = readRecords(p.val);
   const test = readRecords(p.test);
   // Calibration is fitted on val and applied to test: both must come from the same network.
   if (val.numExits !== test.numExits || val.numClasses !== test.numClasses) {
-    throw new RecordFormatError(`${p.val} has ${val.numExits} exits × ${val.numClasses} classes but ${p.test} has ${test.numExits} × ${test.numClasses}; expected both splits from the same model (rerun eecal infer for both)`);
+    throw new RecordFormatError(
+      `${p.val} has ${val.numExits} exits × ${val.numClasses} classes but ${p.test} has ${test.numExits} × ${test.numClasses}; expected both splits from the same model (rerun eecal infer for both)`,
+    );
   }
   return {
     dir,

@@ -35,7 +35,8 @@ export function parseLogitCell(cell: string, out: { value: number }): string | n
       : 'is not a decimal number (hex, spaces and other notations are not accepted)';
   }
   const v = Number(cell);
-  if (!(Math.abs(v) <= MAX_ABS_LOGIT)) return `has magnitude above ${MAX_ABS_LOGIT} (softmax/log-sum-exp and the calibration fits are not stable beyond it)`;
+  if (!(Math.abs(v) <= MAX_ABS_LOGIT))
+    return `has magnitude above ${MAX_ABS_LOGIT} (softmax/log-sum-exp and the calibration fits are not stable beyond it)`;
   out.value = v;
   return null;
 }

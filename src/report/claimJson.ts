@@ -22,7 +22,11 @@ export interface ClaimJson {
 export function claimToJson(c: Claim): ClaimJson {
   const why = constructionText(c);
   return {
-    id: c.id, claim: claimSentence(c), finding: findingText(c), verdict: c.verdict, estimates: c.estimates,
+    id: c.id,
+    claim: claimSentence(c),
+    finding: findingText(c),
+    verdict: c.verdict,
+    estimates: c.estimates,
     ...(why !== null ? { byConstruction: why } : {}),
     ...(c.facts ? { facts: c.facts } : {}),
     ...(c.construction ? { construction: c.construction } : {}),
@@ -38,5 +42,11 @@ export function claimToJson(c: Claim): ClaimJson {
 export function claimFromJson(j: ClaimJson): Claim {
   if (j.comparison) return { id: j.id, verdict: j.verdict, estimates: j.estimates, comparison: j.comparison };
   if (!j.facts) return j;
-  return { id: j.id, verdict: j.verdict, estimates: j.estimates, facts: j.facts, ...(j.construction ? { construction: j.construction } : {}) };
+  return {
+    id: j.id,
+    verdict: j.verdict,
+    estimates: j.estimates,
+    facts: j.facts,
+    ...(j.construction ? { construction: j.construction } : {}),
+  };
 }

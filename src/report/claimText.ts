@@ -19,7 +19,12 @@ const pp = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : fm
  * names its interval's level, which the step-down sets per point (descriptive ones share theirs).
  */
 export function estimatesText(es: readonly DeltaEstimate[], what = 'p_tar'): string {
-  return es.map((e) => `${e.at === null ? '' : `${what} ${e.at.toFixed(2)}: `}${pp(e.estimate)} [${pp(e.low)}, ${pp(e.high)}]${e.verdict ? ` (${pct(e.level)}%), ${e.verdict}` : ''}${e.note ? ` (${e.note})` : ''}`).join('; ');
+  return es
+    .map(
+      (e) =>
+        `${e.at === null ? '' : `${what} ${e.at.toFixed(2)}: `}${pp(e.estimate)} [${pp(e.low)}, ${pp(e.high)}]${e.verdict ? ` (${pct(e.level)}%), ${e.verdict}` : ''}${e.note ? ` (${e.note})` : ''}`,
+    )
+    .join('; ');
 }
 
 const effect = (minEffect: number) => fmtPp(minEffect).replace('−', '');
@@ -31,12 +36,18 @@ export function claimSentence(c: Claim): string {
   if (c.comparison) return comparisonClaimText(c.comparison);
   if (!f) return c.claim ?? c.id;
   switch (f.topic) {
-    case 'uncalibrated-below-target': return `Without calibration, the on-device accuracy falls below the target p_tar (k = ${f.k}).`;
-    case 'calibrated-tracks-target': return `With ${f.label}, the on-device accuracy meets p_tar where the uncalibrated device misses it (k = ${f.k}).`;
-    case 'offloading-probability': return `Calibration makes the device offload more (its confidences shrink), the price of meeting p_tar (k = ${f.k}).`;
-    case 'outage': return `Calibration lowers the inference outage probability P[Acc_device(batch) < p_tar] (k = ${f.k}).`;
-    case 'missed-deadline': return `Calibration lowers the probability of missing the deadline once the deadline covers the offloading latency (k = ${f.k}).`;
-    case 'second-side-branch': return 'A second side branch on the device keeps more samples on the device (less offloading) at the same p_tar.';
+    case 'uncalibrated-below-target':
+      return `Without calibration, the on-device accuracy falls below the target p_tar (k = ${f.k}).`;
+    case 'calibrated-tracks-target':
+      return `With ${f.label}, the on-device accuracy meets p_tar where the uncalibrated device misses it (k = ${f.k}).`;
+    case 'offloading-probability':
+      return `Calibration makes the device offload more (its confidences shrink), the price of meeting p_tar (k = ${f.k}).`;
+    case 'outage':
+      return `Calibration lowers the inference outage probability P[Acc_device(batch) < p_tar] (k = ${f.k}).`;
+    case 'missed-deadline':
+      return `Calibration lowers the probability of missing the deadline once the deadline covers the offloading latency (k = ${f.k}).`;
+    case 'second-side-branch':
+      return 'A second side branch on the device keeps more samples on the device (less offloading) at the same p_tar.';
   }
 }
 
@@ -51,18 +62,28 @@ export function findingText(c: Claim): string {
       return `Uncalibrated on-device accuracy − p_tar: ${estimatesText(es)}.`;
     case 'calibrated-tracks-target': {
       const L = f.label;
-      return `Simultaneous ${pct(f.level)}% bands over the ${f.used} grid points where both keep ≥ ${f.minDeviceSamples} test samples on the device, one for each curve, so that both hold together with probability ≥ ${pct(f.jointLevel)}% (Bonferroni). ` +
+      return (
+        `Simultaneous ${pct(f.level)}% bands over the ${f.used} grid points where both keep ≥ ${f.minDeviceSamples} test samples on the device, one for each curve, so that both hold together with probability ≥ ${pct(f.jointLevel)}% (Bonferroni). ` +
         `Uncalibrated significantly below p_tar at: ${list(f.fails)}; there ${L} is within ${effect(f.minEffect)} of p_tar or above at: ${list(f.met)}. ` +
         `${L} significantly more than ${effect(f.minEffect)} below p_tar at: ${list(f.missed)}.` +
-        (f.fails.length === 0 ? ' The uncalibrated curve does not significantly miss p_tar anywhere, so calibration gets no credit for meeting it.' : '') +
-        ` ${L} on-device accuracy − p_tar (simultaneous band): ${estimatesText(es.slice(0, f.bands))}. Δ on-device accuracy (${L} − uncalibrated, not judged): ${estimatesText(es.slice(f.bands))}.`;
+        (f.fails.length === 0
+          ? ' The uncalibrated curve does not significantly miss p_tar anywhere, so calibration gets no credit for meeting it.'
+          : '') +
+        ` ${L} on-device accuracy − p_tar (simultaneous band): ${estimatesText(es.slice(0, f.bands))}. Δ on-device accuracy (${L} − uncalibrated, not judged): ${estimatesText(es.slice(f.bands))}.`
+      );
     }
     case 'offloading-probability':
       return `Δ P_off (${f.label} − uncalibrated): ${estimatesText(es.slice(0, f.judged))}. Δ overall accuracy (not judged): ${estimatesText(es.slice(f.judged))}.`;
     case 'outage': {
-      const levels = f.levels.map((l) => `${l.at.toFixed(2)}: ${l.uncalibrated.toFixed(3)} → ${l.calibrated.toFixed(3)}`);
-      return `Outage probability over full batches of ${f.batchSize} (uncalibrated → ${f.label}) at p_tar ${levels.join(', ')}. Δ (${f.label} − uncalibrated): ${estimatesText(es)}.` +
-        (f.bothZero.length ? ` At p_tar ${f.bothZero.map((x) => x.toFixed(2)).join(', ')} both are ≈ 0 (below ${effect(f.minEffect)}): nothing to lower there.` : '');
+      const levels = f.levels.map(
+        (l) => `${l.at.toFixed(2)}: ${l.uncalibrated.toFixed(3)} → ${l.calibrated.toFixed(3)}`,
+      );
+      return (
+        `Outage probability over full batches of ${f.batchSize} (uncalibrated → ${f.label}) at p_tar ${levels.join(', ')}. Δ (${f.label} − uncalibrated): ${estimatesText(es)}.` +
+        (f.bothZero.length
+          ? ` At p_tar ${f.bothZero.map((x) => x.toFixed(2)).join(', ')} both are ≈ 0 (below ${effect(f.minEffect)}): nothing to lower there.`
+          : '')
+      );
     }
     case 'missed-deadline':
       return `Plateau of the missed-deadline curve at p_tar = ${f.deadlinePTar} (a full batch misses when its overall accuracy is below p_tar): ${f.uncalibrated.toFixed(4)} (uncalibrated) → ${f.calibrated.toFixed(4)} (${f.label}); Δ ${estimatesText(es)}.`;
@@ -78,9 +99,12 @@ export function constructionText(c: Claim): string | null {
   const x = c.construction;
   if (!x) return c.byConstruction ?? null;
   switch (x.kind) {
-    case 'device-temperatures-above-one': return `every fitted temperature of device exits 1…${x.k} is > 1, which lowers every device confidence, so P_off cannot fall at any p_tar`;
-    case 'device-confidences-lowered': return `in the fit and in every bootstrap refit, the calibration lowers every confidence of device exits 1…${x.k}, so P_off cannot fall at any p_tar`;
-    case 'second-side-branch-subset': return 'with the same p_tar a second device exit can only answer samples the first one offloaded, so P_off cannot grow';
+    case 'device-temperatures-above-one':
+      return `every fitted temperature of device exits 1…${x.k} is > 1, which lowers every device confidence, so P_off cannot fall at any p_tar`;
+    case 'device-confidences-lowered':
+      return `in the fit and in every bootstrap refit, the calibration lowers every confidence of device exits 1…${x.k}, so P_off cannot fall at any p_tar`;
+    case 'second-side-branch-subset':
+      return 'with the same p_tar a second device exit can only answer samples the first one offloaded, so P_off cannot grow';
   }
 }
 

@@ -16,11 +16,19 @@ export function comparisonClaimText(c: ComparisonFacts): string {
 /** What eecal measured for a comparison, in words (Markdown). */
 export function comparisonFindingText(c: ComparisonFacts): string {
   if (c.topic === 'branchynet-table-1') {
-    const txt = c.quantities.map((q) => `${q.name} ${fmtPct(q.value, 1)} [${fmtPct(q.low, 1)}, ${fmtPct(q.high, 1)}]${c.comparable && q.reference !== null ? ` vs ${fmtPct(q.reference, 1)} (${q.verdict})` : ''}`);
-    return `eecal's ${c.architecture} under BranchyNet's rule (entropy < τ at branch e): ${txt.join('; ')}.` + (c.comparable ? '' : ` (${c.exits} exits: not comparable with the 3-exit B-AlexNet.)`);
+    const txt = c.quantities.map(
+      (q) =>
+        `${q.name} ${fmtPct(q.value, 1)} [${fmtPct(q.low, 1)}, ${fmtPct(q.high, 1)}]${c.comparable && q.reference !== null ? ` vs ${fmtPct(q.reference, 1)} (${q.verdict})` : ''}`,
+    );
+    return (
+      `eecal's ${c.architecture} under BranchyNet's rule (entropy < τ at branch e): ${txt.join('; ')}.` +
+      (c.comparable ? '' : ` (${c.exits} exits: not comparable with the 3-exit B-AlexNet.)`)
+    );
   }
   const [lo, hi] = GUO_TABLE1_CIFAR10.uncalibratedRange;
-  return `Final exit, ${c.bins} bins, test split (${c.samples} samples): ECE before TS ${fmtPct(c.eceBefore)} [${fmtPct(c.eceBeforeLow)}, ${fmtPct(c.eceBeforeHigh)}] (95% interval: ECE ∓ the bootstrap 95th percentile of the plug-in's error bound) vs ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} (± ${(100 * c.minEffect).toFixed(1)} pp): ${c.verdictBefore}. ` +
+  return (
+    `Final exit, ${c.bins} bins, test split (${c.samples} samples): ECE before TS ${fmtPct(c.eceBefore)} [${fmtPct(c.eceBeforeLow)}, ${fmtPct(c.eceBeforeHigh)}] (95% interval: ECE ∓ the bootstrap 95th percentile of the plug-in's error bound) vs ${fmtPct(lo, 0)}–${fmtPct(hi, 0)} (± ${(100 * c.minEffect).toFixed(1)} pp): ${c.verdictBefore}. ` +
     `After TS ${fmtPct(c.eceAfter)}; a perfectly calibrated model with these confidences would show ${fmtPct(c.floorMean)} on average (95th percentile ${fmtPct(c.floorQ95)}, ${c.floorSimulations} simulations), so the bar is max(1%, that) = ${fmtPct(c.bar)}: ${c.verdictAfter}.` +
-    (c.cifar ? '' : ` (This model is on ${c.dataset}, not CIFAR-10: indicative only.)`);
+    (c.cifar ? '' : ` (This model is on ${c.dataset}, not CIFAR-10: indicative only.)`)
+  );
 }

@@ -5,9 +5,14 @@ import { ShapeMismatchError } from '../errors';
  */
 
 /** A Markdown table; `align` per column ('l' | 'r', default right for all but the first). */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly ('l' | 'r')[],
+): string {
   rows.forEach((r, i) => {
-    if (r.length !== header.length) throw new ShapeMismatchError(`markdownTable: row ${i} has ${r.length} cells, header has ${header.length}`);
+    if (r.length !== header.length)
+      throw new ShapeMismatchError(`markdownTable: row ${i} has ${r.length} cells, header has ${header.length}`);
   });
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const al = header.map((_, j) => align?.[j] ?? (j === 0 ? 'l' : 'r'));

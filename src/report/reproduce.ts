@@ -64,13 +64,27 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
   const log = opts.log ?? (() => undefined);
   log(`reading ${opts.modelDir}`);
   const folder = readModelFolder(opts.modelDir);
-  const { val, test, manifest, trainingLog, files: { val: valFile, test: testFile } } = folder;
+  const {
+    val,
+    test,
+    manifest,
+    trainingLog,
+    files: { val: valFile, test: testFile },
+  } = folder;
   const architecture = manifest?.architecture ?? test.meta?.model ?? path.basename(opts.modelDir);
   log(`analysing ${test.numSamples} test samples, ${test.numExits} exits`);
   const dataset = manifest?.dataset ?? test.meta?.dataset ?? 'unknown';
-  const progress = opts.progress ?? (({ label, done, total, etaMs }: { label: string; done: number; total: number; etaMs: number }) =>
-    log(`claims of ${label}: ${done}/${total} replicates refitted${done < total ? `, about ${Math.ceil(etaMs / 1000)} s left` : ''}`));
-  const analysis = runAnalysis({ val, test, architecture, dataset, trainingLog, extraMethods: opts.methods ?? [], progress }, opts.config, opts.ops);
+  const progress =
+    opts.progress ??
+    (({ label, done, total, etaMs }: { label: string; done: number; total: number; etaMs: number }) =>
+      log(
+        `claims of ${label}: ${done}/${total} replicates refitted${done < total ? `, about ${Math.ceil(etaMs / 1000)} s left` : ''}`,
+      ));
+  const analysis = runAnalysis(
+    { val, test, architecture, dataset, trainingLog, extraMethods: opts.methods ?? [], progress },
+    opts.config,
+    opts.ops,
+  );
 
   const figDir = path.join(opts.outDir, 'figures');
   const tableDir = path.join(opts.outDir, 'tables');
@@ -94,20 +108,57 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceResult
     // Paths in the report are relative to the working directory: the report must not leak this machine's layout.
     const shown = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
     const input = (reportFile: string, figuresAt = figDir, tablesAt = tableDir): ReportInput => ({
-      command: opts.command, eecalVersion: opts.eecalVersion,
-      model: { dir: shown(opts.modelDir), architecture, dataset, backend: test.meta?.backend ?? manifest?.backend ?? null, training: manifest?.training ?? null },
-      splits: { val: { file: shown(valFile), samples: val.numSamples }, test: { file: shown(testFile), samples: test.numSamples } },
-      exitNames: analysis.exitNames, exitCosts: test.meta?.exits ?? null,
-      calibration: analysis.calibration, offloading: analysis.offloading, claims: analysis.claims, comparisons: analysis.comparisons, config: opts.config,
-      figures: { dir: relDir(reportFile, figuresAt), stems, png: renderer !== null, ...(figuresAt !== figDir ? { fullDir: relDir(reportFile, figDir) } : {}) },
-      tables: { dir: relDir(reportFile, tablesAt), files: Object.keys(reportTables(analysis.calibration, analysis.offloading)) },
+      command: opts.command,
+      eecalVersion: opts.eecalVersion,
+      model: {
+        dir: shown(opts.modelDir),
+        architecture,
+        dataset,
+        backend: test.meta?.backend ?? manifest?.backend ?? null,
+        training: manifest?.training ?? null,
+      },
+      splits: {
+        val: { file: shown(valFile), samples: val.numSamples },
+        test: { file: shown(testFile), samples: test.numSamples },
+      },
+      exitNames: analysis.exitNames,
+      exitCosts: test.meta?.exits ?? null,
+      calibration: analysis.calibration,
+      offloading: analysis.offloading,
+      claims: analysis.claims,
+      comparisons: analysis.comparisons,
+      config: opts.config,
+      figures: {
+        dir: relDir(reportFile, figuresAt),
+        stems,
+        png: renderer !== null,
+        ...(figuresAt !== figDir ? { fullDir: relDir(reportFile, figDir) } : {}),
+      },
+      tables: {
+        dir: relDir(reportFile, tablesAt),
+        files: Object.keys(reportTables(analysis.calibration, analysis.offloading)),
+      },
     });
     const reportFile = path.join(opts.outDir, 'REPORT.md');
     writeFileAtomic(reportFile, reportMarkdown(input(reportFile)));
     // claimsProvenance (records digest, settings, B, date) lets a notebook show these verdicts when,
     // and only when, it analyses exactly these records with these settings.
-    const claimsFrom = claimsProvenance(val, test, analysis.calibration, analysis.offloading, opts.config, resolveConfig(opts.config).claimMethods, opts.eecalVersion);
-    writeJsonAtomic(path.join(opts.outDir, 'report.json'), { claims: analysis.claims.map(claimToJson), comparisons: analysis.comparisons.map(claimToJson), calibration: analysis.calibration.rows, config: opts.config, claimsProvenance: claimsFrom });
+    const claimsFrom = claimsProvenance(
+      val,
+      test,
+      analysis.calibration,
+      analysis.offloading,
+      opts.config,
+      resolveConfig(opts.config).claimMethods,
+      opts.eecalVersion,
+    );
+    writeJsonAtomic(path.join(opts.outDir, 'report.json'), {
+      claims: analysis.claims.map(claimToJson),
+      comparisons: analysis.comparisons.map(claimToJson),
+      calibration: analysis.calibration.rows,
+      config: opts.config,
+      claimsProvenance: claimsFrom,
+    });
     files.push(reportFile, path.join(opts.outDir, 'report.json'));
     if (opts.reproductionFile) {
       // The committed REPRODUCTION.md must show its figures and tables in a fresh clone, where

@@ -15,7 +15,10 @@ import { claimToJson } from './claimJson';
 import { testbedSection, type TestbedSection } from './reproduceTestbed';
 
 /** Options of {@link reproduceRegimes}: those of `reproduce`, for several model folders. */
-export interface ReproduceRegimesOptions extends Omit<ReproduceOptions, 'modelDir' | 'outDir' | 'reproductionFile' | 'docDir'> {
+export interface ReproduceRegimesOptions extends Omit<
+  ReproduceOptions,
+  'modelDir' | 'outDir' | 'reproductionFile' | 'docDir'
+> {
   modelDirs: string[];
   /** results/: one sub-folder per model (its own REPORT.md, figures, tables) plus the comparison REPORT.md and report.json. */
   outDir: string;
@@ -60,10 +63,24 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
       log(`model ${name}`);
       const modelOut = path.join(o.outDir, name);
       const docDir = docRoot ? path.join(docRoot, name) : null;
-      const result = await reproduce({ ...o, modelDir: dir, outDir: modelOut, reproductionFile: docDir ? path.join(docDir, 'REPORT.md') : null, ...(docDir ? { docDir } : {}) });
+      const result = await reproduce({
+        ...o,
+        modelDir: dir,
+        outDir: modelOut,
+        reproductionFile: docDir ? path.join(docDir, 'REPORT.md') : null,
+        ...(docDir ? { docDir } : {}),
+      });
       files.push(...result.files);
       const folder = result.folder;
-      const summary = regimeSummary(name, folder.manifest, folder.trainingLog?.epochs.length ?? null, folder.test, result.analysis.calibration.rows, result.analysis.claims, { grid: o.config.pTarGrid, minKept: REGIME_TARGETS.minKept });
+      const summary = regimeSummary(
+        name,
+        folder.manifest,
+        folder.trainingLog?.epochs.length ?? null,
+        folder.test,
+        result.analysis.calibration.rows,
+        result.analysis.claims,
+        { grid: o.config.pTarGrid, minKept: REGIME_TARGETS.minKept },
+      );
       // A shipped testbed run (measured times) is compared with the latency model beside the modelled results.
       const testbed = await testbedSection(dir, folder.test, path.join(modelOut, 'figures'), renderer, plotlyJs);
       if (testbed) {
@@ -78,8 +95,14 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
       models.push({ name, result, summary, testbed });
       const rows = readCalibrationOverTraining(dir);
       if (rows) {
-        const fig = calibrationOverTrainingFigure(rows, { exitNames: result.analysis.exitNames, title: `${name}: calibration over training` });
-        const written = await saveFigure(fig, path.join(modelOut, 'figures'), 'calibration-over-training', renderer, { plotlyJs, scale: 2 });
+        const fig = calibrationOverTrainingFigure(rows, {
+          exitNames: result.analysis.exitNames,
+          title: `${name}: calibration over training`,
+        });
+        const written = await saveFigure(fig, path.join(modelOut, 'figures'), 'calibration-over-training', renderer, {
+          plotlyJs,
+          scale: 2,
+        });
         files.push(...written);
         if (docDir) {
           for (const f of written.filter((w) => w.endsWith('.png'))) {
@@ -93,25 +116,63 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
     if (renderer) await renderer.close();
   }
   // In results/ figures sit in <model>/figures/; the docs copy keeps the PNGs beside each report.
-  const entry = (reportFile: string, base: string, figureSub: string, m: (typeof models)[number]): RegimeReportModel => {
+  const entry = (
+    reportFile: string,
+    base: string,
+    figureSub: string,
+    m: (typeof models)[number],
+  ): RegimeReportModel => {
     const png = path.join(base, m.name, figureSub, 'calibration-over-training.png');
     const testbed = m.testbed && {
       markdown: m.testbed.markdown,
-      figures: m.testbed.pngs.map((f) => path.join(base, m.name, figureSub, path.basename(f))).filter((f) => fs.existsSync(f)).map((f) => link(reportFile, f)),
+      figures: m.testbed.pngs
+        .map((f) => path.join(base, m.name, figureSub, path.basename(f)))
+        .filter((f) => fs.existsSync(f))
+        .map((f) => link(reportFile, f)),
     };
-    return { summary: m.summary, reportLink: link(reportFile, path.join(base, m.name, 'REPORT.md')), trainingFigure: fs.existsSync(png) ? link(reportFile, png) : null, testbed };
+    return {
+      summary: m.summary,
+      reportLink: link(reportFile, path.join(base, m.name, 'REPORT.md')),
+      trainingFigure: fs.existsSync(png) ? link(reportFile, png) : null,
+      testbed,
+    };
   };
   const summaryFile = path.join(o.outDir, 'REPORT.md');
   // The risk-control evidence is a separate, slower job (eecal guarantees): linked when its page exists.
-  const guaranteesPage = (reportFile: string, root: string | null) => (o.guaranteesPage && root ? link(reportFile, path.join(root, 'guarantees.md')) : null);
-  writeFileAtomic(summaryFile, regimesMarkdown({ command: o.command, eecalVersion: o.eecalVersion, models: models.map((m) => entry(summaryFile, o.outDir, 'figures', m)), guaranteesLink: guaranteesPage(summaryFile, docRoot) }));
+  const guaranteesPage = (reportFile: string, root: string | null) =>
+    o.guaranteesPage && root ? link(reportFile, path.join(root, 'guarantees.md')) : null;
+  writeFileAtomic(
+    summaryFile,
+    regimesMarkdown({
+      command: o.command,
+      eecalVersion: o.eecalVersion,
+      models: models.map((m) => entry(summaryFile, o.outDir, 'figures', m)),
+      guaranteesLink: guaranteesPage(summaryFile, docRoot),
+    }),
+  );
   writeJsonAtomic(path.join(o.outDir, 'report.json'), {
-    format: 'eecal-reproduction', version: 1,
-    models: models.map((m) => ({ name: m.name, regime: m.summary.regime, exits: m.summary.exits, shortfalls: m.summary.shortfalls, claims: m.summary.claims.map(claimToJson), comparisons: m.result.analysis.comparisons.map(claimToJson) })),
+    format: 'eecal-reproduction',
+    version: 1,
+    models: models.map((m) => ({
+      name: m.name,
+      regime: m.summary.regime,
+      exits: m.summary.exits,
+      shortfalls: m.summary.shortfalls,
+      claims: m.summary.claims.map(claimToJson),
+      comparisons: m.result.analysis.comparisons.map(claimToJson),
+    })),
   });
   files.push(summaryFile, path.join(o.outDir, 'report.json'));
   if (o.reproductionFile && docRoot) {
-    writeFileAtomic(o.reproductionFile, regimesMarkdown({ command: o.command, eecalVersion: o.eecalVersion, models: models.map((m) => entry(o.reproductionFile as string, docRoot, '', m)), guaranteesLink: guaranteesPage(o.reproductionFile, docRoot) }));
+    writeFileAtomic(
+      o.reproductionFile,
+      regimesMarkdown({
+        command: o.command,
+        eecalVersion: o.eecalVersion,
+        models: models.map((m) => entry(o.reproductionFile as string, docRoot, '', m)),
+        guaranteesLink: guaranteesPage(o.reproductionFile, docRoot),
+      }),
+    );
     files.push(o.reproductionFile);
   }
   return { models, files };

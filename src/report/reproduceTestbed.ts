@@ -24,20 +24,41 @@ export interface TestbedSection {
  * model without one changes nothing in the report.
  */
 export async function testbedSection(
-  modelDir: string, test: ExitRecords, figDir: string, renderer: FigureRenderer | null, plotlyJs: string,
+  modelDir: string,
+  test: ExitRecords,
+  figDir: string,
+  renderer: FigureRenderer | null,
+  plotlyJs: string,
 ): Promise<TestbedSection | null> {
   const dir = path.join(modelDir, 'testbed');
   if (!fs.existsSync(dir)) return null;
   const runs = readMeasuredRuns(dir);
   if (runs.length === 0) return null;
   // The run's calibrated answers used this file; the modelled times must use the same temperatures.
-  const calName = fs.readdirSync(dir).filter((f) => /^calibration.*\.json$/.test(f)).sort()[0];
-  const calibration = calName ? { file: readCalibrationFile(path.join(dir, calName)), path: path.join(dir, calName) } : undefined;
+  const calName = fs
+    .readdirSync(dir)
+    .filter((f) => /^calibration.*\.json$/.test(f))
+    .sort()[0];
+  const calibration = calName
+    ? { file: readCalibrationFile(path.join(dir, calName)), path: path.join(dir, calName) }
+    : undefined;
   const c = compareTestbedRuns(runs, test, calibration);
   const first = runs[0].meta.model;
   const figures = [
-    { stem: 'testbed-latency-vs-modelled', fig: latencyVsModelledFigure(c.latency.filter((r) => r.quantity === 'upload' || r.quantity === 'offloaded'), `${first.architecture}, k = ${first.edgeExits}: measured vs latency model`) },
-    { stem: 'testbed-deadline-vs-modelled', fig: deadlineVsModelledFigure(deadlineCurves(c.deadline), 'P[missed deadline]: measured (solid, 95 % CI) vs modelled (dashed) times') },
+    {
+      stem: 'testbed-latency-vs-modelled',
+      fig: latencyVsModelledFigure(
+        c.latency.filter((r) => r.quantity === 'upload' || r.quantity === 'offloaded'),
+        `${first.architecture}, k = ${first.edgeExits}: measured vs latency model`,
+      ),
+    },
+    {
+      stem: 'testbed-deadline-vs-modelled',
+      fig: deadlineVsModelledFigure(
+        deadlineCurves(c.deadline),
+        'P[missed deadline]: measured (solid, 95 % CI) vs modelled (dashed) times',
+      ),
+    },
   ];
   const pngs: string[] = [];
   for (const { stem, fig } of figures) {
@@ -45,6 +66,8 @@ export async function testbedSection(
     pngs.push(...written.filter((f) => f.endsWith('.png')));
   }
   // testbedComparisonMarkdown starts with its own '# ' title: the report gives the section its heading.
-  const markdown = testbedComparisonMarkdown(runs, c).replace(/^# [^\n]*\n+/, '').replace(/^## /gm, '#### ');
+  const markdown = testbedComparisonMarkdown(runs, c)
+    .replace(/^# [^\n]*\n+/, '')
+    .replace(/^## /gm, '#### ');
   return { markdown, pngs };
 }

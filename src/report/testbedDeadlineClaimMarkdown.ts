@@ -14,16 +14,26 @@ export function testbedDeadlineClaimMarkdown(claims: readonly TestbedDeadlineCla
   const s = claims[0].settings;
   const method = claims[0].method;
   const level = Math.round(100 * (1 - s.alpha));
-  const deadline = s.deadlineMs === null
-    ? "the latency model's offloading latency of each run: the smallest deadline at which the model's times cover offloading, so the modelled P[missed deadline] there is the curve's plateau (the modelled claim's quantity), and the measured one says whether real times agree that this deadline suffices"
-    : `${s.deadlineMs} ms (set)`;
-  const rows = claims.flatMap((c) => (['measured', 'modelled'] as const).map((times) => {
-    const j = c[times];
-    const d = j.delta;
-    return [c.uplink, c.pTar.toFixed(2), c.deadlineMs.toFixed(1), String(c.pairs), times,
-      Number.isFinite(j.uncalibrated) ? `${j.uncalibrated.toFixed(3)} → ${j.calibrated.toFixed(3)}` : '—', `${pp(d.estimate)} [${pp(d.low)}, ${pp(d.high)}]`,
-      `**${j.verdict}**${d.note ? ` (not judged: ${d.note})` : ''}`];
-  }));
+  const deadline =
+    s.deadlineMs === null
+      ? "the latency model's offloading latency of each run: the smallest deadline at which the model's times cover offloading, so the modelled P[missed deadline] there is the curve's plateau (the modelled claim's quantity), and the measured one says whether real times agree that this deadline suffices"
+      : `${s.deadlineMs} ms (set)`;
+  const rows = claims.flatMap((c) =>
+    (['measured', 'modelled'] as const).map((times) => {
+      const j = c[times];
+      const d = j.delta;
+      return [
+        c.uplink,
+        c.pTar.toFixed(2),
+        c.deadlineMs.toFixed(1),
+        String(c.pairs),
+        times,
+        Number.isFinite(j.uncalibrated) ? `${j.uncalibrated.toFixed(3)} → ${j.calibrated.toFixed(3)}` : '—',
+        `${pp(d.estimate)} [${pp(d.low)}, ${pp(d.high)}]`,
+        `**${j.verdict}**${d.note ? ` (not judged: ${d.note})` : ''}`,
+      ];
+    }),
+  );
   const agree = claims.filter((c) => c.measured.verdict === c.modelled.verdict).length;
   const unpaired = claims.reduce((a, c) => a + c.unpaired, 0);
   return [
@@ -39,7 +49,11 @@ export function testbedDeadlineClaimMarkdown(claims: readonly TestbedDeadlineCla
     `Rule: Δ = P_miss(${method}) − P_miss(none) with its ${level} % percentile interval; **supported** when the whole interval lies below −${(100 * s.minEffect).toFixed(1)} pp (the minimum effect), ` +
       '**contradicted** when it lies above 0, **inconclusive** otherwise. The verdict is read from the interval shown. Each uplink rate and p_tar is its own claim (no correction across them).',
     '',
-    markdownTable(['uplink', 'p_tar', 'deadline ms', 'pairs', 'times', 'P_miss none → ' + method, `Δ [${level} % CI]`, 'verdict'], rows, ['l', 'r', 'r', 'r', 'l', 'r', 'r', 'l']),
+    markdownTable(
+      ['uplink', 'p_tar', 'deadline ms', 'pairs', 'times', 'P_miss none → ' + method, `Δ [${level} % CI]`, 'verdict'],
+      rows,
+      ['l', 'r', 'r', 'r', 'l', 'r', 'r', 'l'],
+    ),
     '',
     `Measured and modelled verdicts agree in ${agree} of ${claims.length} cases.`,
     '',

@@ -13,7 +13,10 @@ const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(
 export function testbedComparisonMarkdown(runs: readonly MeasuredRun[], c: TestbedComparison): string {
   const first = runs[0].meta;
   const s = c.settings;
-  const cloud = 'speedup' in s.cloud ? `the device's time for the rest of the trunk / ${s.cloud.speedup}` : `${JSON.stringify(s.cloud.ms)} ms`;
+  const cloud =
+    'speedup' in s.cloud
+      ? `the device's time for the rest of the trunk / ${s.cloud.speedup}`
+      : `${JSON.stringify(s.cloud.ms)} ms`;
   const rtts = [...new Set(c.modelled.map((m) => m.rttMs))].join(', ');
   const deadlineRows = c.deadline.map((d) => {
     const gap = (j: number) => Math.abs(d.measured[j].missedProbability - d.modelled[j].missedProbability);
@@ -21,9 +24,16 @@ export function testbedComparisonMarkdown(runs: readonly MeasuredRun[], c: Testb
     const r = d.measured[worst];
     const o = d.modelled[worst];
     const disjoint = d.overlap.filter((x) => x === false).length;
-    return [d.uplink, d.method, String(d.pTar), String(d.samples), fmt(r.deadlineMs, 0),
-      `${fmt(r.missedProbability, 3)} [${fmt(r.ciLow, 3)}, ${fmt(r.ciHigh, 3)}]`, `${fmt(o.missedProbability, 3)} [${fmt(o.ciLow, 3)}, ${fmt(o.ciHigh, 3)}]`,
-      `${disjoint} of ${d.measured.length}`];
+    return [
+      d.uplink,
+      d.method,
+      String(d.pTar),
+      String(d.samples),
+      fmt(r.deadlineMs, 0),
+      `${fmt(r.missedProbability, 3)} [${fmt(r.ciLow, 3)}, ${fmt(r.ciHigh, 3)}]`,
+      `${fmt(o.missedProbability, 3)} [${fmt(o.ciLow, 3)}, ${fmt(o.ciHigh, 3)}]`,
+      `${disjoint} of ${d.measured.length}`,
+    ];
   });
   return [
     '# Testbed: measured against modelled latency',
@@ -37,17 +47,49 @@ export function testbedComparisonMarkdown(runs: readonly MeasuredRun[], c: Testb
       'Measured end-to-end times (total_ms) also hold the HTTP request from the end node to the edge, which the model does not. ' +
       'Relative error = (measured − modelled) / modelled; intervals are distribution-free 95 % intervals of the quantile.',
     '',
-    markdownTable(['uplink', 'quantity', 'n', 'modelled ms', 'median ms [95 % CI]', 'p95 ms [95 % CI]', 'median rel. error', 'p95 rel. error'],
-      c.latency.map((r) => [r.uplink, r.quantity, String(r.n), fmt(r.modelledMs), `${fmt(r.medianMs)} [${fmt(r.medianCi?.[0] ?? null)}, ${fmt(r.medianCi?.[1] ?? null)}]`,
-        `${fmt(r.p95Ms)} [${fmt(r.p95Ci?.[0] ?? null)}, ${fmt(r.p95Ci?.[1] ?? null)}]`, pct(r.medianRelError), pct(r.p95RelError)]),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
+    markdownTable(
+      [
+        'uplink',
+        'quantity',
+        'n',
+        'modelled ms',
+        'median ms [95 % CI]',
+        'p95 ms [95 % CI]',
+        'median rel. error',
+        'p95 rel. error',
+      ],
+      c.latency.map((r) => [
+        r.uplink,
+        r.quantity,
+        String(r.n),
+        fmt(r.modelledMs),
+        `${fmt(r.medianMs)} [${fmt(r.medianCi?.[0] ?? null)}, ${fmt(r.medianCi?.[1] ?? null)}]`,
+        `${fmt(r.p95Ms)} [${fmt(r.p95Ci?.[0] ?? null)}, ${fmt(r.p95Ci?.[1] ?? null)}]`,
+        pct(r.medianRelError),
+        pct(r.p95RelError),
+      ]),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
     '',
     '## P[missed deadline]: measured times against modelled times',
     '',
     `On the measured samples: batches of ${s.batchSize}, ${s.rounds} rounds (seed ${s.seed}), mean and 95 % CI over rounds; a batch misses when its accuracy < p_tar or its mean time > the deadline. ` +
       'Shown: the deadline of the grid where measured and modelled differ most; "CIs disjoint" counts the deadlines where the two 95 % intervals do not overlap (every deadline is in deadline.csv).',
     '',
-    markdownTable(['uplink', 'method', 'p_tar', 'samples', 'deadline ms', 'measured P_miss [95 % CI]', 'modelled P_miss [95 % CI]', 'CIs disjoint'], deadlineRows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
+    markdownTable(
+      [
+        'uplink',
+        'method',
+        'p_tar',
+        'samples',
+        'deadline ms',
+        'measured P_miss [95 % CI]',
+        'modelled P_miss [95 % CI]',
+        'CIs disjoint',
+      ],
+      deadlineRows,
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
     '',
     // The claim's section ends with its own blank line; without a calibration there is none.
     ...[testbedDeadlineClaimMarkdown(c.deadlineClaims, first.model.edgeExits)].filter((x) => x !== ''),

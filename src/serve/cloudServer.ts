@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { runPart, splitNetwork, type SplitNetwork } from '../models/splitModel';
 import { topLabelScores } from '../records/scores';
-import { HttpError, startServer, type ReadRequest, type Reply, type RunningServer, type ServerLimits } from './httpServer';
+import {
+  HttpError,
+  startServer,
+  type ReadRequest,
+  type Reply,
+  type RunningServer,
+  type ServerLimits,
+} from './httpServer';
 import { decodeTensor, HEADERS, parseShape, type CloudAnswer, type WireDtype } from './splitWire';
 import type { OpenedModelFolder } from './splitModelFolder';
 
@@ -17,7 +24,12 @@ export interface CloudOptions extends ServerLimits {
 }
 
 /** Defaults: a B-AlexNet split tensor is 64 KiB per image in float32, so 16 MiB holds a batch of 256. */
-export const CLOUD_DEFAULTS: ServerLimits & { maxBatch: number } = { maxBodyBytes: 16 << 20, requestTimeoutMs: 30_000, maxConcurrent: 64, maxBatch: 256 };
+export const CLOUD_DEFAULTS: ServerLimits & { maxBatch: number } = {
+  maxBodyBytes: 16 << 20,
+  requestTimeoutMs: 30_000,
+  maxConcurrent: 64,
+  maxBatch: 256,
+};
 
 const header = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h);
 
@@ -40,18 +52,31 @@ export async function startCloudServer(model: OpenedModelFolder, opts: CloudOpti
 
   const infer = async (req: ReadRequest): Promise<Reply> => {
     const type = header(req.headers['content-type'])?.split(';')[0].trim();
-    if (type !== 'application/octet-stream') throw new HttpError(415, `content-type "${type ?? ''}": expected application/octet-stream (the split tensor's raw bytes)`);
+    if (type !== 'application/octet-stream')
+      throw new HttpError(
+        415,
+        `content-type "${type ?? ''}": expected application/octet-stream (the split tensor's raw bytes)`,
+      );
     const digest = header(req.headers[HEADERS.model]);
-    if (digest !== model.digest) throw new HttpError(409, `header ${HEADERS.model} "${digest ?? ''}": this cloud serves model ${model.digest} (${model.manifest.architecture}); the edge runs other weights`);
+    if (digest !== model.digest)
+      throw new HttpError(
+        409,
+        `header ${HEADERS.model} "${digest ?? ''}": this cloud serves model ${model.digest} (${model.manifest.architecture}); the edge runs other weights`,
+      );
     const kText = header(req.headers[HEADERS.edgeExits]) ?? '';
     const k = Number(kText);
-    if (!Number.isInteger(k) || k < 1 || k > E - 1) throw new HttpError(400, `header ${HEADERS.edgeExits} "${kText}": expected an integer in 1 … ${E - 1}`);
+    if (!Number.isInteger(k) || k < 1 || k > E - 1)
+      throw new HttpError(400, `header ${HEADERS.edgeExits} "${kText}": expected an integer in 1 … ${E - 1}`);
     const dtype = (header(req.headers[HEADERS.dtype]) ?? 'float32') as WireDtype;
-    if (dtype !== 'float32' && dtype !== 'float16') throw new HttpError(400, `header ${HEADERS.dtype} "${dtype}": expected float32 or float16`);
+    if (dtype !== 'float32' && dtype !== 'float16')
+      throw new HttpError(400, `header ${HEADERS.dtype} "${dtype}": expected float32 or float16`);
     const shape = parseShape(req.headers[HEADERS.shape]);
     const part = partFor(k);
     if (shape.length !== part.splitShape.length + 1 || shape.slice(1).join(',') !== part.splitShape.join(',')) {
-      throw new HttpError(400, `header ${HEADERS.shape} [${shape.join(',')}]: expected [n,${part.splitShape.join(',')}] (the trunk tensor at branch ${k})`);
+      throw new HttpError(
+        400,
+        `header ${HEADERS.shape} [${shape.join(',')}]: expected [n,${part.splitShape.join(',')}] (the trunk tensor at branch ${k})`,
+      );
     }
     const n = shape[0];
     if (n > maxBatch) throw new HttpError(413, `batch of ${n}: over the limit of ${maxBatch}`);
@@ -72,10 +97,14 @@ export async function startCloudServer(model: OpenedModelFolder, opts: CloudOpti
     return { body: answer };
   };
 
-  return startServer({
-    role: 'cloud',
-    ...opts,
-    routes: { '/infer': infer },
-    health: () => ({ model: model.digest, architecture: model.manifest.architecture, exits: E, served }),
-  }, opts.port, opts.host);
+  return startServer(
+    {
+      role: 'cloud',
+      ...opts,
+      routes: { '/infer': infer },
+      health: () => ({ model: model.digest, architecture: model.manifest.architecture, exits: E, served }),
+    },
+    opts.port,
+    opts.host,
+  );
 }

@@ -35,19 +35,30 @@ export interface DevicePageConfig {
 /** A stage model as tfjs's layers-model JSON (weights in one binary file beside it). */
 async function stageArtifacts(model: tf.LayersModel, binName: string): Promise<{ json: string; bin: Buffer }> {
   let captured: tf.io.ModelArtifacts | null = null;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    captured = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      captured = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const a = captured as unknown as tf.io.ModelArtifacts;
   const data = a.weightData;
   const bin = Buffer.from(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : (data as ArrayBuffer));
-  const json = JSON.stringify({ format: 'layers-model', generatedBy: a.generatedBy, convertedBy: null, modelTopology: a.modelTopology, weightsManifest: [{ paths: [binName], weights: a.weightSpecs }] });
+  const json = JSON.stringify({
+    format: 'layers-model',
+    generatedBy: a.generatedBy,
+    convertedBy: null,
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: [binName], weights: a.weightSpecs }],
+  });
   return { json, bin };
 }
 
 /** GET resources of the device page, all under /device/. */
-export async function devicePageResources(split: SplitNetwork, config: DevicePageConfig): Promise<Record<string, () => Resource>> {
+export async function devicePageResources(
+  split: SplitNetwork,
+  config: DevicePageConfig,
+): Promise<Record<string, () => Resource>> {
   const tfJs = fs.readFileSync(require.resolve('@tensorflow/tfjs/dist/tf.min.js'));
   const res: Record<string, () => Resource> = {
     '/device/': () => ({ type: 'text/html; charset=utf-8', body: PAGE_HTML }),

@@ -5,7 +5,14 @@ import { decodeImage } from '../data/imageDecode';
 import { runPart, splitNetwork } from '../models/splitModel';
 import type { ExitScores } from '../records/scores';
 import { ServiceError } from '../errors';
-import { HttpError, startServer, type ReadRequest, type Reply, type RunningServer, type ServerLimits } from './httpServer';
+import {
+  HttpError,
+  startServer,
+  type ReadRequest,
+  type Reply,
+  type RunningServer,
+  type ServerLimits,
+} from './httpServer';
 import { encodeTensor, HEADERS, type CloudAnswer, type WireDtype } from './splitWire';
 import type { ExitScoring } from './exitScoring';
 import type { OpenedModelFolder } from './splitModelFolder';
@@ -33,7 +40,12 @@ export interface EdgeOptions extends ServerLimits {
   log?: (line: string) => void;
 }
 
-export const EDGE_DEFAULTS: ServerLimits & { cloudTimeoutMs: number } = { maxBodyBytes: 1 << 20, requestTimeoutMs: 30_000, maxConcurrent: 64, cloudTimeoutMs: 5_000 };
+export const EDGE_DEFAULTS: ServerLimits & { cloudTimeoutMs: number } = {
+  maxBodyBytes: 1 << 20,
+  requestTimeoutMs: 30_000,
+  maxConcurrent: 64,
+  cloudTimeoutMs: 5_000,
+};
 
 /** Per-answer timings, ms. Device stages that did not run are absent from `exitMs`. */
 export interface EdgeTimings {
@@ -96,7 +108,11 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
   const pixelsOf = (req: ReadRequest): Uint8Array => {
     const type = header(req.headers['content-type'])?.split(';')[0].trim() ?? '';
     if (type === 'application/octet-stream') {
-      if (req.body.length !== H * W * Ch) throw new HttpError(400, `raw image has ${req.body.length} bytes; expected ${H * W * Ch} (${H}×${W}×${Ch} uint8, HWC)`);
+      if (req.body.length !== H * W * Ch)
+        throw new HttpError(
+          400,
+          `raw image has ${req.body.length} bytes; expected ${H * W * Ch} (${H}×${W}×${Ch} uint8, HWC)`,
+        );
       return req.body;
     }
     if (type === 'image/png' || type === 'image/jpeg') {
@@ -106,10 +122,14 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
       } catch (err) {
         throw new HttpError(400, (err as Error).message);
       }
-      if (img.height !== H || img.width !== W) throw new HttpError(400, `image is ${img.width}×${img.height}; expected ${W}×${H}`);
+      if (img.height !== H || img.width !== W)
+        throw new HttpError(400, `image is ${img.width}×${img.height}; expected ${W}×${H}`);
       return img.data;
     }
-    throw new HttpError(415, `content-type "${type}": expected image/png, image/jpeg or application/octet-stream (raw ${H}×${W}×${Ch} bytes)`);
+    throw new HttpError(
+      415,
+      `content-type "${type}": expected image/png, image/jpeg or application/octet-stream (raw ${H}×${W}×${Ch} bytes)`,
+    );
   };
 
   const optionsOf = (req: ReadRequest): { pTar: number; scoring: ExitScoring; sample: number | null } => {
@@ -121,20 +141,27 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
     if (!scoring) throw new HttpError(400, `method "${m}": this edge serves ${[...opts.scorings.keys()].join(', ')}`);
     const s = req.query.get('sample');
     const sample = s === null ? null : Number(s);
-    if (sample !== null && !(Number.isInteger(sample) && sample >= 0)) throw new HttpError(400, `sample "${s}": expected an integer ≥ 0`);
+    if (sample !== null && !(Number.isInteger(sample) && sample >= 0))
+      throw new HttpError(400, `sample "${s}": expected an integer ≥ 0`);
     return { pTar, scoring, sample };
   };
 
-  const askCloud = async (tensor: Float32Array): Promise<{ answer: CloudAnswer; roundTripMs: number; serializeMs: number }> => {
+  const askCloud = async (
+    tensor: Float32Array,
+  ): Promise<{ answer: CloudAnswer; roundTripMs: number; serializeMs: number }> => {
     const t0 = performance.now();
     const body = encodeTensor(tensor, opts.wire);
     const serializeMs = performance.now() - t0;
     const t1 = performance.now();
     const res = await fetch(cloudUrl, {
-      method: 'POST', body,
+      method: 'POST',
+      body,
       headers: {
-        'content-type': 'application/octet-stream', [HEADERS.shape]: [1, ...split.splitShape].join(','),
-        [HEADERS.dtype]: opts.wire, [HEADERS.edgeExits]: String(k), [HEADERS.model]: model.digest,
+        'content-type': 'application/octet-stream',
+        [HEADERS.shape]: [1, ...split.splitShape].join(','),
+        [HEADERS.dtype]: opts.wire,
+        [HEADERS.edgeExits]: String(k),
+        [HEADERS.model]: model.digest,
       },
       signal: AbortSignal.timeout(opts.cloudTimeoutMs),
     });
@@ -142,7 +169,8 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
     const roundTripMs = performance.now() - t1;
     if (!res.ok) throw new ServiceError(`cloud answered ${res.status}: ${text.slice(0, 200)}`);
     const answer = JSON.parse(text) as CloudAnswer;
-    if (!Array.isArray(answer.logits) || answer.logits.length !== E - k) throw new ServiceError(`cloud answered ${answer.logits?.length} exits; expected ${E - k}`);
+    if (!Array.isArray(answer.logits) || answer.logits.length !== E - k)
+      throw new ServiceError(`cloud answered ${answer.logits?.length} exits; expected ${E - k}`);
     return { answer, roundTripMs, serializeMs };
   };
 
@@ -152,7 +180,15 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
     const px = pixelsOf(req);
     const x = new Float32Array(H * W * Ch);
     for (let i = 0; i < x.length; i++) x[i] = lut[(i % Ch) * 256 + px[i]];
-    const timings: EdgeTimings = { decode_ms: performance.now() - t0, exitMs: [], device_ms: 0, serialize_ms: 0, upload_ms: 0, cloud_ms: 0, edge_ms: 0 };
+    const timings: EdgeTimings = {
+      decode_ms: performance.now() - t0,
+      exitMs: [],
+      device_ms: 0,
+      serialize_ms: 0,
+      upload_ms: 0,
+      cloud_ms: 0,
+      edge_ms: 0,
+    };
     const scores: ExitScores[] = [];
     let input: tf.Tensor = tf.tensor4d(x, [1, H, W, Ch]);
     let splitValues: Float32Array | null = null;
@@ -180,17 +216,33 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
     }
     timings.device_ms = timings.exitMs.reduce((a, b) => a + b, 0);
     const base = { sample, method: scoring.method, pTar, timings };
-    const done = (exit0: number, extra: Pick<EdgeAnswer, 'onDevice' | 'offloaded' | 'fallback' | 'cloudError'>, s: ExitScores): Reply => {
+    const done = (
+      exit0: number,
+      extra: Pick<EdgeAnswer, 'onDevice' | 'offloaded' | 'fallback' | 'cloudError'>,
+      s: ExitScores,
+    ): Reply => {
       timings.edge_ms = performance.now() - req.arrivedAt;
       stats.answered++;
       if (extra.onDevice) stats.onDevice++;
       if (extra.offloaded) stats.offloaded++;
       if (extra.fallback) stats.fallbacks++;
       const prediction = s.prediction[0];
-      const answer: EdgeAnswer = { ...base, exit: exit0 + 1, prediction, label: model.manifest.classNames[prediction] ?? String(prediction), confidence: s.confidence[0], ...extra };
+      const answer: EdgeAnswer = {
+        ...base,
+        exit: exit0 + 1,
+        prediction,
+        label: model.manifest.classNames[prediction] ?? String(prediction),
+        confidence: s.confidence[0],
+        ...extra,
+      };
       return { body: answer };
     };
-    if (answeredAt >= 0) return done(answeredAt, { onDevice: true, offloaded: false, fallback: false, cloudError: null }, scores[answeredAt]);
+    if (answeredAt >= 0)
+      return done(
+        answeredAt,
+        { onDevice: true, offloaded: false, fallback: false, cloudError: null },
+        scores[answeredAt],
+      );
 
     try {
       const { answer, roundTripMs, serializeMs } = await askCloud(splitValues!);
@@ -208,7 +260,10 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
       let best = 0;
       for (let j = 1; j < k; j++) if (scores[j].confidence[0] > scores[best].confidence[0]) best = j;
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      const message = (err as Error).name === 'TimeoutError' ? `cloud timed out after ${opts.cloudTimeoutMs} ms` : `${String((err as Error).message ?? err).split('\n')[0]}${cause ? ` (${cause})` : ''}`;
+      const message =
+        (err as Error).name === 'TimeoutError'
+          ? `cloud timed out after ${opts.cloudTimeoutMs} ms`
+          : `${String((err as Error).message ?? err).split('\n')[0]}${cause ? ` (${cause})` : ''}`;
       return done(best, { onDevice: false, offloaded: true, fallback: true, cloudError: message }, scores[best]);
     }
   };
@@ -219,19 +274,45 @@ export async function startEdgeServer(model: OpenedModelFolder, opts: EdgeOption
     else if (s.temperatures) temperatures[m] = s.temperatures;
   }
   const resources = await devicePageResources(split, {
-    edgeExits: k, numExits: E, numClasses: C, classNames: model.manifest.classNames, inputShape: split.inputShape,
-    normalization: model.manifest.normalization, pTar: opts.pTar, defaultMethod: opts.defaultMethod in temperatures ? opts.defaultMethod : 'none',
-    temperatures, offloadAnswer: opts.offloadAnswer, cloud: opts.cloud, digest: model.digest, wire: opts.wire, splitShape: split.splitShape,
+    edgeExits: k,
+    numExits: E,
+    numClasses: C,
+    classNames: model.manifest.classNames,
+    inputShape: split.inputShape,
+    normalization: model.manifest.normalization,
+    pTar: opts.pTar,
+    defaultMethod: opts.defaultMethod in temperatures ? opts.defaultMethod : 'none',
+    temperatures,
+    offloadAnswer: opts.offloadAnswer,
+    cloud: opts.cloud,
+    digest: model.digest,
+    wire: opts.wire,
+    splitShape: split.splitShape,
   });
-  return startServer({
-    role: 'edge',
-    ...opts,
-    resources,
-    routes: { '/classify': classify },
-    health: () => ({
-      model: model.digest, architecture: model.manifest.architecture, dataset: model.manifest.dataset, splitSeed: model.manifest.splitSeed, exits: E, edgeExits: k, pTar: opts.pTar,
-      methods: [...opts.scorings.keys()], defaultMethod: opts.defaultMethod, offloadAnswer: opts.offloadAnswer,
-      cloud: opts.cloud, wire: opts.wire, cloudTimeoutMs: opts.cloudTimeoutMs, ...stats,
-    }),
-  }, opts.port, opts.host);
+  return startServer(
+    {
+      role: 'edge',
+      ...opts,
+      resources,
+      routes: { '/classify': classify },
+      health: () => ({
+        model: model.digest,
+        architecture: model.manifest.architecture,
+        dataset: model.manifest.dataset,
+        splitSeed: model.manifest.splitSeed,
+        exits: E,
+        edgeExits: k,
+        pTar: opts.pTar,
+        methods: [...opts.scorings.keys()],
+        defaultMethod: opts.defaultMethod,
+        offloadAnswer: opts.offloadAnswer,
+        cloud: opts.cloud,
+        wire: opts.wire,
+        cloudTimeoutMs: opts.cloudTimeoutMs,
+        ...stats,
+      }),
+    },
+    opts.port,
+    opts.host,
+  );
 }

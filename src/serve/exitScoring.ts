@@ -20,23 +20,45 @@ export interface ExitScoring {
 
 /** Scoring without calibration: raw max-softmax. */
 export function uncalibratedScoring(numClasses: number): ExitScoring {
-  return { method: 'none', file: null, score: (_e, logits) => topLabelScores(logits, numClasses, 1), temperatures: null };
+  return {
+    method: 'none',
+    file: null,
+    score: (_e, logits) => topLabelScores(logits, numClasses, 1),
+    temperatures: null,
+  };
 }
 
 /** Scoring with a calibration file, checked against the model's exits and classes. */
-export function calibratedScoring(calibration: CalibrationFile, file: string, numExits: number, numClasses: number): ExitScoring {
+export function calibratedScoring(
+  calibration: CalibrationFile,
+  file: string,
+  numExits: number,
+  numClasses: number,
+): ExitScoring {
   const cals = calibratorsFor({ numExits, numClasses }, calibration, file);
   const T = cals.map((c) => c.scalingTemperature);
-  return { method: calibration.method, file, score: (e, logits) => cals[e].scores(logits), temperatures: T.every((t) => t !== null) ? (T as number[]) : null };
+  return {
+    method: calibration.method,
+    file,
+    score: (e, logits) => cals[e].scores(logits),
+    temperatures: T.every((t) => t !== null) ? (T as number[]) : null,
+  };
 }
 
 /** Scorings by method name: "none" always, plus one per calibration file (names must differ). */
-export function scoringTable(files: Array<{ file: string; calibration: CalibrationFile }>, numExits: number, numClasses: number): Map<string, ExitScoring> {
+export function scoringTable(
+  files: Array<{ file: string; calibration: CalibrationFile }>,
+  numExits: number,
+  numClasses: number,
+): Map<string, ExitScoring> {
   const table = new Map<string, ExitScoring>([['none', uncalibratedScoring(numClasses)]]);
   for (const { file, calibration } of files) {
     const s = calibratedScoring(calibration, file, numExits, numClasses);
     const clash = table.get(s.method);
-    if (clash) throw new ConfigError(`--calibration ${file}: method "${s.method}" is already served${clash.file ? ` from ${clash.file}` : ''}; give one file per method`);
+    if (clash)
+      throw new ConfigError(
+        `--calibration ${file}: method "${s.method}" is already served${clash.file ? ` from ${clash.file}` : ''}; give one file per method`,
+      );
     table.set(s.method, s);
   }
   return table;

@@ -13,7 +13,10 @@ import type { AddressInfo } from 'node:net';
 
 /** A refusal with its HTTP status and a one-line message. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -77,7 +80,12 @@ export interface RunningServer {
   inFlight(): number;
 }
 
-const json = (res: http.ServerResponse, status: number, body: unknown, extra: http.OutgoingHttpHeaders = {}): number => {
+const json = (
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  extra: http.OutgoingHttpHeaders = {},
+): number => {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra });
   res.end(text);
@@ -105,7 +113,9 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('aborted', () => reject(new HttpError(400, 'request aborted before its body was complete (truncated body)')));
+    req.on('aborted', () =>
+      reject(new HttpError(400, 'request aborted before its body was complete (truncated body)')),
+    );
     req.on('error', (err) => reject(new HttpError(400, `cannot read the body: ${err.message}`)));
   });
 }
@@ -118,14 +128,21 @@ export function startServer(opts: ServerOptions, port: number, host = '127.0.0.1
   let drained: (() => void) | null = null;
 
   const cors: http.OutgoingHttpHeaders = opts.allowOrigin
-    ? { 'access-control-allow-origin': opts.allowOrigin, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, x-eecal-shape, x-eecal-dtype, x-eecal-edge-exits, x-eecal-model', 'access-control-max-age': '600' }
+    ? {
+        'access-control-allow-origin': opts.allowOrigin,
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'content-type, x-eecal-shape, x-eecal-dtype, x-eecal-edge-exits, x-eecal-model',
+        'access-control-max-age': '600',
+      }
     : {};
   const server = http.createServer((req, res) => {
     const arrivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://x');
     let bytes = 0;
     const done = (status: number) =>
-      log(`${new Date().toISOString()} ${opts.role} ${req.socket.remoteAddress ?? '-'} "${req.method} ${url.pathname}" ${status} ${bytes} ${(performance.now() - arrivedAt).toFixed(1)}ms`);
+      log(
+        `${new Date().toISOString()} ${opts.role} ${req.socket.remoteAddress ?? '-'} "${req.method} ${url.pathname}" ${status} ${bytes} ${(performance.now() - arrivedAt).toFixed(1)}ms`,
+      );
     if (req.method === 'OPTIONS' && opts.allowOrigin) {
       res.writeHead(204, cors);
       res.end();
@@ -144,7 +161,12 @@ export function startServer(opts: ServerOptions, port: number, host = '127.0.0.1
     }
     if (req.method === 'GET' && url.pathname === '/health') {
       const status = draining ? 503 : 200;
-      bytes = json(res, status, { status: draining ? 'draining' : 'ok', role: opts.role, inFlight: active, ...opts.health() }, cors);
+      bytes = json(
+        res,
+        status,
+        { status: draining ? 'draining' : 'ok', role: opts.role, inFlight: active, ...opts.health() },
+        cors,
+      );
       done(status);
       return;
     }
@@ -154,24 +176,45 @@ export function startServer(opts: ServerOptions, port: number, host = '127.0.0.1
       bytes = json(res, status, { error: message }, { ...cors, ...extra });
       done(status);
     };
-    if (!handler) return refuse(404, `no route ${req.method} ${url.pathname}; expected GET /health${opts.resources ? `, GET ${Object.keys(opts.resources)[0]}` : ''} or POST ${Object.keys(opts.routes).join(', POST ')}`);
+    if (!handler)
+      return refuse(
+        404,
+        `no route ${req.method} ${url.pathname}; expected GET /health${opts.resources ? `, GET ${Object.keys(opts.resources)[0]}` : ''} or POST ${Object.keys(opts.routes).join(', POST ')}`,
+      );
     if (req.method !== 'POST') return refuse(405, `${url.pathname} takes POST, not ${req.method}`, { allow: 'POST' });
     if (draining) return refuse(503, 'server is shutting down', { connection: 'close' });
-    if (active >= opts.maxConcurrent) return refuse(503, `busy: ${active} requests in flight (limit ${opts.maxConcurrent})`, { 'retry-after': '1' });
+    if (active >= opts.maxConcurrent)
+      return refuse(503, `busy: ${active} requests in flight (limit ${opts.maxConcurrent})`, { 'retry-after': '1' });
     active++;
     let finished = false;
     const finish = (status: number, body: unknown) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      if (!res.headersSent && !res.destroyed) bytes = json(res, status, body, draining ? { ...cors, connection: 'close' } : cors);
+      if (!res.headersSent && !res.destroyed)
+        bytes = json(res, status, body, draining ? { ...cors, connection: 'close' } : cors);
       done(status);
       active--;
       if (draining && active === 0) drained?.();
     };
-    const timer = setTimeout(() => finish(req.complete ? 503 : 408, { error: `request took over ${opts.requestTimeoutMs} ms (${req.complete ? 'answer' : 'body'} too slow)` }), opts.requestTimeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(req.complete ? 503 : 408, {
+          error: `request took over ${opts.requestTimeoutMs} ms (${req.complete ? 'answer' : 'body'} too slow)`,
+        }),
+      opts.requestTimeoutMs,
+    );
     readBody(req, opts.maxBodyBytes)
-      .then((body) => handler({ method: req.method ?? 'POST', path: url.pathname, query: url.searchParams, headers: req.headers, body, arrivedAt }))
+      .then((body) =>
+        handler({
+          method: req.method ?? 'POST',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+          arrivedAt,
+        }),
+      )
       .then((r) => finish(r.status ?? 200, r.body))
       .catch((err: unknown) => {
         if (err instanceof HttpError) finish(err.status, { error: err.message });

@@ -19,9 +19,18 @@ export function modelDigest(dir: string, manifest: ModelManifest = readModelMani
   try {
     bytes = fs.readFileSync(wb);
   } catch (err) {
-    throw new DataError(`${wb}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); expected a model saved by eecal train`, { cause: err });
+    throw new DataError(
+      `${wb}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); expected a model saved by eecal train`,
+      { cause: err },
+    );
   }
-  return crypto.createHash('sha256').update(manifest.architecture).update('\0').update(bytes).digest('hex').slice(0, 16);
+  return crypto
+    .createHash('sha256')
+    .update(manifest.architecture)
+    .update('\0')
+    .update(bytes)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** A model folder opened and cut for serving. */
@@ -54,4 +63,3 @@ export function loadSplitModel(dir: string, k: number): LoadedSplitModel {
   const folder = openModelFolder(dir);
   return { ...splitNetwork(folder.net, k), ...folder };
 }
-

@@ -85,10 +85,14 @@ export function encodeTensor(values: Float32Array, dtype: WireDtype): Buffer {
 /** Parse the shape header: positive integers, at most `maxRank` of them. */
 export function parseShape(header: string | string[] | undefined, maxRank = 8): number[] {
   const text = Array.isArray(header) ? header[0] : header;
-  if (!text) throw new HttpError(400, `header ${HEADERS.shape} is missing; expected the tensor shape, e.g. "1,16,16,64"`);
+  if (!text)
+    throw new HttpError(400, `header ${HEADERS.shape} is missing; expected the tensor shape, e.g. "1,16,16,64"`);
   const dims = text.split(',').map((d) => Number(d.trim()));
   if (dims.length > maxRank || dims.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new HttpError(400, `header ${HEADERS.shape} "${text}": expected up to ${maxRank} comma-separated positive integers`);
+    throw new HttpError(
+      400,
+      `header ${HEADERS.shape} "${text}": expected up to ${maxRank} comma-separated positive integers`,
+    );
   }
   return dims;
 }
@@ -98,7 +102,10 @@ export function decodeTensor(body: Buffer, shape: number[], dtype: WireDtype): F
   const n = shape.reduce((a, b) => a * b, 1);
   const width = dtype === 'float32' ? 4 : 2;
   if (body.length !== n * width) {
-    throw new HttpError(400, `body has ${body.length} bytes; expected ${n * width} (${dtype} × shape [${shape.join(',')}]): truncated or wrong shape`);
+    throw new HttpError(
+      400,
+      `body has ${body.length} bytes; expected ${n * width} (${dtype} × shape [${shape.join(',')}]): truncated or wrong shape`,
+    );
   }
   const out = new Float32Array(n);
   if (dtype === 'float32') {

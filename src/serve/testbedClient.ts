@@ -38,16 +38,29 @@ export interface TestbedPlan {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** POST one image to the edge and turn the answer into a measured row. */
-export async function classifyOnce(edge: string, req: TestbedRequest, pixels: Uint8Array, timeoutMs: number): Promise<MeasuredRow> {
+export async function classifyOnce(
+  edge: string,
+  req: TestbedRequest,
+  pixels: Uint8Array,
+  timeoutMs: number,
+): Promise<MeasuredRow> {
   const url = `${edge.replace(/\/$/, '')}/classify?sample=${req.sample}&p_tar=${req.pTar}&method=${encodeURIComponent(req.method)}`;
   for (let attempt = 0; ; attempt++) {
     const t0 = performance.now();
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', body: pixels, headers: { 'content-type': 'application/octet-stream' }, signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(url, {
+        method: 'POST',
+        body: pixels,
+        headers: { 'content-type': 'application/octet-stream' },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new ServiceError(`edge ${edge}: sample ${req.sample}: ${(err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause ?? (err as Error).message}`, { cause: err });
+      throw new ServiceError(
+        `edge ${edge}: sample ${req.sample}: ${(err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause ?? (err as Error).message)}`,
+        { cause: err },
+      );
     }
     const text = await res.text();
     const totalMs = performance.now() - t0;
@@ -55,18 +68,33 @@ export async function classifyOnce(edge: string, req: TestbedRequest, pixels: Ui
       await sleep(20 * (attempt + 1));
       continue;
     }
-    if (!res.ok) throw new ServiceError(`edge ${edge}: sample ${req.sample}: ${res.status} ${text.trim().slice(0, 300)}`);
+    if (!res.ok)
+      throw new ServiceError(`edge ${edge}: sample ${req.sample}: ${res.status} ${text.trim().slice(0, 300)}`);
     const a = JSON.parse(text) as EdgeAnswer;
-    if (a.sample !== req.sample) throw new ServiceError(`edge ${edge}: asked for sample ${req.sample}, the answer is for ${a.sample}`);
+    if (a.sample !== req.sample)
+      throw new ServiceError(`edge ${edge}: asked for sample ${req.sample}, the answer is for ${a.sample}`);
     const t = a.timings;
     const ms: Record<string, number> = {
-      decode_ms: t.decode_ms, device_ms: t.device_ms, serialize_ms: t.serialize_ms, upload_ms: t.upload_ms,
-      cloud_ms: t.cloud_ms, edge_ms: t.edge_ms, total_ms: totalMs,
+      decode_ms: t.decode_ms,
+      device_ms: t.device_ms,
+      serialize_ms: t.serialize_ms,
+      upload_ms: t.upload_ms,
+      cloud_ms: t.cloud_ms,
+      edge_ms: t.edge_ms,
+      total_ms: totalMs,
     };
     t.exitMs.forEach((v, j) => (ms[`exit${j + 1}_ms`] = v));
     return {
-      sample: req.sample, label: req.label, exit: a.exit, prediction: a.prediction, confidence: a.confidence,
-      fallback: a.fallback, offloaded: a.offloaded, method: a.method, pTar: a.pTar, ms,
+      sample: req.sample,
+      label: req.label,
+      exit: a.exit,
+      prediction: a.prediction,
+      confidence: a.confidence,
+      fallback: a.fallback,
+      offloaded: a.offloaded,
+      method: a.method,
+      pTar: a.pTar,
+      ms,
     };
   }
 }

@@ -51,7 +51,6 @@ export interface Analysis {
   figures: Record<string, PlotlyFigure>;
 }
 
-
 /** The methods a reproduction compares with the uncalibrated model. */
 export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch', 'global', 'torch-lbfgs'];
 
@@ -63,19 +62,44 @@ export const STUDY_METHODS: readonly StudyMethod[] = ['temperature', 'per-branch
 export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: CalibrationOps): Analysis {
   const { val, test } = input;
   const exitNames = exitNamesOf(test);
-  const calibration = calibrationStudy(val, test, ops, { methods: [...STUDY_METHODS, ...(input.extraMethods ?? [])], pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames, fallback: resolveConfig(cfg).calibrationSubset });
+  const calibration = calibrationStudy(val, test, ops, {
+    methods: [...STUDY_METHODS, ...(input.extraMethods ?? [])],
+    pTar: cfg.calibrationPTar,
+    bins: cfg.eceBins,
+    exitNames,
+    fallback: resolveConfig(cfg).calibrationSubset,
+  });
   const fixed = offloadingStudy(test, calibration.methods, cfg);
-  const offloading = cfg.refitPerPTar ? refitSweepsPerPTar(fixed, val, test, cfg, calibration.methods.flatMap((m) => (m.method ? [m.method] : []))) : fixed;
+  const offloading = cfg.refitPerPTar
+    ? refitSweepsPerPTar(
+        fixed,
+        val,
+        test,
+        cfg,
+        calibration.methods.flatMap((m) => (m.method ? [m.method] : [])),
+      )
+    : fixed;
   const settings = resolveConfig(cfg).verdicts;
   const tsFit = calibration.methods.find((m) => m.id === 'temperature')?.calibration;
-  const tsFile = tsFit && isFittedCalibration(tsFit) ? tsFit.file ?? undefined : tsFit;
+  const tsFile = tsFit && isFittedCalibration(tsFit) ? (tsFit.file ?? undefined) : tsFit;
   const claims = studyClaims(val, test, calibration, offloading, cfg, undefined, undefined, input.progress);
-  const comparisons = [branchyNetComparison(test, input.architecture, settings), guoComparison(test, tsFile, input.dataset, cfg.eceBins, settings)].filter((c): c is Claim => c !== null);
-  const figures: Record<string, PlotlyFigure> = { ...calibrationFigures(calibration), ...offloadingFigures(offloading, exitNames) };
+  const comparisons = [
+    branchyNetComparison(test, input.architecture, settings),
+    guoComparison(test, tsFile, input.dataset, cfg.eceBins, settings),
+  ].filter((c): c is Claim => c !== null);
+  const figures: Record<string, PlotlyFigure> = {
+    ...calibrationFigures(calibration),
+    ...offloadingFigures(offloading, exitNames),
+  };
   Object.assign(figures, deltaFigures(claims, 1, calibration.methods.slice(1)));
-  if (test.meta?.exits) figures['exit-costs'] = renderExitCosts(test.meta.exits, { title: `${input.architecture}: device compute to each exit and tensor sent to the cloud` });
+  if (test.meta?.exits)
+    figures['exit-costs'] = renderExitCosts(test.meta.exits, {
+      title: `${input.architecture}: device compute to each exit and tensor sent to the cloud`,
+    });
   if (input.trainingLog && input.trainingLog.epochs.length > 0) {
-    figures['training-curves'] = renderTrainingCurves(input.trainingLog.exitNames, input.trainingLog.epochs, { title: `${input.architecture}: training curves per exit` });
+    figures['training-curves'] = renderTrainingCurves(input.trainingLog.exitNames, input.trainingLog.epochs, {
+      title: `${input.architecture}: training curves per exit`,
+    });
   }
   return { exitNames, calibration, offloading, claims, comparisons, figures };
 }
@@ -85,23 +109,44 @@ export function runAnalysis(input: AnalysisInput, cfg: ReproduceConfig, ops: Cal
  * from the calibration study (a user's method is judged with the object the study fitted).
  * An id neither built in nor fitted is an OptionError naming `claimMethods`.
  */
-export function claimMethodsOf(calibration: CalibrationStudy, methods: readonly ClaimMethod[]): CalibrationMethodDefinition[] {
+export function claimMethodsOf(
+  calibration: CalibrationStudy,
+  methods: readonly ClaimMethod[],
+): CalibrationMethodDefinition[] {
   return methods.map((id, i) => {
     const fitted = calibration.methods.find((m) => m.id === id)?.method;
     if (fitted) return fitted;
     if (isCalibrationMethod(id)) return CALIBRATION_METHODS[id];
-    throw new OptionError(['claimMethods'], `claimMethods[${i}] "${id}": not a built-in method and not among the study's methods (${calibration.methods.slice(1).map((m) => m.id).join(', ')})`);
+    throw new OptionError(
+      ['claimMethods'],
+      `claimMethods[${i}] "${id}": not a built-in method and not among the study's methods (${calibration.methods
+        .slice(1)
+        .map((m) => m.id)
+        .join(', ')})`,
+    );
   });
 }
 
 /** Progress of the claims of one method refitted through its own fit: replicates done and time left. */
-export type ClaimsProgress = (p: { method: string; label: string; done: number; total: number; elapsedMs: number; etaMs: number }) => void;
+export type ClaimsProgress = (p: {
+  method: string;
+  label: string;
+  done: number;
+  total: number;
+  elapsedMs: number;
+  etaMs: number;
+}) => void;
 
 /**
  * Count the refits of a method without a fast path (a user's, or a built-in other than TS) and
  * report them, at most every second, with the time left: a user's fit may be slow.
  */
-function withProgress(refit: RefitKeys, method: CalibrationMethodDefinition, total: number, progress: ClaimsProgress): RefitKeys {
+function withProgress(
+  refit: RefitKeys,
+  method: CalibrationMethodDefinition,
+  total: number,
+  progress: ClaimsProgress,
+): RefitKeys {
   let done = 0;
   let last = 0;
   const started = Date.now();
@@ -113,18 +158,35 @@ function withProgress(refit: RefitKeys, method: CalibrationMethodDefinition, tot
     if (now - last >= 1000 || done === total) {
       last = now;
       const elapsedMs = now - started;
-      progress({ method: method.id, label: method.label, done, total, elapsedMs, etaMs: (elapsedMs / done) * (total - done) });
+      progress({
+        method: method.id,
+        label: method.label,
+        done,
+        total,
+        elapsedMs,
+        etaMs: (elapsedMs / done) * (total - done),
+      });
     }
     return keys;
   };
 }
 
 /** The bootstrap's count of replicates done, as a method's claims progress with the time left. */
-function bootstrapProgress(method: CalibrationMethodDefinition, progress: ClaimsProgress): (done: number, total: number) => void {
+function bootstrapProgress(
+  method: CalibrationMethodDefinition,
+  progress: ClaimsProgress,
+): (done: number, total: number) => void {
   const started = Date.now();
   return (done, total) => {
     const elapsedMs = Date.now() - started;
-    progress({ method: method.id, label: method.label, done, total, elapsedMs, etaMs: done > 0 ? (elapsedMs / done) * (total - done) : NaN });
+    progress({
+      method: method.id,
+      label: method.label,
+      done,
+      total,
+      elapsedMs,
+      etaMs: done > 0 ? (elapsedMs / done) * (total - done) : NaN,
+    });
   };
 }
 
@@ -139,8 +201,14 @@ function bootstrapProgress(method: CalibrationMethodDefinition, progress: Claims
  * `progress` hears how far refits without a fast path have got.
  */
 export function studyClaims(
-  val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig, replicates?: number,
-  methods?: readonly ClaimMethod[], progress?: ClaimsProgress,
+  val: ExitRecords,
+  test: ExitRecords,
+  calibration: CalibrationStudy,
+  offloading: OffloadingStudy,
+  cfg: ReproduceConfig,
+  replicates?: number,
+  methods?: readonly ClaimMethod[],
+  progress?: ClaimsProgress,
 ): Claim[] {
   const c = resolveConfig(cfg);
   const settings = verdictSettings({ ...c.verdicts, ...(replicates !== undefined ? { replicates } : {}) });
@@ -150,14 +218,25 @@ export function studyClaims(
     const base = methodRefit(method, val, test, subset);
     const refit = progress && !hasFastRefit(method) ? withProgress(base, method, settings.replicates, progress) : base;
     return offloadingClaims({
-      val, test, refit,
+      val,
+      test,
+      refit,
       // A fast refit may run on worker threads: the bootstrap itself counts its replicates.
       ...(progress && hasFastRefit(method) ? { progress: bootstrapProgress(method, progress) } : {}),
-      ...(cfg.refitPerPTar && isPTarDependent(method) ? { refitAt: (x: number) => methodRefit(method, val, test, { ...subset, pTar: x }) } : {}),
-      label: method.label, idSuffix: claimSuffix(method.id),
+      ...(cfg.refitPerPTar && isPTarDependent(method)
+        ? { refitAt: (x: number) => methodRefit(method, val, test, { ...subset, pTar: x }) }
+        : {}),
+      label: method.label,
+      idSuffix: claimSuffix(method.id),
       temperatures: claimTemperatures(calibration, method.id, test),
-      edgeExits: offloading.partitions.map((p) => p.edgeExits), fallback: cfg.fallback, pTarGrid: cfg.pTarGrid,
-      batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, roundSeed: cfg.batches.seed, deadlinePTar: offloading.deadlinePTar, settings,
+      edgeExits: offloading.partitions.map((p) => p.edgeExits),
+      fallback: cfg.fallback,
+      pTarGrid: cfg.pTarGrid,
+      batchSize: cfg.batches.batchSize,
+      rounds: cfg.batches.rounds,
+      roundSeed: cfg.batches.seed,
+      deadlinePTar: offloading.deadlinePTar,
+      settings,
     });
   });
 }

@@ -7,7 +7,12 @@ import type { CalibrationStudy, MethodReliability } from '../study/calibrationSt
 export function reliabilityPanels(methods: readonly MethodReliability[]): ReliabilityPanel[][] {
   const exits = methods[0]?.exits ?? [];
   return exits.map((x, e) =>
-    methods.map((m) => ({ title: `${x.name} · ${m.label}`, bins: m.exits[e].metrics.bins, ece: m.exits[e].metrics.ece, numSamples: m.exits[e].numSamples })),
+    methods.map((m) => ({
+      title: `${x.name} · ${m.label}`,
+      bins: m.exits[e].metrics.bins,
+      ece: m.exits[e].metrics.ece,
+      numSamples: m.exits[e].numSamples,
+    })),
   );
 }
 
@@ -29,9 +34,16 @@ export function calibrationFigures(study: CalibrationStudy): Record<string, Plot
   }
   const exitNames = study.reliability[0].exits.map((x) => x.name);
   out['ece-per-exit'] = renderCurves(
-    study.reliability.map((m) => ({ label: m.label, x: exitNames.map((_, e) => e + 1), y: m.exits.map((x) => x.metrics.ece) })),
+    study.reliability.map((m) => ({
+      label: m.label,
+      x: exitNames.map((_, e) => e + 1),
+      y: m.exits.map((x) => x.metrics.ece),
+    })),
     {
-      title: `ECE per exit (${study.bins} bins, test split)`, xTitle: 'Exit', yTitle: 'ECE', yTickFormat: '.1%',
+      title: `ECE per exit (${study.bins} bins, test split)`,
+      xTitle: 'Exit',
+      yTitle: 'ECE',
+      yTickFormat: '.1%',
       xTicks: { values: exitNames.map((_, e) => e + 1), labels: exitNames },
     },
   );

@@ -16,7 +16,11 @@ import { OptionError } from '../errors';
  * any other built-in, or a user's method object. The result scores records in memory (and holds
  * its calibration file when every exit has a saved kind).
  */
-export function fitMethod(val: ExitRecords, method: MethodLike, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): Calibration {
+export function fitMethod(
+  val: ExitRecords,
+  method: MethodLike,
+  opts: { pTar: number; edgeExits: number; fallback?: Fallback },
+): Calibration {
   return calibrateRecords(val, method, { pTar: opts.pTar, edgeExits: opts.edgeExits, fallback: opts.fallback });
 }
 
@@ -25,10 +29,20 @@ export function fitMethod(val: ExitRecords, method: MethodLike, opts: { pTar: nu
  * with its per-bin table from one binning (`calibrationError`), so the drawn bars and the printed
  * ECE cannot disagree. `exit` is 1-based, as everywhere in the public API (the final exit is E).
  */
-export function exitMetricsOf(records: ExitRecords, calibration: Calibration | undefined, exit: number, bins: number): ExitMetrics {
+export function exitMetricsOf(
+  records: ExitRecords,
+  calibration: Calibration | undefined,
+  exit: number,
+  bins: number,
+): ExitMetrics {
   const E = records.numExits;
-  if (!Number.isInteger(exit) || exit < 1 || exit > E) throw new OptionError(['exit'], `exit ${exit}: expected an exit number in 1…${E} (exits are numbered from 1, the final exit is ${E})`);
-  if (!Number.isInteger(bins) || bins < 1) throw new OptionError(['bins'], `bins ${bins}: expected a whole number of bins ≥ 1`);
+  if (!Number.isInteger(exit) || exit < 1 || exit > E)
+    throw new OptionError(
+      ['exit'],
+      `exit ${exit}: expected an exit number in 1…${E} (exits are numbered from 1, the final exit is ${E})`,
+    );
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new OptionError(['bins'], `bins ${bins}: expected a whole number of bins ≥ 1`);
   const C = records.numClasses;
   const e = exit - 1;
   const logits = records.logits[e];

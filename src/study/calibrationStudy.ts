@@ -25,7 +25,11 @@ export interface ExitMetrics {
  */
 export interface CalibrationOps {
   /** `fallback`: the calibration subset rule of per-branch/global TS (default 'final'; see ReproduceConfig.calibrationSubset). */
-  fit(val: ExitRecords, method: MethodLike, opts: { pTar: number; edgeExits: number; fallback?: Fallback }): Calibration;
+  fit(
+    val: ExitRecords,
+    method: MethodLike,
+    opts: { pTar: number; edgeExits: number; fallback?: Fallback },
+  ): Calibration;
   /** `exit` is 1-based (1 … E), as everywhere in the public API. */
   exitMetrics(records: ExitRecords, calibration: Calibration | undefined, exit: number, bins: number): ExitMetrics;
 }
@@ -64,16 +68,29 @@ export interface CalibrationStudy {
 }
 
 /** Reliability data (metrics + bins per exit) of records under one method. */
-export function measureMethod(records: ExitRecords, spec: MethodSpec, ops: CalibrationOps, bins: number, exitNames: readonly string[]): MethodReliability {
+export function measureMethod(
+  records: ExitRecords,
+  spec: MethodSpec,
+  ops: CalibrationOps,
+  bins: number,
+  exitNames: readonly string[],
+): MethodReliability {
   return {
     id: spec.id,
     label: spec.label,
-    exits: exitNames.map((name, e) => ({ exit: e + 1, name, metrics: ops.exitMetrics(records, spec.calibration, e + 1, bins), numSamples: records.numSamples })),
+    exits: exitNames.map((name, e) => ({
+      exit: e + 1,
+      name,
+      metrics: ops.exitMetrics(records, spec.calibration, e + 1, bins),
+      numSamples: records.numSamples,
+    })),
   };
 }
 
 /** A compact per-exit table (accuracy, mean confidence, ECE, NLL) of one method, for notebooks and reports. */
-export function exitSummaryRows(m: MethodReliability): { exit: string; accuracy: number; meanConfidence: number; ece: number; nll: number }[] {
+export function exitSummaryRows(
+  m: MethodReliability,
+): { exit: string; accuracy: number; meanConfidence: number; ece: number; nll: number }[] {
   return m.exits.map((x) => ({
     exit: x.name,
     accuracy: x.metrics.accuracy,
@@ -93,23 +110,37 @@ export function calibrationStudy(
   test: ExitRecords,
   ops: CalibrationOps,
   opts: {
-    methods: readonly (StudyMethod | string)[]; pTar: number; bins: number; exitNames: readonly string[]; fallback?: Fallback;
+    methods: readonly (StudyMethod | string)[];
+    pTar: number;
+    bins: number;
+    exitNames: readonly string[];
+    fallback?: Fallback;
     /** Name of the methods list in errors (default "methods"; a notebook passes "PLAY.methods"). */
     option?: string;
   },
 ): CalibrationStudy {
   const edgeExits = val.numExits - 1;
   const fitted = resolveMethods(opts.methods, opts.option ?? 'methods').map((m) => ({
-    id: m.id, label: m.label, method: m, calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits, ...(opts.fallback ? { fallback: opts.fallback } : {}) }),
+    id: m.id,
+    label: m.label,
+    method: m,
+    calibration: ops.fit(val, m, { pTar: opts.pTar, edgeExits, ...(opts.fallback ? { fallback: opts.fallback } : {}) }),
   }));
   const methods: MethodSpec[] = [{ id: 'uncalibrated', label: 'uncalibrated' }, ...fitted];
   const reliability: MethodReliability[] = methods.map((m) => measureMethod(test, m, ops, opts.bins, opts.exitNames));
   const before = reliability[0].exits;
   const rows: ExitCalibrationRow[] = fitted.flatMap((m, i) =>
     reliability[i + 1].exits.map((x, e) => ({
-      exit: e + 1, name: opts.exitNames[e], method: m.label, temperature: exitTemperature(m.calibration, e),
-      accuracy: before[e].metrics.accuracy, nllBefore: before[e].metrics.nll, nllAfter: x.metrics.nll,
-      eceBefore: before[e].metrics.ece, eceAfter: x.metrics.ece, methodId: m.id,
+      exit: e + 1,
+      name: opts.exitNames[e],
+      method: m.label,
+      temperature: exitTemperature(m.calibration, e),
+      accuracy: before[e].metrics.accuracy,
+      nllBefore: before[e].metrics.nll,
+      nllAfter: x.metrics.nll,
+      eceBefore: before[e].metrics.ece,
+      eceAfter: x.metrics.ece,
+      methodId: m.id,
     })),
   );
   return { methods, rows, reliability, bins: opts.bins };

@@ -15,7 +15,15 @@ import type { Claim } from './offloadingClaims';
  * verdicts, which is what lets a notebook reuse verdicts computed elsewhere.
  */
 export interface ClaimsSettings {
-  verdicts: { points: number[]; minEffect: number; alpha: number; seed: number; shufflesPerReplicate: number; minDeviceSamples: number; floorSimulations: number };
+  verdicts: {
+    points: number[];
+    minEffect: number;
+    alpha: number;
+    seed: number;
+    shufflesPerReplicate: number;
+    minDeviceSamples: number;
+    floorSimulations: number;
+  };
   calibrationPTar: number;
   calibrationSubset: string;
   refitPerPTar: boolean;
@@ -73,7 +81,15 @@ export function claimsSettings(test: ExitRecords, offloading: OffloadingStudy, c
   const c = resolveConfig(cfg);
   const v = c.verdicts;
   return {
-    verdicts: { points: [...v.points], minEffect: v.minEffect, alpha: v.alpha, seed: v.seed, shufflesPerReplicate: v.shufflesPerReplicate, minDeviceSamples: v.minDeviceSamples, floorSimulations: v.floorSimulations },
+    verdicts: {
+      points: [...v.points],
+      minEffect: v.minEffect,
+      alpha: v.alpha,
+      seed: v.seed,
+      shufflesPerReplicate: v.shufflesPerReplicate,
+      minDeviceSamples: v.minDeviceSamples,
+      floorSimulations: v.floorSimulations,
+    },
     calibrationPTar: cfg.calibrationPTar,
     calibrationSubset: c.calibrationSubset,
     refitPerPTar: c.refitPerPTar,
@@ -87,7 +103,11 @@ export function claimsSettings(test: ExitRecords, offloading: OffloadingStudy, c
 }
 
 /** The whole-validation temperatures of a judged method as `studyClaims` passes them (null when the study did not fit it). */
-export function claimTemperatures(calibration: CalibrationStudy, method: ClaimMethod, test: ExitRecords): ClaimTemperatures {
+export function claimTemperatures(
+  calibration: CalibrationStudy,
+  method: ClaimMethod,
+  test: ExitRecords,
+): ClaimTemperatures {
   const file = calibration.methods.find((m) => m.id === method)?.calibration;
   return file ? exitNamesOf(test).map((_, e) => exitTemperature(file, e)) : null;
 }
@@ -99,8 +119,14 @@ export function claimsOfMethod(claims: readonly Claim[], method: ClaimMethod): C
 
 /** The provenance `eecal reproduce` stores with its claims. */
 export function claimsProvenance(
-  val: ExitRecords, test: ExitRecords, calibration: CalibrationStudy, offloading: OffloadingStudy, cfg: ReproduceConfig,
-  methods: readonly ClaimMethod[], eecalVersion: string, computed: Date = new Date(),
+  val: ExitRecords,
+  test: ExitRecords,
+  calibration: CalibrationStudy,
+  offloading: OffloadingStudy,
+  cfg: ReproduceConfig,
+  methods: readonly ClaimMethod[],
+  eecalVersion: string,
+  computed: Date = new Date(),
 ): ClaimsProvenance {
   return {
     records: recordsDigest(val, test),
@@ -116,6 +142,15 @@ export function claimsProvenance(
  * Cache key of one method's verdicts: SHA-256 over the records digest, settings, B, method, its
  * temperatures and the eecal version (a new release may judge differently).
  */
-export function methodClaimsKey(records: string, settings: ClaimsSettings, replicates: number, method: ClaimMethod, temperatures: ClaimTemperatures, eecalVersion: string): string {
-  return createHash('sha256').update(JSON.stringify({ records, settings, replicates, method, temperatures, eecalVersion })).digest('hex');
+export function methodClaimsKey(
+  records: string,
+  settings: ClaimsSettings,
+  replicates: number,
+  method: ClaimMethod,
+  temperatures: ClaimTemperatures,
+  eecalVersion: string,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ records, settings, replicates, method, temperatures, eecalVersion }))
+    .digest('hex');
 }

@@ -18,15 +18,39 @@ import type { Claim } from './offloadingClaims';
  */
 export type ComparisonFacts =
   | {
-    topic: 'branchynet-table-1'; architecture: string; exits: number; comparable: boolean; entropyThresholds: number[];
-    /** Accuracy, then each exit's share: eecal's value, its 95 % interval, BranchyNet's value, the verdict. */
-    quantities: Array<{ name: string; value: number; low: number; high: number; reference: number | null; verdict: Verdict | null }>;
-  }
+      topic: 'branchynet-table-1';
+      architecture: string;
+      exits: number;
+      comparable: boolean;
+      entropyThresholds: number[];
+      /** Accuracy, then each exit's share: eecal's value, its 95 % interval, BranchyNet's value, the verdict. */
+      quantities: Array<{
+        name: string;
+        value: number;
+        low: number;
+        high: number;
+        reference: number | null;
+        verdict: Verdict | null;
+      }>;
+    }
   | {
-    topic: 'guo-table-1'; bins: number; samples: number; dataset: string; cifar: boolean; minEffect: number;
-    eceBefore: number; eceBeforeLow: number; eceBeforeHigh: number; verdictBefore: Verdict;
-    eceAfter: number; floorMean: number; floorQ95: number; floorSimulations: number; bar: number; verdictAfter: Verdict;
-  };
+      topic: 'guo-table-1';
+      bins: number;
+      samples: number;
+      dataset: string;
+      cifar: boolean;
+      minEffect: number;
+      eceBefore: number;
+      eceBeforeLow: number;
+      eceBeforeHigh: number;
+      verdictBefore: Verdict;
+      eceAfter: number;
+      floorMean: number;
+      floorQ95: number;
+      floorSimulations: number;
+      bar: number;
+      verdictAfter: Verdict;
+    };
 
 /** Tolerances fixed before comparing (written in the report): accuracy ±5 pp, each exit share ±10 pp. */
 export const BRANCHYNET_TOLERANCE = { accuracy: 0.05, exitShare: 0.1 } as const;
@@ -86,18 +110,46 @@ export function branchyNetComparison(test: ExitRecords, architecture: string, s:
   const refs = [BRANCHYNET_TABLE1.bAlexnetAccuracy, ...BRANCHYNET_TABLE1.bAlexnetExitFractions];
   // refs holds the accuracy first and then one share per exit: compare the exits with the shares only.
   const comparable = E === BRANCHYNET_TABLE1.bAlexnetExitFractions.length;
-  const names = ['accuracy', ...Array.from({ length: E }, (_, e) => (e === E - 1 ? 'final share' : `branch ${e + 1} share`))];
+  const names = [
+    'accuracy',
+    ...Array.from({ length: E }, (_, e) => (e === E - 1 ? 'final share' : `branch ${e + 1} share`)),
+  ];
   const estimates = point.map((v, q) => {
     const tol = q === 0 ? BRANCHYNET_TOLERANCE.accuracy : BRANCHYNET_TOLERANCE.exitShare;
-    return { quantity: `${names[q]} − BranchyNet`, at: null, estimate: comparable ? v - refs[q] : v, low: comparable ? ci[q][0] - refs[q] : ci[q][0], high: comparable ? ci[q][1] - refs[q] : ci[q][1], level: 0.95, verdict: comparable ? toleranceVerdict(ci[q][0], ci[q][1], refs[q], tol) : null };
+    return {
+      quantity: `${names[q]} − BranchyNet`,
+      at: null,
+      estimate: comparable ? v - refs[q] : v,
+      low: comparable ? ci[q][0] - refs[q] : ci[q][0],
+      high: comparable ? ci[q][1] - refs[q] : ci[q][1],
+      level: 0.95,
+      verdict: comparable ? toleranceVerdict(ci[q][0], ci[q][1], refs[q], tol) : null,
+    };
   });
   const vs = estimates.map((e) => e.verdict);
-  const verdict: Verdict = !comparable ? 'inconclusive' : vs.every((v) => v === 'supported') ? 'supported' : vs.includes('contradicted') ? 'contradicted' : 'inconclusive';
+  const verdict: Verdict = !comparable
+    ? 'inconclusive'
+    : vs.every((v) => v === 'supported')
+      ? 'supported'
+      : vs.includes('contradicted')
+        ? 'contradicted'
+        : 'inconclusive';
   return {
     id: 'branchynet-table-1',
     comparison: {
-      topic: 'branchynet-table-1', architecture, exits: E, comparable, entropyThresholds: [...taus],
-      quantities: point.map((v, q) => ({ name: names[q], value: v, low: ci[q][0], high: ci[q][1], reference: comparable ? refs[q] : null, verdict: estimates[q].verdict })),
+      topic: 'branchynet-table-1',
+      architecture,
+      exits: E,
+      comparable,
+      entropyThresholds: [...taus],
+      quantities: point.map((v, q) => ({
+        name: names[q],
+        value: v,
+        low: ci[q][0],
+        high: ci[q][1],
+        reference: comparable ? refs[q] : null,
+        verdict: estimates[q].verdict,
+      })),
     },
     verdict,
     estimates,
@@ -110,7 +162,13 @@ export function branchyNetComparison(test: ExitRecords, architecture: string, s:
  * bar max(1 %, finite-sample floor): the 95th percentile of the ECE a perfectly calibrated model
  * with these confidences would show on this many samples.
  */
-export function guoComparison(test: ExitRecords, ts: CalibrationFile | undefined, dataset: string, bins: number, s: VerdictSettings): Claim | null {
+export function guoComparison(
+  test: ExitRecords,
+  ts: CalibrationFile | undefined,
+  dataset: string,
+  bins: number,
+  s: VerdictSettings,
+): Claim | null {
   if (!ts) return null;
   const f = test.numExits - 1;
   const tl = (file?: CalibrationFile) => {
@@ -126,21 +184,61 @@ export function guoComparison(test: ExitRecords, ts: CalibrationFile | undefined
   const floor = eceFloor(after.conf, bins, s.floorSimulations, s.seed + 1);
   const [lo, hi] = GUO_TABLE1_CIFAR10.uncalibratedRange;
   const bar = Math.max(GUO_TABLE1_CIFAR10.temperatureBelow, floor.q95);
-  const vBefore: Verdict = bl >= lo - s.minEffect && bh <= hi + s.minEffect ? 'supported' : bh < lo - s.minEffect || bl > hi + s.minEffect ? 'contradicted' : 'inconclusive';
+  const vBefore: Verdict =
+    bl >= lo - s.minEffect && bh <= hi + s.minEffect
+      ? 'supported'
+      : bh < lo - s.minEffect || bl > hi + s.minEffect
+        ? 'contradicted'
+        : 'inconclusive';
   const vAfter: Verdict = ea <= bar ? 'supported' : ea > bar + s.minEffect ? 'contradicted' : 'inconclusive';
   const cifar = dataset.toLowerCase().includes('cifar');
-  const verdict: Verdict = !cifar ? 'inconclusive' : vBefore === 'supported' && vAfter === 'supported' ? 'supported' : vBefore === 'contradicted' || vAfter === 'contradicted' ? 'contradicted' : 'inconclusive';
+  const verdict: Verdict = !cifar
+    ? 'inconclusive'
+    : vBefore === 'supported' && vAfter === 'supported'
+      ? 'supported'
+      : vBefore === 'contradicted' || vAfter === 'contradicted'
+        ? 'contradicted'
+        : 'inconclusive';
   return {
     id: 'guo-table-1',
     comparison: {
-      topic: 'guo-table-1', bins, samples: test.numSamples, dataset, cifar, minEffect: s.minEffect,
-      eceBefore: eb, eceBeforeLow: bl, eceBeforeHigh: bh, verdictBefore: vBefore,
-      eceAfter: ea, floorMean: floor.mean, floorQ95: floor.q95, floorSimulations: s.floorSimulations, bar, verdictAfter: vAfter,
+      topic: 'guo-table-1',
+      bins,
+      samples: test.numSamples,
+      dataset,
+      cifar,
+      minEffect: s.minEffect,
+      eceBefore: eb,
+      eceBeforeLow: bl,
+      eceBeforeHigh: bh,
+      verdictBefore: vBefore,
+      eceAfter: ea,
+      floorMean: floor.mean,
+      floorQ95: floor.q95,
+      floorSimulations: s.floorSimulations,
+      bar,
+      verdictAfter: vAfter,
     },
     verdict,
     estimates: [
-      { quantity: 'ECE before TS (final exit)', at: null, estimate: eb, low: bl, high: bh, level: 0.95, verdict: vBefore },
-      { quantity: 'ECE after TS − bar (final exit)', at: null, estimate: ea - bar, low: null, high: null, level: 0.95, verdict: vAfter },
+      {
+        quantity: 'ECE before TS (final exit)',
+        at: null,
+        estimate: eb,
+        low: bl,
+        high: bh,
+        level: 0.95,
+        verdict: vBefore,
+      },
+      {
+        quantity: 'ECE after TS − bar (final exit)',
+        at: null,
+        estimate: ea - bar,
+        low: null,
+        high: null,
+        level: 0.95,
+        verdict: vAfter,
+      },
     ],
   };
 }

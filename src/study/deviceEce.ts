@@ -40,7 +40,13 @@ function confidenceBins(keys: CascadeKeys, exits: readonly number[], bins: numbe
  * range (difference arrays), then a prefix sum over g gives every threshold's bin totals. O(N·k + G·bins).
  * @returns ECE per ascending grid point (NaN where the device keeps nothing) and the kept (weighted) count.
  */
-export function deviceEceCurve(b: BinnedCascade, keys: CascadeKeys, confBins: readonly Int32Array[], bins: number, weights?: ArrayLike<number>): { ece: Float64Array; count: Float64Array } {
+export function deviceEceCurve(
+  b: BinnedCascade,
+  keys: CascadeKeys,
+  confBins: readonly Int32Array[],
+  bins: number,
+  weights?: ArrayLike<number>,
+): { ece: Float64Array; count: Float64Array } {
   const G = b.numBins;
   const W = bins;
   const cnt = new Float64Array((G + 1) * W);
@@ -58,9 +64,12 @@ export function deviceEceCurve(b: BinnedCascade, keys: CascadeKeys, confBins: re
       if (w === 0) continue;
       const a = lo[i] * W + bin[i];
       const z = hi[i] * W + bin[i];
-      cnt[a] += w; cnt[z] -= w;
-      conf[a] += w * c[i]; conf[z] -= w * c[i];
-      ok[a] += w * right[i]; ok[z] -= w * right[i];
+      cnt[a] += w;
+      cnt[z] -= w;
+      conf[a] += w * c[i];
+      conf[z] -= w * c[i];
+      ok[a] += w * right[i];
+      ok[z] -= w * right[i];
     }
   });
   const ece = new Float64Array(G);
@@ -92,7 +101,12 @@ export function deviceEceCurve(b: BinnedCascade, keys: CascadeKeys, confBins: re
  * 95 % bootstrap intervals over test resamples (`replicates`, `seed`): the calibration quality
  * the device's decisions rely on, per threshold.
  */
-export function deviceEceVsPTar(keys: CascadeKeys, pTars: readonly number[], layout: CascadeLayout, o: { bins: number; replicates: number; seed: number }): DeviceEceRow[] {
+export function deviceEceVsPTar(
+  keys: CascadeKeys,
+  pTars: readonly number[],
+  layout: CascadeLayout,
+  o: { bins: number; replicates: number; seed: number },
+): DeviceEceRow[] {
   const grid = sortGrid(pTars).values;
   const G = grid.length;
   const b = binCascade(keys, grid, layout);
@@ -112,8 +126,11 @@ export function deviceEceVsPTar(keys: CascadeKeys, pTars: readonly number[], lay
     const ok = finite.length >= 0.95 * o.replicates && finite.length > 1;
     const v = point.ece[g];
     return {
-      pTar, ece: Number.isFinite(v) ? v : null, deviceSamples: point.count[g],
-      ciLow: ok ? quantileSorted(finite, 0.025) : null, ciHigh: ok ? quantileSorted(finite, 0.975) : null,
+      pTar,
+      ece: Number.isFinite(v) ? v : null,
+      deviceSamples: point.count[g],
+      ciLow: ok ? quantileSorted(finite, 0.025) : null,
+      ciHigh: ok ? quantileSorted(finite, 0.975) : null,
     };
   });
 }

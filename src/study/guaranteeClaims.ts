@@ -51,10 +51,21 @@ export function guaranteeClaims(ev: GuaranteeEvidence): GuaranteeClaim[] {
   const rules = [...new Set(ev.rows.map((r) => r.rule))].filter((r) => r !== 'uncalibrated');
   return rules.map((rule) => {
     const rows = ev.rows.filter((r) => r.rule === rule);
-    const points = rows.map((r: GuaranteeRow) => ({ target: r.target, violations: r.violations, draws: r.draws, interval: r.interval, verdict: violationVerdict(r.interval, ev.delta) }));
+    const points = rows.map((r: GuaranteeRow) => ({
+      target: r.target,
+      violations: r.violations,
+      draws: r.draws,
+      interval: r.interval,
+      verdict: violationVerdict(r.interval, ev.delta),
+    }));
     return {
       id: rule === 'risk-control' ? 'risk-control-meets-target' : `ts-meets-target:${rule}`,
-      rule, k: ev.k, delta: ev.delta, intervalLevel: ev.intervalLevel, points, verdict: combineVerdicts(points.map((p) => p.verdict)),
+      rule,
+      k: ev.k,
+      delta: ev.delta,
+      intervalLevel: ev.intervalLevel,
+      points,
+      verdict: combineVerdicts(points.map((p) => p.verdict)),
     };
   });
 }

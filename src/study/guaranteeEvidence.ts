@@ -5,7 +5,12 @@ import { fitTemperatureExact } from '../calibration/temperatureFit';
 import { fitGlobalTemperature, fitPerBranchTemperatures } from '../calibration/earlyExit';
 import { TemperatureScaling } from '../calibration/temperatureScaling';
 import {
-  bestEmpiricalIndex, countSegments, defaultRiskGrid, deviceSegments, fixedSequenceFromCounts, type GridCounts,
+  bestEmpiricalIndex,
+  countSegments,
+  defaultRiskGrid,
+  deviceSegments,
+  fixedSequenceFromCounts,
+  type GridCounts,
 } from '../offloading/riskControl';
 import { clopperPearson } from '../offloading/riskControlBinomial';
 import { createRng } from '../util/rng';
@@ -28,7 +33,13 @@ import { multiplicities, subsetRecords } from './stats/resample';
 
 /** A decision rule under test. */
 export type GuaranteeRule = 'uncalibrated' | 'temperature' | 'per-branch' | 'global' | 'risk-control';
-export const GUARANTEE_RULES: readonly GuaranteeRule[] = ['uncalibrated', 'temperature', 'per-branch', 'global', 'risk-control'];
+export const GUARANTEE_RULES: readonly GuaranteeRule[] = [
+  'uncalibrated',
+  'temperature',
+  'per-branch',
+  'global',
+  'risk-control',
+];
 
 /** Options of {@link guaranteeEvidence}. */
 export interface GuaranteeEvidenceOptions {
@@ -94,9 +105,12 @@ function calibratedScores(records: ExitRecords, temperatures: readonly number[],
 
 /** Run the evidence (see the module comment). */
 export function guaranteeEvidence(val: ExitRecords, test: ExitRecords, o: GuaranteeEvidenceOptions): GuaranteeEvidence {
-  if (val.numClasses !== test.numClasses || val.numExits !== test.numExits) throw new ShapeMismatchError('guarantee evidence: validation and test records differ in classes or exits');
-  if (!(o.k >= 1 && o.k <= val.numExits - 1)) throw new ConfigError(`guarantee evidence: k = ${o.k}: expected 1…${val.numExits - 1}`);
-  if (!(Number.isInteger(o.draws) && o.draws >= 1)) throw new ConfigError(`guarantee evidence: draws = ${o.draws}: expected an integer ≥ 1`);
+  if (val.numClasses !== test.numClasses || val.numExits !== test.numExits)
+    throw new ShapeMismatchError('guarantee evidence: validation and test records differ in classes or exits');
+  if (!(o.k >= 1 && o.k <= val.numExits - 1))
+    throw new ConfigError(`guarantee evidence: k = ${o.k}: expected 1…${val.numExits - 1}`);
+  if (!(Number.isInteger(o.draws) && o.draws >= 1))
+    throw new ConfigError(`guarantee evidence: draws = ${o.draws}: expected an integer ≥ 1`);
   const pop = pool(val, test);
   const N = pop.numSamples;
   const n = o.drawSize ?? val.numSamples;
@@ -130,17 +144,28 @@ export function guaranteeEvidence(val: ExitRecords, test: ExitRecords, o: Guaran
   const idx = new Int32Array(n);
   for (let d = 0; d < o.draws; d++) {
     for (let i = 0; i < n; i++) idx[i] = rng.int(N);
-    const draw = rules.some((r) => r === 'temperature' || r === 'per-branch' || r === 'global') ? subsetRecords(pop, idx) : null;
+    const draw = rules.some((r) => r === 'temperature' || r === 'per-branch' || r === 'global')
+      ? subsetRecords(pop, idx)
+      : null;
     for (const rule of rules) {
       if (rule === 'uncalibrated') {
         targets.forEach((_, ti) => add(rule, ti, popRaw, ti));
       } else if (rule === 'temperature') {
-        const temps = draw!.logits.slice(0, o.k).map((l) => fitTemperatureExact(l, draw!.labels, draw!.numClasses).temperature);
+        const temps = draw!.logits
+          .slice(0, o.k)
+          .map((l) => fitTemperatureExact(l, draw!.labels, draw!.numClasses).temperature);
         const c = atTargets(calibratedScores(pop, temps, o.k), pop.labels, T);
         targets.forEach((_, ti) => add(rule, ti, c, ti));
       } else if (rule === 'per-branch' || rule === 'global') {
         targets.forEach((t, ti) => {
-          const fit = rule === 'global' ? fitGlobalTemperature(draw!, { pTar: t, edgeExits: o.k }) : fitPerBranchTemperatures(draw!, { pTar: t, edgeExits: o.k }, Array.from({ length: o.k }, (_, e) => e + 1));
+          const fit =
+            rule === 'global'
+              ? fitGlobalTemperature(draw!, { pTar: t, edgeExits: o.k })
+              : fitPerBranchTemperatures(
+                  draw!,
+                  { pTar: t, edgeExits: o.k },
+                  Array.from({ length: o.k }, (_, e) => e + 1),
+                );
           const temps = fit.map((f) => (f.calibrator as TemperatureScaling).temperature);
           const c = atTargets(calibratedScores(pop, temps, o.k), pop.labels, Float64Array.of(t));
           add(rule, ti, c, 0);
@@ -165,8 +190,14 @@ export function guaranteeEvidence(val: ExitRecords, test: ExitRecords, o: Guaran
       const s = tally.get(key(rule, t))!;
       const oracle = bestEmpiricalIndex(popGrid, t);
       rows.push({
-        rule, target: t, draws: o.draws, violations: s.violations, violationRate: s.violations / o.draws,
-        interval: clopperPearson(s.violations, o.draws, intervalLevel), abstentions: s.abstentions, meanOffload: s.offload / o.draws,
+        rule,
+        target: t,
+        draws: o.draws,
+        violations: s.violations,
+        violationRate: s.violations / o.draws,
+        interval: clopperPearson(s.violations, o.draws, intervalLevel),
+        abstentions: s.abstentions,
+        meanOffload: s.offload / o.draws,
         oracleOffload: oracle === null ? null : 1 - popGrid.kept[oracle] / popGrid.total,
       });
     }
@@ -185,5 +216,12 @@ export function pool(val: ExitRecords, test: ExitRecords): ExitRecords {
     out.set(test.logits[e], l.length);
     return out;
   });
-  return { numSamples: labels.length, numClasses: val.numClasses, numExits: val.numExits, labels, logits, meta: val.meta };
+  return {
+    numSamples: labels.length,
+    numClasses: val.numClasses,
+    numExits: val.numExits,
+    labels,
+    logits,
+    meta: val.meta,
+  };
 }

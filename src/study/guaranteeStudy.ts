@@ -84,7 +84,11 @@ export function guaranteeFigureStem(model: string, k: number, kind: 'violations'
 }
 
 /** Certify on the validation split, measure on the test split (see {@link HeldOutRow}). */
-export function heldOutRows(m: GuaranteeModel, k: number, o: Pick<GuaranteeStudyOptions, 'targets' | 'delta' | 'seed'>): HeldOutRow[] {
+export function heldOutRows(
+  m: GuaranteeModel,
+  k: number,
+  o: Pick<GuaranteeStudyOptions, 'targets' | 'delta' | 'seed'>,
+): HeldOutRow[] {
   const valScores = uncalibratedScores(m.val).slice(0, k);
   const testScores = uncalibratedScores(m.test).slice(0, k);
   return o.targets.map((target) => {
@@ -94,11 +98,16 @@ export function heldOutRows(m: GuaranteeModel, k: number, o: Pick<GuaranteeStudy
     const at = (x: number) => grid.indexOf(x);
     const acc = (g: number) => (c.kept[g] > 0 ? c.correct[g] / c.kept[g] : null);
     return {
-      target, threshold: rc.threshold,
+      target,
+      threshold: rc.threshold,
       testAccuracy: rc.threshold === null ? null : acc(at(rc.threshold)),
-      testInterval: rc.threshold === null || c.kept[at(rc.threshold)] === 0 ? null : clopperPearson(c.correct[at(rc.threshold)], c.kept[at(rc.threshold)], 0.95),
+      testInterval:
+        rc.threshold === null || c.kept[at(rc.threshold)] === 0
+          ? null
+          : clopperPearson(c.correct[at(rc.threshold)], c.kept[at(rc.threshold)], 0.95),
       testOffload: rc.threshold === null ? null : 1 - c.kept[at(rc.threshold)] / c.total,
-      rawAccuracy: acc(at(target)), rawOffload: 1 - c.kept[at(target)] / c.total,
+      rawAccuracy: acc(at(target)),
+      rawOffload: 1 - c.kept[at(target)] / c.total,
     };
   });
 }
@@ -113,23 +122,54 @@ export function runGuaranteeStudy(models: readonly GuaranteeModel[], o: Guarante
     for (const k of o.ks) {
       o.onEntry?.(m.name, k, entries.length, total);
       const t0 = Date.now();
-      const evidence = guaranteeEvidence(m.val, m.test, { k, targets: o.targets, delta: o.delta, draws: o.draws, seed: o.seed, rules });
+      const evidence = guaranteeEvidence(m.val, m.test, {
+        k,
+        targets: o.targets,
+        delta: o.delta,
+        draws: o.draws,
+        seed: o.seed,
+        rules,
+      });
       const seconds = (Date.now() - t0) / 1000;
-      entries.push({ model: m.name, k, heldOut: heldOutRows(m, k, o), evidence, claims: guaranteeClaims(evidence), seconds });
+      entries.push({
+        model: m.name,
+        k,
+        heldOut: heldOutRows(m, k, o),
+        evidence,
+        claims: guaranteeClaims(evidence),
+        seconds,
+      });
       const byRule = (r: GuaranteeRule) => evidence.rows.filter((x) => x.rule === r);
       const present = rules.filter((r) => byRule(r).length > 0);
       figures[guaranteeFigureStem(m.name, k, 'violations')] = violationFigure(
         present.map((r) => {
           const rows = byRule(r);
-          return { label: RULE_LABELS[r], targets: rows.map((x) => x.target), rate: rows.map((x) => x.violationRate), lo: rows.map((x) => x.interval[0]), hi: rows.map((x) => x.interval[1]) };
+          return {
+            label: RULE_LABELS[r],
+            targets: rows.map((x) => x.target),
+            rate: rows.map((x) => x.violationRate),
+            lo: rows.map((x) => x.interval[0]),
+            hi: rows.map((x) => x.interval[1]),
+          };
         }),
-        o.delta, `${m.name}, k = ${k}: how often the device misses the target (${o.draws} calibration draws)`, evidence.intervalLevel,
+        o.delta,
+        `${m.name}, k = ${k}: how often the device misses the target (${o.draws} calibration draws)`,
+        evidence.intervalLevel,
       );
       const any = byRule(present[0]);
       figures[guaranteeFigureStem(m.name, k, 'offload')] = offloadFigure(
         [
-          ...present.map((r) => ({ label: RULE_LABELS[r], targets: byRule(r).map((x) => x.target), offload: byRule(r).map((x) => x.meanOffload) })),
-          { label: 'oracle (population, no guarantee)', targets: any.map((x) => x.target), offload: any.map((x) => x.oracleOffload), dashed: true },
+          ...present.map((r) => ({
+            label: RULE_LABELS[r],
+            targets: byRule(r).map((x) => x.target),
+            offload: byRule(r).map((x) => x.meanOffload),
+          })),
+          {
+            label: 'oracle (population, no guarantee)',
+            targets: any.map((x) => x.target),
+            offload: any.map((x) => x.oracleOffload),
+            dashed: true,
+          },
         ],
         `${m.name}, k = ${k}: P_off each rule pays (population, mean over draws)`,
       );

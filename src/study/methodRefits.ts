@@ -3,10 +3,20 @@ import { CALIBRATION_METHODS, calibrateRecords, type CalibrationMethod } from '.
 import type { CalibrationMethodDefinition } from '../calibration/methodDefinition';
 import { perExitTemperatureRefit, refitThrough, type RefitKeys } from './stats/refitKeys';
 import { describedRefit } from './stats/refitSpec';
-import { globalTemperatureRefit, perBranchTemperatureRefit, torchLbfgsRefit, type CascadeSubsetOptions } from './stats/cascadeRefits';
+import {
+  globalTemperatureRefit,
+  perBranchTemperatureRefit,
+  torchLbfgsRefit,
+  type CascadeSubsetOptions,
+} from './stats/cascadeRefits';
 
 /** The TS variants whose claims the report judges by default: the paper's per exit, the follow-up's per-branch and global, and the authors' unconverged fit. */
-export const CLAIM_METHODS = ['temperature', 'per-branch', 'global', 'torch-lbfgs'] as const satisfies readonly CalibrationMethod[];
+export const CLAIM_METHODS = [
+  'temperature',
+  'per-branch',
+  'global',
+  'torch-lbfgs',
+] as const satisfies readonly CalibrationMethod[];
 
 /** A method whose claims are judged: its id (a built-in's, or a user's method fitted in the study). */
 export type ClaimMethod = string;
@@ -24,16 +34,25 @@ function isFast(id: string): id is FastMethod {
  * included — by `calibrateRecords` itself on the resampled validation rows, exactly as the
  * study fitted it on all of them.
  */
-export function methodRefit(method: CalibrationMethodDefinition, val: ExitRecords, test: ExitRecords, subset: CascadeSubsetOptions): RefitKeys {
+export function methodRefit(
+  method: CalibrationMethodDefinition,
+  val: ExitRecords,
+  test: ExitRecords,
+  subset: CascadeSubsetOptions,
+): RefitKeys {
   if (hasFastRefit(method)) {
     const id = method.id as FastMethod;
     // Described, so the bootstrap can rebuild it on worker threads (stats/refitSpec.ts).
     const described = (refit: RefitKeys) => describedRefit(refit, { method: id, subset });
     switch (id) {
-      case 'temperature': return described(perExitTemperatureRefit(val, test));
-      case 'per-branch': return described(perBranchTemperatureRefit(val, test, subset));
-      case 'global': return described(globalTemperatureRefit(val, test, subset));
-      case 'torch-lbfgs': return described(torchLbfgsRefit(val, test));
+      case 'temperature':
+        return described(perExitTemperatureRefit(val, test));
+      case 'per-branch':
+        return described(perBranchTemperatureRefit(val, test, subset));
+      case 'global':
+        return described(globalTemperatureRefit(val, test, subset));
+      case 'torch-lbfgs':
+        return described(torchLbfgsRefit(val, test));
     }
   }
   return refitThrough(val, test, (v) => calibrateRecords(v, method, { pTar: subset.pTar, fallback: subset.fallback }));

@@ -1,8 +1,22 @@
 import type { ComparisonFacts } from './comparisons';
 import type { ExitRecords } from '../records/types';
 import type { Fallback } from '../cascade/runCascade';
-import { pairedBootstrap, column, indexOfPoint, type PairedBootstrap, type PartitionReplicates, type SideResult } from './stats/pairedBootstrap';
-import { judgePoints, describe, type DeltaEstimate, type Direction, type PointSample, type Verdict } from './stats/deltaVerdict';
+import {
+  pairedBootstrap,
+  column,
+  indexOfPoint,
+  type PairedBootstrap,
+  type PartitionReplicates,
+  type SideResult,
+} from './stats/pairedBootstrap';
+import {
+  judgePoints,
+  describe,
+  type DeltaEstimate,
+  type Direction,
+  type PointSample,
+  type Verdict,
+} from './stats/deltaVerdict';
 import { simultaneousBand } from './stats/simultaneousBand';
 import { mergePointBootstraps } from './stats/mergePoints';
 import type { RefitKeys } from './stats/refitKeys';
@@ -22,23 +36,51 @@ export type Construction =
 export type ClaimFacts =
   | { topic: 'uncalibrated-below-target'; k: number }
   | {
-    topic: 'calibrated-tracks-target'; k: number; label: string; used: number; minDeviceSamples: number; minEffect: number;
-    /** Simultaneous level of each of the two bands (uncalibrated, calibrated), and of the pair together (Bonferroni: ≥ 1 − 2·(1 − level)). */
-    level: number; jointLevel: number;
-    /** p_tar where the uncalibrated band is below p_tar; there the calibrated band meets p_tar − δ; where the calibrated band misses it. */
-    fails: number[]; met: number[]; missed: number[];
-    /** The first `bands` estimates are the calibrated band's gaps to p_tar; the rest are Δ on-device accuracy (not judged). */
-    bands: number;
-  }
-  | { topic: 'offloading-probability'; k: number; label: string; /** The first `judged` estimates are Δ P_off; the rest Δ overall accuracy (not judged). */ judged: number }
+      topic: 'calibrated-tracks-target';
+      k: number;
+      label: string;
+      used: number;
+      minDeviceSamples: number;
+      minEffect: number;
+      /** Simultaneous level of each of the two bands (uncalibrated, calibrated), and of the pair together (Bonferroni: ≥ 1 − 2·(1 − level)). */
+      level: number;
+      jointLevel: number;
+      /** p_tar where the uncalibrated band is below p_tar; there the calibrated band meets p_tar − δ; where the calibrated band misses it. */
+      fails: number[];
+      met: number[];
+      missed: number[];
+      /** The first `bands` estimates are the calibrated band's gaps to p_tar; the rest are Δ on-device accuracy (not judged). */
+      bands: number;
+    }
   | {
-    topic: 'outage'; k: number; label: string; batchSize: number; minEffect: number;
-    levels: Array<{ at: number; uncalibrated: number; calibrated: number }>;
-    /** Points where both outage probabilities are below the minimum effect. */
-    bothZero: number[];
-  }
-  | { topic: 'missed-deadline'; k: number; label: string; deadlinePTar: number; uncalibrated: number; calibrated: number }
-  | { topic: 'second-side-branch'; label: string; /** Estimates: `judged` uncalibrated Δ P_off, `judged` calibrated, then Δ overall accuracy. */ judged: number };
+      topic: 'offloading-probability';
+      k: number;
+      label: string;
+      /** The first `judged` estimates are Δ P_off; the rest Δ overall accuracy (not judged). */ judged: number;
+    }
+  | {
+      topic: 'outage';
+      k: number;
+      label: string;
+      batchSize: number;
+      minEffect: number;
+      levels: Array<{ at: number; uncalibrated: number; calibrated: number }>;
+      /** Points where both outage probabilities are below the minimum effect. */
+      bothZero: number[];
+    }
+  | {
+      topic: 'missed-deadline';
+      k: number;
+      label: string;
+      deadlinePTar: number;
+      uncalibrated: number;
+      calibrated: number;
+    }
+  | {
+      topic: 'second-side-branch';
+      label: string;
+      /** Estimates: `judged` uncalibrated Δ P_off, `judged` calibrated, then Δ overall accuracy. */ judged: number;
+    };
 
 /**
  * A claim judged against the computation: its id (`k{K}-{topic}`, optionally `:method`; parsed
@@ -101,16 +143,30 @@ type BatchName = 'outage' | 'accuracyMiss';
 function curveDelta(bs: PairedBootstrap, a: SideResult, b: SideResult, name: CurveName, x: number): PointSample {
   const G = bs.grid.length;
   const g = indexOfPoint(bs.grid, x, 'sweep grid');
-  return { at: x, estimate: a.point[name][g] - b.point[name][g], replicates: minus(column(a.reps[name], G, g), column(b.reps[name], G, g)) };
+  return {
+    at: x,
+    estimate: a.point[name][g] - b.point[name][g],
+    replicates: minus(column(a.reps[name], G, g), column(b.reps[name], G, g)),
+  };
 }
 
 function batchDelta(bs: PairedBootstrap, a: SideResult, b: SideResult, name: BatchName, x: number): PointSample {
   const P = bs.batchPoints.length;
   const j = indexOfPoint(bs.batchPoints, x, 'batch points');
-  return { at: x, estimate: a.point[name][j] - b.point[name][j], replicates: minus(column(a.reps[name], P, j), column(b.reps[name], P, j)) };
+  return {
+    at: x,
+    estimate: a.point[name][j] - b.point[name][j],
+    replicates: minus(column(a.reps[name], P, j), column(b.reps[name], P, j)),
+  };
 }
 
-function judge(points: PointSample[], quantity: string, direction: Direction, s: VerdictSettings, combine: 'consistent' | 'exists' = 'consistent') {
+function judge(
+  points: PointSample[],
+  quantity: string,
+  direction: Direction,
+  s: VerdictSettings,
+  combine: 'consistent' | 'exists' = 'consistent',
+) {
   return judgePoints(points, { quantity, direction, minEffect: s.minEffect, alpha: s.alpha, combine });
 }
 
@@ -120,10 +176,19 @@ function uncalibratedBelow(bs: PairedBootstrap, p: PartitionReplicates, s: Verdi
   const k = p.edgeExits;
   const pts = s.points.map((x): PointSample => {
     const g = indexOfPoint(bs.grid, x, 'sweep grid');
-    return { at: x, estimate: p.uncalibrated.point.device[g] - x, replicates: shift(column(p.uncalibrated.reps.device, G, g), x) };
+    return {
+      at: x,
+      estimate: p.uncalibrated.point.device[g] - x,
+      replicates: shift(column(p.uncalibrated.reps.device, G, g), x),
+    };
   });
   const j = judge(pts, 'on-device accuracy − p_tar (uncalibrated)', 'lower', s, 'exists');
-  return { id: `k${k}-uncalibrated-below-target${id}`, verdict: j.verdict, estimates: j.estimates, facts: { topic: 'uncalibrated-below-target', k } };
+  return {
+    id: `k${k}-uncalibrated-below-target${id}`,
+    verdict: j.verdict,
+    estimates: j.estimates,
+    facts: { topic: 'uncalibrated-below-target', k },
+  };
 }
 
 /**
@@ -133,7 +198,13 @@ function uncalibratedBelow(bs: PairedBootstrap, p: PartitionReplicates, s: Verdi
  * supported where the uncalibrated upper band is below p_tar and the calibrated lower band is
  * ≥ p_tar − δ; contradicted where the calibrated upper band is below p_tar − δ.
  */
-function calibratedTracks(bs: PairedBootstrap, p: PartitionReplicates, s: VerdictSettings, label: string, id: string): Claim {
+function calibratedTracks(
+  bs: PairedBootstrap,
+  p: PartitionReplicates,
+  s: VerdictSettings,
+  label: string,
+  id: string,
+): Claim {
   const G = bs.grid.length;
   const B = bs.replicates;
   const k = p.edgeExits;
@@ -141,7 +212,8 @@ function calibratedTracks(bs: PairedBootstrap, p: PartitionReplicates, s: Verdic
   const cal = p.calibrated;
   const use = bs.grid.map((_, g) => {
     if (un.point.deviceCount[g] < s.minDeviceSamples || cal.point.deviceCount[g] < s.minDeviceSamples) return false;
-    for (let r = 0; r < B; r++) if (!Number.isFinite(un.reps.device[r * G + g]) || !Number.isFinite(cal.reps.device[r * G + g])) return false;
+    for (let r = 0; r < B; r++)
+      if (!Number.isFinite(un.reps.device[r * G + g]) || !Number.isFinite(cal.reps.device[r * G + g])) return false;
     return true;
   });
   // The verdict joins two bands, so each is built at 1 − α/2: by Bonferroni both hold together with
@@ -160,19 +232,47 @@ function calibratedTracks(bs: PairedBootstrap, p: PartitionReplicates, s: Verdic
     }
     if (cb.high[g] < x - s.minEffect) missed.push(x);
   });
-  const verdict: Verdict = met.length > 0 && missed.length === 0 ? 'supported' : missed.length > 0 && met.length === 0 ? 'contradicted' : 'inconclusive';
+  const verdict: Verdict =
+    met.length > 0 && missed.length === 0
+      ? 'supported'
+      : missed.length > 0 && met.length === 0
+        ? 'contradicted'
+        : 'inconclusive';
   const estimates = s.points.map((x): DeltaEstimate => {
     const g = indexOfPoint(bs.grid, x, 'sweep grid');
-    return { quantity: `on-device accuracy − p_tar (${label})`, at: x, estimate: cal.point.device[g] - x, low: use[g] ? cb.low[g] - x : null, high: use[g] ? cb.high[g] - x : null, level, verdict: null };
+    return {
+      quantity: `on-device accuracy − p_tar (${label})`,
+      at: x,
+      estimate: cal.point.device[g] - x,
+      low: use[g] ? cb.low[g] - x : null,
+      high: use[g] ? cb.high[g] - x : null,
+      level,
+      verdict: null,
+    };
   });
   const pointLevel = 1 - s.alpha / s.points.length;
-  const dAcc = s.points.map((x) => describe(`Δ on-device accuracy (${label} − uncalibrated)`, curveDelta(bs, cal, un, 'device', x), pointLevel));
+  const dAcc = s.points.map((x) =>
+    describe(`Δ on-device accuracy (${label} − uncalibrated)`, curveDelta(bs, cal, un, 'device', x), pointLevel),
+  );
   const used = use.filter(Boolean).length;
   return {
     id: `k${k}-calibrated-tracks-target${id}`,
     verdict,
     estimates: [...estimates, ...dAcc],
-    facts: { topic: 'calibrated-tracks-target', k, label, level, jointLevel: 1 - s.alpha, used, minDeviceSamples: s.minDeviceSamples, minEffect: s.minEffect, fails, met, missed, bands: estimates.length },
+    facts: {
+      topic: 'calibrated-tracks-target',
+      k,
+      label,
+      level,
+      jointLevel: 1 - s.alpha,
+      used,
+      minDeviceSamples: s.minDeviceSamples,
+      minEffect: s.minEffect,
+      fails,
+      met,
+      missed,
+      bands: estimates.length,
+    },
   };
 }
 
@@ -187,11 +287,16 @@ function allDeviceTemperaturesAboveOne(temps: (number | null)[] | null, k: numbe
  * refit. For a temperature scaling the reason is then its temperatures (> 1 on the whole split);
  * for any other method, the lowered confidences themselves.
  */
-function constructionOfOffloading(temps: (number | null)[] | null, p: PartitionReplicates): { construction?: Construction } {
+function constructionOfOffloading(
+  temps: (number | null)[] | null,
+  p: PartitionReplicates,
+): { construction?: Construction } {
   if (!p.deviceConfidencesLowered) return {};
   const k = p.edgeExits;
   if (allDeviceTemperaturesAboveOne(temps, k)) return { construction: { kind: 'device-temperatures-above-one', k } };
-  return temps === null || temps.slice(0, k).every((t) => t === null) ? { construction: { kind: 'device-confidences-lowered', k } } : {};
+  return temps === null || temps.slice(0, k).every((t) => t === null)
+    ? { construction: { kind: 'device-confidences-lowered', k } }
+    : {};
 }
 
 /**
@@ -203,16 +308,31 @@ export function offloadingClaims(input: OffloadingClaimsInput): Claim[] {
   const s = input.settings;
   const batchPoints = [...new Set([...s.points, input.deadlinePTar])];
   const common = {
-    val: input.val, test: input.test, edgeExits: input.edgeExits, fallback: input.fallback, batchSize: input.batchSize, replicates: s.replicates, seed: s.seed,
-    shufflesPerReplicate: s.shufflesPerReplicate, pointRounds: input.rounds, pointSeed: input.roundSeed,
+    val: input.val,
+    test: input.test,
+    edgeExits: input.edgeExits,
+    fallback: input.fallback,
+    batchSize: input.batchSize,
+    replicates: s.replicates,
+    seed: s.seed,
+    shufflesPerReplicate: s.shufflesPerReplicate,
+    pointRounds: input.rounds,
+    pointSeed: input.roundSeed,
     ...(input.progress ? { progress: input.progress } : {}),
   };
   // Refit per p_tar: one run per judged point with the calibration fitted at that point; the
   // simultaneous band of "meets p_tar" then covers those points only.
   const refitAt = input.refitAt;
   const bs = refitAt
-    ? mergePointBootstraps(batchPoints.map((x) => pairedBootstrap({ ...common, refit: refitAt(x), grid: [x], batchPoints: [x] })))
-    : pairedBootstrap({ ...common, refit: input.refit, grid: [...new Set([...input.pTarGrid, ...s.points])], batchPoints });
+    ? mergePointBootstraps(
+        batchPoints.map((x) => pairedBootstrap({ ...common, refit: refitAt(x), grid: [x], batchPoints: [x] })),
+      )
+    : pairedBootstrap({
+        ...common,
+        refit: input.refit,
+        grid: [...new Set([...input.pTarGrid, ...s.points])],
+        batchPoints,
+      });
   const L = input.label;
   const id = input.idSuffix;
   const claims: Claim[] = [];
@@ -220,8 +340,19 @@ export function offloadingClaims(input: OffloadingClaimsInput): Claim[] {
   for (const p of bs.partitions) {
     const k = p.edgeExits;
     claims.push(uncalibratedBelow(bs, p, s, id), calibratedTracks(bs, p, s, L, id));
-    const off = judge(s.points.map((x) => curveDelta(bs, p.calibrated, p.uncalibrated, 'offload', x)), `Δ P_off (${L} − uncalibrated)`, 'higher', s);
-    const acc = s.points.map((x) => describe(`Δ overall accuracy (${L} − uncalibrated)`, curveDelta(bs, p.calibrated, p.uncalibrated, 'overall', x), level));
+    const off = judge(
+      s.points.map((x) => curveDelta(bs, p.calibrated, p.uncalibrated, 'offload', x)),
+      `Δ P_off (${L} − uncalibrated)`,
+      'higher',
+      s,
+    );
+    const acc = s.points.map((x) =>
+      describe(
+        `Δ overall accuracy (${L} − uncalibrated)`,
+        curveDelta(bs, p.calibrated, p.uncalibrated, 'overall', x),
+        level,
+      ),
+    );
     claims.push({
       id: `k${k}-offloading-probability${id}`,
       verdict: off.verdict,
@@ -229,30 +360,69 @@ export function offloadingClaims(input: OffloadingClaimsInput): Claim[] {
       facts: { topic: 'offloading-probability', k, label: L, judged: off.estimates.length },
       ...constructionOfOffloading(input.temperatures, p),
     });
-    const out = judge(s.points.map((x) => batchDelta(bs, p.calibrated, p.uncalibrated, 'outage', x)), `Δ outage probability (${L} − uncalibrated)`, 'lower', s);
+    const out = judge(
+      s.points.map((x) => batchDelta(bs, p.calibrated, p.uncalibrated, 'outage', x)),
+      `Δ outage probability (${L} − uncalibrated)`,
+      'lower',
+      s,
+    );
     const j = (x: number) => indexOfPoint(bs.batchPoints, x, 'batch points');
-    const levels = s.points.map((x) => ({ at: x, uncalibrated: p.uncalibrated.point.outage[j(x)], calibrated: p.calibrated.point.outage[j(x)] }));
-    const bothZero = s.points.filter((x) => p.uncalibrated.point.outage[j(x)] < s.minEffect && p.calibrated.point.outage[j(x)] < s.minEffect);
+    const levels = s.points.map((x) => ({
+      at: x,
+      uncalibrated: p.uncalibrated.point.outage[j(x)],
+      calibrated: p.calibrated.point.outage[j(x)],
+    }));
+    const bothZero = s.points.filter(
+      (x) => p.uncalibrated.point.outage[j(x)] < s.minEffect && p.calibrated.point.outage[j(x)] < s.minEffect,
+    );
     claims.push({
       id: `k${k}-outage${id}`,
       verdict: out.verdict,
       estimates: out.estimates,
       facts: { topic: 'outage', k, label: L, batchSize: input.batchSize, minEffect: s.minEffect, levels, bothZero },
     });
-    const dl = judge([batchDelta(bs, p.calibrated, p.uncalibrated, 'accuracyMiss', input.deadlinePTar)], `Δ missed-deadline plateau (${L} − uncalibrated)`, 'lower', s);
+    const dl = judge(
+      [batchDelta(bs, p.calibrated, p.uncalibrated, 'accuracyMiss', input.deadlinePTar)],
+      `Δ missed-deadline plateau (${L} − uncalibrated)`,
+      'lower',
+      s,
+    );
     const jd = j(input.deadlinePTar);
     claims.push({
       id: `k${k}-missed-deadline${id}`,
       verdict: dl.verdict,
       estimates: dl.estimates,
-      facts: { topic: 'missed-deadline', k, label: L, deadlinePTar: input.deadlinePTar, uncalibrated: p.uncalibrated.point.accuracyMiss[jd], calibrated: p.calibrated.point.accuracyMiss[jd] },
+      facts: {
+        topic: 'missed-deadline',
+        k,
+        label: L,
+        deadlinePTar: input.deadlinePTar,
+        uncalibrated: p.uncalibrated.point.accuracyMiss[jd],
+        calibrated: p.calibrated.point.accuracyMiss[jd],
+      },
     });
   }
   if (bs.partitions.length >= 2) {
     const [one, two] = bs.partitions;
-    const un = judge(s.points.map((x) => curveDelta(bs, two.uncalibrated, one.uncalibrated, 'offload', x)), 'Δ P_off (k = 2 − k = 1, uncalibrated)', 'lower', s);
-    const ca = judge(s.points.map((x) => curveDelta(bs, two.calibrated, one.calibrated, 'offload', x)), `Δ P_off (k = 2 − k = 1, ${L})`, 'lower', s);
-    const acc = s.points.map((x) => describe(`Δ overall accuracy (k = 2 − k = 1, ${L})`, curveDelta(bs, two.calibrated, one.calibrated, 'overall', x), level));
+    const un = judge(
+      s.points.map((x) => curveDelta(bs, two.uncalibrated, one.uncalibrated, 'offload', x)),
+      'Δ P_off (k = 2 − k = 1, uncalibrated)',
+      'lower',
+      s,
+    );
+    const ca = judge(
+      s.points.map((x) => curveDelta(bs, two.calibrated, one.calibrated, 'offload', x)),
+      `Δ P_off (k = 2 − k = 1, ${L})`,
+      'lower',
+      s,
+    );
+    const acc = s.points.map((x) =>
+      describe(
+        `Δ overall accuracy (k = 2 − k = 1, ${L})`,
+        curveDelta(bs, two.calibrated, one.calibrated, 'overall', x),
+        level,
+      ),
+    );
     claims.push({
       id: `second-side-branch${id}`,
       verdict: un.verdict === ca.verdict ? un.verdict : 'inconclusive',

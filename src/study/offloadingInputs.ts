@@ -26,14 +26,24 @@ export interface OffloadingInputs {
  * @param calibration - a calibration file or a method fitted in memory; `path` names it in errors.
  */
 export function recordsKeys(
-  records: ExitRecords, calibration?: { file: Calibration; path: string }, policy: ExitPolicy = 'confidence', opts: { score?: string } = {},
+  records: ExitRecords,
+  calibration?: { file: Calibration; path: string },
+  policy: ExitPolicy = 'confidence',
+  opts: { score?: string } = {},
 ): OffloadingInputs {
   if (opts.score !== undefined) {
-    if (policy !== 'confidence') throw new ConfigError('a score formula replaces the confidence of the confidence policy; the entropy policy has its own score');
+    if (policy !== 'confidence')
+      throw new ConfigError(
+        'a score formula replaces the confidence of the confidence policy; the entropy policy has its own score',
+      );
     const f = compileScoreExpression(opts.score);
     const C = records.numClasses;
     const cals = calibration ? calibratorsFor(records, calibration.file, calibration.path) : null;
-    const keysWith = (probs: (e: number) => Float64Array) => keysFromScores(records.logits.map((_, e) => expressionScores(probs(e), C, f)), records.labels);
+    const keysWith = (probs: (e: number) => Float64Array) =>
+      keysFromScores(
+        records.logits.map((_, e) => expressionScores(probs(e), C, f)),
+        records.labels,
+      );
     return {
       records,
       uncalibrated: keysWith((e) => softmaxRows(records.logits[e], C)),
@@ -51,6 +61,8 @@ export function recordsKeys(
   return {
     records,
     uncalibrated: keysFromScores(scoreRecords(records), records.labels),
-    calibrated: calibration ? keysFromScores(scoreRecords(records, calibration.file, calibration.path), records.labels) : null,
+    calibrated: calibration
+      ? keysFromScores(scoreRecords(records, calibration.file, calibration.path), records.labels)
+      : null,
   };
 }

@@ -8,7 +8,14 @@ import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBand
 import type { OutageRow } from '../offloading/outage';
 import { outageWithBootstrapBands } from './outageBands';
 import { missedDeadlineProbability, type DeadlineRow } from '../offloading/missedDeadline';
-import { cascadeLatency, exitLatencyOf, stageTimesFromSidecar, type CascadeLatency, type NetworkConfig, type StageTimes } from '../offloading/latencyModel';
+import {
+  cascadeLatency,
+  exitLatencyOf,
+  stageTimesFromSidecar,
+  type CascadeLatency,
+  type NetworkConfig,
+  type StageTimes,
+} from '../offloading/latencyModel';
 import { constantSampleTimes } from '../offloading/sampleTimes';
 import { sidecarExitCosts } from '../offloading/deviceCost';
 import { grid, type ReproduceConfig } from './config';
@@ -92,26 +99,45 @@ export interface SkippedPart {
   neededFields: string;
 }
 
-export const LATENCY_FIELDS = 'exits[].macs, exits[].trunkMacs, exits[].splitTensorBytes (side branches) and, for measured times, exits[].inferenceMsPerSample';
+export const LATENCY_FIELDS =
+  'exits[].macs, exits[].trunkMacs, exits[].splitTensorBytes (side branches) and, for measured times, exits[].inferenceMsPerSample';
 
 /** Device stage times: measured per-exit times when the sidecar has them, else the MACs model. */
-export function stageTimes(records: ExitRecords, cfg: ReproduceConfig): { stage: StageTimes; timing: 'measured' | 'macs' } {
+export function stageTimes(
+  records: ExitRecords,
+  cfg: ReproduceConfig,
+): { stage: StageTimes; timing: 'measured' | 'macs' } {
   const exits = records.meta?.exits;
-  const measured = exits !== undefined && exits.every((c) => typeof c.inferenceMsPerSample === 'number' && Number.isFinite(c.inferenceMsPerSample));
-  const device = measured ? ({ kind: 'measured' } as const) : ({ kind: 'macs', gmacPerSecond: cfg.deadline.deviceGmacPerSecond } as const);
-  return { stage: stageTimesFromSidecar(records.meta, records.numExits, device), timing: measured ? 'measured' : 'macs' };
+  const measured =
+    exits !== undefined &&
+    exits.every((c) => typeof c.inferenceMsPerSample === 'number' && Number.isFinite(c.inferenceMsPerSample));
+  const device = measured
+    ? ({ kind: 'measured' } as const)
+    : ({ kind: 'macs', gmacPerSecond: cfg.deadline.deviceGmacPerSecond } as const);
+  return {
+    stage: stageTimesFromSidecar(records.meta, records.numExits, device),
+    timing: measured ? 'measured' : 'macs',
+  };
 }
 
 /** The network of the reproduction's latency model (uplink, RTT, cloud speed-up from `cfg.deadline`). */
 export function reproductionNetwork(cfg: ReproduceConfig): NetworkConfig {
-  return { uplinkMbps: cfg.deadline.uplinkMbps, rttMs: cfg.deadline.rttMs, cloud: { speedup: cfg.deadline.cloudSpeedup } };
+  return {
+    uplinkMbps: cfg.deadline.uplinkMbps,
+    rttMs: cfg.deadline.rttMs,
+    cloud: { speedup: cfg.deadline.cloudSpeedup },
+  };
 }
 
 /**
  * The per-exit latency of k device branches under the reproduction's latency model (what the
  * offloading-driven calibration minimises): null when the records have no per-exit costs.
  */
-export function reproductionLatency(records: ExitRecords, cfg: ReproduceConfig, edgeExits: number = records.numExits - 1): ExitLatency | null {
+export function reproductionLatency(
+  records: ExitRecords,
+  cfg: ReproduceConfig,
+  edgeExits: number = records.numExits - 1,
+): ExitLatency | null {
   if (!sidecarExitCosts(records.meta, records.numExits)) return null;
   return exitLatencyOf(cascadeLatency(stageTimes(records, cfg).stage, reproductionNetwork(cfg), edgeExits));
 }
@@ -123,7 +149,7 @@ export function autoDeadlinePTar(keys: CascadeKeys): number {
   for (let i = 0; i < correct.length; i++) right += correct[i];
   // The 1e-9 guards the floor against rounding: (0.83 − 0.03)·20 = 15.999…98 in doubles, which
   // would pick 0.75 although 0.80 is exactly 3 pp below 0.83.
-  return Math.max(0.05, Number((Math.floor(((right / correct.length) - 0.03) * 20 + 1e-9) / 20).toFixed(2)));
+  return Math.max(0.05, Number((Math.floor((right / correct.length - 0.03) * 20 + 1e-9) / 20).toFixed(2)));
 }
 
 /** Cascade keys (confidence + correctness per exit) of records under a calibration. */
@@ -137,11 +163,16 @@ export function methodKeys(records: ExitRecords, calibration?: Calibration): Cas
  * deadline grid runs from 0 to 1.25 × the slowest cascade outcome over all k, so every curve shows
  * its drop and its plateau.
  */
-export function offloadingStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig, parts: StudyParts = {}): OffloadingStudy {
+export function offloadingStudy(
+  records: ExitRecords,
+  methods: readonly MethodSpec[],
+  cfg: ReproduceConfig,
+  parts: StudyParts = {},
+): OffloadingStudy {
   const network = reproductionNetwork(cfg);
   if (!sidecarExitCosts(records.meta, records.numExits)) return costFreeStudy(records, methods, cfg, network, parts);
   const { stage, timing } = stageTimes(records, cfg);
-    const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
+  const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
   const latencies = ks.map((k) => cascadeLatency(stage, network, k));
   const slowest = Math.max(...latencies.flatMap((l) => [l.offloadMs, ...l.exitMs]));
   const step = Number(((1.25 * slowest) / (cfg.deadline.points - 1)).toPrecision(2));
@@ -156,30 +187,60 @@ export function offloadingStudy(records: ExitRecords, methods: readonly MethodSp
       latency: latencies[j],
       methods: costFreeMethods(keys, methods, cfg, k, parts).map((m, i) => ({
         ...m,
-        deadline: parts.deadline === false ? [] : missedDeadlineProbability(keys[i], [deadlinePTar], times, { ...layout, ...cfg.batches, deadlinesMs }),
+        deadline:
+          parts.deadline === false
+            ? []
+            : missedDeadlineProbability(keys[i], [deadlinePTar], times, { ...layout, ...cfg.batches, deadlinesMs }),
       })),
     };
   });
-  return { timing, network, deadlinePTar, deadlinesMs, batches: cfg.batches, partitions, skipped: [], eceBins: cfg.eceBins };
+  return {
+    timing,
+    network,
+    deadlinePTar,
+    deadlinesMs,
+    batches: cfg.batches,
+    partitions,
+    skipped: [],
+    eceBins: cfg.eceBins,
+  };
 }
 
 /** Sweeps, bands and outage of every method at one partition: everything that needs no costs. */
-function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodSpec[], cfg: ReproduceConfig, k: number, parts: StudyParts): MethodStudy[] {
+function costFreeMethods(
+  keys: readonly CascadeKeys[],
+  methods: readonly MethodSpec[],
+  cfg: ReproduceConfig,
+  k: number,
+  parts: StudyParts,
+): MethodStudy[] {
   const layout = { edgeExits: k, fallback: cfg.fallback };
   return methods.map((m, i) => ({
     id: m.id,
     label: m.label,
     sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
     bands: parts.bands === false ? [] : bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
-    outage: parts.outage === false ? [] : outageWithBootstrapBands(keys[i], cfg.outagePTarGrid, layout, {
-      batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, seed: cfg.batches.seed, replicates: cfg.bootstrap.replicates, bootstrapSeed: cfg.bootstrap.seed,
-    }),
+    outage:
+      parts.outage === false
+        ? []
+        : outageWithBootstrapBands(keys[i], cfg.outagePTarGrid, layout, {
+            batchSize: cfg.batches.batchSize,
+            rounds: cfg.batches.rounds,
+            seed: cfg.batches.seed,
+            replicates: cfg.bootstrap.replicates,
+            bootstrapSeed: cfg.bootstrap.seed,
+          }),
     deadline: [],
     overallByFallback: {
       final: sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'final' }).map((r) => r.overallAccuracy),
-      'most-confident': sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'most-confident' }).map((r) => r.overallAccuracy),
+      'most-confident': sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'most-confident' }).map(
+        (r) => r.overallAccuracy,
+      ),
     },
-    deviceEce: parts.bands === false ? [] : deviceEceVsPTar(keys[i], cfg.pTarGrid, layout, { bins: cfg.eceBins, ...cfg.bootstrap }),
+    deviceEce:
+      parts.bands === false
+        ? []
+        : deviceEceVsPTar(keys[i], cfg.pTarGrid, layout, { bins: cfg.eceBins, ...cfg.bootstrap }),
   }));
 }
 
@@ -189,13 +250,28 @@ function costFreeMethods(keys: readonly CascadeKeys[], methods: readonly MethodS
  * accuracy-miss probability) is computed; the latency model and the missed-deadline curves are
  * skipped, and `skipped` says so and names the sidecar fields that would enable them.
  */
-function costFreeStudy(records: ExitRecords, methods: readonly MethodSpec[], cfg: ReproduceConfig, network: NetworkConfig, parts: StudyParts): OffloadingStudy {
+function costFreeStudy(
+  records: ExitRecords,
+  methods: readonly MethodSpec[],
+  cfg: ReproduceConfig,
+  network: NetworkConfig,
+  parts: StudyParts,
+): OffloadingStudy {
   const keys = methods.map((m) => methodKeys(records, m.calibration));
   const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
   const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
   return {
-    timing: 'none', network, deadlinePTar, deadlinesMs: [], batches: cfg.batches, eceBins: cfg.eceBins,
-    partitions: ks.map((k) => ({ edgeExits: k, latency: null, methods: costFreeMethods(keys, methods, cfg, k, parts) })),
+    timing: 'none',
+    network,
+    deadlinePTar,
+    deadlinesMs: [],
+    batches: cfg.batches,
+    eceBins: cfg.eceBins,
+    partitions: ks.map((k) => ({
+      edgeExits: k,
+      latency: null,
+      methods: costFreeMethods(keys, methods, cfg, k, parts),
+    })),
     skipped: [{ part: 'latency', reason: 'no-exit-costs', neededFields: LATENCY_FIELDS }],
   };
 }

@@ -26,7 +26,12 @@ export interface OutageBandOptions {
  * shuffled: a mean ± 1.96·SEM over reshuffles measures shuffle noise alone and is several times
  * narrower. Rows come back in the grid's order, as `outageProbability`'s.
  */
-export function outageWithBootstrapBands(keys: CascadeKeys, pTars: readonly number[], layout: CascadeLayout, o: OutageBandOptions): OutageRow[] {
+export function outageWithBootstrapBands(
+  keys: CascadeKeys,
+  pTars: readonly number[],
+  layout: CascadeLayout,
+  o: OutageBandOptions,
+): OutageRow[] {
   const grid = sortGrid(pTars);
   const G = grid.values.length;
   const b = binCascade(keys, grid.values, layout);
@@ -50,7 +55,12 @@ export function outageWithBootstrapBands(keys: CascadeKeys, pTars: readonly numb
   const rows = new Array<OutageRow>(G);
   for (let g = 0; g < G; g++) {
     const s = reps[g].sort();
-    rows[grid.order[g]] = { pTar: grid.values[g], outageProbability: point[g], ciLow: quantileSorted(s, 0.025), ciHigh: quantileSorted(s, 0.975) };
+    rows[grid.order[g]] = {
+      pTar: grid.values[g],
+      outageProbability: point[g],
+      ciLow: quantileSorted(s, 0.025),
+      ciHigh: quantileSorted(s, 0.975),
+    };
   }
   return rows;
 }

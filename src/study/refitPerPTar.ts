@@ -19,11 +19,16 @@ import type { CalibrationMethodDefinition } from '../calibration/methodDefinitio
  * method is refitted too when its object is in `methods`.
  */
 export function refitSweepsPerPTar(
-  study: OffloadingStudy, val: ExitRecords, test: ExitRecords, cfg: ReproduceConfig, methods: readonly CalibrationMethodDefinition[] = [],
+  study: OffloadingStudy,
+  val: ExitRecords,
+  test: ExitRecords,
+  cfg: ReproduceConfig,
+  methods: readonly CalibrationMethodDefinition[] = [],
 ): OffloadingStudy {
   const fallback = resolveConfig(cfg).calibrationSubset;
   const cache = new Map<string, CascadeKeys>();
-  const definition = (id: string) => methods.find((m) => m.id === id) ?? (isCalibrationMethod(id) ? CALIBRATION_METHODS[id] : null);
+  const definition = (id: string) =>
+    methods.find((m) => m.id === id) ?? (isCalibrationMethod(id) ? CALIBRATION_METHODS[id] : null);
   const keysAt = (method: CalibrationMethodDefinition, x: number) => {
     const key = `${method.id}@${x}`;
     let k = cache.get(key);
@@ -40,14 +45,30 @@ export function refitSweepsPerPTar(
       sweep: cfg.pTarGrid.map((x, g) => sweepThresholds(at[g], [x], layout)[0]),
       bands: cfg.pTarGrid.map((x, g) => bootstrapSweepBands(at[g], [x], { ...layout, ...cfg.bootstrap })[0]),
       overallByFallback: {
-        final: cfg.pTarGrid.map((x, g) => sweepThresholds(at[g], [x], { edgeExits: k, fallback: 'final' })[0].overallAccuracy),
-        'most-confident': cfg.pTarGrid.map((x, g) => sweepThresholds(at[g], [x], { edgeExits: k, fallback: 'most-confident' })[0].overallAccuracy),
+        final: cfg.pTarGrid.map(
+          (x, g) => sweepThresholds(at[g], [x], { edgeExits: k, fallback: 'final' })[0].overallAccuracy,
+        ),
+        'most-confident': cfg.pTarGrid.map(
+          (x, g) => sweepThresholds(at[g], [x], { edgeExits: k, fallback: 'most-confident' })[0].overallAccuracy,
+        ),
       },
-      deviceEce: cfg.pTarGrid.map((x, g) => deviceEceVsPTar(at[g], [x], layout, { bins: cfg.eceBins, ...cfg.bootstrap })[0]),
-      outage: cfg.outagePTarGrid.map((x) => outageWithBootstrapBands(keysAt(id, x), [x], layout, {
-        batchSize: cfg.batches.batchSize, rounds: cfg.batches.rounds, seed: cfg.batches.seed, replicates: cfg.bootstrap.replicates, bootstrapSeed: cfg.bootstrap.seed,
-      })[0]),
+      deviceEce: cfg.pTarGrid.map(
+        (x, g) => deviceEceVsPTar(at[g], [x], layout, { bins: cfg.eceBins, ...cfg.bootstrap })[0],
+      ),
+      outage: cfg.outagePTarGrid.map(
+        (x) =>
+          outageWithBootstrapBands(keysAt(id, x), [x], layout, {
+            batchSize: cfg.batches.batchSize,
+            rounds: cfg.batches.rounds,
+            seed: cfg.batches.seed,
+            replicates: cfg.bootstrap.replicates,
+            bootstrapSeed: cfg.bootstrap.seed,
+          })[0],
+      ),
     };
   };
-  return { ...study, partitions: study.partitions.map((p) => ({ ...p, methods: p.methods.map((m) => redo(m, p.edgeExits)) })) };
+  return {
+    ...study,
+    partitions: study.partitions.map((p) => ({ ...p, methods: p.methods.map((m) => redo(m, p.edgeExits)) })),
+  };
 }

@@ -91,7 +91,11 @@ function regimeOf(m: Partial<ModelManifest> | null, epochsLogged: number | null)
  * cascade's on-device accuracy with a 95 % Wilson interval; a point counts when the device keeps at
  * least `minKept` samples and the whole interval lies below p_tar. Computed from the raw logits.
  */
-export function uncalibratedShortfalls(test: ExitRecords, grid: readonly number[], minKept = 200): { points: ShortfallPoint[]; examined: number } {
+export function uncalibratedShortfalls(
+  test: ExitRecords,
+  grid: readonly number[],
+  minKept = 200,
+): { points: ShortfallPoint[]; examined: number } {
   const scores = uncalibratedScores(test);
   const points: ShortfallPoint[] = [];
   let examined = 0;
@@ -111,7 +115,13 @@ export function uncalibratedShortfalls(test: ExitRecords, grid: readonly number[
  * is, where the uncalibrated device misses p_tar, and the report's claims.
  */
 export function regimeSummary(
-  name: string, manifest: Partial<ModelManifest> | null, epochsLogged: number | null, test: ExitRecords, rows: readonly ExitCalibrationRow[], claims: Claim[], opts: RegimeSummaryOptions,
+  name: string,
+  manifest: Partial<ModelManifest> | null,
+  epochsLogged: number | null,
+  test: ExitRecords,
+  rows: readonly ExitCalibrationRow[],
+  claims: Claim[],
+  opts: RegimeSummaryOptions,
 ): RegimeSummary {
   const ts = rows.filter((r) => r.methodId === 'temperature');
   const exits = ts.map((r): RegimeExit => {
@@ -122,7 +132,15 @@ export function regimeSummary(
       if (h[i] < 1e-4) a++;
       if (h[i] < 0.05) b++;
     }
-    return { name: r.name, accuracy: r.accuracy, eceBefore: r.eceBefore, eceAfter: r.eceAfter, temperature: r.temperature, entropyBelow1e4: a / h.length, entropyBelow005: b / h.length };
+    return {
+      name: r.name,
+      accuracy: r.accuracy,
+      eceBefore: r.eceBefore,
+      eceAfter: r.eceAfter,
+      temperature: r.temperature,
+      entropyBelow1e4: a / h.length,
+      entropyBelow005: b / h.length,
+    };
   });
   const s = uncalibratedShortfalls(test, opts.grid, opts.minKept ?? 200);
   return { name, regime: regimeOf(manifest, epochsLogged), exits, shortfalls: s.points, examined: s.examined, claims };

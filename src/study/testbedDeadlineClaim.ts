@@ -36,7 +36,14 @@ export interface TestbedDeadlineClaimSettings {
 }
 
 export const DEFAULT_TESTBED_DEADLINE_CLAIM: TestbedDeadlineClaimSettings = {
-  deadlineMs: null, batchSize: 16, pointRounds: 100, replicates: 1000, shufflesPerReplicate: 4, seed: 0, minEffect: 0.005, alpha: 0.05,
+  deadlineMs: null,
+  batchSize: 16,
+  pointRounds: 100,
+  replicates: 1000,
+  shufflesPerReplicate: 4,
+  seed: 0,
+  minEffect: 0.005,
+  alpha: 0.05,
 };
 
 /** One side of a paired image set: per image, whether the answer was right and its time, ms. */
@@ -80,7 +87,14 @@ export interface TestbedDeadlineClaim {
  * accuracy is below p_tar or its mean time exceeds the deadline. A mean equal to the deadline up
  * to rounding meets it (the default deadline is a time the model gives some images exactly).
  */
-function missedFraction(o: ImageOutcomes, idx: Int32Array, perm: Int32Array, batchSize: number, pTar: number, deadlineMs: number): number {
+function missedFraction(
+  o: ImageOutcomes,
+  idx: Int32Array,
+  perm: Int32Array,
+  batchSize: number,
+  pTar: number,
+  deadlineMs: number,
+): number {
   const nb = Math.floor(idx.length / batchSize);
   const limit = deadlineMs * batchSize * (1 + 1e-12);
   let missed = 0;
@@ -105,11 +119,20 @@ function missedFraction(o: ImageOutcomes, idx: Int32Array, perm: Int32Array, bat
  * lies above 0, inconclusive otherwise.
  */
 export function judgePairedDeadline(
-  uncal: ImageOutcomes, cal: ImageOutcomes, pTar: number, deadlineMs: number, s: TestbedDeadlineClaimSettings, quantity: string,
+  uncal: ImageOutcomes,
+  cal: ImageOutcomes,
+  pTar: number,
+  deadlineMs: number,
+  s: TestbedDeadlineClaimSettings,
+  quantity: string,
 ): DeadlineJudgement {
   const n = uncal.correct.length;
-  if (cal.correct.length !== n || uncal.timeMs.length !== n || cal.timeMs.length !== n) throw new ConfigError(`paired images: expected ${n} outcomes on both sides`);
-  if (n < s.batchSize) throw new ConfigError(`missed-deadline claim: ${n} paired images, expected at least one full batch of ${s.batchSize}`);
+  if (cal.correct.length !== n || uncal.timeMs.length !== n || cal.timeMs.length !== n)
+    throw new ConfigError(`paired images: expected ${n} outcomes on both sides`);
+  if (n < s.batchSize)
+    throw new ConfigError(
+      `missed-deadline claim: ${n} paired images, expected at least one full batch of ${s.batchSize}`,
+    );
   const identity = Int32Array.from({ length: n }, (_, i) => i);
   let pu = 0;
   let pc = 0;
@@ -130,7 +153,9 @@ export function judgePairedDeadline(
     let d = 0;
     for (let r = 0; r < s.shufflesPerReplicate; r++) {
       const perm = permutation(n, rng);
-      d += missedFraction(cal, idx, perm, s.batchSize, pTar, deadlineMs) - missedFraction(uncal, idx, perm, s.batchSize, pTar, deadlineMs);
+      d +=
+        missedFraction(cal, idx, perm, s.batchSize, pTar, deadlineMs) -
+        missedFraction(uncal, idx, perm, s.batchSize, pTar, deadlineMs);
     }
     reps[b] = d / s.shufflesPerReplicate;
   }
@@ -139,18 +164,31 @@ export function judgePairedDeadline(
   const low = quantileSorted(reps, s.alpha / 2);
   const high = quantileSorted(reps, 1 - s.alpha / 2);
   const verdict: Verdict = high < -s.minEffect ? 'supported' : low > 0 ? 'contradicted' : 'inconclusive';
-  return { uncalibrated: pu, calibrated: pc, delta: { quantity, at: pTar, estimate: pc - pu, low, high, level, verdict }, verdict };
+  return {
+    uncalibrated: pu,
+    calibrated: pc,
+    delta: { quantity, at: pTar, estimate: pc - pu, low, high, level, verdict },
+    verdict,
+  };
 }
 
 function notJudged(quantity: string, at: number, level: number, note: string): DeadlineJudgement {
-  return { uncalibrated: NaN, calibrated: NaN, delta: { quantity, at, estimate: NaN, low: null, high: null, level, verdict: 'inconclusive', note }, verdict: 'inconclusive' };
+  return {
+    uncalibrated: NaN,
+    calibrated: NaN,
+    delta: { quantity, at, estimate: NaN, low: null, high: null, level, verdict: 'inconclusive', note },
+    verdict: 'inconclusive',
+  };
 }
 
 /** The latency model's time of the outcome an image really had in the run. */
 function modelledTime(row: MeasuredRow, lat: CascadeLatency): number {
   if (row.offloaded || row.fallback) return lat.offloadMs;
   const t = lat.exitMs[row.exit - 1];
-  if (t === undefined) throw new ConfigError(`measured records: sample ${row.sample} answered at exit ${row.exit}, but the model's device has ${lat.exitMs.length} exit(s)`);
+  if (t === undefined)
+    throw new ConfigError(
+      `measured records: sample ${row.sample} answered at exit ${row.exit}, but the model's device has ${lat.exitMs.length} exit(s)`,
+    );
   return t;
 }
 
@@ -169,13 +207,19 @@ export interface TestbedDeadlineRun {
  * the model's times of the same answers. Correctness is the run's own answer (prediction = label).
  */
 export function testbedDeadlineClaims(
-  run: TestbedDeadlineRun, method: string, pTars: readonly number[], settings: TestbedDeadlineClaimSettings = DEFAULT_TESTBED_DEADLINE_CLAIM, column = 'total_ms',
+  run: TestbedDeadlineRun,
+  method: string,
+  pTars: readonly number[],
+  settings: TestbedDeadlineClaimSettings = DEFAULT_TESTBED_DEADLINE_CLAIM,
+  column = 'total_ms',
 ): TestbedDeadlineClaim[] {
   const deadlineMs = settings.deadlineMs ?? run.latency.offloadMs;
-  if (!(deadlineMs >= 0) || !Number.isFinite(deadlineMs)) throw new ConfigError(`missed-deadline claim: deadline ${deadlineMs} ms, expected a finite number ≥ 0`);
+  if (!(deadlineMs >= 0) || !Number.isFinite(deadlineMs))
+    throw new ConfigError(`missed-deadline claim: deadline ${deadlineMs} ms, expected a finite number ≥ 0`);
   const out: TestbedDeadlineClaim[] = [];
   for (const p of pTars) {
-    const at = (m: string) => new Map(run.rows.filter((r) => r.method === m && Math.abs(r.pTar - p) < 1e-9).map((r) => [r.sample, r]));
+    const at = (m: string) =>
+      new Map(run.rows.filter((r) => r.method === m && Math.abs(r.pTar - p) < 1e-9).map((r) => [r.sample, r]));
     const un = at('none');
     const ca = at(method);
     const samples = [...un.keys()].filter((s) => ca.has(s)).sort((a, b) => a - b);
@@ -194,12 +238,25 @@ export function testbedDeadlineClaims(
     };
     const q = (times: string) => `Δ P[missed deadline] (${method} − uncalibrated, ${times} times)`;
     // Too few pairs for one full batch (a short run): reported, not judged, and the rest of the comparison still runs.
-    const judge = (times: 'measured' | 'modelled'): DeadlineJudgement => (samples.length < settings.batchSize
-      ? notJudged(q(times), p, 1 - settings.alpha, `${samples.length} paired images, fewer than one batch of ${settings.batchSize}`)
-      : judgePairedDeadline(side(un, times), side(ca, times), p, deadlineMs, settings, q(times)));
+    const judge = (times: 'measured' | 'modelled'): DeadlineJudgement =>
+      samples.length < settings.batchSize
+        ? notJudged(
+            q(times),
+            p,
+            1 - settings.alpha,
+            `${samples.length} paired images, fewer than one batch of ${settings.batchSize}`,
+          )
+        : judgePairedDeadline(side(un, times), side(ca, times), p, deadlineMs, settings, q(times));
     out.push({
-      uplink: run.name, uplinkMbps: run.uplinkMbps, pTar: p, method, deadlineMs, deadlineFrom: settings.deadlineMs === null ? 'model-offload-latency' : 'setting',
-      pairs: samples.length, unpaired, batches: Math.floor(samples.length / settings.batchSize),
+      uplink: run.name,
+      uplinkMbps: run.uplinkMbps,
+      pTar: p,
+      method,
+      deadlineMs,
+      deadlineFrom: settings.deadlineMs === null ? 'model-offload-latency' : 'setting',
+      pairs: samples.length,
+      unpaired,
+      batches: Math.floor(samples.length / settings.batchSize),
       measured: judge('measured'),
       modelled: judge('modelled'),
       settings,

@@ -33,7 +33,12 @@ function cascadePoints(scores: readonly ExitScores[], labels: Int32Array): Casca
     if (k > scores.length - 1) continue;
     for (const pTar of TRACKED_P_TARS) {
       const { kept, right } = onDeviceCounts(runCascade(scores, { edgeExits: k, pTar }), labels);
-      points.push({ k, pTar, onDeviceAccuracy: kept ? right / kept : NaN, offloadProbability: 1 - kept / labels.length });
+      points.push({
+        k,
+        pTar,
+        onDeviceAccuracy: kept ? right / kept : NaN,
+        offloadProbability: 1 - kept / labels.length,
+      });
     }
   }
   return points;
@@ -45,7 +50,12 @@ function cascadePoints(scores: readonly ExitScores[], labels: Int32Array): Casca
  * how overconfidence can be watched growing with passes over the data (the reason the paper's
  * training regime matters).
  */
-export function trackCalibration(epoch: number, val: SplitLogits, test: SplitLogits, numClasses: number): EpochTracking {
+export function trackCalibration(
+  epoch: number,
+  val: SplitLogits,
+  test: SplitLogits,
+  numClasses: number,
+): EpochTracking {
   const C = numClasses;
   const exits: ExitTracking[] = [];
   const raw: ExitScores[] = [];
@@ -70,5 +80,10 @@ export function trackCalibration(epoch: number, val: SplitLogits, test: SplitLog
       testSaturated: saturatedFraction(logits, C, 1e-4),
     });
   });
-  return { epoch, exits, uncalibrated: cascadePoints(raw, test.labels), temperatureScaled: cascadePoints(scaled, test.labels) };
+  return {
+    epoch,
+    exits,
+    uncalibrated: cascadePoints(raw, test.labels),
+    temperatureScaled: cascadePoints(scaled, test.labels),
+  };
 }

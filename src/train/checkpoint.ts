@@ -12,12 +12,19 @@ import { readJsonFile } from '../util/readJson';
  * the weights (tfjs format), the optimizer's moments and iteration count, and the full trainer
  * state (epoch, batch within the epoch, RNG state, history). Resuming from it continues exactly.
  */
-export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: TrainingState): Promise<void> {
+export async function saveCheckpoint(
+  dir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  state: TrainingState,
+): Promise<void> {
   const optWeights = await optimizer.getWeights();
   const acc = adamAccumulators(optimizer);
   if (acc) state.adamAccBeta = [acc[0].dataSync()[0], acc[1].dataSync()[0]];
   if (!state.partialLossSums.every(Number.isFinite)) {
-    throw new FitError(`training diverged: the running training loss is ${state.partialLossSums.find((x) => !Number.isFinite(x))} at step ${state.globalStep}; checkpoint not written (try a lower --lr)`);
+    throw new FitError(
+      `training diverged: the running training loss is ${state.partialLossSums.find((x) => !Number.isFinite(x))} at step ${state.globalStep}; checkpoint not written (try a lower --lr)`,
+    );
   }
   await replaceDirAtomic(dir, async (tmp) => {
     await saveModelFiles(model, tmp);
@@ -31,12 +38,24 @@ export function hasCheckpoint(dir: string): boolean {
 }
 
 /** Restore weights and optimizer state in place; returns the trainer state. */
-export async function loadCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainingState> {
+export async function loadCheckpoint(
+  dir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+): Promise<TrainingState> {
   const statePath = path.join(dir, 'state.json');
   if (!fs.existsSync(statePath)) throw new DataError(`${statePath}: no checkpoint to resume from`);
   const state = readJsonFile(statePath, 'the trainer state of an eecal checkpoint') as TrainingState;
-  if (!state || typeof state !== 'object' || !Number.isInteger(state.epoch) || !Number.isInteger(state.globalStep) || !state.config) {
-    throw new DataError(`${statePath}: fields "epoch", "globalStep" and "config" missing or malformed (corrupt checkpoint)`);
+  if (
+    !state ||
+    typeof state !== 'object' ||
+    !Number.isInteger(state.epoch) ||
+    !Number.isInteger(state.globalStep) ||
+    !state.config
+  ) {
+    throw new DataError(
+      `${statePath}: fields "epoch", "globalStep" and "config" missing or malformed (corrupt checkpoint)`,
+    );
   }
   const problem = stateProblem(state, model.outputs.length);
   if (problem) throw new DataError(`${statePath}: ${problem} (corrupt checkpoint)`);

@@ -16,12 +16,27 @@ export interface OpenedData extends TrainingData {
  * `maxTrain` keeps a seeded random subset of N training samples, for quick runs and CI (not the
  * first N: image folders are stored class by class, so a prefix would hold a single class).
  */
-export async function openTrainingData(opts: { dataset: string; data?: string; splitSeed: number; normalization?: Normalization; maxTrain?: number }): Promise<OpenedData> {
-  const ds = await loadDataset({ name: opts.dataset as 'cifar10' | 'mnist' | 'folder', data: opts.data, seed: opts.splitSeed });
+export async function openTrainingData(opts: {
+  dataset: string;
+  data?: string;
+  splitSeed: number;
+  normalization?: Normalization;
+  maxTrain?: number;
+}): Promise<OpenedData> {
+  const ds = await loadDataset({
+    name: opts.dataset as 'cifar10' | 'mnist' | 'folder',
+    data: opts.data,
+    seed: opts.splitSeed,
+  });
   const normalization = opts.normalization ?? ds.normalization;
   const fullTrain = splitSize(ds, 'train');
   const trainSize = Math.min(fullTrain, opts.maxTrain ?? Infinity);
-  const subset = trainSize < fullTrain ? permutation(fullTrain, createRng(opts.splitSeed + 1)).slice(0, trainSize).sort() : null;
+  const subset =
+    trainSize < fullTrain
+      ? permutation(fullTrain, createRng(opts.splitSeed + 1))
+          .slice(0, trainSize)
+          .sort()
+      : null;
   return {
     numClasses: ds.classNames.length,
     classNames: ds.classNames,
@@ -29,6 +44,9 @@ export async function openTrainingData(opts: { dataset: string; data?: string; s
     source: ds.source,
     size: (split) => (split === 'train' ? trainSize : splitSize(ds, split)),
     batch: (split, positions, rng) =>
-      makeBatch(ds, split, split === 'train' && subset ? positions.map((p) => subset[p]) : positions, { normalization, ...(rng ? { augment: { rng } } : {}) }),
+      makeBatch(ds, split, split === 'train' && subset ? positions.map((p) => subset[p]) : positions, {
+        normalization,
+        ...(rng ? { augment: { rng } } : {}),
+      }),
   };
 }

@@ -33,14 +33,22 @@ export type BatchForward = (x: tf.Tensor4D) => Promise<Float32Array[]>;
  * this thread simply finishes each batch within its call. `forward` must have read `x` by the time
  * it returns its promise (x is disposed right after).
  */
-export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, split: SplitName, batchSize = 256, forward?: BatchForward): Promise<SplitEvaluation> {
-  const run: BatchForward = forward ?? (async (x) => {
-    // apply, not predict: predict slices even a single batch into a copy (3–14 % of a B-AlexNet pass, `npm run bench:kernels`).
-    const outs = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor[]);
-    const arrays = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
-    tf.dispose(outs);
-    return arrays;
-  });
+export async function evaluateSplit(
+  model: tf.LayersModel,
+  data: TrainingData,
+  split: SplitName,
+  batchSize = 256,
+  forward?: BatchForward,
+): Promise<SplitEvaluation> {
+  const run: BatchForward =
+    forward ??
+    (async (x) => {
+      // apply, not predict: predict slices even a single batch into a copy (3–14 % of a B-AlexNet pass, `npm run bench:kernels`).
+      const outs = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor[]);
+      const arrays = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
+      tf.dispose(outs);
+      return arrays;
+    });
   const n = data.size(split);
   const C = data.numClasses;
   const numExits = model.outputs.length;
@@ -77,7 +85,9 @@ export async function evaluateSplit(model: tf.LayersModel, data: TrainingData, s
   logits.forEach((l, e) => {
     for (let i = 0; i < l.length; i++) {
       if (!Number.isFinite(l[i])) {
-        throw new FitError(`the network's ${split} logits of exit ${e + 1} are ${l[i]} (sample ${Math.floor(i / C)}): the model has diverged (training: try a lower --lr)`);
+        throw new FitError(
+          `the network's ${split} logits of exit ${e + 1} are ${l[i]} (sample ${Math.floor(i / C)}): the model has diverged (training: try a lower --lr)`,
+        );
       }
     }
   });

@@ -1,5 +1,12 @@
 /** BranchyNet joint training, checkpoints, evaluation and exit timing. */
-export { trainEarlyExit, initialState, learningRateAt, type TrainConfig, type TrainHooks, type TrainOutcome } from './trainer';
+export {
+  trainEarlyExit,
+  initialState,
+  learningRateAt,
+  type TrainConfig,
+  type TrainHooks,
+  type TrainOutcome,
+} from './trainer';
 export { setDropoutSeeds, dropoutSeed } from './dropoutSeeds';
 export type { EpochLog, TrainingState } from './trainingState';
 export type { TrainingData, SplitName } from './trainingData';

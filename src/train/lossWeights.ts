@@ -26,6 +26,9 @@ export function lossWeights(spec: WeightScheme | string, numExits: number): numb
     );
   }
   // All zero: the joint loss is 0 whatever the weights, so Adam never moves them.
-  if (parts.every((w) => w === 0)) throw new ConfigError(`loss weights "${spec}": all zero, so nothing would be trained; expected at least one weight > 0`);
+  if (parts.every((w) => w === 0))
+    throw new ConfigError(
+      `loss weights "${spec}": all zero, so nothing would be trained; expected at least one weight > 0`,
+    );
   return parts;
 }

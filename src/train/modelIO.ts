@@ -14,7 +14,9 @@ function decodeWeightsChecked(file: string, specs: tf.io.WeightsManifestEntry[])
   try {
     buf = fs.readFileSync(file);
   } catch (err) {
-    throw new DataError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new DataError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      cause: err,
+    });
   }
   let expected = 0;
   for (const s of specs) {
@@ -24,12 +26,17 @@ function decodeWeightsChecked(file: string, specs: tf.io.WeightsManifestEntry[])
     expected += s.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[s.dtype];
   }
   if (buf.length !== expected) {
-    throw new DataError(`${file}: ${buf.length} bytes, expected ${expected} for the ${specs.length} tensors its manifest lists (truncated or from another model?)`);
+    throw new DataError(
+      `${file}: ${buf.length} bytes, expected ${expected} for the ${specs.length} tensors its manifest lists (truncated or from another model?)`,
+    );
   }
   // A Buffer read from a file is backed by a plain ArrayBuffer (never shared memory).
   const data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
   const bad = firstNonFinite(data, specs);
-  if (bad) throw new DataError(`${file}: weight "${bad.name}" holds ${bad.value} at index ${bad.index}; expected finite numbers (a diverged training or a corrupt file)`);
+  if (bad)
+    throw new DataError(
+      `${file}: weight "${bad.name}" holds ${bad.value} at index ${bad.index}; expected finite numbers (a diverged training or a corrupt file)`,
+    );
   try {
     return tf.io.decodeWeights(data, specs);
   } catch (err) {
@@ -39,9 +46,15 @@ function decodeWeightsChecked(file: string, specs: tf.io.WeightsManifestEntry[])
 
 /** The weight specs listed by a model.json / optimizer.json, checked for shape. */
 function weightSpecsOf(obj: unknown, file: string, optimizer: boolean): tf.io.WeightsManifestEntry[] {
-  const specs = optimizer ? obj : (obj as { weightsManifest?: Array<{ weights?: unknown }> } | null)?.weightsManifest?.flatMap?.((g) => g?.weights as never);
+  const specs = optimizer
+    ? obj
+    : (obj as { weightsManifest?: Array<{ weights?: unknown }> } | null)?.weightsManifest?.flatMap?.(
+        (g) => g?.weights as never,
+      );
   if (!Array.isArray(specs) || specs.some((s) => !s || typeof s.name !== 'string')) {
-    throw new DataError(`${file}: ${optimizer ? 'expected a list of weight specs' : 'field "weightsManifest" must list the weight specs'} (corrupt or not written by eecal?)`);
+    throw new DataError(
+      `${file}: ${optimizer ? 'expected a list of weight specs' : 'field "weightsManifest" must list the weight specs'} (corrupt or not written by eecal?)`,
+    );
   }
   return specs as tf.io.WeightsManifestEntry[];
 }
@@ -51,7 +64,11 @@ function weightSpecsOf(obj: unknown, file: string, optimizer: boolean): tf.io.We
  * can also be opened with `tf.loadLayersModel('file://…')` by tfjs-node users. Plain @tensorflow/tfjs
  * has no file:// handler, hence this small IOHandler.
  */
-export async function saveModelFiles(model: tf.LayersModel, dir: string, metadata: Record<string, unknown> = {}): Promise<void> {
+export async function saveModelFiles(
+  model: tf.LayersModel,
+  dir: string,
+  metadata: Record<string, unknown> = {},
+): Promise<void> {
   await model.save({
     save: async (artifacts: tf.io.ModelArtifacts) => {
       const data = artifacts.weightData as ArrayBuffer;
@@ -65,7 +82,9 @@ export async function saveModelFiles(model: tf.LayersModel, dir: string, metadat
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
         userDefinedMetadata: metadata,
       });
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.byteLength } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.byteLength },
+      };
     },
   });
 }
@@ -78,7 +97,8 @@ export async function saveModelFiles(model: tf.LayersModel, dir: string, metadat
 export function loadWeightsInto(model: tf.LayersModel, dir: string): void {
   const mj = path.join(dir, 'model.json');
   const wb = path.join(dir, 'weights.bin');
-  for (const f of [mj, wb]) if (!fs.existsSync(f)) throw new DataError(`${f}: missing (expected a model saved by eecal train)`);
+  for (const f of [mj, wb])
+    if (!fs.existsSync(f)) throw new DataError(`${f}: missing (expected a model saved by eecal train)`);
   const specs = weightSpecsOf(readJsonFile(mj, 'a tfjs model.json saved by eecal train'), mj, false);
   const named = decodeWeightsChecked(wb, specs);
   const tensors = specs.map((s) => named[s.name]);
@@ -99,17 +119,33 @@ export function loadWeightsInto(model: tf.LayersModel, dir: string): void {
 }
 
 /** Nothing non-finite is ever persisted: a diverged training stops with the name of the tensor. */
-function refuseNonFinite(data: ArrayBuffer, specs: readonly tf.io.WeightsManifestEntry[], file: string, what: string): void {
+function refuseNonFinite(
+  data: ArrayBuffer,
+  specs: readonly tf.io.WeightsManifestEntry[],
+  file: string,
+  what: string,
+): void {
   const bad = firstNonFinite(data, specs);
   if (bad) {
-    throw new FitError(`training diverged: ${what} "${bad.name}" is ${bad.value} (index ${bad.index}); ${file} not written (try a lower --lr)`);
+    throw new FitError(
+      `training diverged: ${what} "${bad.name}" is ${bad.value} (index ${bad.index}); ${file} not written (try a lower --lr)`,
+    );
   }
 }
 
 /** Save named tensors (e.g. optimizer state) as a JSON manifest + one binary file. */
-export async function saveNamedTensors(tensors: Array<{ name: string; tensor: tf.Tensor }>, dir: string, base: string): Promise<void> {
+export async function saveNamedTensors(
+  tensors: Array<{ name: string; tensor: tf.Tensor }>,
+  dir: string,
+  base: string,
+): Promise<void> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
-  refuseNonFinite(data as ArrayBuffer, specs, path.join(dir, `${base}.bin`), base === 'optimizer' ? 'optimizer state' : 'tensor');
+  refuseNonFinite(
+    data as ArrayBuffer,
+    specs,
+    path.join(dir, `${base}.bin`),
+    base === 'optimizer' ? 'optimizer state' : 'tensor',
+  );
   writeFileAtomic(path.join(dir, `${base}.bin`), new Uint8Array(data as ArrayBuffer));
   writeJsonAtomic(path.join(dir, `${base}.json`), specs);
 }

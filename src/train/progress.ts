@@ -15,11 +15,23 @@ export class ProgressBar {
   private lastPrint = 0;
   private readonly tty: boolean;
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stderr, private readonly intervalSec = 30) {
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly intervalSec = 30,
+  ) {
     this.tty = Boolean(out.isTTY);
   }
 
-  update(p: { epoch: number; epochs: number; batch: number; batches: number; samplesPerSec: number; loss: number; etaEpochSec: number; etaTotalSec: number }): void {
+  update(p: {
+    epoch: number;
+    epochs: number;
+    batch: number;
+    batches: number;
+    samplesPerSec: number;
+    loss: number;
+    etaEpochSec: number;
+    etaTotalSec: number;
+  }): void {
     const now = Date.now();
     const done = p.batch === p.batches;
     if (!this.tty && !done && now - this.lastPrint < this.intervalSec * 1000) return;

@@ -23,9 +23,17 @@ export interface Recipe {
  */
 export const BRANCHYNET_RECIPE: Recipe = {
   name: 'branchynet',
-  summary: 'BranchyNet reference regime: no augmentation, Adam 1e-3 constant, equal loss weights, last weights, 30 epochs',
+  summary:
+    'BranchyNet reference regime: no augmentation, Adam 1e-3 constant, equal loss weights, last weights, 30 epochs',
   options: {
-    augment: false, learningRate: 1e-3, lrSchedule: 'constant', weightDecay: 0, patience: null, keep: 'last', epochs: 30, batchSize: 64,
+    augment: false,
+    learningRate: 1e-3,
+    lrSchedule: 'constant',
+    weightDecay: 0,
+    patience: null,
+    keep: 'last',
+    epochs: 30,
+    batchSize: 64,
   },
   citations: [
     'augment: off — the reference feeds the preprocessed CIFAR-10 without crops or flips (BranchyNet datasets/pcifar10, docs/paper-notes.md#training)',
@@ -34,7 +42,13 @@ export const BRANCHYNET_RECIPE: Recipe = {
     'weights kept: last epoch — the reference saves the model after its last epoch, no early stopping (docs/paper-notes.md#training)',
     'epochs: 30 joint at batch 64, pre-declared — the reference ran 50 trunk + 100 joint epochs at batch 512 (docs/paper-notes.md#training)',
   ],
-  reference: { epochs: 150, batchSize: 512, trainSamples: 50_000, adamUpdates: 150 * Math.ceil(50_000 / 512), note: '50 trunk-only + 100 joint epochs' },
+  reference: {
+    epochs: 150,
+    batchSize: 512,
+    trainSamples: 50_000,
+    adamUpdates: 150 * Math.ceil(50_000 / 512),
+    note: '50 trunk-only + 100 joint epochs',
+  },
 };
 
 export const RECIPES: Record<string, Recipe> = { branchynet: BRANCHYNET_RECIPE };

@@ -60,7 +60,9 @@ function pidAlive(pid: number): boolean {
  */
 export function acquireTrainLock(outDir: string): TrainLock {
   if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
-    throw new ConfigError(`--out ${outDir}: is an existing file, expected a model folder (new or written by eecal train)`);
+    throw new ConfigError(
+      `--out ${outDir}: is an existing file, expected a model folder (new or written by eecal train)`,
+    );
   }
   const file = prepareOutputFile(path.join(outDir, LOCK_NAME));
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -76,21 +78,35 @@ export function acquireTrainLock(outDir: string): TrainLock {
         process.off('exit', release);
         try {
           if (parseLock(fs.readFileSync(file, 'utf8')).pid === process.pid) fs.rmSync(file, { force: true });
-        } catch { /* already gone */ }
+        } catch {
+          /* already gone */
+        }
       };
       process.on('exit', release);
       return { file, release };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new OutputError(`${file}: cannot create the training lock (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+        throw new OutputError(
+          `${file}: cannot create the training lock (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+          { cause: err },
+        );
       }
     }
     let owner = { pid: NaN, start: null as string | null };
     try {
       owner = parseLock(fs.readFileSync(file, 'utf8'));
-    } catch { /* removed meanwhile: retry */ }
-    if (Number.isInteger(owner.pid) && owner.pid > 0 && owner.pid !== process.pid && ownerAlive(owner.pid, owner.start)) {
-      throw new ConfigError(`${outDir} is being trained by process ${owner.pid} (lock ${file}); wait for it, stop it, or choose another --out`);
+    } catch {
+      /* removed meanwhile: retry */
+    }
+    if (
+      Number.isInteger(owner.pid) &&
+      owner.pid > 0 &&
+      owner.pid !== process.pid &&
+      ownerAlive(owner.pid, owner.start)
+    ) {
+      throw new ConfigError(
+        `${outDir} is being trained by process ${owner.pid} (lock ${file}); wait for it, stop it, or choose another --out`,
+      );
     }
     // Stale (owner gone, its PID reused by another process, or unreadable content): take it over.
     fs.rmSync(file, { force: true });

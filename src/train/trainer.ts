@@ -47,9 +47,17 @@ export type TrainOutcome = 'completed' | 'early-stopped' | 'interrupted';
 
 export function initialState(config: TrainConfig, numExits: number): TrainingState {
   return {
-    epoch: 0, batch: 0, globalStep: 0, rngState: null,
-    partialLossSums: new Array(numExits).fill(0), partialSamples: 0, partialSeconds: 0,
-    history: [], bestValLoss: null, bestEpoch: null, epochsWithoutImprovement: 0,
+    epoch: 0,
+    batch: 0,
+    globalStep: 0,
+    rngState: null,
+    partialLossSums: new Array(numExits).fill(0),
+    partialSamples: 0,
+    partialSeconds: 0,
+    history: [],
+    bestValLoss: null,
+    bestEpoch: null,
+    epochsWithoutImprovement: 0,
     config: { ...config },
   };
 }
@@ -76,7 +84,12 @@ export interface TrainEngine {
 }
 
 /** The one-thread engine: tfjs autodiff and Adam on `model` itself. */
-export function localEngine(model: tf.LayersModel, optimizer: tf.Optimizer, config: TrainConfig, numClasses: number): TrainEngine {
+export function localEngine(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  config: TrainConfig,
+  numClasses: number,
+): TrainEngine {
   const vars = trainableVariables(model);
   const decayed = decayedKernelMask(model);
   const kernels = vars.filter((_, i) => decayed[i]);
@@ -89,18 +102,32 @@ export function localEngine(model: tf.LayersModel, optimizer: tf.Optimizer, conf
 }
 
 /** One optimisation step of the joint loss; returns per-exit mean CE of the batch. */
-function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, labels: Int32Array, numClasses: number, config: TrainConfig, vars: tf.Variable[], kernels: tf.Variable[]): number[] {
+function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor4D,
+  labels: Int32Array,
+  numClasses: number,
+  config: TrainConfig,
+  vars: tf.Variable[],
+  kernels: tf.Variable[],
+): number[] {
   const numExits = config.lossWeights.length;
   let perExit: tf.Tensor1D | null = null;
-  const cost = optimizer.minimize(() => {
-    const y = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);
-    const outs = model.apply(x, { training: true }) as tf.Tensor[];
-    const ces = outs.map((o) => tf.losses.softmaxCrossEntropy(y, o) as tf.Scalar);
-    perExit = tf.keep(tf.stack(ces) as tf.Tensor1D);
-    let total = tf.addN(ces.map((c, e) => c.mul(config.lossWeights[e]))) as tf.Scalar;
-    if (config.weightDecay > 0) total = total.add(tf.addN(kernels.map((k) => k.square().sum())).mul(config.weightDecay / 2));
-    return total as tf.Scalar;
-  }, true, vars);
+  const cost = optimizer.minimize(
+    () => {
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);
+      const outs = model.apply(x, { training: true }) as tf.Tensor[];
+      const ces = outs.map((o) => tf.losses.softmaxCrossEntropy(y, o) as tf.Scalar);
+      perExit = tf.keep(tf.stack(ces) as tf.Tensor1D);
+      let total = tf.addN(ces.map((c, e) => c.mul(config.lossWeights[e]))) as tf.Scalar;
+      if (config.weightDecay > 0)
+        total = total.add(tf.addN(kernels.map((k) => k.square().sum())).mul(config.weightDecay / 2));
+      return total as tf.Scalar;
+    },
+    true,
+    vars,
+  );
   const values = Array.from((perExit as unknown as tf.Tensor1D).dataSync()).slice(0, numExits);
   tf.dispose([cost!, perExit as unknown as tf.Tensor]);
   return values;
@@ -111,8 +138,15 @@ function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4
  * (epoch and batch within the epoch), so an interrupted run resumed from its checkpoint takes
  * exactly the same steps as an uninterrupted one.
  */
-export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimizer, data: TrainingData, config: TrainConfig, state: TrainingState, hooks: TrainHooks,
-  engine: TrainEngine = localEngine(model, optimizer, config, data.numClasses)): Promise<TrainOutcome> {
+export async function trainEarlyExit(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  data: TrainingData,
+  config: TrainConfig,
+  state: TrainingState,
+  hooks: TrainHooks,
+  engine: TrainEngine = localEngine(model, optimizer, config, data.numClasses),
+): Promise<TrainOutcome> {
   const n = data.size('train');
   const B = config.batchSize;
   const batches = Math.ceil(n / B);
@@ -155,7 +189,10 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
       const stepsDone = state.globalStep - stepsAtStart;
       const secPerStep = elapsed / stepsDone;
       hooks.progress?.update({
-        epoch: epoch + 1, epochs: config.epochs, batch: b + 1, batches,
+        epoch: epoch + 1,
+        epochs: config.epochs,
+        batch: b + 1,
+        batches,
         samplesPerSec: (stepsDone * B) / elapsed,
         loss: state.partialLossSums.reduce((a, v, e) => a + v * config.lossWeights[e], 0) / state.partialSamples,
         etaEpochSec: (batches - b - 1) * secPerStep,
@@ -182,8 +219,11 @@ export async function trainEarlyExit(model: tf.LayersModel, optimizer: tf.Optimi
       learningRate: learningRateAt(config, state.globalStep - 1, batches),
       trainLoss,
       trainLossTotal: trainLoss.reduce((a, l, e) => a + l * config.lossWeights[e], 0),
-      valLoss: val.loss, valLossTotal, valAccuracy: val.accuracy,
-      durationSec, samplesPerSec: state.partialSamples / Math.max(1e-9, state.partialSeconds),
+      valLoss: val.loss,
+      valLossTotal,
+      valAccuracy: val.accuracy,
+      durationSec,
+      samplesPerSec: state.partialSamples / Math.max(1e-9, state.partialSeconds),
     };
     const improved = state.bestValLoss === null || valLossTotal < state.bestValLoss;
     state.history.push(log);

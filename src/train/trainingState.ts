@@ -52,11 +52,19 @@ export function stateProblem(state: TrainingState, numExits: number): string | n
   if (!Array.isArray(state.history) || state.history.length !== state.epoch) {
     return `field "epoch" is ${state.epoch} but "history" has ${Array.isArray(state.history) ? state.history.length : 'no'} epoch rows; expected one row per completed epoch`;
   }
-  if (state.bestEpoch !== null && (!Number.isInteger(state.bestEpoch) || state.bestEpoch < 1 || state.bestEpoch > state.epoch)) {
+  if (
+    state.bestEpoch !== null &&
+    (!Number.isInteger(state.bestEpoch) || state.bestEpoch < 1 || state.bestEpoch > state.epoch)
+  ) {
     return `field "bestEpoch" is ${JSON.stringify(state.bestEpoch)}; expected null or an epoch in 1…${state.epoch}`;
   }
-  if (state.bestValLoss !== null && !Number.isFinite(state.bestValLoss)) return `field "bestValLoss" is ${JSON.stringify(state.bestValLoss)}; expected a finite number or null`;
-  if (!Array.isArray(state.partialLossSums) || state.partialLossSums.length !== numExits || !state.partialLossSums.every(Number.isFinite)) {
+  if (state.bestValLoss !== null && !Number.isFinite(state.bestValLoss))
+    return `field "bestValLoss" is ${JSON.stringify(state.bestValLoss)}; expected a finite number or null`;
+  if (
+    !Array.isArray(state.partialLossSums) ||
+    state.partialLossSums.length !== numExits ||
+    !state.partialLossSums.every(Number.isFinite)
+  ) {
     return `field "partialLossSums" must hold ${numExits} finite numbers (one per exit)`;
   }
   return null;

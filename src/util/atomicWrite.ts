@@ -54,16 +54,28 @@ export function prepareOutputFile(target: string): string {
   try {
     anchorReal = fs.realpathSync(anchor);
   } catch (err) {
-    throw new OutputError(`${shown}: cannot resolve ${anchor} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new OutputError(
+      `${shown}: cannot resolve ${anchor} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      { cause: err },
+    );
   }
   const logical = anchor === real ? anchorReal : path.join(anchorReal, path.relative(anchor, real));
   for (const root of SPECIAL_ROOTS) {
-    if (isUnder(logical, root) && !isUnder(logical, '/dev/shm')) throw new OutputError(`${shown}: refusing to write under ${root} (expected a path to a regular file)`);
+    if (isUnder(logical, root) && !isUnder(logical, '/dev/shm'))
+      throw new OutputError(`${shown}: refusing to write under ${root} (expected a path to a regular file)`);
   }
   if (anchor === real) {
     const st = fs.statSync(real);
     if (!st.isFile()) {
-      const what = st.isDirectory() ? 'a directory' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a regular file';
+      const what = st.isDirectory()
+        ? 'a directory'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : st.isFIFO()
+            ? 'a FIFO'
+            : st.isSocket()
+              ? 'a socket'
+              : 'not a regular file';
       throw new OutputError(`${shown}: is ${what}, expected a regular file path`);
     }
     return real;
@@ -74,7 +86,10 @@ export function prepareOutputFile(target: string): string {
   try {
     fs.mkdirSync(path.dirname(real), { recursive: true });
   } catch (err) {
-    throw new OutputError(`${shown}: cannot create folder ${path.dirname(real)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new OutputError(
+      `${shown}: cannot create folder ${path.dirname(real)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      { cause: err },
+    );
   }
   return real;
 }
@@ -83,11 +98,19 @@ export function prepareOutputFile(target: string): string {
 function writeFailure(target: string, err: unknown): OutputError {
   const code = (err as NodeJS.ErrnoException).code;
   const why: Record<string, string> = {
-    EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
-    ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', ENAMETOOLONG: 'file name too long',
-    EISDIR: 'is a directory', ENOTDIR: 'a parent is not a folder', EXDEV: 'temporary file on another device',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    ENAMETOOLONG: 'file name too long',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'a parent is not a folder',
+    EXDEV: 'temporary file on another device',
   };
-  return new OutputError(`${target}: cannot write (${(code && why[code]) ?? code ?? (err as Error).message})`, { cause: err });
+  return new OutputError(`${target}: cannot write (${(code && why[code]) ?? code ?? (err as Error).message})`, {
+    cause: err,
+  });
 }
 
 /** Content of a file to write: bytes, text, or a producer writing it in pieces (larger than a JS string). */
@@ -132,7 +155,11 @@ export function stageFile(target: string, data: FileContent, onChunk?: (chunk: U
     fs.fsyncSync(fd);
     fs.closeSync(fd);
   } catch (err) {
-    try { fs.closeSync(fd); } catch { /* already closed */ }
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* already closed */
+    }
     fs.rmSync(tmp, { force: true });
     throw err instanceof OutputError || !(err as NodeJS.ErrnoException).code ? err : writeFailure(target, err);
   }

@@ -10,14 +10,24 @@ export function prepareOutputFolder(option: string, dir: string): void {
   let st: fs.Stats | null = null;
   try {
     st = fs.statSync(dir);
-  } catch { /* does not exist yet */ }
-  if (st && !st.isDirectory()) throw new ConfigError(`${option} ${dir}: is an existing file; expected a folder (new or existing)`);
+  } catch {
+    /* does not exist yet */
+  }
+  if (st && !st.isDirectory())
+    throw new ConfigError(`${option} ${dir}: is an existing file; expected a folder (new or existing)`);
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOTDIR' ? 'a parent is a file, not a folder' : code === 'EACCES' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code ?? (err as Error).message;
+    const why =
+      code === 'ENOTDIR'
+        ? 'a parent is a file, not a folder'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : (code ?? (err as Error).message);
     throw new OutputError(`${option} ${dir}: cannot create or write this folder (${why})`, { cause: err });
   }
 }

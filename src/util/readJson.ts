@@ -16,7 +16,10 @@ export function readJsonFile(file: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new DataError(`${file}: not valid JSON, truncated or corrupt? (${(err as Error).message}; expected ${what})`, { cause: err });
+    throw new DataError(
+      `${file}: not valid JSON, truncated or corrupt? (${(err as Error).message}; expected ${what})`,
+      { cause: err },
+    );
   }
 }
 
@@ -27,8 +30,13 @@ export function readJsonFile(file: string, what: string): unknown {
 export function readProblem(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   const why: Record<string, string> = {
-    ENOENT: 'not found', ELOOP: 'a symlink loop (too many levels of symbolic links)', EACCES: 'permission denied',
-    EPERM: 'operation not permitted', EISDIR: 'is a directory', ENOTDIR: 'a parent is not a folder', ENAMETOOLONG: 'file name too long',
+    ENOENT: 'not found',
+    ELOOP: 'a symlink loop (too many levels of symbolic links)',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'a parent is not a folder',
+    ENAMETOOLONG: 'file name too long',
     EIO: 'input/output error (failing disk or network mount?)',
   };
   return (code && why[code]) ?? `cannot be read (${code ?? (err as Error).message})`;

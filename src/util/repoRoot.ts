@@ -10,7 +10,8 @@ export function repoRoot(from: string = __dirname): string {
   let dir = from;
   for (;;) {
     const pj = path.join(dir, 'package.json');
-    if (fs.existsSync(pj) && (JSON.parse(fs.readFileSync(pj, 'utf8')) as { name?: string }).name === 'eecal') return dir;
+    if (fs.existsSync(pj) && (JSON.parse(fs.readFileSync(pj, 'utf8')) as { name?: string }).name === 'eecal')
+      return dir;
     const up = path.dirname(dir);
     if (up === dir) throw new EnvironmentError(`cannot find the eecal package root above ${from}`);
     dir = up;

@@ -101,7 +101,10 @@ export function openStaging(targets: string[]): OutputStaging {
   try {
     fs.mkdirSync(path.join(dir, 'new'), { recursive: true });
   } catch (err) {
-    throw new OutputError(`${root}: cannot create a staging folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new OutputError(
+      `${root}: cannot create a staging folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      { cause: err },
+    );
   }
   // Renames do not cross filesystems: a target on another mount than the staging folder cannot be swapped in.
   const dev = fs.statSync(dir).dev;
@@ -116,7 +119,8 @@ export function openStaging(targets: string[]): OutputStaging {
   const rel = (t: string) => path.relative(root, path.resolve(t));
   const staged = (t: string) => {
     const r = rel(t);
-    if (r.startsWith('..') || path.isAbsolute(r)) throw new OutputError(`${t}: not below ${root}, where its outputs are staged`);
+    if (r.startsWith('..') || path.isAbsolute(r))
+      throw new OutputError(`${t}: not below ${root}, where its outputs are staged`);
     return path.join(dir, 'new', r);
   };
   return {

@@ -19,7 +19,9 @@ export function fmtPct(v: number | null | undefined, digits = 2): string {
 
 /** Percentage points with sign ("+3.1 pp"); null/NaN → {@link MISSING}. */
 export function fmtPp(v: number | null | undefined, digits = 1): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? MISSING : `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(digits)} pp`;
+  return v === null || v === undefined || !Number.isFinite(v)
+    ? MISSING
+    : `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(digits)} pp`;
 }
 
 /**
@@ -47,16 +49,22 @@ export function csvField(v: unknown): string {
 /** CSV text (header + rows) from row objects; columns = `columns` or the keys of the first row. */
 export function toCsv(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
   const cols = columns ?? (rows[0] ? Object.keys(rows[0]) : []);
-  return [cols.map(csvField).join(','), ...rows.map((r) => cols.map((c) => csvField(r[c])).join(','))].join('\n') + '\n';
+  return (
+    [cols.map(csvField).join(','), ...rows.map((r) => cols.map((c) => csvField(r[c])).join(','))].join('\n') + '\n'
+  );
 }
 
 /**
  * Right-aligned plain-text table: header, a dashed rule (unless `rule: false`), then the rows
  * (cells already text), each line ending in a newline.
  */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[], opts: { rule?: boolean } = {}): string {
+export function textTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  opts: { rule?: boolean } = {},
+): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (vals: readonly string[]) => vals.map((v, j) => v.padStart(widths[j])).join('  ');
-  const rule = opts.rule ?? true ? [line(widths.map((w) => '-'.repeat(w)))] : [];
+  const rule = (opts.rule ?? true) ? [line(widths.map((w) => '-'.repeat(w)))] : [];
   return [line(header), ...rule, ...rows.map(line)].join('\n') + '\n';
 }

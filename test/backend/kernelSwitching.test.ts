@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { NATIVE_KERNELS, WASM_KERNELS, isEecalKernel, kernelChain, registerCpuTrainingKernels, registerWasmTrainingKernels, restoreBackendKernel } from '../../src/backend/kernels';
+import {
+  NATIVE_KERNELS,
+  WASM_KERNELS,
+  isEecalKernel,
+  kernelChain,
+  registerCpuTrainingKernels,
+  registerWasmTrainingKernels,
+  restoreBackendKernel,
+} from '../../src/backend/kernels';
 import { loadNativeBlas, type NativeBlas } from '../../src/backend/nativeBlas';
 import { relErr } from './relativeError';
 import { CASES, POOLS, convGrads, poolGrads } from './kernelCases';
@@ -20,7 +28,11 @@ const skip = status.loaded || process.env.EECAL_REQUIRE_NATIVE === '1' ? false :
 /** The addon with a call counter in front of each kernel. */
 function countingNative(real: NativeBlas): { native: NativeBlas; calls: () => number } {
   let n = 0;
-  const count = <F extends (...args: never[]) => void>(f: F) => ((...args: Parameters<F>) => { n++; f(...args); }) as F;
+  const count = <F extends (...args: never[]) => void>(f: F) =>
+    ((...args: Parameters<F>) => {
+      n++;
+      f(...args);
+    }) as F;
   return {
     native: {
       conv2d: count(real.conv2d.bind(real)),
@@ -41,8 +53,17 @@ function countingNative(real: NativeBlas): { native: NativeBlas; calls: () => nu
 
 /** Gradients and forward values of one conv case and one pool case on the active backend. */
 function values(): Float32Array[] {
-  const forward = tf.tidy(() => tf.conv2d(tf.randomNormal(CASES[1].x, 0, 1, 'float32', 5) as tf.Tensor4D,
-    tf.randomNormal(CASES[1].k, 0, 1, 'float32', 6) as tf.Tensor4D, CASES[1].s, CASES[1].pad).dataSync() as Float32Array);
+  const forward = tf.tidy(
+    () =>
+      tf
+        .conv2d(
+          tf.randomNormal(CASES[1].x, 0, 1, 'float32', 5) as tf.Tensor4D,
+          tf.randomNormal(CASES[1].k, 0, 1, 'float32', 6) as tf.Tensor4D,
+          CASES[1].s,
+          CASES[1].pad,
+        )
+        .dataSync() as Float32Array,
+  );
   return [...convGrads(CASES[1], 1), forward, poolGrads(POOLS[0], 0)[0]];
 }
 
@@ -57,18 +78,35 @@ test('switching the native kernels off and on in one process takes effect', { sk
   const a = countingNative(status.loaded);
 
   const all = WASM_KERNELS.map((k) => k.kernelName);
-  assert.deepEqual(registerWasmTrainingKernels({ native: a.native }), all, 'first registration installs every kernel of the table');
+  assert.deepEqual(
+    registerWasmTrainingKernels({ native: a.native }),
+    all,
+    'first registration installs every kernel of the table',
+  );
   assert.ok(await tf.setBackend('wasm'));
   assertClose(values(), ref, 'native on');
   const afterOn = a.calls();
   assert.ok(afterOn >= 4, `the native kernels ran (${afterOn} calls)`);
   const lib = status.loaded.info().kernels;
-  assert.deepEqual(kernelChain('Conv2DBackpropFilter', 'wasm'), [`native: ${lib.conv2dBackpropFilter}`, 'Conv2D composite (dilated by the stride)']);
+  assert.deepEqual(kernelChain('Conv2DBackpropFilter', 'wasm'), [
+    `native: ${lib.conv2dBackpropFilter}`,
+    'Conv2D composite (dilated by the stride)',
+  ]);
   assert.deepEqual(kernelChain('Conv2D', 'wasm'), [`native: ${lib.conv2d}`, 'wasm built-in']);
   assert.deepEqual(registerWasmTrainingKernels({ native: a.native }), [], 'the same options again change nothing');
 
   // Off: Conv2D and FusedConv2D go back to wasm's own, the others lose their native step.
-  assert.deepEqual(registerWasmTrainingKernels({ native: false }), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D', 'FusedConv2D', 'BatchMatMul', 'MaxPoolGrad', 'Sum', 'LRN', 'LRNGrad']);
+  assert.deepEqual(registerWasmTrainingKernels({ native: false }), [
+    'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
+    'Conv2D',
+    'FusedConv2D',
+    'BatchMatMul',
+    'MaxPoolGrad',
+    'Sum',
+    'LRN',
+    'LRNGrad',
+  ]);
   assert.equal(isEecalKernel('Conv2D', 'wasm'), false);
   assert.deepEqual(kernelChain('Conv2D', 'wasm'), ['wasm built-in']);
   assert.deepEqual(kernelChain('MaxPoolGrad', 'wasm'), ['JS scatter', 'wasm built-in']);
@@ -88,9 +126,19 @@ test('switching the native kernels off and on in one process takes effect', { sk
 
   // Putting the backend's kernels back, then registering again.
   for (const k of all) restoreBackendKernel(k, 'wasm');
-  assert.equal(all.some((k) => isEecalKernel(k, 'wasm')), false);
-  assert.deepEqual(kernelChain('Conv2DBackpropFilter', 'wasm'), [], 'tfjs-backend-wasm 4.22 has no dW kernel of its own');
-  assert.deepEqual(registerWasmTrainingKernels({ native: false }), all.filter((k) => k !== 'Conv2D' && k !== 'FusedConv2D'));
+  assert.equal(
+    all.some((k) => isEecalKernel(k, 'wasm')),
+    false,
+  );
+  assert.deepEqual(
+    kernelChain('Conv2DBackpropFilter', 'wasm'),
+    [],
+    'tfjs-backend-wasm 4.22 has no dW kernel of its own',
+  );
+  assert.deepEqual(
+    registerWasmTrainingKernels({ native: false }),
+    all.filter((k) => k !== 'Conv2D' && k !== 'FusedConv2D'),
+  );
   assertClose(values(), ref, 'after restore and register');
 });
 
@@ -98,6 +146,9 @@ test('the cpu table: registered once, its chains reported', async () => {
   await tf.setBackend('cpu');
   registerCpuTrainingKernels();
   assert.deepEqual(registerCpuTrainingKernels(), []);
-  assert.deepEqual(kernelChain('Conv2DBackpropFilter', 'cpu'), ['Conv2D composite (dilated by the stride)', 'cpu built-in']);
+  assert.deepEqual(kernelChain('Conv2DBackpropFilter', 'cpu'), [
+    'Conv2D composite (dilated by the stride)',
+    'cpu built-in',
+  ]);
   assert.deepEqual(kernelChain('Conv2D', 'cpu'), ['cpu built-in']);
 });

@@ -22,11 +22,20 @@ function fusedGrads(): Float32Array[] {
     const wd = tf.randomNormal([8 * 8 * 6, 5], 0, 0.1, 'float32', 4) as tf.Tensor2D;
     const bd = tf.randomNormal([5], 0, 1, 'float32', 5) as tf.Tensor1D;
     const f = (xa: tf.Tensor, wa: tf.Tensor, ba: tf.Tensor, wda: tf.Tensor, bda: tf.Tensor) => {
-      const h = tf.fused.conv2d({ x: xa as tf.Tensor4D, filter: wa as tf.Tensor4D, strides: 1, pad: 'same', bias: ba, activation: 'relu' });
+      const h = tf.fused.conv2d({
+        x: xa as tf.Tensor4D,
+        filter: wa as tf.Tensor4D,
+        strides: 1,
+        pad: 'same',
+        bias: ba,
+        activation: 'relu',
+      });
       const o = tf.fused.matMul({ a: h.reshape([3, -1]), b: wda as tf.Tensor2D, bias: bda, activation: 'relu' });
       return o.square().sum();
     };
-    return tf.grads(f)([x, w, b, wd, bd]).map((t) => t.dataSync() as Float32Array);
+    return tf
+      .grads(f)([x, w, b, wd, bd])
+      .map((t) => t.dataSync() as Float32Array);
   });
 }
 
@@ -67,7 +76,10 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
     assert.deepEqual(registerCpuTrainingKernels(), [], 'second registration is a no-op');
     CASES.forEach((c, i) => {
       const [dx, dw] = convGrads(c, i);
-      assert.ok(relErr(dw, refConv[i][1]) <= TOL, `case ${i} ${JSON.stringify(c)}: dW error ${relErr(dw, refConv[i][1])}`);
+      assert.ok(
+        relErr(dw, refConv[i][1]) <= TOL,
+        `case ${i} ${JSON.stringify(c)}: dW error ${relErr(dw, refConv[i][1])}`,
+      );
       assert.deepEqual(dx, refConv[i][0], 'dX still comes from the stock cpu kernel');
     });
     POOLS.forEach((c, i) => {
@@ -78,35 +90,61 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
 
   await t.test('wasm: Conv2DBackpropFilter and Conv2DBackpropInput', async () => {
     // The wasm composites (the native GEMM kernels have their own test: nativeKernels.test.ts).
-    assert.deepEqual(registerWasmTrainingKernels({ native: false }), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Identity', 'Sum', 'LRN', 'LRNGrad']);
+    assert.deepEqual(registerWasmTrainingKernels({ native: false }), [
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'BatchMatMul',
+      '_FusedMatMul',
+      'MaxPoolGrad',
+      'Identity',
+      'Sum',
+      'LRN',
+      'LRNGrad',
+    ]);
     assert.deepEqual(registerWasmTrainingKernels({ native: false }), []);
     assert.ok(await tf.setBackend('wasm'));
     CASES.forEach((c, i) => {
       const [dx, dw] = convGrads(c, i);
-      assert.ok(relErr(dx, refConv[i][0]) <= TOL, `case ${i} ${JSON.stringify(c)}: dX error ${relErr(dx, refConv[i][0])}`);
-      assert.ok(relErr(dw, refConv[i][1]) <= TOL, `case ${i} ${JSON.stringify(c)}: dW error ${relErr(dw, refConv[i][1])}`);
+      assert.ok(
+        relErr(dx, refConv[i][0]) <= TOL,
+        `case ${i} ${JSON.stringify(c)}: dX error ${relErr(dx, refConv[i][0])}`,
+      );
+      assert.ok(
+        relErr(dw, refConv[i][1]) <= TOL,
+        `case ${i} ${JSON.stringify(c)}: dW error ${relErr(dw, refConv[i][1])}`,
+      );
     });
   });
 
   await t.test('wasm: gradients of fused conv2d / matMul (bias + relu)', () => {
-    fusedGrads().forEach((g, k) => assert.ok(relErr(g, refFused[k]) <= TOL, `gradient ${k}: error ${relErr(g, refFused[k])}`));
+    fusedGrads().forEach((g, k) =>
+      assert.ok(relErr(g, refFused[k]) <= TOL, `gradient ${k}: error ${relErr(g, refFused[k])}`),
+    );
   });
 
   await t.test('wasm: MaxPoolGrad (cpu tie-breaking; independent of the output input)', () => {
     POOLS.forEach((c, i) => {
       const [viaGrad, wrongY] = poolGrads(c, i);
       assert.ok(relErr(viaGrad, refPool[i]) <= TOL, `pool case ${i}: error ${relErr(viaGrad, refPool[i])}`);
-      assert.ok(relErr(wrongY, refPool[i]) <= TOL, `pool case ${i} with a wrong output: error ${relErr(wrongY, refPool[i])}`);
+      assert.ok(
+        relErr(wrongY, refPool[i]) <= TOL,
+        `pool case ${i} with a wrong output: error ${relErr(wrongY, refPool[i])}`,
+      );
     });
   });
 
   await t.test('wasm: BatchMatMul / _FusedMatMul with transposes', () => {
-    matMulValues().forEach((v, k) => assert.ok(relErr(v, refMatMul[k]) <= TOL, `matmul ${k}: error ${relErr(v, refMatMul[k])}`));
+    matMulValues().forEach((v, k) =>
+      assert.ok(relErr(v, refMatMul[k]) <= TOL, `matmul ${k}: error ${relErr(v, refMatMul[k])}`),
+    );
   });
 
   await t.test('wasm: Sum (JS over leading axes, backend otherwise) equals the stock cpu sums', () => {
     sumValues().forEach((v, k) => assert.ok(relErr(v, refSum[k]) <= 1e-6, `sum ${k}: error ${relErr(v, refSum[k])}`));
-    assert.deepEqual(tf.tidy(() => tf.sum(tf.zeros([5, 3, 4, 6]), [2, 0, 1], true).shape), refSumShapes[0]);
+    assert.deepEqual(
+      tf.tidy(() => tf.sum(tf.zeros([5, 3, 4, 6]), [2, 0, 1], true).shape),
+      refSumShapes[0],
+    );
   });
 
   await t.test('wasm: Identity shares the buffer, and the clone outlives its source', () => {
@@ -138,7 +176,9 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
       matMulValues();
       fusedGrads();
       sumValues();
-      tf.tidy(() => { tf.clone(tf.ones([3, 3])).add(1); });
+      tf.tidy(() => {
+        tf.clone(tf.ones([3, 3])).add(1);
+      });
     }
     const after = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
     assert.equal(after.numTensors, before.numTensors);
@@ -150,9 +190,14 @@ test('eecal training kernels match the stock cpu gradients on cpu and wasm', asy
     await tf.setBackend('cpu');
     for (const arch of Object.keys(ARCHITECTURES)) {
       const names = await trainingStepKernels(arch);
-      for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad']) assert.ok(names.includes(k), `${arch} step runs ${k}`);
+      for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'])
+        assert.ok(names.includes(k), `${arch} step runs ${k}`);
       if (arch === 'b-alexnet') assert.ok(names.includes('LRNGrad'));
-      assert.deepEqual(names.filter((n) => !tf.getKernel(n, 'wasm')), [], `${arch}: kernels missing on wasm`);
+      assert.deepEqual(
+        names.filter((n) => !tf.getKernel(n, 'wasm')),
+        [],
+        `${arch}: kernels missing on wasm`,
+      );
     }
   });
 });

@@ -15,7 +15,11 @@ import { relErr } from './relativeError';
  */
 const TOL = 1e-5;
 
-interface LrnCase extends LrnParams { name: string; shape: [number, number, number, number]; std: number }
+interface LrnCase extends LrnParams {
+  name: string;
+  shape: [number, number, number, number];
+  std: number;
+}
 
 const CASES: LrnCase[] = [
   // B-AlexNet's four LRNs (lrn1; lrn2 and b1_lrn; b2_lrn) at batch 2. std 30 so that
@@ -47,14 +51,24 @@ function lrnValues(c: LrnCase, i: number): Float32Array[] {
 // with the window clipped to [0, C), for loss Σ g·y.
 const TINY = [
   {
-    p: { depthRadius: 1, bias: 2, alpha: 0.1, beta: 0.75 }, C: 3,
-    x: [1, -2, 3, 0.5, 4, -1.5], g: [1, 0.5, -2, 3, -1, 0.25],
-    y: [0.5029733718731741, -0.7987682757159081, 1.225281284102679, 0.1903220014532341, 1.455339926642035, -0.5484255499716565],
-    dx: [0.4904148579956934, 0.002030681392542248, -0.42982690115996247, 1.1584696967657595, -0.21002659297705634, -0.0017131566638046852],
+    p: { depthRadius: 1, bias: 2, alpha: 0.1, beta: 0.75 },
+    C: 3,
+    x: [1, -2, 3, 0.5, 4, -1.5],
+    g: [1, 0.5, -2, 3, -1, 0.25],
+    y: [
+      0.5029733718731741, -0.7987682757159081, 1.225281284102679, 0.1903220014532341, 1.455339926642035,
+      -0.5484255499716565,
+    ],
+    dx: [
+      0.4904148579956934, 0.002030681392542248, -0.42982690115996247, 1.1584696967657595, -0.21002659297705634,
+      -0.0017131566638046852,
+    ],
   },
   {
-    p: { depthRadius: 2, bias: 1, alpha: 0.1, beta: 0.5 }, C: 4,
-    x: [2, -1, 0.5, 3], g: [-1, 2, 0.5, 1.5],
+    p: { depthRadius: 2, bias: 1, alpha: 0.1, beta: 0.5 },
+    C: 4,
+    x: [2, -1, 0.5, 3],
+    g: [-1, 2, 0.5, 1.5],
     y: [1.619552660357832, -0.6421612990679356, 0.3210806495339678, 2.1081851067789197],
     dx: [-0.5046929071872488, 1.2879427464014392, 0.31927057540118386, 0.7246315852436747],
   },
@@ -83,7 +97,10 @@ test('LRN / LRNGrad on plain arrays equal float64 autograd values (tiny inputs)'
 });
 
 /** eecal's kernels on wasm: the native (C) ones where built, and the JavaScript ones. */
-const VARIANTS = [...(loadNativeBlas().loaded ? [{ name: 'native', native: true }] : []), { name: 'JavaScript', native: false }];
+const VARIANTS = [
+  ...(loadNativeBlas().loaded ? [{ name: 'native', native: true }] : []),
+  { name: 'JavaScript', native: false },
+];
 
 test('eecal LRN / LRNGrad on wasm match the stock cpu kernels', async (t) => {
   await tf.setBackend('cpu');
@@ -110,7 +127,12 @@ test('eecal LRN / LRNGrad on wasm match the stock cpu kernels', async (t) => {
           const g = tf.tensor4d(c.g, x.shape);
           const { depthRadius, bias, alpha, beta } = c.p;
           const f = (a: tf.Tensor) => tf.localResponseNormalization(a as tf.Tensor4D, depthRadius, bias, alpha, beta);
-          return [f(x).dataSync(), tf.grad((a: tf.Tensor) => f(a).mul(g).sum())(x).dataSync()];
+          return [
+            f(x).dataSync(),
+            tf
+              .grad((a: tf.Tensor) => f(a).mul(g).sum())(x)
+              .dataSync(),
+          ];
         });
         assertClose(y, c.y, 1e-6, 'y');
         assertClose(dx, c.dx, 1e-6, 'dx');
@@ -120,8 +142,10 @@ test('eecal LRN / LRNGrad on wasm match the stock cpu kernels', async (t) => {
     await t.test(`${v.name}: LRNGrad with inputs of different shapes is a clear error`, () => {
       const x = tf.ones([1, 2, 2, 3]);
       const dy = tf.ones([1, 2, 2, 4]);
-      assert.throws(() => tf.engine().runKernel('LRNGrad', { x, y: x, dy }, { depthRadius: 1, bias: 1, alpha: 1, beta: 0.75 }),
-        /LRNGrad: inputs x \[1,2,2,3\], y \[1,2,2,3\] and dy \[1,2,2,4\] must have the same shape/);
+      assert.throws(
+        () => tf.engine().runKernel('LRNGrad', { x, y: x, dy }, { depthRadius: 1, bias: 1, alpha: 1, beta: 0.75 }),
+        /LRNGrad: inputs x \[1,2,2,3\], y \[1,2,2,3\] and dy \[1,2,2,4\] must have the same shape/,
+      );
       tf.dispose([x, dy]);
     });
 

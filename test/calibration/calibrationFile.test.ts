@@ -4,7 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CALIBRATOR_KINDS, calibrationFileOf, calibratorsOf, createCalibrator, readCalibrationFile, scoreRecords, writeCalibrationFile,
+  CALIBRATOR_KINDS,
+  calibrationFileOf,
+  calibratorsOf,
+  createCalibrator,
+  readCalibrationFile,
+  scoreRecords,
+  writeCalibrationFile,
 } from '../../src/calibration';
 import { topLabelOf } from '../../src/metrics';
 import { topLabelScores } from '../../src/records/scores';
@@ -36,19 +42,48 @@ test('scoreRecords applies every calibrator kind: confidence = max calibrated p,
     });
   }
   // The contract the offloading commands already rely on: temperature states without numClasses.
-  const s = scoreRecords(records, { format: 'eecal-calibration', version: 1, method: 'temperature', pTar: null, numExits: 2, numClasses: C,
-    exits: [{ exit: 1, calibrator: { kind: 'temperature', temperature: 1.7 } }, { exit: 2, calibrator: { kind: 'identity' } }] });
+  const s = scoreRecords(records, {
+    format: 'eecal-calibration',
+    version: 1,
+    method: 'temperature',
+    pTar: null,
+    numExits: 2,
+    numClasses: C,
+    exits: [
+      { exit: 1, calibrator: { kind: 'temperature', temperature: 1.7 } },
+      { exit: 2, calibrator: { kind: 'identity' } },
+    ],
+  });
   assert.deepEqual(s[0], topLabelScores(records.logits[0], C, 1.7));
   assert.deepEqual(s[1], topLabelScores(records.logits[1], C, 1));
 });
 
 test('scoreRecords rejects a file for other exits/classes and unknown kinds (no silent T = 1)', () => {
   const records = twoExitRecords();
-  const base = { format: 'eecal-calibration' as const, version: 1 as const, method: 'x', pTar: null, numClasses: records.numClasses };
-  assert.throws(() => scoreRecords(records, { ...base, numExits: 3, exits: [] }), /calibration is for 3 exits, but the records have 2/);
-  assert.throws(() => scoreRecords(records, { ...base, numExits: 2, numClasses: 7, exits: [] }), /calibration is for 7 classes, but the records have 5/);
-  const unknown = { ...base, numExits: 2, exits: [1, 2].map((e) => ({ exit: e, calibrator: { kind: 'dirichlet' } })) } as unknown as CalibrationFile;
-  assert.throws(() => scoreRecords(records, unknown), (e: unknown) => e instanceof RecordFormatError && /exit 1: .*"dirichlet" is not one of/.test((e as Error).message));
+  const base = {
+    format: 'eecal-calibration' as const,
+    version: 1 as const,
+    method: 'x',
+    pTar: null,
+    numClasses: records.numClasses,
+  };
+  assert.throws(
+    () => scoreRecords(records, { ...base, numExits: 3, exits: [] }),
+    /calibration is for 3 exits, but the records have 2/,
+  );
+  assert.throws(
+    () => scoreRecords(records, { ...base, numExits: 2, numClasses: 7, exits: [] }),
+    /calibration is for 7 classes, but the records have 5/,
+  );
+  const unknown = {
+    ...base,
+    numExits: 2,
+    exits: [1, 2].map((e) => ({ exit: e, calibrator: { kind: 'dirichlet' } })),
+  } as unknown as CalibrationFile;
+  assert.throws(
+    () => scoreRecords(records, unknown),
+    (e: unknown) => e instanceof RecordFormatError && /exit 1: .*"dirichlet" is not one of/.test((e as Error).message),
+  );
 });
 
 test('calibration files round-trip atomically and are validated on read and write', () => {
@@ -61,10 +96,17 @@ test('calibration files round-trip atomically and are validated on read and writ
   assert.deepEqual(fs.readdirSync(dir), ['calib.json'], 'no temporary file left behind');
   const back = readCalibrationFile(p);
   assert.deepEqual(back, JSON.parse(JSON.stringify(file)));
-  assert.deepEqual([...calibratorsOf(back)[1].probabilities(records.logits[1])], [...cals[1].probabilities(records.logits[1])]);
+  assert.deepEqual(
+    [...calibratorsOf(back)[1].probabilities(records.logits[1])],
+    [...cals[1].probabilities(records.logits[1])],
+  );
   const bad = (obj: unknown, re: RegExp) => {
     fs.writeFileSync(p, typeof obj === 'string' ? obj : JSON.stringify(obj));
-    assert.throws(() => readCalibrationFile(p), (e: unknown) => e instanceof RecordFormatError && re.test((e as Error).message), String(re));
+    assert.throws(
+      () => readCalibrationFile(p),
+      (e: unknown) => e instanceof RecordFormatError && re.test((e as Error).message),
+      String(re),
+    );
   };
   bad('{not json', /calib\.json: not valid JSON/);
   bad({ ...file, format: 'x' }, /field "format" must be "eecal-calibration"/);
@@ -72,8 +114,14 @@ test('calibration files round-trip atomically and are validated on read and writ
   bad({ ...file, numExits: 3 }, /field "exits" must list 3 calibrators/);
   bad({ ...file, pTar: 2 }, /field "pTar" must be null or a number in \[0, 1\]/);
   bad({ ...file, exits: [file.exits[1], file.exits[0]] }, /exits\[0\] must be \{"exit": 1/);
-  bad({ ...file, exits: [file.exits[0], { exit: 2, calibrator: { kind: 'isotonic', x: [1], y: [2] } }] }, /exits\[1\] \(exit 2\): isotonic calibrator/);
+  bad(
+    { ...file, exits: [file.exits[0], { exit: 2, calibrator: { kind: 'isotonic', x: [1], y: [2] } }] },
+    /exits\[1\] \(exit 2\): isotonic calibrator/,
+  );
   assert.throws(() => readCalibrationFile(path.join(dir, 'missing.json')), /file not found/);
-  assert.throws(() => writeCalibrationFile(path.join(dir, 'never.json'), { ...file, numClasses: 1 }), /"numClasses" must be an integer ≥ 2/);
+  assert.throws(
+    () => writeCalibrationFile(path.join(dir, 'never.json'), { ...file, numClasses: 1 }),
+    /"numClasses" must be an integer ≥ 2/,
+  );
   assert.equal(fs.existsSync(path.join(dir, 'never.json')), false);
 });

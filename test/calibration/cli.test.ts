@@ -27,7 +27,13 @@ const logits = [0, 1, 2].map((e) => {
   return l;
 });
 writeRecords(val, { numSamples: n, numClasses: C, numExits: 3, labels, logits });
-const records = { numSamples: n, numClasses: C, numExits: 3, labels, logits: logits.map((l) => Float64Array.from(l, (v) => Number(formatLike(v)))) };
+const records = {
+  numSamples: n,
+  numClasses: C,
+  numExits: 3,
+  labels,
+  logits: logits.map((l) => Float64Array.from(l, (v) => Number(formatLike(v)))),
+};
 
 /** The CSV stores 9 significant digits; compare the library on what the CLI reads. */
 function formatLike(v: number): string {
@@ -76,41 +82,90 @@ test('eecal calibrate --method temperature --json --out: contract fields, exact 
   assert.equal(json.method, 'temperature');
   assert.equal(json.exits.length, 3);
   json.exits.forEach((x: Record<string, number>, e: number) => {
-    for (const k of ['exit', 'temperature', 'nllBefore', 'nllAfter', 'eceBefore', 'eceAfter', 'accuracyBefore', 'accuracyAfter']) assert.equal(typeof x[k], 'number', k);
+    for (const k of [
+      'exit',
+      'temperature',
+      'nllBefore',
+      'nllAfter',
+      'eceBefore',
+      'eceAfter',
+      'accuracyBefore',
+      'accuracyAfter',
+    ])
+      assert.equal(typeof x[k], 'number', k);
     assert.equal(x.exit, e + 1);
     assert.equal(x.temperature, fitTemperatureExact(records.logits[e], labels, C).temperature);
     assert.ok(x.nllAfter <= x.nllBefore);
   });
   const file = readCalibrationFile(out);
-  assert.deepEqual(file.exits.map((x) => x.calibrator), json.exits.map((x: { calibrator: unknown }) => x.calibrator));
+  assert.deepEqual(
+    file.exits.map((x) => x.calibrator),
+    json.exits.map((x: { calibrator: unknown }) => x.calibrator),
+  );
   const table = await cli(['calibrate', '--records', val, '--method', 'isotonic']);
   assert.equal(table.code, 0);
   assert.match(table.out, /exit\s+fit n\s+parameters\s+NLL before\s+NLL after\s+ECE before\s+ECE after/);
 });
 
 test('eecal calibrate per-branch / global / torch-lbfgs / offloading', async () => {
-  const pb = JSON.parse((await cli(['calibrate', '--records', val, '--method', 'per-branch', '--p-tar', '0.8', '--json'])).out);
+  const pb = JSON.parse(
+    (await cli(['calibrate', '--records', val, '--method', 'per-branch', '--p-tar', '0.8', '--json'])).out,
+  );
   assert.equal(pb.pTar, 0.8);
-  assert.equal(pb.exits.reduce((s: number, x: { fitSamples: number }) => s + x.fitSamples, 0), n);
-  const gl = JSON.parse((await cli(['calibrate', '--records', val, '--method', 'global', '--p-tar', '0.8', '--json'])).out);
+  assert.equal(
+    pb.exits.reduce((s: number, x: { fitSamples: number }) => s + x.fitSamples, 0),
+    n,
+  );
+  const gl = JSON.parse(
+    (await cli(['calibrate', '--records', val, '--method', 'global', '--p-tar', '0.8', '--json'])).out,
+  );
   assert.equal(new Set(gl.exits.map((x: { temperature: number }) => x.temperature)).size, 1);
-  const torch = JSON.parse((await cli(['calibrate', '--records', val, '--method', 'temperature', '--optimizer', 'torch-lbfgs', '--json'])).out);
+  const torch = JSON.parse(
+    (await cli(['calibrate', '--records', val, '--method', 'temperature', '--optimizer', 'torch-lbfgs', '--json'])).out,
+  );
   assert.equal(torch.exits[0].iterations, 50);
-  const off = await cli(['calibrate', '--records', val, '--method', 'offloading', '--p-tar', '0.8', '--beta', '10', '--device-ms', '1,2', '--cloud-ms', '5', '--json']);
+  const off = await cli([
+    'calibrate',
+    '--records',
+    val,
+    '--method',
+    'offloading',
+    '--p-tar',
+    '0.8',
+    '--beta',
+    '10',
+    '--device-ms',
+    '1,2',
+    '--cloud-ms',
+    '5',
+    '--json',
+  ]);
   assert.equal(off.code, 0, off.err);
   const o = JSON.parse(off.out).offloading;
   assert.ok(o.objective <= o.uncalibrated.objective);
 });
 
-test('eecal metrics --calibration --json: the library\'s numbers on the calibrated probabilities, CIs on request', async () => {
+test("eecal metrics --calibration --json: the library's numbers on the calibrated probabilities, CIs on request", async () => {
   const out = path.join(dir, 'calib-metrics.json');
   assert.equal((await cli(['calibrate', '--records', val, '--method', 'platt', '--out', out])).code, 0);
-  const r = await cli(['metrics', '--records', val, '--calibration', out, '--json', '--bootstrap', '20', '--seed', '4']);
+  const r = await cli([
+    'metrics',
+    '--records',
+    val,
+    '--calibration',
+    out,
+    '--json',
+    '--bootstrap',
+    '20',
+    '--seed',
+    '4',
+  ]);
   assert.equal(r.code, 0, r.err);
   const json = JSON.parse(r.out);
   const cals = calibratorsOf(readCalibrationFile(out));
   json.exits.forEach((x: Record<string, unknown>, e: number) => {
-    for (const k of ['exit', 'accuracy', 'nll', 'brier', 'ece', 'mce', 'adaptiveEce', 'classwiseEce']) assert.equal(typeof x[k], 'number', k);
+    for (const k of ['exit', 'accuracy', 'nll', 'brier', 'ece', 'mce', 'adaptiveEce', 'classwiseEce'])
+      assert.equal(typeof x[k], 'number', k);
     const m = exitMetrics(cals[e].probabilities(records.logits[e]), labels, C);
     for (const [k, v] of Object.entries(m)) assert.equal(x[k], v, k);
     assert.equal((x.reliability as unknown[]).length, 15);
@@ -130,18 +185,56 @@ test('usage errors exit 2, bad records exit 3, each with a message naming the pr
   };
   const header = recordsHeader(2, 2).join(',');
   const cases: Array<[string[], number, RegExp]> = [
-    [['calibrate', '--records', val, '--method', 'dirichlet'], 2, /--method "dirichlet": expected one of temperature, per-branch/],
+    [
+      ['calibrate', '--records', val, '--method', 'dirichlet'],
+      2,
+      /--method "dirichlet": expected one of temperature, per-branch/,
+    ],
     [['calibrate', '--records', val], 2, /--method is required/],
     [['calibrate', '--records', val, '--method', 'per-branch'], 2, /--method per-branch needs --p-tar/],
-    [['calibrate', '--records', val, '--method', 'vector', '--p-tar', '0.8'], 2, /--p-tar does not apply to --method vector/],
-    [['calibrate', '--records', val, '--method', 'offloading', '--p-tar', '0.8', '--beta', '1'], 2, /--device-ms is required/],
+    [
+      ['calibrate', '--records', val, '--method', 'vector', '--p-tar', '0.8'],
+      2,
+      /--p-tar does not apply to --method vector/,
+    ],
+    [
+      ['calibrate', '--records', val, '--method', 'offloading', '--p-tar', '0.8', '--beta', '1'],
+      2,
+      /--device-ms is required/,
+    ],
     [['metrics', '--records', val, '--bootstrap', '1'], 2, /--bootstrap 1/],
-    [['calibrate', '--method', 'temperature', '--records', bad('nan.csv', `${header}\n0,1,NaN,0,0\n`)], 3, /line 2, column exit1_logit1: "NaN" is not a finite number/],
-    [['calibrate', '--method', 'temperature', '--records', bad('inf.csv', `${header}\n0,1,Infinity,0,0\n`)], 3, /"Infinity" is not a finite number/],
-    [['calibrate', '--method', 'temperature', '--records', bad('label.csv', `${header}\n5,1,0,0,0\n`)], 3, /label "5" is not an integer in \[0, 1\]/],
-    [['calibrate', '--method', 'temperature', '--records', bad('ragged.csv', `${header}\n0,1,0,0\n`)], 3, /line 2 has 4 fields, expected 5 \(ragged row\)/],
+    [
+      ['calibrate', '--method', 'temperature', '--records', bad('nan.csv', `${header}\n0,1,NaN,0,0\n`)],
+      3,
+      /line 2, column exit1_logit1: "NaN" is not a finite number/,
+    ],
+    [
+      ['calibrate', '--method', 'temperature', '--records', bad('inf.csv', `${header}\n0,1,Infinity,0,0\n`)],
+      3,
+      /"Infinity" is not a finite number/,
+    ],
+    [
+      ['calibrate', '--method', 'temperature', '--records', bad('label.csv', `${header}\n5,1,0,0,0\n`)],
+      3,
+      /label "5" is not an integer in \[0, 1\]/,
+    ],
+    [
+      ['calibrate', '--method', 'temperature', '--records', bad('ragged.csv', `${header}\n0,1,0,0\n`)],
+      3,
+      /line 2 has 4 fields, expected 5 \(ragged row\)/,
+    ],
     [['calibrate', '--method', 'temperature', '--records', bad('empty.csv', '')], 3, /file is empty/],
-    [['metrics', '--records', bad('two.csv', `${header}\n0,1,0,0,1\n1,0,1,1,0\n`), '--calibration', path.join(dir, 'calib.json')], 3, /calibration is for 3 exits × 3 classes, but the records have 2 × 2/],
+    [
+      [
+        'metrics',
+        '--records',
+        bad('two.csv', `${header}\n0,1,0,0,1\n1,0,1,1,0\n`),
+        '--calibration',
+        path.join(dir, 'calib.json'),
+      ],
+      3,
+      /calibration is for 3 exits × 3 classes, but the records have 2 × 2/,
+    ],
   ];
   for (const [args, code, re] of cases) {
     const r = await cli(args);

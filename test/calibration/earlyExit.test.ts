@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TemperatureScaling, fitGlobalTemperature, fitPerBranchTemperatures, fitPerExit, fitTemperatureExact, selectRows, uncalibratedExitAssignment,
+  TemperatureScaling,
+  fitGlobalTemperature,
+  fitPerBranchTemperatures,
+  fitPerExit,
+  fitTemperatureExact,
+  selectRows,
+  uncalibratedExitAssignment,
 } from '../../src/calibration';
 import type { ExitRecords } from '../../src/records/types';
 import { createRng } from '../../src/util/rng';
@@ -28,11 +34,12 @@ function conf(l: Float64Array, C: number, i: number): number {
   return 1 / row.reduce((s, v) => s + Math.exp(v - m), 0);
 }
 
-test('uncalibrated exit assignment is the paper\'s cascade at p_tar (conf ≥ p_tar, final exit otherwise)', () => {
+test("uncalibrated exit assignment is the paper's cascade at p_tar (conf ≥ p_tar, final exit otherwise)", () => {
   const r = records(1);
   const a = uncalibratedExitAssignment(r, { pTar: 0.7 });
   for (let i = 0; i < r.numSamples; i++) {
-    const expected = conf(r.logits[0] as Float64Array, 4, i) >= 0.7 ? 0 : conf(r.logits[1] as Float64Array, 4, i) >= 0.7 ? 1 : 2;
+    const expected =
+      conf(r.logits[0] as Float64Array, 4, i) >= 0.7 ? 0 : conf(r.logits[1] as Float64Array, 4, i) >= 0.7 ? 1 : 2;
     assert.equal(a[i], expected, `sample ${i}`);
   }
 });
@@ -45,12 +52,19 @@ test('per-branch TS fits T_i on exactly the samples that leave at exit i; temper
   fits.forEach((f, e) => {
     const idx = [...a.keys()].filter((i) => a[i] === e);
     assert.equal(f.fitSamples, idx.length);
-    const expected = fitTemperatureExact(selectRows(r.logits[e], C, idx), Int32Array.from(idx, (i) => r.labels[i]), C).temperature;
+    const expected = fitTemperatureExact(
+      selectRows(r.logits[e], C, idx),
+      Int32Array.from(idx, (i) => r.labels[i]),
+      C,
+    ).temperature;
     assert.equal((f.calibrator as TemperatureScaling).temperature, expected);
     assert.equal(f.note, null);
   });
   const other = fitPerBranchTemperatures(r, { pTar: 0.9 });
-  assert.notEqual((other[0].calibrator as TemperatureScaling).temperature, (fits[0].calibrator as TemperatureScaling).temperature);
+  assert.notEqual(
+    (other[0].calibrator as TemperatureScaling).temperature,
+    (fits[0].calibrator as TemperatureScaling).temperature,
+  );
 });
 
 test('per-branch TS: an exit where no sample leaves keeps T = 1 and says so', () => {
@@ -66,7 +80,7 @@ test('per-branch TS: an exit where no sample leaves keeps T = 1 and says so', ()
   assert.equal(none[2].fitSamples, r.numSamples);
 });
 
-test('global TS: one T fitted on the pooled logits of each sample\'s exit, shared by every exit', () => {
+test("global TS: one T fitted on the pooled logits of each sample's exit, shared by every exit", () => {
   const r = records(4);
   const C = r.numClasses;
   for (const fallback of ['final', 'most-confident'] as const) {
@@ -85,6 +99,9 @@ test('per-exit fitting of any calibrator; unselected exits stay identity', () =>
   const fits = fitPerExit(r, () => new TemperatureScaling(), [2]);
   assert.equal(fits[0].calibrator.kind, 'identity');
   assert.match(fits[0].note ?? '', /exit 1 not selected/);
-  assert.equal((fits[1].calibrator as TemperatureScaling).temperature, fitTemperatureExact(r.logits[1], r.labels, 4).temperature);
+  assert.equal(
+    (fits[1].calibrator as TemperatureScaling).temperature,
+    fitTemperatureExact(r.logits[1], r.labels, 4).temperature,
+  );
   assert.equal(fits[2].calibrator.kind, 'identity');
 });

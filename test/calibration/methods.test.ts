@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CALIBRATION_METHODS, METHOD_IDS, calibrateRecords, calibrationMethod, methodLabel } from '../../src/calibration/methods';
+import {
+  CALIBRATION_METHODS,
+  METHOD_IDS,
+  calibrateRecords,
+  calibrationMethod,
+  methodLabel,
+} from '../../src/calibration/methods';
 import { describeState } from '../../src/calibration/describeState';
 import { fitTemperatureExact } from '../../src/calibration/temperatureFit';
 import { flagMessage, withFlags } from '../../src/cli/optionFlags';
@@ -8,10 +14,26 @@ import { ConfigError, OptionError } from '../../src/errors';
 import { syntheticRecords } from '../plots/syntheticRecords';
 
 test('one registry: every method id, torch-lbfgs included; unique labels; p_tar methods are exactly the cascade-dependent ones', () => {
-  assert.deepEqual([...METHOD_IDS].sort(), ['beta', 'global', 'histogram', 'isotonic', 'matrix', 'offloading', 'per-branch', 'platt', 'temperature', 'torch-lbfgs', 'vector']);
+  assert.deepEqual([...METHOD_IDS].sort(), [
+    'beta',
+    'global',
+    'histogram',
+    'isotonic',
+    'matrix',
+    'offloading',
+    'per-branch',
+    'platt',
+    'temperature',
+    'torch-lbfgs',
+    'vector',
+  ]);
   const labels = METHOD_IDS.map(methodLabel);
   assert.equal(new Set(labels).size, labels.length);
-  assert.deepEqual(METHOD_IDS.filter((m) => CALIBRATION_METHODS[m].needsPTar).sort(), ['global', 'offloading', 'per-branch']);
+  assert.deepEqual(METHOD_IDS.filter((m) => CALIBRATION_METHODS[m].needsPTar).sort(), [
+    'global',
+    'offloading',
+    'per-branch',
+  ]);
   assert.equal(methodLabel('temperature'), 'TS per exit');
   assert.equal(methodLabel('uncalibrated'), 'uncalibrated');
   for (const m of METHOD_IDS) assert.ok(CALIBRATION_METHODS[m].describe.length > 10, m);
@@ -29,7 +51,10 @@ test('fits through the registry: temperature = exact per-exit T; torch-lbfgs sto
     const b = lb.file!.exits[e].calibrator;
     assert.ok(a.kind === 'temperature' && b.kind === 'temperature');
     assert.equal(a.temperature, exact);
-    assert.ok(Math.abs(b.temperature - 1.5) < Math.abs(exact - 1.5), `exit ${e + 1}: torch-lbfgs T ${b.temperature}, exact ${exact}`);
+    assert.ok(
+      Math.abs(b.temperature - 1.5) < Math.abs(exact - 1.5),
+      `exit ${e + 1}: torch-lbfgs T ${b.temperature}, exact ${exact}`,
+    );
   }
 });
 
@@ -46,8 +71,15 @@ test('library errors name option fields; the CLI maps them to flags', () => {
   assert.match(err.message, /^method per-branch needs pTar/);
   assert.doesNotMatch(err.message, /--/);
   assert.match(flagMessage(err), /^--method per-branch needs --p-tar/);
-  assert.throws(() => withFlags(() => calibrationMethod('bogus')), (e: unknown) => e instanceof ConfigError && /^--method "bogus": expected one of temperature/.test((e as Error).message));
-  assert.throws(() => withFlags(() => calibrateRecords(val, 'offloading', { pTar: 0.8 })), /--method offloading needs --beta and the latency model/);
+  assert.throws(
+    () => withFlags(() => calibrationMethod('bogus')),
+    (e: unknown) =>
+      e instanceof ConfigError && /^--method "bogus": expected one of temperature/.test((e as Error).message),
+  );
+  assert.throws(
+    () => withFlags(() => calibrateRecords(val, 'offloading', { pTar: 0.8 })),
+    /--method offloading needs --beta and the latency model/,
+  );
 });
 
 test('describeState: short parameter text per kind', () => {

@@ -43,12 +43,15 @@ test('k = 1: the coordinate search is exact — equal to brute force over every 
     const tau = [...criticalTemperatures(r.logits[0], 4, 0.8)].filter((t) => t > 0.01 && t < 100).sort((a, b) => a - b);
     const candidates = [0.01, ...tau.map((t, j) => Math.sqrt(t * (tau[j + 1] ?? 100))), 100];
     const brute = Math.min(...candidates.map((t) => offloadingOutcome(r, [t], opts).objective));
-    assert.ok(Math.abs(res.outcome.objective - brute) < 1e-12, `β = ${beta}: ${res.outcome.objective} vs brute force ${brute}`);
+    assert.ok(
+      Math.abs(res.outcome.objective - brute) < 1e-12,
+      `β = ${beta}: ${res.outcome.objective} vs brute force ${brute}`,
+    );
     assert.ok(res.outcome.objective <= res.uncalibrated.objective + 1e-12);
   }
 });
 
-test('k = 2: objective equals the cascade\'s and beats a fine 2-D grid and the uncalibrated cascade', () => {
+test("k = 2: objective equals the cascade's and beats a fine 2-D grid and the uncalibrated cascade", () => {
   const r = records(3, 200);
   const opts = { pTar: 0.75, edgeExits: 2, beta: 20, latency };
   const res = fitOffloadingTemperatures(r, opts);
@@ -56,7 +59,8 @@ test('k = 2: objective equals the cascade\'s and beats a fine 2-D grid and the u
   assert.deepEqual(res.outcome, check);
   const grid = Array.from({ length: 50 }, (_, j) => Math.exp(Math.log(0.05) + (j / 49) * Math.log(20 / 0.05)));
   let bestGrid = Infinity;
-  for (const t1 of grid) for (const t2 of grid) bestGrid = Math.min(bestGrid, offloadingOutcome(r, [t1, t2], opts).objective);
+  for (const t1 of grid)
+    for (const t2 of grid) bestGrid = Math.min(bestGrid, offloadingOutcome(r, [t1, t2], opts).objective);
   assert.ok(res.outcome.objective <= bestGrid + 1e-12, `${res.outcome.objective} vs grid ${bestGrid}`);
   assert.ok(res.outcome.objective < res.uncalibrated.objective);
   assert.equal(res.exits.length, 3);
@@ -74,7 +78,10 @@ test('bad options are usage errors', () => {
   const r = records(5, 20);
   assert.throws(() => fitOffloadingTemperatures(r, { pTar: 1, beta: 1, latency }), /p_tar in \(0, 1\)/);
   assert.throws(() => fitOffloadingTemperatures(r, { pTar: 0.8, beta: -1, latency }), /beta = -1/);
-  assert.throws(() => fitOffloadingTemperatures(r, { pTar: 0.8, beta: 1, latency: { ...latency, deviceMs: [1] } }), /expected 2 finite times/);
+  assert.throws(
+    () => fitOffloadingTemperatures(r, { pTar: 0.8, beta: 1, latency: { ...latency, deviceMs: [1] } }),
+    /expected 2 finite times/,
+  );
 });
 
 /**
@@ -111,7 +118,7 @@ function spsa(f: (t: number[]) => number, start: number[], seed: number, maxIter
   return best;
 }
 
-test('the exact coordinate search does at least as well as the authors\' SPSA on the same objective', () => {
+test("the exact coordinate search does at least as well as the authors' SPSA on the same objective", () => {
   for (const seed of [6, 7, 8]) {
     const r = records(seed, 300);
     const opts = { pTar: 0.8, edgeExits: 2, beta: 30, latency };

@@ -6,7 +6,16 @@ import { maxAbsDiff, referenceData } from './reference';
 
 test('every kind round-trips through toJSON → JSON text → calibratorFromJSON with identical probabilities', () => {
   const { C, z, y, zTest } = referenceData();
-  assert.deepEqual([...CALIBRATOR_KINDS].sort(), ['beta', 'histogram', 'identity', 'isotonic', 'matrix', 'platt', 'temperature', 'vector']);
+  assert.deepEqual([...CALIBRATOR_KINDS].sort(), [
+    'beta',
+    'histogram',
+    'identity',
+    'isotonic',
+    'matrix',
+    'platt',
+    'temperature',
+    'vector',
+  ]);
   for (const kind of CALIBRATOR_KINDS) {
     const cal = createCalibrator(kind).fit(z, y, C);
     assert.equal(cal.kind, kind);
@@ -26,7 +35,15 @@ test('every kind throws NotFittedError before fit, and fit resets a previous fit
     assert.throws(() => cal.probabilities(z), NotFittedError, kind);
     assert.throws(() => cal.toJSON(), NotFittedError, kind);
     cal.fit(z, y, C);
-    assert.throws(() => cal.fit(z, Int32Array.from(y, () => 9), C), /label of sample 0 is 9/);
+    assert.throws(
+      () =>
+        cal.fit(
+          z,
+          Int32Array.from(y, () => 9),
+          C,
+        ),
+      /label of sample 0 is 9/,
+    );
     assert.equal(cal.fitted, false, `${kind}: a failed refit leaves the calibrator unfitted, not half-updated`);
   }
 });
@@ -45,7 +62,11 @@ test('malformed states are RecordFormatErrors naming the field', () => {
     [{ kind: 'beta', a: 1, b: 1 }, /"a", "b" and "m" must be finite numbers/],
   ];
   for (const [state, re] of cases) {
-    assert.throws(() => calibratorFromJSON(state as never, 3), (e: unknown) => e instanceof RecordFormatError && re.test((e as Error).message), JSON.stringify(state));
+    assert.throws(
+      () => calibratorFromJSON(state as never, 3),
+      (e: unknown) => e instanceof RecordFormatError && re.test((e as Error).message),
+      JSON.stringify(state),
+    );
   }
   assert.throws(() => createCalibrator('magic' as CalibratorKind), /unknown calibrator kind "magic"/);
 });

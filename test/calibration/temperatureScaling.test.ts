@@ -23,8 +23,14 @@ test('torch-lbfgs emulation reproduces PyTorch LBFGS(lr=0.01): 50 and 200 iterat
   const { C, z, y } = referenceData();
   const r50 = fitTemperatureTorchLbfgs(z, y, C);
   assert.equal(r50.iterations, 50);
-  assert.ok(near(r50.temperature, ref.temperature.torchLbfgs50Float64, 1e-10), `${r50.temperature} vs ${ref.temperature.torchLbfgs50Float64}`);
-  assert.ok(near(r50.temperature, ref.temperature.torchLbfgs50Float32, 1e-5), 'float32 PyTorch agrees to float32 precision');
+  assert.ok(
+    near(r50.temperature, ref.temperature.torchLbfgs50Float64, 1e-10),
+    `${r50.temperature} vs ${ref.temperature.torchLbfgs50Float64}`,
+  );
+  assert.ok(
+    near(r50.temperature, ref.temperature.torchLbfgs50Float32, 1e-5),
+    'float32 PyTorch agrees to float32 precision',
+  );
   const r200 = fitTemperatureTorchLbfgs(z, y, C, { maxIterations: 200 });
   assert.ok(near(r200.temperature, ref.temperature.torchLbfgs200Float64, 1e-10));
   // The unconverged fit moves only part of the way from 1.5 to T* (docs/paper-notes.md#torch-lbfgs).
@@ -92,7 +98,11 @@ test('ECE that gets worse after TS is reported as a warning (and only then)', ()
   const reports = exits.map((l) => new TemperatureScaling().fit(l, labels, C).report!);
   const worse = reports.filter((r) => r.eceAfter > r.eceBefore).length;
   assert.ok(worse >= 1 && worse < 3, 'this data has both cases');
-  for (const r of reports) assert.equal(r.warnings.some((w) => /ECE on the fitting data got worse/.test(w)), r.eceAfter > r.eceBefore);
+  for (const r of reports)
+    assert.equal(
+      r.warnings.some((w) => /ECE on the fitting data got worse/.test(w)),
+      r.eceAfter > r.eceBefore,
+    );
 });
 
 test('bad input: not fitted, NaN/Inf logits, label out of range, ragged rows, no samples, class never present', () => {
@@ -100,11 +110,18 @@ test('bad input: not fitted, NaN/Inf logits, label out of range, ragged rows, no
   assert.throws(() => cal.probabilities(Float64Array.from([1, 2])), NotFittedError);
   assert.throws(() => cal.toJSON(), /toJSON\(\) called before fit\(\)/);
   assert.throws(() => cal.temperature, NotFittedError);
-  assert.throws(() => cal.fit(Float64Array.from([1, NaN]), Int32Array.from([0]), 2), (e: unknown) => e instanceof EecalError && /sample 0, class 1 is NaN/.test((e as Error).message));
-  assert.throws(() => cal.fit(Float64Array.from([1, Infinity]), Int32Array.from([0]), 2), /is Infinity: NaN\/Inf logits cannot be calibrated/);
+  assert.throws(
+    () => cal.fit(Float64Array.from([1, NaN]), Int32Array.from([0]), 2),
+    (e: unknown) => e instanceof EecalError && /sample 0, class 1 is NaN/.test((e as Error).message),
+  );
+  assert.throws(
+    () => cal.fit(Float64Array.from([1, Infinity]), Int32Array.from([0]), 2),
+    /is Infinity: NaN\/Inf logits cannot be calibrated/,
+  );
   assert.throws(() => cal.fit(Float64Array.from([1, 2]), Int32Array.from([2]), 2), /label of sample 0 is 2/);
   assert.throws(() => cal.fit(Float64Array.from([1, 2, 3]), Int32Array.from([0]), 2), ShapeMismatchError);
   assert.throws(() => cal.fit(new Float64Array(0), new Int32Array(0), 2), /no samples/);
-  const w = new TemperatureScaling().fit(Float64Array.from([2, 0, 0, 0, 1, 0]), Int32Array.from([0, 0]), 3).report!.warnings;
+  const w = new TemperatureScaling().fit(Float64Array.from([2, 0, 0, 0, 1, 0]), Int32Array.from([0, 0]), 3).report!
+    .warnings;
   assert.ok(w.some((m) => /classes 1, 2 never occur in the 2 fitting samples/.test(m)));
 });

@@ -1,14 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BetaCalibration, HistogramBinning, IsotonicRegression, PlattScaling, poolAdjacentViolators, softmaxRows, topLabelLogits,
+  BetaCalibration,
+  HistogramBinning,
+  IsotonicRegression,
+  PlattScaling,
+  poolAdjacentViolators,
+  softmaxRows,
+  topLabelLogits,
 } from '../../src/calibration';
 import { topLabelOf } from '../../src/metrics';
 import { maxAbsDiff, near, reference, referenceData } from './reference';
 
 test('PAV by hand: violators are pooled into weighted means', () => {
-  assert.deepEqual([...poolAdjacentViolators(Float64Array.from([1, 3, 2, 4]), Float64Array.from([1, 1, 1, 1]))], [1, 2.5, 2.5, 4]);
-  assert.deepEqual([...poolAdjacentViolators(Float64Array.from([3, 2, 1]), Float64Array.from([1, 1, 2]))], [1.75, 1.75, 1.75]);
+  assert.deepEqual(
+    [...poolAdjacentViolators(Float64Array.from([1, 3, 2, 4]), Float64Array.from([1, 1, 1, 1]))],
+    [1, 2.5, 2.5, 4],
+  );
+  assert.deepEqual(
+    [...poolAdjacentViolators(Float64Array.from([3, 2, 1]), Float64Array.from([1, 1, 2]))],
+    [1.75, 1.75, 1.75],
+  );
 });
 
 test('isotonic regression equals sklearn IsotonicRegression(out_of_bounds="clip"): knots and test predictions', () => {
@@ -29,7 +41,8 @@ test('Platt and beta calibration equal sklearn LogisticRegression (C = 1e10) on 
   const platt = new PlattScaling().fit(z, y, C).toJSON() as { a: number; b: number };
   assert.ok(near(platt.a, ref.platt.a, 1e-8) && near(platt.b, ref.platt.b, 1e-8), JSON.stringify([platt, ref.platt]));
   const beta = new BetaCalibration().fit(z, y, C).toJSON() as { a: number; b: number; m: number };
-  for (const k of ['a', 'b', 'm'] as const) assert.ok(near(beta[k], ref.beta[k], 1e-7), `${k}: ${beta[k]} vs ${ref.beta[k]}`);
+  for (const k of ['a', 'b', 'm'] as const)
+    assert.ok(near(beta[k], ref.beta[k], 1e-7), `${k}: ${beta[k]} vs ${ref.beta[k]}`);
 });
 
 test('histogram binning: bin accuracies (numpy reference), empty bins keep their midpoint and warn', () => {
@@ -39,7 +52,9 @@ test('histogram binning: bin accuracies (numpy reference), empty bins keep their
   const st = h.toJSON() as { edges: number[]; values: number[] };
   assert.ok(maxAbsDiff(st.edges, ref.histogram.edges) < 1e-16);
   assert.ok(maxAbsDiff(st.values, ref.histogram.values) < 1e-15);
-  const emptyBins = ref.histogram.values.filter((v, b) => v === (ref.histogram.edges[b] + ref.histogram.edges[b + 1]) / 2).length;
+  const emptyBins = ref.histogram.values.filter(
+    (v, b) => v === (ref.histogram.edges[b] + ref.histogram.edges[b + 1]) / 2,
+  ).length;
   assert.ok(emptyBins > 0, 'the fixture has empty low-confidence bins (confidence ≥ 1/C)');
   assert.ok(h.report!.warnings.some((w) => w.includes(`${emptyBins} of 15 bins had no fitting sample`)));
 });

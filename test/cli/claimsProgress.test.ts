@@ -7,7 +7,14 @@ function stream(isTTY: boolean) {
   return { out, s: { isTTY, write: (t: string) => out.push(t) } };
 }
 
-const at = (done: number, total: number, elapsedMs: number, etaMs: number) => ({ method: 'temperature', label: 'TS per exit', done, total, elapsedMs, etaMs });
+const at = (done: number, total: number, elapsedMs: number, etaMs: number) => ({
+  method: 'temperature',
+  label: 'TS per exit',
+  done,
+  total,
+  elapsedMs,
+  etaMs,
+});
 
 test('a terminal gets one bar redrawn in place, with the time left, ended by a newline', () => {
   const { out, s } = stream(true);

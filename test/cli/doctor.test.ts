@@ -6,14 +6,29 @@ import { repoRoot } from '../../src/util/repoRoot';
 
 const root = repoRoot(__dirname);
 const eecal = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [path.join(root, 'bin/eecal.js'), ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, ...env }, timeout: 120_000 });
+  spawnSync(process.execPath, [path.join(root, 'bin/eecal.js'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
 
 test('eecal doctor lists every candidate with a status, the chosen backend, GPU, kernel, Chromium; exit 0', () => {
   const r = eecal(['doctor', '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { node: string; backend: { chosen: string; threads: number }; candidates: Array<{ candidate: string; usable: boolean; detail: string }>; gpu: string; tslabKernel: string; chromium: string };
+  const report = JSON.parse(r.stdout) as {
+    node: string;
+    backend: { chosen: string; threads: number };
+    candidates: Array<{ candidate: string; usable: boolean; detail: string }>;
+    gpu: string;
+    tslabKernel: string;
+    chromium: string;
+  };
   assert.equal(report.node, process.version);
-  assert.deepEqual(report.candidates.map((c) => c.candidate), ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+  assert.deepEqual(
+    report.candidates.map((c) => c.candidate),
+    ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
+  );
   assert.ok(report.candidates.every((c) => c.detail.length > 0));
   assert.ok(['tensorflow', 'wasm', 'cpu'].includes(report.backend.chosen));
   assert.ok(report.backend.threads >= 1);

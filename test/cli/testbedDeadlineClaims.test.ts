@@ -15,15 +15,32 @@ async function compare(out: string, extra: string[] = [], sink: (m: unknown) => 
   const { error } = console;
   console.error = sink;
   try {
-    return await main(['testbed', 'compare', '--measured', path.join(model, 'testbed'), '--records', path.join(model, 'records', 'test.csv'),
-      '--calibration', path.join(model, 'testbed', 'calibration-temperature.json'), '--out', out, '--rounds', '10', ...extra]);
+    return await main([
+      'testbed',
+      'compare',
+      '--measured',
+      path.join(model, 'testbed'),
+      '--records',
+      path.join(model, 'records', 'test.csv'),
+      '--calibration',
+      path.join(model, 'testbed', 'calibration-temperature.json'),
+      '--out',
+      out,
+      '--rounds',
+      '10',
+      ...extra,
+    ]);
   } finally {
     console.error = error;
   }
 }
 
 const readCsv = (f: string) => {
-  const [head, ...rows] = fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split(','));
+  const [head, ...rows] = fs
+    .readFileSync(f, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
 };
 
@@ -33,7 +50,9 @@ test('deadline-claims.csv: per uplink, p_tar and times, at the model offloading 
   assert.equal(rows.length, 3 * 2 * 2, '3 uplinks × 2 p_tar × {measured, modelled}');
   // The 3G model offloading latency (the shipped comparison's "offloaded" modelled ms is 477.9).
   const g3 = rows.filter((r) => r.uplink === '3g');
-  assert.ok(g3.every((r) => Math.abs(Number(r.deadline_ms) - 477.9) < 0.05 && r.deadline_from === 'model-offload-latency'));
+  assert.ok(
+    g3.every((r) => Math.abs(Number(r.deadline_ms) - 477.9) < 0.05 && r.deadline_from === 'model-offload-latency'),
+  );
   for (const r of rows) {
     // The verdict is the one its interval says.
     const lo = Number(r.delta_low);
@@ -49,7 +68,12 @@ test('deadline-claims.csv: per uplink, p_tar and times, at the model offloading 
 
 test('a negative --claim-deadline is a usage error naming the option', async () => {
   let said = '';
-  assert.equal(await compare(path.join(dir, 'bad'), ['--claim-deadline', '-1'], (m) => { said += String(m); }), 2);
+  assert.equal(
+    await compare(path.join(dir, 'bad'), ['--claim-deadline', '-1'], (m) => {
+      said += String(m);
+    }),
+    2,
+  );
   assert.match(said, /--claim-deadline -1: expected ≥ 0/);
   assert.ok(!fs.existsSync(path.join(dir, 'bad', 'deadline-claims.csv')));
 });

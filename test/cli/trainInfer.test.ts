@@ -10,7 +10,11 @@ import { uncalibratedScores } from '../../src/records/scores';
 
 const root = repoRoot(__dirname);
 const eecal = (args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, 'bin/eecal.js'), ...args], { encoding: 'utf8', cwd: root, timeout: 600_000 });
+  spawnSync(process.execPath, [path.join(root, 'bin/eecal.js'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    timeout: 600_000,
+  });
 
 test('CI-sized run: B-LeNet trained 1 epoch on MNIST reaches ≥ 97% final-exit test accuracy; infer writes records + sidecar', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-lenet-'));
@@ -18,7 +22,14 @@ test('CI-sized run: B-LeNet trained 1 epoch on MNIST reaches ≥ 97% final-exit 
   const train = eecal(['train', '--model', 'b-lenet', '--out', model, '--epochs', '1', '--seed', '3']);
   assert.equal(train.status, 0, train.stderr);
   assert.match(train.stderr, /backend: /);
-  for (const f of ['model.json', 'weights.bin', 'eecal-model.json', 'training-log.csv', 'training-log.json', 'checkpoint/state.json']) {
+  for (const f of [
+    'model.json',
+    'weights.bin',
+    'eecal-model.json',
+    'training-log.csv',
+    'training-log.json',
+    'checkpoint/state.json',
+  ]) {
     assert.ok(fs.existsSync(path.join(model, f)), `missing ${f}`);
   }
   const csv = path.join(dir, 'test.csv');

@@ -8,7 +8,11 @@ import { repoRoot } from '../../src/util/repoRoot';
 
 const root = repoRoot(__dirname);
 const eecal = (args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, 'bin/eecal.js'), ...args], { encoding: 'utf8', cwd: root, timeout: 300_000 });
+  spawnSync(process.execPath, [path.join(root, 'bin/eecal.js'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    timeout: 300_000,
+  });
 const small = ['--model', 'b-lenet', '--dataset', 'mnist', '--max-train', '640', '--seed', '2'];
 
 test('--recipe branchynet: no augmentation, constant Adam 1e-3, last weights kept, tracking CSV, overrides and reference recorded', () => {
@@ -30,7 +34,9 @@ test('--recipe branchynet: no augmentation, constant Adam 1e-3, last weights kep
   assert.equal(m.training.adamUpdates, 2 * Math.ceil(640 / 64));
   assert.equal(m.training.reference.adamUpdates, 150 * 98);
   // keep last: the top-level weights are the last epoch's, i.e. the checkpoint's.
-  assert.ok(fs.readFileSync(path.join(out, 'weights.bin')).equals(fs.readFileSync(path.join(out, 'checkpoint', 'weights.bin'))));
+  assert.ok(
+    fs.readFileSync(path.join(out, 'weights.bin')).equals(fs.readFileSync(path.join(out, 'checkpoint', 'weights.bin'))),
+  );
   const csv = fs.readFileSync(path.join(out, 'calibration-over-training.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + 2 * 2, 'header + 2 epochs × 2 exits');
   assert.match(csv[1], /^1,1,/);
@@ -44,16 +50,68 @@ test('--init-from starts from another model folder: with lr 0 the weights stay t
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-init-'));
   const a = path.join(dir, 'a');
   const b = path.join(dir, 'b');
-  assert.equal(eecal(['train', ...small, '--epochs', '1', '--keep', 'last', '--no-track-calibration', '--out', a]).status, 0);
-  const r = eecal(['train', ...small, '--epochs', '1', '--keep', 'last', '--lr', '0', '--no-track-calibration', '--init-from', a, '--out', b]);
+  assert.equal(
+    eecal(['train', ...small, '--epochs', '1', '--keep', 'last', '--no-track-calibration', '--out', a]).status,
+    0,
+  );
+  const r = eecal([
+    'train',
+    ...small,
+    '--epochs',
+    '1',
+    '--keep',
+    'last',
+    '--lr',
+    '0',
+    '--no-track-calibration',
+    '--init-from',
+    a,
+    '--out',
+    b,
+  ]);
   assert.equal(r.status, 0, r.stderr);
-  assert.ok(fs.readFileSync(path.join(b, 'weights.bin')).equals(fs.readFileSync(path.join(a, 'weights.bin'))), 'lr 0 from --init-from keeps the weights');
+  assert.ok(
+    fs.readFileSync(path.join(b, 'weights.bin')).equals(fs.readFileSync(path.join(a, 'weights.bin'))),
+    'lr 0 from --init-from keeps the weights',
+  );
   const m = JSON.parse(fs.readFileSync(path.join(b, 'eecal-model.json'), 'utf8'));
   assert.equal(m.training.initFrom, path.resolve(a));
-  const resume = eecal(['train', ...small, '--epochs', '2', '--keep', 'last', '--lr', '0', '--no-track-calibration', '--init-from', a, '--split-seed', '9', '--out', b, '--resume']);
+  const resume = eecal([
+    'train',
+    ...small,
+    '--epochs',
+    '2',
+    '--keep',
+    'last',
+    '--lr',
+    '0',
+    '--no-track-calibration',
+    '--init-from',
+    a,
+    '--split-seed',
+    '9',
+    '--out',
+    b,
+    '--resume',
+  ]);
   assert.equal(resume.status, 2);
   assert.match(resume.stderr, /splitSeed was 42, now 9/);
-  const wrongKeep = eecal(['train', ...small, '--epochs', '2', '--keep', 'best', '--lr', '0', '--no-track-calibration', '--init-from', a, '--out', b, '--resume']);
+  const wrongKeep = eecal([
+    'train',
+    ...small,
+    '--epochs',
+    '2',
+    '--keep',
+    'best',
+    '--lr',
+    '0',
+    '--no-track-calibration',
+    '--init-from',
+    a,
+    '--out',
+    b,
+    '--resume',
+  ]);
   assert.equal(wrongKeep.status, 2);
   assert.match(wrongKeep.stderr, /keep was "last", now "best"/);
 });

@@ -22,7 +22,13 @@ test('decoded cache: second load is a hit with identical arrays; a changed sourc
   assert.equal(first.fromCache, false);
   const [entry] = cacheEntries(cacheDir);
   assert.match(entry, /^tiny\.tar\.gz-[0-9a-f]{16}$/);
-  assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'decoded', entry)).sort(), ['manifest.json', 'test.labels', 'test.u8', 'train.labels', 'train.u8']);
+  assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'decoded', entry)).sort(), [
+    'manifest.json',
+    'test.labels',
+    'test.u8',
+    'train.labels',
+    'train.u8',
+  ]);
   const second = await loadImageFolderCached(archive, {}, cacheDir);
   assert.equal(second.fromCache, true);
   assert.deepEqual(second.classNames, first.classNames);
@@ -61,6 +67,9 @@ test('decoded cache: a damaged entry is rebuilt, never returned; folder sources 
   const changed = await loadImageFolderCached(dir, {}, cacheDir);
   assert.equal(changed.fromCache, false);
   assert.notDeepEqual([...changed.sets.train!.pixels.subarray(0, 48)], [...first.sets.train!.pixels.subarray(0, 48)]);
-  assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'decoded')).filter((n) => n.startsWith('.eecal-tmp')), []);
+  assert.deepEqual(
+    fs.readdirSync(path.join(cacheDir, 'decoded')).filter((n) => n.startsWith('.eecal-tmp')),
+    [],
+  );
   fs.rmSync(work, { recursive: true });
 });

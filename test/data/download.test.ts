@@ -11,7 +11,9 @@ import { DataError } from '../../src/errors';
 import { tempDir, writeTar, writeTinyCifarRelease } from './fixtures';
 
 /** Serve `routes` (path → bytes) on 127.0.0.1; anything else is a 404. */
-async function serve(routes: Map<string, Buffer>): Promise<{ base: string; hits: string[]; close: () => Promise<void> }> {
+async function serve(
+  routes: Map<string, Buffer>,
+): Promise<{ base: string; hits: string[]; close: () => Promise<void> }> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -33,7 +35,11 @@ test('downloads a fake binary archive from 127.0.0.1, checks its MD5, extracts i
   const work = tempDir('dl');
   const rel = path.join(work, 'release', 'cifar-10-batches-bin');
   writeTinyCifarRelease(rel);
-  const files = new Map(fs.readdirSync(rel).map((f) => [`cifar-10-batches-bin/${f}`, fs.readFileSync(path.join(rel, f))] as [string, Buffer]));
+  const files = new Map(
+    fs
+      .readdirSync(rel)
+      .map((f) => [`cifar-10-batches-bin/${f}`, fs.readFileSync(path.join(rel, f))] as [string, Buffer]),
+  );
   const archive = path.join(work, 'fake.tar.gz');
   await writeTar(archive, files);
   const bytes = fs.readFileSync(archive);
@@ -42,7 +48,12 @@ test('downloads a fake binary archive from 127.0.0.1, checks its MD5, extracts i
   try {
     const dataDir = path.join(work, 'datasets');
     fs.mkdirSync(dataDir);
-    const ds = await loadDataset({ name: 'cifar10', data: dataDir, valSize: 4, download: { url: `${srv.base}/cifar.tar.gz`, md5 } });
+    const ds = await loadDataset({
+      name: 'cifar10',
+      data: dataDir,
+      valSize: 4,
+      download: { url: `${srv.base}/cifar.tar.gz`, md5 },
+    });
     assert.equal(ds.splits.train.indices.length + ds.splits.val.indices.length, 20);
     assert.equal(ds.splits.test.indices.length, 3);
     assert.deepEqual(leftovers(dataDir, []).sort(), ['cifar-10-batches-bin', 'cifar-10-binary.tar.gz']);
@@ -63,21 +74,36 @@ test('wrong checksum, HTTP 404 and an unreachable host: DataError, nothing left 
   const dataDir = path.join(work, 'datasets');
   fs.mkdirSync(dataDir);
   try {
-    await assert.rejects(ensureCifarBinary(dataDir, { url: `${srv.base}/bad.tar.gz`, md5: 'c32a1d4ab5d03f1284b67883e8d87530' }), (e: unknown) =>
-      e instanceof DataError && /MD5 [0-9a-f]{32}; expected c32a1d4ab5d03f1284b67883e8d87530 \(checksum mismatch/.test(e.message));
+    await assert.rejects(
+      ensureCifarBinary(dataDir, { url: `${srv.base}/bad.tar.gz`, md5: 'c32a1d4ab5d03f1284b67883e8d87530' }),
+      (e: unknown) =>
+        e instanceof DataError &&
+        /MD5 [0-9a-f]{32}; expected c32a1d4ab5d03f1284b67883e8d87530 \(checksum mismatch/.test(e.message),
+    );
     assert.deepEqual(leftovers(dataDir, []), []);
-    await assert.rejects(ensureCifarBinary(dataDir, { url: `${srv.base}/missing.tar.gz`, md5: 'x' }), /HTTP 404; expected 200/);
+    await assert.rejects(
+      ensureCifarBinary(dataDir, { url: `${srv.base}/missing.tar.gz`, md5: 'x' }),
+      /HTTP 404; expected 200/,
+    );
     assert.deepEqual(leftovers(dataDir, []), []);
   } finally {
     await srv.close();
   }
   // Port 9 (discard) on 127.0.0.1 refuses connections: the offline case. The message says where to put the files.
-  await assert.rejects(ensureCifarBinary(dataDir, { url: 'http://127.0.0.1:9/cifar.tar.gz', md5: 'x' }), (e: unknown) =>
-    e instanceof DataError && e.message.includes(`put the official files in ${path.join(dataDir, 'cifar-10-batches-bin')}/`) && e.message.includes(path.join(dataDir, 'cifar-10-binary.tar.gz')));
+  await assert.rejects(
+    ensureCifarBinary(dataDir, { url: 'http://127.0.0.1:9/cifar.tar.gz', md5: 'x' }),
+    (e: unknown) =>
+      e instanceof DataError &&
+      e.message.includes(`put the official files in ${path.join(dataDir, 'cifar-10-batches-bin')}/`) &&
+      e.message.includes(path.join(dataDir, 'cifar-10-binary.tar.gz')),
+  );
   assert.deepEqual(leftovers(dataDir, []), []);
   // A corrupt archive already in place is reported, not silently replaced.
   fs.writeFileSync(path.join(dataDir, 'cifar-10-binary.tar.gz'), payload);
-  await assert.rejects(ensureCifarBinary(dataDir), /cifar-10-binary\.tar\.gz: MD5 [0-9a-f]{32}; expected c32a1d4ab5d03f1284b67883e8d87530/);
+  await assert.rejects(
+    ensureCifarBinary(dataDir),
+    /cifar-10-binary\.tar\.gz: MD5 [0-9a-f]{32}; expected c32a1d4ab5d03f1284b67883e8d87530/,
+  );
   fs.rmSync(work, { recursive: true });
 });
 
@@ -89,7 +115,10 @@ test('an archive that lacks the batch files is rejected and leaves no extraction
   const srv = await serve(new Map([['/o.tar.gz', fs.readFileSync(archive)]]));
   const dataDir = path.join(work, 'datasets');
   try {
-    await assert.rejects(ensureCifarBinary(dataDir, { url: `${srv.base}/o.tar.gz`, md5 }), /does not contain cifar-10-batches-bin\//);
+    await assert.rejects(
+      ensureCifarBinary(dataDir, { url: `${srv.base}/o.tar.gz`, md5 }),
+      /does not contain cifar-10-batches-bin\//,
+    );
     assert.deepEqual(leftovers(dataDir, ['cifar-10-binary.tar.gz']), []);
   } finally {
     await srv.close();

@@ -33,25 +33,35 @@ export function writeCifarBinary(dir: string, files: string[], counts: number[],
   });
 }
 
-export const BIN_TRAIN = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'];
+export const BIN_TRAIN = [
+  'data_batch_1.bin',
+  'data_batch_2.bin',
+  'data_batch_3.bin',
+  'data_batch_4.bin',
+  'data_batch_5.bin',
+];
 
 /** A complete tiny binary release (4 records per train file, 3 test records) with meta file. */
 export function writeTinyCifarRelease(dir: string): { train: Buffer[]; test: Buffer[] } {
   const train = writeCifarBinary(dir, BIN_TRAIN, [4, 4, 4, 4, 4]).flat();
   const test = writeCifarBinary(dir, ['test_batch.bin'], [3], 1000).flat();
-  fs.writeFileSync(path.join(dir, 'batches.meta.txt'), ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck', '', ''].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'batches.meta.txt'),
+    ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck', '', ''].join('\n'),
+  );
   return { train, test };
 }
 
 /** An RGB h×w image with a smooth, deterministic pattern (smooth so JPEG keeps it close). */
 export function pattern(h: number, w: number, k: number): Uint8Array {
   const px = new Uint8Array(h * w * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const o = (y * w + x) * 3;
-    px[o] = (40 + 10 * x + 20 * k) % 256;
-    px[o + 1] = (60 + 12 * y + 5 * k) % 256;
-    px[o + 2] = (100 + 4 * (x + y) + 30 * k) % 256;
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * 3;
+      px[o] = (40 + 10 * x + 20 * k) % 256;
+      px[o + 1] = (60 + 12 * y + 5 * k) % 256;
+      px[o + 2] = (100 + 4 * (x + y) + 30 * k) % 256;
+    }
   return px;
 }
 
@@ -84,13 +94,15 @@ export function tinyFolderFiles(h = 4, w = 4): { files: Map<string, Buffer>; pix
   const files = new Map<string, Buffer>();
   const pixels = new Map<string, Uint8Array>();
   let k = 0;
-  for (const split of ['train', 'test']) for (const cls of ['dog', 'cat']) for (const name of ['b.png', 'a.png', 'c.jpg']) {
-    if (split === 'test' && name === 'a.png') continue;
-    const px = pattern(h, w, k++);
-    const rel = `${split}/${cls}/${name}`;
-    pixels.set(rel, px);
-    files.set(rel, name.endsWith('.png') ? encodePng(px, h, w) : encodeJpeg(px, h, w));
-  }
+  for (const split of ['train', 'test'])
+    for (const cls of ['dog', 'cat'])
+      for (const name of ['b.png', 'a.png', 'c.jpg']) {
+        if (split === 'test' && name === 'a.png') continue;
+        const px = pattern(h, w, k++);
+        const rel = `${split}/${cls}/${name}`;
+        pixels.set(rel, px);
+        files.set(rel, name.endsWith('.png') ? encodePng(px, h, w) : encodeJpeg(px, h, w));
+      }
   return { files, pixels };
 }
 

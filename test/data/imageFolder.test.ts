@@ -29,7 +29,10 @@ test('image folder: sorted class labels, canonical order, PNG exact, JPEG close'
   assert.deepEqual([...train.labels], [0, 0, 0, 1, 1, 1]);
   assert.deepEqual([...train.pixels.subarray(0, 48)], [...tiny.pixels.get('train/cat/a.png')!]);
   assert.deepEqual([...train.pixels.subarray(4 * 48, 5 * 48)], [...tiny.pixels.get('train/dog/b.png')!]);
-  assert.ok(maxDiff(train.pixels.subarray(2 * 48, 3 * 48), tiny.pixels.get('train/cat/c.jpg')!) <= 8, 'JPEG q100 within 8 levels');
+  assert.ok(
+    maxDiff(train.pixels.subarray(2 * 48, 3 * 48), tiny.pixels.get('train/cat/c.jpg')!) <= 8,
+    'JPEG q100 within 8 levels',
+  );
   assert.deepEqual([...d.sets.test!.labels], [0, 0, 1, 1]);
   fs.rmSync(root, { recursive: true });
 });
@@ -52,7 +55,13 @@ test('the .tar.gz and .tar of a folder (any entry order, wrapper folder) give id
   assert.deepEqual([...testOnly.sets.test!.pixels], [...fromDir.sets.test!.pixels]);
   // The same split seed selects the same validation images from the folder and the archive.
   const a = await loadDataset({ name: 'folder', data: path.join(root, 'dir'), valSize: 2, seed: 9, cache: false });
-  const b = await loadDataset({ name: 'folder', data: path.join(root, 'a.tar.gz'), valSize: 2, seed: 9, cacheDir: path.join(root, 'cache') });
+  const b = await loadDataset({
+    name: 'folder',
+    data: path.join(root, 'a.tar.gz'),
+    valSize: 2,
+    seed: 9,
+    cacheDir: path.join(root, 'cache'),
+  });
   assert.deepEqual([...a.splits.val.indices], [...b.splits.val.indices]);
   assert.deepEqual(a.normalization, b.normalization);
   fs.rmSync(root, { recursive: true });
@@ -66,7 +75,12 @@ test('resize (bilinear) and grayscale options', async () => {
   for (const rel of ['train/x/1.png', 'test/x/1.png']) files.set(rel, encodePng(flat, 4, 4));
   files.set('train/x/2.png', encodePng(pattern(6, 5, 1), 6, 5)); // a different size: fine once resized
   writeTree(root, files);
-  await assert.rejects(loadImageFolder(root), (e: unknown) => e instanceof DataError && /train\/x\/2\.png: image is 5×6; expected 4×4 like (test|train)\/x\/1\.png/.test(e.message));
+  await assert.rejects(
+    loadImageFolder(root),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /train\/x\/2\.png: image is 5×6; expected 4×4 like (test|train)\/x\/1\.png/.test(e.message),
+  );
   const d = await loadImageFolder(root, { size: [2, 3], channels: 1 });
   assert.deepEqual(d.shape, [2, 3, 1]);
   // A constant image stays constant under bilinear resize; luminance 0.299·200 + 0.587·100 + 0.114·50 = 124.2 → 124.
@@ -82,20 +96,48 @@ test('bad folders: unreadable image, empty or unknown class folder, stray files,
     edit(dir);
     await assert.rejects(loadImageFolder(dir), (e: unknown) => e instanceof DataError && pattern.test(e.message), name);
   };
-  await variant('garbage', (d) => fs.writeFileSync(path.join(d, 'train/cat/b.png'), 'not an image'), /train\/cat\/b\.png: unreadable image \(not a JPEG or PNG/);
-  await variant('cutpng', (d) => fs.writeFileSync(path.join(d, 'train/dog/a.png'), tiny.files.get('train/dog/a.png')!.subarray(0, 40)), /train\/dog\/a\.png: unreadable image/);
+  await variant(
+    'garbage',
+    (d) => fs.writeFileSync(path.join(d, 'train/cat/b.png'), 'not an image'),
+    /train\/cat\/b\.png: unreadable image \(not a JPEG or PNG/,
+  );
+  await variant(
+    'cutpng',
+    (d) => fs.writeFileSync(path.join(d, 'train/dog/a.png'), tiny.files.get('train/dog/a.png')!.subarray(0, 40)),
+    /train\/dog\/a\.png: unreadable image/,
+  );
   await variant('empty', (d) => fs.mkdirSync(path.join(d, 'train/bird')), /train\/bird: empty class folder/);
-  await variant('unknown', (d) => writeTree(d, new Map([['test/cow/a.png', tiny.files.get('test/cat/b.png')!]])), /test\/cow: unknown class folder "cow"; expected one of the train\/ classes: cat, dog/);
-  await variant('missing', (d) => fs.rmSync(path.join(d, 'test/dog'), { recursive: true }), /class folder "dog" is missing/);
-  await variant('txt', (d) => fs.writeFileSync(path.join(d, 'train/cat/notes.txt'), 'x'), /train\/cat\/notes\.txt: not an image file; expected \.jpg, \.jpeg, \.png/);
+  await variant(
+    'unknown',
+    (d) => writeTree(d, new Map([['test/cow/a.png', tiny.files.get('test/cat/b.png')!]])),
+    /test\/cow: unknown class folder "cow"; expected one of the train\/ classes: cat, dog/,
+  );
+  await variant(
+    'missing',
+    (d) => fs.rmSync(path.join(d, 'test/dog'), { recursive: true }),
+    /class folder "dog" is missing/,
+  );
+  await variant(
+    'txt',
+    (d) => fs.writeFileSync(path.join(d, 'train/cat/notes.txt'), 'x'),
+    /train\/cat\/notes\.txt: not an image file; expected \.jpg, \.jpeg, \.png/,
+  );
   await variant('nosplit', (d) => fs.rmSync(path.join(d, 'test'), { recursive: true }), /no test\/ folder/);
-  await variant('extra', (d) => fs.mkdirSync(path.join(d, 'val')), /unexpected folder "val"; expected only train\/ and test\//);
+  await variant(
+    'extra',
+    (d) => fs.mkdirSync(path.join(d, 'val')),
+    /unexpected folder "val"; expected only train\/ and test\//,
+  );
 
   const archive = path.join(root, 'cut.tar.gz');
   await writeTar(archive, tiny.files);
   const full = fs.readFileSync(archive);
   fs.writeFileSync(archive, full.subarray(0, Math.floor(full.length * 0.6)));
-  await assert.rejects(loadImageFolder(archive), (e: unknown) => e instanceof DataError && e.message.includes(archive) && /truncated or corrupt archive/.test(e.message));
+  await assert.rejects(
+    loadImageFolder(archive),
+    (e: unknown) =>
+      e instanceof DataError && e.message.includes(archive) && /truncated or corrupt archive/.test(e.message),
+  );
   await assert.rejects(loadImageFolder(path.join(root, 'none.tar.gz')), /none\.tar\.gz: not found/);
   fs.rmSync(root, { recursive: true });
 });

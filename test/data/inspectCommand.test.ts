@@ -24,7 +24,16 @@ test('data inspect folder --json: counts per split and class, shape', async () =
   const work = tempDir('inspect');
   const archive = path.join(work, 'tiny.tar.gz');
   await writeTar(archive, tinyFolderFiles().files);
-  const { code, out } = await runCapture(['inspect', 'folder', '--data', archive, '--json', '--val-size', '2', '--no-cache']);
+  const { code, out } = await runCapture([
+    'inspect',
+    'folder',
+    '--data',
+    archive,
+    '--json',
+    '--val-size',
+    '2',
+    '--no-cache',
+  ]);
   assert.equal(code, 0);
   const s = JSON.parse(out);
   assert.deepEqual(s.shape, [4, 4, 3]);
@@ -36,15 +45,33 @@ test('data inspect folder --json: counts per split and class, shape', async () =
   assert.equal(s.pixelBytes, 10 * 48);
   assert.ok(!fs.existsSync(path.join(work, 'decoded')));
 
-  const text = await runCapture(['inspect', 'folder', '--data', archive, '--val-size', '2', '--no-cache', '--size', '2,3', '--channels', '1']);
+  const text = await runCapture([
+    'inspect',
+    'folder',
+    '--data',
+    archive,
+    '--val-size',
+    '2',
+    '--no-cache',
+    '--size',
+    '2,3',
+    '--channels',
+    '1',
+  ]);
   assert.match(text.out, /shape +2×3×1 \(H×W×C\), 2 classes/);
   assert.match(text.out, /\ncat +2 +1 +2\ndog +2 +1 +2\ntotal +4 +2 +4$/);
   fs.rmSync(work, { recursive: true });
 });
 
 test('data inspect usage errors are ConfigErrors (exit 2)', async () => {
-  await assert.rejects(dataCommand.run(['show', 'cifar10']), (e: unknown) => e instanceof ConfigError && /expected the subcommand "inspect", found "show"/.test(e.message));
-  await assert.rejects(dataCommand.run(['inspect', 'imagenet']), /dataset "imagenet"; expected one of cifar10, mnist, folder/);
+  await assert.rejects(
+    dataCommand.run(['show', 'cifar10']),
+    (e: unknown) => e instanceof ConfigError && /expected the subcommand "inspect", found "show"/.test(e.message),
+  );
+  await assert.rejects(
+    dataCommand.run(['inspect', 'imagenet']),
+    /dataset "imagenet"; expected one of cifar10, mnist, folder/,
+  );
   await assert.rejects(dataCommand.run(['inspect', 'folder', '--size', '2']), /--size "2": expected H,W/);
   await assert.rejects(dataCommand.run(['inspect', 'folder', '--bogus']), ConfigError);
 });

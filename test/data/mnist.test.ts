@@ -35,7 +35,11 @@ test('bad IDX files: truncated, wrong magic, label count mismatch', () => {
   fs.writeFileSync(path.join(dir, lbl), labels);
   assert.equal(readMnistSet(dir, 'test').count, 3);
   fs.writeFileSync(path.join(dir, img), images.subarray(0, images.length - 10));
-  assert.throws(() => readMnistSet(dir, 'test'), (e: unknown) => e instanceof DataError && /t10k-images-idx3-ubyte: 2358 bytes; expected 2368 for dims 3×28×28/.test(e.message));
+  assert.throws(
+    () => readMnistSet(dir, 'test'),
+    (e: unknown) =>
+      e instanceof DataError && /t10k-images-idx3-ubyte: 2358 bytes; expected 2368 for dims 3×28×28/.test(e.message),
+  );
   const wrong = Buffer.from(images);
   wrong[3] = 1;
   fs.writeFileSync(path.join(dir, img), wrong);

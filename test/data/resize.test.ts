@@ -7,7 +7,12 @@ test('bilinear resize matches torch interpolate(align_corners=False) to the near
   for (const c of fixture.cases) {
     const out = resizeBilinear(Uint8Array.from(c.input), c.h, c.w, c.c, c.outH, c.outW);
     assert.equal(out.length, c.expected.length);
-    c.expected.forEach((e, i) => assert.ok(Math.abs(out[i] - e) <= 0.5 + 1e-9, `${c.h}×${c.w}→${c.outH}×${c.outW} [${i}]: ${out[i]} vs torch ${e}`));
+    c.expected.forEach((e, i) =>
+      assert.ok(
+        Math.abs(out[i] - e) <= 0.5 + 1e-9,
+        `${c.h}×${c.w}→${c.outH}×${c.outW} [${i}]: ${out[i]} vs torch ${e}`,
+      ),
+    );
   }
 });
 

@@ -12,8 +12,20 @@ function recordsDir(): { dir: string; csv: string; side: string } {
   const csv = path.join(dir, 'val.csv');
   const n = 40;
   const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
-  const logits = [0, 1].map((e) => Float64Array.from({ length: n * 2 }, (_, j) => (((j * 13 + e * 5) % 7) - 3) * (j % 2 === Math.floor(j / 2) % 2 ? 1.5 : 0.5)));
-  writeRecords(csv, { numSamples: n, numClasses: 2, numExits: 2, labels, logits, meta: { format: 'eecal-exit-records', version: 1, numClasses: 2, exitNames: ['branch1', 'final'] } });
+  const logits = [0, 1].map((e) =>
+    Float64Array.from(
+      { length: n * 2 },
+      (_, j) => (((j * 13 + e * 5) % 7) - 3) * (j % 2 === Math.floor(j / 2) % 2 ? 1.5 : 0.5),
+    ),
+  );
+  writeRecords(csv, {
+    numSamples: n,
+    numClasses: 2,
+    numExits: 2,
+    labels,
+    logits,
+    meta: { format: 'eecal-exit-records', version: 1, numClasses: 2, exitNames: ['branch1', 'final'] },
+  });
   return { dir, csv, side: path.join(dir, 'val.json') };
 }
 

@@ -19,9 +19,16 @@ test('a gzip bomb of zeros is refused from its first bytes, without decompressin
   const script = `const { readRecords } = require(${JSON.stringify(path.join(root, 'src/records/csv.ts'))});
     try { readRecords(${JSON.stringify(bomb)}); } catch (e) { console.log(e.message); }
     console.log('rss', process.resourceUsage().maxRSS * 1024);`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: root, timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    encoding: 'utf8',
+    cwd: root,
+    timeout: 120_000,
+  });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /bomb\.csv\.gz: the decompressed data does not start with a records header "label,exit1_logit0,…"/);
+  assert.match(
+    r.stdout,
+    /bomb\.csv\.gz: the decompressed data does not start with a records header "label,exit1_logit0,…"/,
+  );
   const rss = Number(/rss (\d+)/.exec(r.stdout)?.[1]);
   assert.ok(rss < 300 * 2 ** 20, `peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB: the bomb was decompressed`);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -32,7 +39,17 @@ test('behind a valid header, decompression stops at the size bound with a one-li
   const file = path.join(dir, 'big.csv.gz');
   fs.writeFileSync(file, Buffer.concat([zlib.gzipSync('label,exit1_logit0,exit1_logit1\n0,1,2\n'), zeros]));
   let head = '';
-  assert.throws(() => gzipSource(file, (h) => { head = h; }, 1 << 20), /big\.csv\.gz: decompresses to more than 1048576 bytes \(a gzip bomb, or records too large for gzip/);
+  assert.throws(
+    () =>
+      gzipSource(
+        file,
+        (h) => {
+          head = h;
+        },
+        1 << 20,
+      ),
+    /big\.csv\.gz: decompresses to more than 1048576 bytes \(a gzip bomb, or records too large for gzip/,
+  );
   assert.equal(head, 'label,exit1_logit0,exit1_logit1');
   fs.rmSync(dir, { recursive: true, force: true });
 });

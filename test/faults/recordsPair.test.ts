@@ -17,11 +17,25 @@ function records(shift: number): ExitRecords {
   const n = 4;
   const logits = [0, 1].map((e) => Float64Array.from({ length: n * 3 }, (_, j) => ((j * 7 + e * 3) % 5) - 2 + shift));
   return {
-    numSamples: n, numClasses: 3, numExits: 2, labels: Int32Array.from([0, 1, 2, 1]), logits,
+    numSamples: n,
+    numClasses: 3,
+    numExits: 2,
+    labels: Int32Array.from([0, 1, 2, 1]),
+    logits,
     meta: {
-      format: 'eecal-exit-records', version: 1, numClasses: 3, exitNames: ['branch1', 'final'],
+      format: 'eecal-exit-records',
+      version: 1,
+      numClasses: 3,
+      exitNames: ['branch1', 'final'],
       exits: [
-        { name: 'branch1', params: 10, macs: 100 + shift, trunkMacs: 90, splitTensorShape: [1, 1, 4], splitTensorBytes: 16 },
+        {
+          name: 'branch1',
+          params: 10,
+          macs: 100 + shift,
+          trunkMacs: 90,
+          splitTensorShape: [1, 1, 4],
+          splitTensorBytes: 16,
+        },
         { name: 'final', params: 20, macs: 200, trunkMacs: 200, splitTensorShape: null, splitTensorBytes: null },
       ],
     },
@@ -49,8 +63,15 @@ test('a CSV replaced without its sidecar is refused, naming both files and the d
   writeRecords(other, records(1));
   // What a crash between the two renames leaves: one pair's sidecar beside the other's CSV.
   fs.copyFileSync(other, csv);
-  assert.throws(() => readRecords(csv), (e: unknown) =>
-    e instanceof RecordFormatError && e.message.startsWith(`${sidecarPath(csv)}: `) && e.message.includes(csv) && e.message.includes('csvSha256') && !e.message.includes('\n'));
+  assert.throws(
+    () => readRecords(csv),
+    (e: unknown) =>
+      e instanceof RecordFormatError &&
+      e.message.startsWith(`${sidecarPath(csv)}: `) &&
+      e.message.includes(csv) &&
+      e.message.includes('csvSha256') &&
+      !e.message.includes('\n'),
+  );
   // The CLI: a runtime error (exit 3), one line, no stale latencies printed.
   const r = eecal(['partition', '--records', csv]);
   assert.equal(r.status, 3, r.stderr);
@@ -67,7 +88,10 @@ test('a sidecar that cannot be written leaves the old CSV and sidecar untouched 
   fs.mkdirSync(side); // a folder where the sidecar goes: its write fails, as a full disk would
   assert.throws(() => writeRecords(csv, records(0)), /val\.json/);
   assert.equal(fs.readFileSync(csv, 'utf8'), 'old csv');
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('.eecal-tmp')), []);
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.startsWith('.eecal-tmp')),
+    [],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -18,7 +18,13 @@ function dataset(n: number, C: number, seed: number, round = false) {
 }
 
 test('resampled metrics equal exitMetrics of the gathered resample (independent path), ties and n < bins included', () => {
-  const cases: Array<[number, number, number, boolean, number]> = [[300, 10, 1, false, 15], [200, 3, 2, true, 15], [7, 4, 3, false, 15], [500, 2, 4, true, 10], [64, 5, 5, false, 1]];
+  const cases: Array<[number, number, number, boolean, number]> = [
+    [300, 10, 1, false, 15],
+    [200, 3, 2, true, 15],
+    [7, 4, 3, false, 15],
+    [500, 2, 4, true, 10],
+    [64, 5, 5, false, 1],
+  ];
   for (const [n, C, seed, round, bins] of cases) {
     const { probs, labels } = dataset(n, C, seed, round);
     const fast = resampledExitMetrics(probs, labels, C, bins);
@@ -28,7 +34,10 @@ test('resampled metrics equal exitMetrics of the gathered resample (independent 
       const want = exitMetrics(takeRows(probs, idx, C), takeRows(labels, idx), C, { bins });
       const got = fast(idx);
       for (const m of EXIT_METRIC_NAMES) {
-        assert.ok(Math.abs(got[m] - want[m]) <= 1e-12 * Math.max(1, Math.abs(want[m])), `n ${n}, C ${C}, resample ${r}, ${m}: ${got[m]} vs ${want[m]}`);
+        assert.ok(
+          Math.abs(got[m] - want[m]) <= 1e-12 * Math.max(1, Math.abs(want[m])),
+          `n ${n}, C ${C}, resample ${r}, ${m}: ${got[m]} vs ${want[m]}`,
+        );
       }
     }
     // The identity resample is the point estimate.

@@ -25,10 +25,15 @@ async function waitFor(stderr: () => string, re: RegExp, ms: number): Promise<vo
 /** Every file under `dir`, relative, sorted. */
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .sort();
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   test(`infer: ${signal} during inference exits ${code}; --out and its sidecar are untouched (absent, or the old complete file)`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `eecal-sig-infer-${signal}-`));
     const out = path.join(dir, 'test.csv');
@@ -44,7 +49,10 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const { code: status, stderr } = await run.done;
     assert.equal(status, code, stderr);
     assert.ok(Date.now() - t0 < 10_000, 'stopped promptly');
-    assert.match(stderr, new RegExp(`${signal}: eecal infer stopped; ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} not written`));
+    assert.match(
+      stderr,
+      new RegExp(`${signal}: eecal infer stopped; ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} not written`),
+    );
     assert.doesNotMatch(stderr, /wrote /);
     if (signal === 'SIGTERM') assert.equal(fs.readFileSync(out, 'utf8'), old);
     assert.deepEqual(fs.readdirSync(dir), signal === 'SIGTERM' ? ['test.csv'] : [], 'no sidecar, no temp file');
@@ -54,7 +62,12 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 
 /** Every file under `dir` with its bytes, REPORT.md files (which carry the run time) left out of the bytes. */
 function snapshot(dir: string): Map<string, string> {
-  return new Map(filesUnder(dir).map((f) => [f, path.basename(f) === 'REPORT.md' ? '' : fs.readFileSync(path.join(dir, f)).toString('base64')]));
+  return new Map(
+    filesUnder(dir).map((f) => [
+      f,
+      path.basename(f) === 'REPORT.md' ? '' : fs.readFileSync(path.join(dir, f)).toString('base64'),
+    ]),
+  );
 }
 
 for (const signal of ['SIGINT', 'SIGKILL'] as const) {
@@ -62,7 +75,21 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `eecal-sig-reproduce-${signal}-`));
     const out = path.join(dir, 'out');
     // Small verdict settings: the test is about signals, not statistics (the full claims take minutes).
-    const args = ['reproduce', '--model', model, '--no-images', '--no-reproduction', '--verdict-replicates', '200', '--claim-methods', 'temperature', '--replicates', '50', '--out', out];
+    const args = [
+      'reproduce',
+      '--model',
+      model,
+      '--no-images',
+      '--no-reproduction',
+      '--verdict-replicates',
+      '200',
+      '--claim-methods',
+      'temperature',
+      '--replicates',
+      '50',
+      '--out',
+      out,
+    ];
     const first = eecalAsync(args);
     assert.equal((await first.done).code, 0, first.stderr());
     const before = snapshot(out);
@@ -82,7 +109,7 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     // SIGINT removes its staging folder; kill -9 cannot, and the next run clears it.
     assert.equal(staged.length, signal === 'SIGINT' ? 0 : 1, staged.join(','));
     for (const f of staged) fs.rmSync(path.join(out, f), { recursive: true });
-    assert.deepEqual(snapshot(out), before, 'every output is the first run\'s, byte for byte');
+    assert.deepEqual(snapshot(out), before, "every output is the first run's, byte for byte");
     fs.rmSync(dir, { recursive: true, force: true });
   });
 }

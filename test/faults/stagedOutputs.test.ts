@@ -43,11 +43,14 @@ test('staged sets replace the old ones whole on commit (stale files of the old s
   assert.equal(read(path.join(results, 'REPORT.md')), 'new report');
   assert.equal(read(path.join(doc, 'a.png')), 'new png');
   assert.equal(read(summary), 'new summary');
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('.eecal-')), []);
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.startsWith('.eecal-')),
+    [],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('a run killed between the two renames of a folder: the next open moves the old set back; a dead run\'s staging is removed', () => {
+test("a run killed between the two renames of a folder: the next open moves the old set back; a dead run's staging is removed", () => {
   const dir = tmp();
   const target = path.join(dir, 'm');
   const other = path.join(dir, 'n');
@@ -70,7 +73,15 @@ test('a run killed between the two renames of a folder: the next open moves the 
 });
 
 test('only the default run with every default setting rewrites the committed REPRODUCTION.md; quick looks say so', () => {
-  const base = { root: '/repo', modelsGiven: false, out: undefined, reproduction: undefined, noReproduction: false, config: defaultConfig(), images: true };
+  const base = {
+    root: '/repo',
+    modelsGiven: false,
+    out: undefined,
+    reproduction: undefined,
+    noReproduction: false,
+    config: defaultConfig(),
+    images: true,
+  };
   assert.deepEqual(reproductionTarget(base), { file: '/repo/REPRODUCTION.md', note: null });
   const quick = { ...defaultConfig(), claimMethods: ['temperature' as const] };
   const q = reproductionTarget({ ...base, config: quick });
@@ -85,12 +96,22 @@ test('only the default run with every default setting rewrites the committed REP
   assert.equal(reproductionTarget({ ...base, noReproduction: true }).file, null);
 });
 
-test('targets on two filesystems cannot be swapped by rename: refused before anything is written (the CLI then writes in place)', { skip: !fs.existsSync('/dev/shm') || fs.statSync('/dev/shm').dev === fs.statSync(os.tmpdir()).dev }, () => {
-  const a = tmp();
-  const b = fs.mkdtempSync('/dev/shm/eecal-stage-');
-  assert.throws(() => openStaging([path.join(a, 'm'), path.join(b, 'R.md')]), (e: unknown) => e instanceof OutputError);
-  assert.deepEqual(fs.readdirSync('/').filter((f) => f.startsWith(`.eecal-staging-${process.pid}-`)), []);
-  assert.deepEqual(fs.readdirSync(a), []);
-  fs.rmSync(a, { recursive: true, force: true });
-  fs.rmSync(b, { recursive: true, force: true });
-});
+test(
+  'targets on two filesystems cannot be swapped by rename: refused before anything is written (the CLI then writes in place)',
+  { skip: !fs.existsSync('/dev/shm') || fs.statSync('/dev/shm').dev === fs.statSync(os.tmpdir()).dev },
+  () => {
+    const a = tmp();
+    const b = fs.mkdtempSync('/dev/shm/eecal-stage-');
+    assert.throws(
+      () => openStaging([path.join(a, 'm'), path.join(b, 'R.md')]),
+      (e: unknown) => e instanceof OutputError,
+    );
+    assert.deepEqual(
+      fs.readdirSync('/').filter((f) => f.startsWith(`.eecal-staging-${process.pid}-`)),
+      [],
+    );
+    assert.deepEqual(fs.readdirSync(a), []);
+    fs.rmSync(a, { recursive: true, force: true });
+    fs.rmSync(b, { recursive: true, force: true });
+  },
+);

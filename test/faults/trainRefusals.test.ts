@@ -14,14 +14,28 @@ import { ConfigError, DataError, FitError } from '../../src/errors';
 import { eecal, eecalAsync } from './cli';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-refuse-'));
-const small = ['--model', 'b-lenet', '--dataset', 'mnist', '--max-train', '64', '--batch-size', '32', '--seed', '1', '--no-track-calibration'];
+const small = [
+  '--model',
+  'b-lenet',
+  '--dataset',
+  'mnist',
+  '--max-train',
+  '64',
+  '--batch-size',
+  '32',
+  '--seed',
+  '1',
+  '--no-track-calibration',
+];
 
 test('firstNonFinite finds the first NaN/Infinity of the float tensors, skipping int tensors (hand-built buffer)', () => {
   const f = new Float32Array([1, 2, 3, 4, 5, Infinity]);
   // Layout: a: float32[2], b: int32[1] (bytes of NaN as an int are not a float), c: float32[3].
   f[2] = new Float32Array(new Int32Array([0x7fc00000]).buffer)[0];
   const specs: tf.io.WeightsManifestEntry[] = [
-    { name: 'a', shape: [2], dtype: 'float32' }, { name: 'b', shape: [1], dtype: 'int32' }, { name: 'c', shape: [3], dtype: 'float32' },
+    { name: 'a', shape: [2], dtype: 'float32' },
+    { name: 'b', shape: [1], dtype: 'int32' },
+    { name: 'c', shape: [3], dtype: 'float32' },
   ];
   assert.deepEqual(firstNonFinite(f.buffer, specs), { name: 'c', index: 2, value: Infinity });
   assert.equal(firstNonFinite(new Float32Array([1, 2, 3, 4, 5, 6]).buffer, specs), null);
@@ -36,29 +50,53 @@ test('NaN weights are refused when saved (training diverged) and when loaded (in
   const buf = fs.readFileSync(wb);
   buf.writeFloatLE(NaN, 16);
   fs.writeFileSync(wb, buf);
-  assert.throws(() => loadWeightsInto(model, dir), (e: unknown) => e instanceof DataError && /weights\.bin: weight "d\/kernel" holds NaN at index 4; expected finite numbers/.test((e as Error).message));
+  assert.throws(
+    () => loadWeightsInto(model, dir),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /weights\.bin: weight "d\/kernel" holds NaN at index 4; expected finite numbers/.test((e as Error).message),
+  );
   // A model whose weights went NaN is never persisted; the old files stay.
   const before = fs.readFileSync(wb);
   const w = model.getWeights();
   model.setWeights([tf.fill(w[0].shape, NaN), w[1]]);
-  await assert.rejects(saveModelFiles(model, dir), (e: unknown) => e instanceof FitError && /training diverged: weight "d\/kernel" is NaN/.test((e as Error).message));
+  await assert.rejects(
+    saveModelFiles(model, dir),
+    (e: unknown) => e instanceof FitError && /training diverged: weight "d\/kernel" is NaN/.test((e as Error).message),
+  );
   assert.ok(fs.readFileSync(wb).equals(before));
-  await assert.rejects(saveNamedTensors([{ name: 'm', tensor: tf.tensor1d([0, -Infinity]) }], dir, 'optimizer'), /optimizer state "m" is -Infinity \(index 1\)/);
+  await assert.rejects(
+    saveNamedTensors([{ name: 'm', tensor: tf.tensor1d([0, -Infinity]) }], dir, 'optimizer'),
+    /optimizer state "m" is -Infinity \(index 1\)/,
+  );
   assert.equal(fs.existsSync(path.join(dir, 'optimizer.bin')), false);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('impossible training states are named by field; all-zero loss weights are refused', () => {
   const good: TrainingState = {
-    epoch: 2, batch: 0, globalStep: 4, rngState: null, partialLossSums: [0, 0], partialSamples: 0, partialSeconds: 0,
-    history: [{} as never, {} as never], bestValLoss: 0.5, bestEpoch: 2, epochsWithoutImprovement: 0, config: {},
+    epoch: 2,
+    batch: 0,
+    globalStep: 4,
+    rngState: null,
+    partialLossSums: [0, 0],
+    partialSamples: 0,
+    partialSeconds: 0,
+    history: [{} as never, {} as never],
+    bestValLoss: 0.5,
+    bestEpoch: 2,
+    epochsWithoutImprovement: 0,
+    config: {},
   };
   assert.equal(stateProblem(good, 2), null);
   assert.match(stateProblem({ ...good, epoch: -1 }, 2) ?? '', /field "epoch" is -1; expected a whole number ≥ 0/);
   assert.match(stateProblem({ ...good, epoch: 99 }, 2) ?? '', /field "epoch" is 99 but "history" has 2 epoch rows/);
   assert.match(stateProblem({ ...good, bestEpoch: 3 }, 2) ?? '', /field "bestEpoch" is 3/);
   assert.match(stateProblem({ ...good, partialLossSums: [0, NaN] }, 2) ?? '', /partialLossSums/);
-  assert.throws(() => lossWeights('0,0', 2), (e: unknown) => e instanceof ConfigError && /all zero, so nothing would be trained/.test((e as Error).message));
+  assert.throws(
+    () => lossWeights('0,0', 2),
+    (e: unknown) => e instanceof ConfigError && /all zero, so nothing would be trained/.test((e as Error).message),
+  );
   assert.deepEqual(lossWeights('0,1', 2), [0, 1]);
 });
 
@@ -124,7 +162,10 @@ test('train: SIGINT during start-up releases the lock and says so (exit 130)', a
   const { code, stderr } = await run.done;
   assert.equal(code, 130, stderr);
   // Seen before training began: stopped at once; seen later: the trainer checkpoints, then exits.
-  assert.match(stderr, /SIGINT: (eecal train stopped during start-up; nothing was trained \(lock .* released\)|writing a checkpoint)/);
+  assert.match(
+    stderr,
+    /SIGINT: (eecal train stopped during start-up; nothing was trained \(lock .* released\)|writing a checkpoint)/,
+  );
   assert.equal(fs.existsSync(lock), false, 'lock removed');
   fs.rmSync(dir, { recursive: true, force: true });
 });

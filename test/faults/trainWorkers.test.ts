@@ -6,10 +6,28 @@ import * as path from 'node:path';
 import { eecal } from './cli';
 
 // B-LeNet on MNIST (it has dropout), 8 Adam steps per epoch, on wasm: the backend --workers serves.
-const small = ['--model', 'b-lenet', '--dataset', 'mnist', '--max-train', '64', '--batch-size', '8', '--seed', '1', '--no-track-calibration', '--epochs', '1'];
+const small = [
+  '--model',
+  'b-lenet',
+  '--dataset',
+  'mnist',
+  '--max-train',
+  '64',
+  '--batch-size',
+  '8',
+  '--seed',
+  '1',
+  '--no-track-calibration',
+  '--epochs',
+  '1',
+];
 const wasm = { EECAL_BACKEND: 'wasm' };
-const weights = (dir: string) => { const b = fs.readFileSync(path.join(dir, 'checkpoint', 'weights.bin')); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
-const step = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint', 'state.json'), 'utf8')).globalStep;
+const weights = (dir: string) => {
+  const b = fs.readFileSync(path.join(dir, 'checkpoint', 'weights.bin'));
+  return new Float32Array(b.buffer, b.byteOffset, b.length / 4);
+};
+const step = (dir: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint', 'state.json'), 'utf8')).globalStep;
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);
   let d = 0;

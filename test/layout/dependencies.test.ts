@@ -34,12 +34,18 @@ test('packageOf strips subpaths and keeps scopes', () => {
 });
 
 test('every runtime dependency in package.json is imported in src/ or scripts/', () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   const used = new Set<string>();
   for (const f of [...files(path.join(root, 'src')), ...files(path.join(root, 'scripts'))]) {
-    for (const s of specifiers(fs.readFileSync(f, 'utf8'))) if (!s.startsWith('.') && !s.startsWith('node:')) used.add(packageOf(s));
+    for (const s of specifiers(fs.readFileSync(f, 'utf8')))
+      if (!s.startsWith('.') && !s.startsWith('node:')) used.add(packageOf(s));
   }
-  assert.deepEqual(Object.keys(pkg.dependencies).filter((d) => !used.has(d)), []);
+  assert.deepEqual(
+    Object.keys(pkg.dependencies).filter((d) => !used.has(d)),
+    [],
+  );
 });
 
 /** Bare specifiers that a file imports statically for their values (`import type` does not count). */

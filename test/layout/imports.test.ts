@@ -27,10 +27,18 @@ function resolveLocal(from: string, spec: string): string | null {
 }
 
 const files = sourceFiles(SRC);
-const graph = new Map(files.map((f) => {
-  const specs = specifiers(fs.readFileSync(f, 'utf8'));
-  return [f, { local: specs.map((s) => resolveLocal(f, s)).filter((x): x is string => x !== null), packages: specs.filter((s) => !s.startsWith('.')) }];
-}));
+const graph = new Map(
+  files.map((f) => {
+    const specs = specifiers(fs.readFileSync(f, 'utf8'));
+    return [
+      f,
+      {
+        local: specs.map((s) => resolveLocal(f, s)).filter((x): x is string => x !== null),
+        packages: specs.filter((s) => !s.startsWith('.')),
+      },
+    ];
+  }),
+);
 /** Top folder under src/ ("cli", "calibration", …), or the file name for files directly in src/. */
 const layer = (f: string) => path.relative(SRC, f).split(path.sep)[0].replace(/\.ts$/, '');
 
@@ -52,14 +60,17 @@ test('no import runs calibration ↔ offloading, cascade → either, or calibrat
   const bad: string[] = [];
   for (const [f, { local }] of graph) {
     const from = layer(f);
-    for (const to of local) if (forbidden[from]?.includes(layer(to))) bad.push(`${path.relative(SRC, f)} → ${path.relative(SRC, to)}`);
+    for (const to of local)
+      if (forbidden[from]?.includes(layer(to))) bad.push(`${path.relative(SRC, f)} → ${path.relative(SRC, to)}`);
   }
   assert.deepEqual(bad, []);
 });
 
 test('study/ computes and never touches files: no fs, in any form (the notebook entry and report/ do the I/O)', () => {
   const fsModules = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises']);
-  const bad = [...graph].filter(([f, { packages }]) => layer(f) === 'study' && packages.some((p) => fsModules.has(p))).map(([f]) => path.relative(SRC, f));
+  const bad = [...graph]
+    .filter(([f, { packages }]) => layer(f) === 'study' && packages.some((p) => fsModules.has(p)))
+    .map(([f]) => path.relative(SRC, f));
   assert.deepEqual(bad, []);
 });
 
@@ -112,8 +123,13 @@ test('analysis notebooks 03–09 import one module, ./eecal (the compiled src/no
   const notebooks = fs.readdirSync(dir).filter((f) => /^0[3-9]-.*\.ipynb$/.test(f));
   assert.equal(notebooks.length, 7);
   for (const f of notebooks) {
-    const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
-    const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
+    const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as {
+      cells: { cell_type: string; source: string | string[] }[];
+    };
+    const code = nb.cells
+      .filter((c) => c.cell_type === 'code')
+      .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))
+      .join('\n');
     assert.deepEqual([...new Set(specifiers(code))], ['./eecal'], f);
   }
 });

@@ -17,7 +17,7 @@ test('equal-width edges are b/M and the O(1) index agrees with binary search eve
   assert.deepEqual([...totals.count], [...expected]);
 });
 
-test('equal-mass edges follow Kumar et al.\'s get_equal_bins (midpoints between groups, ending at 1)', () => {
+test("equal-mass edges follow Kumar et al.'s get_equal_bins (midpoints between groups, ending at 1)", () => {
   const ref = reference();
   const { C, z, y } = referenceData();
   const tl = topLabelOf(softmaxRows(z, C), y, C);

@@ -24,13 +24,19 @@ test('percentile bootstrap of a mean: seeded, reproducible, standard error ≈ s
   const sd = Math.sqrt(data.reduce((s, v) => s + (v - m) ** 2, 0) / data.length);
   assert.equal(a.estimate, m);
   assert.ok(a.low < m && m < a.high);
-  assert.ok(Math.abs(a.standardError / (sd / Math.sqrt(data.length)) - 1) < 0.1, `${a.standardError} vs ${sd / Math.sqrt(data.length)}`);
+  assert.ok(
+    Math.abs(a.standardError / (sd / Math.sqrt(data.length)) - 1) < 0.1,
+    `${a.standardError} vs ${sd / Math.sqrt(data.length)}`,
+  );
   // A 95 % normal interval is about ±1.96 SE wide.
   assert.ok(Math.abs((a.high - a.low) / (2 * 1.96 * a.standardError) - 1) < 0.1);
 });
 
 test('a non-finite statistic or bad options is an error, never a silent NaN', () => {
-  assert.throws(() => bootstrapInterval(10, () => NaN, { seed: 1 }), (e: unknown) => e instanceof EecalError && /returned NaN/.test((e as Error).message));
+  assert.throws(
+    () => bootstrapInterval(10, () => NaN, { seed: 1 }),
+    (e: unknown) => e instanceof EecalError && /returned NaN/.test((e as Error).message),
+  );
   assert.throws(() => bootstrapInterval(10, mean, { seed: 1, replicates: 1 }), /replicates = 1/);
   assert.throws(() => bootstrapInterval(10, mean, { seed: 1, level: 1 }), /level = 1/);
 });

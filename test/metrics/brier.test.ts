@@ -22,7 +22,7 @@ test('Brier decomposition: components match numpy and add up exactly to the scor
   assert.ok(near(sum, d.brier, 1e-13) && near(d.brier, ref.metrics.brier, 1e-13));
 });
 
-test('discrete forecasts: the within-bin terms vanish and Murphy\'s three terms are exact', () => {
+test("discrete forecasts: the within-bin terms vanish and Murphy's three terms are exact", () => {
   // Two forecast values only, each in its own bin.
   const probs = Float64Array.from([0.8, 0.2, 0.8, 0.2, 0.8, 0.2, 0.3, 0.7, 0.3, 0.7]);
   const labels = Int32Array.from([0, 0, 1, 1, 1]);

@@ -19,7 +19,10 @@ test('hand-built ECE / RMSCE / MCE: edges, confidence 0 and 1, empty bins', () =
   assert.ok(near(mce(conf, correct), gapHigh, 1e-15));
   const bins = binStats(conf, correct);
   assert.equal(bins.length, 15);
-  assert.deepEqual(bins.map((b) => b.count), [2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2]);
+  assert.deepEqual(
+    bins.map((b) => b.count),
+    [2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2],
+  );
   assert.equal(bins[0].lo, 0);
   assert.equal(bins[14].hi, 1);
   assert.ok(near(bins[14].meanConfidence, 0.975, 1e-15));
@@ -32,7 +35,10 @@ test('hand-built ECE / RMSCE / MCE: edges, confidence 0 and 1, empty bins', () =
 test('membership is lo < c ≤ hi: a confidence on an edge belongs to the lower bin', () => {
   const edges = [1, 2, 3, 4, 5].map((b) => b / 5);
   const bins = binStats(Float64Array.from(edges), Uint8Array.from([1, 1, 1, 1, 1]), { bins: 5 });
-  assert.deepEqual(bins.map((b) => b.count), [1, 1, 1, 1, 1]);
+  assert.deepEqual(
+    bins.map((b) => b.count),
+    [1, 1, 1, 1, 1],
+  );
   bins.forEach((b, i) => assert.equal(b.meanConfidence, edges[i]));
 });
 
@@ -53,7 +59,7 @@ test('15-bin ECE equals the Guo et al. / torchmetrics definition (torch referenc
   assert.ok(near(ece(atOpt.confidence, atOpt.correct), ref.metrics.eceGuoAtOptimum, 1e-9));
 });
 
-test('equal-mass ECE matches Kumar et al.\'s get_ece_em', () => {
+test("equal-mass ECE matches Kumar et al.'s get_ece_em", () => {
   const ref = reference();
   const { C, z, y } = referenceData();
   const tl = topLabelOf(softmaxRows(z, C), y, C);
@@ -61,8 +67,14 @@ test('equal-mass ECE matches Kumar et al.\'s get_ece_em', () => {
 });
 
 test('bad input: NaN or out-of-range confidence, length mismatch, no samples, bad bin count', () => {
-  assert.throws(() => ece(Float64Array.from([0.5, NaN]), Uint8Array.from([1, 0])), (e: unknown) => e instanceof EecalError && /confidence\[1\] = NaN/.test((e as Error).message));
-  assert.throws(() => ece(Float64Array.from([1.2]), Uint8Array.from([1])), /confidence\[0\] = 1.2: expected a probability in \[0, 1\]/);
+  assert.throws(
+    () => ece(Float64Array.from([0.5, NaN]), Uint8Array.from([1, 0])),
+    (e: unknown) => e instanceof EecalError && /confidence\[1\] = NaN/.test((e as Error).message),
+  );
+  assert.throws(
+    () => ece(Float64Array.from([1.2]), Uint8Array.from([1])),
+    /confidence\[0\] = 1.2: expected a probability in \[0, 1\]/,
+  );
   assert.throws(() => ece(Float64Array.from([0.5]), Uint8Array.from([1, 0])), ShapeMismatchError);
   assert.throws(() => ece(new Float64Array(0), new Uint8Array(0)), /no samples/);
   assert.throws(() => ece(conf, correct, { bins: 0 }), /bins = 0: expected an integer ≥ 1/);
@@ -70,8 +82,14 @@ test('bad input: NaN or out-of-range confidence, length mismatch, no samples, ba
 
 test('bad input: a correctness flag other than 0 or 1 is an error, not an ECE above 1 (review regression)', () => {
   // Before the check, correct = [2] gave ECE |0.5 − 2| = 1.5 silently.
-  assert.throws(() => ece(Float64Array.from([0.5]), Uint8Array.from([2])), /correct\[0\] = 2: expected 1 \(prediction right\) or 0 \(wrong\)/);
-  assert.throws(() => calibrationError(Float64Array.from([0.5, 0.7]), Float64Array.from([1, 0.5])), /correct\[1\] = 0.5/);
+  assert.throws(
+    () => ece(Float64Array.from([0.5]), Uint8Array.from([2])),
+    /correct\[0\] = 2: expected 1 \(prediction right\) or 0 \(wrong\)/,
+  );
+  assert.throws(
+    () => calibrationError(Float64Array.from([0.5, 0.7]), Float64Array.from([1, 0.5])),
+    /correct\[1\] = 0.5/,
+  );
   assert.throws(() => binStats(Float64Array.from([0.5]), Float64Array.from([NaN])), /correct\[0\] = NaN/);
   assert.equal(ece(Float64Array.from([0.5, 0.5]), Float64Array.from([1, 0])), 0, 'float flags 0 and 1 are accepted');
 });

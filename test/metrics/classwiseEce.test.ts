@@ -32,7 +32,16 @@ test('classwise and adaptive (Nixon et al.) ECE match the numpy reference', () =
 });
 
 test('bad input: label out of range, shape mismatch, probability outside [0, 1]', () => {
-  assert.throws(() => classwiseEce(Float64Array.from([0.5, 0.5]), Int32Array.from([2]), 2), /label\[0\] = 2: expected a class in \[0, 1\]/);
-  assert.throws(() => classwiseEce(Float64Array.from([0.5, 0.5, 1]), Int32Array.from([0]), 2), /expected 1 samples × 2 classes/);
-  assert.throws(() => classwiseEce(Float64Array.from([1.5, -0.5]), Int32Array.from([0]), 2), /sample 0, class 0 is 1.5/);
+  assert.throws(
+    () => classwiseEce(Float64Array.from([0.5, 0.5]), Int32Array.from([2]), 2),
+    /label\[0\] = 2: expected a class in \[0, 1\]/,
+  );
+  assert.throws(
+    () => classwiseEce(Float64Array.from([0.5, 0.5, 1]), Int32Array.from([0]), 2),
+    /expected 1 samples × 2 classes/,
+  );
+  assert.throws(
+    () => classwiseEce(Float64Array.from([1.5, -0.5]), Int32Array.from([0]), 2),
+    /sample 0, class 0 is 1.5/,
+  );
 });

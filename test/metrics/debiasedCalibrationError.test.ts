@@ -14,7 +14,7 @@ test('debiased L2 CE by hand: the variance term is subtracted, singleton bins co
   assert.equal(debiasedL2CalibrationError(conf, Uint8Array.from([0, 0, 1, 1]), { bins: 4 }), 0);
 });
 
-test('top-label and marginal debiased L2 CE match Kumar et al.\'s estimators (numpy reference)', () => {
+test("top-label and marginal debiased L2 CE match Kumar et al.'s estimators (numpy reference)", () => {
   const ref = reference();
   const { C, z, y } = referenceData();
   const p = softmaxRows(z, C);

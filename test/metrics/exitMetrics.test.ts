@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXIT_METRIC_NAMES, adaptiveEce, ece, exitMetricIntervals, exitMetrics, nllFromProbabilities, smoothEce, topLabelOf } from '../../src/metrics';
+import {
+  EXIT_METRIC_NAMES,
+  adaptiveEce,
+  ece,
+  exitMetricIntervals,
+  exitMetrics,
+  nllFromProbabilities,
+  smoothEce,
+  topLabelOf,
+} from '../../src/metrics';
 import { softmaxRows } from '../../src/calibration';
 import { near, reference, referenceData } from '../calibration/reference';
 
@@ -16,7 +25,8 @@ test('exitMetrics agrees with the individual metrics and with the reference', ()
   assert.equal(m.nll, nllFromProbabilities(p, y, C));
   assert.equal(m.adaptiveEce, adaptiveEce(p, y, C).value);
   assert.equal(m.smoothEce, smoothEce(tl.confidence, tl.correct).value);
-  for (const k of ['ece', 'rmsce', 'mce', 'eceEqualMass', 'classwiseEce', 'brier'] as const) assert.ok(near(m[k], ref.metrics[k], 1e-12), k);
+  for (const k of ['ece', 'rmsce', 'mce', 'eceEqualMass', 'classwiseEce', 'brier'] as const)
+    assert.ok(near(m[k], ref.metrics[k], 1e-12), k);
   assert.ok(near(m.debiasedL2Ce, ref.metrics.debiasedL2Top, 1e-12));
 });
 

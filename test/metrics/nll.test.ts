@@ -6,7 +6,9 @@ import { near, reference, referenceData } from '../calibration/reference';
 test('NLL from probabilities and from logits, against hand values and scipy', () => {
   assert.ok(near(nllFromProbabilities(Float64Array.from([0.5, 0.5]), Int32Array.from([0]), 2), Math.LN2, 1e-15));
   // An underflowed probability costs −ln(5e−324) ≈ 744.4 nats, never Infinity.
-  assert.ok(near(nllFromProbabilities(Float64Array.from([1, 0]), Int32Array.from([1]), 2), -Math.log(Number.MIN_VALUE), 1e-15));
+  assert.ok(
+    near(nllFromProbabilities(Float64Array.from([1, 0]), Int32Array.from([1]), 2), -Math.log(Number.MIN_VALUE), 1e-15),
+  );
   const ref = reference();
   const { C, z, y } = referenceData();
   assert.ok(near(nllFromLogits(z, y, C), ref.temperature.nllAt1, 1e-13));

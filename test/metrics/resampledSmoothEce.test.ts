@@ -15,7 +15,12 @@ import type { FloatArray } from '../../src/records/types';
  * bandwidth (a different bisection decision would move σ by ≥ 2⁻¹⁰) and the value within 1e-9.
  */
 function checkAgainstGathered(
-  conf: FloatArray, correct: ArrayLike<number>, resamples: number, seed: number, what: string, cacheEntries?: number,
+  conf: FloatArray,
+  correct: ArrayLike<number>,
+  resamples: number,
+  seed: number,
+  what: string,
+  cacheEntries?: number,
 ): void {
   const n = conf.length;
   const fast = resampledSmoothEce(conf, correct, { cacheEntries });
@@ -40,7 +45,13 @@ function checkAgainstGathered(
 
 test('resampled smooth ECE equals smoothEce of the gathered resample on random data (small σ, ties, tiny n)', () => {
   const rng = createRng(11);
-  const cases: Array<[number, number, boolean]> = [[3, 0.3, false], [40, 0.2, true], [300, 0.05, false], [2000, 0.01, false], [4000, 0, false]];
+  const cases: Array<[number, number, boolean]> = [
+    [3, 0.3, false],
+    [40, 0.2, true],
+    [300, 0.05, false],
+    [2000, 0.01, false],
+    [4000, 0, false],
+  ];
   for (const [n, bias, ties] of cases) {
     const conf = new Float64Array(n);
     const correct = new Uint8Array(n);
@@ -57,11 +68,17 @@ test('resampled smooth ECE equals smoothEce of the gathered resample on random d
 });
 
 test('resampled smooth ECE equals smoothEce on the shipped records (every exit, 10,000 rows)', () => {
-  const models = readdirSync('models', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const models = readdirSync('models', { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   let checked = 0;
   for (const model of models) {
     let rec;
-    try { rec = readRecords(join('models', model, 'records', 'test.csv')); } catch { continue; }
+    try {
+      rec = readRecords(join('models', model, 'records', 'test.csv'));
+    } catch {
+      continue;
+    }
     for (let e = 0; e < rec.numExits; e++) {
       const tl = topLabelOf(softmaxRows(rec.logits[e], rec.numClasses), rec.labels, rec.numClasses);
       checkAgainstGathered(tl.confidence, tl.correct, 1, 50 + e, `${model} exit ${e + 1}`);

@@ -5,7 +5,7 @@ import { softmaxRows } from '../../src/calibration';
 import { createRng } from '../../src/util/rng';
 import { near, reference, referenceData } from '../calibration/reference';
 
-test('smooth ECE and its bandwidth equal relplot\'s smECE (numpy/scipy port), before and after TS', () => {
+test("smooth ECE and its bandwidth equal relplot's smECE (numpy/scipy port), before and after TS", () => {
   const ref = reference();
   const { C, z, y } = referenceData();
   const tl = topLabelOf(softmaxRows(z, C), y, C);
@@ -15,7 +15,10 @@ test('smooth ECE and its bandwidth equal relplot\'s smECE (numpy/scipy port), be
   // After TS the smECE is smaller, σ is below 0.1 and the grid is refined (800+ nodes).
   const t = topLabelOf(softmaxRows(z, C, ref.temperature.grid), y, C);
   const after = smoothEce(t.confidence, t.correct);
-  assert.ok(near(after.value, ref.metrics.smoothEceAtOptimum, 1e-12), `${after.value} vs ${ref.metrics.smoothEceAtOptimum}`);
+  assert.ok(
+    near(after.value, ref.metrics.smoothEceAtOptimum, 1e-12),
+    `${after.value} vs ${ref.metrics.smoothEceAtOptimum}`,
+  );
   assert.ok(after.value < r.value);
 });
 

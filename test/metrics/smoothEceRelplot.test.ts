@@ -24,22 +24,52 @@ function datasets(): { conf: number[]; correct: number[] }[] {
     return { conf: c, correct: k };
   };
   return [
-    make(3000, () => 1 - 0.1 * rng.next() ** 3, (c) => c - 0.15), // overconfident, near 1
-    make(3000, () => 0.3 + 0.6 * rng.next(), (c) => c), // calibrated, mid-range (small σ)
-    make(60, () => rng.next(), (c) => 0.5 * c + 0.25), // tiny
-    make(20000, () => 0.5 + 0.5 * rng.next(), (c) => c - 0.02), // large, slightly off
-    make(500, () => (rng.next() < 0.5 ? 0.001 * rng.next() : 1 - 0.001 * rng.next()), (c) => (c > 0.5 ? 0.9 : 0.1)), // both endpoints
+    make(
+      3000,
+      () => 1 - 0.1 * rng.next() ** 3,
+      (c) => c - 0.15,
+    ), // overconfident, near 1
+    make(
+      3000,
+      () => 0.3 + 0.6 * rng.next(),
+      (c) => c,
+    ), // calibrated, mid-range (small σ)
+    make(
+      60,
+      () => rng.next(),
+      (c) => 0.5 * c + 0.25,
+    ), // tiny
+    make(
+      20000,
+      () => 0.5 + 0.5 * rng.next(),
+      (c) => c - 0.02,
+    ), // large, slightly off
+    make(
+      500,
+      () => (rng.next() < 0.5 ? 0.001 * rng.next() : 1 - 0.001 * rng.next()),
+      (c) => (c > 0.5 ? 0.9 : 0.1),
+    ), // both endpoints
   ];
 }
 
-test(`smooth ECE equals relplot 1.0.3's smECE (independent numpy/scipy re-implementation)`, { timeout: 120_000 }, () => {
-  const data = datasets();
-  const py = spawnSync('/usr/bin/python3', [path.join(__dirname, 'relplot_smece.py')], { input: JSON.stringify(data.map((d) => [d.conf, d.correct])), encoding: 'utf8' });
-  assert.equal(py.status, 0, py.stderr);
-  const want = JSON.parse(py.stdout) as [number, number][];
-  data.forEach((d, i) => {
-    const got = smoothEce(Float64Array.from(d.conf), Uint8Array.from(d.correct));
-    assert.equal(got.sigma, want[i][1], `data set ${i}: σ ${got.sigma} vs ${want[i][1]}`);
-    assert.ok(Math.abs(got.value - want[i][0]) <= 1e-9 * Math.max(1, want[i][0]), `data set ${i}: ${got.value} vs ${want[i][0]}`);
-  });
-});
+test(
+  `smooth ECE equals relplot 1.0.3's smECE (independent numpy/scipy re-implementation)`,
+  { timeout: 120_000 },
+  () => {
+    const data = datasets();
+    const py = spawnSync('/usr/bin/python3', [path.join(__dirname, 'relplot_smece.py')], {
+      input: JSON.stringify(data.map((d) => [d.conf, d.correct])),
+      encoding: 'utf8',
+    });
+    assert.equal(py.status, 0, py.stderr);
+    const want = JSON.parse(py.stdout) as [number, number][];
+    data.forEach((d, i) => {
+      const got = smoothEce(Float64Array.from(d.conf), Uint8Array.from(d.correct));
+      assert.equal(got.sigma, want[i][1], `data set ${i}: σ ${got.sigma} vs ${want[i][1]}`);
+      assert.ok(
+        Math.abs(got.value - want[i][0]) <= 1e-9 * Math.max(1, want[i][0]),
+        `data set ${i}: ${got.value} vs ${want[i][0]}`,
+      );
+    });
+  },
+);

@@ -13,15 +13,29 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 // to save its 5-10 s), so this runs with a Chromium path that does not exist.
 test('png: false shows plotly JSON + text only, saves JSON + HTML, and never starts a browser', async () => {
   const out: DisplayMessage[] = [];
-  const nb = openNotebook({ sink: (m) => out.push(m), png: false, resultsDir: dir, renderer: { executablePath: '/nonexistent/chromium' } });
+  const nb = openNotebook({
+    sink: (m) => out.push(m),
+    png: false,
+    resultsDir: dir,
+    renderer: { executablePath: '/nonexistent/chromium' },
+  });
   const fig = renderCurves([{ label: 'u', x: [0, 1], y: [0, 1] }], { title: 'no png', xTitle: 'x', yTitle: 'y' });
   await nb.figure(fig, { save: 'f' });
   await nb.close();
   assert.deepEqual(Object.keys(out[0].data), [PLOTLY_MIME, 'text/plain']);
   assert.deepEqual(out[0].metadata, {});
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('f.')).sort(), ['f.html', 'f.json']);
+  assert.deepEqual(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith('f.'))
+      .sort(),
+    ['f.html', 'f.json'],
+  );
   // Asking for an image format does need the browser, and says so.
-  await assert.rejects(nb.figure(fig, { save: 'g', formats: ['png'] }), /Chromium not found at \/nonexistent\/chromium/);
+  await assert.rejects(
+    nb.figure(fig, { save: 'g', formats: ['png'] }),
+    /Chromium not found at \/nonexistent\/chromium/,
+  );
 });
 
 test('EECAL_NOTEBOOK_PNG=0 switches the PNG off by default', async () => {

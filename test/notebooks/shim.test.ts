@@ -14,7 +14,11 @@ const built = fs.existsSync(path.join(root, 'dist', 'src', 'notebook.js'));
 const skip = built ? false : 'dist/ not built (npm run build)';
 
 function node(code: string) {
-  return spawnSync(process.execPath, ['-e', code], { cwd: path.join(root, 'notebooks'), encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, ['-e', code], {
+    cwd: path.join(root, 'notebooks'),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
 test('a library error in a notebook names the TypeScript file and line, not dist/*.js', { skip }, () => {
@@ -24,21 +28,31 @@ test('a library error in a notebook names the TypeScript file and line, not dist
   assert.ok(frame, `stack has a src/records/modelFolder.ts frame:\n${r.stderr}`);
   assert.doesNotMatch(r.stderr, /dist\/src\//);
   // The mapped line is the one in the source that throws this error.
-  const line = fs.readFileSync(path.join(root, 'src', 'records', 'modelFolder.ts'), 'utf8').split('\n')[Number(frame[2]) - 1];
+  const line = fs.readFileSync(path.join(root, 'src', 'records', 'modelFolder.ts'), 'utf8').split('\n')[
+    Number(frame[2]) - 1
+  ];
   assert.match(line, /throw new DataError\(.*not found/);
   assert.match(r.stderr, /nonexistent-eecal-folder\/records\/val\.csv: not found/);
 });
 
-test('the shim exposes the notebook API and the model entry points, and loads tfjs only when one is used', { skip }, () => {
-  const r = node(`
+test(
+  'the shim exposes the notebook API and the model entry points, and loads tfjs only when one is used',
+  { skip },
+  () => {
+    const r = node(`
     const api = require(${JSON.stringify(shim)});
     const tfjs = () => Object.keys(require.cache).some((k) => k.includes('/@tensorflow/'));
     const before = tfjs();
     const kinds = ['openStudy', 'calibrationStudy', 'renderReliability', 'buildArchitecture', 'trainEarlyExit', 'readSidecar'].map((n) => typeof api[n]);
     console.log(JSON.stringify({ before, kinds, after: tfjs() }));`);
-  assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { before: false, kinds: Array(6).fill('function'), after: true });
-});
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), {
+      before: false,
+      kinds: Array(6).fill('function'),
+      after: true,
+    });
+  },
+);
 
 test('the shim declares every name it exports lazily (eecal.d.ts matches eecal.js)', () => {
   const js = fs.readFileSync(shim, 'utf8');
@@ -47,6 +61,10 @@ test('the shim declares every name it exports lazily (eecal.d.ts matches eecal.j
   assert.ok(lazy.length >= 10);
   for (const [name, mod] of lazy) {
     assert.ok(fs.existsSync(path.join(root, 'src', `${mod}.ts`)), `src/${mod}.ts exists`);
-    assert.match(dts, new RegExp(`export \\{[^}]*\\b${name}\\b[^}]*\\} from '\\.\\./dist/src/${mod}'`), `${name} declared from ${mod}`);
+    assert.match(
+      dts,
+      new RegExp(`export \\{[^}]*\\b${name}\\b[^}]*\\} from '\\.\\./dist/src/${mod}'`),
+      `${name} declared from ${mod}`,
+    );
   }
 });

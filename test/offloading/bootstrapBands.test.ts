@@ -11,7 +11,12 @@ import { close, randomCase } from './helpers';
 test('quantiles interpolate linearly like numpy.quantile', () => {
   // numpy.quantile([1, 2, 3, 4], [0.025, 0.25, 0.5, 0.975]) = [1.075, 1.75, 2.5, 3.925]
   const s = Float64Array.from([1, 2, 3, 4]);
-  [[0.025, 1.075], [0.25, 1.75], [0.5, 2.5], [0.975, 3.925]].forEach(([q, v]) => assert.ok(Math.abs(quantileSorted(s, q) - v) < 1e-12));
+  [
+    [0.025, 1.075],
+    [0.25, 1.75],
+    [0.5, 2.5],
+    [0.975, 3.925],
+  ].forEach(([q, v]) => assert.ok(Math.abs(quantileSorted(s, q) - v) < 1e-12));
   assert.equal(quantileSorted(Float64Array.from([7]), 0.975), 7);
 });
 
@@ -26,8 +31,16 @@ test('bootstrap bands equal resampling the records and re-running the naive swee
   const per = grid.map(() => ({ off: [] as number[], dev: [] as number[], all: [] as number[] }));
   for (let r = 0; r < B; r++) {
     const idx = Array.from({ length: 150 }, () => rng.int(150));
-    const s = scores.map((e) => ({ confidence: Float64Array.from(idx, (i) => e.confidence[i]), prediction: Int32Array.from(idx, (i) => e.prediction[i]) }));
-    naiveSweep(s, Int32Array.from(idx, (i) => labels[i]), grid, opts).forEach((row, g) => {
+    const s = scores.map((e) => ({
+      confidence: Float64Array.from(idx, (i) => e.confidence[i]),
+      prediction: Int32Array.from(idx, (i) => e.prediction[i]),
+    }));
+    naiveSweep(
+      s,
+      Int32Array.from(idx, (i) => labels[i]),
+      grid,
+      opts,
+    ).forEach((row, g) => {
       per[g].off.push(row.offloadProbability);
       per[g].all.push(row.overallAccuracy);
       if (row.onDeviceAccuracy !== null) per[g].dev.push(row.onDeviceAccuracy);
@@ -39,10 +52,20 @@ test('bootstrap bands equal resampling the records and re-running the naive swee
   };
   grid.forEach((p, g) => {
     const want = { off: pct(per[g].off), all: pct(per[g].all), dev: per[g].dev.length ? pct(per[g].dev) : null };
-    assert.ok(close(bands[g].offloadProbability[0], want.off[0]) && close(bands[g].offloadProbability[1], want.off[1]), `off ${p}`);
-    assert.ok(close(bands[g].overallAccuracy[0], want.all[0]) && close(bands[g].overallAccuracy[1], want.all[1]), `all ${p}`);
+    assert.ok(
+      close(bands[g].offloadProbability[0], want.off[0]) && close(bands[g].offloadProbability[1], want.off[1]),
+      `off ${p}`,
+    );
+    assert.ok(
+      close(bands[g].overallAccuracy[0], want.all[0]) && close(bands[g].overallAccuracy[1], want.all[1]),
+      `all ${p}`,
+    );
     if (want.dev === null) assert.equal(bands[g].onDeviceAccuracy, null);
-    else assert.ok(close(bands[g].onDeviceAccuracy![0], want.dev[0]) && close(bands[g].onDeviceAccuracy![1], want.dev[1]), `dev ${p}`);
+    else
+      assert.ok(
+        close(bands[g].onDeviceAccuracy![0], want.dev[0]) && close(bands[g].onDeviceAccuracy![1], want.dev[1]),
+        `dev ${p}`,
+      );
   });
 });
 

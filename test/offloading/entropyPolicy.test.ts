@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  entropyKeys, entropyKeyThreshold, exitEntropy, nextUp, runEntropyCascade, sweepEntropyThresholds,
+  entropyKeys,
+  entropyKeyThreshold,
+  exitEntropy,
+  nextUp,
+  runEntropyCascade,
+  sweepEntropyThresholds,
 } from '../../src/offloading/entropyPolicy';
 import { ConfigError } from '../../src/errors';
 import { createRng } from '../../src/util/rng';
@@ -43,7 +48,14 @@ test('hand-built entropy cascade: H < τ exits (strict), lowest-entropy fallback
   assert.deepEqual([...mc.answeringExit], [0, 0, 1]);
   const keys = entropyKeys(entropy, prediction, labels);
   const [row] = sweepEntropyThresholds(keys, [0.5], { edgeExits: 1 });
-  assert.deepEqual(row, { entropyThreshold: 0.5, offloadProbability: 2 / 3, onDeviceAccuracy: 1, overallAccuracy: 2 / 3, exitFractions: [1 / 3, 2 / 3], expectedDeviceMacs: null });
+  assert.deepEqual(row, {
+    entropyThreshold: 0.5,
+    offloadProbability: 2 / 3,
+    onDeviceAccuracy: 1,
+    overallAccuracy: 2 / 3,
+    exitFractions: [1 / 3, 2 / 3],
+    expectedDeviceMacs: null,
+  });
 });
 
 test('entropy sweep equals the per-threshold entropy cascade (random, ties on the grid)', () => {
@@ -52,7 +64,9 @@ test('entropy sweep equals the per-threshold entropy cascade (random, ties on th
   const E = 3;
   const labels = Int32Array.from({ length: n }, () => rng.int(3));
   const entropy = Array.from({ length: E }, () => Float64Array.from({ length: n }, () => rng.int(17) / 8));
-  const prediction = Array.from({ length: E }, () => Int32Array.from(labels, (y) => (rng.next() < 0.6 ? y : rng.int(3))));
+  const prediction = Array.from({ length: E }, () =>
+    Int32Array.from(labels, (y) => (rng.next() < 0.6 ? y : rng.int(3))),
+  );
   const keys = entropyKeys(entropy, prediction, labels);
   const taus = Array.from({ length: 21 }, (_, i) => i / 8); // multiples of 1/8: exact ties with entropies
   for (const k of [1, 2]) {
@@ -66,7 +80,10 @@ test('entropy sweep equals the per-threshold entropy cascade (random, ties on th
         for (let i = 0; i < n; i++) {
           const right = res.prediction[i] === labels[i] ? 1 : 0;
           ok += right;
-          if (res.onDevice[i]) { dev++; devOk += right; }
+          if (res.onDevice[i]) {
+            dev++;
+            devOk += right;
+          }
         }
         assert.equal(rows[g].offloadProbability, (n - dev) / n, `k ${k} τ ${tau}`);
         assert.equal(rows[g].onDeviceAccuracy, dev ? devOk / dev : null);

@@ -11,7 +11,13 @@ export function scoresOf(conf: number[][], pred: number[][]): ExitScores[] {
  * Random scores for E exits and n samples. Confidences are quantised to multiples of 1/`levels`
  * so that many coincide exactly with grid thresholds (ties exercise the `≥` rule).
  */
-export function randomCase(seed: number, n: number, E: number, numClasses = 3, levels = 40): { scores: ExitScores[]; labels: Int32Array; keys: CascadeKeys } {
+export function randomCase(
+  seed: number,
+  n: number,
+  E: number,
+  numClasses = 3,
+  levels = 40,
+): { scores: ExitScores[]; labels: Int32Array; keys: CascadeKeys } {
   const rng = createRng(seed);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = rng.int(numClasses);

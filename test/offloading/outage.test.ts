@@ -11,8 +11,14 @@ import { randomCase, scoresOf } from './helpers';
 // Six samples, k = 1. Branch (confidence, right?): s0 0.9 ✓, s1 0.8 ✗, s2 0.6 ✓, s3 0.3 ✗, s4 0.95 ✗, s5 0.4 ✓.
 const labels = Int32Array.from([0, 0, 0, 0, 0, 0]);
 const scores = scoresOf(
-  [[0.9, 0.8, 0.6, 0.3, 0.95, 0.4], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]],
-  [[0, 1, 0, 1, 1, 0], [0, 0, 0, 0, 0, 0]],
+  [
+    [0.9, 0.8, 0.6, 0.3, 0.95, 0.4],
+    [0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+  ],
+  [
+    [0, 1, 0, 1, 1, 0],
+    [0, 0, 0, 0, 0, 0],
+  ],
 );
 
 test('outage on a tiny case, checked by hand (partial last batch, strict <, empty batch is no outage)', () => {
@@ -43,10 +49,14 @@ test('outage is reproducible for a seed, and rows follow the grid order', () => 
   const one = outageProbability(keys, grid, { edgeExits: 2, seed: 7, rounds: 20, batchSize: 100 });
   const two = outageProbability(keys, grid, { edgeExits: 2, seed: 7, rounds: 20, batchSize: 100 });
   assert.deepEqual(one, two);
-  assert.deepEqual(one.map((r) => r.pTar), grid);
+  assert.deepEqual(
+    one.map((r) => r.pTar),
+    grid,
+  );
   const other = outageProbability(keys, grid, { edgeExits: 2, seed: 8, rounds: 20, batchSize: 100 });
   assert.notDeepEqual(one, other);
-  for (const r of one) assert.ok(r.ciLow !== null && r.ciLow <= r.outageProbability && r.outageProbability <= (r.ciHigh as number));
+  for (const r of one)
+    assert.ok(r.ciLow !== null && r.ciLow <= r.outageProbability && r.outageProbability <= (r.ciHigh as number));
 });
 
 test('outage equals a naive per-batch cascade loop (disabled branch, uneven batches)', () => {
@@ -62,20 +72,37 @@ test('outage equals a naive per-batch cascade loop (disabled branch, uneven batc
       for (let s = 0; s < 700; s += 64) {
         let dev = 0;
         let ok = 0;
-        for (const i of perm.subarray(s, s + 64)) if (res.onDevice[i]) { dev++; ok += res.prediction[i] === y[i] ? 1 : 0; }
+        for (const i of perm.subarray(s, s + 64))
+          if (res.onDevice[i]) {
+            dev++;
+            ok += res.prediction[i] === y[i] ? 1 : 0;
+          }
         if (dev > 0 && ok / dev < p) outages++;
       }
       perRound[g].push(outages / Math.ceil(700 / 64));
     });
   }
-  rows.forEach((r, g) => assert.deepEqual(r, { pTar: grid[g], outageProbability: meanCi(perRound[g]).mean, ciLow: meanCi(perRound[g]).ciLow, ciHigh: meanCi(perRound[g]).ciHigh }));
+  rows.forEach((r, g) =>
+    assert.deepEqual(r, {
+      pTar: grid[g],
+      outageProbability: meanCi(perRound[g]).mean,
+      ciLow: meanCi(perRound[g]).ciLow,
+      ciHigh: meanCi(perRound[g]).ciHigh,
+    }),
+  );
 });
 
 test('outage bad input: p_tar outside [0, 1], batch size, rounds, K too large', () => {
   const keys = keysFromScores(scores, labels);
   assert.throws(() => outageProbability(keys, [1.5], { edgeExits: 1 }), /p_tar = 1\.5/);
-  assert.throws(() => outageProbability(keys, [0.5], { edgeExits: 1, batchSize: 0 }), (e: unknown) => e instanceof ConfigError && /batch size 0/.test(e.message));
+  assert.throws(
+    () => outageProbability(keys, [0.5], { edgeExits: 1, batchSize: 0 }),
+    (e: unknown) => e instanceof ConfigError && /batch size 0/.test(e.message),
+  );
   assert.throws(() => outageProbability(keys, [0.5], { edgeExits: 1, rounds: 2.5 }), /rounds 2\.5/);
-  assert.throws(() => outageProbability(keys, [0.5], { edgeExits: 2 }), /edge exits k = 2: expected an integer in \[1, 1\]/);
+  assert.throws(
+    () => outageProbability(keys, [0.5], { edgeExits: 2 }),
+    /edge exits k = 2: expected an integer in \[1, 1\]/,
+  );
   assert.deepEqual(sortGrid([0.3, 0.1]).order, Int32Array.from([1, 0]));
 });

@@ -7,7 +7,18 @@ import { scoresOf } from './helpers';
 
 // Labels 0 1 2. Exit 1 conf [0.9, 0.4, 0.6] pred [0, 0, 2]; exit 2 [0.5, 0.8, 0.65] pred [0, 1, 1]; final [0.7, 0.9, 0.3] pred [0, 1, 2].
 const keys = keysFromScores(
-  scoresOf([[0.9, 0.4, 0.6], [0.5, 0.8, 0.65], [0.7, 0.9, 0.3]], [[0, 0, 2], [0, 1, 1], [0, 1, 2]]),
+  scoresOf(
+    [
+      [0.9, 0.4, 0.6],
+      [0.5, 0.8, 0.65],
+      [0.7, 0.9, 0.3],
+    ],
+    [
+      [0, 0, 2],
+      [0, 1, 1],
+      [0, 1, 2],
+    ],
+  ),
   Int32Array.from([0, 1, 2]),
 );
 const stage: StageTimes = { trunkMs: [1, 2], headMs: [0.5, 0.5], fullMs: 10, splitBytes: [1000, 250] };
@@ -22,7 +33,13 @@ test('partition by hand: slow uplink favours the smaller split tensor (k = 2)', 
   near(rows[0].expectedLatencyMs, (1.5 + 2 * 14) / 3);
   near(rows[0].offloadLatencyMs, 14);
   near(rows[1].expectedLatencyMs, 4.5);
-  assert.deepEqual(rows.map((r) => [r.edgeExits, r.best, r.meetsTarget]), [[1, false, true], [2, true, true]]);
+  assert.deepEqual(
+    rows.map((r) => [r.edgeExits, r.best, r.meetsTarget]),
+    [
+      [1, false, true],
+      [2, true, true],
+    ],
+  );
   assert.deepEqual([rows[1].offloadProbability, rows[1].onDeviceAccuracy, rows[1].overallAccuracy], [1 / 3, 1, 1]);
 });
 
@@ -31,13 +48,27 @@ test('partition by hand: a fast network and cloud favour offloading early (k = 1
   const rows = choosePartition(keys, { pTar: 0.7, stage, network: { uplinkMbps: 1e6, cloud: { speedup: 100 } } });
   near(rows[0].expectedLatencyMs, (1.5 + 2 * (1.5 + 8e-6 + 0.09)) / 3);
   near(rows[1].expectedLatencyMs, (1.5 + 3 + (3 + 2e-6 + 0.08)) / 3);
-  assert.deepEqual(rows.map((r) => r.best), [true, false]);
+  assert.deepEqual(
+    rows.map((r) => r.best),
+    [true, false],
+  );
 });
 
 test('partition: a faster k whose on-device accuracy misses p_tar is not chosen; if none meets it, the fastest is flagged', () => {
   // Labels 0. Exit 1 keeps s0 ✓ only; exit 2 would also keep s1 ✓ and s2 ✗ (2/3 < 0.8); final ✓.
   const c = keysFromScores(
-    scoresOf([[0.9, 0.1, 0.1, 0.1], [0.1, 0.9, 0.9, 0.1], [0.5, 0.5, 0.5, 0.5]], [[0, 1, 1, 1], [0, 0, 1, 1], [0, 0, 0, 0]]),
+    scoresOf(
+      [
+        [0.9, 0.1, 0.1, 0.1],
+        [0.1, 0.9, 0.9, 0.1],
+        [0.5, 0.5, 0.5, 0.5],
+      ],
+      [
+        [0, 1, 1, 1],
+        [0, 0, 1, 1],
+        [0, 0, 0, 0],
+      ],
+    ),
     Int32Array.from([0, 0, 0, 0]),
   );
   const network = { uplinkMbps: 1, cloud: { speedup: 2 } };
@@ -45,8 +76,17 @@ test('partition: a faster k whose on-device accuracy misses p_tar is not chosen;
   // k = 1: E = (1.5 + 3·14)/4 = 10.875; k = 2: E = (1.5 + 3 + 3 + 9)/4 = 4.125, but accuracy 2/3 < 0.8.
   near(rows[0].expectedLatencyMs, 10.875);
   near(rows[1].expectedLatencyMs, 4.125);
-  assert.deepEqual(rows.map((r) => [r.edgeExits, r.onDeviceAccuracy, r.meetsTarget, r.best]), [[1, 1, true, true], [2, 2 / 3, false, false]]);
+  assert.deepEqual(
+    rows.map((r) => [r.edgeExits, r.onDeviceAccuracy, r.meetsTarget, r.best]),
+    [
+      [1, 1, true, true],
+      [2, 2 / 3, false, false],
+    ],
+  );
   // Only k = 2 offered: nothing meets the target, so the fastest candidate is flagged with meetsTarget false.
   const none = choosePartition(c, { pTar: 0.8, stage, network, candidates: [2] });
-  assert.deepEqual(none.map((r) => [r.edgeExits, r.meetsTarget, r.best]), [[2, false, true]]);
+  assert.deepEqual(
+    none.map((r) => [r.edgeExits, r.meetsTarget, r.best]),
+    [[2, false, true]],
+  );
 });

@@ -21,13 +21,27 @@ interface Fixture {
   perms: number[][];
   times: { exit1: number[]; exit2: number[]; offload2: number[] };
   deadlines: number[];
-  sweep: Record<string, Array<{ pTar: number; offloadProbability: number; onDeviceAccuracy: number | null; overallAccuracy: number; exitFractions: number[] }>>;
+  sweep: Record<
+    string,
+    Array<{
+      pTar: number;
+      offloadProbability: number;
+      onDeviceAccuracy: number | null;
+      overallAccuracy: number;
+      exitFractions: number[];
+    }>
+  >;
   outage: Record<string, { perRound: number[][]; summary: Array<[number, number | null, number | null]> }>;
   missedDeadline: Record<string, { pTars: number[]; perRound: number[][][] }>;
 }
 
-const fx: Fixture = JSON.parse(fs.readFileSync(path.join(repoRoot(__dirname), 'test/offloading/fixtures/offloading_reference.json'), 'utf8'));
-const keys: CascadeKeys = { keys: fx.conf.map((c) => Float64Array.from(c)), correct: fx.correct.map((c) => Uint8Array.from(c)) };
+const fx: Fixture = JSON.parse(
+  fs.readFileSync(path.join(repoRoot(__dirname), 'test/offloading/fixtures/offloading_reference.json'), 'utf8'),
+);
+const keys: CascadeKeys = {
+  keys: fx.conf.map((c) => Float64Array.from(c)),
+  correct: fx.correct.map((c) => Uint8Array.from(c)),
+};
 const perms = fx.perms.map((p) => Int32Array.from(p));
 
 test('sweep matches the numpy reference (k = 1, 2; both fallbacks)', () => {
@@ -71,10 +85,23 @@ test('missed-deadline per round matches the reference (k = 2, aligned per-sample
     const ref = fx.missedDeadline[`k2_${fallback}`];
     const sorted = sortGrid(ref.pTars);
     const b = binCascade(keys, sorted.values, { edgeExits: 2, fallback });
-    const perRound = missedDeadlineFromPermutations(b, sorted.values, times, Float64Array.from(fx.deadlines), perms, fx.batchSize);
+    const perRound = missedDeadlineFromPermutations(
+      b,
+      sorted.values,
+      times,
+      Float64Array.from(fx.deadlines),
+      perms,
+      fx.batchSize,
+    );
     const D = fx.deadlines.length;
     perRound.forEach((r, round) => {
-      ref.pTars.forEach((_, g) => assert.deepEqual([...r.subarray(g * D, (g + 1) * D)], ref.perRound[round][g], `${fallback} round ${round} p ${ref.pTars[g]}`));
+      ref.pTars.forEach((_, g) =>
+        assert.deepEqual(
+          [...r.subarray(g * D, (g + 1) * D)],
+          ref.perRound[round][g],
+          `${fallback} round ${round} p ${ref.pTars[g]}`,
+        ),
+      );
     });
   }
 });

@@ -25,7 +25,10 @@ test('score formulas see pmax, p2, margin, entropy, C and the 1-based vector p',
   const certainty = expressionScores(probs, 3, '1 - entropy / log(C)').confidence[0];
   assert.ok(Math.abs(certainty - (1 - h0 / Math.log(3))) < 1e-14, `${certainty}`);
   assert.deepEqual([...expressionScores(probs, 3, 'p[3]').confidence], [0.2, 0.8]);
-  assert.deepEqual([...expressionScores(probs, 3, 'max(p) ^ 2').confidence].map((x) => Number(x.toFixed(12))), [0.25, 0.64]);
+  assert.deepEqual(
+    [...expressionScores(probs, 3, 'max(p) ^ 2').confidence].map((x) => Number(x.toFixed(12))),
+    [0.25, 0.64],
+  );
 });
 
 test('formulas are math only: unknown names, assignments, disabled functions and syntax errors are ConfigErrors', () => {
@@ -39,9 +42,16 @@ test('formulas are math only: unknown names, assignments, disabled functions and
     ['pmax +', /score formula "pmax \+"/],
   ];
   for (const [expr, msg] of bad) {
-    assert.throws(() => expressionScores(probs, 3, compileScoreExpression(expr)), (e: unknown) => e instanceof ConfigError && msg.test((e as Error).message), expr);
+    assert.throws(
+      () => expressionScores(probs, 3, compileScoreExpression(expr)),
+      (e: unknown) => e instanceof ConfigError && msg.test((e as Error).message),
+      expr,
+    );
   }
-  assert.throws(() => expressionScores(probs, 3, 'log(p2 - 0.3)'), (e: unknown) => e instanceof ConfigError && /sample 0 gives/.test((e as Error).message));
+  assert.throws(
+    () => expressionScores(probs, 3, 'log(p2 - 0.3)'),
+    (e: unknown) => e instanceof ConfigError && /sample 0 gives/.test((e as Error).message),
+  );
 });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-score-'));
@@ -52,7 +62,9 @@ test('eecal sweep --score: "pmax" is the paper\'s rule; "margin" sweeps the marg
   const n = 200;
   const C = 4;
   const labels = Int32Array.from({ length: n }, () => rng.int(C));
-  const logits = [0, 1].map((e) => Float64Array.from({ length: n * C }, (_, j) => rng.normal() + (j % C === labels[Math.floor(j / C)] ? 1 + e : 0)));
+  const logits = [0, 1].map((e) =>
+    Float64Array.from({ length: n * C }, (_, j) => rng.normal() + (j % C === labels[Math.floor(j / C)] ? 1 + e : 0)),
+  );
   const file = path.join(dir, 'r.csv');
   writeRecords(file, { numSamples: n, numClasses: C, numExits: 2, labels, logits });
   const records = readRecords(file);
@@ -61,7 +73,10 @@ test('eecal sweep --score: "pmax" is the paper\'s rule; "margin" sweeps the marg
     const { error } = console;
     console.error = () => undefined;
     try {
-      return { code: await main(['sweep', '--records', file, '--json', '--out', out, ...args]), json: fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : null };
+      return {
+        code: await main(['sweep', '--records', file, '--json', '--out', out, ...args]),
+        json: fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : null,
+      };
     } finally {
       console.error = error;
     }
@@ -75,13 +90,17 @@ test('eecal sweep --score: "pmax" is the paper\'s rule; "margin" sweeps the marg
     const s = topLabelScores(l, C, 1);
     const conf = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const p = Array.from({ length: C }, (_, k) => Math.exp(l[i * C + k])).map((v, _, a) => v / a.reduce((x, y) => x + y, 0)).sort((a, b) => b - a);
+      const p = Array.from({ length: C }, (_, k) => Math.exp(l[i * C + k]))
+        .map((v, _, a) => v / a.reduce((x, y) => x + y, 0))
+        .sort((a, b) => b - a);
       conf[i] = p[0] - p[1];
     }
     return { confidence: conf, prediction: s.prediction };
   });
   const margin = await run(['--score', 'margin', '--p-tar', '0.1:0.9:0.2']);
-  const expected = sweepThresholds(keysFromScores(marginScores, records.labels), [0.1, 0.3, 0.5, 0.7, 0.9], { edgeExits: 1 });
+  const expected = sweepThresholds(keysFromScores(marginScores, records.labels), [0.1, 0.3, 0.5, 0.7, 0.9], {
+    edgeExits: 1,
+  });
   margin.json.rows.forEach((r: { offloadProbability: number; overallAccuracy: number }, i: number) => {
     assert.ok(Math.abs(r.offloadProbability - expected[i].offloadProbability) < 1e-12);
     assert.ok(Math.abs(r.overallAccuracy - expected[i].overallAccuracy) < 1e-12);

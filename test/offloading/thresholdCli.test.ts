@@ -38,7 +38,19 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-const base = ['threshold', '--records', recordsPath, '--edge-exits', '1', '--target', '0.9', '--delta', '0.05', '--grid', '0.5:0.9:0.1'];
+const base = [
+  'threshold',
+  '--records',
+  recordsPath,
+  '--edge-exits',
+  '1',
+  '--target',
+  '0.9',
+  '--delta',
+  '0.05',
+  '--grid',
+  '0.5:0.9:0.1',
+];
 
 test('eecal threshold --json: the hand-computed threshold, validation P_off and the best empirical share', async () => {
   const r = await cli([...base, '--json']);
@@ -48,7 +60,13 @@ test('eecal threshold --json: the hand-computed threshold, validation P_off and 
   assert.ok(Math.abs(j.validation.offloadProbability - 160 / 400) < 1e-12);
   assert.equal(j.validation.deviceAccuracy, 1);
   assert.equal(j.bestEmpirical.threshold, 0.6);
-  assert.deepEqual(j.sequence.map((s: { threshold: number; rejected: boolean }) => [s.threshold, s.rejected]), [[0.6, true], [0.5, false]]);
+  assert.deepEqual(
+    j.sequence.map((s: { threshold: number; rejected: boolean }) => [s.threshold, s.rejected]),
+    [
+      [0.6, true],
+      [0.5, false],
+    ],
+  );
   assert.match(j.guarantee, /With probability ≥ 95\.0 %/);
 });
 
@@ -62,7 +80,10 @@ test('eecal threshold: null when nothing can be certified, table output, one-lin
   assert.match(table.out, /validation P_off at it: 40\.0 %/);
   for (const [args, msg] of [
     [[...base.slice(0, 6), '1.5', '--delta', '0.05'], /--target 1\.5: expected a number in \(0, 1\)/],
-    [['threshold', '--records', recordsPath, '--edge-exits', '2', '--target', '0.9', '--delta', '0.05'], /--edge-exits 2: the records have 2 exits/],
+    [
+      ['threshold', '--records', recordsPath, '--edge-exits', '2', '--target', '0.9', '--delta', '0.05'],
+      /--edge-exits 2: the records have 2 exits/,
+    ],
     [['threshold', '--records', recordsPath, '--target', '0.9', '--delta', '0.05'], /--edge-exits is required/],
   ] as [string[], RegExp][]) {
     const r = await cli(args);
@@ -88,7 +109,18 @@ test('decision file: sweep --decision evaluates exactly the certified threshold;
   assert.equal(rows.length, 1);
   assert.equal(rows[0].pTar, 0.6);
   assert.ok(Math.abs(rows[0].offloadProbability - 0.4) < 1e-12);
-  const outage = await cli(['outage', '--records', recordsPath, '--decision', decision, '--json', '--rounds', '2', '--batch-size', '50']);
+  const outage = await cli([
+    'outage',
+    '--records',
+    recordsPath,
+    '--decision',
+    decision,
+    '--json',
+    '--rounds',
+    '2',
+    '--batch-size',
+    '50',
+  ]);
   assert.equal(outage.code, 0, outage.err);
   for (const [args, msg] of [
     [['sweep', '--records', recordsPath, '--decision', decision, '--p-tar', '0.8'], /exclusive/],

@@ -13,7 +13,16 @@ import { randomCase, scoresOf } from './helpers';
 // Case A (k = 1, 2 exits, labels all 0). Per sample: branch (conf, pred) | final (conf, pred).
 //   s0 0.90 ✓ | 0.99 ✓    s1 0.70 ✗ | 0.60 ✓    s2 0.55 ✓ | 0.95 ✗    s3 0.30 ✓ | 0.20 ✗
 const caseA = {
-  scores: scoresOf([[0.9, 0.7, 0.55, 0.3], [0.99, 0.6, 0.95, 0.2]], [[0, 1, 0, 0], [0, 0, 1, 1]]),
+  scores: scoresOf(
+    [
+      [0.9, 0.7, 0.55, 0.3],
+      [0.99, 0.6, 0.95, 0.2],
+    ],
+    [
+      [0, 1, 0, 0],
+      [0, 0, 1, 1],
+    ],
+  ),
   labels: Int32Array.from([0, 0, 0, 0]),
 };
 
@@ -45,19 +54,33 @@ test('hand-built k = 1: every number worked out by hand', () => {
   // the branch answer. p = 0.5: s3 → branch (0.3 > 0.2) ✓ → 3/4. p = 0.8: s1 → branch ✗, s2 → final
   // ✗, s3 → branch ✓ → 2/4. p = 0.95: s0 final ✓, s1 branch ✗, s2 final (0.95 ≥ p) ✗, s3 branch ✓.
   const mc = sweepThresholds(keys, [0.5, 0.8, 0.95], { edgeExits: 1, fallback: 'most-confident' });
-  assert.deepEqual(mc.map((r) => r.overallAccuracy), [0.75, 0.5, 0.5]);
+  assert.deepEqual(
+    mc.map((r) => r.overallAccuracy),
+    [0.75, 0.5, 0.5],
+  );
 });
 
 // Case B (k = 2, 3 exits, labels 0 1 2), costs: branch1 trunk 100 + head 10, branch2 trunk 200 + head 20.
 const caseB = {
   scores: scoresOf(
-    [[0.9, 0.4, 0.6], [0.5, 0.8, 0.65], [0.7, 0.9, 0.3]],
-    [[0, 0, 2], [0, 1, 1], [0, 1, 2]],
+    [
+      [0.9, 0.4, 0.6],
+      [0.5, 0.8, 0.65],
+      [0.7, 0.9, 0.3],
+    ],
+    [
+      [0, 0, 2],
+      [0, 1, 1],
+      [0, 1, 2],
+    ],
   ),
   labels: Int32Array.from([0, 1, 2]),
 };
 const sidecar: RecordsSidecar = {
-  format: 'eecal-exit-records', version: 1, numClasses: 3, exitNames: ['b1', 'b2', 'final'],
+  format: 'eecal-exit-records',
+  version: 1,
+  numClasses: 3,
+  exitNames: ['b1', 'b2', 'final'],
   exits: [
     { name: 'b1', params: 1, macs: 110, trunkMacs: 100, splitTensorShape: [1], splitTensorBytes: 4 },
     { name: 'b2', params: 1, macs: 220, trunkMacs: 200, splitTensorShape: [1], splitTensorBytes: 4 },
@@ -115,7 +138,20 @@ test('fast sweep equals the one-pass-per-threshold loop (random cases, ties, any
 test('countAtMost is exact on even and uneven grids', () => {
   const even = Float64Array.from({ length: 21 }, (_, i) => Number((0.5 + i * 0.025).toPrecision(12)));
   const uneven = Float64Array.from([0, 0.1, 0.11, 0.5, 0.5, 0.9]);
-  const xs = Float64Array.from([-Infinity, 0, 0.5, 0.525, 0.52499999, 0.1, 0.105, 0.9, 1, Infinity, 0.7, 0.7 - 2 ** -53]);
+  const xs = Float64Array.from([
+    -Infinity,
+    0,
+    0.5,
+    0.525,
+    0.52499999,
+    0.1,
+    0.105,
+    0.9,
+    1,
+    Infinity,
+    0.7,
+    0.7 - 2 ** -53,
+  ]);
   for (const grid of [even, uneven]) {
     const got = countAtMost(grid, xs, new Int32Array(xs.length));
     const want = [...xs].map((x) => grid.filter((g) => g <= x).length);
@@ -143,13 +179,34 @@ test('properties: offloading never decreases with p_tar; p_tar = 0 keeps all at 
 
 test('bad input: p_tar outside [0, 1], K too large, empty records, NaN confidence', () => {
   const keys = keysFromScores(caseB.scores, caseB.labels);
-  assert.throws(() => sweepThresholds(keys, [0.5, 1.2], { edgeExits: 1 }), (e: unknown) => e instanceof ConfigError && /p_tar = 1\.2: expected a number in \[0, 1\]/.test(e.message));
+  assert.throws(
+    () => sweepThresholds(keys, [0.5, 1.2], { edgeExits: 1 }),
+    (e: unknown) => e instanceof ConfigError && /p_tar = 1\.2: expected a number in \[0, 1\]/.test(e.message),
+  );
   assert.throws(() => sweepThresholds(keys, [-0.1], { edgeExits: 1 }), /p_tar = -0\.1/);
   assert.throws(() => sweepThresholds(keys, [], { edgeExits: 1 }), /grid is empty/);
-  assert.throws(() => sweepThresholds(keys, [0.5], { edgeExits: 3 }), (e: unknown) => e instanceof ConfigError && /edge exits k = 3: expected an integer in \[1, 2\]/.test(e.message));
+  assert.throws(
+    () => sweepThresholds(keys, [0.5], { edgeExits: 3 }),
+    (e: unknown) => e instanceof ConfigError && /edge exits k = 3: expected an integer in \[1, 2\]/.test(e.message),
+  );
   assert.throws(() => sweepThresholds(keys, [0.5], { edgeExits: 1, disabled: new Set([5]) }), /disabled branch 5/);
   const empty = keysFromScores(scoresOf([[], []], [[], []]), new Int32Array(0));
-  assert.throws(() => sweepThresholds(empty, [0.5], { edgeExits: 1 }), (e: unknown) => e instanceof DataError && /records are empty/.test(e.message));
-  const nan = keysFromScores(scoresOf([[0.5, NaN], [0.5, 0.5]], [[0, 0], [0, 0]]), Int32Array.from([0, 0]));
+  assert.throws(
+    () => sweepThresholds(empty, [0.5], { edgeExits: 1 }),
+    (e: unknown) => e instanceof DataError && /records are empty/.test(e.message),
+  );
+  const nan = keysFromScores(
+    scoresOf(
+      [
+        [0.5, NaN],
+        [0.5, 0.5],
+      ],
+      [
+        [0, 0],
+        [0, 0],
+      ],
+    ),
+    Int32Array.from([0, 0]),
+  );
   assert.throws(() => sweepThresholds(nan, [0.5], { edgeExits: 1 }), /exit 1, sample 1: confidence is NaN/);
 });

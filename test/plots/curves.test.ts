@@ -5,7 +5,13 @@ import { onDeviceAccuracyFigure, outageFigure, missedDeadlineFigure } from '../.
 import { matchSnapshot } from './snapshot';
 
 const x = [0.5, 0.6, 0.7, 0.8];
-const uncal = { label: 'uncalibrated', x, y: [0.45, 0.55, null, 0.75], lo: [0.4, 0.5, null, 0.7], hi: [0.5, 0.6, null, 0.8] };
+const uncal = {
+  label: 'uncalibrated',
+  x,
+  y: [0.45, 0.55, null, 0.75],
+  lo: [0.4, 0.5, null, 0.7],
+  hi: [0.5, 0.6, null, 0.8],
+};
 const ts = { label: 'temperature', x, y: [0.55, 0.65, 0.72, 0.85] };
 
 test('CI band: upper edge then lower edge filled to it, in the series legend group', () => {
@@ -35,7 +41,9 @@ test('on-device accuracy figure has the y = p_tar line over the x range', () => 
 });
 
 test('outage figure draws CIs as asymmetric error bars (offsets from the point)', () => {
-  const fig = outageFigure([{ label: 'uncalibrated', x: [0.8, 0.9], y: [0.2, 0.6], lo: [0.1, 0.55], hi: [0.35, 0.62] }]);
+  const fig = outageFigure([
+    { label: 'uncalibrated', x: [0.8, 0.9], y: [0.2, 0.6], lo: [0.1, 0.55], hi: [0.35, 0.62] },
+  ]);
   assert.equal(fig.data.length, 1);
   const e = fig.data[0].error_y as { array: number[]; arrayminus: number[] };
   assert.ok(Math.abs(e.array[0] - 0.15) < 1e-12 && Math.abs(e.array[1] - 0.02) < 1e-12);
@@ -49,6 +57,9 @@ test('missed-deadline figure: x is the deadline', () => {
 });
 
 test('length mismatch and empty input are errors naming the series', () => {
-  assert.throws(() => renderCurves([{ label: 'bad', x: [1, 2], y: [1] }], { title: 't', xTitle: 'x', yTitle: 'y' }), /"bad": y has 1 points, x has 2/);
+  assert.throws(
+    () => renderCurves([{ label: 'bad', x: [1, 2], y: [1] }], { title: 't', xTitle: 'x', yTitle: 'y' }),
+    /"bad": y has 1 points, x has 2/,
+  );
   assert.throws(() => renderCurves([], { title: 'empty', xTitle: 'x', yTitle: 'y' }), /no series/);
 });

@@ -9,8 +9,24 @@ const exitNames = ['branch1', 'branch2', 'final'];
 
 test('exit fractions: one stacked trace per exit, transposed from per-p_tar rows; dropdown per method', () => {
   const fig = renderExitFractions([
-    { label: 'uncalibrated', x: [0.5, 0.9], exitNames, fractions: [[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]] },
-    { label: 'temperature', x: [0.5, 0.9], exitNames, fractions: [[0.6, 0.2, 0.2], [0.2, 0.2, 0.6]] },
+    {
+      label: 'uncalibrated',
+      x: [0.5, 0.9],
+      exitNames,
+      fractions: [
+        [0.7, 0.2, 0.1],
+        [0.3, 0.3, 0.4],
+      ],
+    },
+    {
+      label: 'temperature',
+      x: [0.5, 0.9],
+      exitNames,
+      fractions: [
+        [0.6, 0.2, 0.2],
+        [0.2, 0.2, 0.6],
+      ],
+    },
   ]);
   assert.equal(fig.data.length, 6);
   assert.deepEqual(fig.data[0].y, [0.7, 0.3]);
@@ -18,7 +34,10 @@ test('exit fractions: one stacked trace per exit, transposed from per-p_tar rows
   assert.deepEqual(fig.data[5].y, [0.2, 0.6]);
   assert.equal(fig.data[0].stackgroup, 'method0');
   assert.equal(fig.data[3].stackgroup, 'method1');
-  assert.deepEqual(fig.data.map((t) => t.visible), [true, true, true, false, false, false]);
+  assert.deepEqual(
+    fig.data.map((t) => t.visible),
+    [true, true, true, false, false, false],
+  );
   const buttons = (fig.layout.updatemenus![0] as { buttons: { args: [{ visible: boolean[] }] }[] }).buttons;
   assert.deepEqual(buttons[1].args[0].visible, [false, false, false, true, true, true]);
   matchSnapshot('exit-fractions', fig);
@@ -40,6 +59,9 @@ test('training curves: train/val loss and val accuracy per exit from the log row
   assert.deepEqual(fig.data[8].y, [0.4, 0.6]);
   assert.equal(fig.data[8].xaxis, 'x2');
   matchSnapshot('training-curves', fig);
-  assert.throws(() => renderTrainingCurves(exitNames, [{ epoch: 1, trainLoss: [1], valLoss: [1, 1, 1], valAccuracy: [1, 1, 1] }]), /epoch 1: trainLoss has 1 values/);
+  assert.throws(
+    () => renderTrainingCurves(exitNames, [{ epoch: 1, trainLoss: [1], valLoss: [1, 1, 1], valAccuracy: [1, 1, 1] }]),
+    /epoch 1: trainLoss has 1 values/,
+  );
   assert.throws(() => renderTrainingCurves(exitNames, []), /no epochs/);
 });

@@ -36,10 +36,13 @@ test('single panel: accuracy bars, gap to the diagonal, histogram and ECE in the
 });
 
 test('grid: rows = exits, columns = methods, non-overlapping domains, legend shown once', () => {
-  const fig = renderReliability([
-    [panel('exit 1 · uncalibrated', 0.1), panel('exit 1 · temperature', 0.01)],
-    [panel('exit 2 · uncalibrated', 0.05), panel('exit 2 · temperature', 0.005)],
-  ], { title: 'before/after' });
+  const fig = renderReliability(
+    [
+      [panel('exit 1 · uncalibrated', 0.1), panel('exit 1 · temperature', 0.01)],
+      [panel('exit 2 · uncalibrated', 0.05), panel('exit 2 · temperature', 0.005)],
+    ],
+    { title: 'before/after' },
+  );
   assert.equal(fig.data.length, 16);
   assert.equal(fig.data.filter((t) => t.showlegend).length, 4);
   // The accuracy bar of a grid panel does not carry the ECE (that is in the panel's corner box).
@@ -52,12 +55,15 @@ test('grid: rows = exits, columns = methods, non-overlapping domains, legend sho
   assert.ok(dom('yaxis5')[1] < dom('yaxis2')[0], 'row 2 below row 1');
   assert.ok(dom('yaxis2')[1] < dom('yaxis')[0], 'histogram below its reliability axis');
   assert.equal(fig.layout.width, 64 + 24 + 2 * 300 + 40); // margins, 2 panels, 1 gap
-  assert.equal(fig.data[0].name, "Accuracy");
+  assert.equal(fig.data[0].name, 'Accuracy');
   matchSnapshot('reliability-grid', fig);
 });
 
 test('a row of 5 panels stays one row of narrower panels: rows = exits, columns = methods holds', () => {
-  const fig = renderReliability([1, 2].map((e) => [1, 2, 3, 4, 5].map((i) => panel(`exit ${e} · method ${i}`, 0.01 * i))), { title: 'wide' });
+  const fig = renderReliability(
+    [1, 2].map((e) => [1, 2, 3, 4, 5].map((i) => panel(`exit ${e} · method ${i}`, 0.01 * i))),
+    { title: 'wide' },
+  );
   assert.equal(fig.layout.width, 64 + 24 + 5 * 220 + 4 * 40);
   const dom = (k: string) => (fig.layout[k] as { domain: [number, number] }).domain;
   // Panel 5 of row 1 (axes 9, 10) is the rightmost column; row 2 starts at axes 11, 12, below panel 1.
@@ -65,7 +71,11 @@ test('a row of 5 panels stays one row of narrower panels: rows = exits, columns 
   assert.deepEqual(dom('yaxis9'), dom('yaxis'));
   assert.deepEqual(dom('xaxis11'), dom('xaxis'));
   assert.ok(dom('yaxis11')[1] < dom('yaxis2')[0]);
-  assert.equal((fig.layout.xaxis10 as { title: { text: string } }).title.text, '', 'Confidence only under the last row');
+  assert.equal(
+    (fig.layout.xaxis10 as { title: { text: string } }).title.text,
+    '',
+    'Confidence only under the last row',
+  );
   assert.equal((fig.layout.xaxis20 as { title: { text: string } }).title.text, 'Confidence');
 });
 

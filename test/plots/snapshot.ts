@@ -17,5 +17,9 @@ export function matchSnapshot(name: string, value: unknown): void {
     return;
   }
   assert.ok(fs.existsSync(file), `snapshot ${file} is missing; run with UPDATE_SNAPSHOTS=1 to create it`);
-  assert.deepEqual(actual, JSON.parse(fs.readFileSync(file, 'utf8')), `figure JSON differs from snapshot ${name}.json (UPDATE_SNAPSHOTS=1 to accept)`);
+  assert.deepEqual(
+    actual,
+    JSON.parse(fs.readFileSync(file, 'utf8')),
+    `figure JSON differs from snapshot ${name}.json (UPDATE_SNAPSHOTS=1 to accept)`,
+  );
 }

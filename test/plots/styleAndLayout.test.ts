@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { STYLED_METHOD_IDS, METHOD_COLORS, figureStyles, methodStyle, parseMethodLabel } from '../../src/plots/methodStyles';
+import {
+  STYLED_METHOD_IDS,
+  METHOD_COLORS,
+  figureStyles,
+  methodStyle,
+  parseMethodLabel,
+} from '../../src/plots/methodStyles';
 import { valueAxis, wrapText, niceStep } from '../../src/plots/layout';
 import { deltaFigure } from '../../src/plots/deltaFigure';
 import { parseCalibrationOverTraining } from '../../src/records/calibrationOverTraining';
@@ -16,11 +22,17 @@ test('every method id has its own colour; k changes dash and marker, not colour'
   assert.deepEqual(parseMethodLabel('k=2 · Per-branch TS'), { method: 'per-branch', k: 2 });
   assert.deepEqual(parseMethodLabel('TS per exit'), { method: 'temperature' });
   // The old collisions: "k=1 · uncalibrated" vs "k=2 · Per-branch TS", isotonic vs "TS per exit".
-  const st = figureStyles(['k=1 · uncalibrated', 'k=2 · Per-branch TS', 'isotonic', 'TS per exit', 'my-method', 'other'].map((label) => ({ label })));
+  const st = figureStyles(
+    ['k=1 · uncalibrated', 'k=2 · Per-branch TS', 'isotonic', 'TS per exit', 'my-method', 'other'].map((label) => ({
+      label,
+    })),
+  );
   assert.equal(new Set(st.map((s) => `${s.color}|${s.dash}|${s.marker}`)).size, st.length);
   // A user's method keeps its colour whatever else the figure shows (derived from its id).
   const alone = figureStyles([{ label: 'label smoothing', method: 'label-smoothing' }])[0].color;
-  const among = figureStyles(['uncalibrated', 'my-method', 'other'].map((label) => ({ label }))).concat(figureStyles([{ label: 'TS per exit' }, { label: 'label smoothing', method: 'label-smoothing' }]));
+  const among = figureStyles(['uncalibrated', 'my-method', 'other'].map((label) => ({ label }))).concat(
+    figureStyles([{ label: 'TS per exit' }, { label: 'label smoothing', method: 'label-smoothing' }]),
+  );
   assert.equal(among[4].color, alone);
   assert.ok(!Object.values(METHOD_COLORS).includes(alone));
 });
@@ -30,11 +42,20 @@ test('tick step and decimals follow the range: a 2-pp range never prints "75%" t
   const step = ax.dtick as number;
   const [lo, hi] = ax.range as [number, number];
   const labels: string[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) labels.push(`${(100 * t).toFixed(Number(/\.(\d+)%/.exec(ax.tickformat as string)![1]))}%`);
+  for (let t = Math.ceil(lo / step) * step; t <= hi; t += step)
+    labels.push(`${(100 * t).toFixed(Number(/\.(\d+)%/.exec(ax.tickformat as string)![1]))}%`);
   assert.ok(labels.length >= 3);
   assert.equal(new Set(labels).size, labels.length, labels.join(', '));
   assert.equal(niceStep(0.02, 6), 0.005);
-  assert.deepEqual(valueAxis([0, 0.12], { kind: 'percent', includeZero: true, clamp: [-0.02, 1.02] }).range?.toString().split(',').map(Number).map((v) => v < 0.2), [true, true], 'outage axis scaled to 0–12 %');
+  assert.deepEqual(
+    valueAxis([0, 0.12], { kind: 'percent', includeZero: true, clamp: [-0.02, 1.02] })
+      .range?.toString()
+      .split(',')
+      .map(Number)
+      .map((v) => v < 0.2),
+    [true, true],
+    'outage axis scaled to 0–12 %',
+  );
 });
 
 test('titles wrap at spaces to the width', () => {
@@ -44,16 +65,31 @@ test('titles wrap at spaces to the width', () => {
 });
 
 test('Δ figure: one legend group per method holds its band and line; zero line; shape errors named', () => {
-  const fig = deltaFigure([{ method: 'temperature', label: 'TS per exit', pTar: [0.7, 0.8], delta: [0.01, 0.02], lo: [0, 0.01], hi: [0.02, 0.03] }]);
+  const fig = deltaFigure([
+    {
+      method: 'temperature',
+      label: 'TS per exit',
+      pTar: [0.7, 0.8],
+      delta: [0.01, 0.02],
+      lo: [0, 0.01],
+      hi: [0.02, 0.03],
+    },
+  ]);
   assert.equal(fig.data.length, 3);
   assert.ok(fig.data.every((t) => t.legendgroup === 'series:TS per exit'));
   assert.equal((fig.data[2].line as { color: string }).color, METHOD_COLORS.temperature);
   assert.equal((fig.layout.shapes![0] as { y0: number }).y0, 0);
-  assert.throws(() => deltaFigure([{ method: 'beta', pTar: [0.7], delta: [0, 1], lo: [0], hi: [0] }]), /"beta" has 2 delta values for 1 p_tar/);
+  assert.throws(
+    () => deltaFigure([{ method: 'beta', pTar: [0.7], delta: [0, 1], lo: [0], hi: [0] }]),
+    /"beta" has 2 delta values for 1 p_tar/,
+  );
 });
 
 test('calibration-over-training: parse the trainer CSV, draw shortfall = on-device accuracy − p_tar', () => {
-  const text = fs.readFileSync(path.join(repoRoot(__dirname), 'test', 'fixtures', 'plots', 'calibration-over-training.csv'), 'utf8');
+  const text = fs.readFileSync(
+    path.join(repoRoot(__dirname), 'test', 'fixtures', 'plots', 'calibration-over-training.csv'),
+    'utf8',
+  );
   const rows = parseCalibrationOverTraining(text);
   assert.equal(rows.length, 4);
   assert.equal(rows[0].values['ondevice_acc_uncal_ptar0.8'], null, 'empty cell is null, not 0');
@@ -62,5 +98,8 @@ test('calibration-over-training: parse the trainer CSV, draw shortfall = on-devi
   assert.deepEqual(ts08.x, [1, 2]);
   assert.ok(Math.abs((ts08.y as number[])[0] - (0.95082 - 0.8)) < 1e-12);
   assert.throws(() => parseCalibrationOverTraining('epoch,exit\n1,1\n', 'x.csv'), /x.csv: missing column "test_ece15"/);
-  assert.throws(() => parseCalibrationOverTraining(text.replace('0.3541', 'abc'), 'x.csv'), /line 2, column "test_acc": "abc" is not a number/);
+  assert.throws(
+    () => parseCalibrationOverTraining(text.replace('0.3541', 'abc'), 'x.csv'),
+    /line 2, column "test_acc": "abc" is not a number/,
+  );
 });

@@ -44,13 +44,24 @@ export function syntheticRecords(o: SyntheticOptions): ExitRecords {
       for (let k = 0; k < C; k++) logits[e][i * C + k] = scale[e] * ((k === boosted ? m : 0) + rng.normal());
     }
   }
-  const exitNames = E === 3 ? ['branch1', 'branch2', 'final'] : margins.map((_, e) => (e === E - 1 ? 'final' : `branch${e + 1}`));
+  const exitNames =
+    E === 3 ? ['branch1', 'branch2', 'final'] : margins.map((_, e) => (e === E - 1 ? 'final' : `branch${e + 1}`));
   const meta: RecordsSidecar = {
-    format: 'eecal-exit-records', version: 1, model: 'synthetic', dataset: 'synthetic', split: 'test', seed: o.seed,
-    numClasses: C, exitNames,
+    format: 'eecal-exit-records',
+    version: 1,
+    model: 'synthetic',
+    dataset: 'synthetic',
+    split: 'test',
+    seed: o.seed,
+    numClasses: C,
+    exitNames,
     exits: exitNames.map((name, e) => ({
-      name, params: 30_000 * (e + 1), macs: [17.3e6, 20.9e6, 28.2e6][e] ?? 28.2e6, trunkMacs: [15.56e6, 20.46e6, 28.2e6][e] ?? 28.2e6,
-      splitTensorShape: e < E - 1 ? [16, 16, 64] : null, splitTensorBytes: e < E - 1 ? [65_536, 24_576][e] ?? 24_576 : null,
+      name,
+      params: 30_000 * (e + 1),
+      macs: [17.3e6, 20.9e6, 28.2e6][e] ?? 28.2e6,
+      trunkMacs: [15.56e6, 20.46e6, 28.2e6][e] ?? 28.2e6,
+      splitTensorShape: e < E - 1 ? [16, 16, 64] : null,
+      splitTensorBytes: e < E - 1 ? ([65_536, 24_576][e] ?? 24_576) : null,
       inferenceMsPerSample: [1.2, 1.6, 2.4][e] ?? 2.4,
     })),
   };

@@ -23,11 +23,26 @@ test('round-trips through formatRecordsCsv', () => {
 });
 
 test('bad input names the file, line and column', () => {
-  assert.throws(() => parseRecordsCsv('', 'e.csv'), (e: unknown) => e instanceof RecordFormatError && /e\.csv: file is empty/.test(e.message));
-  assert.throws(() => parseRecordsCsv(csv.replace('1,0,2,0,1,1,1', '1,0,2,0,1,1'), 'r.csv'), /r\.csv: line 2 has 6 fields, expected 7/);
-  assert.throws(() => parseRecordsCsv(csv.replace('1,0,2,0', '3,0,2,0'), 'l.csv'), /line 2: label "3" is not an integer in \[0, 2\]/);
-  assert.throws(() => parseRecordsCsv(csv.replace('0,3,0', '0,NaN,0'), 'n.csv'), /line 3, column exit1_logit0: "NaN" is not a finite number/);
-  assert.throws(() => parseRecordsCsv('label,exit1_logit0,exit1_logit2\n0,1,1\n', 'h.csv'), /h\.csv: expected 4 columns/);
+  assert.throws(
+    () => parseRecordsCsv('', 'e.csv'),
+    (e: unknown) => e instanceof RecordFormatError && /e\.csv: file is empty/.test(e.message),
+  );
+  assert.throws(
+    () => parseRecordsCsv(csv.replace('1,0,2,0,1,1,1', '1,0,2,0,1,1'), 'r.csv'),
+    /r\.csv: line 2 has 6 fields, expected 7/,
+  );
+  assert.throws(
+    () => parseRecordsCsv(csv.replace('1,0,2,0', '3,0,2,0'), 'l.csv'),
+    /line 2: label "3" is not an integer in \[0, 2\]/,
+  );
+  assert.throws(
+    () => parseRecordsCsv(csv.replace('0,3,0', '0,NaN,0'), 'n.csv'),
+    /line 3, column exit1_logit0: "NaN" is not a finite number/,
+  );
+  assert.throws(
+    () => parseRecordsCsv('label,exit1_logit0,exit1_logit2\n0,1,1\n', 'h.csv'),
+    /h\.csv: expected 4 columns/,
+  );
 });
 
 test('top-label confidence equals softmax max (hand-computed)', () => {

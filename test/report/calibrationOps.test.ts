@@ -32,7 +32,10 @@ test('exit metrics (accuracy, NLL, ECE and bins) agree with the independent impl
       assert.equal(a.accuracy, b.accuracy);
       assert.ok(Math.abs(a.nll - b.nll) < 1e-10);
       assert.ok(Math.abs(a.ece - b.ece) < 1e-12, `ECE ${a.ece} vs ${b.ece}`);
-      assert.deepEqual(a.bins.map((x) => x.count), b.bins.map((x) => x.count));
+      assert.deepEqual(
+        a.bins.map((x) => x.count),
+        b.bins.map((x) => x.count),
+      );
     }
   }
 });
@@ -40,10 +43,19 @@ test('exit metrics (accuracy, NLL, ECE and bins) agree with the independent impl
 test('other calibrator kinds fit per exit; NLL comes from their probabilities; unknown methods are rejected', () => {
   const iso = fitMethod(val, 'isotonic', { pTar: 0.8, edgeExits: 2 });
   assert.ok(isFittedCalibration(iso));
-  assert.deepEqual(iso.calibrators.map((c) => c.kind), ['isotonic', 'isotonic', 'isotonic']);
+  assert.deepEqual(
+    iso.calibrators.map((c) => c.kind),
+    ['isotonic', 'isotonic', 'isotonic'],
+  );
   const m = calibrationOps.exitMetrics(test_, iso, 1, 15);
-  assert.throws(() => calibrationOps.exitMetrics(test_, iso, 0, 15), (e: unknown) => /^exit 0: expected an exit number in 1…3/.test((e as Error).message));
-  assert.throws(() => calibrationOps.exitMetrics(test_, iso, 4, 15), (e: unknown) => e instanceof ConfigError && /^exit 4: expected an exit number in 1…3/.test((e as Error).message));
+  assert.throws(
+    () => calibrationOps.exitMetrics(test_, iso, 0, 15),
+    (e: unknown) => /^exit 0: expected an exit number in 1…3/.test((e as Error).message),
+  );
+  assert.throws(
+    () => calibrationOps.exitMetrics(test_, iso, 4, 15),
+    (e: unknown) => e instanceof ConfigError && /^exit 4: expected an exit number in 1…3/.test((e as Error).message),
+  );
   assert.ok(Number.isFinite(m.nll) && m.nll > 0);
   const lbfgs = fitMethod(val, 'torch-lbfgs', { pTar: 0.8, edgeExits: 2 });
   const exact = fitMethod(val, 'temperature', { pTar: 0.8, edgeExits: 2 });
@@ -51,5 +63,8 @@ test('other calibrator kinds fit per exit; NLL comes from their probabilities; u
   const t0 = stateTemperature(lbfgs, 0)!;
   const tStar = stateTemperature(exact, 0)!;
   assert.ok(Math.abs(t0 - 1.5) < Math.abs(tStar - 1.5), `torch-lbfgs T ${t0} should lie between 1.5 and T* ${tStar}`);
-  assert.throws(() => fitMethod(val, 'bogus' as never, { pTar: 0.8, edgeExits: 2 }), (e: unknown) => e instanceof ConfigError && /"bogus"/.test((e as Error).message));
+  assert.throws(
+    () => fitMethod(val, 'bogus' as never, { pTar: 0.8, edgeExits: 2 }),
+    (e: unknown) => e instanceof ConfigError && /"bogus"/.test((e as Error).message),
+  );
 });

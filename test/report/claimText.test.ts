@@ -15,8 +15,20 @@ const tst = plantedRecords({ numSamples: 600, seed: 2, sharpen: 2 });
 const cfg = defaultConfig();
 cfg.batches.rounds = 10;
 cfg.verdicts = { floorSimulations: 20 };
-const calibration = calibrationStudy(val, tst, calibrationOps, { methods: ['temperature'], pTar: 0.8, bins: 15, exitNames: ['b1', 'b2', 'final'] });
-const claims = studyClaims(val, tst, calibration, offloadingStudy(tst, calibration.methods, cfg, { outage: false, deadline: false, bands: false }), cfg, 120);
+const calibration = calibrationStudy(val, tst, calibrationOps, {
+  methods: ['temperature'],
+  pTar: 0.8,
+  bins: 15,
+  exitNames: ['b1', 'b2', 'final'],
+});
+const claims = studyClaims(
+  val,
+  tst,
+  calibration,
+  offloadingStudy(tst, calibration.methods, cfg, { outage: false, deadline: false, bands: false }),
+  cfg,
+  120,
+);
 
 test('claims are data: no sentences from study/, structured ids, facts for report/ to word', () => {
   for (const c of claims) {
@@ -30,12 +42,22 @@ test('claims are data: no sentences from study/, structured ids, facts for repor
 
 test('report/ words each claim from its facts; the JSON round trip gives the data back exactly', () => {
   const below = claims.find((c) => c.id === 'k1-uncalibrated-below-target')!;
-  assert.equal(claimSentence(below), 'Without calibration, the on-device accuracy falls below the target p_tar (k = 1).');
+  assert.equal(
+    claimSentence(below),
+    'Without calibration, the on-device accuracy falls below the target p_tar (k = 1).',
+  );
   assert.equal(findingText(below), `Uncalibrated on-device accuracy − p_tar: ${estimatesText(below.estimates)}.`);
   const second = claims.find((c) => c.id === 'second-side-branch')!;
-  assert.match(constructionText(second)!, /^with the same p_tar a second device exit can only answer samples the first one offloaded/);
+  assert.match(
+    constructionText(second)!,
+    /^with the same p_tar a second device exit can only answer samples the first one offloaded/,
+  );
   const json = JSON.parse(JSON.stringify(claims.map(claimToJson)));
-  assert.deepEqual(Object.keys(json[0]).slice(0, 5), ['id', 'claim', 'finding', 'verdict', 'estimates'], "report.json's field order");
+  assert.deepEqual(
+    Object.keys(json[0]).slice(0, 5),
+    ['id', 'claim', 'finding', 'verdict', 'estimates'],
+    "report.json's field order",
+  );
   assert.equal(json[0].claim, claimSentence(claims[0]));
   assert.deepEqual(json.map(claimFromJson), claims);
   // A claim stored with words only (a comparison, an older report) keeps them.

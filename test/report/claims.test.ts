@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { csvField, markdownTable, toCsv, fmtPp } from '../../src/report/markdownTable';
 
-
 test('markdown and CSV writers', () => {
   assert.equal(markdownTable(['a', 'b|c'], [['x', '1']]), '| a | b\\|c |\n|:---|---:|\n| x | 1 |');
   assert.throws(() => markdownTable(['a'], [['1', '2']]), /row 0 has 2 cells, header has 1/);
@@ -11,7 +10,13 @@ test('markdown and CSV writers', () => {
   assert.equal(csvField(null), '');
   assert.equal(csvField(NaN), '');
   assert.equal(csvField([0.5, 0.25]), '0.5;0.25');
-  assert.equal(toCsv([{ a: 1, b: null }, { a: 2.5, b: 'x' }]), 'a,b\n1,\n2.5,x\n');
+  assert.equal(
+    toCsv([
+      { a: 1, b: null },
+      { a: 2.5, b: 'x' },
+    ]),
+    'a,b\n1,\n2.5,x\n',
+  );
   assert.equal(fmtPp(-0.031), '−3.1 pp');
   assert.equal(fmtPp(null), 'n/a');
 });
@@ -30,4 +35,3 @@ test('auto missed-deadline p_tar: 0.80 for a final accuracy of 0.83 (exactly 3 p
   assert.equal(autoDeadlinePTar(keysWith(78, 100)), 0.75);
   assert.equal(autoDeadlinePTar(keysWith(5, 100)), 0.05, 'never below 0.05');
 });
-

@@ -7,8 +7,18 @@ import { plantedRecords } from '../study/plantedRecords';
 test('guarantee page: every rule row, the claim rule it applies, figures linked, the command', () => {
   const val = plantedRecords({ numSamples: 600, seed: 1, split: 'val' });
   const t = plantedRecords({ numSamples: 600, seed: 2 });
-  const s = runGuaranteeStudy([{ name: 'planted', val, test: t }], { ks: [1], targets: [0.8, 0.9], delta: 0.1, draws: 30, seed: 0, rules: ['uncalibrated', 'temperature', 'risk-control'] });
-  assert.deepEqual(Object.keys(s.figures).sort(), ['guarantees-planted-k1-offload', 'guarantees-planted-k1-violations']);
+  const s = runGuaranteeStudy([{ name: 'planted', val, test: t }], {
+    ks: [1],
+    targets: [0.8, 0.9],
+    delta: 0.1,
+    draws: 30,
+    seed: 0,
+    rules: ['uncalibrated', 'temperature', 'risk-control'],
+  });
+  assert.deepEqual(Object.keys(s.figures).sort(), [
+    'guarantees-planted-k1-offload',
+    'guarantees-planted-k1-violations',
+  ]);
   const md = guaranteeMarkdown(s, { dir: 'guarantees/', png: true }, 'eecal guarantees --draws 30');
   // 3 rules × 2 targets in the evidence table, plus 2 held-out rows.
   assert.equal((md.match(/^\| 0\.[89] \|/gm) ?? []).length, 8);
@@ -26,7 +36,15 @@ test('guarantee page: every rule row, the claim rule it applies, figures linked,
 
 test('held-out wording: below the target is "within sampling error" only when the interval reaches it', async () => {
   const { heldOutMeets } = await import('../../src/report/guaranteeMarkdown');
-  const row = (acc: number | null, hi: number) => ({ target: 0.9, threshold: 0.8, testAccuracy: acc, testInterval: acc === null ? null : [acc - 0.01, hi] as [number, number], testOffload: 0.3, rawAccuracy: 0.9, rawOffload: 0.2 });
+  const row = (acc: number | null, hi: number) => ({
+    target: 0.9,
+    threshold: 0.8,
+    testAccuracy: acc,
+    testInterval: acc === null ? null : ([acc - 0.01, hi] as [number, number]),
+    testOffload: 0.3,
+    rawAccuracy: 0.9,
+    rawOffload: 0.2,
+  });
   assert.equal(heldOutMeets(row(0.91, 0.92)), 'yes');
   assert.equal(heldOutMeets(row(0.897, 0.905)), 'below, within sampling error');
   assert.equal(heldOutMeets(row(0.88, 0.895)), 'no');

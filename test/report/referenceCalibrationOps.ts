@@ -37,31 +37,74 @@ export function fitT(logits: FloatArray, labels: Int32Array, C: number, idx?: re
   let fc = f(c);
   let fd = f(d);
   for (let it = 0; it < 60; it++) {
-    if (fc < fd) { b = d; d = c; fd = fc; c = b - g * (b - a); fc = f(c); } else { a = c; c = d; fc = fd; d = a + g * (b - a); fd = f(d); }
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
   }
   return Math.exp((a + b) / 2);
 }
 
 function file(method: string, pTar: number | null, temps: number[], C: number): CalibrationFile {
-  return { format: 'eecal-calibration', version: 1, method, pTar, numExits: temps.length, numClasses: C, exits: temps.map((t, e) => ({ exit: e + 1, calibrator: { kind: 'temperature', temperature: t } })) };
+  return {
+    format: 'eecal-calibration',
+    version: 1,
+    method,
+    pTar,
+    numExits: temps.length,
+    numClasses: C,
+    exits: temps.map((t, e) => ({ exit: e + 1, calibrator: { kind: 'temperature', temperature: t } })),
+  };
 }
 
 export const referenceCalibrationOps: CalibrationOps = {
   fit(val: ExitRecords, m: StudyMethod, opts: { pTar: number; edgeExits: number }): CalibrationFile {
     const method = typeof m === 'string' ? m : m.id;
     const C = val.numClasses;
-    if (method === 'temperature') return file(method, null, val.logits.map((l) => fitT(l, val.labels, C)), C);
+    if (method === 'temperature')
+      return file(
+        method,
+        null,
+        val.logits.map((l) => fitT(l, val.labels, C)),
+        C,
+      );
     const scores = val.logits.map((l) => topLabelScores(l, C));
     const { answeringExit } = runCascade(scores, { edgeExits: val.numExits - 1, pTar: opts.pTar });
     const at = val.logits.map((_, e) => [...answeringExit.keys()].filter((i) => answeringExit[i] === e));
-    if (method === 'per-branch') return file(method, opts.pTar, val.logits.map((l, e) => fitT(l, val.labels, C, at[e])), C);
+    if (method === 'per-branch')
+      return file(
+        method,
+        opts.pTar,
+        val.logits.map((l, e) => fitT(l, val.labels, C, at[e])),
+        C,
+      );
     // Global: pool each sample's logits at the exit it leaves from into one matrix.
     const pooled = new Float64Array(val.numSamples * C);
-    for (let i = 0; i < val.numSamples; i++) pooled.set(val.logits[answeringExit[i]].subarray(i * C, (i + 1) * C), i * C);
+    for (let i = 0; i < val.numSamples; i++)
+      pooled.set(val.logits[answeringExit[i]].subarray(i * C, (i + 1) * C), i * C);
     const T = fitT(pooled, val.labels, C);
-    return file(method, opts.pTar, val.logits.map(() => T), C);
+    return file(
+      method,
+      opts.pTar,
+      val.logits.map(() => T),
+      C,
+    );
   },
-  exitMetrics(records: ExitRecords, calibration: Calibration | undefined, exitNumber: number, nBins: number): ExitMetrics {
+  exitMetrics(
+    records: ExitRecords,
+    calibration: Calibration | undefined,
+    exitNumber: number,
+    nBins: number,
+  ): ExitMetrics {
     const exit = exitNumber - 1;
     const C = records.numClasses;
     // This implementation fits only temperatures: read them from the calibration's file.

@@ -8,7 +8,17 @@ import type { Claim } from '../../src/study/offloadingClaims';
 test('fallback table: overall accuracy with final-exit and most-confident answers at the judged p_tar points', () => {
   const grid = [0.6, 0.7, 0.8, 0.9];
   const study = {
-    partitions: [{ edgeExits: 1, methods: [{ label: 'uncalibrated', overallByFallback: { final: [0.5, 0.81, 0.82, 0.83], 'most-confident': [0.5, 0.79, 0.8, 0.845] } }] }],
+    partitions: [
+      {
+        edgeExits: 1,
+        methods: [
+          {
+            label: 'uncalibrated',
+            overallByFallback: { final: [0.5, 0.81, 0.82, 0.83], 'most-confident': [0.5, 0.79, 0.8, 0.845] },
+          },
+        ],
+      },
+    ],
   } as unknown as OffloadingStudy;
   const md = fallbackTable(study, grid, [0.7, 0.9]);
   const lines = md.trim().split('\n');
@@ -18,13 +28,22 @@ test('fallback table: overall accuracy with final-exit and most-confident answer
 });
 
 test('variant claims: only suffixed ids, in one table; the judged methods and the subset rule are stated', () => {
-  const claim = (id: string, verdict: Claim['verdict']): Claim => ({ id, claim: 'c', finding: 'Δ a | b', verdict, estimates: [] });
+  const claim = (id: string, verdict: Claim['verdict']): Claim => ({
+    id,
+    claim: 'c',
+    finding: 'Δ a | b',
+    verdict,
+    estimates: [],
+  });
   const md = variantClaims([claim('k1-outage', 'supported'), claim('k1-outage:global', 'inconclusive')]).join('\n');
   assert.ok(md.includes('`k1-outage:global`') && !md.includes('`k1-outage`'));
   assert.ok(md.includes('Δ a \\| b'), 'cells escaped');
   assert.deepEqual(variantClaims([claim('k1-outage', 'supported')]), []);
   const c = defaultConfig();
-  assert.match(judgedMethodsText(c), /TS per exit \(ids without a suffix\), Per-branch TS \(`:per-branch`\), Global TS \(`:global`\), torch-lbfgs \(`:torch-lbfgs`\)/);
+  assert.match(
+    judgedMethodsText(c),
+    /TS per exit \(ids without a suffix\), Per-branch TS \(`:per-branch`\), Global TS \(`:global`\), torch-lbfgs \(`:torch-lbfgs`\)/,
+  );
   assert.match(judgedMethodsText(c), /counts for the final exit/);
   c.calibrationSubset = 'most-confident';
   c.claimMethods = ['global'];

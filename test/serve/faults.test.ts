@@ -6,7 +6,11 @@ import { HEADERS } from '../../src/serve/splitWire';
 import { classify, MODEL_DIR, pixelsOf, spawnServe, startPair } from './servePair';
 
 /** One raw POST; returns the status and body text (never throws on 4xx). */
-async function post(url: string, body: Uint8Array | string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+async function post(
+  url: string,
+  body: Uint8Array | string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   const res = await fetch(url, { method: 'POST', body, headers });
   return { status: res.status, text: await res.text() };
 }
@@ -23,27 +27,97 @@ test('malformed requests get a 4xx one-line JSON error and both servers keep ser
   try {
     const edge = `${pair.edge.url}/classify`;
     const cloud = `${pair.cloud.url}/infer`;
-    const good = { 'content-type': 'application/octet-stream', [HEADERS.shape]: '1,14,14,5', [HEADERS.dtype]: 'float32', [HEADERS.edgeExits]: '1', [HEADERS.model]: pair.model.digest };
+    const good = {
+      'content-type': 'application/octet-stream',
+      [HEADERS.shape]: '1,14,14,5',
+      [HEADERS.dtype]: 'float32',
+      [HEADERS.edgeExits]: '1',
+      [HEADERS.model]: pair.model.digest,
+    };
     const tensor = new Uint8Array(14 * 14 * 5 * 4);
     // Cloud.
     assert.equal((await post(cloud, tensor, good)).status, 200);
-    assertOneLineError(await post(cloud, tensor, { ...good, [HEADERS.shape]: '1,16,16,5' }), 400, /expected \[n,14,14,5\]/, 'wrong shape');
-    assertOneLineError(await post(cloud, tensor, { ...good, [HEADERS.model]: '0123456789abcdef' }), 409, /this cloud serves model/, 'wrong model digest');
-    assertOneLineError(await post(cloud, tensor.subarray(0, 1000), good), 400, /body has 1000 bytes; expected 3920/, 'truncated body');
+    assertOneLineError(
+      await post(cloud, tensor, { ...good, [HEADERS.shape]: '1,16,16,5' }),
+      400,
+      /expected \[n,14,14,5\]/,
+      'wrong shape',
+    );
+    assertOneLineError(
+      await post(cloud, tensor, { ...good, [HEADERS.model]: '0123456789abcdef' }),
+      409,
+      /this cloud serves model/,
+      'wrong model digest',
+    );
+    assertOneLineError(
+      await post(cloud, tensor.subarray(0, 1000), good),
+      400,
+      /body has 1000 bytes; expected 3920/,
+      'truncated body',
+    );
     assertOneLineError(await post(cloud, new Uint8Array(2 << 20), good), 413, /over the limit/, 'body over the limit');
-    assertOneLineError(await post(cloud, tensor, { ...good, 'content-type': 'text/plain' }), 415, /expected application\/octet-stream/, 'wrong content type');
-    assertOneLineError(await post(cloud, tensor, { ...good, [HEADERS.edgeExits]: '5' }), 400, /expected an integer in 1 … 1/, 'wrong k');
+    assertOneLineError(
+      await post(cloud, tensor, { ...good, 'content-type': 'text/plain' }),
+      415,
+      /expected application\/octet-stream/,
+      'wrong content type',
+    );
+    assertOneLineError(
+      await post(cloud, tensor, { ...good, [HEADERS.edgeExits]: '5' }),
+      400,
+      /expected an integer in 1 … 1/,
+      'wrong k',
+    );
     // Edge.
-    const png = PNG.sync.write(Object.assign(new PNG({ width: 28, height: 28 }), { data: Buffer.alloc(28 * 28 * 4, 255) }));
+    const png = PNG.sync.write(
+      Object.assign(new PNG({ width: 28, height: 28 }), { data: Buffer.alloc(28 * 28 * 4, 255) }),
+    );
     assert.equal((await post(edge, png, { 'content-type': 'image/png' })).status, 200);
-    assertOneLineError(await post(edge, new Uint8Array(500), { 'content-type': 'image/png' }), 400, /unreadable image/, 'not an image');
-    assertOneLineError(await post(edge, pixelsOf(0).subarray(0, 700), { 'content-type': 'application/octet-stream' }), 400, /raw image has 700 bytes; expected 784/, 'truncated raw image');
-    assertOneLineError(await post(edge, new Uint8Array(5000), { 'content-type': 'application/octet-stream' }), 413, /over the limit of 4096 bytes/, 'body over the limit');
-    assertOneLineError(await post(edge, 'hello', { 'content-type': 'text/plain' }), 415, /expected image\/png, image\/jpeg or application\/octet-stream/, 'wrong content type');
-    const big = PNG.sync.write(Object.assign(new PNG({ width: 32, height: 32 }), { data: Buffer.alloc(32 * 32 * 4, 0) }));
-    assertOneLineError(await post(edge, big, { 'content-type': 'image/png' }), 400, /image is 32×32; expected 28×28/, 'wrong image shape');
-    assertOneLineError(await post(`${edge}?p_tar=2`, pixelsOf(0), { 'content-type': 'application/octet-stream' }), 400, /p_tar "2"/, 'bad p_tar');
-    assertOneLineError(await post(`${edge}?method=isotonic`, pixelsOf(0), { 'content-type': 'application/octet-stream' }), 400, /this edge serves none, temperature/, 'unknown method');
+    assertOneLineError(
+      await post(edge, new Uint8Array(500), { 'content-type': 'image/png' }),
+      400,
+      /unreadable image/,
+      'not an image',
+    );
+    assertOneLineError(
+      await post(edge, pixelsOf(0).subarray(0, 700), { 'content-type': 'application/octet-stream' }),
+      400,
+      /raw image has 700 bytes; expected 784/,
+      'truncated raw image',
+    );
+    assertOneLineError(
+      await post(edge, new Uint8Array(5000), { 'content-type': 'application/octet-stream' }),
+      413,
+      /over the limit of 4096 bytes/,
+      'body over the limit',
+    );
+    assertOneLineError(
+      await post(edge, 'hello', { 'content-type': 'text/plain' }),
+      415,
+      /expected image\/png, image\/jpeg or application\/octet-stream/,
+      'wrong content type',
+    );
+    const big = PNG.sync.write(
+      Object.assign(new PNG({ width: 32, height: 32 }), { data: Buffer.alloc(32 * 32 * 4, 0) }),
+    );
+    assertOneLineError(
+      await post(edge, big, { 'content-type': 'image/png' }),
+      400,
+      /image is 32×32; expected 28×28/,
+      'wrong image shape',
+    );
+    assertOneLineError(
+      await post(`${edge}?p_tar=2`, pixelsOf(0), { 'content-type': 'application/octet-stream' }),
+      400,
+      /p_tar "2"/,
+      'bad p_tar',
+    );
+    assertOneLineError(
+      await post(`${edge}?method=isotonic`, pixelsOf(0), { 'content-type': 'application/octet-stream' }),
+      400,
+      /this edge serves none, temperature/,
+      'unknown method',
+    );
     const get = await fetch(edge);
     assert.equal(get.status, 405);
     // Still serving, with the right answer.
@@ -94,20 +168,36 @@ test('SIGTERM drains: the request in flight completes, new connections are refus
   const u = new URL(cloud.url);
   // A request whose body is only half sent when the signal arrives.
   const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: '/infer', method: 'POST', headers: {
-      'content-type': 'application/octet-stream', 'content-length': body.length, [HEADERS.shape]: '1,14,14,5', [HEADERS.edgeExits]: '1', [HEADERS.model]: digest,
-    } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: '/infer',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': body.length,
+          [HEADERS.shape]: '1,14,14,5',
+          [HEADERS.edgeExits]: '1',
+          [HEADERS.model]: digest,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.write(body.subarray(0, 1000));
     setTimeout(() => {
       cloud.child.kill('SIGTERM');
       setTimeout(async () => {
         // The listener is closed: a new connection is refused while the old request is still open.
-        await assert.rejects(fetch(`${cloud.url}/health`), (e: { cause?: { code?: string } }) => e.cause?.code === 'ECONNREFUSED');
+        await assert.rejects(
+          fetch(`${cloud.url}/health`),
+          (e: { cause?: { code?: string } }) => e.cause?.code === 'ECONNREFUSED',
+        );
         req.end(body.subarray(1000));
       }, 500);
     }, 300);
@@ -122,9 +212,15 @@ test('SIGTERM drains: the request in flight completes, new connections are refus
 test('a cloud that accepts but never answers: the edge gives up after --cloud-timeout-ms and falls back', async () => {
   // A stand-in cloud that reads requests and never answers them.
   const held: http.ServerResponse[] = [];
-  const silent = http.createServer((req, res) => { req.resume(); held.push(res); });
+  const silent = http.createServer((req, res) => {
+    req.resume();
+    held.push(res);
+  });
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  const pair = await startPair({ cloudUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}`, cloudTimeoutMs: 300 });
+  const pair = await startPair({
+    cloudUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}`,
+    cloudTimeoutMs: 300,
+  });
   try {
     const t0 = performance.now();
     const a = await classify(pair.edge.url, 7, 1, 'none');
@@ -147,11 +243,20 @@ test('limits: a body that stops arriving gets 408, requests over the concurrency
     const u = new URL(pair.edge.url);
     // Half a raw image, then silence: the edge answers 408 when its request timeout passes.
     const slow = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request({ host: u.hostname, port: u.port, path: '/classify', method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': 784 } }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = http.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: '/classify',
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream', 'content-length': 784 },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       req.write(pixelsOf(0).subarray(0, 300));
     });

@@ -11,7 +11,11 @@ import { specifiers } from '../layout/sourceImports';
  */
 const SRC = path.join(repoRoot(), 'src');
 const files = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) =>
+      d.isDirectory() ? files(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : [],
+    );
 
 test('only src/cli imports src/serve; src/serve never imports cli, study or report', () => {
   const bad: string[] = [];

@@ -35,16 +35,38 @@ const sub = (l: Float64Array) => Float64Array.from(samples.flatMap((s) => Array.
 const full = path.join(dir, 'full.csv');
 const subset = path.join(dir, 'subset.csv');
 writeRecords(full, { numSamples: n, numClasses: C, numExits: 2, labels, logits });
-writeRecords(subset, { numSamples: samples.length, numClasses: C, numExits: 2, labels: Int32Array.from(samples, (s) => labels[s]), logits: logits.map(sub) });
+writeRecords(subset, {
+  numSamples: samples.length,
+  numClasses: C,
+  numExits: 2,
+  labels: Int32Array.from(samples, (s) => labels[s]),
+  logits: logits.map(sub),
+});
 const grid = [0.6, 0.8];
 const rows: MeasuredRow[] = grid.flatMap((pTar) => {
-  const r = runCascade(logits.map((l) => topLabelScores(l, C)), { edgeExits: 1, pTar });
-  return samples.map((s) => ({ sample: s, label: labels[s], exit: r.answeringExit[s] + 1, prediction: r.prediction[s], confidence: 0.5, fallback: false, offloaded: r.onDevice[s] === 0, method: 'none', pTar, ms: { total_ms: 1 } }));
+  const r = runCascade(
+    logits.map((l) => topLabelScores(l, C)),
+    { edgeExits: 1, pTar },
+  );
+  return samples.map((s) => ({
+    sample: s,
+    label: labels[s],
+    exit: r.answeringExit[s] + 1,
+    prediction: r.prediction[s],
+    confidence: 0.5,
+    fallback: false,
+    offloaded: r.onDevice[s] === 0,
+    method: 'none',
+    pTar,
+    ms: { total_ms: 1 },
+  }));
 });
 const measured = path.join(dir, 'measured.csv');
 fs.writeFileSync(measured, formatMeasuredCsv(rows, ['total_ms']));
 
-async function outageJson(args: string[]): Promise<Array<{ pTar: number; outageProbability: number; ciLow: number; ciHigh: number }>> {
+async function outageJson(
+  args: string[],
+): Promise<Array<{ pTar: number; outageProbability: number; ciLow: number; ciHigh: number }>> {
   const out = path.join(dir, `o-${Math.random()}.json`);
   const { error } = console;
   console.error = () => {};
@@ -61,13 +83,18 @@ test('outage --measured without fallbacks equals the simulated outage of the mea
   const got = await outageJson(['--records', full, '--measured', measured, ...common]);
   const ref = await outageJson(['--records', subset, ...common]);
   assert.deepEqual(got, ref);
-  assert.ok(got.some((r) => r.outageProbability > 0 && r.outageProbability < 1), JSON.stringify(got));
+  assert.ok(
+    got.some((r) => r.outageProbability > 0 && r.outageProbability < 1),
+    JSON.stringify(got),
+  );
 });
 
 test('measured outage: fallbacks are device answers (all wrong → every batch in outage)', () => {
   const off = rows.filter((r) => r.pTar === 0.8 && r.offloaded);
   assert.ok(off.length > 0);
-  const planted = rows.filter((r) => r.pTar === 0.8).map((r) => ({ ...r, offloaded: true, fallback: true, prediction: (r.label + 1) % C }));
+  const planted = rows
+    .filter((r) => r.pTar === 0.8)
+    .map((r) => ({ ...r, offloaded: true, fallback: true, prediction: (r.label + 1) % C }));
   const r = measuredOutage(planted, 'none', 0.8, { batchSize: 20, rounds: 5, seed: 0 });
   assert.deepEqual([r.outageProbability, r.fallbacks, r.samples], [1, samples.length, samples.length]);
   // All offloaded to a cloud that answered: no device answers, no outage.

@@ -5,11 +5,24 @@ import type { MeasuredRow } from '../../src/records/measuredRecords';
 import type { CascadeLatency } from '../../src/offloading/latencyModel';
 
 const row = (exit: number, offloaded: boolean, total: number, upload: number, fallback = false): MeasuredRow => ({
-  sample: 0, label: 0, exit, prediction: 0, confidence: 0.5, fallback, offloaded, method: 'none', pTar: 0.8, ms: { total_ms: total, upload_ms: upload },
+  sample: 0,
+  label: 0,
+  exit,
+  prediction: 0,
+  confidence: 0.5,
+  fallback,
+  offloaded,
+  method: 'none',
+  pTar: 0.8,
+  ms: { total_ms: total, upload_ms: upload },
 });
 
 test('latency comparison: medians, p95 and relative errors against the model, fallbacks left out of the cloud path', () => {
-  const model: CascadeLatency = { exitMs: [10], offloadMs: 100, parts: { deviceMs: 10, rttMs: 0, uploadMs: 80, cloudMs: 10 } };
+  const model: CascadeLatency = {
+    exitMs: [10],
+    offloadMs: 100,
+    parts: { deviceMs: 10, rttMs: 0, uploadMs: 80, cloudMs: 10 },
+  };
   // Offloaded totals 101…120 (20 values), uploads 81…100; one fallback of 5000 ms must not count.
   const rows = [
     ...Array.from({ length: 20 }, (_, i) => row(2, true, 101 + i, 81 + i)),
@@ -34,7 +47,7 @@ test('quantile interval: order statistics around n·q, covering the quantile abo
   assert.equal(quantileInterval(Float64Array.of(1), 0.5), null);
   // Coverage on uniform(0,1) samples of 200 for the median (truth 0.5) and p95 (truth 0.95).
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (const q of [0.5, 0.95]) {
     let covered = 0;
     const trials = 2000;

@@ -22,12 +22,18 @@ test('float16 wire encoding matches numpy bit for bit, subnormals and overflow i
   }
   const values = Float32Array.from(NUMPY.slice(0, 7).map(([v]) => v));
   const decoded = decodeTensor(encodeTensor(values, 'float16'), [7], 'float16');
-  assert.deepEqual(Array.from(decoded), NUMPY.slice(0, 7).map(([, , b]) => Math.fround(b)));
+  assert.deepEqual(
+    Array.from(decoded),
+    NUMPY.slice(0, 7).map(([, , b]) => Math.fround(b)),
+  );
   assert.deepEqual(decodeTensor(encodeTensor(values, 'float32'), [7], 'float32'), values);
 });
 
 test('wire: a body that does not match its shape, or a malformed shape, is a 400 naming the header', () => {
-  assert.throws(() => decodeTensor(Buffer.alloc(10), [1, 2, 2], 'float32'), (e: { status?: number; message: string }) => e.status === 400 && /body has 10 bytes; expected 16/.test(e.message));
+  assert.throws(
+    () => decodeTensor(Buffer.alloc(10), [1, 2, 2], 'float32'),
+    (e: { status?: number; message: string }) => e.status === 400 && /body has 10 bytes; expected 16/.test(e.message),
+  );
   assert.throws(() => parseShape('1,x,3'), /x-eecal-shape "1,x,3": expected/);
   assert.throws(() => parseShape(undefined), /x-eecal-shape is missing/);
   assert.deepEqual(parseShape('1, 16,16,64'), [1, 16, 16, 64]);

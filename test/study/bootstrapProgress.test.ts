@@ -15,7 +15,12 @@ test('claims of the built-in TS variants report their bootstrap progress up to B
   const cfg = defaultConfig();
   cfg.batches.rounds = 5;
   cfg.verdicts = { floorSimulations: 20 };
-  const calibration = calibrationStudy(val, tst, calibrationOps, { methods: ['temperature', 'global'], pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames: ['b1', 'b2', 'final'] });
+  const calibration = calibrationStudy(val, tst, calibrationOps, {
+    methods: ['temperature', 'global'],
+    pTar: cfg.calibrationPTar,
+    bins: cfg.eceBins,
+    exitNames: ['b1', 'b2', 'final'],
+  });
   const offloading = offloadingStudy(tst, calibration.methods, cfg, { outage: false, deadline: false, bands: false });
   const B = 120;
   const seen = new Map<string, number[]>();
@@ -28,6 +33,9 @@ test('claims of the built-in TS variants report their bootstrap progress up to B
     const done = seen.get(m) ?? [];
     assert.equal(done.at(-1), B, `${m}: ${done.join(', ')}`);
     assert.equal(done.filter((d) => d === B).length, 1, `${m}: B told once (${done.join(', ')})`);
-    assert.ok(done.every((d, i) => i === 0 || d >= done[i - 1]), `${m} counts up`);
+    assert.ok(
+      done.every((d, i) => i === 0 || d >= done[i - 1]),
+      `${m} counts up`,
+    );
   }
 });

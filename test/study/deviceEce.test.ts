@@ -13,7 +13,12 @@ test('ECE of the device-kept samples vs p_tar equals runCascade + ece on the kep
   const keys = keysFromScores(scores, r.labels);
   const grid = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.999999];
   for (const k of [1, 2]) {
-    const rows = deviceEceVsPTar(keys, grid, { edgeExits: k, fallback: 'final' }, { bins: 15, replicates: 50, seed: 1 });
+    const rows = deviceEceVsPTar(
+      keys,
+      grid,
+      { edgeExits: k, fallback: 'final' },
+      { bins: 15, replicates: 50, seed: 1 },
+    );
     for (const row of rows) {
       const c = runCascade(scores, { edgeExits: k, pTar: row.pTar });
       const conf: number[] = [];
@@ -31,7 +36,8 @@ test('ECE of the device-kept samples vs p_tar equals runCascade + ece on the kep
       }
       const want = ece(Float64Array.from(conf), Uint8Array.from(ok), { bins: 15 });
       assert.ok(Math.abs((row.ece as number) - want) < 1e-12, `k=${k} p_tar ${row.pTar}: ${row.ece} vs ${want}`);
-      if (conf.length > 200) assert.ok(row.ciLow !== null && row.ciHigh !== null && row.ciLow <= row.ciHigh && row.ciHigh > 0);
+      if (conf.length > 200)
+        assert.ok(row.ciLow !== null && row.ciHigh !== null && row.ciLow <= row.ciHigh && row.ciHigh > 0);
     }
   }
 });
@@ -39,6 +45,11 @@ test('ECE of the device-kept samples vs p_tar equals runCascade + ece on the kep
 test('overconfident records (×2.5): the device-kept samples show a large ECE at p_tar 0.6', () => {
   const r = plantedRecords({ numSamples: 3000, seed: 8, sharpen: 2.5 });
   const keys = keysFromScores(scoreRecords(r), r.labels);
-  const [row] = deviceEceVsPTar(keys, [0.6], { edgeExits: 1, fallback: 'final' }, { bins: 15, replicates: 30, seed: 1 });
+  const [row] = deviceEceVsPTar(
+    keys,
+    [0.6],
+    { edgeExits: 1, fallback: 'final' },
+    { bins: 15, replicates: 30, seed: 1 },
+  );
   assert.ok((row.ece as number) > 0.05, `ECE ${row.ece}`);
 });

@@ -30,14 +30,18 @@ function coverage(n: number, gap: number, datasets: number): number {
   return hit / datasets;
 }
 
-test('ECE interval: 95 % coverage by simulation on planted calibrated and miscalibrated data', { timeout: 120_000 }, () => {
-  // 150 planted datasets per truth: a true coverage of 95 % gives ≥ 0.89 with probability > 0.99.
-  // The percentile bootstrap this replaced covered 0 % at gap 0 and 1 pp (n = 2,000).
-  for (const gap of [0, 0.01, 0.04]) {
-    const c = coverage(2000, gap, 150);
-    assert.ok(c >= 0.89, `true ECE ${gap}: coverage ${c}`);
-  }
-});
+test(
+  'ECE interval: 95 % coverage by simulation on planted calibrated and miscalibrated data',
+  { timeout: 120_000 },
+  () => {
+    // 150 planted datasets per truth: a true coverage of 95 % gives ≥ 0.89 with probability > 0.99.
+    // The percentile bootstrap this replaced covered 0 % at gap 0 and 1 pp (n = 2,000).
+    for (const gap of [0, 0.01, 0.04]) {
+      const c = coverage(2000, gap, 150);
+      assert.ok(c >= 0.89, `true ECE ${gap}: coverage ${c}`);
+    }
+  },
+);
 
 test('ECE interval: centred on the plug-in ECE, clipped at 0, narrower with more samples', () => {
   const big = planted(20_000, 0.05, 7);

@@ -15,17 +15,30 @@ test('violation verdict reads the printed interval against δ; a family is contr
   assert.equal(combineVerdicts(['supported', 'contradicted', 'inconclusive']), 'contradicted');
 });
 
-test('planted exchangeable records: risk control meets the target with probability ≥ 1 − δ (supported)', { timeout: 120_000 }, () => {
-  const val = plantedRecords({ numSamples: 2000, seed: 1, split: 'val' });
-  const t = plantedRecords({ numSamples: 2000, seed: 2 });
-  const ev = guaranteeEvidence(val, t, { k: 1, targets: [0.8, 0.9], delta: 0.1, draws: 300, seed: 4, rules: ['risk-control'] });
-  const [claim] = guaranteeClaims(ev);
-  assert.equal(claim.id, 'risk-control-meets-target');
-  for (const p of claim.points) assert.ok(p.violations / p.draws <= 0.1, `target ${p.target}: ${p.violations}/${p.draws}`);
-  assert.equal(claim.verdict, 'supported', JSON.stringify(claim.points));
-  // It is not bought by keeping nothing: the mean P_off is within 25 points of the population's oracle.
-  for (const r of ev.rows) assert.ok(r.oracleOffload !== null && r.meanOffload - r.oracleOffload < 0.25, JSON.stringify(r));
-});
+test(
+  'planted exchangeable records: risk control meets the target with probability ≥ 1 − δ (supported)',
+  { timeout: 120_000 },
+  () => {
+    const val = plantedRecords({ numSamples: 2000, seed: 1, split: 'val' });
+    const t = plantedRecords({ numSamples: 2000, seed: 2 });
+    const ev = guaranteeEvidence(val, t, {
+      k: 1,
+      targets: [0.8, 0.9],
+      delta: 0.1,
+      draws: 300,
+      seed: 4,
+      rules: ['risk-control'],
+    });
+    const [claim] = guaranteeClaims(ev);
+    assert.equal(claim.id, 'risk-control-meets-target');
+    for (const p of claim.points)
+      assert.ok(p.violations / p.draws <= 0.1, `target ${p.target}: ${p.violations}/${p.draws}`);
+    assert.equal(claim.verdict, 'supported', JSON.stringify(claim.points));
+    // It is not bought by keeping nothing: the mean P_off is within 25 points of the population's oracle.
+    for (const r of ev.rows)
+      assert.ok(r.oracleOffload !== null && r.meanOffload - r.oracleOffload < 0.25, JSON.stringify(r));
+  },
+);
 
 /**
  * Records where one temperature cannot fix branch 1: 30 % of samples at logits (10, 0) (confidence
@@ -49,17 +62,46 @@ function biasedForTs(n: number, seed: number): ExitRecords {
   return { numSamples: n, numClasses: 2, numExits: 2, labels, logits: [b1, fin] };
 }
 
-test('planted records where TS is biased: "TS meets the target" is contradicted, risk control still supported', { timeout: 120_000 }, () => {
-  const ev = guaranteeEvidence(biasedForTs(2000, 1), biasedForTs(2000, 2), { k: 1, targets: [0.9], delta: 0.1, draws: 200, seed: 5, rules: ['temperature', 'risk-control'] });
-  const claims = Object.fromEntries(guaranteeClaims(ev).map((c) => [c.id, c]));
-  assert.equal(claims['ts-meets-target:temperature'].verdict, 'contradicted', JSON.stringify(claims['ts-meets-target:temperature'].points));
-  assert.equal(claims['risk-control-meets-target'].verdict, 'supported', JSON.stringify(claims['risk-control-meets-target'].points));
-});
+test(
+  'planted records where TS is biased: "TS meets the target" is contradicted, risk control still supported',
+  { timeout: 120_000 },
+  () => {
+    const ev = guaranteeEvidence(biasedForTs(2000, 1), biasedForTs(2000, 2), {
+      k: 1,
+      targets: [0.9],
+      delta: 0.1,
+      draws: 200,
+      seed: 5,
+      rules: ['temperature', 'risk-control'],
+    });
+    const claims = Object.fromEntries(guaranteeClaims(ev).map((c) => [c.id, c]));
+    assert.equal(
+      claims['ts-meets-target:temperature'].verdict,
+      'contradicted',
+      JSON.stringify(claims['ts-meets-target:temperature'].points),
+    );
+    assert.equal(
+      claims['risk-control-meets-target'].verdict,
+      'supported',
+      JSON.stringify(claims['risk-control-meets-target'].points),
+    );
+  },
+);
 
 test('uncalibrated rule: the same threshold every draw, so 0 or R violations (population accuracy at p_tar known)', () => {
-  const ev = guaranteeEvidence(biasedForTs(500, 3), biasedForTs(500, 4), { k: 1, targets: [0.8, 0.9], delta: 0.1, draws: 20, seed: 1, rules: ['uncalibrated'] });
+  const ev = guaranteeEvidence(biasedForTs(500, 3), biasedForTs(500, 4), {
+    k: 1,
+    targets: [0.8, 0.9],
+    delta: 0.1,
+    draws: 20,
+    seed: 1,
+    rules: ['uncalibrated'],
+  });
   // Raw confidences 1.0 and 0.82: at 0.8 both clusters are kept (accuracy ≈ 0.934 ≥ 0.8), at 0.9 only the 85 % one.
-  assert.deepEqual(ev.rows.map((r) => r.violations), [0, 20]);
+  assert.deepEqual(
+    ev.rows.map((r) => r.violations),
+    [0, 20],
+  );
   assert.equal(guaranteeClaims(ev).length, 0);
 });
 
@@ -84,5 +126,8 @@ test('held-out rows: test accuracy at p_tar = target and at the certified thresh
   const r = rows[0];
   assert.ok(r.threshold !== null);
   assert.ok(Math.abs(r.rawAccuracy! - direct(0.85).acc) < 1e-12 && Math.abs(r.rawOffload - direct(0.85).off) < 1e-12);
-  assert.ok(Math.abs(r.testAccuracy! - direct(r.threshold).acc) < 1e-12 && Math.abs(r.testOffload! - direct(r.threshold).off) < 1e-12);
+  assert.ok(
+    Math.abs(r.testAccuracy! - direct(r.threshold).acc) < 1e-12 &&
+      Math.abs(r.testOffload! - direct(r.threshold).off) < 1e-12,
+  );
 });

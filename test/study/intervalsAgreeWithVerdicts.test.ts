@@ -35,8 +35,14 @@ function checkClaims(model: string, claims: readonly Claim[], minEffect: number,
     if (topic === 'calibrated-tracks-target') {
       const f = c.facts;
       assert.ok(f && f.topic === 'calibrated-tracks-target');
-      assert.ok(Math.abs(f.level - (1 - alpha / 2)) < 1e-12 && Math.abs(f.jointLevel - (1 - alpha)) < 1e-12, `${model} ${c.id}: band levels ${f.level}, ${f.jointLevel}`);
-      assert.match(findingText(c), /Simultaneous 97\.5% bands .* both hold together with probability ≥ 95% \(Bonferroni\)/);
+      assert.ok(
+        Math.abs(f.level - (1 - alpha / 2)) < 1e-12 && Math.abs(f.jointLevel - (1 - alpha)) < 1e-12,
+        `${model} ${c.id}: band levels ${f.level}, ${f.jointLevel}`,
+      );
+      assert.match(
+        findingText(c),
+        /Simultaneous 97\.5% bands .* both hold together with probability ≥ 95% \(Bonferroni\)/,
+      );
       continue;
     }
     const points = c.estimates.filter((e) => e.verdict !== null);
@@ -47,14 +53,27 @@ function checkClaims(model: string, claims: readonly Claim[], minEffect: number,
         continue;
       }
       judged++;
-      assert.equal(intervalVerdict(e.low, e.high, DIRECTION[topic], minEffect), e.verdict, `${model} ${c.id} at ${e.at}: [${e.low}, ${e.high}] at ${e.level} reads otherwise than ${e.verdict}`);
+      assert.equal(
+        intervalVerdict(e.low, e.high, DIRECTION[topic], minEffect),
+        e.verdict,
+        `${model} ${c.id} at ${e.at}: [${e.low}, ${e.high}] at ${e.level} reads otherwise than ${e.verdict}`,
+      );
       assert.ok(e.level >= 1 - alpha - 1e-12 && e.level <= 1 - alpha / 3 + 1e-12, `${model} ${c.id}: level ${e.level}`);
     }
     const vs = points.map((e) => e.verdict);
     if (topic === 'second-side-branch') continue; // two families; its verdict is their agreement
-    const expected = topic === 'uncalibrated-below-target'
-      ? (vs.includes('supported') ? 'supported' : vs.every((v) => v === 'contradicted') ? 'contradicted' : 'inconclusive')
-      : (vs.includes('supported') && !vs.includes('contradicted') ? 'supported' : vs.includes('contradicted') && !vs.includes('supported') ? 'contradicted' : 'inconclusive');
+    const expected =
+      topic === 'uncalibrated-below-target'
+        ? vs.includes('supported')
+          ? 'supported'
+          : vs.every((v) => v === 'contradicted')
+            ? 'contradicted'
+            : 'inconclusive'
+        : vs.includes('supported') && !vs.includes('contradicted')
+          ? 'supported'
+          : vs.includes('contradicted') && !vs.includes('supported')
+            ? 'contradicted'
+            : 'inconclusive';
     assert.equal(c.verdict, expected, `${model} ${c.id}: points ${vs.join(', ')}`);
   }
   return judged;
@@ -67,7 +86,12 @@ for (const model of ['b-alexnet-cifar10', 'b-alexnet-cifar10-branchynet']) {
     const cfg = defaultConfig();
     cfg.batches.rounds = 10;
     cfg.verdicts = { floorSimulations: 20 };
-    const calibration = calibrationStudy(val, tst, calibrationOps, { methods: ['temperature', 'per-branch', 'global', 'torch-lbfgs'], pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames: ['b1', 'b2', 'final'] });
+    const calibration = calibrationStudy(val, tst, calibrationOps, {
+      methods: ['temperature', 'per-branch', 'global', 'torch-lbfgs'],
+      pTar: cfg.calibrationPTar,
+      bins: cfg.eceBins,
+      exitNames: ['b1', 'b2', 'final'],
+    });
     const offloading = offloadingStudy(tst, calibration.methods, cfg, { outage: false, deadline: false, bands: false });
     const claims = studyClaims(val, tst, calibration, offloading, cfg, 200);
     assert.ok(claims.length >= 40, `${claims.length} claims`);

@@ -34,7 +34,12 @@ const config = (): ReproduceConfig => {
   return c;
 };
 const studies = (v: ExitRecords, t: ExitRecords, cfg = config()) => {
-  const calibration = calibrationStudy(v, t, calibrationOps, { methods: METHODS, pTar: cfg.calibrationPTar, bins: cfg.eceBins, exitNames: ['branch1', 'branch2', 'final'] });
+  const calibration = calibrationStudy(v, t, calibrationOps, {
+    methods: METHODS,
+    pTar: cfg.calibrationPTar,
+    bins: cfg.eceBins,
+    exitNames: ['branch1', 'branch2', 'final'],
+  });
   return { cfg, calibration, offloading: offloadingStudy(t, calibration.methods, cfg) };
 };
 const base = studies(val, tst);
@@ -51,7 +56,10 @@ const FIXED = new Date('2024-05-06T07:08:09Z');
 
 test('recordsDigest: SHA-256 of shapes, labels and float64 logits; one changed logit or label changes it', () => {
   const h = createHash('sha256');
-  for (const [name, r] of [['val', val], ['test', tst]] as const) {
+  for (const [name, r] of [
+    ['val', val],
+    ['test', tst],
+  ] as const) {
     h.update(`${name}:${r.numSamples}x${r.numClasses}x${r.numExits}\n`);
     h.update(Buffer.from(r.labels.buffer));
     for (const l of r.logits) h.update(Buffer.from(Float64Array.from(l).buffer));
@@ -64,30 +72,74 @@ test('recordsDigest: SHA-256 of shapes, labels and float64 logits; one changed l
   assert.notEqual(recordsDigest(val, { ...tst, labels }), recordsDigest(val, tst));
   assert.notEqual(recordsDigest(tst, val), recordsDigest(val, tst), 'the splits are not interchangeable');
   const f32 = { ...val, logits: val.logits.map((l) => Float32Array.from(l)) };
-  assert.equal(recordsDigest(f32, tst), recordsDigest({ ...val, logits: f32.logits.map((l) => Float64Array.from(l)) }, tst), 'float32 logits hash as the doubles they are');
+  assert.equal(
+    recordsDigest(f32, tst),
+    recordsDigest({ ...val, logits: f32.logits.map((l) => Float64Array.from(l)) }, tst),
+    'float32 logits hash as the doubles they are',
+  );
 });
 
 test('notebookClaims: computes per method exactly what studyClaims computes, caches it, and a rerun returns identical claims from the cache', () => {
   const cacheDir = path.join(dir, 'cache-hit');
   let clock = FIXED;
-  const run = () => notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { replicates: B, methods: METHODS, cacheDir, now: () => clock, eecalVersion: 't' });
+  const run = () =>
+    notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, {
+      replicates: B,
+      methods: METHODS,
+      cacheDir,
+      now: () => clock,
+      eecalVersion: 't',
+    });
   const first = run();
   assert.deepEqual(first.claims, fresh);
-  assert.deepEqual(first.sources.map((s) => [s.method, s.kind, s.replicates, s.computed]), [['temperature', 'computed', B, FIXED.toISOString()], ['global', 'computed', B, FIXED.toISOString()]]);
+  assert.deepEqual(
+    first.sources.map((s) => [s.method, s.kind, s.replicates, s.computed]),
+    [
+      ['temperature', 'computed', B, FIXED.toISOString()],
+      ['global', 'computed', B, FIXED.toISOString()],
+    ],
+  );
   assert.equal(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')).length, 2, 'one cache file per method');
   assert.ok(!fs.readdirSync(cacheDir).some((f) => f.includes('.eecal-tmp')), 'written atomically');
   clock = new Date('2030-01-01T00:00:00Z');
   const second = run();
   assert.deepEqual(second.claims, fresh, 'cache hit: identical claims');
-  assert.deepEqual(second.sources.map((s) => [s.kind, s.computed]), [['cache', FIXED.toISOString()], ['cache', FIXED.toISOString()]], 'dated when computed, not when read');
-  assert.match(second.note, /^\*Verdicts of TS per exit, Global TS: from the cache in `.*cache-hit\/`, B = 120, computed 2024-05-06 07:08 UTC\.\*/);
+  assert.deepEqual(
+    second.sources.map((s) => [s.kind, s.computed]),
+    [
+      ['cache', FIXED.toISOString()],
+      ['cache', FIXED.toISOString()],
+    ],
+    'dated when computed, not when read',
+  );
+  assert.match(
+    second.note,
+    /^\*Verdicts of TS per exit, Global TS: from the cache in `.*cache-hit\/`, B = 120, computed 2024-05-06 07:08 UTC\.\*/,
+  );
   assert.match(second.note, /The reproduction judges with B = 1,000/);
   // A subset of the methods is served by the same entries (notebook 07 judges TS per exit only).
-  const one = notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { replicates: B, methods: ['temperature'], cacheDir, eecalVersion: 't' });
+  const one = notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, {
+    replicates: B,
+    methods: ['temperature'],
+    cacheDir,
+    eecalVersion: 't',
+  });
   assert.equal(one.sources[0].kind, 'cache');
-  assert.deepEqual(one.claims, fresh.filter((c) => !c.id.includes(':')));
+  assert.deepEqual(
+    one.claims,
+    fresh.filter((c) => !c.id.includes(':')),
+  );
   // fresh: recomputes even though the cache holds the key.
-  assert.equal(notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { replicates: B, methods: ['temperature'], cacheDir, fresh: true, eecalVersion: 't' }).sources[0].kind, 'computed');
+  assert.equal(
+    notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, {
+      replicates: B,
+      methods: ['temperature'],
+      cacheDir,
+      fresh: true,
+      eecalVersion: 't',
+    }).sources[0].kind,
+    'computed',
+  );
 });
 
 test('notebookClaims: one changed logit (val or test), another B, setting or eecal version misses the cache: never stale verdicts', () => {
@@ -104,19 +156,51 @@ test('notebookClaims: one changed logit (val or test), another B, setting or eec
 
   const tst2 = withOneLogitChanged(tst, 1, 11);
   const s3 = studies(val, tst2);
-  assert.equal(notebookClaims(val, tst2, s3.calibration, s3.offloading, s3.cfg, opts).sources[0].kind, 'computed', 'changed test logit: recomputed');
+  assert.equal(
+    notebookClaims(val, tst2, s3.calibration, s3.offloading, s3.cfg, opts).sources[0].kind,
+    'computed',
+    'changed test logit: recomputed',
+  );
 
-  assert.equal(notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { ...opts, replicates: B + 1 }).sources[0].kind, 'computed', 'other B');
+  assert.equal(
+    notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { ...opts, replicates: B + 1 }).sources[0]
+      .kind,
+    'computed',
+    'other B',
+  );
   const cfg = config();
   cfg.verdicts = { ...cfg.verdicts, minEffect: 0.01 };
-  assert.equal(notebookClaims(val, tst, base.calibration, base.offloading, cfg, opts).sources[0].kind, 'computed', 'other minimum effect');
-  assert.equal(notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { ...opts, eecalVersion: 't2' }).sources[0].kind, 'computed', 'other eecal version');
+  assert.equal(
+    notebookClaims(val, tst, base.calibration, base.offloading, cfg, opts).sources[0].kind,
+    'computed',
+    'other minimum effect',
+  );
+  assert.equal(
+    notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { ...opts, eecalVersion: 't2' }).sources[0]
+      .kind,
+    'computed',
+    'other eecal version',
+  );
 });
 
 test('claims cache: NaN and ±Infinity survive the round trip; a corrupt or foreign file is a miss', () => {
   const cacheDir = path.join(dir, 'cache-raw');
-  const claim: Claim = { id: 'k1-x', claim: 'c', finding: 'f', verdict: 'inconclusive', estimates: [{ quantity: 'q', at: 0.7, estimate: NaN, low: -Infinity, high: null, level: 0.95, verdict: null, note: 'n' }] };
-  writeCachedClaims(cacheDir, { key: 'k', method: 'temperature', replicates: 120, computed: FIXED.toISOString(), claims: [claim] });
+  const claim: Claim = {
+    id: 'k1-x',
+    claim: 'c',
+    finding: 'f',
+    verdict: 'inconclusive',
+    estimates: [
+      { quantity: 'q', at: 0.7, estimate: NaN, low: -Infinity, high: null, level: 0.95, verdict: null, note: 'n' },
+    ],
+  };
+  writeCachedClaims(cacheDir, {
+    key: 'k',
+    method: 'temperature',
+    replicates: 120,
+    computed: FIXED.toISOString(),
+    claims: [claim],
+  });
   assert.deepEqual(readCachedClaims(cacheDir, 'k')?.claims, [claim]);
   fs.writeFileSync(path.join(cacheDir, 'bad.json'), '{"format": "eecal-claims-cache", ');
   assert.equal(readCachedClaims(cacheDir, 'bad'), null);
@@ -125,41 +209,103 @@ test('claims cache: NaN and ±Infinity survive the round trip; a corrupt or fore
   assert.equal(readCachedClaims(cacheDir, 'absent'), null);
 });
 
-test("notebookClaims: a report.json of exactly these records and settings is shown (its B and date); changed records or too small a B are not", () => {
+test('notebookClaims: a report.json of exactly these records and settings is shown (its B and date); changed records or too small a B are not', () => {
   // A report as `eecal reproduce` writes it, with B = 150 (the reproduction's 1,000 scaled down).
   const cfg150 = config();
   cfg150.verdicts = { ...cfg150.verdicts, replicates: 150 };
   const reportClaims = studyClaims(val, tst, base.calibration, base.offloading, cfg150, undefined, METHODS);
   const reportFile = path.join(dir, 'results', 'm', 'report.json');
   fs.mkdirSync(path.dirname(reportFile), { recursive: true });
-  fs.writeFileSync(reportFile, JSON.stringify({ claims: reportClaims.map(claimToJson), claimsProvenance: claimsProvenance(val, tst, base.calibration, base.offloading, cfg150, METHODS, 'r', FIXED) }));
+  fs.writeFileSync(
+    reportFile,
+    JSON.stringify({
+      claims: reportClaims.map(claimToJson),
+      claimsProvenance: claimsProvenance(val, tst, base.calibration, base.offloading, cfg150, METHODS, 'r', FIXED),
+    }),
+  );
   const cacheDir = path.join(dir, 'cache-report');
   const absent = path.join(dir, 'nowhere', 'report.json');
 
-  const r = notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { replicates: B, methods: ['global', 'temperature'], reportFiles: [absent, reportFile], cacheDir });
-  assert.deepEqual(r.sources.map((s) => [s.method, s.kind, s.file, s.replicates]), [['global', 'report', reportFile, 150], ['temperature', 'report', reportFile, 150]]);
-  assert.deepEqual(r.claims, [...reportClaims.filter((c) => c.id.endsWith(':global')), ...reportClaims.filter((c) => !c.id.includes(':'))], "the report's claims, in the order asked");
-  assert.notDeepEqual(r.claims.map(findingText), [...fresh.filter((c) => c.id.endsWith(':global')), ...fresh.filter((c) => !c.id.includes(':'))].map(findingText), 'B = 150, not the B = 120 a computation here would give');
+  const r = notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, {
+    replicates: B,
+    methods: ['global', 'temperature'],
+    reportFiles: [absent, reportFile],
+    cacheDir,
+  });
+  assert.deepEqual(
+    r.sources.map((s) => [s.method, s.kind, s.file, s.replicates]),
+    [
+      ['global', 'report', reportFile, 150],
+      ['temperature', 'report', reportFile, 150],
+    ],
+  );
+  assert.deepEqual(
+    r.claims,
+    [...reportClaims.filter((c) => c.id.endsWith(':global')), ...reportClaims.filter((c) => !c.id.includes(':'))],
+    "the report's claims, in the order asked",
+  );
+  assert.notDeepEqual(
+    r.claims.map(findingText),
+    [...fresh.filter((c) => c.id.endsWith(':global')), ...fresh.filter((c) => !c.id.includes(':'))].map(findingText),
+    'B = 150, not the B = 120 a computation here would give',
+  );
   assert.equal(r.skippedReports.length, 0, 'an absent file is not worth a line');
   assert.ok(!fs.existsSync(cacheDir), 'nothing computed, nothing cached');
-  assert.match(r.note, new RegExp(`^\\*Verdicts of Global TS, TS per exit: from \`${path.relative(process.cwd(), reportFile).replace(/[.]/g, '\\.')}\`, B = 150, computed 2024-05-06 07:08 UTC\\.\\*$`));
+  assert.match(
+    r.note,
+    new RegExp(
+      `^\\*Verdicts of Global TS, TS per exit: from \`${path.relative(process.cwd(), reportFile).replace(/[.]/g, '\\.')}\`, B = 150, computed 2024-05-06 07:08 UTC\\.\\*$`,
+    ),
+  );
 
   const val2 = withOneLogitChanged(val, 1, 17);
   const s2 = studies(val2, tst);
-  const r2 = notebookClaims(val2, tst, s2.calibration, s2.offloading, s2.cfg, { replicates: B, methods: ['temperature'], reportFiles: [reportFile], cacheDir });
+  const r2 = notebookClaims(val2, tst, s2.calibration, s2.offloading, s2.cfg, {
+    replicates: B,
+    methods: ['temperature'],
+    reportFiles: [reportFile],
+    cacheDir,
+  });
   assert.equal(r2.sources[0].kind, 'computed', 'changed records: the report is not used');
-  assert.deepEqual(r2.skippedReports.map((s) => s.why), ['was computed from other records']);
+  assert.deepEqual(
+    r2.skippedReports.map((s) => s.why),
+    ['was computed from other records'],
+  );
   assert.match(r2.note, /report\.json` not used: it was computed from other records\./);
 
-  const r3 = notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { replicates: 200, methods: ['temperature'], reportFiles: [reportFile], cacheDir: null });
+  const r3 = notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, {
+    replicates: 200,
+    methods: ['temperature'],
+    reportFiles: [reportFile],
+    cacheDir: null,
+  });
   assert.equal(r3.sources[0].kind, 'computed');
-  assert.deepEqual(r3.skippedReports.map((s) => s.why), ['used B = 150, fewer than the 200 asked for']);
+  assert.deepEqual(
+    r3.skippedReports.map((s) => s.why),
+    ['used B = 150, fewer than the 200 asked for'],
+  );
 
   const cfgOther = config();
   cfgOther.calibrationPTar = 0.7;
-  assert.deepEqual(notebookClaims(val, tst, base.calibration, base.offloading, cfgOther, { replicates: B, methods: ['temperature'], reportFiles: [reportFile], cacheDir: null }).skippedReports.map((s) => s.why), ['was computed with other settings']);
+  assert.deepEqual(
+    notebookClaims(val, tst, base.calibration, base.offloading, cfgOther, {
+      replicates: B,
+      methods: ['temperature'],
+      reportFiles: [reportFile],
+      cacheDir: null,
+    }).skippedReports.map((s) => s.why),
+    ['was computed with other settings'],
+  );
 
   const old = path.join(dir, 'old-report.json');
   fs.writeFileSync(old, JSON.stringify({ claims: reportClaims }));
-  assert.deepEqual(notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, { replicates: B, methods: ['temperature'], reportFiles: [old], cacheDir: null }).skippedReports.map((s) => s.why), ['has no claims provenance (written by an older eecal)']);
+  assert.deepEqual(
+    notebookClaims(val, tst, base.calibration, base.offloading, base.cfg, {
+      replicates: B,
+      methods: ['temperature'],
+      reportFiles: [old],
+      cacheDir: null,
+    }).skippedReports.map((s) => s.why),
+    ['has no claims provenance (written by an older eecal)'],
+  );
 });

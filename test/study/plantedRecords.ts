@@ -49,11 +49,21 @@ export function plantedRecords(o: PlantedOptions): ExitRecords {
   }
   const exitNames = mu.map((_, e) => (e === E - 1 ? 'final' : `branch${e + 1}`));
   const meta: RecordsSidecar = {
-    format: 'eecal-exit-records', version: 1, model: `planted${sharpen === 1 ? '' : `-sharpened-${sharpen}`}`, dataset: 'planted', split: o.split ?? 'test', seed: o.seed,
-    numClasses: C, exitNames,
+    format: 'eecal-exit-records',
+    version: 1,
+    model: `planted${sharpen === 1 ? '' : `-sharpened-${sharpen}`}`,
+    dataset: 'planted',
+    split: o.split ?? 'test',
+    seed: o.seed,
+    numClasses: C,
+    exitNames,
     exits: exitNames.map((name, e) => ({
-      name, params: 30_000 * (e + 1), macs: [17.3e6, 20.9e6, 28.2e6][e] ?? 28.2e6, trunkMacs: [15.56e6, 20.46e6, 28.2e6][e] ?? 28.2e6,
-      splitTensorShape: e < E - 1 ? [16, 16, 64] : null, splitTensorBytes: e < E - 1 ? ([65_536, 24_576][e] ?? 24_576) : null,
+      name,
+      params: 30_000 * (e + 1),
+      macs: [17.3e6, 20.9e6, 28.2e6][e] ?? 28.2e6,
+      trunkMacs: [15.56e6, 20.46e6, 28.2e6][e] ?? 28.2e6,
+      splitTensorShape: e < E - 1 ? [16, 16, 64] : null,
+      splitTensorBytes: e < E - 1 ? ([65_536, 24_576][e] ?? 24_576) : null,
       inferenceMsPerSample: [1.2, 1.6, 2.4][e] ?? 2.4,
     })),
   };

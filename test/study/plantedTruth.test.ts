@@ -25,31 +25,48 @@ function analyse(dir: string): Analysis {
 
 const verdicts = (a: Analysis) => Object.fromEntries(a.claims.map((c) => [c.id, c.verdict]));
 
-test('planted truth end to end: perfectly calibrated → no calibration claim supported; sharpened ×2.5 → below p_tar and outage supported', { timeout: 300_000 }, () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-planted-'));
-  try {
-    const dirs = writePlantedFolders(root, { numVal: 1500, numTest: 3000, seed: 5 });
-    const cal = analyse(dirs.calibrated);
-    const v = verdicts(cal);
-    // The exact TS variants find T ≈ 1 and change nothing that matters: no claim about calibration
-    // may be supported (the second side branch is not a calibration claim).
-    const calibrationClaims = cal.claims.filter((c) => !c.id.startsWith('second-side-branch'));
-    assert.equal(calibrationClaims.length, 30, '5 topics × k = 1, 2 × 3 methods');
-    const supported = calibrationClaims.filter((c) => c.verdict === 'supported').map((c) => `${c.id}: ${findingText(c)}`);
-    assert.deepEqual(supported, [], 'perfectly calibrated records: nothing to credit calibration with');
-    for (const row of cal.calibration.rows.filter((r) => r.methodId === 'temperature')) assert.ok(Math.abs((row.temperature as number) - 1) < 0.1, `T = ${row.temperature}`);
+test(
+  'planted truth end to end: perfectly calibrated → no calibration claim supported; sharpened ×2.5 → below p_tar and outage supported',
+  { timeout: 300_000 },
+  () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-planted-'));
+    try {
+      const dirs = writePlantedFolders(root, { numVal: 1500, numTest: 3000, seed: 5 });
+      const cal = analyse(dirs.calibrated);
+      const v = verdicts(cal);
+      // The exact TS variants find T ≈ 1 and change nothing that matters: no claim about calibration
+      // may be supported (the second side branch is not a calibration claim).
+      const calibrationClaims = cal.claims.filter((c) => !c.id.startsWith('second-side-branch'));
+      assert.equal(calibrationClaims.length, 30, '5 topics × k = 1, 2 × 3 methods');
+      const supported = calibrationClaims
+        .filter((c) => c.verdict === 'supported')
+        .map((c) => `${c.id}: ${findingText(c)}`);
+      assert.deepEqual(supported, [], 'perfectly calibrated records: nothing to credit calibration with');
+      for (const row of cal.calibration.rows.filter((r) => r.methodId === 'temperature'))
+        assert.ok(Math.abs((row.temperature as number) - 1) < 0.1, `T = ${row.temperature}`);
 
-    const sharp = analyse(dirs.sharpened);
-    const w = verdicts(sharp);
-    for (const k of [1, 2]) {
-      assert.equal(w[`k${k}-uncalibrated-below-target`], 'supported', `k${k} below target: ${JSON.stringify(findingText(sharp.claims.find((c) => c.id === `k${k}-uncalibrated-below-target`)!))}`);
+      const sharp = analyse(dirs.sharpened);
+      const w = verdicts(sharp);
+      for (const k of [1, 2]) {
+        assert.equal(
+          w[`k${k}-uncalibrated-below-target`],
+          'supported',
+          `k${k} below target: ${JSON.stringify(findingText(sharp.claims.find((c) => c.id === `k${k}-uncalibrated-below-target`)!))}`,
+        );
+      }
+      assert.equal(w['k1-outage'], 'supported', findingText(sharp.claims.find((c) => c.id === 'k1-outage')!));
+      for (const m of ['per-branch', 'global']) assert.equal(w[`k1-outage:${m}`], 'supported', `k1-outage:${m}`);
+      assert.ok(v['k1-uncalibrated-below-target'] !== 'supported');
+      // The study's figures are drawn.
+      for (const stem of [
+        'ece-vs-ptar-k1',
+        'delta-on-device-accuracy-k1',
+        'delta-offloading-probability-k1',
+        'outage-k1',
+      ])
+        assert.ok(sharp.figures[stem], stem);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
-    assert.equal(w['k1-outage'], 'supported', findingText(sharp.claims.find((c) => c.id === 'k1-outage')!));
-    for (const m of ['per-branch', 'global']) assert.equal(w[`k1-outage:${m}`], 'supported', `k1-outage:${m}`);
-    assert.ok(v['k1-uncalibrated-below-target'] !== 'supported');
-    // The study's figures are drawn.
-    for (const stem of ['ece-vs-ptar-k1', 'delta-on-device-accuracy-k1', 'delta-offloading-probability-k1', 'outage-k1']) assert.ok(sharp.figures[stem], stem);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -4,10 +4,17 @@ import { checkPlayground, type PlaygroundOptions } from '../../src/study/playgro
 import { OptionError } from '../../src/errors';
 
 const fails = (play: PlaygroundOptions, message: RegExp) =>
-  assert.throws(() => checkPlayground(play, 3), (e: unknown) => e instanceof OptionError && message.test((e as Error).message) && !(e as Error).message.includes('\n'));
+  assert.throws(
+    () => checkPlayground(play, 3),
+    (e: unknown) =>
+      e instanceof OptionError && message.test((e as Error).message) && !(e as Error).message.includes('\n'),
+  );
 
 test('a bad PLAY value is one line naming the field', () => {
-  checkPlayground({ methods: ['temperature', 'isotonic'], bins: 10, exits: [1, 3], pTar: 0.8, deviceBranches: 2, scores: ['pmax'] }, 3);
+  checkPlayground(
+    { methods: ['temperature', 'isotonic'], bins: 10, exits: [1, 3], pTar: 0.8, deviceBranches: 2, scores: ['pmax'] },
+    3,
+  );
   fails({ methods: ['temprature'] }, /^PLAY\.methods\[0\] "temprature": expected one of temperature/);
   fails({ exits: [1, 4] }, /^PLAY\.exits\[1\] = 4: expected an exit number in 1…3/);
   fails({ exits: [0] }, /^PLAY\.exits\[0\] = 0: expected an exit number in 1…3/);

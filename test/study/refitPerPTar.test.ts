@@ -17,7 +17,8 @@ test('refit per p_tar: per-branch / global curves at p_tar x use calibrateRecord
   cfg.batches = { batchSize: 100, rounds: 3, seed: 0 };
   cfg.refitPerPTar = true;
   cfg.calibrationSubset = 'most-confident';
-  const fit = (m: 'per-branch' | 'global' | 'temperature', x: number) => calibrateRecords(val, m, { pTar: x, fallback: 'most-confident' });
+  const fit = (m: 'per-branch' | 'global' | 'temperature', x: number) =>
+    calibrateRecords(val, m, { pTar: x, fallback: 'most-confident' });
   const methods: MethodSpec[] = [
     { id: 'uncalibrated', label: 'uncalibrated' },
     { id: 'temperature', label: 'TS', calibration: fit('temperature', 0.8) },
@@ -31,15 +32,24 @@ test('refit per p_tar: per-branch / global curves at p_tar x use calibrateRecord
     const before = fixed.partitions[p.edgeExits - 1];
     assert.deepEqual(p.methods[0], before.methods[0]);
     assert.deepEqual(p.methods[1], before.methods[1]);
-    for (const [j, id] of [[2, 'per-branch'], [3, 'global']] as const) {
+    for (const [j, id] of [
+      [2, 'per-branch'],
+      [3, 'global'],
+    ] as const) {
       cfg.pTarGrid.forEach((x, g) => {
         const want = sweepThresholds(methodKeys(t, fit(id, x)), [x], layout)[0];
         const got = p.methods[j].sweep[g];
-        for (const f of ['offloadProbability', 'overallAccuracy'] as const) assert.ok(Math.abs(got[f] - want[f]) < 1e-9, `${id} k=${p.edgeExits} p_tar ${x} ${f}`);
-        assert.ok(Math.abs((got.onDeviceAccuracy ?? NaN) - (want.onDeviceAccuracy ?? NaN)) < 1e-9 || got.onDeviceAccuracy === want.onDeviceAccuracy);
+        for (const f of ['offloadProbability', 'overallAccuracy'] as const)
+          assert.ok(Math.abs(got[f] - want[f]) < 1e-9, `${id} k=${p.edgeExits} p_tar ${x} ${f}`);
+        assert.ok(
+          Math.abs((got.onDeviceAccuracy ?? NaN) - (want.onDeviceAccuracy ?? NaN)) < 1e-9 ||
+            got.onDeviceAccuracy === want.onDeviceAccuracy,
+        );
       });
       // At calibrationPTar the per-p_tar fit is the fixed fit.
-      assert.ok(Math.abs(p.methods[j].sweep[1].offloadProbability - before.methods[j].sweep[1].offloadProbability) < 1e-9);
+      assert.ok(
+        Math.abs(p.methods[j].sweep[1].offloadProbability - before.methods[j].sweep[1].offloadProbability) < 1e-9,
+      );
     }
   }
 });

@@ -10,7 +10,16 @@ test('resolveConfig fills every default once: optional fields, nested groups fie
   assert.equal(r.refitPerPTar, false);
   assert.deepEqual(r.claimMethods, ['temperature', 'per-branch', 'global', 'torch-lbfgs']);
   assert.deepEqual(r.verdicts, defaultVerdictSettings());
-  assert.deepEqual({ ...r, calibrationSubset: undefined, refitPerPTar: undefined, claimMethods: undefined, verdicts: undefined }, { ...defaultConfig(), calibrationSubset: undefined, refitPerPTar: undefined, claimMethods: undefined, verdicts: undefined });
+  assert.deepEqual(
+    { ...r, calibrationSubset: undefined, refitPerPTar: undefined, claimMethods: undefined, verdicts: undefined },
+    {
+      ...defaultConfig(),
+      calibrationSubset: undefined,
+      refitPerPTar: undefined,
+      claimMethods: undefined,
+      verdicts: undefined,
+    },
+  );
   const p = resolveConfig({ deadline: { rttMs: 5 } as never, verdicts: { replicates: 500 }, claimMethods: ['global'] });
   assert.equal(p.deadline.rttMs, 5);
   assert.equal(p.deadline.uplinkMbps, 5.85, 'other deadline fields keep their defaults');
@@ -18,5 +27,8 @@ test('resolveConfig fills every default once: optional fields, nested groups fie
   assert.equal(p.verdicts.alpha, 0.05);
   assert.deepEqual(p.claimMethods, ['global']);
   assert.deepEqual(resolveConfig(p), p, 'idempotent');
-  assert.throws(() => resolveConfig({ verdicts: { replicates: 3 } }), (e: unknown) => e instanceof ConfigError && /verdicts\.replicates = 3/.test((e as Error).message));
+  assert.throws(
+    () => resolveConfig({ verdicts: { replicates: 3 } }),
+    (e: unknown) => e instanceof ConfigError && /verdicts\.replicates = 3/.test((e as Error).message),
+  );
 });

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import type { MeasuredRow } from '../../src/records/measuredRecords';
 import type { CascadeLatency } from '../../src/offloading/latencyModel';
 import { createRng } from '../../src/util/rng';
-import { DEFAULT_TESTBED_DEADLINE_CLAIM, judgePairedDeadline, testbedDeadlineClaims, type TestbedDeadlineClaimSettings } from '../../src/study/testbedDeadlineClaim';
+import {
+  DEFAULT_TESTBED_DEADLINE_CLAIM,
+  judgePairedDeadline,
+  testbedDeadlineClaims,
+  type TestbedDeadlineClaimSettings,
+} from '../../src/study/testbedDeadlineClaim';
 
 // Model of the planted runs: device exit 5 ms, offloaded 30 ms.
 const LAT: CascadeLatency = { exitMs: [5], offloadMs: 30, parts: { deviceMs: 5, rttMs: 0, uploadMs: 20, cloudMs: 5 } };
@@ -13,14 +18,29 @@ const FAST: TestbedDeadlineClaimSettings = { ...DEFAULT_TESTBED_DEADLINE_CLAIM, 
  * Planted measured rows: n images, each answered the same way (right or wrong, offloaded or not)
  * by both methods at p_tar 0.7, with the measured total times the test chooses per method.
  */
-function plantedRows(n: number, seed: number, times: (method: 'none' | 'temperature', i: number) => number): MeasuredRow[] {
+function plantedRows(
+  n: number,
+  seed: number,
+  times: (method: 'none' | 'temperature', i: number) => number,
+): MeasuredRow[] {
   const rng = createRng(seed);
   const rows: MeasuredRow[] = [];
   const answers = Array.from({ length: n }, () => ({ right: rng.next() < 0.95, off: rng.next() < 0.4 }));
   for (const method of ['none', 'temperature'] as const) {
     for (let i = 0; i < n; i++) {
       const a = answers[i];
-      rows.push({ sample: i, label: 3, exit: a.off ? 3 : 1, prediction: a.right ? 3 : 4, confidence: 0.9, fallback: false, offloaded: a.off, method, pTar: 0.7, ms: { total_ms: times(method, i) } });
+      rows.push({
+        sample: i,
+        label: 3,
+        exit: a.off ? 3 : 1,
+        prediction: a.right ? 3 : 4,
+        confidence: 0.9,
+        fallback: false,
+        offloaded: a.off,
+        method,
+        pTar: 0.7,
+        ms: { total_ms: times(method, i) },
+      });
     }
   }
   return rows;
@@ -33,7 +53,10 @@ test('P[missed deadline] per shuffle matches the hypergeometric truth (only full
   // first batch holds X ~ Hypergeom(32, 16, 16) slow images; exactly one batch misses unless X = 8.
   // E[missed fraction] = (1 − P[X = 8]) / 2 = 0.3622173 (scipy.stats.hypergeom(32, 16, 16).pmf(8) = 0.2755653).
   const n = 32;
-  const uncal = { correct: new Uint8Array(n).fill(1), timeMs: Float64Array.from({ length: n }, (_, i) => (i < 16 ? 100 : 0)) };
+  const uncal = {
+    correct: new Uint8Array(n).fill(1),
+    timeMs: Float64Array.from({ length: n }, (_, i) => (i < 16 ? 100 : 0)),
+  };
   const cal = { correct: new Uint8Array(n).fill(1), timeMs: new Float64Array(n) };
   const j = judgePairedDeadline(uncal, cal, 0.7, 50, { ...FAST, replicates: 50, pointRounds: 20000 }, 'Δ');
   assert.ok(Math.abs(j.uncalibrated - 0.3622173) < 0.01, `uncalibrated ${j.uncalibrated}`);
@@ -49,7 +72,12 @@ test('P[missed deadline] per shuffle matches the hypergeometric truth (only full
 test('TS measured faster than none: supported on measured times; the modelled times (same answers) cannot tell them apart', () => {
   const rng = createRng(7);
   const base = Array.from({ length: 200 }, () => 20 + 20 * rng.next());
-  const [c] = testbedDeadlineClaims(run(plantedRows(200, 1, (m, i) => (m === 'none' ? base[i] + 20 : base[i]))), 'temperature', [0.7], { ...FAST, deadlineMs: 40 });
+  const [c] = testbedDeadlineClaims(
+    run(plantedRows(200, 1, (m, i) => (m === 'none' ? base[i] + 20 : base[i]))),
+    'temperature',
+    [0.7],
+    { ...FAST, deadlineMs: 40 },
+  );
   // none: batch means ≈ 50 ms > 40 → every batch misses; TS: ≈ 30 ms → only accuracy misses (95 % right, rare).
   assert.equal(c.measured.uncalibrated, 1);
   assert.ok(c.measured.calibrated < 0.2, `TS measured ${c.measured.calibrated}`);
@@ -65,10 +93,18 @@ test('TS measured faster than none: supported on measured times; the modelled ti
 test('equal measured times: inconclusive; TS slower: contradicted', () => {
   const rng = createRng(8);
   const base = Array.from({ length: 200 }, () => 20 + 20 * rng.next());
-  const [eq] = testbedDeadlineClaims(run(plantedRows(200, 2, (_, i) => base[i])), 'temperature', [0.7], { ...FAST, deadlineMs: 30 });
+  const [eq] = testbedDeadlineClaims(run(plantedRows(200, 2, (_, i) => base[i])), 'temperature', [0.7], {
+    ...FAST,
+    deadlineMs: 30,
+  });
   assert.equal(eq.measured.delta.estimate, 0);
   assert.equal(eq.measured.verdict, 'inconclusive');
-  const [slow] = testbedDeadlineClaims(run(plantedRows(200, 3, (m, i) => (m === 'none' ? base[i] : base[i] + 20))), 'temperature', [0.7], { ...FAST, deadlineMs: 40 });
+  const [slow] = testbedDeadlineClaims(
+    run(plantedRows(200, 3, (m, i) => (m === 'none' ? base[i] : base[i] + 20))),
+    'temperature',
+    [0.7],
+    { ...FAST, deadlineMs: 40 },
+  );
   assert.equal(slow.measured.verdict, 'contradicted');
   assert.ok(slow.measured.delta.low! > 0, 'the interval shown lies above 0');
 });
@@ -108,5 +144,8 @@ test('fewer paired images than a batch: reported as not judged (a short run stil
     assert.match(j.delta.note ?? '', /10 paired images, fewer than one batch of 16/);
   }
   const ten = { correct: new Uint8Array(10), timeMs: new Float64Array(10) };
-  assert.throws(() => judgePairedDeadline(ten, ten, 0.7, 1, FAST, 'Δ'), /missed-deadline claim: 10 paired images, expected at least one full batch of 16/);
+  assert.throws(
+    () => judgePairedDeadline(ten, ten, 0.7, 1, FAST, 'Δ'),
+    /missed-deadline claim: 10 paired images, expected at least one full batch of 16/,
+  );
 });

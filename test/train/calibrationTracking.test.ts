@@ -62,10 +62,16 @@ test('calibration tracking matches numpy/scipy: accuracy, NLL, 15-bin ECE, T on 
   const val = split(600, 1);
   const test_ = split(800, 2);
   const t = trackCalibration(4, val, test_, 10);
-  const payload = JSON.stringify({ val: { labels: Array.from(val.labels), logits: val.logits.map((l) => Array.from(l)) }, test: { labels: Array.from(test_.labels), logits: test_.logits.map((l) => Array.from(l)) } });
+  const payload = JSON.stringify({
+    val: { labels: Array.from(val.labels), logits: val.logits.map((l) => Array.from(l)) },
+    test: { labels: Array.from(test_.labels), logits: test_.logits.map((l) => Array.from(l)) },
+  });
   const r = spawnSync('/usr/bin/python3', ['-c', PY], { input: payload, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  const ref = JSON.parse(r.stdout) as { exits: Array<Record<string, number>>; cascade: Record<string, { acc: number | null; poff: number }> };
+  const ref = JSON.parse(r.stdout) as {
+    exits: Array<Record<string, number>>;
+    cascade: Record<string, { acc: number | null; poff: number }>;
+  };
   assert.equal(t.epoch, 4);
   t.exits.forEach((x, e) => {
     const want = ref.exits[e];
@@ -77,7 +83,10 @@ test('calibration tracking matches numpy/scipy: accuracy, NLL, 15-bin ECE, T on 
     assert.ok(Math.abs(x.testNllTs - want.nllTs) < 1e-5);
     assert.ok(Math.abs(x.testEceTs - want.eceTs) < 1e-4);
   });
-  for (const [cal, points] of [['uncal', t.uncalibrated], ['ts', t.temperatureScaled]] as const) {
+  for (const [cal, points] of [
+    ['uncal', t.uncalibrated],
+    ['ts', t.temperatureScaled],
+  ] as const) {
     assert.equal(points.length, 6);
     for (const p of points) {
       const want = ref.cascade[`${cal}-${p.k}-${p.pTar}`];
@@ -92,6 +101,9 @@ test('calibration tracking matches numpy/scipy: accuracy, NLL, 15-bin ECE, T on 
   const header = lines[0].split(',');
   const row = (exit: number) => Object.fromEntries(lines[exit].split(',').map((v, i) => [header[i], v]));
   assert.equal(Number(row(1).temperature_val).toFixed(4), t.exits[0].temperature.toFixed(4));
-  assert.equal(Number(row(2)['p_off_ts_ptar0.8']), Number(t.temperatureScaled.find((p) => p.k === 2 && p.pTar === 0.8)!.offloadProbability.toPrecision(6)));
+  assert.equal(
+    Number(row(2)['p_off_ts_ptar0.8']),
+    Number(t.temperatureScaled.find((p) => p.k === 2 && p.pTar === 0.8)!.offloadProbability.toPrecision(6)),
+  );
   assert.equal(row(3)['p_off_ts_ptar0.8'], '');
 });

@@ -27,13 +27,23 @@ function gradients(total: number, steps: number): Float32Array[] {
 }
 
 /** Steps [from, to) of tfjs's own Adam, with the L2 term added as the replica step adds it. */
-function tfjsSteps(opt: tf.Optimizer, vars: tf.Variable[], layout: WeightLayout, grads: Float32Array[], from: number, to: number): void {
+function tfjsSteps(
+  opt: tf.Optimizer,
+  vars: tf.Variable[],
+  layout: WeightLayout,
+  grads: Float32Array[],
+  from: number,
+  to: number,
+): void {
   for (let s = from; s < to; s++) {
     (opt as unknown as { learningRate: number }).learningRate = lrs[s];
     tf.tidy(() => {
       const named: tf.NamedTensorMap = {};
       vars.forEach((v, i) => {
-        const g = tf.tensor(grads[s].subarray(layout.offsets[i], layout.offsets[i] + layout.sizes[i]), layout.shapes[i]);
+        const g = tf.tensor(
+          grads[s].subarray(layout.offsets[i], layout.offsets[i] + layout.sizes[i]),
+          layout.shapes[i],
+        );
         named[v.name] = decayed[i] ? tf.add(g, tf.mul(v, weightDecay)) : g;
       });
       opt.applyGradients(named);
@@ -41,7 +51,14 @@ function tfjsSteps(opt: tf.Optimizer, vars: tf.Variable[], layout: WeightLayout,
   }
 }
 
-function flatSteps(adam: FlatAdam, opt: tf.Optimizer, w: Float32Array, grads: Float32Array[], from: number, to: number): void {
+function flatSteps(
+  adam: FlatAdam,
+  opt: tf.Optimizer,
+  w: Float32Array,
+  grads: Float32Array[],
+  from: number,
+  to: number,
+): void {
   for (let s = from; s < to; s++) {
     (opt as unknown as { learningRate: number }).learningRate = lrs[s];
     adam.step(w, grads[s], decayed, weightDecay);
@@ -53,7 +70,9 @@ function initialWeights(layout: WeightLayout): Float32Array {
   return new Float32Array(layout.total).map(() => rng.normal() * 0.1);
 }
 const varsOf = (w: Float32Array, layout: WeightLayout) =>
-  layout.shapes.map((s, i) => tf.variable(tf.tensor(w.slice(layout.offsets[i], layout.offsets[i] + layout.sizes[i]), s)));
+  layout.shapes.map((s, i) =>
+    tf.variable(tf.tensor(w.slice(layout.offsets[i], layout.offsets[i] + layout.sizes[i]), s)),
+  );
 const flatOf = (vars: tf.Variable[]) => Float32Array.from(vars.flatMap((v) => Array.from(v.dataSync())));
 
 /** Largest |a−b| / max(|b|, 1e-30) over the elements. */
@@ -85,22 +104,37 @@ async function matchesTfjs(kernels: NativeBlas | null): Promise<void> {
   const a = await refOpt.getWeights();
   const b = await mine.getWeights();
   assert.equal(b.length, a.length);
-  assert.deepEqual(b.map((n) => n.name.replace(/^.*\//, '')), a.map((n) => n.name.replace(/^.*\//, '')));
+  assert.deepEqual(
+    b.map((n) => n.name.replace(/^.*\//, '')),
+    a.map((n) => n.name.replace(/^.*\//, '')),
+  );
   a.forEach((n, i) => assert.deepEqual(Array.from(b[i].tensor.dataSync()), Array.from(n.tensor.dataSync()), n.name));
-  const acc = (o: tf.Optimizer) => ['accBeta1', 'accBeta2'].map((k) => (o as unknown as Record<string, tf.Variable>)[k].dataSync()[0]);
+  const acc = (o: tf.Optimizer) =>
+    ['accBeta1', 'accBeta2'].map((k) => (o as unknown as Record<string, tf.Variable>)[k].dataSync()[0]);
   assert.deepEqual(acc(mine), acc(refOpt));
   assert.equal(b[0].tensor.dataSync()[0], lrs.length);
   // Writing back again (every checkpoint does) reuses the moment variables: no tensor is left behind.
-  tf.dispose(a.concat(b).filter((n) => n.name === 'iter').map((n) => n.tensor));
+  tf.dispose(
+    a
+      .concat(b)
+      .filter((n) => n.name === 'iter')
+      .map((n) => n.tensor),
+  );
   const before = tf.memory().numTensors;
   flatSteps(adam, mine, w, grads, 0, 1);
   adam.writeBack();
   assert.equal(tf.memory().numTensors, before);
 }
 
-for (const [name, kernels] of [['JavaScript', null], ['native', nativeAdam]] as const) {
-  test(`FlatAdam (${name} loop) gives the weights and moments of tfjs Adam (cpu backend) at every one of 6 steps, bit for bit`,
-    { skip: name === 'native' && !nativeAdam ? 'native kernels (with adamUpdate) not built' : false }, () => matchesTfjs(kernels));
+for (const [name, kernels] of [
+  ['JavaScript', null],
+  ['native', nativeAdam],
+] as const) {
+  test(
+    `FlatAdam (${name} loop) gives the weights and moments of tfjs Adam (cpu backend) at every one of 6 steps, bit for bit`,
+    { skip: name === 'native' && !nativeAdam ? 'native kernels (with adamUpdate) not built' : false },
+    () => matchesTfjs(kernels),
+  );
 }
 
 test('FlatAdam resumes from a tfjs Adam that has state: written back after 3 steps, read by a new mirror, 3 more equal 6 unbroken', async () => {
@@ -120,7 +154,9 @@ test('FlatAdam resumes from a tfjs Adam that has state: written back after 3 ste
   first.writeBack();
   // Through the optimizer's own save format, as a checkpoint stores it, into a fresh optimizer.
   const saved = (await opt.getWeights()).map((n) => ({ name: n.name, tensor: tf.clone(n.tensor) }));
-  const accSaved = ['accBeta1', 'accBeta2'].map((k) => (opt as unknown as Record<string, tf.Variable>)[k].dataSync()[0]);
+  const accSaved = ['accBeta1', 'accBeta2'].map(
+    (k) => (opt as unknown as Record<string, tf.Variable>)[k].dataSync()[0],
+  );
   const resumed = tf.train.adam(lrs[0]);
   await resumed.setWeights(saved);
   (resumed as unknown as Record<string, tf.Variable>).accBeta1.assign(tf.scalar(accSaved[0]));

@@ -11,8 +11,18 @@ import { ReplicaError } from '../../src/errors';
 import { createRng } from '../../src/util/rng';
 
 const config: TrainConfig = {
-  epochs: 1, batchSize: 8, learningRate: 1e-3, lrSchedule: 'constant', weightDecay: 1e-3,
-  lossWeights: [1, 0.5, 1], augment: false, seed: 3, patience: null, checkpointEveryMinutes: 1e9, keep: 'last', recipe: null,
+  epochs: 1,
+  batchSize: 8,
+  learningRate: 1e-3,
+  lrSchedule: 'constant',
+  weightDecay: 1e-3,
+  lossWeights: [1, 0.5, 1],
+  augment: false,
+  seed: 3,
+  patience: null,
+  checkpointEveryMinutes: 1e9,
+  keep: 'last',
+  recipe: null,
 };
 
 function batches(count: number, B: number): Array<{ x: Float32Array; labels: Int32Array }> {
@@ -26,13 +36,31 @@ function batches(count: number, B: number): Array<{ x: Float32Array; labels: Int
 const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => w.dataSync() as Float32Array);
 function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
   let d = 0;
-  a.forEach((w, i) => w.forEach((v, j) => { d = Math.max(d, Math.abs(v - b[i][j])); }));
+  a.forEach((w, i) =>
+    w.forEach((v, j) => {
+      d = Math.max(d, Math.abs(v - b[i][j]));
+    }),
+  );
   return d;
 }
 
 test('shards cover the batch once, in order, balanced', () => {
-  assert.deepEqual([0, 1, 2].map((w) => shardRows(10, 3, w)), [[0, 3], [3, 6], [6, 10]]);
-  assert.deepEqual([0, 1, 2].map((w) => shardRows(2, 3, w)), [[0, 0], [0, 1], [1, 2]]);
+  assert.deepEqual(
+    [0, 1, 2].map((w) => shardRows(10, 3, w)),
+    [
+      [0, 3],
+      [3, 6],
+      [6, 10],
+    ],
+  );
+  assert.deepEqual(
+    [0, 1, 2].map((w) => shardRows(2, 3, w)),
+    [
+      [0, 0],
+      [0, 1],
+      [1, 2],
+    ],
+  );
 });
 
 /**
@@ -93,10 +121,14 @@ test('3 Adam steps of B-AlexNet (dropout, weight decay, unequal exit weights) on
  * tests rounding, not the sharding. Plain SGD makes Δw = lr·(the gradients' difference), so
  * a gradient 0.1 % off shows above 1e-6; rounding measured 3e-8 (one float32 ulp of the weights).
  */
-test('3 SGD steps (lr 0.1) of B-AlexNet on 2 replicas with the native kernels match 1 thread: max |Δw| ≤ 1e-6', { skip: loadNativeBlas().loaded ? false : 'native kernels not built' }, async () => {
-  const d = await oneVsTwoReplicas(() => tf.train.sgd(0.1), true);
-  assert.ok(d <= 1e-6, `max |Δw| = ${d}`);
-});
+test(
+  '3 SGD steps (lr 0.1) of B-AlexNet on 2 replicas with the native kernels match 1 thread: max |Δw| ≤ 1e-6',
+  { skip: loadNativeBlas().loaded ? false : 'native kernels not built' },
+  async () => {
+    const d = await oneVsTwoReplicas(() => tf.train.sgd(0.1), true);
+    assert.ok(d <= 1e-6, `max |Δw| = ${d}`);
+  },
+);
 
 test('a replica that dies rejects the step with a ReplicaError naming it, instead of hanging', async () => {
   registerWasmTrainingKernels();
@@ -109,7 +141,10 @@ test('a replica that dies rejects the step with a ReplicaError naming it, instea
     const [b] = batches(1, 4);
     const x = tf.tensor4d(b.x, [4, 32, 32, 3]);
     await step(x, b.labels, 0);
-    await assert.rejects(step(x, b.labels, 1), (err: unknown) => err instanceof ReplicaError && /replica 1 exited unexpectedly \(code 7\)/.test(err.message));
+    await assert.rejects(
+      step(x, b.labels, 1),
+      (err: unknown) => err instanceof ReplicaError && /replica 1 exited unexpectedly \(code 7\)/.test(err.message),
+    );
     await assert.rejects(step(x, b.labels, 2), ReplicaError);
     x.dispose();
   } finally {

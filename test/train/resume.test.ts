@@ -14,15 +14,36 @@ import { createRng } from '../../src/util/rng';
 function tinySpec(seed: number): EarlyExitSpec {
   let li = 0;
   return {
-    name: 'tiny', inputShape: [8, 8, 1], numClasses: 3,
+    name: 'tiny',
+    inputShape: [8, 8, 1],
+    numClasses: 3,
     stages: [
-      (x) => tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seededInit(seed, li++) }).apply(x) as tf.SymbolicTensor,
+      (x) =>
+        tf.layers
+          .conv2d({
+            filters: 4,
+            kernelSize: 3,
+            padding: 'same',
+            activation: 'relu',
+            kernelInitializer: seededInit(seed, li++),
+          })
+          .apply(x) as tf.SymbolicTensor,
       (x) => tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as tf.SymbolicTensor,
     ],
-    branches: [{ afterStage: 0, head: (x, C, name) => tf.layers.dense({ units: C, name, kernelInitializer: seededInit(seed, li++) }).apply(tf.layers.flatten().apply(x)) as tf.SymbolicTensor }],
+    branches: [
+      {
+        afterStage: 0,
+        head: (x, C, name) =>
+          tf.layers
+            .dense({ units: C, name, kernelInitializer: seededInit(seed, li++) })
+            .apply(tf.layers.flatten().apply(x)) as tf.SymbolicTensor,
+      },
+    ],
     finalHead: (x, C, name) => {
       const f = tf.layers.dropout({ rate: 0.5 }).apply(tf.layers.flatten().apply(x)) as tf.SymbolicTensor;
-      return tf.layers.dense({ units: C, name, kernelInitializer: seededInit(seed, li++) }).apply(f) as tf.SymbolicTensor;
+      return tf.layers
+        .dense({ units: C, name, kernelInitializer: seededInit(seed, li++) })
+        .apply(f) as tf.SymbolicTensor;
     },
   };
 }
@@ -45,8 +66,18 @@ function syntheticData(n: number): TrainingData {
 }
 
 const config: TrainConfig = {
-  epochs: 3, batchSize: 8, learningRate: 0.01, lrSchedule: 'cosine', weightDecay: 1e-3,
-  lossWeights: [0.5, 1], augment: true, seed: 5, patience: null, checkpointEveryMinutes: 1e9, keep: 'best', recipe: null,
+  epochs: 3,
+  batchSize: 8,
+  learningRate: 0.01,
+  lrSchedule: 'cosine',
+  weightDecay: 1e-3,
+  lossWeights: [0.5, 1],
+  augment: true,
+  seed: 5,
+  patience: null,
+  checkpointEveryMinutes: 1e9,
+  keep: 'best',
+  recipe: null,
 };
 
 test('interrupted-then-resumed training ends with exactly the same weights (cpu backend)', async () => {

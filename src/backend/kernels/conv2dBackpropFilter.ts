@@ -22,25 +22,46 @@ import { requireInput, type KernelCalls } from './kernelCall';
  *   total over the 7 shapes: composite 194.5 ms, im2col 239.4 ms → the composite is kept.
  * The im2col fill is memory-bound JS; the composite reads x and dy once each (two transposes).
  */
-export function conv2dBackpropFilterViaConv(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.Conv2DBackpropFilterAttrs): tf.TensorInfo | null {
+export function conv2dBackpropFilterViaConv(
+  calls: KernelCalls,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.Conv2DBackpropFilterAttrs,
+): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'Conv2DBackpropFilter');
   const dy = requireInput(inputs, 'dy', 'Conv2DBackpropFilter');
   const { strides, pad, dimRoundingMode, filterShape, dataFormat } = attrs;
   // NCHW: defer to the backend's own kernel (the registration reports it if there is none).
   if (dataFormat !== undefined && dataFormat !== 'NHWC') return null;
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const { top, bottom, left, right } = info.padInfo;
   const [KH, KW, Ci, Co] = filterShape;
 
   const xt = calls.run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [Ci,H,W,B]
   const dyt = calls.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [OH,OW,B,Co]
-  const full = calls.run('Conv2D', { x: xt, filter: dyt }, {
-    strides: [1, 1],
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [info.strideHeight, info.strideWidth],
-  });
+  const full = calls.run(
+    'Conv2D',
+    { x: xt, filter: dyt },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+    },
+  );
   calls.free(xt, dyt);
   // With 'valid'-like padding and a stride that does not divide the input, the last input rows
   // are never read by the forward conv: the composite yields extra taps beyond KH/KW. Drop them.

@@ -17,20 +17,38 @@ export interface BackpropInputPlan {
  * H − ((OH−1)·s + 1) + top. Returns null (caller falls back) when a pad would be negative,
  * which only happens for explicit pads larger than the filter.
  */
-export function planBackpropInput(inputShape: number[], filterShape: number[], attrs: tf.Conv2DBackpropInputAttrs): BackpropInputPlan | null {
+export function planBackpropInput(
+  inputShape: number[],
+  filterShape: number[],
+  attrs: tf.Conv2DBackpropInputAttrs,
+): BackpropInputPlan | null {
   const info = tf.backend_util.computeConv2DInfo(
-    inputShape as [number, number, number, number], filterShape as [number, number, number, number],
-    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    inputShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const { top, left } = info.padInfo;
   const ohUp = (info.outHeight - 1) * info.strideHeight + 1;
   const owUp = (info.outWidth - 1) * info.strideWidth + 1;
   const pads: [number, number, number, number] = [
-    info.filterHeight - 1 - top, info.inHeight - ohUp + top,
-    info.filterWidth - 1 - left, info.inWidth - owUp + left,
+    info.filterHeight - 1 - top,
+    info.inHeight - ohUp + top,
+    info.filterWidth - 1 - left,
+    info.inWidth - owUp + left,
   ];
   if (pads.some((p) => p < 0)) return null;
   return {
-    pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
+    pad: [
+      [0, 0],
+      [pads[0], pads[1]],
+      [pads[2], pads[3]],
+      [0, 0],
+    ],
     strideHeight: info.strideHeight,
     strideWidth: info.strideWidth,
   };
@@ -44,14 +62,29 @@ export function planBackpropInput(inputShape: number[], filterShape: number[], a
 function dilateSpatial(calls: KernelCalls, dy: tf.TensorInfo, sh: number, sw: number): tf.TensorInfo {
   const [B, OH, OW, C] = dy.shape;
   const six = calls.run('Reshape', { x: dy }, { shape: [B, OH, 1, OW, 1, C] });
-  const padded = calls.run('PadV2', { x: six }, {
-    paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-    constantValue: 0,
-  });
+  const padded = calls.run(
+    'PadV2',
+    { x: six },
+    {
+      paddings: [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   calls.free(six);
   const four = calls.run('Reshape', { x: padded }, { shape: [B, OH * sh, OW * sw, C] });
   calls.free(padded);
-  const out = calls.run('Slice', { x: four }, { begin: [0, 0, 0, 0], size: [B, (OH - 1) * sh + 1, (OW - 1) * sw + 1, C] });
+  const out = calls.run(
+    'Slice',
+    { x: four },
+    { begin: [0, 0, 0, 0], size: [B, (OH - 1) * sh + 1, (OW - 1) * sw + 1, C] },
+  );
   calls.free(four);
   return out;
 }
@@ -62,7 +95,11 @@ function dilateSpatial(calls: KernelCalls, dy: tf.TensorInfo, sh: number, sw: nu
  * The filter flip/transpose touches only KH·KW·Ci·Co values. Returns null when the plan does not
  * apply (the caller then runs the backend's own kernel).
  */
-export function conv2dBackpropInputViaConv(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, a: tf.Conv2DBackpropInputAttrs): tf.TensorInfo | null {
+export function conv2dBackpropInputViaConv(
+  calls: KernelCalls,
+  inputs: tf.NamedTensorInfoMap,
+  a: tf.Conv2DBackpropInputAttrs,
+): tf.TensorInfo | null {
   const dy = requireInput(inputs, 'dy', 'Conv2DBackpropInput');
   const filter = requireInput(inputs, 'filter', 'Conv2DBackpropInput');
   if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') return null;
@@ -73,9 +110,16 @@ export function conv2dBackpropInputViaConv(calls: KernelCalls, inputs: tf.NamedT
   calls.free(flipped);
   const strided = plan.strideHeight > 1 || plan.strideWidth > 1;
   const src = strided ? dilateSpatial(calls, dy, plan.strideHeight, plan.strideWidth) : dy;
-  const dx = calls.run('Conv2D', { x: src, filter: wt }, {
-    strides: [1, 1], pad: plan.pad, dataFormat: 'NHWC', dilations: [1, 1],
-  });
+  const dx = calls.run(
+    'Conv2D',
+    { x: src, filter: wt },
+    {
+      strides: [1, 1],
+      pad: plan.pad,
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    },
+  );
   calls.free(wt);
   if (strided) calls.free(src);
   return dx;

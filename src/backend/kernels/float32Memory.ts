@@ -24,11 +24,22 @@ interface CpuBackendLike {
 }
 
 function isWasmBackend(be: tf.KernelBackend): be is tf.KernelBackend & WasmBackendLike {
-  return 'makeOutput' in be && typeof be.makeOutput === 'function' && 'typedArrayFromHeap' in be && typeof be.typedArrayFromHeap === 'function';
+  return (
+    'makeOutput' in be &&
+    typeof be.makeOutput === 'function' &&
+    'typedArrayFromHeap' in be &&
+    typeof be.typedArrayFromHeap === 'function'
+  );
 }
 
 function isCpuBackend(be: tf.KernelBackend): be is tf.KernelBackend & CpuBackendLike {
-  return 'makeTensorInfo' in be && typeof be.makeTensorInfo === 'function' && 'data' in be && typeof be.data === 'object' && be.data !== null;
+  return (
+    'makeTensorInfo' in be &&
+    typeof be.makeTensorInfo === 'function' &&
+    'data' in be &&
+    typeof be.data === 'object' &&
+    be.data !== null
+  );
 }
 
 /** The Float32Memory of the backend a kernel runs on (wasm or cpu; another backend is a bug). */
@@ -38,7 +49,9 @@ export function float32Memory(calls: KernelCalls): Float32Memory {
     return { alloc: (shape) => be.makeOutput(shape, 'float32'), view: (info) => be.typedArrayFromHeap(info) };
   }
   if (calls.backendName !== 'cpu' || !isCpuBackend(be)) {
-    throw new BackendError(`eecal's kernels cannot reach the memory of backend '${calls.backendName}' (${be.constructor.name})`);
+    throw new BackendError(
+      `eecal's kernels cannot reach the memory of backend '${calls.backendName}' (${be.constructor.name})`,
+    );
   }
   return {
     alloc: (shape) => be.makeTensorInfo(shape, 'float32', new Float32Array(tf.util.sizeFromShape(shape))),

@@ -33,7 +33,11 @@ function js<A>(name: string, run: KernelImpl<A>): NamedImpl<A> {
  * The native implementation `make(native)` when native kernels are asked for, else null (left
  * out); named by the addon, which says which library runs entry point `entry` (oneDNN, OpenBLAS).
  */
-function native<A>(o: KernelOptions, entry: keyof NativeInfo['kernels'], make: (n: NativeBlas) => KernelImpl<A>): NamedImpl<A> | null {
+function native<A>(
+  o: KernelOptions,
+  entry: keyof NativeInfo['kernels'],
+  make: (n: NativeBlas) => KernelImpl<A>,
+): NamedImpl<A> | null {
   return o.native ? { name: `native: ${o.native.info().kernels[entry]}`, run: make(o.native), native: true } : null;
 }
 
@@ -60,18 +64,35 @@ function native<A>(o: KernelOptions, entry: keyof NativeInfo['kernels'], make: (
  */
 export const WASM_KERNELS: readonly KernelConfig[] = [
   defineKernel<tf.Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', 'wasm', (o) => [
-    native(o, 'conv2dBackpropFilter', nativeConv2dBackpropFilter), js('Conv2D composite (dilated by the stride)', conv2dBackpropFilterViaConv)]),
+    native(o, 'conv2dBackpropFilter', nativeConv2dBackpropFilter),
+    js('Conv2D composite (dilated by the stride)', conv2dBackpropFilterViaConv),
+  ]),
   defineKernel<tf.Conv2DBackpropInputAttrs>('Conv2DBackpropInput', 'wasm', (o) => [
-    native(o, 'conv2dBackpropInput', nativeConv2dBackpropInput), js('Conv2D composite (flipped filter)', conv2dBackpropInputViaConv)]),
+    native(o, 'conv2dBackpropInput', nativeConv2dBackpropInput),
+    js('Conv2D composite (flipped filter)', conv2dBackpropInputViaConv),
+  ]),
   defineKernel<tf.Conv2DAttrs>('Conv2D', 'wasm', (o) => [native(o, 'conv2d', nativeConv2d<tf.Conv2DAttrs>)]),
-  defineKernel<tf.FusedConv2DAttrs>('FusedConv2D', 'wasm', (o) => [native(o, 'conv2d', nativeConv2d<tf.FusedConv2DAttrs>)]),
-  defineKernel<tf.BatchMatMulAttrs>('BatchMatMul', 'wasm', (o) => [native(o, 'matMul', nativeBatchMatMul), js('explicit transpose', matMulViaExplicitTranspose)]),
-  defineKernel<tf._FusedMatMulAttrs>('_FusedMatMul', 'wasm', () => [js('explicit transpose', matMulViaExplicitTranspose)]),
-  defineKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', 'wasm', (o) => [native(o, 'maxPoolGrad', nativeMaxPoolGrad), js('JS scatter', maxPoolGradJs)]),
+  defineKernel<tf.FusedConv2DAttrs>('FusedConv2D', 'wasm', (o) => [
+    native(o, 'conv2d', nativeConv2d<tf.FusedConv2DAttrs>),
+  ]),
+  defineKernel<tf.BatchMatMulAttrs>('BatchMatMul', 'wasm', (o) => [
+    native(o, 'matMul', nativeBatchMatMul),
+    js('explicit transpose', matMulViaExplicitTranspose),
+  ]),
+  defineKernel<tf._FusedMatMulAttrs>('_FusedMatMul', 'wasm', () => [
+    js('explicit transpose', matMulViaExplicitTranspose),
+  ]),
+  defineKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', 'wasm', (o) => [
+    native(o, 'maxPoolGrad', nativeMaxPoolGrad),
+    js('JS scatter', maxPoolGradJs),
+  ]),
   defineKernel<Record<string, never>>('Identity', 'wasm', () => [js('JS: shares the buffer', identityShared)]),
   defineKernel<tf.SumAttrs>('Sum', 'wasm', (o) => [native(o, 'sum', nativeSum), js('JS: sum of rows', sumLeadingAxes)]),
   defineKernel<tf.LRNAttrs>('LRN', 'wasm', (o) => [native(o, 'lrn', nativeLrn), js('JS', lrnJs)]),
-  defineKernel<tf.LRNGradAttrs>('LRNGrad', 'wasm', (o) => [native(o, 'lrnGrad', nativeLrnGrad), js('JS gather', lrnGradJs)]),
+  defineKernel<tf.LRNGradAttrs>('LRNGrad', 'wasm', (o) => [
+    native(o, 'lrnGrad', nativeLrnGrad),
+    js('JS gather', lrnGradJs),
+  ]),
 ];
 
 /**
@@ -82,7 +103,9 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
  *   which took 1.7 s of a 14 s step).
  */
 export const CPU_KERNELS: readonly KernelConfig[] = [
-  defineKernel<tf.Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', 'cpu', () => [js('Conv2D composite (dilated by the stride)', conv2dBackpropFilterViaConv)]),
+  defineKernel<tf.Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', 'cpu', () => [
+    js('Conv2D composite (dilated by the stride)', conv2dBackpropFilterViaConv),
+  ]),
   defineKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', 'cpu', () => [js('JS scatter', maxPoolGradJs)]),
 ];
 
@@ -98,7 +121,12 @@ export function registerWasmTrainingKernels(opts: { native?: boolean | NativeBla
   // Load the wasm package first: its import registers the built-in kernels, and a built-in
   // registered *after* ours would silently replace it (tfjs only warns).
   require('@tensorflow/tfjs-backend-wasm');
-  const nativeBlas = opts.native === false ? null : opts.native === true || opts.native === undefined ? loadNativeBlas().loaded : opts.native;
+  const nativeBlas =
+    opts.native === false
+      ? null
+      : opts.native === true || opts.native === undefined
+        ? loadNativeBlas().loaded
+        : opts.native;
   return registerKernels(WASM_KERNELS, { native: nativeBlas });
 }
 

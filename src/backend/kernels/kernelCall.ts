@@ -15,13 +15,18 @@ export type KernelAttrs = tf.NamedAttrMap;
  * only thing to free is the backend data of each intermediate (see {@link KernelCalls.free}).
  */
 export class KernelCalls {
-  constructor(readonly backendName: KernelBackendName, readonly backend: tf.KernelBackend) {}
+  constructor(
+    readonly backendName: KernelBackendName,
+    readonly backend: tf.KernelBackend,
+  ) {}
 
   /** Run kernel `name` on this backend; the caller owns the returned TensorInfo. */
   run(name: string, inputs: Record<string, tf.TensorInfo>, attrs: KernelAttrs = {}): tf.TensorInfo {
     const config = tf.getKernel(name, this.backendName);
     if (!config) {
-      throw new BackendError(`kernel '${name}' is not registered for backend '${this.backendName}' (needed by an eecal training kernel)`);
+      throw new BackendError(
+        `kernel '${name}' is not registered for backend '${this.backendName}' (needed by an eecal training kernel)`,
+      );
     }
     const out = config.kernelFunc({ inputs, backend: this.backend, attrs });
     if (Array.isArray(out)) {

@@ -11,7 +11,12 @@ export type BackendKernel<A> = (inputs: tf.NamedTensorInfoMap, attrs: A) => tf.T
  * backend's own kernel. It may also run the backend's kernel itself on rewritten inputs
  * (`backendKernel`), e.g. after materialising a transpose.
  */
-export type KernelImpl<A> = (calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: A, backendKernel: BackendKernel<A>) => tf.TensorInfo | null;
+export type KernelImpl<A> = (
+  calls: KernelCalls,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: A,
+  backendKernel: BackendKernel<A>,
+) => tf.TensorInfo | null;
 
 /** An implementation and the name `eecal doctor` shows for it (which library runs the kernel). */
 export interface NamedImpl<A> {
@@ -44,16 +49,24 @@ export interface KernelConfig {
  * hands every kernel an untyped `NamedAttrMap`; this is the one place where it is read as the
  * kernel's attribute type, which tfjs's kernel registry guarantees for that kernel name.
  */
-export function defineKernel<A>(kernelName: string, backendName: KernelBackendName, chain: (opts: KernelOptions) => Array<NamedImpl<A> | null>): KernelConfig {
+export function defineKernel<A>(
+  kernelName: string,
+  backendName: KernelBackendName,
+  chain: (opts: KernelOptions) => Array<NamedImpl<A> | null>,
+): KernelConfig {
   const typed = (attrs: KernelAttrs) => attrs as unknown as A;
   const untyped = (attrs: A) => attrs as unknown as KernelAttrs;
   return {
     kernelName,
     backendName,
-    chain: (opts) => chain(opts).filter((impl): impl is NamedImpl<A> => impl !== null).map((impl) => ({
-      name: impl.name,
-      native: impl.native,
-      run: (calls, inputs, attrs, backendKernel) => impl.run(calls, inputs, typed(attrs), (i, a) => backendKernel(i, untyped(a))),
-    })),
+    chain: (opts) =>
+      chain(opts)
+        .filter((impl): impl is NamedImpl<A> => impl !== null)
+        .map((impl) => ({
+          name: impl.name,
+          native: impl.native,
+          run: (calls, inputs, attrs, backendKernel) =>
+            impl.run(calls, inputs, typed(attrs), (i, a) => backendKernel(i, untyped(a))),
+        })),
   };
 }

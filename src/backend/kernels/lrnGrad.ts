@@ -14,7 +14,14 @@ import { lrnParams, negPow, paddedScratch, squaresInto, windowSum, type LrnParam
  * as given (not recomputed), as in tfjs; sums in float64, one rounding to float32 (tfjs adds each
  * term into the float32 result, so it rounds more often: the two differ by float32 rounding).
  */
-export function lrnGradient(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, C: number, p: LrnParams): void {
+export function lrnGradient(
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  C: number,
+  p: LrnParams,
+): void {
   if (C === 0) return;
   if (p.depthRadius === 1) lrnGradientRadius1(x, y, dy, dx, C, p);
   else lrnGradientAnyRadius(x, y, dy, dx, C, p);
@@ -25,7 +32,14 @@ export function lrnGradient(x: Float32Array, y: Float32Array, dy: Float32Array, 
  * dy·y/norm are computed one step ahead and roll through locals with c−1's and c's, so there is
  * no scratch and no second pass (measured ≈1.8× faster than the general two-pass loop).
  */
-function lrnGradientRadius1(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, C: number, p: LrnParams): void {
+function lrnGradientRadius1(
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  C: number,
+  p: LrnParams,
+): void {
   const { bias, alpha, beta } = p;
   const k2ab = -2 * alpha * beta;
   const pow = negPow; // local alias: see lrnGradientAnyRadius
@@ -58,7 +72,14 @@ function lrnGradientRadius1(x: Float32Array, y: Float32Array, dy: Float32Array, 
   }
 }
 
-function lrnGradientAnyRadius(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, C: number, p: LrnParams): void {
+function lrnGradientAnyRadius(
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  C: number,
+  p: LrnParams,
+): void {
   const { depthRadius: r, bias, alpha, beta } = p;
   const w = 2 * r + 1;
   const n = x.length;
@@ -87,14 +108,21 @@ function lrnGradientAnyRadius(x: Float32Array, y: Float32Array, dy: Float32Array
  * 22.7 → 12.5 ms, `npm run bench:train -- --profile-only --compare-kernels LRN,LRNGrad`). Non-float32 inputs or unusual
  * attrs → null (the backend's kernel).
  */
-export function lrnGradJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.LRNGradAttrs): tf.TensorInfo | null {
+export function lrnGradJs(
+  calls: KernelCalls,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.LRNGradAttrs,
+): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'LRNGrad');
   const y = requireInput(inputs, 'y', 'LRNGrad');
   const dy = requireInput(inputs, 'dy', 'LRNGrad');
   const p = lrnParams(attrs);
-  if (!p || x.dtype !== 'float32' || y.dtype !== 'float32' || dy.dtype !== 'float32' || dy.shape.length === 0) return null;
+  if (!p || x.dtype !== 'float32' || y.dtype !== 'float32' || dy.dtype !== 'float32' || dy.shape.length === 0)
+    return null;
   if (!tf.util.arraysEqual(x.shape, dy.shape) || !tf.util.arraysEqual(y.shape, dy.shape)) {
-    throw new BackendError(`LRNGrad: inputs x [${x.shape}], y [${y.shape}] and dy [${dy.shape}] must have the same shape`);
+    throw new BackendError(
+      `LRNGrad: inputs x [${x.shape}], y [${y.shape}] and dy [${dy.shape}] must have the same shape`,
+    );
   }
   const mem = float32Memory(calls);
   const out = mem.alloc(dy.shape);

@@ -18,7 +18,12 @@ function transposeLastTwo(calls: KernelCalls, t: tf.TensorInfo): tf.TensorInfo {
  * The transpose copies O(rows·cols) values, negligible next to the product. Same result (the
  * sum order of XNNPACK's GEMM differs from the naive loop only at float rounding).
  */
-export function matMulViaExplicitTranspose<A extends tf.BatchMatMulAttrs>(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: A, backendKernel: BackendKernel<A>): tf.TensorInfo | null {
+export function matMulViaExplicitTranspose<A extends tf.BatchMatMulAttrs>(
+  calls: KernelCalls,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: A,
+  backendKernel: BackendKernel<A>,
+): tf.TensorInfo | null {
   const { transposeA, transposeB } = attrs;
   if (!transposeA && !transposeB) return null;
   const a = requireInput(inputs, 'a', 'BatchMatMul');

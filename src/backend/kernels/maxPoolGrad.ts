@@ -3,9 +3,19 @@ import { float32Memory } from './float32Memory';
 import { requireInput, type KernelCalls } from './kernelCall';
 
 /** Pooling geometry (tfjs Conv2DInfo fields plus the top/left padding). */
-export type PoolGeometry = Pick<tf.backend_util.Conv2DInfo,
-  'batchSize' | 'inHeight' | 'inWidth' | 'inChannels' | 'outHeight' | 'outWidth' | 'strideHeight' | 'strideWidth' | 'filterHeight' | 'filterWidth'>
-  & { padTop: number; padLeft: number };
+export type PoolGeometry = Pick<
+  tf.backend_util.Conv2DInfo,
+  | 'batchSize'
+  | 'inHeight'
+  | 'inWidth'
+  | 'inChannels'
+  | 'outHeight'
+  | 'outWidth'
+  | 'strideHeight'
+  | 'strideWidth'
+  | 'filterHeight'
+  | 'filterWidth'
+> & { padTop: number; padLeft: number };
 
 /**
  * dx of a 2-D max-pooling (NHWC, dilation 1), computed as a scatter: every pooling window sends
@@ -21,7 +31,13 @@ export type PoolGeometry = Pick<tf.backend_util.Conv2DInfo,
  * B-AlexNet's pool1 gradient (batch 64, 32×32×32 → 16×16): ≈13 ms vs ≈60 ms. A window whose y is
  * not found (NaN) falls back to the full strict-`>` scan, so the result never depends on y.
  */
-export function maxPoolGradScatter(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
+export function maxPoolGradScatter(
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  g: PoolGeometry,
+): void {
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
   dx.fill(0);
   for (let b = 0; b < batchSize; b++) {
@@ -55,7 +71,16 @@ export function maxPoolGradScatter(x: Float32Array, y: Float32Array, dy: Float32
 }
 
 /** Index of the first strict maximum of one window/channel (−1 if nothing exceeds −∞). */
-function firstMaxPosition(x: Float32Array, offset: number, rMin: number, rMax: number, cMin: number, cMax: number, W: number, C: number): number {
+function firstMaxPosition(
+  x: Float32Array,
+  offset: number,
+  rMin: number,
+  rMax: number,
+  cMin: number,
+  cMax: number,
+  W: number,
+  C: number,
+): number {
   let best = -Infinity;
   let pos = -1;
   for (let r = rMin; r < rMax; r++) {
@@ -73,18 +98,31 @@ function firstMaxPosition(x: Float32Array, offset: number, rMin: number, rMax: n
  * MaxPoolGrad kernel over the backend's own memory (wasm heap or cpu arrays); null (use the
  * backend's kernel) for dilated pools or non-float32 data.
  */
-export function maxPoolGradJs(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.MaxPoolGradAttrs): tf.TensorInfo | null {
+export function maxPoolGradJs(
+  calls: KernelCalls,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.MaxPoolGradAttrs,
+): tf.TensorInfo | null {
   const dy = requireInput(inputs, 'dy', 'MaxPoolGrad');
   const input = requireInput(inputs, 'input', 'MaxPoolGrad');
   const output = requireInput(inputs, 'output', 'MaxPoolGrad');
   const { filterSize, strides, pad, dimRoundingMode } = attrs;
   if (input.dtype !== 'float32' || dy.dtype !== 'float32' || output.dtype !== 'float32') return null;
   const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
   const mem = float32Memory(calls);
   const out = mem.alloc(input.shape);
-  maxPoolGradScatter(mem.view(input), mem.view(output), mem.view(dy), mem.view(out),
-    { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left });
+  maxPoolGradScatter(mem.view(input), mem.view(output), mem.view(dy), mem.view(out), {
+    ...info,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  });
   return out;
 }

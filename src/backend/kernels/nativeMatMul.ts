@@ -28,7 +28,12 @@ export function nativeBatchMatMul(native: NativeBlas): KernelImpl<tf.BatchMatMul
     if (K !== K2 || batch === 0 || M === 0 || N === 0 || K === 0) return null;
     const mem = float32Memory(calls);
     const out = mem.alloc([...batchDims, M, N]);
-    native.matMul(mem.view(a), mem.view(b), mem.view(out), Int32Array.from([batch, M, K, N, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0]));
+    native.matMul(
+      mem.view(a),
+      mem.view(b),
+      mem.view(out),
+      Int32Array.from([batch, M, K, N, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0]),
+    );
     return out;
   };
 }

@@ -21,12 +21,35 @@ export function nativeMaxPoolGrad(native: NativeBlas): KernelImpl<tf.MaxPoolGrad
     const { filterSize, strides, pad, dimRoundingMode } = attrs;
     if (input.dtype !== 'float32' || dy.dtype !== 'float32' || output.dtype !== 'float32') return null;
     const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-    const geom = Int32Array.from([info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
-      info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left]);
+      input.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const geom = Int32Array.from([
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ]);
     const { top, bottom, left, right } = info.padInfo;
     const padsInWindow = Math.max(top, bottom) < info.filterHeight && Math.max(left, right) < info.filterWidth;
-    if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || !padsInWindow || geom.some((v, i) => (i < 10 ? v < 1 : v < 0))) {
+    if (
+      info.dilationHeight !== 1 ||
+      info.dilationWidth !== 1 ||
+      !padsInWindow ||
+      geom.some((v, i) => (i < 10 ? v < 1 : v < 0))
+    ) {
       return null;
     }
     const mem = float32Memory(calls);

@@ -55,14 +55,21 @@ export function restoreBackendKernel(kernelName: string, backendName: KernelBack
 }
 
 /** The kernel function that tries `chain` in order, then the backend's own kernel `replaced`. */
-function chainKernel(kernelName: string, backendName: KernelBackendName, chain: readonly UntypedImpl[], replaced: tf.KernelConfig | null): tf.KernelFunc {
+function chainKernel(
+  kernelName: string,
+  backendName: KernelBackendName,
+  chain: readonly UntypedImpl[],
+  replaced: tf.KernelConfig | null,
+): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as tf.KernelBackend;
     const calls = new KernelCalls(backendName, backend);
     const attrs: KernelAttrs = args.attrs ?? {};
     const backendKernel = (inputs: tf.NamedTensorInfoMap, a: KernelAttrs): tf.TensorInfo => {
       if (!replaced) {
-        throw new BackendError(`${kernelName} on ${backendName}: eecal's kernel does not handle these attributes (${JSON.stringify(a)}) and the backend has no kernel of its own`);
+        throw new BackendError(
+          `${kernelName} on ${backendName}: eecal's kernel does not handle these attributes (${JSON.stringify(a)}) and the backend has no kernel of its own`,
+        );
       }
       const out = replaced.kernelFunc({ inputs, backend, attrs: a });
       if (Array.isArray(out)) throw new BackendError(`${kernelName} on ${backendName}: expected one output`);
@@ -93,14 +100,20 @@ export function registerKernels(configs: readonly KernelConfig[], opts: KernelOp
     const inst = installedAt(kernelName, backendName);
     if (inst && inst.native === native && inst.names.join('\n') === names.join('\n')) continue;
     if (!inst && chain.length === 0) continue;
-    const replaced = inst ? inst.replaced : tf.getKernel(kernelName, backendName) ?? null;
+    const replaced = inst ? inst.replaced : (tf.getKernel(kernelName, backendName) ?? null);
     if (inst || replaced) tf.unregisterKernel(kernelName, backendName);
     if (chain.length === 0) {
       if (replaced) tf.registerKernel(replaced);
     } else {
       const kernelFunc = chainKernel(kernelName, backendName, chain, replaced);
       installedKernels().set(kernelFunc, { names, native, replaced });
-      tf.registerKernel({ kernelName, backendName, kernelFunc, setupFunc: replaced?.setupFunc, disposeFunc: replaced?.disposeFunc });
+      tf.registerKernel({
+        kernelName,
+        backendName,
+        kernelFunc,
+        setupFunc: replaced?.setupFunc,
+        disposeFunc: replaced?.disposeFunc,
+      });
     }
     changed.push(kernelName);
   }

@@ -13,7 +13,7 @@ export function sumRows(x: Float32Array, out: Float32Array, C: number): void {
   let r = 0;
   for (; r + 4 <= R; r += 4) {
     const i0 = r * C;
-    for (let c = 0, i = i0; c < C; c++, i++) acc[c] += (x[i] + x[i + C]) + (x[i + 2 * C] + x[i + 3 * C]);
+    for (let c = 0, i = i0; c < C; c++, i++) acc[c] += x[i] + x[i + C] + (x[i + 2 * C] + x[i + 3 * C]);
   }
   for (; r < R; r++) {
     for (let c = 0, i = r * C; c < C; c++, i++) acc[c] += x[i];
@@ -38,7 +38,11 @@ export function leadingAxesSum(x: tf.TensorInfo, attrs: tf.SumAttrs): { C: numbe
  * transposes x so the reduced axes are innermost (a full strided copy of e.g. [64,32,32,32]),
  * then sums; ≈15 ms of a B-AlexNet step at batch 64. Any other reduction → null (backend kernel).
  */
-export function sumLeadingAxes(calls: KernelCalls, inputs: tf.NamedTensorInfoMap, attrs: tf.SumAttrs): tf.TensorInfo | null {
+export function sumLeadingAxes(
+  calls: KernelCalls,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.SumAttrs,
+): tf.TensorInfo | null {
   const x = requireInput(inputs, 'x', 'Sum');
   const plan = leadingAxesSum(x, attrs);
   if (!plan) return null;

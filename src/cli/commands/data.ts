@@ -23,27 +23,52 @@ per split (train / val / test) and per class.
 export const dataCommand: Command = {
   summary: 'data inspect <dataset> [--data DIR]: counts per split and class',
   async run(argv) {
-    const { values: v, positionals } = parseCommandArgs('data', argv, {
-      data: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' }, 'val-size': { type: 'string' },
-      size: { type: 'string' }, channels: { type: 'string' }, 'no-cache': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    }, true);
+    const { values: v, positionals } = parseCommandArgs(
+      'data',
+      argv,
+      {
+        data: { type: 'string' },
+        json: { type: 'boolean' },
+        seed: { type: 'string' },
+        'val-size': { type: 'string' },
+        size: { type: 'string' },
+        channels: { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      true,
+    );
     if (v.help) {
       console.log(HELP);
       return 0;
     }
     const [sub, name, ...extra] = positionals;
-    if (sub !== 'inspect') throw new ConfigError(`expected the subcommand "inspect", found ${sub === undefined ? 'none' : `"${sub}"`}\n\n${HELP}`);
-    if (!name || !(DATASET_NAMES as readonly string[]).includes(name)) throw new ConfigError(`data inspect: dataset ${name === undefined ? 'missing' : `"${name}"`}; expected one of ${DATASET_NAMES.join(', ')}`);
+    if (sub !== 'inspect')
+      throw new ConfigError(
+        `expected the subcommand "inspect", found ${sub === undefined ? 'none' : `"${sub}"`}\n\n${HELP}`,
+      );
+    if (!name || !(DATASET_NAMES as readonly string[]).includes(name))
+      throw new ConfigError(
+        `data inspect: dataset ${name === undefined ? 'missing' : `"${name}"`}; expected one of ${DATASET_NAMES.join(', ')}`,
+      );
     if (extra.length) throw new ConfigError(`data inspect: unexpected argument "${extra[0]}"`);
-    const size = v.size === undefined ? undefined : (intListOption('size', v.size, 1, MAX_IMAGE_SIDE) as [number, number]);
+    const size =
+      v.size === undefined ? undefined : (intListOption('size', v.size, 1, MAX_IMAGE_SIDE) as [number, number]);
     if (size && size.length !== 2) throw new ConfigError(`--size "${v.size}": expected H,W`);
     const channels = numberOption('channels', v.channels, 3, { integer: true, min: 1, max: 3 });
     if (channels === 2) throw new ConfigError('--channels 2: expected 1 or 3');
     const valSize = countOption('val-size', v['val-size'], 5000, 0, MAX_VAL_SIZE);
-    const progress = process.stderr.isTTY ? (n: number, total: number) => process.stderr.write(`\rdecoding ${n}/${total} images…`) : undefined;
+    const progress = process.stderr.isTTY
+      ? (n: number, total: number) => process.stderr.write(`\rdecoding ${n}/${total} images…`)
+      : undefined;
     const ds = await loadDataset({
-      name: name as DatasetName, data: v.data, seed: numberOption('seed', v.seed, 42, { integer: true }),
-      valSize, size, channels: channels as 1 | 3, onProgress: progress,
+      name: name as DatasetName,
+      data: v.data,
+      seed: numberOption('seed', v.seed, 42, { integer: true }),
+      valSize,
+      size,
+      channels: channels as 1 | 3,
+      onProgress: progress,
       cache: !v['no-cache'],
     });
     if (progress) process.stderr.write('\r\x1b[K');

@@ -4,8 +4,21 @@ import { decisionPTar } from '../riskDecision';
 import { checkResultSize } from '../limits';
 import { ConfigError } from '../../errors';
 import {
-  BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, LATENCY_HELP, LATENCY_OPTIONS, batchOptions, emit, layoutOptions,
-  networkOptions, outputFormat, pTarGrid, recordsOption, stageTimesOption, uplinkList,
+  BATCH_HELP,
+  BATCH_OPTIONS,
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  LATENCY_HELP,
+  LATENCY_OPTIONS,
+  batchOptions,
+  emit,
+  layoutOptions,
+  networkOptions,
+  outputFormat,
+  pTarGrid,
+  recordsOption,
+  stageTimesOption,
+  uplinkList,
 } from '../offloadingOptions';
 import { loadOffloadingInputs } from '../offloadingInputs';
 import { cascadeLatency } from '../../offloading/latencyModel';
@@ -47,18 +60,35 @@ export const deadlineCommand: Command = {
   summary: 'missed-deadline probability over a deadline grid',
   async run(argv) {
     const { values: v } = parseCommandArgs('deadline', argv, {
-      ...COMMON_OPTIONS, ...BATCH_OPTIONS, ...LATENCY_OPTIONS, 'p-tar': { type: 'string' }, decision: { type: 'string' }, deadline: { type: 'string' }, times: { type: 'string' },
-      measured: { type: 'string' }, 'measured-column': { type: 'string' },
+      ...COMMON_OPTIONS,
+      ...BATCH_OPTIONS,
+      ...LATENCY_OPTIONS,
+      'p-tar': { type: 'string' },
+      decision: { type: 'string' },
+      deadline: { type: 'string' },
+      times: { type: 'string' },
+      measured: { type: 'string' },
+      'measured-column': { type: 'string' },
     });
-    if (v.help) { console.log(HELP); return 0; }
+    if (v.help) {
+      console.log(HELP);
+      return 0;
+    }
     const format = outputFormat(v);
     const batch = batchOptions(v);
-    const decision = v.decision === undefined ? null : decisionPTar(v.decision, v['p-tar'] !== undefined, v['edge-exits'], v.calibration !== undefined);
+    const decision =
+      v.decision === undefined
+        ? null
+        : decisionPTar(v.decision, v['p-tar'] !== undefined, v['edge-exits'], v.calibration !== undefined);
     if (decision) v['edge-exits'] = decision.edgeExits;
     const grid = decision ? decision.grid : pTarGrid(v, 'p-tar', '0.8');
     const deadlinesS = gridOption('deadline', v.deadline ?? '0:2:0.05');
     for (const t of deadlinesS) if (!(t >= 0)) throw new ConfigError(`--deadline: t_tar = ${t} s, expected ≥ 0`);
-    checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length], ['--deadline points', deadlinesS.length]]);
+    checkResultSize([
+      ['--rounds', batch.rounds],
+      ['--p-tar points', grid.length],
+      ['--deadline points', deadlinesS.length],
+    ]);
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, 'confidence', { strict: v.strict });
     const { records } = inputs;
     const layout = layoutOptions(v, records);
@@ -68,33 +98,65 @@ export const deadlineCommand: Command = {
     if (v['measured-column'] !== undefined && !v.measured) throw new ConfigError('--measured-column needs --measured');
     if (v.measured) {
       const clash = [...Object.keys(LATENCY_OPTIONS), 'times'].filter((f) => v[f as keyof typeof v] !== undefined);
-      if (clash.length > 0) throw new ConfigError(`--measured replays a testbed run; it cannot be combined with --${clash.join(', --')}`);
+      if (clash.length > 0)
+        throw new ConfigError(`--measured replays a testbed run; it cannot be combined with --${clash.join(', --')}`);
       const column = v['measured-column'] ?? 'total_ms';
-      if (!column.endsWith('_ms')) throw new ConfigError(`--measured-column "${column}": expected a timing column (…_ms)`);
-      measured = measuredDeadline(v.measured, column, records, v.calibration, grid, { ...layout, ...batch, deadlinesMs: deadlinesS.map((s) => Number((s * 1000).toPrecision(12))) });
+      if (!column.endsWith('_ms'))
+        throw new ConfigError(`--measured-column "${column}": expected a timing column (…_ms)`);
+      measured = measuredDeadline(v.measured, column, records, v.calibration, grid, {
+        ...layout,
+        ...batch,
+        deadlinesMs: deadlinesS.map((s) => Number((s * 1000).toPrecision(12))),
+      });
       console.error(`deadline: ${measured.note}`);
       times = { exitMs: [], offloadMs: new Float64Array(0) };
     } else if (v.times) {
       const clash = Object.keys(LATENCY_OPTIONS).filter((f) => v[f as keyof typeof LATENCY_OPTIONS] !== undefined);
-      if (clash.length > 0) throw new ConfigError(`--times replays measured times; it cannot be combined with --${clash.join(', --')}`);
+      if (clash.length > 0)
+        throw new ConfigError(`--times replays measured times; it cannot be combined with --${clash.join(', --')}`);
       times = readSampleTimesCsv(v.times, records.numSamples, layout.edgeExits, layout.disabled);
     } else {
-      const lat = cascadeLatency(stageTimesOption(v, records), networkOptions(v, uplinkList(v, false)[0], records.numExits - 1), layout.edgeExits, layout.disabled);
+      const lat = cascadeLatency(
+        stageTimesOption(v, records),
+        networkOptions(v, uplinkList(v, false)[0], records.numExits - 1),
+        layout.edgeExits,
+        layout.disabled,
+      );
       times = constantSampleTimes(lat, records.numSamples);
       latency = lat;
-      console.error(`latency (ms): device exits ${lat.exitMs.map((t) => t.toFixed(3)).join(' / ')}; offloaded ${lat.offloadMs.toFixed(3)} = device ${lat.parts.deviceMs.toFixed(3)} + RTT ${lat.parts.rttMs} + upload ${lat.parts.uploadMs.toFixed(3)} + cloud ${lat.parts.cloudMs.toFixed(3)}`);
+      console.error(
+        `latency (ms): device exits ${lat.exitMs.map((t) => t.toFixed(3)).join(' / ')}; offloaded ${lat.offloadMs.toFixed(3)} = device ${lat.parts.deviceMs.toFixed(3)} + RTT ${lat.parts.rttMs} + upload ${lat.parts.uploadMs.toFixed(3)} + cloud ${lat.parts.cloudMs.toFixed(3)}`,
+      );
     }
     // Seconds on the command line (the paper's axis), ms inside; rounding keeps 0.15 s = 150 ms exactly.
     const deadlinesMs = deadlinesS.map((s) => Number((s * 1000).toPrecision(12)));
     const run = (keys: typeof inputs.uncalibrated): Row[] =>
-      missedDeadlineProbability(keys, grid, times, { ...layout, ...batch, deadlinesMs }).map((r, i) => ({ ...r, tTar: deadlinesS[i % deadlinesS.length] }));
-    const withT = (rows: DeadlineRow[]): Row[] => rows.map((r, i) => ({ ...r, tTar: deadlinesS[i % deadlinesS.length] }));
+      missedDeadlineProbability(keys, grid, times, { ...layout, ...batch, deadlinesMs }).map((r, i) => ({
+        ...r,
+        tTar: deadlinesS[i % deadlinesS.length],
+      }));
+    const withT = (rows: DeadlineRow[]): Row[] =>
+      rows.map((r, i) => ({ ...r, tTar: deadlinesS[i % deadlinesS.length] }));
     const uncal = measured ? withT(measured.uncal) : run(inputs.uncalibrated);
-    const cal = measured ? (measured.cal ? withT(measured.cal) : null) : inputs.calibrated ? run(inputs.calibrated) : null;
+    const cal = measured
+      ? measured.cal
+        ? withT(measured.cal)
+        : null
+      : inputs.calibrated
+        ? run(inputs.calibrated)
+        : null;
     if (format === 'json') {
       const out = {
-        edgeExits: layout.edgeExits, fallback: layout.fallback, disabled: [...layout.disabled], calibration: v.calibration ?? null, ...batch,
-        latency, times: v.times ?? null, measured: v.measured ?? null, rows: cal ?? uncal, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
+        edgeExits: layout.edgeExits,
+        fallback: layout.fallback,
+        disabled: [...layout.disabled],
+        calibration: v.calibration ?? null,
+        ...batch,
+        latency,
+        times: v.times ?? null,
+        measured: v.measured ?? null,
+        rows: cal ?? uncal,
+        ...(cal ? { uncalibrated: { rows: uncal } } : {}),
       };
       emit(JSON.stringify(out) + '\n', v.out);
       return 0;
@@ -105,7 +167,11 @@ export const deadlineCommand: Command = {
       { header: 't_tar(s)', key: 'tTar', value: ({ r }) => r.tTar, digits: 3 },
     ];
     if (cal) {
-      cols.push({ header: 'P_miss(uncal)', key: 'uncalibrated_missedProbability', value: ({ u }) => u.missedProbability });
+      cols.push({
+        header: 'P_miss(uncal)',
+        key: 'uncalibrated_missedProbability',
+        value: ({ u }) => u.missedProbability,
+      });
       cols.push({ header: 'ci_lo(uncal)', key: 'uncalibrated_ciLow', value: ({ u }) => u.ciLow });
       cols.push({ header: 'ci_hi(uncal)', key: 'uncalibrated_ciHigh', value: ({ u }) => u.ciHigh });
     }

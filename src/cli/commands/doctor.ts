@@ -10,7 +10,11 @@ import { repoRoot } from '../../util/repoRoot';
 /** Run a command and return its first stdout line, or null when it is absent or fails. */
 function firstLine(cmd: string, args: string[]): string | null {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 15_000 }).trim().split('\n')[0] ?? null;
+    return (
+      execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 15_000 })
+        .trim()
+        .split('\n')[0] ?? null
+    );
   } catch {
     return null;
   }
@@ -37,7 +41,8 @@ export function tslabKernelStatus(root: string): string {
 /** Chromium for figure export: Debian's /usr/bin/chromium or $EECAL_CHROMIUM. */
 export function chromiumStatus(): string {
   const exe = process.env.EECAL_CHROMIUM ?? '/usr/bin/chromium';
-  if (!fs.existsSync(exe)) return `not found at ${exe} (apt-get install chromium; PNG/SVG export disabled, HTML still written)`;
+  if (!fs.existsSync(exe))
+    return `not found at ${exe} (apt-get install chromium; PNG/SVG export disabled, HTML still written)`;
   const v = firstLine(exe, ['--version']);
   return `${exe}${v ? ` (${v.replace(/^.*?Chromium/, 'Chromium')})` : ''}`;
 }
@@ -45,9 +50,14 @@ export function chromiumStatus(): string {
 export const doctorCommand: Command = {
   summary: 'check backends, GPU, Jupyter kernel and Chromium',
   async run(argv) {
-    const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    const { values } = parseCommandArgs('doctor', argv, {
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
     if (values.help) {
-      console.log('usage: eecal doctor [--json]\n\nPrints Node version, every tfjs backend candidate and its status, the chosen backend,\nthreads, GPU visibility, the tslab Jupyter kernel and Chromium. Exit 0 when a usable backend exists.');
+      console.log(
+        'usage: eecal doctor [--json]\n\nPrints Node version, every tfjs backend candidate and its status, the chosen backend,\nthreads, GPU visibility, the tslab Jupyter kernel and Chromium. Exit 0 when a usable backend exists.',
+      );
       return 0;
     }
     const root = repoRoot();
@@ -60,7 +70,15 @@ export const doctorCommand: Command = {
     }
     const report = {
       node: process.version,
-      backend: choice ? { chosen: choice.backend, candidate: choice.candidate, threads: choice.threads, gpu: choice.gpu, kernels: choice.kernels } : null,
+      backend: choice
+        ? {
+            chosen: choice.backend,
+            candidate: choice.candidate,
+            threads: choice.threads,
+            gpu: choice.gpu,
+            kernels: choice.kernels,
+          }
+        : null,
       candidates: choice?.statuses ?? [],
       gpu: gpuVisibility(),
       tslabKernel: tslabKernelStatus(root),
@@ -73,11 +91,17 @@ export const doctorCommand: Command = {
       console.log(`node         ${report.node}`);
       console.log('backends (best first):');
       for (const s of report.candidates) {
-        console.log(`  ${choice && s.candidate === choice.candidate ? '→' : ' '} ${s.candidate.padEnd(13)} ${s.usable ? 'usable  ' : 'unusable'}  ${s.detail}`);
+        console.log(
+          `  ${choice && s.candidate === choice.candidate ? '→' : ' '} ${s.candidate.padEnd(13)} ${s.usable ? 'usable  ' : 'unusable'}  ${s.detail}`,
+        );
       }
-      console.log(`chosen       ${choice ? `${choice.backend} (${choice.candidate}), ${choice.threads} thread${choice.threads === 1 ? '' : 's'}${choice.gpu ? ', on GPU' : ''}` : `none: ${error}`}`);
+      console.log(
+        `chosen       ${choice ? `${choice.backend} (${choice.candidate}), ${choice.threads} thread${choice.threads === 1 ? '' : 's'}${choice.gpu ? ', on GPU' : ''}` : `none: ${error}`}`,
+      );
       // Which code runs each kernel eecal replaced, in the order tried (each passes on what it does not cover).
-      choice?.kernels.forEach((k, i) => console.log(`${i === 0 ? 'kernels     ' : '            '} ${k.kernel.padEnd(21)} ${k.chain.join(' → ')}`));
+      choice?.kernels.forEach((k, i) =>
+        console.log(`${i === 0 ? 'kernels     ' : '            '} ${k.kernel.padEnd(21)} ${k.chain.join(' → ')}`),
+      );
       console.log(`GPU          ${report.gpu}`);
       console.log(`tslab kernel ${report.tslabKernel}`);
       console.log(`chromium     ${report.chromium}`);

@@ -40,13 +40,25 @@ ${MODULE_EVAL_HELP}
                             accuracy, gap}], "ci"?: {metric: [low, high]}}]}`;
 
 const OPTIONS = {
-  records: { type: 'string' }, calibration: { type: 'string' }, 'method-module': { type: 'string' }, 'fit-records': { type: 'string' }, bins: { type: 'string' }, exits: { type: 'string' },
-  bootstrap: { type: 'string' }, seed: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' }, strict: { type: 'boolean' },
+  records: { type: 'string' },
+  calibration: { type: 'string' },
+  'method-module': { type: 'string' },
+  'fit-records': { type: 'string' },
+  bins: { type: 'string' },
+  exits: { type: 'string' },
+  bootstrap: { type: 'string' },
+  seed: { type: 'string' },
+  level: { type: 'string' },
+  json: { type: 'boolean' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** One exit's metrics (JSON field names are a contract). */
-type ExitRow = { exit: number; samples: number } & ExitMetricValues & { reliability: BinStat[]; ci?: Record<string, [number, number]> };
+type ExitRow = { exit: number; samples: number } & ExitMetricValues & {
+    reliability: BinStat[];
+    ci?: Record<string, [number, number]>;
+  };
 
 /** `eecal metrics`: every calibration/accuracy metric per exit, optionally calibrated and with bootstrap CIs. */
 export const metricsCommand: Command = {
@@ -61,7 +73,8 @@ export const metricsCommand: Command = {
     const bins = binsOption('bins', v.bins, 15);
     const replicates = countOption('bootstrap', v.bootstrap, 0, 0, MAX_REPLICATES);
     if (replicates === 1) throw new ConfigError('--bootstrap 1: expected 0 (no intervals) or at least 2 resamples');
-    if (replicates === 0 && (v.seed !== undefined || v.level !== undefined)) throw new ConfigError('--seed and --level need --bootstrap B');
+    if (replicates === 0 && (v.seed !== undefined || v.level !== undefined))
+      throw new ConfigError('--seed and --level need --bootstrap B');
     const seed = numberOption('seed', v.seed, 0, { integer: true });
     const level = numberOption('level', v.level, 0.95, { min: 0.5, max: 0.999 });
     const records = readRecords(requiredOption('records', v.records));
@@ -69,7 +82,8 @@ export const metricsCommand: Command = {
     const exits = v.exits ? intListOption('exits', v.exits, 1, records.numExits) : records.logits.map((_, e) => e + 1);
     let calibrators: Calibrator[] | null = null;
     // Await only for a module: without one the command stays synchronous (as callers capturing stdout expect).
-    const module = v['method-module'] !== undefined || v['fit-records'] !== undefined ? await moduleCalibration(v, records) : null;
+    const module =
+      v['method-module'] !== undefined || v['fit-records'] !== undefined ? await moduleCalibration(v, records) : null;
     if (module) calibrators = calibratorsFor(records, module.calibration, module.path);
     else if (v.calibration) {
       const calibration = readCalibrationFile(v.calibration);
@@ -80,33 +94,73 @@ export const metricsCommand: Command = {
       const logits = records.logits[exit - 1];
       const probs = calibrators ? calibrators[exit - 1].probabilities(logits) : softmaxRows(logits, C);
       const tl = topLabelOf(probs, records.labels, C);
-      const row: ExitRow = { exit, samples: records.numSamples, ...exitMetrics(probs, records.labels, C, { bins }), reliability: binStats(tl.confidence, tl.correct, { bins }) };
+      const row: ExitRow = {
+        exit,
+        samples: records.numSamples,
+        ...exitMetrics(probs, records.labels, C, { bins }),
+        reliability: binStats(tl.confidence, tl.correct, { bins }),
+      };
       if (replicates > 0) {
-        const iv = exitMetricIntervals(probs, records.labels, C, { bins, replicates, seed, level, onProgress: progressReporter(`bootstrap, exit ${exit}, resamples`) });
+        const iv = exitMetricIntervals(probs, records.labels, C, {
+          bins,
+          replicates,
+          seed,
+          level,
+          onProgress: progressReporter(`bootstrap, exit ${exit}, resamples`),
+        });
         row.ci = Object.fromEntries(EXIT_METRIC_NAMES.map((m) => [m, [iv[m].low, iv[m].high]]));
       }
       return row;
     });
     if (v.json) {
       const bootstrap = replicates > 0 ? { replicates, seed, level } : null;
-      process.stdout.write(JSON.stringify({ records: v.records, calibration: v.calibration ?? null, ...(module ? { methodModule: v['method-module'] } : {}), bins, bootstrap, exits: rows }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          records: v.records,
+          calibration: v.calibration ?? null,
+          ...(module ? { methodModule: v['method-module'] } : {}),
+          bins,
+          bootstrap,
+          exits: rows,
+        }) + '\n',
+      );
       return 0;
     }
-    console.log(`${records.numSamples} samples, ${C} classes, ${module ? `calibrated by ${module.calibration.method} (${module.path}, fitted on ${v['fit-records']})` : v.calibration ? `calibrated by ${v.calibration}` : 'uncalibrated (softmax of the logits)'}, ${bins} bins`);
+    console.log(
+      `${records.numSamples} samples, ${C} classes, ${module ? `calibrated by ${module.calibration.method} (${module.path}, fitted on ${v['fit-records']})` : v.calibration ? `calibrated by ${v.calibration}` : 'uncalibrated (softmax of the logits)'}, ${bins} bins`,
+    );
     const label: Record<keyof ExitMetricValues, string> = {
-      accuracy: 'acc', nll: 'NLL', brier: 'Brier', ece: 'ECE', eceEqualMass: 'ECE-em', rmsce: 'RMSCE', mce: 'MCE',
-      adaptiveEce: 'aECE', classwiseEce: 'cwECE', debiasedL2Ce: 'dL2CE', smoothEce: 'smECE',
+      accuracy: 'acc',
+      nll: 'NLL',
+      brier: 'Brier',
+      ece: 'ECE',
+      eceEqualMass: 'ECE-em',
+      rmsce: 'RMSCE',
+      mce: 'MCE',
+      adaptiveEce: 'aECE',
+      classwiseEce: 'cwECE',
+      debiasedL2Ce: 'dL2CE',
+      smoothEce: 'smECE',
     };
-    process.stdout.write(formatTable(rows, [
-      { header: 'exit', value: (r: ExitRow) => r.exit, digits: 0 },
-      ...EXIT_METRIC_NAMES.map((m) => ({ header: label[m], value: (r: ExitRow) => r[m] })),
-    ]));
-    if (replicates > 0) {
-      console.log(`\n${(level * 100).toFixed(1)}% percentile-bootstrap intervals (${replicates} resamples, seed ${seed}):`);
-      process.stdout.write(formatTable(rows, [
+    process.stdout.write(
+      formatTable(rows, [
         { header: 'exit', value: (r: ExitRow) => r.exit, digits: 0 },
-        ...EXIT_METRIC_NAMES.map((m) => ({ header: label[m], value: (r: ExitRow) => `[${r.ci![m][0].toFixed(4)}, ${r.ci![m][1].toFixed(4)}]` })),
-      ]));
+        ...EXIT_METRIC_NAMES.map((m) => ({ header: label[m], value: (r: ExitRow) => r[m] })),
+      ]),
+    );
+    if (replicates > 0) {
+      console.log(
+        `\n${(level * 100).toFixed(1)}% percentile-bootstrap intervals (${replicates} resamples, seed ${seed}):`,
+      );
+      process.stdout.write(
+        formatTable(rows, [
+          { header: 'exit', value: (r: ExitRow) => r.exit, digits: 0 },
+          ...EXIT_METRIC_NAMES.map((m) => ({
+            header: label[m],
+            value: (r: ExitRow) => `[${r.ci![m][0].toFixed(4)}, ${r.ci![m][1].toFixed(4)}]`,
+          })),
+        ]),
+      );
     }
     return 0;
   },

@@ -2,7 +2,18 @@ import type { Command } from '../main';
 import { parseCommandArgs } from '../args';
 import { decisionPTar } from '../riskDecision';
 import { checkResultSize } from '../limits';
-import { BATCH_HELP, BATCH_OPTIONS, COMMON_HELP, COMMON_OPTIONS, batchOptions, emit, layoutOptions, outputFormat, pTarGrid, recordsOption } from '../offloadingOptions';
+import {
+  BATCH_HELP,
+  BATCH_OPTIONS,
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  batchOptions,
+  emit,
+  layoutOptions,
+  outputFormat,
+  pTarGrid,
+  recordsOption,
+} from '../offloadingOptions';
 import { loadOffloadingInputs } from '../offloadingInputs';
 import { outageProbability, type OutageRow } from '../../offloading/outage';
 import { formatCsv, formatTable, type Column } from '../tableText';
@@ -33,29 +44,58 @@ with --calibration "rows" are calibrated. The fallback flag does not change outa
 export const outageCommand: Command = {
   summary: 'inference outage probability over a p_tar grid',
   async run(argv) {
-    const { values: v } = parseCommandArgs('outage', argv, { ...COMMON_OPTIONS, ...BATCH_OPTIONS, 'p-tar': { type: 'string' }, measured: { type: 'string' }, decision: { type: 'string' } });
-    if (v.help) { console.log(HELP); return 0; }
+    const { values: v } = parseCommandArgs('outage', argv, {
+      ...COMMON_OPTIONS,
+      ...BATCH_OPTIONS,
+      'p-tar': { type: 'string' },
+      measured: { type: 'string' },
+      decision: { type: 'string' },
+    });
+    if (v.help) {
+      console.log(HELP);
+      return 0;
+    }
     const format = outputFormat(v);
     const batch = batchOptions(v);
-    const decision = v.decision === undefined ? null : decisionPTar(v.decision, v['p-tar'] !== undefined, v['edge-exits'], v.calibration !== undefined);
+    const decision =
+      v.decision === undefined
+        ? null
+        : decisionPTar(v.decision, v['p-tar'] !== undefined, v['edge-exits'], v.calibration !== undefined);
     if (decision) v['edge-exits'] = decision.edgeExits;
     const grid = decision ? decision.grid : pTarGrid(v, 'p-tar', '0.5:0.95:0.05');
-    checkResultSize([['--rounds', batch.rounds], ['--p-tar points', grid.length]]);
+    checkResultSize([
+      ['--rounds', batch.rounds],
+      ['--p-tar points', grid.length],
+    ]);
     const inputs = loadOffloadingInputs(recordsOption(v), v.calibration, 'confidence', { strict: v.strict });
     const layout = layoutOptions(v, inputs.records);
     const measured = v.measured ? readMeasuredRecords(v.measured).rows : null;
-    const fromRun = (method: string): OutageRow[] => grid.map((p) => {
-      const r = measuredOutage(measured!, method, p, batch, v.measured);
-      console.error(`outage: ${method} at p_tar ${p}: ${r.samples} measured answers, ${r.fallbacks} cloud-failure fallbacks`);
-      return { pTar: r.pTar, outageProbability: r.outageProbability, ciLow: r.ciLow, ciHigh: r.ciHigh };
-    });
+    const fromRun = (method: string): OutageRow[] =>
+      grid.map((p) => {
+        const r = measuredOutage(measured!, method, p, batch, v.measured);
+        console.error(
+          `outage: ${method} at p_tar ${p}: ${r.samples} measured answers, ${r.fallbacks} cloud-failure fallbacks`,
+        );
+        return { pTar: r.pTar, outageProbability: r.outageProbability, ciLow: r.ciLow, ciHigh: r.ciHigh };
+      });
     const uncal = measured ? fromRun('none') : outageProbability(inputs.uncalibrated, grid, { ...layout, ...batch });
-    const cal = measured && v.calibration ? fromRun(readCalibrationFile(v.calibration).method) : inputs.calibrated ? outageProbability(inputs.calibrated, grid, { ...layout, ...batch }) : null;
-    console.error(`outage: ${inputs.records.numSamples} samples, k = ${layout.edgeExits}, ${batch.rounds} rounds × batches of ${batch.batchSize}, seed ${batch.seed}`);
+    const cal =
+      measured && v.calibration
+        ? fromRun(readCalibrationFile(v.calibration).method)
+        : inputs.calibrated
+          ? outageProbability(inputs.calibrated, grid, { ...layout, ...batch })
+          : null;
+    console.error(
+      `outage: ${inputs.records.numSamples} samples, k = ${layout.edgeExits}, ${batch.rounds} rounds × batches of ${batch.batchSize}, seed ${batch.seed}`,
+    );
     if (format === 'json') {
       const out = {
-        edgeExits: layout.edgeExits, disabled: [...layout.disabled], calibration: v.calibration ?? null, ...batch,
-        rows: cal ?? uncal, ...(cal ? { uncalibrated: { rows: uncal } } : {}),
+        edgeExits: layout.edgeExits,
+        disabled: [...layout.disabled],
+        calibration: v.calibration ?? null,
+        ...batch,
+        rows: cal ?? uncal,
+        ...(cal ? { uncalibrated: { rows: uncal } } : {}),
       };
       emit(JSON.stringify(out) + '\n', v.out);
       return 0;
@@ -63,7 +103,11 @@ export const outageCommand: Command = {
     const table = (cal ?? uncal).map((r, i) => ({ r, u: uncal[i] }));
     const cols: Column<{ r: OutageRow; u: OutageRow }>[] = [{ header: 'p_tar', key: 'pTar', value: ({ r }) => r.pTar }];
     if (cal) {
-      cols.push({ header: 'P_out(uncal)', key: 'uncalibrated_outageProbability', value: ({ u }) => u.outageProbability });
+      cols.push({
+        header: 'P_out(uncal)',
+        key: 'uncalibrated_outageProbability',
+        value: ({ u }) => u.outageProbability,
+      });
       cols.push({ header: 'ci_lo(uncal)', key: 'uncalibrated_ciLow', value: ({ u }) => u.ciLow });
       cols.push({ header: 'ci_hi(uncal)', key: 'uncalibrated_ciHigh', value: ({ u }) => u.ciHigh });
     }

@@ -2,8 +2,18 @@ import type { Command } from '../main';
 import { intListOption, parseCommandArgs } from '../args';
 import { ConfigError } from '../../errors';
 import {
-  COMMON_HELP, COMMON_OPTIONS, LATENCY_HELP, LATENCY_OPTIONS, emit, layoutOptions, networkOptions, outputFormat, pTarGrid,
-  recordsOption, stageTimesOption, uplinkList,
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  LATENCY_HELP,
+  LATENCY_OPTIONS,
+  emit,
+  layoutOptions,
+  networkOptions,
+  outputFormat,
+  pTarGrid,
+  recordsOption,
+  stageTimesOption,
+  uplinkList,
 } from '../offloadingOptions';
 import { loadOffloadingInputs } from '../offloadingInputs';
 import { choosePartition, type PartitionRow } from '../../offloading/partition';
@@ -19,7 +29,9 @@ device branches, E[T] = Σ_j P(exit j)·t_dev(j) + P_off·(t_dev(k) + RTT + uplo
 that minimises it among those whose on-device accuracy meets p_tar (among all k if none does).
 With --calibration the choice uses the calibrated confidences; the uncalibrated one is reported too.
 
-${COMMON_HELP.split('\n').filter((l) => !l.includes('--edge-exits')).join('\n')}
+${COMMON_HELP.split('\n')
+  .filter((l) => !l.includes('--edge-exits'))
+  .join('\n')}
   --p-tar GRID              accuracy target(s) = exit threshold, each in [0, 1] (default 0.8)
   --candidates K,K          numbers of device branches to compare (default all: 1…exits−1)
 ${LATENCY_HELP.replace('(default 4g)', '(default 4g); a comma list compares several')}
@@ -31,10 +43,17 @@ export const partitionCommand: Command = {
   summary: 'number of device branches that minimises expected latency',
   async run(argv) {
     const { values: v } = parseCommandArgs('partition', argv, {
-      ...COMMON_OPTIONS, ...LATENCY_OPTIONS, 'p-tar': { type: 'string' }, candidates: { type: 'string' },
+      ...COMMON_OPTIONS,
+      ...LATENCY_OPTIONS,
+      'p-tar': { type: 'string' },
+      candidates: { type: 'string' },
     });
-    if (v.help) { console.log(HELP); return 0; }
-    if (v['edge-exits'] !== undefined) throw new ConfigError('eecal partition compares numbers of device branches; use --candidates, not --edge-exits');
+    if (v.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (v['edge-exits'] !== undefined)
+      throw new ConfigError('eecal partition compares numbers of device branches; use --candidates, not --edge-exits');
     const format = outputFormat(v);
     const grid = pTarGrid(v, 'p-tar', '0.8');
     const uplinks = uplinkList(v, true);
@@ -46,16 +65,26 @@ export const partitionCommand: Command = {
     const stage = stageTimesOption(v, records);
     const run = (keys: CascadeKeys): PartitionRow[] =>
       uplinks.flatMap((mbps) =>
-        grid.flatMap((pTar) => choosePartition(keys, { pTar, stage, network: networkOptions(v, mbps, B), fallback, disabled, candidates })),
+        grid.flatMap((pTar) =>
+          choosePartition(keys, { pTar, stage, network: networkOptions(v, mbps, B), fallback, disabled, candidates }),
+        ),
       );
     const uncal = run(inputs.uncalibrated);
     const cal = inputs.calibrated ? run(inputs.calibrated) : null;
     const rows = cal ?? uncal;
     for (const r of rows.filter((x) => x.best)) {
-      console.error(`uplink ${r.uplinkMbps} Mbit/s, p_tar ${r.pTar}: best k = ${r.edgeExits} (E[T] = ${r.expectedLatencyMs.toFixed(3)} ms${r.meetsTarget ? '' : ', no k meets the accuracy target'})`);
+      console.error(
+        `uplink ${r.uplinkMbps} Mbit/s, p_tar ${r.pTar}: best k = ${r.edgeExits} (E[T] = ${r.expectedLatencyMs.toFixed(3)} ms${r.meetsTarget ? '' : ', no k meets the accuracy target'})`,
+      );
     }
     if (format === 'json') {
-      const out = { fallback, disabled: [...disabled], calibration: v.calibration ?? null, rows, ...(cal ? { uncalibrated: { rows: uncal } } : {}) };
+      const out = {
+        fallback,
+        disabled: [...disabled],
+        calibration: v.calibration ?? null,
+        rows,
+        ...(cal ? { uncalibrated: { rows: uncal } } : {}),
+      };
       emit(JSON.stringify(out) + '\n', v.out);
       return 0;
     }

@@ -64,30 +64,50 @@ stopped at any point leaves every set wholly old or wholly new.
   --no-images            skip PNG/SVG (no Chromium needed; HTML and JSON are still written)`;
 
 /** Apply command-line overrides to the default configuration. */
-function configFrom(v: Record<string, string | boolean | string[] | undefined>, moduleIds: readonly string[] = []): ReproduceConfig {
+function configFrom(
+  v: Record<string, string | boolean | string[] | undefined>,
+  moduleIds: readonly string[] = [],
+): ReproduceConfig {
   const c = defaultConfig();
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (str('bins')) c.eceBins = numberOption('bins', str('bins'), 15, { integer: true, min: 1, max: 1000 });
   if (str('p-tar')) c.pTarGrid = gridOption('p-tar', str('p-tar') as string);
   if (c.pTarGrid.some((p) => p < 0 || p > 1)) throw new ConfigError(`--p-tar: every value must be in [0, 1]`);
-  c.calibrationPTar = numberOption('calibration-p-tar', str('calibration-p-tar'), c.calibrationPTar, { min: 0, max: 1 });
+  c.calibrationPTar = numberOption('calibration-p-tar', str('calibration-p-tar'), c.calibrationPTar, {
+    min: 0,
+    max: 1,
+  });
   if (str('uplink')) c.deadline.uplinkMbps = parseUplink(str('uplink') as string);
   c.deadline.rttMs = numberOption('rtt-ms', str('rtt-ms'), c.deadline.rttMs, { min: 0 });
   c.deadline.cloudSpeedup = numberOption('cloud-speedup', str('cloud-speedup'), c.deadline.cloudSpeedup, { min: 1e-9 });
   const dp = str('deadline-p-tar');
-  if (dp !== undefined) c.deadline.pTar = dp === 'auto' ? 'auto' : numberOption('deadline-p-tar', dp, 0.8, { min: 0, max: 1 });
+  if (dp !== undefined)
+    c.deadline.pTar = dp === 'auto' ? 'auto' : numberOption('deadline-p-tar', dp, 0.8, { min: 0, max: 1 });
   c.batches.rounds = countOption('rounds', str('rounds'), c.batches.rounds, 1, MAX_ROUNDS);
   c.batches.batchSize = countOption('batch-size', str('batch-size'), c.batches.batchSize, 1, MAX_PROTOCOL_BATCH_SIZE);
   c.bootstrap.replicates = countOption('replicates', str('replicates'), c.bootstrap.replicates, 2, MAX_REPLICATES);
   // Bands keep a value per resample and p_tar; outage/deadline curves one per round and grid point.
-  checkResultSize([['--replicates', c.bootstrap.replicates], ['--p-tar points', c.pTarGrid.length]]);
-  checkResultSize([['--rounds', c.batches.rounds], ['grid points', Math.max(c.outagePTarGrid.length, c.deadline.points)]]);
-  if (str('verdict-replicates')) c.verdicts = { ...c.verdicts, replicates: countOption('verdict-replicates', str('verdict-replicates'), 1000, 2, MAX_REPLICATES) };
+  checkResultSize([
+    ['--replicates', c.bootstrap.replicates],
+    ['--p-tar points', c.pTarGrid.length],
+  ]);
+  checkResultSize([
+    ['--rounds', c.batches.rounds],
+    ['grid points', Math.max(c.outagePTarGrid.length, c.deadline.points)],
+  ]);
+  if (str('verdict-replicates'))
+    c.verdicts = {
+      ...c.verdicts,
+      replicates: countOption('verdict-replicates', str('verdict-replicates'), 1000, 2, MAX_REPLICATES),
+    };
   try {
     // Checked now and in flags: the analysis checks it too, but only after minutes of work and in its own field names.
     verdictSettings(c.verdicts);
   } catch (err) {
-    if (err instanceof ConfigError) throw new ConfigError(err.message.replace(/^verdicts\.replicates = (\d+)/, '--verdict-replicates $1'), { cause: err });
+    if (err instanceof ConfigError)
+      throw new ConfigError(err.message.replace(/^verdicts\.replicates = (\d+)/, '--verdict-replicates $1'), {
+        cause: err,
+      });
     throw err;
   }
   const cm = str('claim-methods');
@@ -95,7 +115,8 @@ function configFrom(v: Record<string, string | boolean | string[] | undefined>, 
   if (cm !== undefined) {
     const ids = cm.split(',').map((x) => x.trim());
     const bad = ids.find((x) => !judgeable.includes(x));
-    if (bad !== undefined || ids.length === 0) throw new ConfigError(`--claim-methods "${cm}": expected a comma list of ${judgeable.join(', ')}`);
+    if (bad !== undefined || ids.length === 0)
+      throw new ConfigError(`--claim-methods "${cm}": expected a comma list of ${judgeable.join(', ')}`);
     c.claimMethods = ids as ClaimMethod[];
   } else if (moduleIds.length > 0) {
     // A method module is there to be judged: beside the default TS variants.
@@ -103,7 +124,8 @@ function configFrom(v: Record<string, string | boolean | string[] | undefined>, 
   }
   const subset = str('calibration-subset');
   if (subset !== undefined) {
-    if (subset !== 'final' && subset !== 'most-confident') throw new ConfigError(`--calibration-subset "${subset}": expected final or most-confident`);
+    if (subset !== 'final' && subset !== 'most-confident')
+      throw new ConfigError(`--calibration-subset "${subset}": expected final or most-confident`);
     c.calibrationSubset = subset;
   }
   if (v['refit-per-ptar']) c.refitPerPTar = true;
@@ -111,7 +133,9 @@ function configFrom(v: Record<string, string | boolean | string[] | undefined>, 
   c.bootstrap.seed = seed;
   c.batches.seed = seed;
   // The claims read the curves at these p_tar values; keep them on the grid.
-  for (const p of [0.6, 0.7, 0.8, 0.9]) if (!c.pTarGrid.some((x) => Math.abs(x - p) < 1e-9)) throw new ConfigError(`--p-tar: the grid must contain ${p} (the report reads the curves there)`);
+  for (const p of [0.6, 0.7, 0.8, 0.9])
+    if (!c.pTarGrid.some((x) => Math.abs(x - p) < 1e-9))
+      throw new ConfigError(`--p-tar: the grid must contain ${p} (the report reads the curves there)`);
   return c;
 }
 
@@ -122,32 +146,59 @@ function configFrom(v: Record<string, string | boolean | string[] | undefined>, 
  * committed reproduction with quick-look numbers; `note` tells the user it was left alone.
  */
 export function reproductionTarget(o: {
-  root: string; modelsGiven: boolean; out: string | undefined; reproduction: string | undefined; noReproduction: boolean; config: ReproduceConfig; images: boolean;
+  root: string;
+  modelsGiven: boolean;
+  out: string | undefined;
+  reproduction: string | undefined;
+  noReproduction: boolean;
+  config: ReproduceConfig;
+  images: boolean;
 }): { file: string | null; note: string | null } {
   if (o.noReproduction) return { file: null, note: null };
   if (o.reproduction !== undefined) return { file: path.resolve(o.reproduction), note: null };
   if (o.modelsGiven || o.out !== undefined) return { file: null, note: null };
   const quickLook = JSON.stringify(o.config) !== JSON.stringify(defaultConfig()) || !o.images;
   if (!quickLook) return { file: path.join(o.root, 'REPRODUCTION.md'), note: null };
-  return { file: null, note: 'REPRODUCTION.md and docs/reproduction/ left as they are: this run changes default settings (pass --reproduction REPRODUCTION.md to rewrite them)' };
+  return {
+    file: null,
+    note: 'REPRODUCTION.md and docs/reproduction/ left as they are: this run changes default settings (pass --reproduction REPRODUCTION.md to rewrite them)',
+  };
 }
 
 /** A Chromium that is found but does not start (playwright's "browserType.launch: …") is the environment, not a bug: say what to do. */
 function chromiumFailure(err: unknown): unknown {
   if (err instanceof EecalError || !(err instanceof Error) || !err.message.startsWith('browserType.launch')) return err;
   const first = err.message.split('\n')[0].replace(/^browserType\.launch:\s*/, '');
-  return new EecalError(`Chromium (${process.env.EECAL_CHROMIUM || '/usr/bin/chromium'}) failed to start for PNG/SVG export: ${first}; rerun with --no-images, or set EECAL_CHROMIUM to a working Chromium (nothing was replaced)`, { cause: err });
+  return new EecalError(
+    `Chromium (${process.env.EECAL_CHROMIUM || '/usr/bin/chromium'}) failed to start for PNG/SVG export: ${first}; rerun with --no-images, or set EECAL_CHROMIUM to a working Chromium (nothing was replaced)`,
+    { cause: err },
+  );
 }
 
 export const reproduceCommand: Command = {
   summary: 'regenerate every figure, table and REPRODUCTION.md from shipped records',
   async run(argv) {
     const { values: v } = parseCommandArgs('reproduce', argv, {
-      model: { type: 'string', multiple: true }, out: { type: 'string' }, reproduction: { type: 'string' }, 'no-reproduction': { type: 'boolean' },
-      bins: { type: 'string' }, 'p-tar': { type: 'string' }, 'calibration-p-tar': { type: 'string' }, uplink: { type: 'string' },
-      'rtt-ms': { type: 'string' }, 'cloud-speedup': { type: 'string' }, 'deadline-p-tar': { type: 'string' }, rounds: { type: 'string' },
-      'batch-size': { type: 'string' }, replicates: { type: 'string' }, seed: { type: 'string' }, 'no-images': { type: 'boolean' },
-      'verdict-replicates': { type: 'string' }, 'claim-methods': { type: 'string' }, 'calibration-subset': { type: 'string' }, 'refit-per-ptar': { type: 'boolean' },
+      model: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      reproduction: { type: 'string' },
+      'no-reproduction': { type: 'boolean' },
+      bins: { type: 'string' },
+      'p-tar': { type: 'string' },
+      'calibration-p-tar': { type: 'string' },
+      uplink: { type: 'string' },
+      'rtt-ms': { type: 'string' },
+      'cloud-speedup': { type: 'string' },
+      'deadline-p-tar': { type: 'string' },
+      rounds: { type: 'string' },
+      'batch-size': { type: 'string' },
+      replicates: { type: 'string' },
+      seed: { type: 'string' },
+      'no-images': { type: 'boolean' },
+      'verdict-replicates': { type: 'string' },
+      'claim-methods': { type: 'string' },
+      'calibration-subset': { type: 'string' },
+      'refit-per-ptar': { type: 'boolean' },
       'method-module': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     });
@@ -157,18 +208,37 @@ export const reproduceCommand: Command = {
     }
     const root = repoRoot();
     const given = (v.model as string[] | undefined) ?? [];
-    const modelDirs = given.length ? given.map((d) => path.resolve(d)) : DEFAULT_MODELS.map((d) => path.join(root, d)).filter((d) => fs.existsSync(path.join(d, 'records', 'test.csv')));
+    const modelDirs = given.length
+      ? given.map((d) => path.resolve(d))
+      : DEFAULT_MODELS.map((d) => path.join(root, d)).filter((d) => fs.existsSync(path.join(d, 'records', 'test.csv')));
     for (const d of modelDirs) {
-      if (!fs.existsSync(d)) throw new ConfigError(`--model ${d}: folder not found (expected a model folder with records/val.csv and records/test.csv)`);
+      if (!fs.existsSync(d))
+        throw new ConfigError(
+          `--model ${d}: folder not found (expected a model folder with records/val.csv and records/test.csv)`,
+        );
     }
-    if (modelDirs.length === 0) throw new ConfigError(`no shipped model has records (expected ${DEFAULT_MODELS.map((d) => `${d}/records/test.csv`).join(' or ')}); pass --model DIR`);
+    if (modelDirs.length === 0)
+      throw new ConfigError(
+        `no shipped model has records (expected ${DEFAULT_MODELS.map((d) => `${d}/records/test.csv`).join(' or ')}); pass --model DIR`,
+      );
     const outDir = path.resolve(v.out ?? path.join(root, 'results'));
     // REPRODUCTION.md describes the shipped models from the default run; a run into another folder or
     // on other models must not rewrite it (nor put that folder's path into it) unless asked to.
     const methods = await loadMethodModules((v['method-module'] as string[] | undefined) ?? []);
     // A user's method changes the settings, so such a run is a quick look: it never rewrites REPRODUCTION.md unless asked.
-    const config = configFrom(v, methods.map((m) => m.id));
-    const target = reproductionTarget({ root, modelsGiven: given.length > 0, out: v.out, reproduction: v.reproduction, noReproduction: Boolean(v['no-reproduction']), config, images: !v['no-images'] });
+    const config = configFrom(
+      v,
+      methods.map((m) => m.id),
+    );
+    const target = reproductionTarget({
+      root,
+      modelsGiven: given.length > 0,
+      out: v.out,
+      reproduction: v.reproduction,
+      noReproduction: Boolean(v['no-reproduction']),
+      config,
+      images: !v['no-images'],
+    });
     const reproductionFile = target.file;
     if (target.note) console.error(target.note);
     const started = Date.now();
@@ -181,27 +251,44 @@ export const reproduceCommand: Command = {
       // The swap replaces <out>/<model>/ whole: it must not be (or hold) a model folder being read.
       const set = path.join(outDir, n);
       const inside = modelDirs.find((d) => d === set || !path.relative(set, d).startsWith('..'));
-      if (inside) throw new ConfigError(`--out ${rel(outDir)}: the results of model ${i + 1} go to ${rel(set)}, which holds the model folder ${rel(inside)}; choose another --out`);
+      if (inside)
+        throw new ConfigError(
+          `--out ${rel(outDir)}: the results of model ${i + 1} go to ${rel(set)}, which holds the model folder ${rel(inside)}; choose another --out`,
+        );
     }
     const docRoot = reproductionFile ? path.join(path.dirname(reproductionFile), 'docs', 'reproduction') : null;
     let staging: OutputStaging;
     try {
       staging = openStaging([
-        ...names.map((n) => path.join(outDir, n)), path.join(outDir, 'REPORT.md'), path.join(outDir, 'report.json'),
+        ...names.map((n) => path.join(outDir, n)),
+        path.join(outDir, 'REPORT.md'),
+        path.join(outDir, 'report.json'),
         ...(reproductionFile && docRoot ? [...names.map((n) => path.join(docRoot, n)), reproductionFile] : []),
       ]);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
-      console.error(`note: ${err.message}; writing in place instead (each file is complete, but a stopped run may leave a mix of old and new files)`);
+      console.error(
+        `note: ${err.message}; writing in place instead (each file is complete, but a stopped run may leave a mix of old and new files)`,
+      );
       staging = inPlace();
     }
-    const stopOnSignal = exitOnSignal('reproduce', 'no output was replaced (this run\'s staged files were removed)', () => staging.discard());
+    const stopOnSignal = exitOnSignal(
+      'reproduce',
+      "no output was replaced (this run's staged files were removed)",
+      () => staging.discard(),
+    );
     // The bootstrap's progress: a bar with the time left on a terminal, a line per stage otherwise.
     const display = claimsProgressDisplay(process.stderr);
     let result: Awaited<ReturnType<typeof reproduceRegimes>>;
     try {
       result = await reproduceRegimes({
-        modelDirs, outDir: staging.staged(outDir), reproductionFile: reproductionFile && staging.staged(reproductionFile), config, ops: calibrationOps, images: !v['no-images'], methods,
+        modelDirs,
+        outDir: staging.staged(outDir),
+        reproductionFile: reproductionFile && staging.staged(reproductionFile),
+        config,
+        ops: calibrationOps,
+        images: !v['no-images'],
+        methods,
         guaranteesPage: docRoot !== null && fs.existsSync(path.join(docRoot, 'guarantees.md')),
         command: ['eecal reproduce', ...argv].join(' '),
         eecalVersion: packageVersion(),
@@ -218,10 +305,16 @@ export const reproduceCommand: Command = {
     }
     const skipped = result.models.find((m) => m.result.imagesSkipped)?.result.imagesSkipped;
     if (skipped) console.error(`PNG/SVG not written: ${skipped}`);
-    console.log(`wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `wrote ${result.files.length} files to ${rel(outDir)}${reproductionFile ? ` and ${rel(reproductionFile)}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     for (const m of result.models) {
-      const supported = m.result.analysis.claims.filter((c) => c.verdict === 'supported' && !holdsByConstruction(c)).length;
-      console.log(`${m.name}: claims supported: ${supported}/${m.result.analysis.claims.length}; report: ${rel(path.join(outDir, m.name, 'REPORT.md'))}`);
+      const supported = m.result.analysis.claims.filter(
+        (c) => c.verdict === 'supported' && !holdsByConstruction(c),
+      ).length;
+      console.log(
+        `${m.name}: claims supported: ${supported}/${m.result.analysis.claims.length}; report: ${rel(path.join(outDir, m.name, 'REPORT.md'))}`,
+      );
     }
     console.log(`comparison of the models: ${rel(path.join(outDir, 'REPORT.md'))}`);
     return 0;

@@ -45,53 +45,107 @@ export const serveCommand: Command = {
   summary: 'serve cloud|edge: run the split model over HTTP (the testbed)',
   async run(argv) {
     const [role, ...rest] = argv;
-    if (!role || role === '--help' || role === '-h') { console.log(HELP); return role ? 0 : 2; }
-    if (role !== 'cloud' && role !== 'edge') throw new ConfigError(`serve "${role}": expected cloud or edge (see eecal serve --help)`);
+    if (!role || role === '--help' || role === '-h') {
+      console.log(HELP);
+      return role ? 0 : 2;
+    }
+    if (role !== 'cloud' && role !== 'edge')
+      throw new ConfigError(`serve "${role}": expected cloud or edge (see eecal serve --help)`);
     const { values: v } = parseCommandArgs('serve', rest, {
-      model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
-      cloud: { type: 'string' }, 'edge-exits': { type: 'string' }, 'p-tar': { type: 'string' },
-      calibration: { type: 'string', multiple: true }, 'offload-answer': { type: 'string' },
-      'cloud-timeout-ms': { type: 'string' }, wire: { type: 'string' },
-      'max-body-bytes': { type: 'string' }, 'request-timeout-ms': { type: 'string' }, 'max-concurrent': { type: 'string' },
-      'access-log': { type: 'string' }, 'allow-origin': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      model: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      cloud: { type: 'string' },
+      'edge-exits': { type: 'string' },
+      'p-tar': { type: 'string' },
+      calibration: { type: 'string', multiple: true },
+      'offload-answer': { type: 'string' },
+      'cloud-timeout-ms': { type: 'string' },
+      wire: { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
+      'max-concurrent': { type: 'string' },
+      'access-log': { type: 'string' },
+      'allow-origin': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
-    if (v.help) { console.log(HELP); return 0; }
+    if (v.help) {
+      console.log(HELP);
+      return 0;
+    }
     const dir = requiredOption('model', v.model);
     const port = countOption('port', requiredOption('port', v.port), undefined, 0, 65535);
     const host = v.host ?? '127.0.0.1';
     const defaults = role === 'cloud' ? CLOUD_DEFAULTS : EDGE_DEFAULTS;
     const limits: ServerLimits = {
       maxBodyBytes: countOption('max-body-bytes', v['max-body-bytes'], defaults.maxBodyBytes, 1, 1 << 30),
-      requestTimeoutMs: countOption('request-timeout-ms', v['request-timeout-ms'], defaults.requestTimeoutMs, 1, 3_600_000),
+      requestTimeoutMs: countOption(
+        'request-timeout-ms',
+        v['request-timeout-ms'],
+        defaults.requestTimeoutMs,
+        1,
+        3_600_000,
+      ),
       maxConcurrent: countOption('max-concurrent', v['max-concurrent'], defaults.maxConcurrent, 1, 100_000),
     };
     const logFd = v['access-log'] ? fs.openSync(v['access-log'], 'a') : null;
     const log = logFd === null ? undefined : (line: string) => fs.writeSync(logFd, line + '\n');
-    const edgeOnly = ['cloud', 'edge-exits', 'p-tar', 'calibration', 'offload-answer', 'cloud-timeout-ms', 'wire'] as const;
-    if (role === 'edge' && v['allow-origin'] !== undefined) throw new ConfigError('--allow-origin is a cloud option (it lets the edge\'s browser page post to the cloud)');
+    const edgeOnly = [
+      'cloud',
+      'edge-exits',
+      'p-tar',
+      'calibration',
+      'offload-answer',
+      'cloud-timeout-ms',
+      'wire',
+    ] as const;
+    if (role === 'edge' && v['allow-origin'] !== undefined)
+      throw new ConfigError("--allow-origin is a cloud option (it lets the edge's browser page post to the cloud)");
     if (role === 'cloud') {
       const given = edgeOnly.filter((f) => v[f] !== undefined);
-      if (given.length) throw new ConfigError(`--${given[0]} is an edge option; eecal serve cloud takes --model, --port, --host and limits`);
+      if (given.length)
+        throw new ConfigError(
+          `--${given[0]} is an edge option; eecal serve cloud takes --model, --port, --host and limits`,
+        );
     }
     // Parse every edge option before minutes of loading, so a typo fails at once.
-    let edge: { cloud: string; k: number; pTar: number; offloadAnswer: Fallback; cloudTimeoutMs: number; wire: 'float32' | 'float16' } | null = null;
+    let edge: {
+      cloud: string;
+      k: number;
+      pTar: number;
+      offloadAnswer: Fallback;
+      cloudTimeoutMs: number;
+      wire: 'float32' | 'float16';
+    } | null = null;
     if (role === 'edge') {
       const cloud = requiredOption('cloud', v.cloud);
       try {
         const u = new URL(cloud);
         if (u.protocol !== 'http:') throw new ConfigError('not http');
       } catch {
-        throw new ConfigError(`--cloud "${cloud}": expected an http:// URL of eecal serve cloud, e.g. http://127.0.0.1:8081`);
+        throw new ConfigError(
+          `--cloud "${cloud}": expected an http:// URL of eecal serve cloud, e.g. http://127.0.0.1:8081`,
+        );
       }
       const offloadAnswer = (v['offload-answer'] ?? 'final') as Fallback;
-      if (offloadAnswer !== 'final' && offloadAnswer !== 'most-confident') throw new ConfigError(`--offload-answer "${offloadAnswer}": expected final or most-confident`);
+      if (offloadAnswer !== 'final' && offloadAnswer !== 'most-confident')
+        throw new ConfigError(`--offload-answer "${offloadAnswer}": expected final or most-confident`);
       const wire = v.wire ?? 'float32';
-      if (wire !== 'float32' && wire !== 'float16') throw new ConfigError(`--wire "${wire}": expected float32 or float16`);
+      if (wire !== 'float32' && wire !== 'float16')
+        throw new ConfigError(`--wire "${wire}": expected float32 or float16`);
       edge = {
-        cloud, offloadAnswer, wire,
+        cloud,
+        offloadAnswer,
+        wire,
         k: countOption('edge-exits', requiredOption('edge-exits', v['edge-exits']), undefined, 1, 1000),
         pTar: numberOption('p-tar', requiredOption('p-tar', v['p-tar']), undefined, { min: 0, max: 1 }),
-        cloudTimeoutMs: countOption('cloud-timeout-ms', v['cloud-timeout-ms'], EDGE_DEFAULTS.cloudTimeoutMs, 1, 3_600_000),
+        cloudTimeoutMs: countOption(
+          'cloud-timeout-ms',
+          v['cloud-timeout-ms'],
+          EDGE_DEFAULTS.cloudTimeoutMs,
+          1,
+          3_600_000,
+        ),
       };
     }
     const choice = await selectBackend({ training: false });
@@ -99,15 +153,31 @@ export const serveCommand: Command = {
     let running;
     if (edge) {
       const E = model.net.exitNames.length;
-      if (edge.k > E - 1) throw new ConfigError(`--edge-exits ${edge.k}: expected 1 … ${E - 1} (${dir} has ${E - 1} side branches)`);
-      const files = ((v.calibration ?? []) as unknown as string[]).map((file: string) => ({ file, calibration: readCalibrationFile(file) }));
+      if (edge.k > E - 1)
+        throw new ConfigError(`--edge-exits ${edge.k}: expected 1 … ${E - 1} (${dir} has ${E - 1} side branches)`);
+      const files = ((v.calibration ?? []) as unknown as string[]).map((file: string) => ({
+        file,
+        calibration: readCalibrationFile(file),
+      }));
       const scorings = scoringTable(files, E, model.manifest.numClasses);
       const defaultMethod = files.length ? files[0].calibration.method : 'none';
       running = await startEdgeServer(model, {
-        ...limits, port, host, log, cloud: edge.cloud, edgeExits: edge.k, pTar: edge.pTar, scorings, defaultMethod,
-        offloadAnswer: edge.offloadAnswer, cloudTimeoutMs: edge.cloudTimeoutMs, wire: edge.wire,
+        ...limits,
+        port,
+        host,
+        log,
+        cloud: edge.cloud,
+        edgeExits: edge.k,
+        pTar: edge.pTar,
+        scorings,
+        defaultMethod,
+        offloadAnswer: edge.offloadAnswer,
+        cloudTimeoutMs: edge.cloudTimeoutMs,
+        wire: edge.wire,
       });
-      console.error(`edge: ${model.manifest.architecture} (${model.digest}), k = ${edge.k}, p_tar ${edge.pTar}, methods ${[...scorings.keys()].join(', ')} (default ${defaultMethod}), cloud ${edge.cloud}, backend ${backendLabel(choice)}`);
+      console.error(
+        `edge: ${model.manifest.architecture} (${model.digest}), k = ${edge.k}, p_tar ${edge.pTar}, methods ${[...scorings.keys()].join(', ')} (default ${defaultMethod}), cloud ${edge.cloud}, backend ${backendLabel(choice)}`,
+      );
     } else {
       running = await startCloudServer(model, { ...limits, port, host, log, allowOrigin: v['allow-origin'] });
       console.error(`cloud: ${model.manifest.architecture} (${model.digest}), backend ${backendLabel(choice)}`);

@@ -6,7 +6,14 @@ import { countOption, gridOption, numberOption, parseCommandArgs, requiredOption
 import { ConfigError, EecalError } from '../../errors';
 import { loadDataset } from '../../data/loadDataset';
 import { imageBytes, type SplitName } from '../../data/types';
-import { measuredSidecarPath, readMeasuredRecords, timingColumns, writeMeasuredRecords, type MeasuredRow, type MeasuredSidecar } from '../../records/measuredRecords';
+import {
+  measuredSidecarPath,
+  readMeasuredRecords,
+  timingColumns,
+  writeMeasuredRecords,
+  type MeasuredRow,
+  type MeasuredSidecar,
+} from '../../records/measuredRecords';
 import { prepareOutputFile } from '../../util/atomicWrite';
 import { packageVersion } from '../../version';
 import { runTestbed, type TestbedRequest } from '../../serve/testbedClient';
@@ -49,16 +56,30 @@ interface EdgeHealth {
 }
 
 export const testbedCommand: Command = {
-  summary: 'end node: send a split\'s images to an edge, write measured records',
+  summary: "end node: send a split's images to an edge, write measured records",
   async run(argv) {
     if (argv[0] === 'compare') return (await import('./testbedCompare')).testbedCompare(argv.slice(1));
     const { values: v } = parseCommandArgs('testbed', argv, {
-      edge: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-      methods: { type: 'string' }, 'p-tar': { type: 'string' }, concurrency: { type: 'string' }, rate: { type: 'string' },
-      'timeout-ms': { type: 'string' }, 'uplink-mbps': { type: 'string' }, 'configured-delay-ms': { type: 'string' }, 'link-note': { type: 'string' },
-      resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      edge: { type: 'string' },
+      data: { type: 'string' },
+      split: { type: 'string' },
+      limit: { type: 'string' },
+      out: { type: 'string' },
+      methods: { type: 'string' },
+      'p-tar': { type: 'string' },
+      concurrency: { type: 'string' },
+      rate: { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'uplink-mbps': { type: 'string' },
+      'configured-delay-ms': { type: 'string' },
+      'link-note': { type: 'string' },
+      resume: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
-    if (v.help) { console.log(HELP); return 0; }
+    if (v.help) {
+      console.log(HELP);
+      return 0;
+    }
     const edge = requiredOption('edge', v.edge).replace(/\/$/, '');
     const split = requiredOption('split', v.split);
     if (split !== 'test' && split !== 'val') throw new ConfigError(`--split "${split}": expected test or val`);
@@ -69,8 +90,12 @@ export const testbedCommand: Command = {
     const rate = v.rate === undefined ? null : numberOption('rate', v.rate, undefined, { min: 1e-6, max: 1e6 });
     const concurrency = countOption('concurrency', v.concurrency, rate === null ? 1 : 64, 1, 10_000);
     const timeoutMs = countOption('timeout-ms', v['timeout-ms'], 60_000, 1, 3_600_000);
-    const uplinkMbps = v['uplink-mbps'] === undefined ? null : numberOption('uplink-mbps', v['uplink-mbps'], undefined, { min: 1e-9 });
-    const delayMs = v['configured-delay-ms'] === undefined ? null : numberOption('configured-delay-ms', v['configured-delay-ms'], undefined, { min: 0 });
+    const uplinkMbps =
+      v['uplink-mbps'] === undefined ? null : numberOption('uplink-mbps', v['uplink-mbps'], undefined, { min: 1e-9 });
+    const delayMs =
+      v['configured-delay-ms'] === undefined
+        ? null
+        : numberOption('configured-delay-ms', v['configured-delay-ms'], undefined, { min: 0 });
 
     let health: EdgeHealth;
     try {
@@ -78,11 +103,16 @@ export const testbedCommand: Command = {
       health = (await res.json()) as EdgeHealth;
       if (!res.ok || health.status !== 'ok') throw new EecalError(`/health answered ${res.status} ${health.status}`);
     } catch (err) {
-      throw new EecalError(`--edge ${edge}: no ready eecal serve edge there (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`);
+      throw new EecalError(
+        `--edge ${edge}: no ready eecal serve edge there (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`,
+      );
     }
-    if (!health.dataset) throw new EecalError(`--edge ${edge}: its /health does not name the dataset (an older eecal serve edge?)`);
+    if (!health.dataset)
+      throw new EecalError(`--edge ${edge}: its /health does not name the dataset (an older eecal serve edge?)`);
     const methods = (v.methods ?? health.defaultMethod).split(',').map((m) => m.trim());
-    for (const m of methods) if (!health.methods.includes(m)) throw new ConfigError(`--methods: "${m}" is not served by the edge (it serves ${health.methods.join(', ')})`);
+    for (const m of methods)
+      if (!health.methods.includes(m))
+        throw new ConfigError(`--methods: "${m}" is not served by the edge (it serves ${health.methods.join(', ')})`);
     const grid = v['p-tar'] === undefined ? [health.pTar] : gridOption('p-tar', v['p-tar']);
     for (const p of grid) if (!(p >= 0 && p <= 1)) throw new ConfigError(`--p-tar: ${p} is not in [0, 1]`);
 
@@ -92,13 +122,18 @@ export const testbedCommand: Command = {
     const per = imageBytes(ds.shape);
     const pixels = (sample: number) => set.pixels.subarray(indices[sample] * per, (indices[sample] + 1) * per);
     const all: TestbedRequest[] = [];
-    for (const method of methods) for (const pTar of grid) for (let i = 0; i < limit; i++) all.push({ sample: i, label: set.labels[indices[i]], method, pTar });
+    for (const method of methods)
+      for (const pTar of grid)
+        for (let i = 0; i < limit; i++) all.push({ sample: i, label: set.labels[indices[i]], method, pTar });
     const key = (r: { method: string; pTar: number; sample: number }) => `${r.method}@${r.pTar}#${r.sample}`;
     // --resume: keep the answers of an earlier (stopped) run against the same weights, measure the rest.
     let previous: MeasuredRow[] = [];
     if (v.resume && fs.existsSync(csv)) {
       const prev = readMeasuredRecords(csv);
-      if (prev.meta && prev.meta.model.digest !== health.model) throw new ConfigError(`--resume: ${csv} was measured with model ${prev.meta.model.digest}, the edge serves ${health.model}; use another --out`);
+      if (prev.meta && prev.meta.model.digest !== health.model)
+        throw new ConfigError(
+          `--resume: ${csv} was measured with model ${prev.meta.model.digest}, the edge serves ${health.model}; use another --out`,
+        );
       const wanted = new Set(all.map(key));
       previous = prev.rows.filter((r) => wanted.has(key(r)));
       console.error(`testbed: resuming: ${previous.length} answers kept from ${csv}`);
@@ -107,7 +142,9 @@ export const testbedCommand: Command = {
     const requests = all.filter((r) => !have.has(key(r)));
     const order = new Map(all.map((r, i) => [key(r), i]));
 
-    console.error(`testbed: ${requests.length} requests (${limit} ${split} images × ${methods.length} method(s) × ${grid.length} p_tar) to ${edge} (${health.architecture}, k = ${health.edgeExits}), ${rate === null ? `concurrency ${concurrency}` : `${rate}/s`}`);
+    console.error(
+      `testbed: ${requests.length} requests (${limit} ${split} images × ${methods.length} method(s) × ${grid.length} p_tar) to ${edge} (${health.architecture}, k = ${health.edgeExits}), ${rate === null ? `concurrency ${concurrency}` : `${rate}/s`}`,
+    );
     const stop = { requested: false };
     const onSignal = (sig: string) => {
       if (stop.requested) process.exit(130);
@@ -123,13 +160,32 @@ export const testbedCommand: Command = {
     const cpus = os.cpus();
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(edge).hostname);
     const metaOf = (rows: MeasuredRow[], complete: boolean): MeasuredSidecar => ({
-      format: 'eecal-measured-records', version: 1, eecalVersion: packageVersion(), createdAt: new Date().toISOString(),
-      model: { architecture: health.architecture, digest: health.model, exits: health.exits, edgeExits: health.edgeExits },
-      dataset: health.dataset!, split, edge, cloud: health.cloud, wire: health.wire, offloadAnswer: health.offloadAnswer,
+      format: 'eecal-measured-records',
+      version: 1,
+      eecalVersion: packageVersion(),
+      createdAt: new Date().toISOString(),
+      model: {
+        architecture: health.architecture,
+        digest: health.model,
+        exits: health.exits,
+        edgeExits: health.edgeExits,
+      },
+      dataset: health.dataset!,
+      split,
+      edge,
+      cloud: health.cloud,
+      wire: health.wire,
+      offloadAnswer: health.offloadAnswer,
       load: { concurrency, ratePerSecond: rate },
       link: { uplinkMbps, configuredDelayMs: delayMs, note: v['link-note'] ?? null },
       machine: {
-        endNode: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)), platform: `${os.platform()} ${os.release()} ${os.arch()}`, node: process.version },
+        endNode: {
+          cpu: cpus[0]?.model ?? 'unknown',
+          cores: cpus.length,
+          memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+          platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+          node: process.version,
+        },
         edgeOnSameMachine: loopback,
       },
       timingColumns: timingColumns(health.edgeExits),
@@ -143,7 +199,13 @@ export const testbedCommand: Command = {
       return rows;
     };
     await runTestbed({
-      edge, requests, pixels, concurrency, ratePerSecond: rate, timeoutMs, stop,
+      edge,
+      requests,
+      pixels,
+      concurrency,
+      ratePerSecond: rate,
+      timeoutMs,
+      stop,
       onAnswer: (done, total, row) => {
         fresh.push(row);
         const now = performance.now();
@@ -156,21 +218,30 @@ export const testbedCommand: Command = {
         lastPrint = now;
         const s = (now - t0) / 1000;
         const eta = ((total - done) * s) / done;
-        process.stderr.write(`\rtestbed: ${done}/${total} (${((100 * done) / total).toFixed(0)} %), ${(done / s).toFixed(1)} req/s, ETA ${eta.toFixed(0)} s   `);
+        process.stderr.write(
+          `\rtestbed: ${done}/${total} (${((100 * done) / total).toFixed(0)} %), ${(done / s).toFixed(1)} req/s, ETA ${eta.toFixed(0)} s   `,
+        );
       },
-    }).catch((err: unknown) => {
-      // Keep what was measured before the failure (an edge gone, a refused request): --resume goes on.
-      if (fresh.length > 0) save(false);
-      throw new EecalError(`${(err as Error).message}${fresh.length > 0 ? ` (the ${previous.length + fresh.length} answers so far are in ${csv}; rerun with --resume)` : ''}`, { cause: err });
-    }).finally(() => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    });
+    })
+      .catch((err: unknown) => {
+        // Keep what was measured before the failure (an edge gone, a refused request): --resume goes on.
+        if (fresh.length > 0) save(false);
+        throw new EecalError(
+          `${(err as Error).message}${fresh.length > 0 ? ` (the ${previous.length + fresh.length} answers so far are in ${csv}; rerun with --resume)` : ''}`,
+          { cause: err },
+        );
+      })
+      .finally(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      });
     process.stderr.write('\n');
     const complete = !stop.requested && previous.length + fresh.length === all.length;
     const rows = save(complete);
     const fallbacks = rows.filter((r) => r.fallback).length;
-    console.error(`wrote ${csv} (${rows.length} of ${all.length} rows${fallbacks ? `, ${fallbacks} fallbacks` : ''}${complete ? '' : '; incomplete: rerun with --resume'}) and its sidecar`);
+    console.error(
+      `wrote ${csv} (${rows.length} of ${all.length} rows${fallbacks ? `, ${fallbacks} fallbacks` : ''}${complete ? '' : '; incomplete: rerun with --resume'}) and its sidecar`,
+    );
     return stop.requested ? 130 : 0;
   },
 };

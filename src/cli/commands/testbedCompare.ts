@@ -36,32 +36,89 @@ a measured.csv whose sidecar states its uplink (scripts/testbed-net.sh writes bo
 const num = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(Number(x.toPrecision(6))));
 
 function latencyCsv(c: TestbedComparison): string {
-  return ['uplink,uplink_mbps,quantity,n,modelled_ms,median_ms,median_ci_low,median_ci_high,p95_ms,p95_ci_low,p95_ci_high,median_rel_error,p95_rel_error',
-    ...c.latency.map((r) => [r.uplink, r.uplinkMbps, r.quantity, r.n, num(r.modelledMs), num(r.medianMs), num(r.medianCi?.[0]), num(r.medianCi?.[1]),
-      num(r.p95Ms), num(r.p95Ci?.[0]), num(r.p95Ci?.[1]), num(r.medianRelError), num(r.p95RelError)].join(','))].join('\n') + '\n';
+  return (
+    [
+      'uplink,uplink_mbps,quantity,n,modelled_ms,median_ms,median_ci_low,median_ci_high,p95_ms,p95_ci_low,p95_ci_high,median_rel_error,p95_rel_error',
+      ...c.latency.map((r) =>
+        [
+          r.uplink,
+          r.uplinkMbps,
+          r.quantity,
+          r.n,
+          num(r.modelledMs),
+          num(r.medianMs),
+          num(r.medianCi?.[0]),
+          num(r.medianCi?.[1]),
+          num(r.p95Ms),
+          num(r.p95Ci?.[0]),
+          num(r.p95Ci?.[1]),
+          num(r.medianRelError),
+          num(r.p95RelError),
+        ].join(','),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 function deadlineCsv(c: TestbedComparison): string {
-  const lines = ['uplink,uplink_mbps,method,p_tar,samples,deadline_ms,measured,measured_ci_low,measured_ci_high,modelled,modelled_ci_low,modelled_ci_high,intervals_overlap'];
+  const lines = [
+    'uplink,uplink_mbps,method,p_tar,samples,deadline_ms,measured,measured_ci_low,measured_ci_high,modelled,modelled_ci_low,modelled_ci_high,intervals_overlap',
+  ];
   for (const d of c.deadline) {
     d.measured.forEach((r, j) => {
       const o = d.modelled[j];
-      lines.push([d.uplink, d.uplinkMbps, d.method, d.pTar, d.samples, r.deadlineMs, num(r.missedProbability), num(r.ciLow), num(r.ciHigh),
-        num(o.missedProbability), num(o.ciLow), num(o.ciHigh), d.overlap[j] === null ? '' : d.overlap[j] ? 1 : 0].join(','));
+      lines.push(
+        [
+          d.uplink,
+          d.uplinkMbps,
+          d.method,
+          d.pTar,
+          d.samples,
+          r.deadlineMs,
+          num(r.missedProbability),
+          num(r.ciLow),
+          num(r.ciHigh),
+          num(o.missedProbability),
+          num(o.ciLow),
+          num(o.ciHigh),
+          d.overlap[j] === null ? '' : d.overlap[j] ? 1 : 0,
+        ].join(','),
+      );
     });
   }
   return lines.join('\n') + '\n';
 }
 
 function deadlineClaimsCsv(c: TestbedComparison): string {
-  const lines = ['uplink,uplink_mbps,p_tar,method,deadline_ms,deadline_from,pairs,unpaired,times,p_miss_none,p_miss_method,delta,delta_low,delta_high,level,verdict,note'];
+  const lines = [
+    'uplink,uplink_mbps,p_tar,method,deadline_ms,deadline_from,pairs,unpaired,times,p_miss_none,p_miss_method,delta,delta_low,delta_high,level,verdict,note',
+  ];
   // Not judged (too few pairs): empty numbers and the reason, never "NaN".
   const fin = (x: number | null) => (x === null || !Number.isFinite(x) ? '' : num(x));
   for (const d of c.deadlineClaims) {
     for (const times of ['measured', 'modelled'] as const) {
       const j = d[times];
-      lines.push([d.uplink, d.uplinkMbps, d.pTar, d.method, num(d.deadlineMs), d.deadlineFrom, d.pairs, d.unpaired, times, fin(j.uncalibrated), fin(j.calibrated),
-        fin(j.delta.estimate), fin(j.delta.low), fin(j.delta.high), j.delta.level, j.verdict, (j.delta.note ?? '').replace(/,/g, ';')].join(','));
+      lines.push(
+        [
+          d.uplink,
+          d.uplinkMbps,
+          d.pTar,
+          d.method,
+          num(d.deadlineMs),
+          d.deadlineFrom,
+          d.pairs,
+          d.unpaired,
+          times,
+          fin(j.uncalibrated),
+          fin(j.calibrated),
+          fin(j.delta.estimate),
+          fin(j.delta.low),
+          fin(j.delta.high),
+          j.delta.level,
+          j.verdict,
+          (j.delta.note ?? '').replace(/,/g, ';'),
+        ].join(','),
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -69,27 +126,57 @@ function deadlineClaimsCsv(c: TestbedComparison): string {
 
 export async function testbedCompare(argv: string[]): Promise<number> {
   const { values: v } = parseCommandArgs('testbed compare', argv, {
-    measured: { type: 'string' }, records: { type: 'string' }, calibration: { type: 'string' }, out: { type: 'string' },
-    'p-tar': { type: 'string' }, deadline: { type: 'string' }, 'rtt-ms': { type: 'string' }, 'cloud-speedup': { type: 'string' }, 'cloud-ms': { type: 'string' },
-    'batch-size': { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' }, 'claim-deadline': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    measured: { type: 'string' },
+    records: { type: 'string' },
+    calibration: { type: 'string' },
+    out: { type: 'string' },
+    'p-tar': { type: 'string' },
+    deadline: { type: 'string' },
+    'rtt-ms': { type: 'string' },
+    'cloud-speedup': { type: 'string' },
+    'cloud-ms': { type: 'string' },
+    'batch-size': { type: 'string' },
+    rounds: { type: 'string' },
+    seed: { type: 'string' },
+    'claim-deadline': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
-  if (v.help) { console.log(COMPARE_HELP); return 0; }
+  if (v.help) {
+    console.log(COMPARE_HELP);
+    return 0;
+  }
   const measured = requiredOption('measured', v.measured);
   const recordsPath = requiredOption('records', v.records);
   const outDir = requiredOption('out', v.out);
-  if (v['cloud-ms'] !== undefined && v['cloud-speedup'] !== undefined) throw new ConfigError('--cloud-ms and --cloud-speedup are exclusive');
+  if (v['cloud-ms'] !== undefined && v['cloud-speedup'] !== undefined)
+    throw new ConfigError('--cloud-ms and --cloud-speedup are exclusive');
   const d = DEFAULT_TESTBED_COMPARISON;
   const settings = {
-    cloud: v['cloud-ms'] !== undefined ? { ms: numberOption('cloud-ms', v['cloud-ms'], undefined, { min: 0 }) } : { speedup: numberOption('cloud-speedup', v['cloud-speedup'], 10, { min: 1e-9 }) },
+    cloud:
+      v['cloud-ms'] !== undefined
+        ? { ms: numberOption('cloud-ms', v['cloud-ms'], undefined, { min: 0 }) }
+        : { speedup: numberOption('cloud-speedup', v['cloud-speedup'], 10, { min: 1e-9 }) },
     rttMs: v['rtt-ms'] === undefined ? null : numberOption('rtt-ms', v['rtt-ms'], undefined, { min: 0 }),
     pTars: v['p-tar'] === undefined ? null : gridOption('p-tar', v['p-tar']),
-    deadlinesMs: v.deadline === undefined ? null : gridOption('deadline', v.deadline).map((s) => Number((s * 1000).toPrecision(12))),
+    deadlinesMs:
+      v.deadline === undefined
+        ? null
+        : gridOption('deadline', v.deadline).map((s) => Number((s * 1000).toPrecision(12))),
     batchSize: countOption('batch-size', v['batch-size'], d.batchSize, 1, 1_000_000),
     rounds: countOption('rounds', v.rounds, d.rounds, 2, 100_000),
     seed: numberOption('seed', v.seed, d.seed, { integer: true }),
   };
-  const claimDeadlineMs = v['claim-deadline'] === undefined ? null : Number((numberOption('claim-deadline', v['claim-deadline'], undefined, { min: 0 }) * 1000).toPrecision(12));
-  const claim = { ...DEFAULT_TESTBED_DEADLINE_CLAIM, batchSize: settings.batchSize, pointRounds: settings.rounds, seed: settings.seed, deadlineMs: claimDeadlineMs };
+  const claimDeadlineMs =
+    v['claim-deadline'] === undefined
+      ? null
+      : Number((numberOption('claim-deadline', v['claim-deadline'], undefined, { min: 0 }) * 1000).toPrecision(12));
+  const claim = {
+    ...DEFAULT_TESTBED_DEADLINE_CLAIM,
+    batchSize: settings.batchSize,
+    pointRounds: settings.rounds,
+    seed: settings.seed,
+    deadlineMs: claimDeadlineMs,
+  };
   const runs = readMeasuredRuns(measured);
   const records = readRecords(recordsPath);
   const calibration = v.calibration ? { file: readCalibrationFile(v.calibration), path: v.calibration } : undefined;
@@ -100,8 +187,28 @@ export async function testbedCompare(argv: string[]): Promise<number> {
   if (c.deadlineClaims.length > 0) writeFileAtomic(path.join(outDir, 'deadline-claims.csv'), deadlineClaimsCsv(c));
   writeFileAtomic(path.join(outDir, 'comparison.md'), testbedComparisonMarkdown(runs, c));
   const first = runs[0].meta.model;
-  await saveFigure(latencyVsModelledFigure(c.latency.filter((r) => r.quantity === 'upload' || r.quantity === 'offloaded'), `${first.architecture}, k = ${first.edgeExits}: measured vs latency model`), outDir, 'latency-vs-modelled', null, { formats: ['json', 'html'] });
-  await saveFigure(deadlineVsModelledFigure(deadlineCurves(c.deadline), 'P[missed deadline]: measured (solid, 95 % CI) vs modelled (dashed) times'), outDir, 'deadline-vs-modelled', null, { formats: ['json', 'html'] });
-  console.error(`wrote ${path.join(outDir, 'comparison.md')}, latency.csv, deadline.csv${c.deadlineClaims.length > 0 ? ', deadline-claims.csv' : ''} and two figures (json, html)`);
+  await saveFigure(
+    latencyVsModelledFigure(
+      c.latency.filter((r) => r.quantity === 'upload' || r.quantity === 'offloaded'),
+      `${first.architecture}, k = ${first.edgeExits}: measured vs latency model`,
+    ),
+    outDir,
+    'latency-vs-modelled',
+    null,
+    { formats: ['json', 'html'] },
+  );
+  await saveFigure(
+    deadlineVsModelledFigure(
+      deadlineCurves(c.deadline),
+      'P[missed deadline]: measured (solid, 95 % CI) vs modelled (dashed) times',
+    ),
+    outDir,
+    'deadline-vs-modelled',
+    null,
+    { formats: ['json', 'html'] },
+  );
+  console.error(
+    `wrote ${path.join(outDir, 'comparison.md')}, latency.csv, deadline.csv${c.deadlineClaims.length > 0 ? ', deadline-claims.csv' : ''} and two figures (json, html)`,
+  );
   return 0;
 }

@@ -41,18 +41,29 @@ export function guaranteeSentence(r: RiskControlResult, k: number, n: number): s
   if (r.threshold === null || !r.chosen) {
     return `No threshold of the grid can be certified: on these ${n} validation records the device (k = ${k}) cannot be shown to reach ${pct(r.target)} accuracy on its kept samples with probability ≥ ${pct(1 - r.delta)}.`;
   }
-  return `With probability ≥ ${pct(1 - r.delta)} over these ${n} validation records, a device answering at ${k === 1 ? "branch 1 when its confidence" : `the first of branches 1..${k} whose confidence`} ≥ ${r.threshold} is at least ${pct(r.target)} accurate on the samples it keeps (for samples exchangeable with the validation records); on validation it offloads ${pct(r.chosen.offloadProbability)} (keeps ${pct(r.chosen.keptShare)}).`;
+  return `With probability ≥ ${pct(1 - r.delta)} over these ${n} validation records, a device answering at ${k === 1 ? 'branch 1 when its confidence' : `the first of branches 1..${k} whose confidence`} ≥ ${r.threshold} is at least ${pct(r.target)} accurate on the samples it keeps (for samples exchangeable with the validation records); on validation it offloads ${pct(r.chosen.offloadProbability)} (keeps ${pct(r.chosen.keptShare)}).`;
 }
 
 export const thresholdCommand: Command = {
   summary: 'device threshold with a risk-control guarantee (accuracy ≥ target w.p. ≥ 1 − δ)',
   async run(argv) {
     const { values: v } = parseCommandArgs('threshold', argv, {
-      records: { type: 'string' }, calibration: { type: 'string' }, 'edge-exits': { type: 'string' }, target: { type: 'string' }, delta: { type: 'string' },
-      grid: { type: 'string' }, 'ordering-fraction': { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' },
+      records: { type: 'string' },
+      calibration: { type: 'string' },
+      'edge-exits': { type: 'string' },
+      target: { type: 'string' },
+      delta: { type: 'string' },
+      grid: { type: 'string' },
+      'ordering-fraction': { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
-    if (v.help) { console.log(HELP); return 0; }
+    if (v.help) {
+      console.log(HELP);
+      return 0;
+    }
     const recordsPath = requiredOption('records', v.records);
     const k = numberOption('edge-exits', v['edge-exits'], undefined, { integer: true, min: 1 });
     const target = numberOption('target', v.target, undefined);
@@ -60,29 +71,55 @@ export const thresholdCommand: Command = {
     const delta = numberOption('delta', v.delta, undefined);
     if (!(delta > 0 && delta < 1)) throw new ConfigError(`--delta ${v.delta}: expected a number in (0, 1)`);
     const fraction = numberOption('ordering-fraction', v['ordering-fraction'], 0.25);
-    if (!(fraction > 0 && fraction < 1)) throw new ConfigError(`--ordering-fraction ${v['ordering-fraction']}: expected a number in (0, 1)`);
+    if (!(fraction > 0 && fraction < 1))
+      throw new ConfigError(`--ordering-fraction ${v['ordering-fraction']}: expected a number in (0, 1)`);
     const seed = numberOption('seed', v.seed, 0, { integer: true });
     const grid = v.grid === undefined ? defaultRiskGrid() : gridOption('grid', v.grid);
-    if (grid.some((x) => !(x > 0 && x <= 1))) throw new ConfigError(`--grid "${v.grid}": expected thresholds in (0, 1]`);
-    for (let j = 1; j < grid.length; j++) if (!(grid[j] > grid[j - 1])) throw new ConfigError(`--grid "${v.grid}": expected strictly ascending thresholds`);
+    if (grid.some((x) => !(x > 0 && x <= 1)))
+      throw new ConfigError(`--grid "${v.grid}": expected thresholds in (0, 1]`);
+    for (let j = 1; j < grid.length; j++)
+      if (!(grid[j] > grid[j - 1])) throw new ConfigError(`--grid "${v.grid}": expected strictly ascending thresholds`);
     const records = readRecords(recordsPath);
-    if (k > records.numExits - 1) throw new ConfigError(`--edge-exits ${k}: the records have ${records.numExits} exits, so at most ${records.numExits - 1} side branches can be on the device`);
+    if (k > records.numExits - 1)
+      throw new ConfigError(
+        `--edge-exits ${k}: the records have ${records.numExits} exits, so at most ${records.numExits - 1} side branches can be on the device`,
+      );
     const calibration = v.calibration ? readCalibrationFile(v.calibration) : undefined;
     const scores = scoreRecords(records, calibration, v.calibration).slice(0, k);
     const r = riskControlThreshold(scores, records.labels, { target, delta, grid, orderingFraction: fraction, seed });
     const sentence = guaranteeSentence(r, k, records.numSamples);
     if (v.out) {
-      writeJsonAtomic(v.out, riskDecisionOf(r, k, {
-        records: recordsPath, recordsSha256: sha256(recordsPath), numSamples: records.numSamples,
-        calibration: v.calibration ?? null, calibrationSha256: v.calibration ? sha256(v.calibration) : null,
-        grid, orderingSize: r.orderingSize, testingSize: r.testingSize, seed, eecalVersion: packageVersion(),
-      }));
+      writeJsonAtomic(
+        v.out,
+        riskDecisionOf(r, k, {
+          records: recordsPath,
+          recordsSha256: sha256(recordsPath),
+          numSamples: records.numSamples,
+          calibration: v.calibration ?? null,
+          calibrationSha256: v.calibration ? sha256(v.calibration) : null,
+          grid,
+          orderingSize: r.orderingSize,
+          testingSize: r.testingSize,
+          seed,
+          eecalVersion: packageVersion(),
+        }),
+      );
     }
     if (v.json) {
       const out = {
-        threshold: r.threshold, method: r.method, target, delta, k, calibration: v.calibration ?? null,
-        validation: r.chosen, bestEmpirical: r.bestEmpirical, orderingSize: r.orderingSize, testingSize: r.testingSize, seed,
-        sequence: r.sequence, guarantee: sentence,
+        threshold: r.threshold,
+        method: r.method,
+        target,
+        delta,
+        k,
+        calibration: v.calibration ?? null,
+        validation: r.chosen,
+        bestEmpirical: r.bestEmpirical,
+        orderingSize: r.orderingSize,
+        testingSize: r.testingSize,
+        seed,
+        sequence: r.sequence,
+        guarantee: sentence,
       };
       process.stdout.write(JSON.stringify(out) + '\n');
       return 0;

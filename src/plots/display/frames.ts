@@ -37,7 +37,14 @@ export function exitSampleRows(records: ExitRecords, exitNames?: readonly string
       // max softmax = 1 / Σ_k exp(z_k − z_max): stable for any logit scale.
       let sum = 0;
       for (let k = 0; k < c; k++) sum += Math.exp(z[i * c + k] - z[i * c + best]);
-      rows.push({ sample: i, exit, label: labels[i], prediction: best, confidence: 1 / sum, correct: best === labels[i] ? 1 : 0 });
+      rows.push({
+        sample: i,
+        exit,
+        label: labels[i],
+        prediction: best,
+        confidence: 1 / sum,
+        correct: best === labels[i] ? 1 : 0,
+      });
     }
   });
   return rows;
@@ -77,10 +84,16 @@ export function pivotFrame(df: DataFrame, o: PivotOptions): DataFrame {
   const colKeys: unknown[] = [];
   const cells = new Map<unknown, Map<unknown, unknown>>();
   for (const r of df.values as unknown[][]) {
-    if (!cells.has(r[ri])) { rowKeys.push(r[ri]); cells.set(r[ri], new Map()); }
+    if (!cells.has(r[ri])) {
+      rowKeys.push(r[ri]);
+      cells.set(r[ri], new Map());
+    }
     if (!colKeys.includes(r[ci])) colKeys.push(r[ci]);
     const row = cells.get(r[ri])!;
-    if (row.has(r[ci])) throw new ConfigError(`pivotFrame: ${o.index} = ${String(r[ri])}, ${o.columns} = ${String(r[ci])} occurs twice; aggregate the frame first`);
+    if (row.has(r[ci]))
+      throw new ConfigError(
+        `pivotFrame: ${o.index} = ${String(r[ri])}, ${o.columns} = ${String(r[ci])} occurs twice; aggregate the frame first`,
+      );
     row.set(r[ci], r[vi]);
   }
   const values = rowKeys.map((k) => [k, ...colKeys.map((c) => cells.get(k)!.get(c) ?? null)]);

@@ -27,7 +27,8 @@ export type DisplaySink = (msg: DisplayMessage) => void;
 /** tslab's internal display writer: set while a kernel cell runs, null elsewhere (tslab's `jupyter` module). */
 function tslabWriter(): ((m: unknown, update: boolean) => void) | null {
   try {
-    return (require('tslab/dist/jupyter') as { lastWriteDisplayData: ((m: unknown, update: boolean) => void) | null }).lastWriteDisplayData;
+    return (require('tslab/dist/jupyter') as { lastWriteDisplayData: ((m: unknown, update: boolean) => void) | null })
+      .lastWriteDisplayData;
   } catch {
     return null;
   }
@@ -47,7 +48,10 @@ export function tslabSink(): DisplaySink {
   return (msg) => {
     // Looked up per call: tslab replaces the writer for every executed cell.
     const write = tslabWriter();
-    if (!write) throw new EnvironmentError('not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook');
+    if (!write)
+      throw new EnvironmentError(
+        'not running inside a tslab kernel cell (no display writer); pass a `sink` to openNotebook',
+      );
     write({ ...msg, transient: {} }, false);
   };
 }
@@ -65,7 +69,9 @@ function sharedRenderer(opts: RendererOptions | undefined): Promise<FigureRender
     const launching = FigureRenderer.launch(opts);
     kernelRenderer = launching;
     // A failed start is not cached: the next figure tries again (and reports the error).
-    launching.catch(() => { if (kernelRenderer === launching) kernelRenderer = null; });
+    launching.catch(() => {
+      if (kernelRenderer === launching) kernelRenderer = null;
+    });
   }
   return kernelRenderer;
 }
@@ -146,7 +152,9 @@ export class Notebook {
   constructor(private readonly opts: NotebookOptions = {}) {
     this.sink = opts.sink ?? tslabSink();
     const cwd = process.cwd();
-    this.resultsDir = opts.resultsDir ?? (path.basename(cwd) === 'notebooks' ? path.join(cwd, '..', 'results') : path.join(cwd, 'results'));
+    this.resultsDir =
+      opts.resultsDir ??
+      (path.basename(cwd) === 'notebooks' ? path.join(cwd, '..', 'results') : path.join(cwd, 'results'));
     this.keepWarm = opts.keepWarm ?? inTslabKernel();
     this.png = opts.png ?? process.env.EECAL_NOTEBOOK_PNG !== '0';
     // A failed cell then shows eecal's one-line message, not library source and kernel frames.
@@ -156,16 +164,19 @@ export class Notebook {
   }
 
   private getRenderer(): Promise<FigureRenderer> {
-    if (!this.renderer) this.renderer = this.keepWarm ? sharedRenderer(this.opts.renderer) : FigureRenderer.launch(this.opts.renderer);
+    if (!this.renderer)
+      this.renderer = this.keepWarm ? sharedRenderer(this.opts.renderer) : FigureRenderer.launch(this.opts.renderer);
     return this.renderer;
   }
 
   /** Display a figure (plotly JSON + PNG + text) and optionally save it under `resultsDir`. */
   async figure(figure: PlotlyFigure, o: FigureDisplayOptions = {}): Promise<void> {
     if (!figure?.layout || !Array.isArray(figure.data)) {
-      throw new ConfigError(`figure(): expected a plotly figure ({ data, layout }), got ${figure === undefined ? 'undefined (no figure of that name was built)' : typeof figure}`);
+      throw new ConfigError(
+        `figure(): expected a plotly figure ({ data, layout }), got ${figure === undefined ? 'undefined (no figure of that name was built)' : typeof figure}`,
+      );
     }
-    const model = o.model === undefined ? this.opts.model : o.model ?? undefined;
+    const model = o.model === undefined ? this.opts.model : (o.model ?? undefined);
     const fig = model ? withModelInTitle(figure, model) : figure;
     const width = fig.layout.width ?? 760;
     // The PNG of an interactive figure carries a line saying where it is interactive (taller image).
@@ -194,13 +205,20 @@ export class Notebook {
     if (!o.save) return;
     const needsRender = (formats.includes('png') && !png) || (formats.includes('svg') && !svg);
     const renderer = needsRender ? await this.getRenderer() : null;
-    await saveFigure(fig, model ? path.join(this.resultsDir, model) : this.resultsDir, o.save, renderer, { formats, scale, rendered: { png, svg } });
+    await saveFigure(fig, model ? path.join(this.resultsDir, model) : this.resultsDir, o.save, renderer, {
+      formats,
+      scale,
+      rendered: { png, svg },
+    });
   }
 
   /** Display a table (a danfojs DataFrame, or plain row objects such as sweep rows) as HTML with a text fallback. */
   table(t: TableLike | DataFrame | readonly object[], o: TableHtmlOptions = {}): void {
     const view: TableLike = Array.isArray(t) ? rowsToTable(t as readonly object[]) : (t as TableLike);
-    this.sink({ data: { 'text/html': tableHtml(view, o), 'text/plain': tableText(view, o.digits ?? 4, o.showIndex ?? false) }, metadata: {} });
+    this.sink({
+      data: { 'text/html': tableHtml(view, o), 'text/plain': tableText(view, o.digits ?? 4, o.showIndex ?? false) },
+      metadata: {},
+    });
   }
 
   /**

@@ -33,16 +33,24 @@ export function tableHtml(t: TableLike, opts: TableHtmlOptions = {}): string {
   const digits = opts.digits ?? 4;
   const showIndex = (opts.showIndex ?? false) && t.index !== undefined;
   t.values.forEach((row, i) => {
-    if (row.length !== t.columns.length) throw new ShapeMismatchError(`tableHtml: row ${i} has ${row.length} cells, expected ${t.columns.length} (${t.columns.join(', ')})`);
+    if (row.length !== t.columns.length)
+      throw new ShapeMismatchError(
+        `tableHtml: row ${i} has ${row.length} cells, expected ${t.columns.length} (${t.columns.join(', ')})`,
+      );
   });
   const th = (s: string) => `<th style="text-align:right;padding:2px 8px">${escapeHtml(s)}</th>`;
   const td = (v: unknown) =>
     `<td style="text-align:${typeof v === 'number' ? 'right' : 'left'};padding:2px 8px">${escapeHtml(formatCell(v, digits))}</td>`;
   const head = `<tr>${showIndex ? th('') : ''}${t.columns.map(th).join('')}</tr>`;
   const body = t.values
-    .map((row, i) => `<tr>${showIndex ? `<th style="padding:2px 8px">${escapeHtml(String(t.index![i]))}</th>` : ''}${row.map(td).join('')}</tr>`)
+    .map(
+      (row, i) =>
+        `<tr>${showIndex ? `<th style="padding:2px 8px">${escapeHtml(String(t.index![i]))}</th>` : ''}${row.map(td).join('')}</tr>`,
+    )
     .join('\n');
-  const caption = opts.caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(opts.caption)}</caption>` : '';
+  const caption = opts.caption
+    ? `<caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(opts.caption)}</caption>`
+    : '';
   return `<table style="border-collapse:collapse;font-family:monospace">${caption}\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table>`;
 }
 

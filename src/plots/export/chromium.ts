@@ -32,9 +32,18 @@ export interface RendererOptions {
  * containers), no GPU, /tmp instead of a small /dev/shm, and no background network traffic.
  */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-default-apps', '--disable-extensions', '--disable-sync',
-  '--no-first-run', '--no-default-browser-check', '--mute-audio', '--hide-scrollbars',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--mute-audio',
+  '--hide-scrollbars',
   '--disable-features=Translate,MediaRouter,OptimizationHints',
 ] as const;
 
@@ -46,7 +55,10 @@ function playwrightChromium(): typeof import('playwright-core').chromium {
   try {
     return (require('playwright-core') as typeof import('playwright-core')).chromium;
   } catch (err) {
-    throw new EnvironmentError('PNG/SVG export needs the optional package playwright-core (npm install playwright-core)', { cause: err });
+    throw new EnvironmentError(
+      'PNG/SVG export needs the optional package playwright-core (npm install playwright-core)',
+      { cause: err },
+    );
   }
 }
 
@@ -59,7 +71,9 @@ export function findChromium(): string | null {
 /** Add a plotly.js build to the page and check that it defined Plotly.toImage. */
 async function loadPlotly(page: Page, js: string): Promise<void> {
   await page.addScriptTag({ content: js });
-  const ok = await page.evaluate('typeof globalThis.Plotly === "object" && typeof globalThis.Plotly.toImage === "function"');
+  const ok = await page.evaluate(
+    'typeof globalThis.Plotly === "object" && typeof globalThis.Plotly.toImage === "function"',
+  );
   if (!ok) throw new EnvironmentError('plotly.js did not load in the page (globalThis.Plotly.toImage is missing)');
 }
 
@@ -95,13 +109,15 @@ const RENDER = `async (a) => {
 
 function pngBytes(url: string | undefined): Buffer {
   const prefix = 'data:image/png;base64,';
-  if (!url?.startsWith(prefix)) throw new EnvironmentError(`the page returned "${String(url).slice(0, 40)}…", expected a PNG data URL`);
+  if (!url?.startsWith(prefix))
+    throw new EnvironmentError(`the page returned "${String(url).slice(0, 40)}…", expected a PNG data URL`);
   return Buffer.from(url.slice(prefix.length), 'base64');
 }
 
 function svgText(url: string | undefined): string {
   const prefix = 'data:image/svg+xml,';
-  if (!url?.startsWith(prefix)) throw new EnvironmentError(`the page returned "${String(url).slice(0, 40)}…", expected an SVG data URL`);
+  if (!url?.startsWith(prefix))
+    throw new EnvironmentError(`the page returned "${String(url).slice(0, 40)}…", expected an SVG data URL`);
   return decodeURIComponent(url.slice(prefix.length));
 }
 
@@ -124,10 +140,17 @@ export class FigureRenderer {
   static async launch(opts: RendererOptions = {}): Promise<FigureRenderer> {
     const exe = opts.executablePath ?? findChromium();
     if (!exe || !fs.existsSync(exe)) {
-      throw new EnvironmentError(`Chromium not found at ${exe ?? process.env.EECAL_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install chromium, or set EECAL_CHROMIUM); PNG/SVG export needs it`);
+      throw new EnvironmentError(
+        `Chromium not found at ${exe ?? process.env.EECAL_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install chromium, or set EECAL_CHROMIUM); PNG/SVG export needs it`,
+      );
     }
     const timeoutMs = opts.timeoutMs ?? 60_000;
-    const browser = await playwrightChromium().launch({ executablePath: exe, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs });
+    const browser = await playwrightChromium().launch({
+      executablePath: exe,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      timeout: timeoutMs,
+    });
     try {
       const page = await browser.newPage();
       page.setDefaultTimeout(timeoutMs);
@@ -147,12 +170,25 @@ export class FigureRenderer {
    * exactly what toImage does for a PNG (same pixels at the same ratio), so a PNG and an SVG cost one
    * plotly render, not two (notebook 04's 30-panel reliability grid: 984 → 705 ms, `npm run bench:figures`).
    */
-  private render(interactive: PlotlyFigure, want: 'png' | 'svg' | 'both', o: ImageOptions): Promise<{ png?: string; svg?: string }> {
+  private render(
+    interactive: PlotlyFigure,
+    want: 'png' | 'svg' | 'both',
+    o: ImageOptions,
+  ): Promise<{ png?: string; svg?: string }> {
     // A static image cannot be clicked: an interactive figure says where its controls work.
     const fig = withStaticNote(interactive);
     const width = o.width ?? fig.layout.width ?? 760;
-    const height = o.height !== undefined ? o.height + ((fig.layout.height ?? 460) - (interactive.layout.height ?? 460)) : (fig.layout.height ?? 460);
-    const arg = scriptSafeJson({ fig: { data: fig.data, layout: fig.layout }, want, width, height, scale: o.scale ?? 1 });
+    const height =
+      o.height !== undefined
+        ? o.height + ((fig.layout.height ?? 460) - (interactive.layout.height ?? 460))
+        : (fig.layout.height ?? 460);
+    const arg = scriptSafeJson({
+      fig: { data: fig.data, layout: fig.layout },
+      want,
+      width,
+      height,
+      scale: o.scale ?? 1,
+    });
     const run = async () => {
       // A trace type beyond the basic build: load the full one over it, once (same release, a superset).
       if (this.loaded === 'basic' && bundleFor(fig) === 'full') {

@@ -17,7 +17,10 @@ export interface HtmlOptions {
 
 /** JSON that is safe inside a <script> element (no "</script>", no "<!--"). */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function escapeHtml(s: string): string {
@@ -33,12 +36,16 @@ export function figureHtml(fig: PlotlyFigure, opts: HtmlOptions = {}): string {
   const title = (opts.title ?? fig.layout.title?.text ?? 'eecal figure').replace(/<br\s*\/?>/gi, ' ');
   let script: string;
   if (opts.plotlyJsSrc !== undefined) {
-    if (/^[a-z]+:|^\/|\\/i.test(opts.plotlyJsSrc)) throw new ConfigError(`figureHtml: plotlyJsSrc "${opts.plotlyJsSrc}" must be a relative path (the page must open offline wherever it is copied)`);
+    if (/^[a-z]+:|^\/|\\/i.test(opts.plotlyJsSrc))
+      throw new ConfigError(
+        `figureHtml: plotlyJsSrc "${opts.plotlyJsSrc}" must be a relative path (the page must open offline wherever it is copied)`,
+      );
     script = `<script src="${escapeHtml(opts.plotlyJsSrc)}" charset="utf-8"></script>`;
   } else {
     const js = opts.plotlyJs ?? readPlotlyJs();
     // Inlined as-is, so it must not close its own <script> element early.
-    if (/<\/script/i.test(js)) throw new ConfigError('figureHtml: the plotly.js source contains "</script" and cannot be inlined');
+    if (/<\/script/i.test(js))
+      throw new ConfigError('figureHtml: the plotly.js source contains "</script" and cannot be inlined');
     script = `<script>${js}</script>`;
   }
   return [

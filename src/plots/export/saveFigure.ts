@@ -35,7 +35,8 @@ export function ensureSharedPlotlyJs(dir: string, plotlyJs?: string): string {
   // identify it without reading 4.6 MB twice per saved figure (≈0.1 s each in a notebook).
   if (plotlyJs === undefined && fs.existsSync(file) && sameInstalledBuild(file)) return file;
   const js = plotlyJs ?? readPlotlyJs();
-  const same = fs.existsSync(file) && fs.statSync(file).size === Buffer.byteLength(js) && fs.readFileSync(file, 'utf8') === js;
+  const same =
+    fs.existsSync(file) && fs.statSync(file).size === Buffer.byteLength(js) && fs.readFileSync(file, 'utf8') === js;
   if (!same) writeFileAtomic(file, js);
   return file;
 }
@@ -70,7 +71,8 @@ export async function saveFigure(
   renderer: FigureRenderer | null,
   opts: SaveFigureOptions = {},
 ): Promise<string[]> {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ConfigError(`saveFigure: name "${name}" must be a plain file stem ([A-Za-z0-9._-])`);
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    throw new ConfigError(`saveFigure: name "${name}" must be a plain file stem ([A-Za-z0-9._-])`);
   // One event-loop turn before writing: a caller that saves many figures in a loop (eecal
   // reproduce) would otherwise never let a SIGINT/SIGTERM handler run until the last one is written.
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -79,16 +81,17 @@ export async function saveFigure(
   const file = (ext: string) => path.join(dir, `${name}.${ext}`);
   // PNG and SVG from one render when both are wanted and the caller rendered neither.
   let { png = null, svg = null } = opts.rendered ?? {};
-  if (renderer && formats.includes('png') && formats.includes('svg') && !png && !svg) ({ png, svg } = await renderer.pngAndSvg(fig, opts));
+  if (renderer && formats.includes('png') && formats.includes('svg') && !png && !svg)
+    ({ png, svg } = await renderer.pngAndSvg(fig, opts));
   for (const f of formats) {
     if (f === 'json') writeJsonAtomic(file('json'), fig);
-    else if (f === 'html' && opts.standalone) writeFileAtomic(file('html'), figureHtml(fig, { plotlyJs: opts.plotlyJs }));
+    else if (f === 'html' && opts.standalone)
+      writeFileAtomic(file('html'), figureHtml(fig, { plotlyJs: opts.plotlyJs }));
     else if (f === 'html') {
       ensureSharedPlotlyJs(dir, opts.plotlyJs);
       writeFileAtomic(file('html'), figureHtml(fig, { plotlyJsSrc: SHARED_PLOTLY_JS }));
-    }
-    else if (f === 'png' && (png || renderer)) writeFileAtomic(file('png'), png ?? await renderer!.png(fig, opts));
-    else if (f === 'svg' && (svg || renderer)) writeFileAtomic(file('svg'), svg ?? await renderer!.svg(fig, opts));
+    } else if (f === 'png' && (png || renderer)) writeFileAtomic(file('png'), png ?? (await renderer!.png(fig, opts)));
+    else if (f === 'svg' && (svg || renderer)) writeFileAtomic(file('svg'), svg ?? (await renderer!.svg(fig, opts)));
     else continue;
     written.push(file(f));
   }

@@ -8,7 +8,7 @@ export function isInteractive(fig: PlotlyFigure): boolean {
 
 /** The sentence a static image of an interactive figure carries. */
 export const STATIC_NOTE =
-  'Static image: the slider and menu work in this figure\'s .html file or in JupyterLab (jupyterlab-plotly); here they show the initial state.';
+  "Static image: the slider and menu work in this figure's .html file or in JupyterLab (jupyterlab-plotly); here they show the initial state.";
 
 /**
  * The figure as a static image should show it: an interactive figure gets a line at the bottom
@@ -24,7 +24,9 @@ export function withStaticNote(fig: PlotlyFigure): PlotlyFigure {
   const extra = 10 + 17 * w.lines;
   const newH = height + extra;
   const shiftUp = (o: Record<string, unknown> | undefined) =>
-    o && o.yref === 'container' && typeof o.y === 'number' && (o.y as number) < 0.5 ? { ...o, y: ((o.y as number) * height + extra) / newH } : o;
+    o && o.yref === 'container' && typeof o.y === 'number' && (o.y as number) < 0.5
+      ? { ...o, y: ((o.y as number) * height + extra) / newH }
+      : o;
   const margin = (fig.layout.margin ?? {}) as Record<string, number>;
   const bottom = (margin.b ?? 56) + extra;
   // Annotations cannot be anchored to the figure's edge (plotly takes yref 'container' for 'paper',
@@ -43,8 +45,16 @@ export function withStaticNote(fig: PlotlyFigure): PlotlyFigure {
       annotations: [
         ...(fig.layout.annotations ?? []).map((a) => shiftUp(a) as Record<string, unknown>),
         {
-          text: `<i>${w.text}</i>`, xref: 'paper', yref: 'paper', x: (12 - left) / plotW, xanchor: 'left', y: -(bottom - 4) / plotH, yanchor: 'bottom', align: 'left',
-          showarrow: false, font: { size: 12, color: '#555' },
+          text: `<i>${w.text}</i>`,
+          xref: 'paper',
+          yref: 'paper',
+          x: (12 - left) / plotW,
+          xanchor: 'left',
+          y: -(bottom - 4) / plotH,
+          yanchor: 'bottom',
+          align: 'left',
+          showarrow: false,
+          font: { size: 12, color: '#555' },
         },
       ],
     },

@@ -23,7 +23,10 @@ export interface BatchMisses {
 export function batchMisses(b: BinnedCascade, sorted: Float64Array, seq: Int32Array, batchSize: number): BatchMisses {
   const G = sorted.length;
   const nb = Math.floor(seq.length / batchSize);
-  if (nb < 1) throw new ConfigError(`batch size ${batchSize}: larger than the ${seq.length} test samples; no full batch to score`);
+  if (nb < 1)
+    throw new ConfigError(
+      `batch size ${batchSize}: larger than the ${seq.length} test samples; no full batch to score`,
+    );
   const devCount = new Float64Array(G + 1);
   const devOk = new Float64Array(G + 1);
   const allOk = new Float64Array(G + 1);

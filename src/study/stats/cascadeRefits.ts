@@ -15,7 +15,12 @@ import { resampledNllInT } from './resampledNll';
  */
 
 /** Test confidences max softmax(β_e·z) per exit from row-max-shifted logits (1 / Σ exp(β·d)). */
-export function temperatureConfidences(shifted: readonly Float64Array[], betas: readonly number[], n: number, C: number): Float64Array[] {
+export function temperatureConfidences(
+  shifted: readonly Float64Array[],
+  betas: readonly number[],
+  n: number,
+  C: number,
+): Float64Array[] {
   return shifted.map((d, e) => {
     const beta = betas[e];
     const conf = new Float64Array(n);
@@ -68,15 +73,24 @@ export function perBranchTemperatureRefit(val: ExitRecords, test: ExitRecords, o
   const vs = val.logits.map((l) => shiftedRows(l, val.labels, C));
   const t = testSide(test);
   // Per exit, its subset's weights (0 outside); an exit that keeps no sample gets T = 1.
-  const tempsOn = (w: Int32Array | null, full: number[] | null) => Array.from({ length: E }, (_, e) => {
-    const we = new Int32Array(val.numSamples);
-    let total = 0;
-    for (let i = 0; i < val.numSamples; i++) if (assigned[i] === e) total += we[i] = w ? w[i] : 1;
-    return total === 0 ? 1 : weightedTemperature(vs[e], we, full ? full[e] : undefined);
-  });
+  const tempsOn = (w: Int32Array | null, full: number[] | null) =>
+    Array.from({ length: E }, (_, e) => {
+      const we = new Int32Array(val.numSamples);
+      let total = 0;
+      for (let i = 0; i < val.numSamples; i++) if (assigned[i] === e) total += we[i] = w ? w[i] : 1;
+      return total === 0 ? 1 : weightedTemperature(vs[e], we, full ? full[e] : undefined);
+    });
   const full = tempsOn(null, null);
   const betas = (temps: number[]) => temps.map((T) => 1 / T);
-  return (idx) => ({ keys: temperatureConfidences(t.shifted, betas(idx ? tempsOn(weightsOf(idx, val.numSamples), full) : full), test.numSamples, C), correct: t.base.correct });
+  return (idx) => ({
+    keys: temperatureConfidences(
+      t.shifted,
+      betas(idx ? tempsOn(weightsOf(idx, val.numSamples), full) : full),
+      test.numSamples,
+      C,
+    ),
+    correct: t.base.correct,
+  });
 }
 
 /**
@@ -94,7 +108,15 @@ export function globalTemperatureRefit(val: ExitRecords, test: ExitRecords, o: C
   const full = weightedTemperature(v, null);
   return (idx) => {
     const beta = 1 / (idx ? weightedTemperature(v, weightsOf(idx, n), full) : full);
-    return { keys: temperatureConfidences(t.shifted, test.logits.map(() => beta), test.numSamples, C), correct: t.base.correct };
+    return {
+      keys: temperatureConfidences(
+        t.shifted,
+        test.logits.map(() => beta),
+        test.numSamples,
+        C,
+      ),
+      correct: t.base.correct,
+    };
   };
 }
 
@@ -108,7 +130,12 @@ export function torchLbfgsRefit(val: ExitRecords, test: ExitRecords): RefitKeys 
   const t = testSide(test);
   const vs = val.logits.map((l) => shiftedRows(l, val.labels, C));
   return (idx) => {
-    const betas = val.logits.map((l, e) => 1 / (idx ? torchLbfgsTemperature(resampledNllInT(vs[e], idx)) : fitTemperatureTorchLbfgs(l, val.labels, C)).temperature);
+    const betas = val.logits.map(
+      (l, e) =>
+        1 /
+        (idx ? torchLbfgsTemperature(resampledNllInT(vs[e], idx)) : fitTemperatureTorchLbfgs(l, val.labels, C))
+          .temperature,
+    );
     return { keys: temperatureConfidences(t.shifted, betas, test.numSamples, C), correct: t.base.correct };
   };
 }

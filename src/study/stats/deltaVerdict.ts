@@ -88,7 +88,13 @@ export function intervalVerdict(low: number, high: number, direction: Direction,
  * what Holm's procedure rejects on those p-values at α.
  * @returns per point, the D at which it was decided (0: never), and the last step's D.
  */
-function stepDown(sorted: readonly (Float64Array | null)[], want: Verdict, direction: Direction, minEffect: number, alpha: number): { decidedAt: number[]; last: number } {
+function stepDown(
+  sorted: readonly (Float64Array | null)[],
+  want: Verdict,
+  direction: Direction,
+  minEffect: number,
+  alpha: number,
+): { decidedAt: number[]; last: number } {
   const m = sorted.length;
   const decidedAt = new Array<number>(m).fill(0);
   let D = m;
@@ -120,11 +126,16 @@ function stepDown(sorted: readonly (Float64Array | null)[], want: Verdict, direc
  * case, and inconclusive otherwise (no clear effect, or effects both ways); `combine: 'exists'`
  * changes that last rule only.
  */
-export function judgePoints(points: readonly PointSample[], o: JudgeOptions): { verdict: Verdict; estimates: DeltaEstimate[] } {
+export function judgePoints(
+  points: readonly PointSample[],
+  o: JudgeOptions,
+): { verdict: Verdict; estimates: DeltaEstimate[] } {
   const maxUndefined = o.maxUndefined ?? 0.05;
   const sorted = points.map((p) => {
     const s = finiteSorted(p.replicates);
-    return Number.isFinite(p.estimate) && s.length >= (1 - maxUndefined) * p.replicates.length && s.length > 1 ? s : null;
+    return Number.isFinite(p.estimate) && s.length >= (1 - maxUndefined) * p.replicates.length && s.length > 1
+      ? s
+      : null;
   });
   const sup = stepDown(sorted, 'supported', o.direction, o.minEffect, o.alpha);
   const con = stepDown(sorted, 'contradicted', o.direction, o.minEffect, o.alpha);
@@ -133,13 +144,27 @@ export function judgePoints(points: readonly PointSample[], o: JudgeOptions): { 
     const s = sorted[j];
     const D = sup.decidedAt[j] || con.decidedAt[j] || undecidedD;
     const base = { quantity: o.quantity, at: p.at, estimate: p.estimate, level: 1 - o.alpha / D };
-    if (s === null) return { ...base, low: null, high: null, verdict: 'inconclusive', note: 'undefined on the data or in too many resamples (the device keeps no sample)' };
+    if (s === null)
+      return {
+        ...base,
+        low: null,
+        high: null,
+        verdict: 'inconclusive',
+        note: 'undefined on the data or in too many resamples (the device keeps no sample)',
+      };
     const { low, high } = intervalAt(s, o.alpha / D);
     return { ...base, low, high, verdict: intervalVerdict(low, high, o.direction, o.minEffect) };
   });
   const vs = estimates.map((e) => e.verdict);
   if (o.combine === 'exists') {
-    return { verdict: vs.includes('supported') ? 'supported' : vs.every((v) => v === 'contradicted') ? 'contradicted' : 'inconclusive', estimates };
+    return {
+      verdict: vs.includes('supported')
+        ? 'supported'
+        : vs.every((v) => v === 'contradicted')
+          ? 'contradicted'
+          : 'inconclusive',
+      estimates,
+    };
   }
   return { verdict: combineVerdicts(vs), estimates };
 }
@@ -155,7 +180,10 @@ export function combineVerdicts(vs: readonly (Verdict | null)[]): Verdict {
 export function describe(quantity: string, p: PointSample, level: number): DeltaEstimate {
   const s = finiteSorted(p.replicates);
   return {
-    quantity, at: p.at, estimate: p.estimate, level,
+    quantity,
+    at: p.at,
+    estimate: p.estimate,
+    level,
     low: s.length > 1 ? quantileSorted(s, (1 - level) / 2) : null,
     high: s.length > 1 ? quantileSorted(s, (1 + level) / 2) : null,
     verdict: null,

@@ -8,7 +8,12 @@ import { binIndex, equalWidthEdges } from '../../metrics/binning';
  * confidences would show on n samples, because binned ECE is biased upward. Each simulation draws
  * correct_i ~ Bernoulli(c_i) and measures the `bins`-bin ECE. Returns the mean and the 95th percentile.
  */
-export function eceFloor(confidence: Float64Array, bins: number, simulations: number, seed: number): { mean: number; q95: number } {
+export function eceFloor(
+  confidence: Float64Array,
+  bins: number,
+  simulations: number,
+  seed: number,
+): { mean: number; q95: number } {
   const rng = createRng(seed);
   const n = confidence.length;
   const correct = new Uint8Array(n);
@@ -35,7 +40,13 @@ export function eceFloor(confidence: Float64Array, bins: number, simulations: nu
  * accuracy, close to 95 % when θ ≈ 0 and conservative when the gaps are large (checked by
  * simulation on planted data in test/study/eceInterval.test.ts).
  */
-export function eceInterval(confidence: Float64Array, correct: Uint8Array, bins: number, B: number, seed: number): [number, number] {
+export function eceInterval(
+  confidence: Float64Array,
+  correct: Uint8Array,
+  bins: number,
+  B: number,
+  seed: number,
+): [number, number] {
   const rng = createRng(seed);
   const n = confidence.length;
   const edges = equalWidthEdges(bins);

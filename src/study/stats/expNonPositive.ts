@@ -15,14 +15,14 @@ function fromWords(hi: number, lo: number): number {
 }
 
 // fdlibm's constants (e_exp.c).
-const LN2_HI = 6.93147180369123816490e-01;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.44269504088896338700e+00;
-const P1 = 1.66666666666666019037e-01;
-const P2 = -2.77777777770155933842e-03;
-const P3 = 6.61375632143793436117e-05;
-const P4 = -1.65339022054652515390e-06;
-const P5 = 4.13813679705723846039e-08;
+const INV_LN2 = 1.442695040888963387;
+const P1 = 1.66666666666666019037e-1;
+const P2 = -2.77777777770155933842e-3;
+const P3 = 6.61375632143793436117e-5;
+const P4 = -1.6533902205465251539e-6;
+const P5 = 4.13813679705723846039e-8;
 // fdlibm branches on the high word hx of |x|; these are the same tests on |x| itself.
 const HALF_LN2 = fromWords(0x3fd62e43, 0); // hx > 0x3fd62e42  ⇔  |x| ≥ this
 const ONE_AND_HALF_LN2 = fromWords(0x3ff0a2b2, 0); // hx < 0x3ff0a2b2  ⇔  |x| < this
@@ -55,6 +55,6 @@ export function expNonPositive(x: number): number {
   const t = x * x;
   const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   if (k === 0) return 1 - ((x * c) / (c - 2.0) - x);
-  const y = 1 - ((lo - (x * c) / (2.0 - c)) - hi);
+  const y = 1 - (lo - (x * c) / (2.0 - c) - hi);
   return y * POW2[k + 1074];
 }

@@ -15,7 +15,8 @@ export function mergePointBootstraps(runs: readonly PairedBootstrap[]): PairedBo
   const B = sorted[0].replicates;
   const G = sorted.length;
   for (const r of sorted) {
-    if (r.grid.length !== 1 || r.batchPoints.length !== 1 || r.batchPoints[0] !== r.grid[0]) throw new ShapeMismatchError('mergePointBootstraps: each run must have one grid point, also its batch point');
+    if (r.grid.length !== 1 || r.batchPoints.length !== 1 || r.batchPoints[0] !== r.grid[0])
+      throw new ShapeMismatchError('mergePointBootstraps: each run must have one grid point, also its batch point');
     if (r.replicates !== B) throw new ShapeMismatchError('mergePointBootstraps: runs differ in replicates');
   }
   const merge = (pick: (run: PairedBootstrap) => SideCurves, rows: number): SideCurves => {
@@ -36,9 +37,14 @@ export function mergePointBootstraps(runs: readonly PairedBootstrap[]): PairedBo
   });
   const xs = sorted.map((r) => r.grid[0]);
   return {
-    replicates: B, grid: xs, batchPoints: xs,
+    replicates: B,
+    grid: xs,
+    batchPoints: xs,
     partitions: sorted[0].partitions.map((p, j) => ({
-      edgeExits: p.edgeExits, deviceConfidencesLowered: sorted.every((run) => run.partitions[j].deviceConfidencesLowered), uncalibrated: side(j, 'uncalibrated'), calibrated: side(j, 'calibrated'),
+      edgeExits: p.edgeExits,
+      deviceConfidencesLowered: sorted.every((run) => run.partitions[j].deviceConfidencesLowered),
+      uncalibrated: side(j, 'uncalibrated'),
+      calibrated: side(j, 'calibrated'),
     })),
   };
 }

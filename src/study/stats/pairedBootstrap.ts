@@ -95,7 +95,11 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
   const P = points.length;
   const B = input.replicates;
   const n = test.numSamples;
-  const shape: DrawShape = { valSamples: val.numSamples, testSamples: n, shufflesPerReplicate: input.shufflesPerReplicate };
+  const shape: DrawShape = {
+    valSamples: val.numSamples,
+    testSamples: n,
+    shufflesPerReplicate: input.shufflesPerReplicate,
+  };
   const uncalibrated = uncalibratedSides(input, grid, points, shape);
   const calKeys = input.refit(null);
   const unKeys = keysFromScores(scoreRecords(test), test.labels);
@@ -104,16 +108,38 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
   const rounds = pointRounds(input, n);
   const partitions: PartitionReplicates[] = input.edgeExits.map((k, j) => {
     const cal = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B, true) };
-    fillRow(cal.point, 0, binBoth(calKeys, k, input.fallback, grid, points), grid, points, undefined, rounds, batchSize);
-    return { edgeExits: k, deviceConfidencesLowered: keysNeverHigher(calKeys, unKeys, k), uncalibrated: uncalibrated[j], calibrated: cal };
+    fillRow(
+      cal.point,
+      0,
+      binBoth(calKeys, k, input.fallback, grid, points),
+      grid,
+      points,
+      undefined,
+      rounds,
+      batchSize,
+    );
+    return {
+      edgeExits: k,
+      deviceConfidencesLowered: keysNeverHigher(calKeys, unKeys, k),
+      uncalibrated: uncalibrated[j],
+      calibrated: cal,
+    };
   });
-  const job = rowsJob(input, grid, points, shape, (valIdx) => {
-    const keys = input.refit(valIdx);
-    input.edgeExits.forEach((k, j) => {
-      if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
-    });
-    return input.edgeExits.map((k) => binBoth(keys, k, input.fallback, grid, points));
-  }, partitions.map((p) => p.calibrated.reps), raised);
+  const job = rowsJob(
+    input,
+    grid,
+    points,
+    shape,
+    (valIdx) => {
+      const keys = input.refit(valIdx);
+      input.edgeExits.forEach((k, j) => {
+        if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
+      });
+      return input.edgeExits.map((k) => binBoth(keys, k, input.fallback, grid, points));
+    },
+    partitions.map((p) => p.calibrated.reps),
+    raised,
+  );
   const spec = refitSpecOf(input.refit);
   const progress = input.progress;
   runReplicates(job, B, spec ? remoteOf(input, job, spec) : null, progress ? (done) => progress(done, B) : undefined);
@@ -123,8 +149,27 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
   return { replicates: B, grid: Array.from(grid), batchPoints: Array.from(points), partitions };
 }
 
-function rowsJob(input: PairedBootstrapInput, grid: Float64Array, points: Float64Array, shape: DrawShape, binnedOf: RowsJob['binnedOf'], out: SideCurves[], raised: Int32Array | null = null): RowsJob {
-  return { seed: input.seed, shape, edgeExits: input.edgeExits, fallback: input.fallback, grid, points, batchSize: input.batchSize, binnedOf, out, raised };
+function rowsJob(
+  input: PairedBootstrapInput,
+  grid: Float64Array,
+  points: Float64Array,
+  shape: DrawShape,
+  binnedOf: RowsJob['binnedOf'],
+  out: SideCurves[],
+  raised: Int32Array | null = null,
+): RowsJob {
+  return {
+    seed: input.seed,
+    shape,
+    edgeExits: input.edgeExits,
+    fallback: input.fallback,
+    grid,
+    points,
+    batchSize: input.batchSize,
+    binnedOf,
+    out,
+    raised,
+  };
 }
 
 /** What a worker thread needs to rebuild `job` (the uncalibrated side when `spec` is null). */
@@ -146,8 +191,24 @@ function pointRounds(input: PairedBootstrapInput, n: number): Int32Array[] {
  */
 const uncalibratedCache = new WeakMap<ExitRecords, Map<string, SideResult[]>>();
 
-function uncalibratedSides(input: PairedBootstrapInput, grid: Float64Array, points: Float64Array, shape: DrawShape): SideResult[] {
-  const key = JSON.stringify([shape, Array.from(grid), Array.from(points), input.edgeExits, input.fallback, input.batchSize, input.replicates, input.seed, input.pointRounds, input.pointSeed]);
+function uncalibratedSides(
+  input: PairedBootstrapInput,
+  grid: Float64Array,
+  points: Float64Array,
+  shape: DrawShape,
+): SideResult[] {
+  const key = JSON.stringify([
+    shape,
+    Array.from(grid),
+    Array.from(points),
+    input.edgeExits,
+    input.fallback,
+    input.batchSize,
+    input.replicates,
+    input.seed,
+    input.pointRounds,
+    input.pointSeed,
+  ]);
   let byKey = uncalibratedCache.get(input.test);
   if (!byKey) uncalibratedCache.set(input.test, (byKey = new Map()));
   const cached = byKey.get(key);
@@ -164,7 +225,14 @@ function uncalibratedSides(input: PairedBootstrapInput, grid: Float64Array, poin
     fillRow(un.point, 0, b, grid, points, undefined, rounds, batchSize);
     return un;
   });
-  const job = rowsJob(input, grid, points, shape, () => binned, sides.map((side) => side.reps));
+  const job = rowsJob(
+    input,
+    grid,
+    points,
+    shape,
+    () => binned,
+    sides.map((side) => side.reps),
+  );
   runReplicates(job, B, remoteOf(input, job, null));
   byKey.set(key, sides);
   return sides;

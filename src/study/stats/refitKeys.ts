@@ -45,8 +45,15 @@ export function shiftedRows(logits: FloatArray, labels: Int32Array, numClasses: 
  * all-correct and constant-row cases), warm-started at `initialTemperature` (the full data's T,
  * a few Newton steps away), so the verdicts refit exactly what the report's tables fitted.
  */
-export function weightedTemperature(rows: ShiftedRows, weights: ArrayLike<number> | null, initialTemperature?: number): number {
-  return fitTemperatureShifted(rows.shifted, rows.labelShift, rows.numClasses, { weights, ...(initialTemperature !== undefined ? { initialTemperature } : {}) }).temperature;
+export function weightedTemperature(
+  rows: ShiftedRows,
+  weights: ArrayLike<number> | null,
+  initialTemperature?: number,
+): number {
+  return fitTemperatureShifted(rows.shifted, rows.labelShift, rows.numClasses, {
+    weights,
+    ...(initialTemperature !== undefined ? { initialTemperature } : {}),
+  }).temperature;
 }
 
 /**

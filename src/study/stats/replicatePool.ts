@@ -49,7 +49,8 @@ export function bootstrapThreads(): number {
   const env = process.env.EECAL_BOOTSTRAP_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError(`EECAL_BOOTSTRAP_THREADS=${env}: expected an integer from 1 to 64`);
+    if (!Number.isInteger(n) || n < 1 || n > 64)
+      throw new ConfigError(`EECAL_BOOTSTRAP_THREADS=${env}: expected an integer from 1 to 64`);
     return n;
   }
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -70,9 +71,14 @@ function workers(n: number): PoolWorker[] {
   while (pool.length < n) {
     const { port1, port2 } = new MessageChannel();
     // Under tsx (tests, notebooks run from source) the worker registers tsx before loading the entry.
-    const worker = ext === '.ts'
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: { errors: port2 }, transferList: [port2] })
-      : new Worker(entry, { workerData: { errors: port2 }, transferList: [port2] });
+    const worker =
+      ext === '.ts'
+        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
+            eval: true,
+            workerData: { errors: port2 },
+            transferList: [port2],
+          })
+        : new Worker(entry, { workerData: { errors: port2 }, transferList: [port2] });
     worker.unref();
     port1.unref();
     pool.push({ worker, errors: port1 });
@@ -96,7 +102,12 @@ export async function stopBootstrapWorkers(): Promise<void> {
  * waits for the last ones (Atomics.wait), so the callers stay synchronous. `progress` hears the
  * replicates done, at most about once a second.
  */
-export function runReplicates(job: RowsJob, replicates: number, remote: Omit<JobMessage, 'ctrl' | 'chunk' | 'replicates' | 'out'> | null, progress?: (done: number) => void): void {
+export function runReplicates(
+  job: RowsJob,
+  replicates: number,
+  remote: Omit<JobMessage, 'ctrl' | 'chunk' | 'replicates' | 'out'> | null,
+  progress?: (done: number) => void,
+): void {
   const threads = bootstrapThreads();
   let last = Date.now();
   const tell = (done: number, force = false) => {
@@ -117,7 +128,13 @@ export function runReplicates(job: RowsJob, replicates: number, remote: Omit<Job
   }
   const ctrl = new Int32Array(new SharedArrayBuffer(3 * 4));
   const ws = workers(threads - 1);
-  const message: JobMessage = { ...remote, ctrl: ctrl.buffer as SharedArrayBuffer, chunk: CHUNK, replicates, out: job.out };
+  const message: JobMessage = {
+    ...remote,
+    ctrl: ctrl.buffer as SharedArrayBuffer,
+    chunk: CHUNK,
+    replicates,
+    out: job.out,
+  };
   for (const w of ws) w.worker.postMessage(message);
   const failed = () => {
     if (Atomics.load(ctrl, CTRL_ERROR) === 0) return;

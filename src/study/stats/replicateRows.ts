@@ -10,8 +10,12 @@ import type { SideCurves } from './pairedBootstrap';
 export function emptyCurves(G: number, P: number, rows: number, shared = false): SideCurves {
   const f = (len: number) => (shared ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len));
   return {
-    offload: f(rows * G), device: f(rows * G), overall: f(rows * G), deviceCount: f(rows * G),
-    outage: f(rows * P), accuracyMiss: f(rows * P),
+    offload: f(rows * G),
+    device: f(rows * G),
+    overall: f(rows * G),
+    deviceCount: f(rows * G),
+    outage: f(rows * P),
+    accuracyMiss: f(rows * P),
   };
 }
 
@@ -21,13 +25,28 @@ export interface Binned {
   batch: BinnedCascade;
 }
 
-export function binBoth(keys: CascadeKeys, k: number, fallback: Fallback, grid: Float64Array, points: Float64Array): Binned {
+export function binBoth(
+  keys: CascadeKeys,
+  k: number,
+  fallback: Fallback,
+  grid: Float64Array,
+  points: Float64Array,
+): Binned {
   const layout = { edgeExits: k, fallback };
   return { grid: binCascade(keys, grid, layout), batch: binCascade(keys, points, layout) };
 }
 
 /** Fill row r of `out` from one side's binned cascade, a resample's weights and its batch sequences. */
-export function fillRow(out: SideCurves, r: number, b: Binned, grid: Float64Array, points: Float64Array, weights: Int32Array | undefined, seqs: readonly Int32Array[], batchSize: number): void {
+export function fillRow(
+  out: SideCurves,
+  r: number,
+  b: Binned,
+  grid: Float64Array,
+  points: Float64Array,
+  weights: Int32Array | undefined,
+  seqs: readonly Int32Array[],
+  batchSize: number,
+): void {
   const G = grid.length;
   const P = points.length;
   const counts = countThresholds(b.grid, weights);

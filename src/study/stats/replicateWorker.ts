@@ -15,7 +15,8 @@ const errors = (workerData as { errors: MessagePort }).errors;
 
 function jobOf(m: JobMessage): RowsJob {
   const { val, test } = m;
-  const bin = (keys: Parameters<typeof binBoth>[0]): Binned[] => m.edgeExits.map((k) => binBoth(keys, k, m.fallback, m.grid, m.points));
+  const bin = (keys: Parameters<typeof binBoth>[0]): Binned[] =>
+    m.edgeExits.map((k) => binBoth(keys, k, m.fallback, m.grid, m.points));
   let binnedOf: RowsJob['binnedOf'];
   if (m.spec) {
     const refit = methodRefit(CALIBRATION_METHODS[m.spec.method], val, test, m.spec.subset);
@@ -23,16 +24,28 @@ function jobOf(m: JobMessage): RowsJob {
     const raised = m.raised;
     binnedOf = (valIdx) => {
       const keys = refit(valIdx);
-      if (raised) m.edgeExits.forEach((k, j) => {
-        if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
-      });
+      if (raised)
+        m.edgeExits.forEach((k, j) => {
+          if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
+        });
       return bin(keys);
     };
   } else {
     const fixed = bin(keysFromScores(scoreRecords(test), test.labels));
     binnedOf = () => fixed;
   }
-  return { seed: m.seed, shape: m.shape, edgeExits: m.edgeExits, fallback: m.fallback, grid: m.grid, points: m.points, batchSize: m.batchSize, binnedOf, out: m.out, raised: m.raised };
+  return {
+    seed: m.seed,
+    shape: m.shape,
+    edgeExits: m.edgeExits,
+    fallback: m.fallback,
+    grid: m.grid,
+    points: m.points,
+    batchSize: m.batchSize,
+    binnedOf,
+    out: m.out,
+    raised: m.raised,
+  };
 }
 
 parentPort?.on('message', (m: JobMessage) => {

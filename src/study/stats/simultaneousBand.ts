@@ -15,7 +15,13 @@ export interface CurveBand {
  * separately). Only points where `use[g]` is true (and s_g > 0) enter; replicates are row-major
  * B × G with NaN = undefined (such a point must not be used).
  */
-export function simultaneousBand(estimate: Float64Array, reps: Float64Array, B: number, use: readonly boolean[], level: number): CurveBand {
+export function simultaneousBand(
+  estimate: Float64Array,
+  reps: Float64Array,
+  B: number,
+  use: readonly boolean[],
+  level: number,
+): CurveBand {
   const G = estimate.length;
   const sd = new Float64Array(G);
   const on: number[] = [];

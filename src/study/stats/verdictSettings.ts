@@ -25,7 +25,16 @@ export interface VerdictSettings {
 
 /** The defaults written in every report. */
 export function defaultVerdictSettings(): VerdictSettings {
-  return { points: [0.7, 0.8, 0.9], minEffect: 0.005, alpha: 0.05, replicates: 1000, seed: 0, shufflesPerReplicate: 4, minDeviceSamples: 100, floorSimulations: 1000 };
+  return {
+    points: [0.7, 0.8, 0.9],
+    minEffect: 0.005,
+    alpha: 0.05,
+    replicates: 1000,
+    seed: 0,
+    shufflesPerReplicate: 4,
+    minDeviceSamples: 100,
+    floorSimulations: 1000,
+  };
 }
 
 /** Defaults overridden by `partial`, checked (a ConfigError names the bad field). */
@@ -40,12 +49,17 @@ export function verdictSettings(partial: Partial<VerdictSettings> = {}): Verdict
   int('minDeviceSamples', 1);
   int('floorSimulations', 10);
   if (!Number.isInteger(s.seed)) throw new ConfigError(`verdicts.seed = ${s.seed}: expected an integer`);
-  if (s.points.length === 0 || s.points.some((p) => !(p > 0 && p < 1))) throw new ConfigError(`verdicts.points = ${s.points.join(', ')}: expected values in (0, 1)`);
-  if (!(s.minEffect >= 0 && s.minEffect < 1)) throw new ConfigError(`verdicts.minEffect = ${s.minEffect}: expected a number in [0, 1)`);
+  if (s.points.length === 0 || s.points.some((p) => !(p > 0 && p < 1)))
+    throw new ConfigError(`verdicts.points = ${s.points.join(', ')}: expected values in (0, 1)`);
+  if (!(s.minEffect >= 0 && s.minEffect < 1))
+    throw new ConfigError(`verdicts.minEffect = ${s.minEffect}: expected a number in [0, 1)`);
   if (!(s.alpha > 0 && s.alpha < 1)) throw new ConfigError(`verdicts.alpha = ${s.alpha}: expected a number in (0, 1)`);
   // The first step reads each point's interval at 1 − α/m: each tail α/(2m) must hold a replicate
   // beyond the interval, else its end is just the most extreme replicate.
   const need = Math.ceil((2 * s.points.length) / s.alpha);
-  if (s.replicates + 1 < need) throw new ConfigError(`verdicts.replicates = ${s.replicates}: expected ≥ ${need - 1} for ${s.points.length} points at α = ${s.alpha} (else no verdict can be reached)`);
+  if (s.replicates + 1 < need)
+    throw new ConfigError(
+      `verdicts.replicates = ${s.replicates}: expected ≥ ${need - 1} for ${s.points.length} points at α = ${s.alpha} (else no verdict can be reached)`,
+    );
   return s;
 }

@@ -15,7 +15,8 @@ export function dropoutSites(model: tf.LayersModel): DropoutSite[] {
   model.layers.forEach((layer, layerIndex) => {
     if (layer.getClassName() !== 'Dropout') return;
     const cfg = layer.getConfig() as { rate: number; noiseShape?: unknown };
-    if (cfg.noiseShape != null) throw new ConfigError(`layer ${layer.name}: Dropout with a noiseShape is not supported by worker replicas`);
+    if (cfg.noiseShape != null)
+      throw new ConfigError(`layer ${layer.name}: Dropout with a noiseShape is not supported by worker replicas`);
     const shape = layer.outputShape as Array<number | null>;
     sites.push({ layerIndex, rate: cfg.rate, units: shape.slice(1).reduce<number>((a, d) => a * (d as number), 1) });
   });

@@ -40,7 +40,12 @@ export class FlatAdam {
   private readonly native: NativeBlas['adamUpdate'] | null;
 
   /** `native`: the native kernels, whose adamUpdate (when this build has it) runs the loop vectorized. */
-  constructor(private readonly optimizer: tf.Optimizer, private readonly vars: tf.Variable[], private readonly layout: WeightLayout, native: NativeBlas | null = null) {
+  constructor(
+    private readonly optimizer: tf.Optimizer,
+    private readonly vars: tf.Variable[],
+    private readonly layout: WeightLayout,
+    native: NativeBlas | null = null,
+  ) {
     this.native = native?.adamUpdate ? native.adamUpdate.bind(native) : null;
     const o = optimizer as unknown as AdamInternals;
     this.m = new Float32Array(layout.total);
@@ -60,7 +65,11 @@ export class FlatAdam {
   static mirrors(optimizer: tf.Optimizer): boolean {
     // Not `instanceof`: tfjs's Optimizer answers it for any object with an applyGradients method.
     const o = optimizer as unknown as Partial<AdamInternals>;
-    return optimizer.getClassName() === 'Adam' && o.accBeta1 instanceof tf.Variable && Array.isArray(o.accumulatedFirstMoment);
+    return (
+      optimizer.getClassName() === 'Adam' &&
+      o.accBeta1 instanceof tf.Variable &&
+      Array.isArray(o.accumulatedFirstMoment)
+    );
   }
 
   /**
@@ -70,17 +79,27 @@ export class FlatAdam {
   step(w: Float32Array, gradient: Float32Array, decayed: boolean[], weightDecay: number): void {
     const o = this.optimizer as unknown as AdamInternals;
     const k = this.constants;
-    k[0] = o.beta1; k[1] = o.beta2; k[2] = 1 - o.beta1; k[3] = 1 - o.beta2;
-    k[4] = 1 - this.accBeta1; k[5] = 1 - this.accBeta2; k[6] = o.epsilon; k[7] = -o.learningRate; k[8] = weightDecay;
+    k[0] = o.beta1;
+    k[1] = o.beta2;
+    k[2] = 1 - o.beta1;
+    k[3] = 1 - o.beta2;
+    k[4] = 1 - this.accBeta1;
+    k[5] = 1 - this.accBeta2;
+    k[6] = o.epsilon;
+    k[7] = -o.learningRate;
+    k[8] = weightDecay;
     const { m, v } = this;
     const { offsets, sizes } = this.layout;
     for (let i = 0; i < offsets.length; i++) {
       const decay = weightDecay > 0 && decayed[i] ? 1 : 0;
-      const a = offsets[i], b = offsets[i] + sizes[i];
-      if (this.native) this.native(w.subarray(a, b), gradient.subarray(a, b), m.subarray(a, b), v.subarray(a, b), k, decay);
+      const a = offsets[i],
+        b = offsets[i] + sizes[i];
+      if (this.native)
+        this.native(w.subarray(a, b), gradient.subarray(a, b), m.subarray(a, b), v.subarray(a, b), k, decay);
       else adamRange(w, gradient, m, v, a, b, k, decay);
     }
-    const b1 = f(o.beta1), b2 = f(o.beta2);
+    const b1 = f(o.beta1),
+      b2 = f(o.beta2);
     this.accBeta1 = f(this.accBeta1 * b1);
     this.accBeta2 = f(this.accBeta2 * b2);
     this.iterations++;
@@ -117,8 +136,25 @@ export class FlatAdam {
  * The update of elements [a, b) in JavaScript, for when the native kernels are not built: each
  * operation rounded to float32 (Math.fround) as tfjs's float32 tensors round it.
  */
-function adamRange(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, a: number, b: number, k: Float32Array, decay: number): void {
-  const b1 = k[0], b2 = k[1], omb1 = k[2], omb2 = k[3], c1 = k[4], c2 = k[5], eps = k[6], nlr = k[7], wd = k[8];
+function adamRange(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  a: number,
+  b: number,
+  k: Float32Array,
+  decay: number,
+): void {
+  const b1 = k[0],
+    b2 = k[1],
+    omb1 = k[2],
+    omb2 = k[3],
+    c1 = k[4],
+    c2 = k[5],
+    eps = k[6],
+    nlr = k[7],
+    wd = k[8];
   for (let j = a; j < b; j++) {
     const wj = w[j];
     const gj = decay ? f(g[j] + f(wj * wd)) : g[j];
@@ -126,7 +162,8 @@ function adamRange(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32
     const vj = f(f(v[j] * b2) + f(f(gj * gj) * omb2));
     m[j] = mj;
     v[j] = vj;
-    const mHat = f(mj / c1), vHat = f(vj / c2);
+    const mHat = f(mj / c1),
+      vHat = f(vj / c2);
     w[j] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + eps)) * nlr) + wj);
   }
 }

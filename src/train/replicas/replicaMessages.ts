@@ -19,14 +19,19 @@ export interface ReplicaInit {
 /** Main → replica. `weightsVersion` tells the replica whether to reload the shared weights first. */
 export type ReplicaRequest =
   | {
-    kind: 'gradients'; id: number; weightsVersion: number;
-    x: Float32Array; shape: [number, number, number, number]; labels: Int32Array; numClasses: number;
-    /** Rows of each Dropout site's multipliers for this shard (row-major [rows, units]). */
-    multipliers: Float32Array[];
-    lossWeights: number[];
-    /** Size of the whole batch: the shard's loss is its sum / this, so shard gradients add up. */
-    globalBatch: number;
-  }
+      kind: 'gradients';
+      id: number;
+      weightsVersion: number;
+      x: Float32Array;
+      shape: [number, number, number, number];
+      labels: Int32Array;
+      numClasses: number;
+      /** Rows of each Dropout site's multipliers for this shard (row-major [rows, units]). */
+      multipliers: Float32Array[];
+      lossWeights: number[];
+      /** Size of the whole batch: the shard's loss is its sum / this, so shard gradients add up. */
+      globalBatch: number;
+    }
   | { kind: 'predict'; id: number; weightsVersion: number; x: Float32Array; shape: [number, number, number, number] };
 
 /** Replica → main. */

@@ -7,7 +7,10 @@ import { weightLayout, readWeightsInto, type WeightLayout } from './weightLayout
 import { dropoutSites, type DropoutSite } from './dropoutMultipliers';
 
 type Shape4 = [number, number, number, number];
-interface Pending { resolve(reply: ReplicaReply): void; reject(err: Error): void }
+interface Pending {
+  resolve(reply: ReplicaReply): void;
+  reject(err: Error): void;
+}
 
 /** The rows [start, end) of a batch of `n` rows that replica `w` of `count` takes (contiguous, balanced). */
 export function shardRows(n: number, count: number, w: number): [number, number] {
@@ -45,13 +48,26 @@ export class ReplicaPool {
     for (let index = 0; index < count; index++) {
       const gradients = new SharedArrayBuffer(4 * this.layout.total);
       this.gradientViews.push(new Float32Array(gradients));
-      const init: ReplicaInit = { index, backend, topology, layout: this.layout, dropout: this.dropout, weights: weightsBuffer, gradients };
-      const worker = ext === '.ts'
-        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: init })
-        : new Worker(entry, { workerData: init });
+      const init: ReplicaInit = {
+        index,
+        backend,
+        topology,
+        layout: this.layout,
+        dropout: this.dropout,
+        weights: weightsBuffer,
+        gradients,
+      };
+      const worker =
+        ext === '.ts'
+          ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: init })
+          : new Worker(entry, { workerData: init });
       worker.on('message', (reply: ReplicaReply) => this.onReply(index, reply));
-      worker.on('error', (err) => this.fail(new ReplicaError(`worker replica ${index} crashed: ${err.message}`, { cause: err })));
-      worker.on('exit', (code) => { if (!this.closing) this.fail(new ReplicaError(`worker replica ${index} exited unexpectedly (code ${code})`)); });
+      worker.on('error', (err) =>
+        this.fail(new ReplicaError(`worker replica ${index} crashed: ${err.message}`, { cause: err })),
+      );
+      worker.on('exit', (code) => {
+        if (!this.closing) this.fail(new ReplicaError(`worker replica ${index} exited unexpectedly (code ${code})`));
+      });
       this.workers.push(worker);
     }
   }
@@ -64,7 +80,9 @@ export class ReplicaPool {
     return pool;
   }
 
-  get size(): number { return this.workers.length; }
+  get size(): number {
+    return this.workers.length;
+  }
 
   /** Make the model's current weights the ones replicas compute with from their next request. */
   publishWeights(model: tf.LayersModel): void {
@@ -82,13 +100,30 @@ export class ReplicaPool {
    * Sum over replicas of the gradient of Σₑ wₑ·Σ_{shard} CEₑ / B — the gradient of the batch-mean
    * joint loss, as one thread computes it — plus each exit's CE summed over the batch.
    */
-  async gradients(x: Float32Array, shape: Shape4, labels: Int32Array, numClasses: number, multipliers: Float32Array[], lossWeights: number[]): Promise<{ gradient: Float32Array; lossSums: number[] }> {
+  async gradients(
+    x: Float32Array,
+    shape: Shape4,
+    labels: Int32Array,
+    numClasses: number,
+    multipliers: Float32Array[],
+    lossWeights: number[],
+  ): Promise<{ gradient: Float32Array; lossSums: number[] }> {
     const shards = this.shardsOf(shape);
-    const done = (await Promise.all(shards.map(({ w, a, b }) => this.request(w, {
-      kind: 'gradients', id: 0, weightsVersion: this.weightsVersion, ...this.rowsOf(x, shape, a, b), labels: labels.slice(a, b), numClasses,
-      multipliers: multipliers.map((m, i) => m.slice(a * this.dropout[i].units, b * this.dropout[i].units)),
-      lossWeights, globalBatch: shape[0],
-    })))) as Array<Extract<ReplicaReply, { kind: 'gradients' }>>;
+    const done = (await Promise.all(
+      shards.map(({ w, a, b }) =>
+        this.request(w, {
+          kind: 'gradients',
+          id: 0,
+          weightsVersion: this.weightsVersion,
+          ...this.rowsOf(x, shape, a, b),
+          labels: labels.slice(a, b),
+          numClasses,
+          multipliers: multipliers.map((m, i) => m.slice(a * this.dropout[i].units, b * this.dropout[i].units)),
+          lossWeights,
+          globalBatch: shape[0],
+        }),
+      ),
+    )) as Array<Extract<ReplicaReply, { kind: 'gradients' }>>;
     // Summed in replica order, so the result does not depend on which replica finished first.
     const gradient = Float32Array.from(this.gradientViews[shards[0].w]);
     for (const { w } of shards.slice(1)) {
@@ -102,9 +137,16 @@ export class ReplicaPool {
   /** Every output's rows for a batch, computed by the replicas on contiguous shards and concatenated. */
   async predict(x: Float32Array, shape: Shape4): Promise<Float32Array[]> {
     const shards = this.shardsOf(shape);
-    const replies = (await Promise.all(shards.map(({ w, a, b }) => this.request(w, {
-      kind: 'predict', id: 0, weightsVersion: this.weightsVersion, ...this.rowsOf(x, shape, a, b),
-    })))) as Array<Extract<ReplicaReply, { kind: 'predict' }>>;
+    const replies = (await Promise.all(
+      shards.map(({ w, a, b }) =>
+        this.request(w, {
+          kind: 'predict',
+          id: 0,
+          weightsVersion: this.weightsVersion,
+          ...this.rowsOf(x, shape, a, b),
+        }),
+      ),
+    )) as Array<Extract<ReplicaReply, { kind: 'predict' }>>;
     return replies[0].outputs.map((first, o) => {
       const cols = first.length / (shards[0].b - shards[0].a);
       const out = new Float32Array(shape[0] * cols);
@@ -115,10 +157,12 @@ export class ReplicaPool {
 
   /** The non-empty shards of a batch: replica `w` takes rows [a, b). */
   private shardsOf(shape: Shape4): Array<{ w: number; a: number; b: number }> {
-    return this.workers.map((_, w) => {
-      const [a, b] = shardRows(shape[0], this.size, w);
-      return { w, a, b };
-    }).filter(({ a, b }) => b > a);
+    return this.workers
+      .map((_, w) => {
+        const [a, b] = shardRows(shape[0], this.size, w);
+        return { w, a, b };
+      })
+      .filter(({ a, b }) => b > a);
   }
 
   /** Rows [a, b) of a batch, as a request carries them (a copy: its buffer is transferred). */
@@ -146,7 +190,7 @@ export class ReplicaPool {
   }
 
   private onReply(w: number, reply: ReplicaReply): void {
-    const id = reply.kind === 'ready' ? -1 - w : reply.id ?? -1 - w;
+    const id = reply.kind === 'ready' ? -1 - w : (reply.id ?? -1 - w);
     if (reply.kind === 'error') {
       const err = new ReplicaError(`worker replica ${w}: ${reply.message}`);
       if (reply.stack) err.stack = `${err.name}: ${err.message}\n--- in the replica:\n${reply.stack}`;

@@ -24,29 +24,43 @@ export interface ReplicaEngineOptions {
  * moments reach the tfjs optimizer in `sync`, which the trainer calls before every checkpoint.
  * The model's weights are updated every step, so anything reading the model sees the current ones.
  */
-export function replicaEngine(pool: ReplicaPool, model: tf.LayersModel, optimizer: tf.Optimizer, config: TrainConfig, numClasses: number,
-  options: ReplicaEngineOptions = {}): TrainEngine {
+export function replicaEngine(
+  pool: ReplicaPool,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  config: TrainConfig,
+  numClasses: number,
+  options: ReplicaEngineOptions = {},
+): TrainEngine {
   const vars = trainableVariables(model);
   const isKernel = decayedKernelMask(model);
   const { offsets, sizes, shapes, total } = pool.layout;
   // Created at the first step, so it starts from whatever state a resume loaded before that.
   let adam: { flat: FlatAdam; weights: Float32Array } | null = null;
 
-  const tfjsUpdate = (gradient: Float32Array) => tf.tidy(() => {
-    const named: tf.NamedTensorMap = {};
-    vars.forEach((v, i) => {
-      const g = tf.tensor(gradient.subarray(offsets[i], offsets[i] + sizes[i]), shapes[i]);
-      // d/dW of weightDecay/2·‖W‖² (the one-thread loss adds it to the batch loss).
-      named[v.name] = config.weightDecay > 0 && isKernel[i] ? tf.add(g, tf.mul(v, config.weightDecay)) : g;
+  const tfjsUpdate = (gradient: Float32Array) =>
+    tf.tidy(() => {
+      const named: tf.NamedTensorMap = {};
+      vars.forEach((v, i) => {
+        const g = tf.tensor(gradient.subarray(offsets[i], offsets[i] + sizes[i]), shapes[i]);
+        // d/dW of weightDecay/2·‖W‖² (the one-thread loss adds it to the batch loss).
+        named[v.name] = config.weightDecay > 0 && isKernel[i] ? tf.add(g, tf.mul(v, config.weightDecay)) : g;
+      });
+      optimizer.applyGradients(named);
     });
-    optimizer.applyGradients(named);
-  });
 
   const step: TrainStep = async (x, labels, stepIndex) => {
     const B = labels.length;
     const multipliers = dropoutMultipliers(pool.dropout, B, config.seed, stepIndex);
     const shape = x.shape as [number, number, number, number];
-    const { gradient, lossSums } = await pool.gradients(x.dataSync() as Float32Array, shape, labels, numClasses, multipliers, config.lossWeights);
+    const { gradient, lossSums } = await pool.gradients(
+      x.dataSync() as Float32Array,
+      shape,
+      labels,
+      numClasses,
+      multipliers,
+      config.lossWeights,
+    );
     if (options.flatAdam !== false && FlatAdam.mirrors(optimizer)) {
       if (!adam) {
         const weights = new Float32Array(total);
@@ -68,7 +82,13 @@ export function replicaEngine(pool: ReplicaPool, model: tf.LayersModel, optimize
 }
 
 /** The step alone (benches and tests that never checkpoint; a checkpointing caller needs `replicaEngine`'s sync). */
-export function replicaTrainStep(pool: ReplicaPool, model: tf.LayersModel, optimizer: tf.Optimizer, config: TrainConfig, numClasses: number): TrainStep {
+export function replicaTrainStep(
+  pool: ReplicaPool,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  config: TrainConfig,
+  numClasses: number,
+): TrainStep {
   return replicaEngine(pool, model, optimizer, config, numClasses).step;
 }
 

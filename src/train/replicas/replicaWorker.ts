@@ -22,13 +22,16 @@ const currentMultipliers = new Map<number, tf.Tensor>();
 async function start(): Promise<{ model: tf.LayersModel; vars: tf.Variable[] }> {
   if (init.backend === 'wasm') registerWasmTrainingKernels();
   if (init.backend === 'cpu') registerCpuTrainingKernels();
-  if (!(await tf.setBackend(init.backend))) throw new BackendError(`backend ${init.backend} failed to initialise in replica ${init.index}`);
+  if (!(await tf.setBackend(init.backend)))
+    throw new BackendError(`backend ${init.backend} failed to initialise in replica ${init.index}`);
   await tf.ready();
   const model = await tf.models.modelFromJSON({ modelTopology: init.topology } as tf.io.ModelJSON);
   // Dropout in training mode multiplies by the rows of the batch's multipliers that the main
   // thread drew (the same as one thread would draw), instead of drawing its own.
   for (const site of init.dropout) {
-    const layer = model.layers[site.layerIndex] as unknown as { call: (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[] };
+    const layer = model.layers[site.layerIndex] as unknown as {
+      call: (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+    };
     const inference = layer.call.bind(layer);
     layer.call = (inputs, kwargs) => {
       if (!kwargs?.training) return inference(inputs, kwargs);
@@ -53,9 +56,15 @@ function syncWeights(vars: tf.Variable[], version: number): void {
   loadedVersion = version;
 }
 
-function gradients(model: tf.LayersModel, vars: tf.Variable[], req: Extract<ReplicaRequest, { kind: 'gradients' }>): ReplicaReply {
+function gradients(
+  model: tf.LayersModel,
+  vars: tf.Variable[],
+  req: Extract<ReplicaRequest, { kind: 'gradients' }>,
+): ReplicaReply {
   const rows = req.shape[0];
-  init.dropout.forEach((site, i) => currentMultipliers.set(site.layerIndex, tf.tensor2d(req.multipliers[i], [rows, site.units])));
+  init.dropout.forEach((site, i) =>
+    currentMultipliers.set(site.layerIndex, tf.tensor2d(req.multipliers[i], [rows, site.units])),
+  );
   const lossSums: number[] = [];
   try {
     tf.tidy(() => {
@@ -77,7 +86,10 @@ function gradients(model: tf.LayersModel, vars: tf.Variable[], req: Extract<Repl
   return { kind: 'gradients', id: req.id, lossSums };
 }
 
-function predict(model: tf.LayersModel, req: Extract<ReplicaRequest, { kind: 'predict' }>): { reply: ReplicaReply; transfer: ArrayBuffer[] } {
+function predict(
+  model: tf.LayersModel,
+  req: Extract<ReplicaRequest, { kind: 'predict' }>,
+): { reply: ReplicaReply; transfer: ArrayBuffer[] } {
   const outputs = tf.tidy(() => {
     // apply, not predict: predict slices even a single batch into a copy (3–14 % of a B-AlexNet pass, `npm run bench:kernels`).
     const outs = model.apply(tf.tensor4d(req.x, req.shape), { training: false }) as tf.Tensor[];
@@ -86,24 +98,37 @@ function predict(model: tf.LayersModel, req: Extract<ReplicaRequest, { kind: 'pr
   return { reply: { kind: 'predict', id: req.id, outputs }, transfer: outputs.map((o) => o.buffer as ArrayBuffer) };
 }
 
-start().then(({ model, vars }) => {
-  let handled = 0;
-  port.on('message', (req: ReplicaRequest) => {
-    try {
-      handled++;
-      // Tests only: make this replica die mid-run, to prove the main thread stops cleanly.
-      if (process.env.EECAL_TEST_REPLICA_EXIT === `${init.index}:${handled}`) process.exit(7);
-      syncWeights(vars, req.weightsVersion);
-      if (req.kind === 'gradients') send(gradients(model, vars, req));
-      else {
-        const { reply, transfer } = predict(model, req);
-        send(reply, transfer);
+start().then(
+  ({ model, vars }) => {
+    let handled = 0;
+    port.on('message', (req: ReplicaRequest) => {
+      try {
+        handled++;
+        // Tests only: make this replica die mid-run, to prove the main thread stops cleanly.
+        if (process.env.EECAL_TEST_REPLICA_EXIT === `${init.index}:${handled}`) process.exit(7);
+        syncWeights(vars, req.weightsVersion);
+        if (req.kind === 'gradients') send(gradients(model, vars, req));
+        else {
+          const { reply, transfer } = predict(model, req);
+          send(reply, transfer);
+        }
+      } catch (err) {
+        send({
+          kind: 'error',
+          id: req.id,
+          message: err instanceof Error ? err.message : String(err),
+          stack: err instanceof Error ? err.stack : undefined,
+        });
       }
-    } catch (err) {
-      send({ kind: 'error', id: req.id, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
-    }
-  });
-  send({ kind: 'ready' });
-}, (err) => {
-  send({ kind: 'error', id: null, message: `replica ${init.index} failed to start: ${err instanceof Error ? err.message : String(err)}`, stack: err instanceof Error ? err.stack : undefined });
-});
+    });
+    send({ kind: 'ready' });
+  },
+  (err) => {
+    send({
+      kind: 'error',
+      id: null,
+      message: `replica ${init.index} failed to start: ${err instanceof Error ? err.message : String(err)}`,
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+  },
+);

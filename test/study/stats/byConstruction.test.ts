@@ -23,22 +23,58 @@ function offloadingClaims(sharpen: number) {
   const cfg = defaultConfig();
   cfg.batches.rounds = 5;
   cfg.verdicts = { floorSimulations: 20 };
-  const cal = calibrationStudy(val, tst, calibrationOps, { methods: ['temperature'], pTar: 0.8, bins: 15, exitNames: ['a', 'b', 'c'] });
-  const claims = studyClaims(val, tst, cal, offloadingStudy(tst, cal.methods, cfg, { outage: false, deadline: false, bands: false }), cfg, 120, ['temperature']);
-  return { val, temps: cal.rows.map((r) => r.temperature as number), claims: claims.filter((c) => c.id.includes('offloading-probability')) };
+  const cal = calibrationStudy(val, tst, calibrationOps, {
+    methods: ['temperature'],
+    pTar: 0.8,
+    bins: 15,
+    exitNames: ['a', 'b', 'c'],
+  });
+  const claims = studyClaims(
+    val,
+    tst,
+    cal,
+    offloadingStudy(tst, cal.methods, cfg, { outage: false, deadline: false, bands: false }),
+    cfg,
+    120,
+    ['temperature'],
+  );
+  return {
+    val,
+    temps: cal.rows.map((r) => r.temperature as number),
+    claims: claims.filter((c) => c.id.includes('offloading-probability')),
+  };
 }
 
 test('by construction only when every refit lowers every device confidence', () => {
   const weak = offloadingClaims(1.06);
-  assert.ok(weak.temps[0] > 1 && weak.temps[1] > 1, `whole-split T of the device exits ${weak.temps.join(', ')} are > 1 (the old, one-fit premise)`);
+  assert.ok(
+    weak.temps[0] > 1 && weak.temps[1] > 1,
+    `whole-split T of the device exits ${weak.temps.join(', ')} are > 1 (the old, one-fit premise)`,
+  );
   // The premise is genuinely uncertain: some resamples fit T ≤ 1 at exit 1.
   const rng = createRng(5);
   const resampled = Array.from({ length: 100 }, () => {
     const idx = drawIndices(weak.val.numSamples, rng);
-    return fitTemperatureExact(takeRows(weak.val.logits[0], idx, weak.val.numClasses), takeRows(weak.val.labels, idx), weak.val.numClasses).temperature;
+    return fitTemperatureExact(
+      takeRows(weak.val.logits[0], idx, weak.val.numClasses),
+      takeRows(weak.val.labels, idx),
+      weak.val.numClasses,
+    ).temperature;
   });
-  assert.ok(resampled.some((t) => t <= 1), 'some resample fits T ≤ 1');
-  assert.deepEqual(weak.claims.map((c) => c.construction), [undefined, undefined]);
+  assert.ok(
+    resampled.some((t) => t <= 1),
+    'some resample fits T ≤ 1',
+  );
+  assert.deepEqual(
+    weak.claims.map((c) => c.construction),
+    [undefined, undefined],
+  );
   const strong = offloadingClaims(2);
-  assert.deepEqual(strong.claims.map((c) => c.construction), [{ kind: 'device-temperatures-above-one', k: 1 }, { kind: 'device-temperatures-above-one', k: 2 }]);
+  assert.deepEqual(
+    strong.claims.map((c) => c.construction),
+    [
+      { kind: 'device-temperatures-above-one', k: 1 },
+      { kind: 'device-temperatures-above-one', k: 2 },
+    ],
+  );
 });

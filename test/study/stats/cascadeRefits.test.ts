@@ -31,7 +31,10 @@ for (const fallback of ['final', 'most-confident'] as Fallback[]) {
         for (let i = 0; i < 5; i++) {
           const want = conf(test_.logits[e], C, i, T);
           // The exact fits agree to solver tolerance; torch-lbfgs is the same deterministic iteration.
-          assert.ok(Math.abs(keys.keys[e][i] - want) < 1e-6, `${method} exit ${e + 1} sample ${i}: ${keys.keys[e][i]} vs ${want}`);
+          assert.ok(
+            Math.abs(keys.keys[e][i] - want) < 1e-6,
+            `${method} exit ${e + 1} sample ${i}: ${keys.keys[e][i]} vs ${want}`,
+          );
         }
       }
     }
@@ -43,7 +46,8 @@ test('per-branch and global subsets change with the subset rule', () => {
   const test_ = plantedRecords({ numSamples: 10, seed: 12, sharpen: 2.2 });
   for (const method of ['per-branch', 'global'] as const) {
     const a = methodRefit(CALIBRATION_METHODS[method], val, test_, { pTar: 0.95, fallback: 'final' })(null).keys[0][0];
-    const b = methodRefit(CALIBRATION_METHODS[method], val, test_, { pTar: 0.95, fallback: 'most-confident' })(null).keys[0][0];
+    const b = methodRefit(CALIBRATION_METHODS[method], val, test_, { pTar: 0.95, fallback: 'most-confident' })(null)
+      .keys[0][0];
     assert.notEqual(a, b, method);
   }
 });

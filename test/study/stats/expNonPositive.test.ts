@@ -28,11 +28,30 @@ test('expNonPositive equals Math.exp bit for bit on millions of softmax exponent
     if (!Object.is(got, want)) assert.fail(`exp(${x}): ${got} vs Math.exp ${want}`);
     checked++;
   }
-  const edges = [0, -0, -Number.MIN_VALUE, -(2 ** -28), -0.5 * Math.LN2, -1.5 * Math.LN2, -0.34657359027997264, -1.0397207708399179, -1, -700, -708.39, -745.13, -746, -Infinity, 1e-300, 0.5, 1];
-  for (const e of edges) for (const x of around(e)) {
-    assert.ok(Object.is(expNonPositive(x), Math.exp(x)), `exp(${x}): ${expNonPositive(x)} vs ${Math.exp(x)}`);
-    checked++;
-  }
+  const edges = [
+    0,
+    -0,
+    -Number.MIN_VALUE,
+    -(2 ** -28),
+    -0.5 * Math.LN2,
+    -1.5 * Math.LN2,
+    -0.34657359027997264,
+    -1.0397207708399179,
+    -1,
+    -700,
+    -708.39,
+    -745.13,
+    -746,
+    -Infinity,
+    1e-300,
+    0.5,
+    1,
+  ];
+  for (const e of edges)
+    for (const x of around(e)) {
+      assert.ok(Object.is(expNonPositive(x), Math.exp(x)), `exp(${x}): ${expNonPositive(x)} vs ${Math.exp(x)}`);
+      checked++;
+    }
   assert.ok(Number.isNaN(expNonPositive(NaN)));
   assert.ok(checked > 3_000_000);
 });

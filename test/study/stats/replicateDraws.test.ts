@@ -7,7 +7,11 @@ import { createRng } from '../../../src/util/rng';
 // The bootstrap's replicates used to be drawn one after the other from one generator; drawing
 // replicate r on its own (any thread, any order) must give exactly those numbers.
 test('replicate r drawn on its own equals the r-th replicate of the sequential stream', () => {
-  for (const [seed, valN, testN, S] of [[0, 37, 53, 4], [7, 5, 1, 1], [123456, 200, 300, 3]] as const) {
+  for (const [seed, valN, testN, S] of [
+    [0, 37, 53, 4],
+    [7, 5, 1, 1],
+    [123456, 200, 300, 3],
+  ] as const) {
     const rng = createRng(seed);
     for (let r = 0; r < 12; r++) {
       const valIdx = drawIndices(valN, rng);

@@ -28,8 +28,19 @@ test('the paired bootstrap is the same on one thread and on three', () => {
     const val = plantedRecords({ numSamples: 400, seed: 31, sharpen: 1.8 });
     const test_ = plantedRecords({ numSamples: 600, seed: 32, sharpen: 1.8 });
     return {
-      val, test: test_, refit: methodRefit(CALIBRATION_METHODS[method], val, test_, subset), edgeExits: [1, 2], fallback: 'final', grid: [0.6, 0.7, 0.8, 0.9], batchPoints: [0.7, 0.8],
-      batchSize: 64, replicates: 300, seed: 5, shufflesPerReplicate: 2, pointRounds: 3, pointSeed: 1,
+      val,
+      test: test_,
+      refit: methodRefit(CALIBRATION_METHODS[method], val, test_, subset),
+      edgeExits: [1, 2],
+      fallback: 'final',
+      grid: [0.6, 0.7, 0.8, 0.9],
+      batchPoints: [0.7, 0.8],
+      batchSize: 64,
+      replicates: 300,
+      seed: 5,
+      shufflesPerReplicate: 2,
+      pointRounds: 3,
+      pointSeed: 1,
     };
   };
   for (const method of ['torch-lbfgs', 'per-branch'] as const) {
@@ -40,7 +51,7 @@ test('the paired bootstrap is the same on one thread and on three', () => {
     for (let j = 0; j < 2; j++) {
       for (const side of ['uncalibrated', 'calibrated'] as const) {
         for (const [name, a] of Object.entries(one.partitions[j][side].reps)) {
-          const b = three.partitions[j][side].reps[name as keyof typeof one.partitions[0]['calibrated']['reps']];
+          const b = three.partitions[j][side].reps[name as keyof (typeof one.partitions)[0]['calibrated']['reps']];
           assert.deepEqual(Array.from(b), Array.from(a as Float64Array), `${method} k=${j + 1} ${side} ${name}`);
         }
       }
@@ -57,7 +68,11 @@ test('EECAL_BOOTSTRAP_THREADS: a count from 1 to 64, else a one-line error namin
     assert.equal(bootstrapThreads(), 3);
     for (const bad of ['0', '2.5', 'many']) {
       process.env.EECAL_BOOTSTRAP_THREADS = bad;
-      assert.throws(() => bootstrapThreads(), (e: Error) => e instanceof ConfigError && e.message === `EECAL_BOOTSTRAP_THREADS=${bad}: expected an integer from 1 to 64`);
+      assert.throws(
+        () => bootstrapThreads(),
+        (e: Error) =>
+          e instanceof ConfigError && e.message === `EECAL_BOOTSTRAP_THREADS=${bad}: expected an integer from 1 to 64`,
+      );
     }
     delete process.env.EECAL_BOOTSTRAP_THREADS;
     assert.ok(bootstrapThreads() >= 1 && bootstrapThreads() <= 8);

@@ -10,7 +10,7 @@ import { createRng } from '../../../src/util/rng';
 
 // The verdicts' torch-lbfgs refit must give the temperature of the fit on the copied rows bit for
 // bit (the report's numbers may not move when the refit gets faster): exact equality, not a tolerance.
-test('torch-lbfgs on a resample without copying rows gives the copied rows\' fit bit for bit', () => {
+test("torch-lbfgs on a resample without copying rows gives the copied rows' fit bit for bit", () => {
   const val = plantedRecords({ numSamples: 700, seed: 21, sharpen: 1.7 });
   const C = val.numClasses;
   for (let r = 0; r < 6; r++) {
@@ -32,7 +32,8 @@ test('the resampled objective equals the NLL and dNLL/dT computed by hand', () =
   const labels = Int32Array.from([0, 0, 1]);
   const f = resampledNllInT(shiftedRows(logits, labels, 2), Int32Array.from([2, 0, 2]));
   const T = 2;
-  const nll = (z: number[], y: number, t: number) => -Math.log(Math.exp(z[y] / t) / (Math.exp(z[0] / t) + Math.exp(z[1] / t)));
+  const nll = (z: number[], y: number, t: number) =>
+    -Math.log(Math.exp(z[y] / t) / (Math.exp(z[0] / t) + Math.exp(z[1] / t)));
   const L = (t: number) => (nll([3, 1], 1, t) + nll([2, 0], 0, t) + nll([3, 1], 1, t)) / 3;
   const [loss, grad] = f(T);
   assert.ok(Math.abs(loss - L(T)) < 1e-12, `${loss} vs ${L(T)}`);

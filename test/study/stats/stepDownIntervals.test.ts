@@ -1,12 +1,18 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { intervalVerdict, judgePoints, type JudgeOptions, type PointSample } from '../../../src/study/stats/deltaVerdict';
+import {
+  intervalVerdict,
+  judgePoints,
+  type JudgeOptions,
+  type PointSample,
+} from '../../../src/study/stats/deltaVerdict';
 import { holmReject } from '../../../src/study/stats/holm';
 import { quantileSorted } from '../../../src/metrics/bootstrap';
 import { createRng } from '../../../src/util/rng';
 
 /** Replicates spread evenly over c ± w/2: with B = 1001 the quantile q is exactly c + w·(q − 0.5). */
-const even = (c: number, w: number, B = 1001) => Float64Array.from({ length: B }, (_, i) => c + w * (i / (B - 1) - 0.5));
+const even = (c: number, w: number, B = 1001) =>
+  Float64Array.from({ length: B }, (_, i) => c + w * (i / (B - 1) - 0.5));
 
 test('margin: an interval beyond the minimum effect is a supported verdict', () => {
   // 974 replicates of Δ at −2 pp and 25 at −0.4 pp (B = 999). The 97.5 % quantile interpolates between
@@ -35,7 +41,10 @@ test('step-down: each point is shown at the level of its Holm step (hand-compute
   ];
   const o: JudgeOptions = { quantity: 'Δ', direction: 'higher', minEffect: 0.005, alpha: 0.05 };
   const j = judgePoints(pts, o);
-  assert.deepEqual(j.estimates.map((e) => e.verdict), ['supported', 'supported', 'inconclusive']);
+  assert.deepEqual(
+    j.estimates.map((e) => e.verdict),
+    ['supported', 'supported', 'inconclusive'],
+  );
   const levels = [1 - 0.05 / 3, 1 - 0.05 / 2, 1 - 0.05 / 3];
   j.estimates.forEach((e, i) => assert.ok(Math.abs(e.level - levels[i]) < 1e-12, `point ${i}: level ${e.level}`));
   assert.ok(Math.abs(j.estimates[1].low! - (0.103 + 0.2 * (0.0125 - 0.5))) < 1e-12);
@@ -46,7 +55,9 @@ test('step-down: each point is shown at the level of its Holm step (hand-compute
 
 /** Smallest a at which the point's interval at level 1 − a shows `want` (bisection; 1 when never). */
 function invertedP(sorted: Float64Array, want: 'supported' | 'contradicted', o: JudgeOptions): number {
-  const shows = (a: number) => intervalVerdict(quantileSorted(sorted, a / 2), quantileSorted(sorted, 1 - a / 2), o.direction, o.minEffect) === want;
+  const shows = (a: number) =>
+    intervalVerdict(quantileSorted(sorted, a / 2), quantileSorted(sorted, 1 - a / 2), o.direction, o.minEffect) ===
+    want;
   if (!shows(0.999999)) return 1;
   let lo = 0;
   let hi = 0.999999;
@@ -63,7 +74,12 @@ test('step-down intervals reject exactly what Holm rejects on the interval p-val
   let decided = 0;
   for (let trial = 0; trial < 300; trial++) {
     const m = 1 + rng.int(5);
-    const o: JudgeOptions = { quantity: 'Δ', direction: rng.next() < 0.5 ? 'lower' : 'higher', minEffect: 0.005, alpha: 0.05 };
+    const o: JudgeOptions = {
+      quantity: 'Δ',
+      direction: rng.next() < 0.5 ? 'lower' : 'higher',
+      minEffect: 0.005,
+      alpha: 0.05,
+    };
     const pts: PointSample[] = Array.from({ length: m }, (_, j) => {
       const c = (rng.next() - 0.5) * 0.06;
       const sd = 0.002 + rng.next() * 0.01;
@@ -72,11 +88,25 @@ test('step-down intervals reject exactly what Holm rejects on the interval p-val
     });
     const j = judgePoints(pts, o);
     const sorted = pts.map((p) => p.replicates.slice().sort());
-    const sup = holmReject(sorted.map((s) => invertedP(s, 'supported', o)), o.alpha);
-    const con = holmReject(sorted.map((s) => invertedP(s, 'contradicted', o)), o.alpha);
+    const sup = holmReject(
+      sorted.map((s) => invertedP(s, 'supported', o)),
+      o.alpha,
+    );
+    const con = holmReject(
+      sorted.map((s) => invertedP(s, 'contradicted', o)),
+      o.alpha,
+    );
     j.estimates.forEach((e, i) => {
-      assert.equal(e.verdict, sup[i] ? 'supported' : con[i] ? 'contradicted' : 'inconclusive', `trial ${trial} point ${i}`);
-      assert.equal(intervalVerdict(e.low!, e.high!, o.direction, o.minEffect), e.verdict, `trial ${trial} point ${i}: [${e.low}, ${e.high}]`);
+      assert.equal(
+        e.verdict,
+        sup[i] ? 'supported' : con[i] ? 'contradicted' : 'inconclusive',
+        `trial ${trial} point ${i}`,
+      );
+      assert.equal(
+        intervalVerdict(e.low!, e.high!, o.direction, o.minEffect),
+        e.verdict,
+        `trial ${trial} point ${i}: [${e.low}, ${e.high}]`,
+      );
       if (e.verdict !== 'inconclusive') decided++;
     });
   }

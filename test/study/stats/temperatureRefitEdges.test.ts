@@ -49,7 +49,10 @@ const test_ = edgeRecords(2);
 
 test('edge cases, hand-derived: all correct → T = 0.01 (min bound), constant rows → T = 1, anti-predicting → T = 100 (max bound)', () => {
   const run = calibrateRecords(val, 'temperature');
-  assert.deepEqual([0, 1, 2].map((e) => exitTemperature(run, e)), [0.01, 1, 100]);
+  assert.deepEqual(
+    [0, 1, 2].map((e) => exitTemperature(run, e)),
+    [0.01, 1, 100],
+  );
 });
 
 test('per-exit refit on a resample: the same temperatures as calibrateRecords on the resampled rows, edge cases included', () => {
@@ -60,20 +63,28 @@ test('per-exit refit on a resample: the same temperatures as calibrateRecords on
     const keys = refit(idx);
     for (let e = 0; e < 3; e++) {
       const T = exitTemperature(ref, e) as number;
-      for (let i = 0; i < N; i++) assert.ok(Math.abs(keys.keys[e][i] - confidence(test_.logits[e], i, T)) < 1e-12, `exit ${e + 1} row ${i}`);
+      for (let i = 0; i < N; i++)
+        assert.ok(Math.abs(keys.keys[e][i] - confidence(test_.logits[e], i, T)) < 1e-12, `exit ${e + 1} row ${i}`);
     }
   }
 });
 
 test('per-branch and global refits on a resample match calibrateRecords on the resampled rows', () => {
   const subset = { pTar: 0.8, fallback: 'final' as const };
-  for (const [method, refit] of [['per-branch', perBranchTemperatureRefit(val, test_, subset)], ['global', globalTemperatureRefit(val, test_, subset)]] as const) {
+  for (const [method, refit] of [
+    ['per-branch', perBranchTemperatureRefit(val, test_, subset)],
+    ['global', globalTemperatureRefit(val, test_, subset)],
+  ] as const) {
     const idx = drawIndices(N, createRng(7));
     const ref = calibrateRecords(subsetRecords(val, idx), method, { pTar: 0.8 });
     const keys = refit(idx);
     for (let e = 0; e < 3; e++) {
       const T = exitTemperature(ref, e) as number;
-      for (let i = 0; i < N; i++) assert.ok(Math.abs(keys.keys[e][i] - confidence(test_.logits[e], i, T)) / keys.keys[e][i] < 1e-9, `${method} exit ${e + 1} row ${i}: T ${T}`);
+      for (let i = 0; i < N; i++)
+        assert.ok(
+          Math.abs(keys.keys[e][i] - confidence(test_.logits[e], i, T)) / keys.keys[e][i] < 1e-9,
+          `${method} exit ${e + 1} row ${i}: T ${T}`,
+        );
     }
   }
 });
@@ -85,7 +96,9 @@ test('weights are multiplicities: the weighted fit equals the fit on the repeate
   const z = Float64Array.from({ length: n * C }, (_, j) => 3 * rng.next() + (j % C === y[Math.floor(j / C)] ? 1 : 0));
   const w = Int32Array.from({ length: n }, () => Math.floor(3 * rng.next()));
   const rows: number[] = [];
-  w.forEach((m, i) => { for (let r = 0; r < m; r++) rows.push(i); });
+  w.forEach((m, i) => {
+    for (let r = 0; r < m; r++) rows.push(i);
+  });
   const zRep = Float64Array.from(rows.flatMap((i) => Array.from(z.subarray(i * C, (i + 1) * C))));
   const yRep = Int32Array.from(rows, (i) => y[i]);
   const a = fitTemperatureExact(z, y, C, { weights: w }).temperature;

@@ -20,20 +20,29 @@ test('Holm: step-down rejections and adjusted p-values (hand-computed)', () => {
 });
 
 test('verdicts: beyond the minimum effect → supported; other side of 0 → contradicted; small → inconclusive', () => {
-  const reps = (c: number) => Float64Array.from({ length: 999 }, (_, i) => c + 0.002 * ((i / 998) - 0.5));
+  const reps = (c: number) => Float64Array.from({ length: 999 }, (_, i) => c + 0.002 * (i / 998 - 0.5));
   const o = { quantity: 'Δ', direction: 'lower' as const, minEffect: 0.005, alpha: 0.05 };
   assert.equal(judgePoints([{ at: 0.7, estimate: -0.02, replicates: reps(-0.02) }], o).verdict, 'supported');
   assert.equal(judgePoints([{ at: 0.7, estimate: 0.02, replicates: reps(0.02) }], o).verdict, 'contradicted');
   // Excludes 0 but not the 0.5 pp minimum effect: not enough to support.
   assert.equal(judgePoints([{ at: 0.7, estimate: -0.003, replicates: reps(-0.003) }], o).verdict, 'inconclusive');
-  const both = judgePoints([{ at: 0.7, estimate: -0.02, replicates: reps(-0.02) }, { at: 0.8, estimate: 0.02, replicates: reps(0.02) }], o);
+  const both = judgePoints(
+    [
+      { at: 0.7, estimate: -0.02, replicates: reps(-0.02) },
+      { at: 0.8, estimate: 0.02, replicates: reps(0.02) },
+    ],
+    o,
+  );
   assert.equal(both.verdict, 'inconclusive', 'effects in both directions');
-  assert.deepEqual(both.estimates.map((e) => e.verdict), ['supported', 'contradicted']);
+  assert.deepEqual(
+    both.estimates.map((e) => e.verdict),
+    ['supported', 'contradicted'],
+  );
   const allNaN = judgePoints([{ at: 0.9, estimate: NaN, replicates: new Float64Array(10).fill(NaN) }], o);
   assert.equal(allNaN.verdict, 'inconclusive');
 });
 
-test('fast per-exit TS refit gives calibrateRecords\' temperatures on a resample', () => {
+test("fast per-exit TS refit gives calibrateRecords' temperatures on a resample", () => {
   const val = plantedRecords({ numSamples: 800, seed: 3, sharpen: 2 });
   const test_ = plantedRecords({ numSamples: 50, seed: 4, sharpen: 2 });
   const idx = drawIndices(val.numSamples, createRng(9));
@@ -56,13 +65,29 @@ function claimsFor(sharpen: number, seed: number, nVal: number, nTest: number, B
   const val = plantedRecords({ numSamples: nVal, seed, sharpen, split: 'val' });
   const test_ = plantedRecords({ numSamples: nTest, seed: seed + 1000, sharpen });
   return offloadingClaims({
-    val, test: test_, refit: perExitTemperatureRefit(val, test_), label: 'TS', idSuffix: '', temperatures: null,
-    edgeExits: [1], fallback: 'final', pTarGrid: grid(0.5, 0.95, 0.05), batchSize: 128, rounds: 5, roundSeed: 0, deadlinePTar: 0.6,
+    val,
+    test: test_,
+    refit: perExitTemperatureRefit(val, test_),
+    label: 'TS',
+    idSuffix: '',
+    temperatures: null,
+    edgeExits: [1],
+    fallback: 'final',
+    pTarGrid: grid(0.5, 0.95, 0.05),
+    batchSize: 128,
+    rounds: 5,
+    roundSeed: 0,
+    deadlinePTar: 0.6,
     settings: verdictSettings({ replicates: B, seed }),
   });
 }
 
-const CALIBRATION_CLAIMS = ['k1-calibrated-tracks-target', 'k1-offloading-probability', 'k1-outage', 'k1-missed-deadline'];
+const CALIBRATION_CLAIMS = [
+  'k1-calibrated-tracks-target',
+  'k1-offloading-probability',
+  'k1-outage',
+  'k1-missed-deadline',
+];
 
 test('planted truth: perfectly calibrated exits → no calibration claim supported', () => {
   const c = claimsFor(1, 1, 3000, 4000, 200);
