@@ -29,6 +29,8 @@ export interface ReproduceRegimesOptions extends Omit<
    * Asked of the caller because the reproduction file given here may be a staged copy.
    */
   guaranteesPage?: boolean;
+  /** A testbed output folder (eecal testbed --out) for the one model analysed, instead of its own `testbed/`. */
+  testbedDir?: string;
 }
 
 /** What {@link reproduceRegimes} produced. */
@@ -82,7 +84,14 @@ export async function reproduceRegimes(o: ReproduceRegimesOptions): Promise<Repr
         { grid: o.config.pTarGrid, minKept: REGIME_TARGETS.minKept },
       );
       // A shipped testbed run (measured times) is compared with the latency model beside the modelled results.
-      const testbed = await testbedSection(dir, folder.test, path.join(modelOut, 'figures'), renderer, plotlyJs);
+      const testbed = await testbedSection(
+        dir,
+        folder.test,
+        path.join(modelOut, 'figures'),
+        renderer,
+        plotlyJs,
+        o.testbedDir,
+      );
       if (testbed) {
         files.push(...testbed.pngs);
         if (docDir) {

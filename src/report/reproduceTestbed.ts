@@ -29,9 +29,11 @@ export async function testbedSection(
   figDir: string,
   renderer: FigureRenderer | null,
   plotlyJs: string,
+  /** A testbed output folder to use instead of the model folder's own `testbed/` (then it must exist). */
+  testbedDir?: string,
 ): Promise<TestbedSection | null> {
-  const dir = path.join(modelDir, 'testbed');
-  if (!fs.existsSync(dir)) return null;
+  const dir = testbedDir ?? path.join(modelDir, 'testbed');
+  if (testbedDir === undefined && !fs.existsSync(dir)) return null;
   const runs = readMeasuredRuns(dir);
   if (runs.length === 0) return null;
   // The run's calibrated answers used this file; the modelled times must use the same temperatures.

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { testbedSection } from '../../src/report/reproduceTestbed';
 import { readRecords } from '../../src/records/csv';
 import { readPlotlyJs } from '../../src/plots/export/plotlyBundle';
+import { eecal } from '../faults/cli';
 import { repoRoot } from '../../src/util/repoRoot';
 
 const model = path.join(repoRoot(), 'models', 'b-alexnet-cifar10-branchynet');
@@ -54,4 +55,29 @@ test('a model folder without a testbed run adds nothing', async () => {
     await testbedSection(other, readRecords(path.join(other, 'records', 'test.csv')), os.tmpdir(), null, ''),
     null,
   );
+});
+
+test('a testbed folder given explicitly (eecal reproduce --testbed) is read in place of the model folder’s own', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-tb-'));
+  try {
+    const copy = path.join(tmp, 'run');
+    fs.cpSync(path.join(model, 'testbed'), copy, { recursive: true });
+    const test = readRecords(path.join(model, 'records', 'test.csv'));
+    const own = await testbedSection(model, test, tmp, null, readPlotlyJs());
+    const given = await testbedSection(model, test, tmp, null, readPlotlyJs(), copy);
+    assert.ok(own && given);
+    assert.equal(given.markdown, own.markdown);
+    await assert.rejects(
+      testbedSection(model, test, tmp, null, readPlotlyJs(), path.join(tmp, 'missing')),
+      /not found/,
+    );
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('eecal reproduce --testbed needs the one model it measured', () => {
+  const r = eecal(['reproduce', '--testbed', path.join(model, 'testbed'), '--no-images']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--testbed .*: give the one model it measured with --model/);
 });

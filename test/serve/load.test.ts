@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { classify, METHODS, N_IMAGES, offlineAnswers, P_TARS, startPair } from './servePair';
 
 /**
- * 8 concurrent clients against a real edge and cloud on loopback for a fixed time. The issue asks
- * for 20 s; the default suite runs 5 s to keep CI fast (EECAL_SERVE_LOAD_SECONDS=20 for the full run).
+ * 8 concurrent clients against a real edge and cloud on loopback for 20 s, as the suite runs it
+ * (EECAL_SERVE_LOAD_SECONDS sets another duration for a quick local run).
  */
-const SECONDS = Number(process.env.EECAL_SERVE_LOAD_SECONDS ?? 5);
+const SECONDS = Number(process.env.EECAL_SERVE_LOAD_SECONDS ?? 20);
 const CLIENTS = 8;
 
 test(`load: ${CLIENTS} concurrent clients for ${SECONDS} s, every request answered once and as the offline cascade`, async () => {

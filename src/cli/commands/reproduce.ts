@@ -57,6 +57,8 @@ stopped at any point leaves every set wholly old or wholly new.
   --calibration-subset final|most-confident   exit a validation sample that reaches no threshold is
                          fitted at by per-branch/global TS (default final; most-confident = the authors' forwardEval)
   --refit-per-ptar       refit per-branch and global TS at every p_tar (the authors' offline figures)
+  --testbed DIR          a testbed run (the --out folder of eecal testbed) of the one --model: its measured
+                         latency and missed deadline against the latency model, instead of <model>/testbed/
   --method-module FILE   your calibration method, judged beside the built-in ones (repeatable):
                          ${METHOD_MODULE_CONTRACT.replace(/ returning/, '\n                         returning')};
                          fitted per exit, claims k{K}-{topic}:{id} (such a run never rewrites REPRODUCTION.md)
@@ -200,6 +202,7 @@ export const reproduceCommand: Command = {
       'calibration-subset': { type: 'string' },
       'refit-per-ptar': { type: 'boolean' },
       'method-module': { type: 'string', multiple: true },
+      testbed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) {
@@ -221,6 +224,14 @@ export const reproduceCommand: Command = {
       throw new ConfigError(
         `no shipped model has records (expected ${DEFAULT_MODELS.map((d) => `${d}/records/test.csv`).join(' or ')}); pass --model DIR`,
       );
+    // A testbed run measured one model: it is read beside that model only.
+    const testbedDir = typeof v.testbed === 'string' ? path.resolve(v.testbed) : undefined;
+    if (testbedDir !== undefined && modelDirs.length !== 1)
+      throw new ConfigError(
+        `--testbed ${v.testbed}: give the one model it measured with --model (this run analyses ${modelDirs.length} models)`,
+      );
+    if (testbedDir !== undefined && !fs.existsSync(testbedDir))
+      throw new ConfigError(`--testbed ${v.testbed}: folder not found (expected the --out folder of eecal testbed)`);
     const outDir = path.resolve(v.out ?? path.join(root, 'results'));
     // REPRODUCTION.md describes the shipped models from the default run; a run into another folder or
     // on other models must not rewrite it (nor put that folder's path into it) unless asked to.
@@ -290,6 +301,7 @@ export const reproduceCommand: Command = {
         images: !v['no-images'],
         methods,
         guaranteesPage: docRoot !== null && fs.existsSync(path.join(docRoot, 'guarantees.md')),
+        ...(testbedDir !== undefined ? { testbedDir } : {}),
         command: ['eecal reproduce', ...argv].join(' '),
         eecalVersion: packageVersion(),
         log: display.log,

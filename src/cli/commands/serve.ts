@@ -10,9 +10,32 @@ import { scoringTable } from '../../serve/exitScoring';
 import { drainOnSignal, type ServerLimits } from '../../serve/httpServer';
 import { openModelFolder } from '../../serve/splitModelFolder';
 import type { Fallback } from '../../cascade/runCascade';
+import { decisionPTar } from '../riskDecision';
+
+/**
+ * The edge's device branches and threshold: --edge-exits and --p-tar, or a risk-control decision
+ * file (eecal threshold --out), whose certified threshold and k are then what the edge applies.
+ */
+function edgeThreshold(v: Record<string, unknown>): { k: number; pTar: number } {
+  const raw = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+  if (raw('decision') !== undefined) {
+    const calibrations = (v.calibration as string[] | undefined) ?? [];
+    const d = decisionPTar(
+      raw('decision') as string,
+      raw('p-tar') !== undefined,
+      raw('edge-exits'),
+      calibrations.length > 0,
+    );
+    return { k: Number(d.edgeExits), pTar: d.grid[0] };
+  }
+  return {
+    k: countOption('edge-exits', requiredOption('edge-exits', raw('edge-exits')), undefined, 1, 1000),
+    pTar: numberOption('p-tar', requiredOption('p-tar', raw('p-tar')), undefined, { min: 0, max: 1 }),
+  };
+}
 
 const HELP = `usage: eecal serve cloud --model DIR --port N [--host 127.0.0.1] [limits]
-       eecal serve edge  --model DIR --cloud URL --port N --edge-exits K --p-tar P
+       eecal serve edge  --model DIR --cloud URL --port N (--edge-exits K --p-tar P | --decision FILE)
                          [--calibration FILE]… [--offload-answer final|most-confident]
                          [--cloud-timeout-ms 5000] [--wire float32|float16] [--host 127.0.0.1] [limits]
 
@@ -29,6 +52,9 @@ edge: POST /classify takes one image (image/png, image/jpeg, or application/octe
   Answer: {"sample","exit","prediction","label","confidence","onDevice","offloaded","fallback",
   "cloudError","method","pTar","timings":{"decode_ms","exitMs","device_ms","serialize_ms",
   "upload_ms","cloud_ms","edge_ms"}}.
+  --decision FILE       a decision file of eecal threshold --out: its certified threshold is p_tar and
+                        its k the device branches (--edge-exits may repeat it; --p-tar may not), and
+                        --calibration must be the file it was certified on, or absent if none
   --calibration FILE    a file from eecal calibrate (any method); repeat for several methods: the
                         first is the default, a request picks one with ?method=NAME, "none" = raw
                         max-softmax (the default without any file, as eecal sweep)
@@ -58,6 +84,7 @@ export const serveCommand: Command = {
       cloud: { type: 'string' },
       'edge-exits': { type: 'string' },
       'p-tar': { type: 'string' },
+      decision: { type: 'string' },
       calibration: { type: 'string', multiple: true },
       'offload-answer': { type: 'string' },
       'cloud-timeout-ms': { type: 'string' },
@@ -94,6 +121,7 @@ export const serveCommand: Command = {
       'cloud',
       'edge-exits',
       'p-tar',
+      'decision',
       'calibration',
       'offload-answer',
       'cloud-timeout-ms',
@@ -137,8 +165,7 @@ export const serveCommand: Command = {
         cloud,
         offloadAnswer,
         wire,
-        k: countOption('edge-exits', requiredOption('edge-exits', v['edge-exits']), undefined, 1, 1000),
-        pTar: numberOption('p-tar', requiredOption('p-tar', v['p-tar']), undefined, { min: 0, max: 1 }),
+        ...edgeThreshold(v),
         cloudTimeoutMs: countOption(
           'cloud-timeout-ms',
           v['cloud-timeout-ms'],

@@ -17,6 +17,7 @@ import {
 import { prepareOutputFile } from '../../util/atomicWrite';
 import { packageVersion } from '../../version';
 import { runTestbed, type TestbedRequest } from '../../serve/testbedClient';
+import { readRiskDecision } from '../riskDecision';
 
 const HELP = `usage: eecal testbed --edge URL --data DIR|ARCHIVE --split test|val [--limit N] --out DIR
                      [--methods none,temperature] [--p-tar 0.8,0.9] [--concurrency 1 | --rate R]
@@ -30,6 +31,8 @@ total_ms (total = what the end node waited). "sample" is the row of that split's
 (eecal infer --split order). The dataset, split seed and model come from the edge's /health.
   --methods LIST        calibration methods the edge serves (default: the edge's default)
   --p-tar GRID          p_tar values (default: the edge's --p-tar)
+  --decision FILE       instead of --p-tar: the threshold certified in a decision file of eecal threshold
+                        --out (its k must be the edge's)
   --concurrency N       requests in flight at once (default 1: one at a time, as the journal testbed)
   --rate R              open-loop arrivals per second instead (still at most --concurrency in flight, default 64 then)
   --uplink-mbps, --configured-delay-ms, --link-note   how the link was configured (written to the
@@ -67,6 +70,7 @@ export const testbedCommand: Command = {
       out: { type: 'string' },
       methods: { type: 'string' },
       'p-tar': { type: 'string' },
+      decision: { type: 'string' },
       concurrency: { type: 'string' },
       rate: { type: 'string' },
       'timeout-ms': { type: 'string' },
@@ -113,7 +117,25 @@ export const testbedCommand: Command = {
     for (const m of methods)
       if (!health.methods.includes(m))
         throw new ConfigError(`--methods: "${m}" is not served by the edge (it serves ${health.methods.join(', ')})`);
-    const grid = v['p-tar'] === undefined ? [health.pTar] : gridOption('p-tar', v['p-tar']);
+    // A decision file (eecal threshold --out) stands for its one certified threshold, for the k it was certified for.
+    const decision = v.decision === undefined ? null : readRiskDecision(v.decision);
+    if (decision && v['p-tar'] !== undefined)
+      throw new ConfigError(
+        `--decision ${v.decision} and --p-tar are exclusive (the decision file holds the threshold)`,
+      );
+    if (decision && decision.threshold === null)
+      throw new ConfigError(
+        `--decision ${v.decision}: no threshold could be certified (threshold: null); nothing to measure`,
+      );
+    if (decision && decision.k !== health.edgeExits)
+      throw new ConfigError(
+        `--decision ${v.decision} was certified for k = ${decision.k}; the edge runs k = ${health.edgeExits} (eecal serve edge --edge-exits)`,
+      );
+    const grid = decision
+      ? [decision.threshold as number]
+      : v['p-tar'] === undefined
+        ? [health.pTar]
+        : gridOption('p-tar', v['p-tar']);
     for (const p of grid) if (!(p >= 0 && p <= 1)) throw new ConfigError(`--p-tar: ${p} is not in [0, 1]`);
 
     const ds = await loadDataset({ name: health.dataset as 'cifar10' | 'mnist', data: v.data, seed: health.splitSeed });
