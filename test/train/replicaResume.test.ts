@@ -5,67 +5,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../../src/backend/kernels';
-import { buildEarlyExitNetwork, seededInit, type EarlyExitSpec } from '../../src/models/earlyExitNetwork';
+import { buildEarlyExitNetwork } from '../../src/models/earlyExitNetwork';
 import { initialState, trainEarlyExit, type TrainConfig } from '../../src/train/trainer';
 import { saveCheckpoint, loadCheckpoint } from '../../src/train/checkpoint';
 import { ReplicaPool } from '../../src/train/replicas/replicaPool';
 import { replicaEngine } from '../../src/train/replicas/replicaTraining';
-import type { TrainingData } from '../../src/train/trainingData';
-import { createRng } from '../../src/util/rng';
+import { syntheticData, tinySpec } from './tinyNetwork';
 import { loadNativeBlas } from '../../src/backend/nativeBlas';
-
-/** A tiny two-exit network with dropout and kernels (weight decay) on both exits. */
-function tinySpec(seed: number): EarlyExitSpec {
-  let li = 0;
-  return {
-    name: 'tiny',
-    inputShape: [8, 8, 1],
-    numClasses: 3,
-    stages: [
-      (x) =>
-        tf.layers
-          .conv2d({
-            filters: 4,
-            kernelSize: 3,
-            padding: 'same',
-            activation: 'relu',
-            kernelInitializer: seededInit(seed, li++),
-          })
-          .apply(x) as tf.SymbolicTensor,
-      (x) => tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as tf.SymbolicTensor,
-    ],
-    branches: [
-      {
-        afterStage: 0,
-        head: (x, C, name) =>
-          tf.layers
-            .dense({ units: C, name, kernelInitializer: seededInit(seed, li++) })
-            .apply(tf.layers.flatten().apply(x)) as tf.SymbolicTensor,
-      },
-    ],
-    finalHead: (x, C, name) => {
-      const f = tf.layers.dropout({ rate: 0.5 }).apply(tf.layers.flatten().apply(x)) as tf.SymbolicTensor;
-      return tf.layers
-        .dense({ units: C, name, kernelInitializer: seededInit(seed, li++) })
-        .apply(f) as tf.SymbolicTensor;
-    },
-  };
-}
-
-function syntheticData(n: number): TrainingData {
-  const rng = createRng(99);
-  const xs = new Float32Array(n * 64).map(() => rng.normal());
-  const ys = new Int32Array(n).map(() => rng.int(3));
-  return {
-    numClasses: 3,
-    size: (split) => (split === 'train' ? n : 16),
-    batch: (_split, pos) => {
-      const x = new Float32Array(pos.length * 64);
-      pos.forEach((p, i) => x.set(xs.subarray(p * 64, p * 64 + 64), i * 64));
-      return { x: tf.tensor4d(x, [pos.length, 8, 8, 1]), labels: ys.slice(0, pos.length).map((_, i) => ys[pos[i]]) };
-    },
-  };
-}
 
 const config: TrainConfig = {
   epochs: 2,

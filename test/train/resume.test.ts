@@ -4,66 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { buildEarlyExitNetwork, seededInit, type EarlyExitSpec } from '../../src/models/earlyExitNetwork';
+import { buildEarlyExitNetwork } from '../../src/models/earlyExitNetwork';
 import { initialState, trainEarlyExit, type TrainConfig } from '../../src/train/trainer';
 import { saveCheckpoint, loadCheckpoint } from '../../src/train/checkpoint';
-import type { TrainingData } from '../../src/train/trainingData';
-import { createRng } from '../../src/util/rng';
-
-/** A tiny two-exit network with dropout, so the test also covers reproducible dropout masks. */
-function tinySpec(seed: number): EarlyExitSpec {
-  let li = 0;
-  return {
-    name: 'tiny',
-    inputShape: [8, 8, 1],
-    numClasses: 3,
-    stages: [
-      (x) =>
-        tf.layers
-          .conv2d({
-            filters: 4,
-            kernelSize: 3,
-            padding: 'same',
-            activation: 'relu',
-            kernelInitializer: seededInit(seed, li++),
-          })
-          .apply(x) as tf.SymbolicTensor,
-      (x) => tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as tf.SymbolicTensor,
-    ],
-    branches: [
-      {
-        afterStage: 0,
-        head: (x, C, name) =>
-          tf.layers
-            .dense({ units: C, name, kernelInitializer: seededInit(seed, li++) })
-            .apply(tf.layers.flatten().apply(x)) as tf.SymbolicTensor,
-      },
-    ],
-    finalHead: (x, C, name) => {
-      const f = tf.layers.dropout({ rate: 0.5 }).apply(tf.layers.flatten().apply(x)) as tf.SymbolicTensor;
-      return tf.layers
-        .dense({ units: C, name, kernelInitializer: seededInit(seed, li++) })
-        .apply(f) as tf.SymbolicTensor;
-    },
-  };
-}
-
-function syntheticData(n: number): TrainingData {
-  const rng = createRng(99);
-  const xs = new Float32Array(n * 64).map(() => rng.normal());
-  const ys = new Int32Array(n).map(() => rng.int(3));
-  return {
-    numClasses: 3,
-    size: (split) => (split === 'train' ? n : 16),
-    batch: (_split, pos, aug) => {
-      const x = new Float32Array(pos.length * 64);
-      pos.forEach((p, i) => x.set(xs.subarray(p * 64, p * 64 + 64), i * 64));
-      // Use the augmentation RNG so the test covers its checkpointed state.
-      if (aug) for (let i = 0; i < x.length; i += 7) x[i] += aug.normal() * 0.1;
-      return { x: tf.tensor4d(x, [pos.length, 8, 8, 1]), labels: ys.slice(0, pos.length).map((_, i) => ys[pos[i]]) };
-    },
-  };
-}
+import { syntheticData, tinySpec } from './tinyNetwork';
 
 const config: TrainConfig = {
   epochs: 3,
@@ -82,7 +26,7 @@ const config: TrainConfig = {
 
 test('interrupted-then-resumed training ends with exactly the same weights (cpu backend)', async () => {
   await tf.setBackend('cpu');
-  const data = syntheticData(40);
+  const data = syntheticData(40, true);
   const noHooks = { checkpoint: async () => {}, epochEnd: async () => {} };
 
   const a = buildEarlyExitNetwork(tinySpec(1));
