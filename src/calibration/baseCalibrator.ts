@@ -5,7 +5,7 @@ import { checkFitInputs, checkLogits } from './checkInputs';
 import { beforeAfter } from './evaluateFit';
 import type { ExitScores } from '../records/scores';
 import { nllFromProbabilities } from '../metrics/nll';
-import { rowArgmax } from '../records/logitRows';
+import { rowMaxima } from '../records/logitRows';
 
 /** Result of a kind-specific fit, before the common before/after evaluation. */
 export interface FitOutcome {
@@ -58,17 +58,7 @@ export abstract class BaseCalibrator implements Calibrator {
    * ties). Kinds that are softmax(z / T) override this with a path that never builds the N×C matrix.
    */
   scores(logits: FloatArray): ExitScores {
-    const probs = this.probabilities(logits);
-    const C = this.numClasses as number;
-    const n = probs.length / C;
-    const confidence = new Float64Array(n);
-    const prediction = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const arg = rowArgmax(probs, i * C, C);
-      confidence[i] = probs[i * C + arg];
-      prediction[i] = arg;
-    }
-    return { confidence, prediction };
+    return rowMaxima(this.probabilities(logits), this.numClasses as number);
   }
 
   /** Mean NLL (nats) of the calibrated probabilities; softmax(z / T) kinds compute it in log space. */

@@ -4,7 +4,7 @@ import type { ExitScores } from '../records/scores';
 import { ConfigError, FitError, ShapeMismatchError } from '../errors';
 import { checkLogits } from './checkInputs';
 import { softmaxRows } from './logitMath';
-import { rowArgmax } from '../records/logitRows';
+import { rowMaxima } from '../records/logitRows';
 import { nllFromLogits, nllFromProbabilities } from '../metrics/nll';
 
 /**
@@ -95,17 +95,7 @@ export class FunctionCalibrator implements Calibrator {
   }
 
   scores(logits: FloatArray): ExitScores {
-    const C = this.numClasses;
-    const probs = this.probabilities(logits);
-    const n = probs.length / C;
-    const confidence = new Float64Array(n);
-    const prediction = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const arg = rowArgmax(probs, i * C, C);
-      confidence[i] = probs[i * C + arg];
-      prediction[i] = arg;
-    }
-    return { confidence, prediction };
+    return rowMaxima(this.probabilities(logits), this.numClasses);
   }
 
   nll(logits: FloatArray, labels: Int32Array): number {

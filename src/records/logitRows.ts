@@ -19,6 +19,19 @@ export function rowArgmax(logits: FloatArray, base: number, C: number): number {
   return arg;
 }
 
+/** Each row's largest probability and its class (first index on ties) of N×C row-major probabilities. */
+export function rowMaxima(probs: FloatArray, C: number): { confidence: Float64Array; prediction: Int32Array } {
+  const n = probs.length / C;
+  const confidence = new Float64Array(n);
+  const prediction = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const arg = rowArgmax(probs, i * C, C);
+    confidence[i] = probs[i * C + arg];
+    prediction[i] = arg;
+  }
+  return { confidence, prediction };
+}
+
 /** Σ_k exp((z_k − max)·invT) over one row: the softmax normaliser after the max shift. */
 export function shiftedExpSum(logits: FloatArray, base: number, C: number, max: number, invT: number): number {
   let sum = 0;
