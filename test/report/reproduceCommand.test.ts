@@ -8,19 +8,36 @@ import { writeRecords } from '../../src/records/csv';
 import { reproduceCommand } from '../../src/cli/commands/reproduce';
 import { ConfigError } from '../../src/errors';
 
+/**
+ * A model folder `dir/m` with synthetic val/test records (1,000 samples each), stdout captured into
+ * `lines` and stderr silenced while `body` runs; everything is removed afterwards.
+ */
+async function withSyntheticModel(
+  prefix: string,
+  body: (dir: string, lines: string[]) => Promise<void>,
+): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const log = console.log;
+  const err = console.error;
+  const lines: string[] = [];
+  try {
+    writeRecords(path.join(dir, 'm', 'records', 'val.csv'), syntheticRecords({ numSamples: 1000, seed: 31 }));
+    writeRecords(path.join(dir, 'm', 'records', 'test.csv'), syntheticRecords({ numSamples: 1000, seed: 32 }));
+    console.log = (s: string) => lines.push(s);
+    console.error = () => undefined;
+    await body(dir, lines);
+  } finally {
+    console.log = log;
+    console.error = err;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 test(
   'eecal reproduce: runs on a model folder with the real calibration library; bad options are usage errors',
   { timeout: 120_000 },
   async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-cli-'));
-    const log = console.log;
-    const err = console.error;
-    const lines: string[] = [];
-    try {
-      writeRecords(path.join(dir, 'm', 'records', 'val.csv'), syntheticRecords({ numSamples: 1000, seed: 31 }));
-      writeRecords(path.join(dir, 'm', 'records', 'test.csv'), syntheticRecords({ numSamples: 1000, seed: 32 }));
-      console.log = (s: string) => lines.push(s);
-      console.error = () => undefined;
+    await withSyntheticModel('eecal-cli-', async (dir, lines) => {
       const code = await reproduceCommand.run([
         '--model',
         path.join(dir, 'm'),
@@ -62,11 +79,7 @@ test(
         reproduceCommand.run(['--model', path.join(dir, 'm'), '--bins', 'x']),
         /--bins "x": expected a number/,
       );
-    } finally {
-      console.log = log;
-      console.error = err;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 );
 
@@ -74,15 +87,7 @@ test(
   'eecal reproduce --method-module: your method is compared and judged beside the built-ins (claim ids :id)',
   { timeout: 300_000 },
   async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-cli-module-'));
-    const log = console.log;
-    const err = console.error;
-    const lines: string[] = [];
-    try {
-      writeRecords(path.join(dir, 'm', 'records', 'val.csv'), syntheticRecords({ numSamples: 1000, seed: 31 }));
-      writeRecords(path.join(dir, 'm', 'records', 'test.csv'), syntheticRecords({ numSamples: 1000, seed: 32 }));
-      console.log = (s: string) => lines.push(s);
-      console.error = () => undefined;
+    await withSyntheticModel('eecal-cli-module-', async (dir) => {
       const module = path.join(__dirname, '..', 'fixtures', 'methods', 'per-exit-ts.mjs');
       const code = await reproduceCommand.run([
         '--model',
@@ -136,10 +141,6 @@ test(
         ]),
         /--claim-methods "temperature,other": expected a comma list of temperature, per-branch, global, torch-lbfgs, ts-module/,
       );
-    } finally {
-      console.log = log;
-      console.error = err;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 );
