@@ -206,7 +206,7 @@ export function methodLabel(method: MethodLike | 'uncalibrated' | string): strin
 }
 
 /**
- * The offloading-driven method (paper-spec §3.4) with its options bound: β (ms of latency worth
+ * The offloading-driven method (docs/paper-notes.md#offloading-driven-ts) with its options bound: β (ms of latency worth
  * one unit of edge accuracy) and the latency model, so it runs wherever a method goes.
  */
 export function offloadingMethod(options: { beta: number; latency: ExitLatency }): CalibrationMethodDefinition {

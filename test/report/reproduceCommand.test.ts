@@ -8,6 +8,12 @@ import { writeRecords } from '../../src/records/csv';
 import { reproduceCommand } from '../../src/cli/commands/reproduce';
 import { ConfigError } from '../../src/errors';
 
+/** A small, fast run on the model folder `dir/m` into `dir/out`: no images, few rounds and replicates. */
+function quickRun(dir: string): string[] {
+  const quick = ['--no-images', '--rounds', '5', '--replicates', '10', '--verdict-replicates', '200'];
+  return ['--model', path.join(dir, 'm'), '--out', path.join(dir, 'out'), ...quick];
+}
+
 /**
  * A model folder `dir/m` with synthetic val/test records (1,000 samples each), stdout captured into
  * `lines` and stderr silenced while `body` runs; everything is removed afterwards.
@@ -38,21 +44,7 @@ test(
   { timeout: 120_000 },
   async () => {
     await withSyntheticModel('eecal-cli-', async (dir, lines) => {
-      const code = await reproduceCommand.run([
-        '--model',
-        path.join(dir, 'm'),
-        '--out',
-        path.join(dir, 'out'),
-        '--no-images',
-        '--rounds',
-        '5',
-        '--replicates',
-        '10',
-        '--verdict-replicates',
-        '200',
-        '--reproduction',
-        path.join(dir, 'R.md'),
-      ]);
+      const code = await reproduceCommand.run([...quickRun(dir), '--reproduction', path.join(dir, 'R.md')]);
       assert.equal(code, 0);
       // 11 claims for each of the 4 judged TS variants (per exit, per-branch, global, torch-lbfgs).
       assert.match(lines.join('\n'), /claims supported: \d+\/44/);
@@ -90,17 +82,7 @@ test(
     await withSyntheticModel('eecal-cli-module-', async (dir) => {
       const module = path.join(__dirname, '..', 'fixtures', 'methods', 'per-exit-ts.mjs');
       const code = await reproduceCommand.run([
-        '--model',
-        path.join(dir, 'm'),
-        '--out',
-        path.join(dir, 'out'),
-        '--no-images',
-        '--rounds',
-        '5',
-        '--replicates',
-        '10',
-        '--verdict-replicates',
-        '200',
+        ...quickRun(dir),
         '--method-module',
         module,
         '--claim-methods',
