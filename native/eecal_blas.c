@@ -685,6 +685,125 @@ static napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A typed array argument of one element type: its data, element count and byte extent. */
+typedef struct { void *data; size_t len; size_t bytes; } Typed;
+
+static int argTyped(napi_env env, napi_value v, napi_typedarray_type want, const char *typeName, const char *what, Typed *out) {
+  napi_typedarray_type type;
+  size_t len, off;
+  void *ptr;
+  napi_value buf;
+  bool isTa = false;
+  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != want) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "eecal native: %s must be a %s", what, typeName);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  out->data = ptr;
+  out->len = len;
+  out->bytes = len * (type == napi_float64_array ? 8 : 4);
+  return 1;
+}
+
+static int typedOverlap(const Typed *a, const Typed *b) {
+  const uintptr_t a0 = (uintptr_t)a->data, a1 = a0 + a->bytes, b0 = (uintptr_t)b->data, b1 = b0 + b->bytes;
+  return a->bytes && b->bytes && a0 < b1 && b0 < a1;
+}
+
+/* A boolean or 0/1 flag. */
+static int argFlag(napi_env env, napi_value v, const char *what, int *out) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return fail(env, "%s: unreadable", what);
+  if (t == napi_boolean) {
+    bool b;
+    if (napi_get_value_bool(env, v, &b) != napi_ok) return fail(env, "%s: unreadable", what);
+    *out = b;
+    return 1;
+  }
+  int32_t i;
+  if (t != napi_number || napi_get_value_int32(env, v, &i) != napi_ok || (i != 0 && i != 1))
+    return fail(env, "%s must be true, false, 0 or 1", what);
+  *out = i;
+  return 1;
+}
+
+/*
+ * temperatureNll(dt, labelShift, numClasses, drawn, beta, scratch, sums, scalarOnly): the torch-lbfgs
+ * objective's sums over a resample's drawn rows (eecal_softmax.c). dt: Float64Array [numClasses × rows],
+ * class-major, of the rows' max-shifted logits; labelShift: Float64Array [rows]; drawn: Int32Array of
+ * row numbers < rows; scratch: Float64Array ≥ 2·rows; sums: Float64Array ≥ 2, receives Σ loss, Σ grad.
+ */
+static napi_value TemperatureNll(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 8) { napi_throw_error(env, NULL, "eecal native: temperatureNll takes 8 arguments"); return NULL; }
+  Typed dt, ls, drawn, scratch, sums;
+  if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "temperatureNll dt", &dt) ||
+      !argTyped(env, argv[1], napi_float64_array, "Float64Array", "temperatureNll labelShift", &ls) ||
+      !argTyped(env, argv[3], napi_int32_array, "Int32Array", "temperatureNll drawn", &drawn) ||
+      !argTyped(env, argv[5], napi_float64_array, "Float64Array", "temperatureNll scratch", &scratch) ||
+      !argTyped(env, argv[6], napi_float64_array, "Float64Array", "temperatureNll sums", &sums)) return NULL;
+  int32_t C;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[2], &t) != napi_ok || t != napi_number || napi_get_value_int32(env, argv[2], &C) != napi_ok || C < 1 || C > (1 << 20)) {
+    fail(env, "temperatureNll numClasses must be an integer from 1 to 2^20");
+    return NULL;
+  }
+  double beta;
+  if (napi_typeof(env, argv[4], &t) != napi_ok || t != napi_number || napi_get_value_double(env, argv[4], &beta) != napi_ok) {
+    fail(env, "temperatureNll beta must be a number");
+    return NULL;
+  }
+  int scalarOnly;
+  if (!argFlag(env, argv[7], "temperatureNll scalarOnly", &scalarOnly)) return NULL;
+  const uint64_t rows = ls.len;
+  uint64_t cells;
+  if (__builtin_mul_overflow(rows, (uint64_t)C, &cells) || cells != dt.len) {
+    fail(env, "temperatureNll dt has %zu entries; numClasses × rows = %d × %" PRIu64 " expected", dt.len, C, rows);
+    return NULL;
+  }
+  if (scratch.len / 2 < rows) { fail(env, "temperatureNll scratch has %zu entries; 2 × rows = 2 × %" PRIu64 " needed", scratch.len, rows); return NULL; }
+  if (sums.len < 2) { fail(env, "temperatureNll sums has %zu entries; 2 needed", sums.len); return NULL; }
+  const int32_t *d = (const int32_t *)drawn.data;
+  for (size_t j = 0; j < drawn.len; j++)
+    if (d[j] < 0 || (uint64_t)d[j] >= rows) { fail(env, "temperatureNll drawn[%zu] = %d: expected a row number from 0 to %" PRIu64, j, d[j], rows - 1); return NULL; }
+  Typed outs[2] = { scratch, sums }, ins[3] = { dt, ls, drawn };
+  for (int o = 0; o < 2; o++)
+    for (int i = 0; i < 3; i++)
+      if (typedOverlap(&outs[o], &ins[i])) { fail(env, "temperatureNll %s shares memory with an input; outputs must be separate arrays", o ? "sums" : "scratch"); return NULL; }
+  if (typedOverlap(&scratch, &sums)) { fail(env, "temperatureNll scratch and sums share memory"); return NULL; }
+  double *sc = (double *)scratch.data;
+  temperatureNllSums((const double *)dt.data, (const double *)ls.data, C, (int64_t)rows, d, (int64_t)drawn.len, beta, sc, sc + rows,
+                     (double *)sums.data, scalarOnly);
+  return NULL;
+}
+
+/* fdlibm(fn, x, y, scalarOnly): y[i] = e^x[i] (fn 0) or log x[i] (fn 1) as V8 computes them; for tests. */
+static napi_value Fdlibm(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) { napi_throw_error(env, NULL, "eecal native: fdlibm takes 4 arguments"); return NULL; }
+  int32_t fn;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_number || napi_get_value_int32(env, argv[0], &fn) != napi_ok || (fn != 0 && fn != 1)) {
+    fail(env, "fdlibm fn must be 0 (exp) or 1 (log)");
+    return NULL;
+  }
+  Typed x, y;
+  if (!argTyped(env, argv[1], napi_float64_array, "Float64Array", "fdlibm x", &x) ||
+      !argTyped(env, argv[2], napi_float64_array, "Float64Array", "fdlibm y", &y)) return NULL;
+  if (y.len != x.len) { fail(env, "fdlibm y has %zu entries; x has %zu", y.len, x.len); return NULL; }
+  if (typedOverlap(&x, &y) && x.data != y.data) { fail(env, "fdlibm y partly overlaps x"); return NULL; }
+  int scalarOnly;
+  if (!argFlag(env, argv[3], "fdlibm scalarOnly", &scalarOnly)) return NULL;
+  fdlibmLanes(fn, (const double *)x.data, (double *)y.data, (int64_t)x.len, scalarOnly);
+  return NULL;
+}
+
 /* The most BLAS threads a process may ask for: the CPUs online, at most 64. */
 static int maxBlasThreads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -902,7 +1021,7 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   if (!setString(env, kernels, "conv2d", dnnlOn ? dnnlName : gemm) || !setString(env, kernels, "conv2dBackpropFilter", dnnlOn ? dnnlName : gemm) ||
       !setString(env, kernels, "conv2dBackpropInput", dnnlOn ? dx : gemm) || !setString(env, kernels, "maxPoolGrad", "C scan") ||
       !setString(env, kernels, "lrn", "C") || !setString(env, kernels, "lrnGrad", "C gather") || !setString(env, kernels, "sum", "C row sum") ||
-      !setString(env, kernels, "matMul", "OpenBLAS sgemm")) return NULL;
+      !setString(env, kernels, "matMul", "OpenBLAS sgemm") || !setString(env, kernels, "temperatureNll", temperatureNllPath())) return NULL;
   CHECK(napi_set_named_property(env, obj, "kernels", kernels));
   return obj;
 }
@@ -918,6 +1037,8 @@ NAPI_MODULE_INIT() {
     { "sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL },
     { "matMul", NULL, MatMul, NULL, NULL, NULL, napi_default, NULL },
     { "adamUpdate", NULL, AdamUpdate, NULL, NULL, NULL, napi_default, NULL },
+    { "temperatureNll", NULL, TemperatureNll, NULL, NULL, NULL, napi_default, NULL },
+    { "fdlibm", NULL, Fdlibm, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

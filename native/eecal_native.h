@@ -44,4 +44,19 @@ typedef struct {
 /* One Adam step in place on w, m, v (n floats each) with gradient g; arrays must not overlap. */
 void adamUpdate(float *w, const float *g, float *m, float *v, int64_t n, const AdamConstants *k);
 
+/*
+ * The torch-lbfgs objective's row terms and their drawn-order sums (eecal_softmax.c): dt holds the
+ * rows' max-shifted logits class-major [C × rows], labelShift each row's shift of its label's logit;
+ * rowLoss and rowGrad receive each row's terms, sums[0..1] their sums over `drawn` in its order.
+ * Bit-identical to JavaScript's Math.exp / Math.log arithmetic; scalarOnly skips the AVX-512 path.
+ */
+void temperatureNllSums(const double *dt, const double *labelShift, int64_t C, int64_t rows, const int32_t *drawn, int64_t n,
+                        double beta, double *rowLoss, double *rowGrad, double sums[2], int scalarOnly);
+/* Which code computes it on this CPU. */
+const char *temperatureNllPath(void);
+/* y = e^x (fn 0) or log x (fn 1), element-wise, as V8's Math.exp / Math.log (fdlibm). */
+void fdlibmLanes(int fn, const double *x, double *y, int64_t n, int scalarOnly);
+double fdlibmExp(double x);
+double fdlibmLog(double x);
+
 #endif

@@ -90,6 +90,8 @@ export interface NativeInfo {
     lrnGrad: string;
     sum: string;
     matMul: string;
+    /** The bootstrap's torch-lbfgs objective (absent from builds before it was added). */
+    temperatureNll?: string;
   };
 }
 
@@ -163,4 +165,49 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
     loaded: mod,
     detail: `OpenBLAS (${info.blas.trim()})${dnnl}, ${info.threads} thread${info.threads === 1 ? '' : 's'} per call`,
   };
+}
+
+/**
+ * The native torch-lbfgs objective (native/eecal_softmax.c): the sums over a resample's drawn rows
+ * of log Σ_k e^{β d_k} − β ℓ and E_p[d] − ℓ, bit for bit what the JavaScript loop computes (V8's
+ * fdlibm exp and log, the same operations in the same order), eight rows at a time with AVX-512.
+ * dt is class-major [numClasses × rows]; scratch ≥ 2·rows; sums receives the two sums.
+ */
+export interface TemperatureNllKernel {
+  temperatureNll(
+    dt: Float64Array,
+    labelShift: Float64Array,
+    numClasses: number,
+    drawn: Int32Array,
+    beta: number,
+    scratch: Float64Array,
+    sums: Float64Array,
+    scalarOnly: boolean,
+  ): void;
+  /** y = e^x (fn 0) or log x (fn 1) as V8's Math.exp / Math.log, for the tests. */
+  fdlibm(fn: 0 | 1, x: Float64Array, y: Float64Array, scalarOnly: boolean): void;
+  info(): NativeInfo;
+}
+
+let objectiveKernel: TemperatureNllKernel | null | undefined;
+
+/**
+ * The addon's torch-lbfgs objective, or null (not built, an older build without it, or
+ * EECAL_NATIVE=0): callers then run the same arithmetic in JavaScript and get the same numbers.
+ * Loading it touches none of the BLAS settings, so the bootstrap's worker threads may call it freely.
+ */
+export function nativeTemperatureNll(env: NodeJS.ProcessEnv = process.env): TemperatureNllKernel | null {
+  if (objectiveKernel !== undefined) return objectiveKernel;
+  objectiveKernel = null;
+  if (env.EECAL_NATIVE === '0') return null;
+  const file = nativeBlasPath(repoRoot(), env);
+  if (!fs.existsSync(file)) return null;
+  try {
+    const mod = require(file) as Partial<TemperatureNllKernel>;
+    if (typeof mod.temperatureNll === 'function' && typeof mod.fdlibm === 'function')
+      objectiveKernel = mod as TemperatureNllKernel;
+  } catch {
+    // A broken build is reported by `eecal doctor` (loadNativeBlas); here the JavaScript path serves.
+  }
+  return objectiveKernel;
 }

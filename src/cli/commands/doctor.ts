@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import type { Command } from '../main';
 import { parseCommandArgs } from '../args';
 import { selectBackend, type BackendChoice } from '../../backend/selectBackend';
+import { nativeTemperatureNll } from '../../backend/nativeBlas';
 import { fallbackNote } from '../backendFallback';
 import { repoRoot } from '../../util/repoRoot';
 
@@ -24,6 +25,13 @@ function firstLine(cmd: string, args: string[]): string | null {
 export function gpuVisibility(): string {
   const smi = firstLine('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader']);
   return smi ? `visible via nvidia-smi: ${smi}` : 'none visible (nvidia-smi not found or no device)';
+}
+
+/** Which code computes the verdicts' torch-lbfgs refit objective (the same numbers either way). */
+function bootstrapObjectiveStatus(): string {
+  const native = nativeTemperatureNll();
+  if (!native) return 'JavaScript (the native addon is not built, or EECAL_NATIVE=0)';
+  return `native ${native.info().kernels.temperatureNll ?? 'C'}`;
 }
 
 /** Is the tslab kernel registered in the project prefix (.jupyter/) or a system location? */
@@ -83,6 +91,7 @@ export const doctorCommand: Command = {
       gpu: gpuVisibility(),
       tslabKernel: tslabKernelStatus(root),
       chromium: chromiumStatus(),
+      bootstrapObjective: bootstrapObjectiveStatus(),
       error,
     };
     if (values.json) {
@@ -105,6 +114,7 @@ export const doctorCommand: Command = {
       console.log(`GPU          ${report.gpu}`);
       console.log(`tslab kernel ${report.tslabKernel}`);
       console.log(`chromium     ${report.chromium}`);
+      console.log(`bootstrap    torch-lbfgs refits on ${report.bootstrapObjective}`);
       const note = choice ? fallbackNote(choice) : null;
       if (note) console.log(note);
     }
