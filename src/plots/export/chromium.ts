@@ -5,6 +5,7 @@ import { bundleFor, readPlotlyJs, type PlotlyBundle } from './plotlyBundle';
 import { scriptSafeJson } from './html';
 import { withStaticNote } from './staticNote';
 import { EnvironmentError } from '../../errors';
+import { canonicalSvgRoot } from './canonicalSvg';
 
 /** Size of a rendered image; defaults to the figure's layout width/height, else 760 × 460. */
 export interface ImageOptions {
@@ -118,7 +119,7 @@ function svgText(url: string | undefined): string {
   const prefix = 'data:image/svg+xml,';
   if (!url?.startsWith(prefix))
     throw new EnvironmentError(`the page returned "${String(url).slice(0, 40)}…", expected an SVG data URL`);
-  return decodeURIComponent(url.slice(prefix.length));
+  return canonicalSvgRoot(decodeURIComponent(url.slice(prefix.length)));
 }
 
 /**
