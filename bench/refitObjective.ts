@@ -10,7 +10,7 @@ import { resampledNllInT } from '../src/study/stats/resampledNll';
 import { shiftedRows } from '../src/study/stats/refitKeys';
 import { drawIndices } from '../src/study/stats/resample';
 import { torchLbfgsTemperature } from '../src/calibration/torchLbfgs';
-import { nativeTemperatureNll } from '../src/backend/nativeBlas';
+import { nativeSoftmax } from '../src/backend/nativeBlas';
 import { createRng } from '../src/util/rng';
 
 const { values } = parseArgs({
@@ -19,7 +19,7 @@ const { values } = parseArgs({
     replicates: { type: 'string', default: '30' },
   },
 });
-const native = nativeTemperatureNll();
+const native = nativeSoftmax();
 if (!native) {
   console.error('bench:refit: the native addon is not built (npm run build:native)');
   process.exit(3);

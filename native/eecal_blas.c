@@ -781,6 +781,41 @@ static napi_value TemperatureNll(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * maxSoftmax(dt, numClasses, beta, conf, scalarOnly): conf[r] = 1 / Σ_k e^{β·dt[k·rows + r]} with
+ * rows = conf.length, the max softmax of max-shifted logits (class-major) at temperature 1/β.
+ */
+static napi_value MaxSoftmax(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) { napi_throw_error(env, NULL, "eecal native: maxSoftmax takes 5 arguments"); return NULL; }
+  Typed dt, conf;
+  if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "maxSoftmax dt", &dt) ||
+      !argTyped(env, argv[3], napi_float64_array, "Float64Array", "maxSoftmax conf", &conf)) return NULL;
+  int32_t C;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[1], &t) != napi_ok || t != napi_number || napi_get_value_int32(env, argv[1], &C) != napi_ok || C < 1 || C > (1 << 20)) {
+    fail(env, "maxSoftmax numClasses must be an integer from 1 to 2^20");
+    return NULL;
+  }
+  double beta;
+  if (napi_typeof(env, argv[2], &t) != napi_ok || t != napi_number || napi_get_value_double(env, argv[2], &beta) != napi_ok) {
+    fail(env, "maxSoftmax beta must be a number");
+    return NULL;
+  }
+  int scalarOnly;
+  if (!argFlag(env, argv[4], "maxSoftmax scalarOnly", &scalarOnly)) return NULL;
+  uint64_t cells;
+  if (__builtin_mul_overflow((uint64_t)conf.len, (uint64_t)C, &cells) || cells != dt.len) {
+    fail(env, "maxSoftmax dt has %zu entries; numClasses × rows = %d × %zu expected", dt.len, C, conf.len);
+    return NULL;
+  }
+  if (typedOverlap(&dt, &conf)) { fail(env, "maxSoftmax conf shares memory with dt; the output must be a separate array"); return NULL; }
+  maxSoftmaxConfidences((const double *)dt.data, C, (int64_t)conf.len, beta, (double *)conf.data, scalarOnly);
+  return NULL;
+}
+
 /* fdlibm(fn, x, y, scalarOnly): y[i] = e^x[i] (fn 0) or log x[i] (fn 1) as V8 computes them; for tests. */
 static napi_value Fdlibm(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -1039,6 +1074,7 @@ NAPI_MODULE_INIT() {
     { "adamUpdate", NULL, AdamUpdate, NULL, NULL, NULL, napi_default, NULL },
     { "temperatureNll", NULL, TemperatureNll, NULL, NULL, NULL, napi_default, NULL },
     { "fdlibm", NULL, Fdlibm, NULL, NULL, NULL, napi_default, NULL },
+    { "maxSoftmax", NULL, MaxSoftmax, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

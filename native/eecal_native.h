@@ -52,6 +52,8 @@ void adamUpdate(float *w, const float *g, float *m, float *v, int64_t n, const A
  */
 void temperatureNllSums(const double *dt, const double *labelShift, int64_t C, int64_t rows, const int32_t *drawn, int64_t n,
                         double beta, double *rowLoss, double *rowGrad, double sums[2], int scalarOnly);
+/* conf[r] = 1 / Σ_k e^{β dt[k·rows + r]}: max softmax of max-shifted logits at β = 1/T, as JavaScript sums it. */
+void maxSoftmaxConfidences(const double *dt, int64_t C, int64_t rows, double beta, double *conf, int scalarOnly);
 /* Which code computes it on this CPU. */
 const char *temperatureNllPath(void);
 /* y = e^x (fn 0) or log x (fn 1), element-wise, as V8's Math.exp / Math.log (fdlibm). */

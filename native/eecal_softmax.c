@@ -284,6 +284,15 @@ static AVX512 void rowTermsAvx512(const double *dt, const double *labelShift, in
   }
 }
 
+static AVX512 void confidencesAvx512(const double *dt, int64_t C, int64_t rows, double beta, double *conf) {
+  const __m512d b = splat(beta);
+  for (int64_t r = 0; r < rows; r += 8) {
+    __m512d s = _mm512_setzero_pd();
+    for (int64_t k = 0; k < C; k++) s = _mm512_add_pd(s, exp8(_mm512_mul_pd(b, _mm512_loadu_pd(dt + k * rows + r))));
+    _mm512_storeu_pd(conf + r, _mm512_div_pd(splat(1.0), s));
+  }
+}
+
 /* Whole groups of eight; returns how many elements it did. */
 static AVX512 int64_t lanesAvx512(int fn, const double *x, double *y, int64_t n) {
   int64_t i = 0;
@@ -318,6 +327,21 @@ static void rowTermsScalar(const double *dt, const double *labelShift, int64_t C
     }
     rowLoss[r] = fdlibmLog(s) - beta * labelShift[r];
     rowGrad[r] = m / s - labelShift[r];
+  }
+}
+
+void maxSoftmaxConfidences(const double *dt, int64_t C, int64_t rows, double beta, double *conf, int scalarOnly) {
+#ifdef EECAL_HAVE_AVX512
+  if (!scalarOnly && rows % 8 == 0 && avx512Usable()) {
+    confidencesAvx512(dt, C, rows, beta, conf);
+    return;
+  }
+#endif
+  (void)scalarOnly;
+  for (int64_t r = 0; r < rows; r++) {
+    double s = 0;
+    for (int64_t k = 0; k < C; k++) s += fdlibmExp(beta * dt[k * rows + r]);
+    conf[r] = 1 / s;
   }
 }
 

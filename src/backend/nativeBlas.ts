@@ -168,12 +168,15 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
 }
 
 /**
- * The native torch-lbfgs objective (native/eecal_softmax.c): the sums over a resample's drawn rows
- * of log Σ_k e^{β d_k} − β ℓ and E_p[d] − ℓ, bit for bit what the JavaScript loop computes (V8's
- * fdlibm exp and log, the same operations in the same order), eight rows at a time with AVX-512.
- * dt is class-major [numClasses × rows]; scratch ≥ 2·rows; sums receives the two sums.
+ * The bootstrap's softmax kernels (native/eecal_softmax.c), bit for bit what eecal's JavaScript
+ * loops compute (V8's fdlibm exp and log, the same operations in the same order), eight rows at a
+ * time with AVX-512. Logits arrive max-shifted and class-major, `dt[k·rows + r]`.
  */
-export interface TemperatureNllKernel {
+export interface NativeSoftmax {
+  /**
+   * The torch-lbfgs objective over a resample: sums[0] = Σ_drawn log Σ_k e^{β d_k} − β ℓ and
+   * sums[1] = Σ_drawn E_p[d] − ℓ, in drawn order; scratch ≥ 2·rows.
+   */
   temperatureNll(
     dt: Float64Array,
     labelShift: Float64Array,
@@ -184,28 +187,34 @@ export interface TemperatureNllKernel {
     sums: Float64Array,
     scalarOnly: boolean,
   ): void;
+  /** conf[r] = 1 / Σ_k e^{β dt[k·rows + r]} (rows = conf.length): max softmax at temperature 1/β. */
+  maxSoftmax(dt: Float64Array, numClasses: number, beta: number, conf: Float64Array, scalarOnly: boolean): void;
   /** y = e^x (fn 0) or log x (fn 1) as V8's Math.exp / Math.log, for the tests. */
   fdlibm(fn: 0 | 1, x: Float64Array, y: Float64Array, scalarOnly: boolean): void;
   info(): NativeInfo;
 }
 
-let objectiveKernel: TemperatureNllKernel | null | undefined;
+let objectiveKernel: NativeSoftmax | null | undefined;
 
 /**
- * The addon's torch-lbfgs objective, or null (not built, an older build without it, or
+ * The addon's softmax kernels, or null (not built, an older build without it, or
  * EECAL_NATIVE=0): callers then run the same arithmetic in JavaScript and get the same numbers.
  * Loading it touches none of the BLAS settings, so the bootstrap's worker threads may call it freely.
  */
-export function nativeTemperatureNll(env: NodeJS.ProcessEnv = process.env): TemperatureNllKernel | null {
+export function nativeSoftmax(env: NodeJS.ProcessEnv = process.env): NativeSoftmax | null {
   if (objectiveKernel !== undefined) return objectiveKernel;
   objectiveKernel = null;
   if (env.EECAL_NATIVE === '0') return null;
   const file = nativeBlasPath(repoRoot(), env);
   if (!fs.existsSync(file)) return null;
   try {
-    const mod = require(file) as Partial<TemperatureNllKernel>;
-    if (typeof mod.temperatureNll === 'function' && typeof mod.fdlibm === 'function')
-      objectiveKernel = mod as TemperatureNllKernel;
+    const mod = require(file) as Partial<NativeSoftmax>;
+    if (
+      typeof mod.temperatureNll === 'function' &&
+      typeof mod.maxSoftmax === 'function' &&
+      typeof mod.fdlibm === 'function'
+    )
+      objectiveKernel = mod as NativeSoftmax;
   } catch {
     // A broken build is reported by `eecal doctor` (loadNativeBlas); here the JavaScript path serves.
   }

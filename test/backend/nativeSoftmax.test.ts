@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { nativeTemperatureNll, type TemperatureNllKernel } from '../../src/backend/nativeBlas';
+import { nativeSoftmax, type NativeSoftmax } from '../../src/backend/nativeBlas';
 import { readRecords } from '../../src/records/csv';
 import { resampledNllInT } from '../../src/study/stats/resampledNll';
 import { shiftedRows } from '../../src/study/stats/refitKeys';
@@ -12,17 +12,17 @@ import { repoRoot } from '../../src/util/repoRoot';
 import { plantedRecords } from '../study/plantedRecords';
 
 /**
- * The native torch-lbfgs objective must give the JavaScript objective's numbers bit for bit (the
+ * The native softmax kernels (the torch-lbfgs objective, max-softmax confidences) must give the JavaScript objective's numbers bit for bit (the
  * bootstrap's outputs may not depend on whether the addon is built): V8's exp and log, element by
  * element, on both of its code paths (AVX-512 lanes and scalar C), and the whole objective on
  * planted and shipped records. CI also runs this file against the ASan+UBSan build.
  */
-const kernel = nativeTemperatureNll();
+const kernel = nativeSoftmax();
 const skip = kernel || process.env.EECAL_REQUIRE_NATIVE === '1' ? false : 'native addon not built';
 
 /** The first index where got differs from Math.<fn> in bits (NaN equal to NaN), or -1. */
 function firstMismatch(fn: 0 | 1, x: Float64Array, scalarOnly: boolean): number {
-  const k = kernel as TemperatureNllKernel;
+  const k = kernel as NativeSoftmax;
   const y = new Float64Array(x.length);
   k.fdlibm(fn, x, y, scalarOnly);
   for (let i = 0; i < x.length; i++) if (!Object.is(y[i], fn === 0 ? Math.exp(x[i]) : Math.log(x[i]))) return i;
@@ -153,8 +153,43 @@ test('the native torch-lbfgs objective and fit equal the JavaScript ones bit for
     sameObjective(shiftedRows(shipped.logits[e], shipped.labels, shipped.numClasses), idx, [1.5, 1.2, 2.5]);
 });
 
+test('native max-softmax confidences equal the JavaScript sum 1 / Σ exp(β·d) bit for bit', { skip }, () => {
+  const k = kernel as NativeSoftmax;
+  const val = plantedRecords({ numSamples: 1003, seed: 9, sharpen: 2.1 });
+  const C = val.numClasses;
+  for (const rowsUsed of [1000, 1003]) {
+    // rows % 8 ≠ 0 takes the scalar code; the vector path needs whole groups of eight.
+    const { shifted } = shiftedRows(val.logits[0].subarray(0, rowsUsed * C), val.labels.subarray(0, rowsUsed), C);
+    const dt = new Float64Array(C * rowsUsed);
+    for (let r = 0; r < rowsUsed; r++) for (let c = 0; c < C; c++) dt[c * rowsUsed + r] = shifted[r * C + c];
+    for (const beta of [1 / 1.5, 1, 2.7, 40, -0.5]) {
+      const want = new Float64Array(rowsUsed);
+      for (let r = 0; r < rowsUsed; r++) {
+        let s = 0;
+        for (let c = 0; c < C; c++) s += Math.exp(beta * shifted[r * C + c]);
+        want[r] = 1 / s;
+      }
+      for (const scalarOnly of [false, true]) {
+        const got = new Float64Array(rowsUsed);
+        k.maxSoftmax(dt, C, beta, got, scalarOnly);
+        const i = got.findIndex((v, j) => !Object.is(v, want[j]));
+        assert.equal(i, -1, `rows ${rowsUsed}, β = ${beta}, ${scalarOnly ? 'scalar' : 'vector'}: row ${i}`);
+      }
+    }
+  }
+  assert.throws(
+    () => k.maxSoftmax(new Float64Array(5), 3, 1, new Float64Array(2), false),
+    /dt has 5 entries; numClasses × rows = 3 × 2 expected/,
+  );
+  const shared = new Float64Array(8);
+  assert.throws(
+    () => k.maxSoftmax(shared.subarray(0, 6), 3, 1, shared.subarray(5, 7), false),
+    /conf shares memory with dt/,
+  );
+});
+
 test('the native objective refuses malformed arguments with a message naming them', { skip }, () => {
-  const k = kernel as TemperatureNllKernel;
+  const k = kernel as NativeSoftmax;
   const f64 = (n: number) => new Float64Array(n);
   const drawn = Int32Array.from([0, 1, 1]);
   // 2 rows × 3 classes.

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import type { Command } from '../main';
 import { parseCommandArgs } from '../args';
 import { selectBackend, type BackendChoice } from '../../backend/selectBackend';
-import { nativeTemperatureNll } from '../../backend/nativeBlas';
+import { nativeSoftmax } from '../../backend/nativeBlas';
 import { fallbackNote } from '../backendFallback';
 import { repoRoot } from '../../util/repoRoot';
 
@@ -29,7 +29,7 @@ export function gpuVisibility(): string {
 
 /** Which code computes the verdicts' torch-lbfgs refit objective (the same numbers either way). */
 function bootstrapObjectiveStatus(): string {
-  const native = nativeTemperatureNll();
+  const native = nativeSoftmax();
   if (!native) return 'JavaScript (the native addon is not built, or EECAL_NATIVE=0)';
   return `native ${native.info().kernels.temperatureNll ?? 'C'}`;
 }

@@ -1,4 +1,4 @@
-import { nativeTemperatureNll } from '../../backend/nativeBlas';
+import { nativeSoftmax } from '../../backend/nativeBlas';
 import { expNonPositive } from './expNonPositive';
 import type { ShiftedRows } from './refitKeys';
 
@@ -28,7 +28,7 @@ export function resampledNllInT(rows: ShiftedRows, idx: Int32Array, jsOnly = fal
     }
   }
   const n = idx.length;
-  const kernel = jsOnly ? null : nativeTemperatureNll();
+  const kernel = jsOnly ? null : nativeSoftmax();
   if (kernel) {
     // Class-major copy of the distinct rows, padded to whole groups of eight (never drawn).
     const D = Math.ceil(distinct.length / 8) * 8;
