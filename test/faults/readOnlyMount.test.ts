@@ -101,13 +101,14 @@ function refusedReadOnly(r: SpawnSyncReturns<string>, target: string, what: stri
 }
 
 test(
-  'outputs into a read-only tmpfs: calibrate --out (also in a new subfolder), sweep --out, train --out',
+  'outputs into a read-only tmpfs: calibrate --out (also in a new subfolder), sweep --out, train --out and --epoch-records',
   { skip },
   () =>
     inTmp((dir) => {
       const val = path.join(modelFolder(dir), 'records', 'val.csv');
       const ro = path.join(dir, 'ro');
       fs.mkdirSync(ro);
+      const train = ['train', '--model', 'b-lenet', '--dataset', 'mnist', '--max-train', '64'];
       const cases: Array<[string, string[], string]> = [
         ['calibrate --out', ['calibrate', '--records', val, '--method', 'temperature', '--out'], 'cal.json'],
         // Node's recursive mkdir reports a read-only parent as ENOENT: the real reason must survive.
@@ -118,7 +119,9 @@ test(
         ],
         ['sweep --out', ['sweep', '--records', val, '--out'], 'sweep.txt'],
         // The training lock is the first thing train writes into its model folder.
-        ['train --out', ['train', '--model', 'b-lenet', '--dataset', 'mnist', '--max-train', '64', '--out'], 'model'],
+        ['train --out', [...train, '--out'], 'model'],
+        // Checked before training starts (and before the lock is taken in the writable --out).
+        ['train --epoch-records', [...train, '--out', path.join(dir, 'model'), '--epoch-records'], 'epochs'],
       ];
       const before = snapshot(dir);
       for (const [what, args, rel] of cases) {
