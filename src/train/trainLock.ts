@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, OutputError } from '../errors';
 import { prepareOutputFile } from '../util/atomicWrite';
+import { failureWords } from '../util/writeAccess';
 
 /** Name of the lock file in a model folder while `eecal train` writes it. */
 export const LOCK_NAME = '.eecal-train.lock';
@@ -86,10 +87,7 @@ export function acquireTrainLock(outDir: string): TrainLock {
       return { file, release };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new OutputError(
-          `${file}: cannot create the training lock (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-          { cause: err },
-        );
+        throw new OutputError(`${file}: cannot create the training lock (${failureWords(err)})`, { cause: err });
       }
     }
     let owner = { pid: NaN, start: null as string | null };

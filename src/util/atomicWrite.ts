@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OutputError } from '../errors';
+import { checkWritable, failureWords, makeFolder } from './writeAccess';
 
 /**
  * Pseudo-filesystems whose entries are not files: writing there either replaces a device node
@@ -78,39 +79,26 @@ export function prepareOutputFile(target: string): string {
               : 'not a regular file';
       throw new OutputError(`${shown}: is ${what}, expected a regular file path`);
     }
+    checkWritable(real, shown);
     return real;
   }
   if (!fs.statSync(anchor).isDirectory()) {
     throw new OutputError(`${shown}: ${anchor} is a file, not a folder, so nothing can be written under it`);
   }
   try {
-    fs.mkdirSync(path.dirname(real), { recursive: true });
+    makeFolder(path.dirname(real));
   } catch (err) {
-    throw new OutputError(
-      `${shown}: cannot create folder ${path.dirname(real)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-      { cause: err },
-    );
+    throw new OutputError(`${shown}: cannot create folder ${path.dirname(real)} (${failureWords(err)})`, {
+      cause: err,
+    });
   }
+  checkWritable(real, shown);
   return real;
 }
 
 /** Turn an fs failure while writing into a one-line OutputError naming the file. */
 function writeFailure(target: string, err: unknown): OutputError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const why: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'read-only file system',
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-    ENAMETOOLONG: 'file name too long',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'a parent is not a folder',
-    EXDEV: 'temporary file on another device',
-  };
-  return new OutputError(`${target}: cannot write (${(code && why[code]) ?? code ?? (err as Error).message})`, {
-    cause: err,
-  });
+  return new OutputError(`${target}: cannot write (${failureWords(err)})`, { cause: err });
 }
 
 /** Content of a file to write: bytes, text, or a producer writing it in pieces (larger than a JS string). */
@@ -212,7 +200,7 @@ export function replaceDirAtomic(target: string, build: (tmpDir: string) => void
   const parent = path.dirname(target);
   const tmp = path.join(parent, `.eecal-tmp-${process.pid}-${Date.now()}-${path.basename(target)}`);
   try {
-    fs.mkdirSync(parent, { recursive: true });
+    makeFolder(parent);
     fs.mkdirSync(tmp);
   } catch (err) {
     throw writeFailure(target, err);

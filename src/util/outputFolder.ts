@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { ConfigError, OutputError } from '../errors';
+import { failureWords, makeFolder } from './writeAccess';
 
 /**
  * Make sure `dir` is (or can become) a folder to write into, before a long job runs: an existing
@@ -16,18 +17,11 @@ export function prepareOutputFolder(option: string, dir: string): void {
   if (st && !st.isDirectory())
     throw new ConfigError(`${option} ${dir}: is an existing file; expected a folder (new or existing)`);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOTDIR'
-        ? 'a parent is a file, not a folder'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EROFS'
-            ? 'read-only file system'
-            : (code ?? (err as Error).message);
+      (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'a parent is a file, not a folder' : failureWords(err);
     throw new OutputError(`${option} ${dir}: cannot create or write this folder (${why})`, { cause: err });
   }
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OutputError } from '../errors';
 import { writeJsonAtomic } from './atomicWrite';
+import { failureWords, makeFolder } from './writeAccess';
 
 /**
  * Output sets (a folder of figures and tables, a report file) that a long job builds and that
@@ -95,16 +96,17 @@ export function recoverStaging(root: string): string[] {
 export function openStaging(targets: string[]): OutputStaging {
   const resolved = targets.map((t) => path.resolve(t));
   const root = commonAncestor(resolved);
-  fs.mkdirSync(root, { recursive: true });
-  recoverStaging(root);
   const dir = path.join(root, `${PREFIX}${process.pid}-${Date.now()}`);
   try {
-    fs.mkdirSync(path.join(dir, 'new'), { recursive: true });
+    makeFolder(root);
   } catch (err) {
-    throw new OutputError(
-      `${root}: cannot create a staging folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-      { cause: err },
-    );
+    throw new OutputError(`${root}: cannot create this folder (${failureWords(err)})`, { cause: err });
+  }
+  recoverStaging(root);
+  try {
+    makeFolder(path.join(dir, 'new'));
+  } catch (err) {
+    throw new OutputError(`${root}: cannot create a staging folder (${failureWords(err)})`, { cause: err });
   }
   // Renames do not cross filesystems: a target on another mount than the staging folder cannot be swapped in.
   const dev = fs.statSync(dir).dev;

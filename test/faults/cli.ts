@@ -3,7 +3,8 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { repoRoot } from '../../src/util/repoRoot';
 
 export const root = repoRoot(__dirname);
-const runner = path.join(root, 'test/faults/runCli.ts');
+/** The script that runs the real CLI entry under tsx. */
+export const runner = path.join(root, 'test/faults/runCli.ts');
 
 /** Run `eecal ARGS` (the TypeScript sources through tsx), synchronously. */
 export function eecal(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {

@@ -1,34 +1,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { plantedRecords } from '../study/plantedRecords';
-import { defaultConfig } from '../../src/study/config';
-import { calibrationStudy } from '../../src/study/calibrationStudy';
-import { calibrationOps } from '../../src/study/calibrationOps';
-import { offloadingStudy } from '../../src/study/offloadingStudy';
-import { studyClaims } from '../../src/study/analysis';
+import { plantedClaims } from '../study/plantedClaims';
 import { claimFromJson, claimToJson } from '../../src/report/claimJson';
 import { claimSentence, constructionText, estimatesText, findingText } from '../../src/report/claimText';
 import { parseClaimId } from '../../src/study/claimId';
 
-const val = plantedRecords({ numSamples: 400, seed: 1, sharpen: 2, split: 'val' });
-const tst = plantedRecords({ numSamples: 600, seed: 2, sharpen: 2 });
-const cfg = defaultConfig();
-cfg.batches.rounds = 10;
-cfg.verdicts = { floorSimulations: 20 };
-const calibration = calibrationStudy(val, tst, calibrationOps, {
-  methods: ['temperature'],
-  pTar: 0.8,
-  bins: 15,
-  exitNames: ['b1', 'b2', 'final'],
-});
-const claims = studyClaims(
-  val,
-  tst,
-  calibration,
-  offloadingStudy(tst, calibration.methods, cfg, { outage: false, deadline: false, bands: false }),
-  cfg,
-  120,
-);
+const { claims } = plantedClaims({ sharpen: 2, rounds: 10, exitNames: ['b1', 'b2', 'final'] });
 
 test('claims are data: no sentences from study/, structured ids, facts for report/ to word', () => {
   for (const c of claims) {

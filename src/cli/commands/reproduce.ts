@@ -16,6 +16,7 @@ import { verdictSettings } from '../../study/stats/verdictSettings';
 import { loadMethodModules, METHOD_MODULE_CONTRACT } from '../methodModule';
 import { exitOnSignal } from '../../util/signals';
 import { inPlace, openStaging, type OutputStaging } from '../../util/stagedOutputs';
+import { checkWritable } from '../../util/writeAccess';
 import { claimsProgressDisplay } from '../claimsProgress';
 
 /** The shipped CIFAR-10 models, the paper's regime first. */
@@ -268,14 +269,17 @@ export const reproduceCommand: Command = {
         );
     }
     const docRoot = reproductionFile ? path.join(path.dirname(reproductionFile), 'docs', 'reproduction') : null;
+    const targets = [
+      ...names.map((n) => path.join(outDir, n)),
+      path.join(outDir, 'REPORT.md'),
+      path.join(outDir, 'report.json'),
+      ...(reproductionFile && docRoot ? [...names.map((n) => path.join(docRoot, n)), reproductionFile] : []),
+    ];
+    // A read-only or unwritable target is refused now, not after minutes of analysis (nor written in place).
+    for (const t of targets) checkWritable(t);
     let staging: OutputStaging;
     try {
-      staging = openStaging([
-        ...names.map((n) => path.join(outDir, n)),
-        path.join(outDir, 'REPORT.md'),
-        path.join(outDir, 'report.json'),
-        ...(reproductionFile && docRoot ? [...names.map((n) => path.join(docRoot, n)), reproductionFile] : []),
-      ]);
+      staging = openStaging(targets);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
       console.error(

@@ -3,6 +3,7 @@ import { countOption, gridOption, numberOption, parseCommandArgs } from '../args
 import { decisionPTar } from '../riskDecision';
 import { checkResultSize, MAX_REPLICATES } from '../limits';
 import { ConfigError } from '../../errors';
+import { checkWritable } from '../../util/writeAccess';
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
@@ -110,6 +111,8 @@ export const sweepCommand: Command = {
         ['--bootstrap', replicates],
         [policy === 'entropy' ? '--threshold points' : '--p-tar points', grid.length],
       ]);
+    // An unwritable --out is refused before the records are read and swept.
+    if (v.out) checkWritable(v.out);
     const modulePath = v['method-module'];
     const inputs =
       modulePath === undefined && v['fit-records'] === undefined

@@ -1,11 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { plantedRecords } from '../plantedRecords';
-import { defaultConfig } from '../../../src/study/config';
-import { calibrationStudy } from '../../../src/study/calibrationStudy';
-import { calibrationOps } from '../../../src/study/calibrationOps';
-import { offloadingStudy } from '../../../src/study/offloadingStudy';
-import { studyClaims } from '../../../src/study/analysis';
+import { plantedClaims } from '../plantedClaims';
 import { fitTemperatureExact } from '../../../src/calibration/temperatureFit';
 import { drawIndices } from '../../../src/study/stats/resample';
 import { takeRows } from '../../../src/metrics/bootstrap';
@@ -18,29 +13,15 @@ import { createRng } from '../../../src/util/rng';
  * ≤ 1 on some resamples) are not marked; clearly overconfident ones are.
  */
 function offloadingClaims(sharpen: number) {
-  const val = plantedRecords({ numSamples: 400, seed: 1, sharpen, split: 'val' });
-  const tst = plantedRecords({ numSamples: 600, seed: 2, sharpen });
-  const cfg = defaultConfig();
-  cfg.batches.rounds = 5;
-  cfg.verdicts = { floorSimulations: 20 };
-  const cal = calibrationStudy(val, tst, calibrationOps, {
-    methods: ['temperature'],
-    pTar: 0.8,
-    bins: 15,
+  const { val, calibration, claims } = plantedClaims({
+    sharpen,
+    rounds: 5,
     exitNames: ['a', 'b', 'c'],
+    methods: ['temperature'],
   });
-  const claims = studyClaims(
-    val,
-    tst,
-    cal,
-    offloadingStudy(tst, cal.methods, cfg, { outage: false, deadline: false, bands: false }),
-    cfg,
-    120,
-    ['temperature'],
-  );
   return {
     val,
-    temps: cal.rows.map((r) => r.temperature as number),
+    temps: calibration.rows.map((r) => r.temperature as number),
     claims: claims.filter((c) => c.id.includes('offloading-probability')),
   };
 }
