@@ -368,22 +368,33 @@ static int product(uint64_t *out, int64_t a, int64_t b, int64_t c, int64_t d) {
 /* A float array argument: its data and length in floats. */
 typedef struct { float *data; uint64_t len; } Floats;
 
-static int argFloats(napi_env env, napi_value v, const char *what, uint64_t need, Floats *out) {
+/* A typed array argument of one element type: its data, element count and byte extent. */
+typedef struct { void *data; size_t len; size_t bytes; } Typed;
+
+static int argTyped(napi_env env, napi_value v, napi_typedarray_type want, const char *typeName, const char *what, Typed *out) {
   napi_typedarray_type type;
-  size_t len;
+  size_t len, off;
   void *ptr;
   napi_value buf;
-  size_t off;
   bool isTa = false;
   if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_float32_array) {
+      napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != want) {
     char msg[160];
-    snprintf(msg, sizeof msg, "eecal native: %s must be a Float32Array", what);
+    snprintf(msg, sizeof msg, "eecal native: %s must be a %s", what, typeName);
     napi_throw_type_error(env, NULL, msg);
     return 0;
   }
-  if ((uint64_t)len < need) return fail(env, "%s has %zu floats; the geometry needs %" PRIu64, what, len, need);
-  out->data = (float *)ptr;
+  out->data = ptr;
+  out->len = len;
+  out->bytes = len * (type == napi_float64_array ? 8 : 4);
+  return 1;
+}
+
+static int argFloats(napi_env env, napi_value v, const char *what, uint64_t need, Floats *out) {
+  Typed t;
+  if (!argTyped(env, v, napi_float32_array, "Float32Array", what, &t)) return 0;
+  if ((uint64_t)t.len < need) return fail(env, "%s has %zu floats; the geometry needs %" PRIu64, what, t.len, need);
+  out->data = (float *)t.data;
   out->len = need;
   return 1;
 }
@@ -651,21 +662,19 @@ static napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 6) { napi_throw_error(env, NULL, "eecal native: adamUpdate takes 6 arguments"); return NULL; }
   Floats w, g, m, v, c;
-  if (!argFloats(env, argv[0], "adamUpdate w", 0, &w)) return NULL;
-  size_t n;
-  napi_typedarray_type type;
-  void *ptr;
-  napi_value buf;
-  size_t off;
-  CHECK(napi_get_typedarray_info(env, argv[0], &type, &n, &ptr, &buf, &off));
+  Typed wt;
+  if (!argTyped(env, argv[0], napi_float32_array, "Float32Array", "adamUpdate w", &wt)) return NULL;
+  const size_t n = wt.len;
+  w.data = (float *)wt.data;
   w.len = n;
   static const char *const names[3] = { "adamUpdate g", "adamUpdate m", "adamUpdate v" };
   Floats *rest[3] = { &g, &m, &v };
   for (int i = 0; i < 3; i++) {
-    if (!argFloats(env, argv[i + 1], names[i], n, rest[i])) return NULL;
-    size_t len;
-    CHECK(napi_get_typedarray_info(env, argv[i + 1], &type, &len, &ptr, &buf, &off));
-    if (len != n) { fail(env, "%s has %zu floats; w has %zu (one per weight)", names[i], len, n); return NULL; }
+    Typed t;
+    if (!argTyped(env, argv[i + 1], napi_float32_array, "Float32Array", names[i], &t)) return NULL;
+    if (t.len != n) { fail(env, "%s has %zu floats; w has %zu (one per weight)", names[i], t.len, n); return NULL; }
+    rest[i]->data = (float *)t.data;
+    rest[i]->len = n;
   }
   if (!checkNoAlias(env, "adamUpdate", &w, "w", &g, "g") || !checkNoAlias(env, "adamUpdate", &w, "w", &m, "m") ||
       !checkNoAlias(env, "adamUpdate", &w, "w", &v, "v") || !checkNoAlias(env, "adamUpdate", &m, "m", &g, "g") ||
@@ -683,28 +692,6 @@ static napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   const AdamConstants k = { c.data[0], c.data[1], c.data[2], c.data[3], c.data[4], c.data[5], c.data[6], c.data[7], c.data[8], decay };
   adamUpdate(w.data, g.data, m.data, v.data, (int64_t)n, &k);
   return NULL;
-}
-
-/* A typed array argument of one element type: its data, element count and byte extent. */
-typedef struct { void *data; size_t len; size_t bytes; } Typed;
-
-static int argTyped(napi_env env, napi_value v, napi_typedarray_type want, const char *typeName, const char *what, Typed *out) {
-  napi_typedarray_type type;
-  size_t len, off;
-  void *ptr;
-  napi_value buf;
-  bool isTa = false;
-  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != want) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "eecal native: %s must be a %s", what, typeName);
-    napi_throw_type_error(env, NULL, msg);
-    return 0;
-  }
-  out->data = ptr;
-  out->len = len;
-  out->bytes = len * (type == napi_float64_array ? 8 : 4);
-  return 1;
 }
 
 static int typedOverlap(const Typed *a, const Typed *b) {
