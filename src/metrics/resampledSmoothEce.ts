@@ -100,21 +100,44 @@ interface Spectrum {
   phiModes: number;
 }
 
-/** Everything about one bandwidth σ that does not depend on the resample. */
-interface SigmaOperator {
+/**
+ * Everything about one bandwidth σ that depends on neither the points nor the resample: the
+ * kernel, the evaluation points and (built on first use) its cosine spectrum. It is shared by every
+ * resampler in the process (the exits of one `metrics` run visit the same dyadic σ values), so the
+ * O(G·12σG) spectrum of each σ is computed once per process, not once per exit.
+ */
+interface Bandwidth {
   E: number;
   /** Per evaluation point: lower grid node and the interpolation weight of the upper one. */
   lower: Int32Array;
   w: Float64Array;
   /** Kernel taps, exactly as smoothEce.ts samples them. */
   ker: Float64Array;
+  /** rho[i]: total interpolation weight node i gets over all evaluation points. */
+  rho: Float64Array;
+  /** Undefined until first needed; null for even G, whose kernel window is lopsided. */
+  spectrum: Spectrum | null | undefined;
+}
+
+/** What one resampler keeps about σ: the shared {@link Bandwidth} plus what depends on its points. */
+interface SigmaOperator {
+  E: number;
+  bw: Bandwidth;
   /** Per cell: Σ_k of its weights at the evaluation points, i.e. its share of the density's total. */
   colMass: Float64Array;
   /** Cell-major E×cells matrix (entry (c, k): weight of cell c at evaluation point k), built on first exact use. */
   weights: Float64Array | null;
-  /** Null for even G, whose kernel window is lopsided. */
-  spectrum: Spectrum | null;
+  /**
+   * Per cell: the evaluation points [kLo, kHi) outside which its weights are exactly 0 (the kernel
+   * is cut beyond 12σ), so the dense sum skips them without changing a bit.
+   */
+  kLo: Int32Array;
+  kHi: Int32Array;
 }
+
+/** Shared bandwidths, and how many float64 entries they hold (bounded like each resampler's cache). */
+const bandwidths = new Map<number, Bandwidth>();
+let bandwidthEntries = 0;
 
 function layoutOf(confidence: FloatArray, G: number): GridLayout {
   const N = confidence.length;
@@ -160,12 +183,13 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
 }
 
 /**
- * The σ-dependent, resample-independent parts, with exactly smoothEce.ts's kernel (sampled at
- * t_j − ½ on the grid's linspace, cut beyond 12σ), mirroring at nodes 0 and G−1, and
- * interpolation at the evaluation points.
+ * σ's kernel and evaluation points, exactly as smoothEce.ts builds them (kernel sampled at
+ * t_j − ½ on the grid's linspace, cut beyond 12σ; linear interpolation at the evaluation points).
  */
-function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
-  const { G, cells } = layout;
+function bandwidthOf(sigma: number, cacheEntries: number): Bandwidth {
+  let bw = bandwidths.get(sigma);
+  if (bw !== undefined) return bw;
+  const G = gridPointsOf(sigma);
   const last = G - 1;
   const tg = linspace01(G);
   const norm = Math.sqrt(2 * Math.PI) * sigma;
@@ -180,7 +204,6 @@ function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
   const bucket = 1 / last;
   const lower = new Int32Array(E);
   const w = new Float64Array(E);
-  // rho[i]: total interpolation weight node i gets over all evaluation points.
   const rho = new Float64Array(G);
   for (let k = 0; k < E; k++) {
     let b = Math.trunc(t[k] * last);
@@ -191,6 +214,34 @@ function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
     rho[b] += 1 - w[k];
     rho[b + 1] += w[k];
   }
+  if (bandwidthEntries > cacheEntries) {
+    bandwidths.clear();
+    bandwidthEntries = 0;
+  }
+  bw = { E, lower, w, ker, rho, spectrum: undefined };
+  bandwidths.set(sigma, bw);
+  bandwidthEntries += 2 * G + 2 * E;
+  return bw;
+}
+
+/** σ's cosine spectrum, built on first use and kept with the shared bandwidth. */
+function spectrumFor(bw: Bandwidth): Spectrum | null {
+  if (bw.spectrum === undefined) {
+    const G = bw.ker.length;
+    bw.spectrum = G % 2 === 1 ? spectrumOf(bw.ker, G) : null;
+    if (bw.spectrum !== null) bandwidthEntries += 2 * bw.spectrum.gain.length;
+  }
+  return bw.spectrum;
+}
+
+/**
+ * The points-dependent part of σ's operator: each touched cell's share of the density's total,
+ * through the mirroring at nodes 0 and G−1.
+ */
+function operatorOf(layout: GridLayout, bw: Bandwidth): SigmaOperator {
+  const { G, cells } = layout;
+  const { ker, rho } = bw;
+  const last = G - 1;
   // colMass[c] = Σ_i rho[i]·coef(i, u), tap by tap: only the nodes i whose tap index falls in the
   // kernel's nonzero range [jLo, jHi] are visited (a band of ±12σ around u, plus the mirrored ends).
   let jLo = 0;
@@ -214,7 +265,14 @@ function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
     if (u < last) v += tapSum(half - 2 * last + u);
     colMass[c] = v;
   }
-  return { E, lower, w, ker, colMass, weights: null, spectrum: G % 2 === 1 ? spectrumOf(ker, G) : null };
+  return {
+    E: bw.E,
+    bw,
+    colMass,
+    weights: null,
+    kLo: new Int32Array(cells.length),
+    kHi: new Int32Array(cells.length),
+  };
 }
 
 /**
@@ -239,16 +297,27 @@ function coef(ker: Float64Array, G: number, i: number, u: number): number {
   return v;
 }
 
-/** The dense cell → evaluation-point matrix of σ's operator. */
+/** The dense cell → evaluation-point matrix of σ's operator, and each cell's band of nonzero weights. */
 function weightsOf(layout: GridLayout, op: SigmaOperator): Float64Array {
   const { G, cells } = layout;
-  const { E, lower, w, ker } = op;
+  const { E, kLo, kHi } = op;
+  const { lower, w, ker } = op.bw;
   const weights = new Float64Array(cells.length * E);
   for (let c = 0; c < cells.length; c++) {
     const u = cells[c];
     const base = c * E;
-    for (let k = 0; k < E; k++)
-      weights[base + k] = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
+    let lo = E;
+    let hi = 0;
+    for (let k = 0; k < E; k++) {
+      const v = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
+      weights[base + k] = v;
+      if (v !== 0) {
+        if (k < lo) lo = k;
+        hi = k + 1;
+      }
+    }
+    kLo[c] = lo < hi ? lo : 0;
+    kHi[c] = hi;
   }
   return weights;
 }
@@ -356,8 +425,8 @@ export function resampledSmoothEce(
         operators.clear();
         cached = 0;
       }
-      op = operatorOf(layout, sigma);
-      cached += op.E + op.colMass.length + (op.spectrum === null ? 0 : 2 * op.spectrum.gain.length);
+      op = operatorOf(layout, bandwidthOf(sigma, cacheEntries));
+      cached += 3 * op.colMass.length;
       operators.set(sigma, op);
     }
     return op;
@@ -372,7 +441,11 @@ export function resampledSmoothEce(
     return { layout, op, mass };
   };
 
-  /** Σ_k |smoothed residual at t_k|, by the dense matrix (exact up to summation order). */
+  /**
+   * Σ_k |smoothed residual at t_k|, by the dense matrix. Each t_k sums its cells in the order of
+   * `nonzeroCells` (four cells per pass, the same additions in the same order), skipping only
+   * weights that are exactly 0, so the result is the same to the bit as the plain cell-by-cell sum.
+   */
   const exactSum = (layout: GridLayout, op: SigmaOperator): number => {
     let weights = op.weights;
     if (weights === null) {
@@ -380,15 +453,34 @@ export function resampledSmoothEce(
       op.weights = weights;
       cached += weights.length;
     }
-    const E = op.E;
+    const { E, kLo, kHi } = op;
     if (sum.length < E) sum = new Float64Array(E);
     sum.fill(0, 0, E);
     const { num, nonzero, nonzeroCells } = layout;
-    for (let r = 0; r < nonzero; r++) {
+    let r = 0;
+    for (; r + 3 < nonzero; r += 4) {
+      const c0 = nonzeroCells[r];
+      const c1 = nonzeroCells[r + 1];
+      const c2 = nonzeroCells[r + 2];
+      const c3 = nonzeroCells[r + 3];
+      const a0 = num[c0];
+      const a1 = num[c1];
+      const a2 = num[c2];
+      const a3 = num[c3];
+      const b0 = c0 * E;
+      const b1 = c1 * E;
+      const b2 = c2 * E;
+      const b3 = c3 * E;
+      const lo = Math.min(kLo[c0], kLo[c1], kLo[c2], kLo[c3]);
+      const hi = Math.max(kHi[c0], kHi[c1], kHi[c2], kHi[c3]);
+      for (let k = lo; k < hi; k++)
+        sum[k] = sum[k] + a0 * weights[b0 + k] + a1 * weights[b1 + k] + a2 * weights[b2 + k] + a3 * weights[b3 + k];
+    }
+    for (; r < nonzero; r++) {
       const c = nonzeroCells[r];
       const a = num[c];
       const base = c * E;
-      for (let k = 0; k < E; k++) sum[k] += a * weights[base + k];
+      for (let k = kLo[c]; k < kHi[c]; k++) sum[k] += a * weights[base + k];
     }
     let total = 0;
     for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
@@ -413,7 +505,10 @@ export function resampledSmoothEce(
     return lo;
   };
 
-  /** Σ_k |smoothed residual at t_k| from the first K cosine modes, and its error bound. */
+  /**
+   * Σ_k |smoothed residual at t_k| from the first K cosine modes, and its error bound. Each t_k
+   * sums the modes in ascending order (four per pass, the same additions in the same order).
+   */
   const spectralSum = (layout: GridLayout, op: SigmaOperator, spectrum: Spectrum, K: number): [number, number] => {
     const { cells, cosL, G } = layout;
     const L = G - 1;
@@ -427,6 +522,7 @@ export function resampledSmoothEce(
           tab[m * nc + c] = (u === 0 || u === L ? 1 : 2) * cosL[(m * u) % (2 * L)];
         }
       }
+      cached += tab.length - layout.cosTab.length;
       layout.cosTab = tab;
       layout.tabModes = K;
     }
@@ -445,7 +541,7 @@ export function resampledSmoothEce(
     if (spectrum.phiModes < K) {
       const phi = new Float64Array(K * E);
       phi.set(spectrum.phi.subarray(0, spectrum.phiModes * E));
-      const { lower, w } = op;
+      const { lower, w } = op.bw;
       for (let m = spectrum.phiModes; m < K; m++) {
         const g = spectrum.gain[m];
         for (let k = 0; k < E; k++) {
@@ -453,14 +549,27 @@ export function resampledSmoothEce(
           phi[m * E + k] = g * ((1 - w[k]) * cosL[(m * b) % (2 * L)] + w[k] * cosL[(m * (b + 1)) % (2 * L)]);
         }
       }
-      cached += phi.length - spectrum.phi.length;
+      bandwidthEntries += phi.length - spectrum.phi.length;
       spectrum.phi = phi;
       spectrum.phiModes = K;
     }
     if (sum.length < E) sum = new Float64Array(E);
     sum.fill(0, 0, E);
     const phi = spectrum.phi;
-    for (let m = 0; m < K; m++) {
+    let m = 0;
+    for (; m + 3 < K; m += 4) {
+      const a0 = spec[m];
+      const a1 = spec[m + 1];
+      const a2 = spec[m + 2];
+      const a3 = spec[m + 3];
+      const b0 = m * E;
+      const b1 = b0 + E;
+      const b2 = b1 + E;
+      const b3 = b2 + E;
+      for (let k = 0; k < E; k++)
+        sum[k] = sum[k] + a0 * phi[b0 + k] + a1 * phi[b1 + k] + a2 * phi[b2 + k] + a3 * phi[b3 + k];
+    }
+    for (; m < K; m++) {
       const a = spec[m];
       const base = m * E;
       for (let k = 0; k < E; k++) sum[k] += a * phi[base + k];
@@ -471,20 +580,58 @@ export function resampledSmoothEce(
     return [total, err];
   };
 
-  /** smECE_σ: spectrally when that is accurate to VALUE_TOLERANCE and cheaper, else densely. */
+  /**
+   * This resample's Σ_k |smoothed residual| at σ as the returned value computes it (`err` 0 when
+   * dense and exact, else the cosine-mode error bound), and densely (`exact`), each computed at
+   * most once per resample: the final σ is always one the bisection visited, so a close decision
+   * there already paid for the value.
+   */
+  interface Sums {
+    value: number;
+    err: number;
+    exact: number;
+  }
+  const sums = new Map<number, Sums>();
+  const sumsAt = (sigma: number): Sums => {
+    let s = sums.get(sigma);
+    if (s === undefined) {
+      s = { value: NaN, err: NaN, exact: NaN };
+      sums.set(sigma, s);
+    }
+    return s;
+  };
+  const exactAt = (sigma: number, layout: GridLayout, op: SigmaOperator): number => {
+    const s = sumsAt(sigma);
+    if (Number.isNaN(s.exact)) s.exact = exactSum(layout, op);
+    return s.exact;
+  };
+  /** The final-value sum: spectral when accurate to VALUE_TOLERANCE and cheaper, else dense. */
+  const valueSumAt = (sigma: number, layout: GridLayout, op: SigmaOperator, mass: number): Sums => {
+    const s = sumsAt(sigma);
+    if (Number.isNaN(s.value)) {
+      const spectrum = spectrumFor(op.bw);
+      const K = spectrum === null ? null : modesFor(layout, spectrum, op.E, VALUE_TOLERANCE * mass);
+      if (spectrum !== null && K !== null && K < layout.nonzero) {
+        [s.value, s.err] = spectralSum(layout, op, spectrum, K);
+      } else {
+        s.value = exactAt(sigma, layout, op);
+        s.err = 0;
+      }
+    }
+    return s;
+  };
+
+  /** smECE_σ of the current resample. */
   const smoothEceAt = (sigma: number): number => {
     const { layout, op, mass } = evaluate(sigma);
-    if (op.spectrum !== null) {
-      const K = modesFor(layout, op.spectrum, op.E, VALUE_TOLERANCE * mass);
-      if (K !== null && K < layout.nonzero) return spectralSum(layout, op, op.spectrum, K)[0] / mass;
-    }
-    return exactSum(layout, op) / mass;
+    return valueSumAt(sigma, layout, op, mass).value / mass;
   };
 
   /**
    * σ < smECE_σ, deciding from bounds when they leave no doubt: first two O(cells) bounds
    * (triangle inequality above, |mean smoothed residual| below), then the cosine-mode sum with
-   * its truncation bound at a coarse and a fine error budget, and only then the dense sum.
+   * its truncation bound at a coarse error budget, then the final-value sum (exact, or within
+   * VALUE_TOLERANCE), and only then the dense sum.
    */
   const belowFixedPoint = (sigma: number): boolean => {
     if (sigma < eps) return true;
@@ -498,16 +645,20 @@ export function resampledSmoothEce(
     }
     if (sigma >= (absolute / mass) * (1 + BOUND_MARGIN)) return false;
     if (sigma < (Math.abs(signed) / mass) * (1 - BOUND_MARGIN)) return true;
-    if (op.spectrum !== null) {
-      for (const budget of [1e-3, 1e-7]) {
-        const K = modesFor(layout, op.spectrum, op.E, budget * sigma * mass);
-        if (K === null || K >= layout.nonzero) break;
-        const [total, err] = spectralSum(layout, op, op.spectrum, K);
+    const spectrum = spectrumFor(op.bw);
+    if (spectrum !== null) {
+      const K = modesFor(layout, spectrum, op.E, 1e-3 * sigma * mass);
+      if (K !== null && K < layout.nonzero) {
+        const [total, err] = spectralSum(layout, op, spectrum, K);
         if (sigma < ((total - err) / mass) * (1 - BOUND_MARGIN)) return true;
         if (sigma >= ((total + err) / mass) * (1 + BOUND_MARGIN)) return false;
       }
     }
-    return sigma < exactSum(layout, op) / mass;
+    const { value, err } = valueSumAt(sigma, layout, op, mass);
+    if (err === 0) return sigma < value / mass;
+    if (sigma < ((value - err) / mass) * (1 - BOUND_MARGIN)) return true;
+    if (sigma >= ((value + err) / mass) * (1 + BOUND_MARGIN)) return false;
+    return sigma < exactAt(sigma, layout, op) / mass;
   };
 
   return (count) => {
@@ -521,6 +672,7 @@ export function resampledSmoothEce(
     if (total === 0) throw new EecalError('resampledSmoothEce: all counts are 0 (expected at least one point)');
     counts = count;
     serial++;
+    sums.clear();
     let sigma = 1;
     if (!belowFixedPoint(1)) {
       let end = 0;
