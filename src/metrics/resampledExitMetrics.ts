@@ -2,7 +2,7 @@ import { ShapeMismatchError } from '../errors';
 import type { FloatArray } from '../records/types';
 import type { ExitMetricValues } from './exitMetrics';
 import { topLabelOf } from './topLabel';
-import { equalMassEdgesAt, equalWidthEdges, type BinTotals } from './binning';
+import { equalWidthEdges, type BinTotals } from './binning';
 import { normOfGaps } from './calibrationError';
 import { debiasedSquare } from './debiasedCalibrationError';
 import { resampledSmoothEce } from './resampledSmoothEce';
@@ -92,50 +92,67 @@ export function resampledExitMetrics(
       sortedValues: Float64Array.from(order, (i) => values[i]),
       sortedHits: Uint8Array.from(order, (i) => (isHit(i) ? 1 : 0)),
     }));
-  const countInOrder = new Int32Array(n);
-  /** cumulative[j]: resample points among the first j of the order. */
-  const cumulative = new Int32Array(n + 1);
+  /** Per bin count M (1…bins): totals reused by every resample, so a resample allocates nothing. */
+  const massTotals: BinTotals[] = Array.from({ length: bins + 1 }, (_, M) => ({
+    edges: new Float64Array(M + 1),
+    count: new Float64Array(M),
+    sumConfidence: new Float64Array(M),
+    sumCorrect: new Float64Array(M),
+  }));
+  const bounds = new Float64Array(bins);
 
   /**
-   * Totals over the resample's equal-mass bins for ranking r (0: top label, k + 1: class k). The
-   * p-th smallest resample value is found by binary search in the cumulative counts, and bin b
-   * (smallest b with v ≤ edges[b+1]) is a run of the order, so both walks are sequential and the
-   * sums accumulate in the same order as a walk of the gathered, sorted resample.
+   * Totals over the resample's equal-mass bins for ranking r (0: top label, k + 1: class k), as
+   * `equalMassEdgesAt` and `binTotals` give them on the gathered, sorted resample. One walk of the
+   * order reads the 2(M − 1) order statistics the edges need (the p-th smallest resample value is
+   * where the running count first exceeds p); a second walk sums each bin, a run of the order
+   * (smallest b with v ≤ edges[b+1]), in the order a walk of the gathered resample would.
    */
   const equalMassTotals = (r: number): BinTotals => {
     const { order, sortedValues, sortedHits } = rankings[r];
-    for (let j = 0; j < n; j++) {
-      const w = count[order[j]];
-      countInOrder[j] = w;
-      cumulative[j + 1] = cumulative[j] + w;
-    }
-    const at = (p: number): number => {
-      // Smallest j with cumulative[j + 1] > p.
-      let lo = 0;
-      let hi = n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cumulative[mid + 1] > p) hi = mid;
-        else lo = mid + 1;
-      }
-      return sortedValues[lo];
-    };
-    const edges = equalMassEdgesAt(n, bins, at);
-    const M = edges.length - 1;
-    const t: BinTotals = {
-      edges,
-      count: new Float64Array(M),
-      sumConfidence: new Float64Array(M),
-      sumCorrect: new Float64Array(M),
-    };
+    const M = Math.min(bins, n);
+    const small = Math.floor(n / M);
+    const extra = n % M;
     let j = 0;
-    for (let b = 0; b < M; b++) {
+    let below = 0; // resample points among the first j of the order
+    let end = 0;
+    for (let g = 0; g < M - 1; g++) {
+      end += small + (g < extra ? 1 : 0);
+      while (below + count[order[j]] <= end - 1) below += count[order[j++]];
+      const lo = sortedValues[j];
+      while (below + count[order[j]] <= end) below += count[order[j++]];
+      bounds[g] = (lo + sortedValues[j]) / 2;
+    }
+    bounds[M - 1] = 1;
+    // The bounds ascend (order statistics of values ≤ 1), so merging equal neighbours is
+    // equalMassEdgesAt's sort-and-deduplicate; anything else goes through the same code as it.
+    let distinct = 1;
+    let ascending = true;
+    for (let g = 1; g < M; g++) {
+      if (bounds[g] < bounds[g - 1]) ascending = false;
+      else if (bounds[g] !== bounds[g - 1]) distinct++;
+    }
+    let t: BinTotals;
+    if (ascending) {
+      t = massTotals[distinct];
+      t.edges[0] = 0;
+      t.edges[1] = bounds[0];
+      for (let g = 1, e = 1; g < M; g++) if (bounds[g] !== bounds[g - 1]) t.edges[++e] = bounds[g];
+    } else {
+      const edges = Float64Array.from([0, ...[...new Set(bounds.subarray(0, M))].sort((a, b) => a - b)]);
+      t = massTotals[edges.length - 1];
+      t.edges.set(edges);
+    }
+    const { edges } = t;
+    const bM = edges.length - 1;
+    j = 0;
+    for (let b = 0; b < bM; b++) {
       const hi = edges[b + 1];
       let c = 0;
       let sc = 0;
       let sy = 0;
-      for (; j < n && (b === M - 1 || sortedValues[j] <= hi); j++) {
-        const w = countInOrder[j];
+      for (; j < n && (b === bM - 1 || sortedValues[j] <= hi); j++) {
+        const w = count[order[j]];
         if (w === 0) continue;
         c += w;
         sc += w * sortedValues[j];
@@ -168,7 +185,10 @@ export function resampledExitMetrics(
       width.sumConfidence[b] += w * tl.confidence[i];
       width.sumCorrect[b] += w * tl.correct[i];
     }
+    // Read at once: the next equalMassTotals call reuses the same totals.
     const mass = equalMassTotals(0);
+    const eceEqualMass = normOfGaps(mass, 'l1');
+    const debiasedL2Ce = Math.sqrt(Math.max(debiasedSquare(mass), 0));
     // Classwise totals in one sample-major pass (each resample skips its absent samples once,
     // not once per class); per (class, bin) the sums still accumulate in sample order.
     const { count: cCount, sumConfidence: cConf, sumCorrect: cCorrect } = classTotals;
@@ -198,12 +218,12 @@ export function resampledExitMetrics(
       nll: nll / n,
       brier: brier / n,
       ece: normOfGaps(width, 'l1'),
-      eceEqualMass: normOfGaps(mass, 'l1'),
+      eceEqualMass,
       rmsce: normOfGaps(width, 'l2'),
       mce: normOfGaps(width, 'max'),
       adaptiveEce: adaptive / C,
       classwiseEce: classwise / C,
-      debiasedL2Ce: Math.sqrt(Math.max(debiasedSquare(mass), 0)),
+      debiasedL2Ce,
       smoothEce: smooth(count).value,
     };
   };
