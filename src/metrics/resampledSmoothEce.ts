@@ -32,6 +32,11 @@ const CACHE_ENTRIES = 32 * 1024 * 1024;
  * the bound can never flip a decision the exact evaluation would make.
  */
 const BOUND_MARGIN = 1e-9;
+/**
+ * Error budgets (relative to σ) tried in turn to decide a bisection step from cosine modes: the
+ * mode sums are extended, not recomputed, so a coarse first try costs nothing when it fails.
+ */
+const DECISION_BUDGETS = [3e-2, 1e-3, 1e-7];
 /** Largest error (absolute, on the smECE value) of a spectrally computed final value. */
 const VALUE_TOLERANCE = 1e-11;
 
@@ -115,8 +120,24 @@ interface Bandwidth {
   ker: Float64Array;
   /** rho[i]: total interpolation weight node i gets over all evaluation points. */
   rho: Float64Array;
+  /** The nodes with rho ≠ 0, ascending (about 2E of the G): the only ones a column's mass sums. */
+  rhoNodes: Int32Array;
+  /** The kernel's nonzero taps are jLo…jHi. */
+  jLo: number;
+  jHi: number;
+  /** Per grid node u: its column mass (see {@link SigmaOperator}), NaN until first needed. */
+  colMass: Float64Array;
+  /** Per grid node u: its row of dense weights over the evaluation points, built on first need. */
+  rows: Array<WeightRow | undefined>;
   /** Undefined until first needed; null for even G, whose kernel window is lopsided. */
   spectrum: Spectrum | null | undefined;
+}
+
+/** One grid node's weights at every evaluation point; outside [lo, hi) they are exactly 0. */
+interface WeightRow {
+  weights: Float64Array;
+  lo: number;
+  hi: number;
 }
 
 /** What one resampler keeps about σ: the shared {@link Bandwidth} plus what depends on its points. */
@@ -125,14 +146,12 @@ interface SigmaOperator {
   bw: Bandwidth;
   /** Per cell: Σ_k of its weights at the evaluation points, i.e. its share of the density's total. */
   colMass: Float64Array;
-  /** Cell-major E×cells matrix (entry (c, k): weight of cell c at evaluation point k), built on first exact use. */
-  weights: Float64Array | null;
-  /**
-   * Per cell: the evaluation points [kLo, kHi) outside which its weights are exactly 0 (the kernel
-   * is cut beyond 12σ), so the dense sum skips them without changing a bit.
-   */
-  kLo: Int32Array;
-  kHi: Int32Array;
+  /** Per cell: its dense weight row (shared by node), all filled on first exact use. */
+  rows: WeightRow[] | null;
+  /** The running cosine-mode sum of resample `partialFor` at every evaluation point, over `partialModes` modes. */
+  partial: Float64Array;
+  partialFor: number;
+  partialModes: number;
 }
 
 /** Shared bandwidths, and how many float64 entries they hold (bounded like each resampler's cache). */
@@ -214,13 +233,30 @@ function bandwidthOf(sigma: number, cacheEntries: number): Bandwidth {
     rho[b] += 1 - w[k];
     rho[b + 1] += w[k];
   }
+  let jLo = 0;
+  while (jLo < G && ker[jLo] === 0) jLo++;
+  let jHi = G - 1;
+  while (jHi > jLo && ker[jHi] === 0) jHi--;
   if (bandwidthEntries > cacheEntries) {
     bandwidths.clear();
     bandwidthEntries = 0;
   }
-  bw = { E, lower, w, ker, rho, spectrum: undefined };
+  const rhoNodes = Int32Array.from({ length: G }, (_, i) => i).filter((i) => rho[i] !== 0);
+  bw = {
+    E,
+    lower,
+    w,
+    ker,
+    rho,
+    rhoNodes,
+    jLo,
+    jHi,
+    colMass: new Float64Array(G).fill(NaN),
+    rows: new Array<WeightRow | undefined>(G),
+    spectrum: undefined,
+  };
   bandwidths.set(sigma, bw);
-  bandwidthEntries += 2 * G + 2 * E;
+  bandwidthEntries += 4 * G + 2 * E;
   return bw;
 }
 
@@ -240,39 +276,46 @@ function spectrumFor(bw: Bandwidth): Spectrum | null {
  */
 function operatorOf(layout: GridLayout, bw: Bandwidth): SigmaOperator {
   const { G, cells } = layout;
-  const { ker, rho } = bw;
+  const colMass = new Float64Array(cells.length);
+  for (let c = 0; c < cells.length; c++) colMass[c] = columnMass(bw, G, cells[c]);
+  return { E: bw.E, bw, colMass, rows: null, partial: new Float64Array(bw.E), partialFor: -1, partialModes: 0 };
+}
+
+/**
+ * Σ_i rho[i]·coef(i, u), tap by tap (directly, mirrored at 0, mirrored at G−1), each over the
+ * nodes i whose tap index falls in the kernel's nonzero range [jLo, jHi]. Only nodes with rho ≠ 0
+ * are visited: the terms skipped are exactly +0, so the sum is the same to the bit.
+ */
+function columnMass(bw: Bandwidth, G: number, u: number): number {
+  const known = bw.colMass[u];
+  if (!Number.isNaN(known)) return known;
+  const { ker, rho, rhoNodes, jLo, jHi } = bw;
   const last = G - 1;
-  // colMass[c] = Σ_i rho[i]·coef(i, u), tap by tap: only the nodes i whose tap index falls in the
-  // kernel's nonzero range [jLo, jHi] are visited (a band of ±12σ around u, plus the mirrored ends).
-  let jLo = 0;
-  while (jLo < G && ker[jLo] === 0) jLo++;
-  let jHi = G - 1;
-  while (jHi > jLo && ker[jHi] === 0) jHi--;
   const half = Math.floor(G / 2);
   const tapSum = (offset: number): number => {
     // Σ_i rho[i]·ker[i + offset] over 0 ≤ i ≤ last with jLo ≤ i + offset ≤ jHi.
     const from = Math.max(0, jLo - offset);
     const to = Math.min(last, jHi - offset);
+    let lo = 0;
+    let hi = rhoNodes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rhoNodes[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
     let v = 0;
-    for (let i = from; i <= to; i++) v += rho[i] * ker[i + offset];
+    for (let p = lo; p < rhoNodes.length; p++) {
+      const i = rhoNodes[p];
+      if (i > to) break;
+      v += rho[i] * ker[i + offset];
+    }
     return v;
   };
-  const colMass = new Float64Array(cells.length);
-  for (let c = 0; c < cells.length; c++) {
-    const u = cells[c];
-    let v = tapSum(half - u);
-    if (u > 0) v += tapSum(half + u);
-    if (u < last) v += tapSum(half - 2 * last + u);
-    colMass[c] = v;
-  }
-  return {
-    E: bw.E,
-    bw,
-    colMass,
-    weights: null,
-    kLo: new Int32Array(cells.length),
-    kHi: new Int32Array(cells.length),
-  };
+  let v = tapSum(half - u);
+  if (u > 0) v += tapSum(half + u);
+  if (u < last) v += tapSum(half - 2 * last + u);
+  bw.colMass[u] = v;
+  return v;
 }
 
 /**
@@ -297,29 +340,26 @@ function coef(ker: Float64Array, G: number, i: number, u: number): number {
   return v;
 }
 
-/** The dense cell → evaluation-point matrix of σ's operator, and each cell's band of nonzero weights. */
-function weightsOf(layout: GridLayout, op: SigmaOperator): Float64Array {
-  const { G, cells } = layout;
-  const { E, kLo, kHi } = op;
-  const { lower, w, ker } = op.bw;
-  const weights = new Float64Array(cells.length * E);
-  for (let c = 0; c < cells.length; c++) {
-    const u = cells[c];
-    const base = c * E;
-    let lo = E;
-    let hi = 0;
-    for (let k = 0; k < E; k++) {
-      const v = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
-      weights[base + k] = v;
-      if (v !== 0) {
-        if (k < lo) lo = k;
-        hi = k + 1;
-      }
+/** Node u's dense weights at σ's evaluation points (coef interpolated as the evaluation interpolates), and their band. */
+function weightRow(bw: Bandwidth, G: number, u: number): WeightRow {
+  const known = bw.rows[u];
+  if (known !== undefined) return known;
+  const { E, lower, w, ker } = bw;
+  const weights = new Float64Array(E);
+  let lo = E;
+  let hi = 0;
+  for (let k = 0; k < E; k++) {
+    const v = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
+    weights[k] = v;
+    if (v !== 0) {
+      if (k < lo) lo = k;
+      hi = k + 1;
     }
-    kLo[c] = lo < hi ? lo : 0;
-    kHi[c] = hi;
   }
-  return weights;
+  const row = { weights, lo: lo < hi ? lo : 0, hi };
+  bw.rows[u] = row;
+  bandwidthEntries += E;
+  return row;
 }
 
 function spectrumOf(ker: Float64Array, G: number): Spectrum {
@@ -338,16 +378,50 @@ function spectrumOf(ker: Float64Array, G: number): Spectrum {
   }
   const gain = new Float64Array(L + 1);
   const period = 2 * L;
-  for (let m = 0; m <= L; m++) {
+  // 2·hs[d] exactly (a doubling), so each term is the same product as 2 * hs[d] * cosL[j].
+  const h2 = Float64Array.from(hs, (v) => 2 * v);
+  const scale = (m: number) => (m === 0 || m === L ? 1 : 2) / (2 * L);
+  // Four modes per pass: four independent sums, each over d in order (the same additions as one
+  // mode at a time), so the additions' latency overlaps. j = m·d mod 2L, stepped instead of divided.
+  let m = 0;
+  for (; m + 3 <= L; m += 4) {
+    let s0 = hs[0];
+    let s1 = hs[0];
+    let s2 = hs[0];
+    let s3 = hs[0];
+    let j0 = 0;
+    let j1 = 0;
+    let j2 = 0;
+    let j3 = 0;
+    for (let d = 1; d <= reach; d++) {
+      j0 += m;
+      if (j0 >= period) j0 -= period;
+      j1 += m + 1;
+      if (j1 >= period) j1 -= period;
+      j2 += m + 2;
+      if (j2 >= period) j2 -= period;
+      j3 += m + 3;
+      if (j3 >= period) j3 -= period;
+      const h = h2[d];
+      s0 += h * cosL[j0];
+      s1 += h * cosL[j1];
+      s2 += h * cosL[j2];
+      s3 += h * cosL[j3];
+    }
+    gain[m] = scale(m) * s0;
+    gain[m + 1] = scale(m + 1) * s1;
+    gain[m + 2] = scale(m + 2) * s2;
+    gain[m + 3] = scale(m + 3) * s3;
+  }
+  for (; m <= L; m++) {
     let s = hs[0];
-    // j = m·d mod 2L, stepped instead of divided.
     let j = 0;
     for (let d = 1; d <= reach; d++) {
       j += m;
       if (j >= period) j -= period;
-      s += 2 * hs[d] * cosL[j];
+      s += h2[d] * cosL[j];
     }
-    gain[m] = ((m === 0 || m === L ? 1 : 2) / (2 * L)) * s;
+    gain[m] = scale(m) * s;
   }
   const tail = new Float64Array(L + 2);
   for (let m = L; m >= 0; m--) tail[m] = tail[m + 1] + Math.abs(gain[m]);
@@ -426,7 +500,7 @@ export function resampledSmoothEce(
         cached = 0;
       }
       op = operatorOf(layout, bandwidthOf(sigma, cacheEntries));
-      cached += 3 * op.colMass.length;
+      cached += 2 * op.colMass.length + op.E;
       operators.set(sigma, op);
     }
     return op;
@@ -442,18 +516,18 @@ export function resampledSmoothEce(
   };
 
   /**
-   * Σ_k |smoothed residual at t_k|, by the dense matrix. Each t_k sums its cells in the order of
+   * Σ_k |smoothed residual at t_k|, by the dense weights. Each t_k sums its cells in the order of
    * `nonzeroCells` (four cells per pass, the same additions in the same order), skipping only
    * weights that are exactly 0, so the result is the same to the bit as the plain cell-by-cell sum.
    */
   const exactSum = (layout: GridLayout, op: SigmaOperator): number => {
-    let weights = op.weights;
-    if (weights === null) {
-      weights = weightsOf(layout, op);
-      op.weights = weights;
-      cached += weights.length;
+    let rows = op.rows;
+    if (rows === null) {
+      rows = Array.from(layout.cells, (u) => weightRow(op.bw, layout.G, u));
+      op.rows = rows;
+      cached += rows.length;
     }
-    const { E, kLo, kHi } = op;
+    const E = op.E;
     if (sum.length < E) sum = new Float64Array(E);
     sum.fill(0, 0, E);
     const { num, nonzero, nonzeroCells } = layout;
@@ -467,20 +541,23 @@ export function resampledSmoothEce(
       const a1 = num[c1];
       const a2 = num[c2];
       const a3 = num[c3];
-      const b0 = c0 * E;
-      const b1 = c1 * E;
-      const b2 = c2 * E;
-      const b3 = c3 * E;
-      const lo = Math.min(kLo[c0], kLo[c1], kLo[c2], kLo[c3]);
-      const hi = Math.max(kHi[c0], kHi[c1], kHi[c2], kHi[c3]);
-      for (let k = lo; k < hi; k++)
-        sum[k] = sum[k] + a0 * weights[b0 + k] + a1 * weights[b1 + k] + a2 * weights[b2 + k] + a3 * weights[b3 + k];
+      const r0 = rows[c0];
+      const r1 = rows[c1];
+      const r2 = rows[c2];
+      const r3 = rows[c3];
+      const w0 = r0.weights;
+      const w1 = r1.weights;
+      const w2 = r2.weights;
+      const w3 = r3.weights;
+      const lo = Math.min(r0.lo, r1.lo, r2.lo, r3.lo);
+      const hi = Math.max(r0.hi, r1.hi, r2.hi, r3.hi);
+      for (let k = lo; k < hi; k++) sum[k] = sum[k] + a0 * w0[k] + a1 * w1[k] + a2 * w2[k] + a3 * w3[k];
     }
     for (; r < nonzero; r++) {
       const c = nonzeroCells[r];
       const a = num[c];
-      const base = c * E;
-      for (let k = kLo[c]; k < kHi[c]; k++) sum[k] += a * weights[base + k];
+      const { weights, lo, hi } = rows[c];
+      for (let k = lo; k < hi; k++) sum[k] += a * weights[k];
     }
     let total = 0;
     for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
@@ -505,11 +582,8 @@ export function resampledSmoothEce(
     return lo;
   };
 
-  /**
-   * Σ_k |smoothed residual at t_k| from the first K cosine modes, and its error bound. Each t_k
-   * sums the modes in ascending order (four per pass, the same additions in the same order).
-   */
-  const spectralSum = (layout: GridLayout, op: SigmaOperator, spectrum: Spectrum, K: number): [number, number] => {
+  /** Makes the cosine tables, the resample's coefficients Â(m) and σ's mode values cover K modes. */
+  const prepareModes = (layout: GridLayout, op: SigmaOperator, spectrum: Spectrum, K: number): void => {
     const { cells, cosL, G } = layout;
     const L = G - 1;
     const nc = cells.length;
@@ -553,11 +627,12 @@ export function resampledSmoothEce(
       spectrum.phi = phi;
       spectrum.phiModes = K;
     }
-    if (sum.length < E) sum = new Float64Array(E);
-    sum.fill(0, 0, E);
-    const phi = spectrum.phi;
-    let m = 0;
-    for (; m + 3 < K; m += 4) {
+  };
+
+  /** Adds modes from…to−1 to the per-point sums `acc`, in ascending order (four per pass, same additions). */
+  const addModes = (acc: Float64Array, spec: Float64Array, phi: Float64Array, E: number, from: number, to: number) => {
+    let m = from;
+    for (; m + 3 < to; m += 4) {
       const a0 = spec[m];
       const a1 = spec[m + 1];
       const a2 = spec[m + 2];
@@ -567,15 +642,47 @@ export function resampledSmoothEce(
       const b2 = b1 + E;
       const b3 = b2 + E;
       for (let k = 0; k < E; k++)
-        sum[k] = sum[k] + a0 * phi[b0 + k] + a1 * phi[b1 + k] + a2 * phi[b2 + k] + a3 * phi[b3 + k];
+        acc[k] = acc[k] + a0 * phi[b0 + k] + a1 * phi[b1 + k] + a2 * phi[b2 + k] + a3 * phi[b3 + k];
     }
-    for (; m < K; m++) {
+    for (; m < to; m++) {
       const a = spec[m];
       const base = m * E;
-      for (let k = 0; k < E; k++) sum[k] += a * phi[base + k];
+      for (let k = 0; k < E; k++) acc[k] += a * phi[base + k];
     }
+  };
+
+  /**
+   * Σ_k |smoothed residual at t_k| from the first K' ≥ K cosine modes, and its error bound. The
+   * per-point sums of a resample are kept per σ and extended mode by mode, so a finer error
+   * budget only pays for the modes it adds; `exactly` asks for K' = K (the returned value's modes),
+   * summed from mode 0 in order as a fresh sum would be.
+   */
+  const spectralSum = (
+    layout: GridLayout,
+    op: SigmaOperator,
+    spectrum: Spectrum,
+    K: number,
+    exactly: boolean,
+  ): [number, number] => {
+    const E = op.E;
+    if (op.partialFor !== serial) {
+      op.partial.fill(0);
+      op.partialFor = serial;
+      op.partialModes = 0;
+    }
+    let acc = op.partial;
+    if (op.partialModes <= K) {
+      prepareModes(layout, op, spectrum, K);
+      addModes(acc, layout.spec, spectrum.phi, E, op.partialModes, K);
+      op.partialModes = K;
+    } else if (exactly) {
+      if (sum.length < E) sum = new Float64Array(E);
+      acc = sum;
+      acc.fill(0, 0, E);
+      addModes(acc, layout.spec, spectrum.phi, E, 0, K);
+    } else K = op.partialModes;
     let total = 0;
-    for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
+    for (let k = 0; k < E; k++) total += Math.abs(acc[k]);
     const err = E * (layout.absWeighted * spectrum.tail[K] + layout.maxAbs * spectrum.asym);
     return [total, err];
   };
@@ -612,7 +719,7 @@ export function resampledSmoothEce(
       const spectrum = spectrumFor(op.bw);
       const K = spectrum === null ? null : modesFor(layout, spectrum, op.E, VALUE_TOLERANCE * mass);
       if (spectrum !== null && K !== null && K < layout.nonzero) {
-        [s.value, s.err] = spectralSum(layout, op, spectrum, K);
+        [s.value, s.err] = spectralSum(layout, op, spectrum, K, true);
       } else {
         s.value = exactAt(sigma, layout, op);
         s.err = 0;
@@ -647,9 +754,10 @@ export function resampledSmoothEce(
     if (sigma < (Math.abs(signed) / mass) * (1 - BOUND_MARGIN)) return true;
     const spectrum = spectrumFor(op.bw);
     if (spectrum !== null) {
-      const K = modesFor(layout, spectrum, op.E, 1e-3 * sigma * mass);
-      if (K !== null && K < layout.nonzero) {
-        const [total, err] = spectralSum(layout, op, spectrum, K);
+      for (const budget of DECISION_BUDGETS) {
+        const K = modesFor(layout, spectrum, op.E, budget * sigma * mass);
+        if (K === null || K >= layout.nonzero) break;
+        const [total, err] = spectralSum(layout, op, spectrum, K, false);
         if (sigma < ((total - err) / mass) * (1 - BOUND_MARGIN)) return true;
         if (sigma >= ((total + err) / mass) * (1 + BOUND_MARGIN)) return false;
       }
