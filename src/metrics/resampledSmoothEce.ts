@@ -72,6 +72,9 @@ interface GridLayout {
   /** Nonzero entries of `num`: how many, and their indices (first `nonzero` entries). */
   nonzero: number;
   nonzeroCells: Int32Array;
+  /** Nonzero entries of `den` likewise (the terms of the density's total that are not +0). */
+  weighted: number;
+  weightedCells: Int32Array;
   /** cos(πj/L), j < 2L, with L = G − 1: the cosines of the grid's even (mirrored) extension. */
   cosL: Float64Array;
   /** Mode-major ω_u·cos(πmu/L) for every cell u (ω = 1 at the two ends, 2 inside), modes < `tabModes`. */
@@ -146,8 +149,14 @@ interface SigmaOperator {
   bw: Bandwidth;
   /** Per cell: Σ_k of its weights at the evaluation points, i.e. its share of the density's total. */
   colMass: Float64Array;
-  /** Per cell: its dense weight row (shared by node), all filled on first exact use. */
-  rows: WeightRow[] | null;
+  /** Per cell: its dense weight row (shared by node), filled as resamples first need it. */
+  rows: Array<WeightRow | undefined>;
+  /** The current resample's sums at σ (see `valueSumAt`), for resample `valueFor` / `exactFor`. */
+  valueFor: number;
+  value: number;
+  valueErr: number;
+  exactFor: number;
+  exact: number;
   /** The running cosine-mode sum of resample `partialFor` at every evaluation point, over `partialModes` modes. */
   partial: Float64Array;
   partialFor: number;
@@ -191,6 +200,8 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
     spreadFor: -1,
     nonzero: 0,
     nonzeroCells: new Int32Array(cells.length),
+    weighted: 0,
+    weightedCells: new Int32Array(cells.length),
     cosL,
     cosTab: new Float64Array(0),
     tabModes: 0,
@@ -278,7 +289,20 @@ function operatorOf(layout: GridLayout, bw: Bandwidth): SigmaOperator {
   const { G, cells } = layout;
   const colMass = new Float64Array(cells.length);
   for (let c = 0; c < cells.length; c++) colMass[c] = columnMass(bw, G, cells[c]);
-  return { E: bw.E, bw, colMass, rows: null, partial: new Float64Array(bw.E), partialFor: -1, partialModes: 0 };
+  return {
+    E: bw.E,
+    bw,
+    colMass,
+    rows: new Array<WeightRow | undefined>(cells.length),
+    valueFor: -1,
+    value: 0,
+    valueErr: 0,
+    exactFor: -1,
+    exact: 0,
+    partial: new Float64Array(bw.E),
+    partialFor: -1,
+    partialModes: 0,
+  };
 }
 
 /**
@@ -476,7 +500,9 @@ export function resampledSmoothEce(
       let nonzero = 0;
       let absWeighted = 0;
       let maxAbs = 0;
+      let weighted = 0;
       for (let c = 0; c < num.length; c++) {
+        if (den[c] !== 0) layout.weightedCells[weighted++] = c;
         const a = Math.abs(num[c]);
         if (a === 0) continue;
         layout.nonzeroCells[nonzero++] = c;
@@ -484,6 +510,7 @@ export function resampledSmoothEce(
         if (a > maxAbs) maxAbs = a;
       }
       layout.nonzero = nonzero;
+      layout.weighted = weighted;
       layout.absWeighted = absWeighted;
       layout.maxAbs = maxAbs;
       layout.specModes = 0;
@@ -506,13 +533,25 @@ export function resampledSmoothEce(
     return op;
   };
 
-  /** The grid of the current resample, σ's operator and the smoothed density's total at σ. */
-  const evaluate = (sigma: number): { layout: GridLayout; op: SigmaOperator; mass: number } => {
+  /**
+   * The smoothed density's total at σ for the current resample (the cells with den = 0 add +0
+   * and are skipped); σ's grid and operator are left in `layoutNow` and `opNow`.
+   */
+  let layoutNow: GridLayout | undefined;
+  let opNow: SigmaOperator | undefined;
+  const evaluate = (sigma: number): number => {
     const layout = spread(gridPointsOf(sigma));
     const op = operator(layout, sigma);
+    const { den, weighted, weightedCells } = layout;
+    const { colMass } = op;
     let mass = op.E * DENSITY_EPS;
-    for (let c = 0; c < layout.den.length; c++) mass += layout.den[c] * op.colMass[c];
-    return { layout, op, mass };
+    for (let r = 0; r < weighted; r++) {
+      const c = weightedCells[r];
+      mass += den[c] * colMass[c];
+    }
+    layoutNow = layout;
+    opNow = op;
+    return mass;
   };
 
   /**
@@ -521,16 +560,18 @@ export function resampledSmoothEce(
    * weights that are exactly 0, so the result is the same to the bit as the plain cell-by-cell sum.
    */
   const exactSum = (layout: GridLayout, op: SigmaOperator): number => {
-    let rows = op.rows;
-    if (rows === null) {
-      rows = Array.from(layout.cells, (u) => weightRow(op.bw, layout.G, u));
-      op.rows = rows;
-      cached += rows.length;
+    const { num, nonzero, nonzeroCells, cells, G } = layout;
+    const rows = op.rows as WeightRow[];
+    for (let r = 0; r < nonzero; r++) {
+      const c = nonzeroCells[r];
+      if (rows[c] === undefined) {
+        rows[c] = weightRow(op.bw, G, cells[c]);
+        cached++;
+      }
     }
     const E = op.E;
     if (sum.length < E) sum = new Float64Array(E);
     sum.fill(0, 0, E);
-    const { num, nonzero, nonzeroCells } = layout;
     let r = 0;
     for (; r + 3 < nonzero; r += 4) {
       const c0 = nonzeroCells[r];
@@ -652,18 +693,13 @@ export function resampledSmoothEce(
   };
 
   /**
-   * Σ_k |smoothed residual at t_k| from the first K' ≥ K cosine modes, and its error bound. The
-   * per-point sums of a resample are kept per σ and extended mode by mode, so a finer error
-   * budget only pays for the modes it adds; `exactly` asks for K' = K (the returned value's modes),
-   * summed from mode 0 in order as a fresh sum would be.
+   * Σ_k |smoothed residual at t_k| from the first K' ≥ K cosine modes; its error bound is left in
+   * `spectralErr`. The per-point sums of a resample are kept per σ and extended mode by mode, so
+   * a finer error budget only pays for the modes it adds; `exactly` asks for K' = K (the returned
+   * value's modes), summed from mode 0 in order as a fresh sum would be.
    */
-  const spectralSum = (
-    layout: GridLayout,
-    op: SigmaOperator,
-    spectrum: Spectrum,
-    K: number,
-    exactly: boolean,
-  ): [number, number] => {
+  let spectralErr = 0;
+  const spectralSum = (layout: GridLayout, op: SigmaOperator, spectrum: Spectrum, K: number, exactly: boolean): number => {
     const E = op.E;
     if (op.partialFor !== serial) {
       op.partial.fill(0);
@@ -683,70 +719,65 @@ export function resampledSmoothEce(
     } else K = op.partialModes;
     let total = 0;
     for (let k = 0; k < E; k++) total += Math.abs(acc[k]);
-    const err = E * (layout.absWeighted * spectrum.tail[K] + layout.maxAbs * spectrum.asym);
-    return [total, err];
+    spectralErr = E * (layout.absWeighted * spectrum.tail[K] + layout.maxAbs * spectrum.asym);
+    return total;
+  };
+
+  /** This resample's dense Σ_k |smoothed residual| at σ, computed at most once per resample. */
+  const exactAt = (layout: GridLayout, op: SigmaOperator): number => {
+    if (op.exactFor !== serial) {
+      op.exact = exactSum(layout, op);
+      op.exactFor = serial;
+    }
+    return op.exact;
   };
 
   /**
-   * This resample's Σ_k |smoothed residual| at σ as the returned value computes it (`err` 0 when
-   * dense and exact, else the cosine-mode error bound), and densely (`exact`), each computed at
-   * most once per resample: the final σ is always one the bisection visited, so a close decision
-   * there already paid for the value.
+   * This resample's Σ_k |smoothed residual| at σ as the returned value computes it: from cosine
+   * modes when that is accurate to VALUE_TOLERANCE and cheaper (`op.valueErr` its error bound),
+   * else densely (`op.valueErr` 0). Computed at most once per resample: the final σ is always one
+   * the bisection visited, so a close decision there has already paid for the value.
    */
-  interface Sums {
-    value: number;
-    err: number;
-    exact: number;
-  }
-  const sums = new Map<number, Sums>();
-  const sumsAt = (sigma: number): Sums => {
-    let s = sums.get(sigma);
-    if (s === undefined) {
-      s = { value: NaN, err: NaN, exact: NaN };
-      sums.set(sigma, s);
-    }
-    return s;
-  };
-  const exactAt = (sigma: number, layout: GridLayout, op: SigmaOperator): number => {
-    const s = sumsAt(sigma);
-    if (Number.isNaN(s.exact)) s.exact = exactSum(layout, op);
-    return s.exact;
-  };
-  /** The final-value sum: spectral when accurate to VALUE_TOLERANCE and cheaper, else dense. */
-  const valueSumAt = (sigma: number, layout: GridLayout, op: SigmaOperator, mass: number): Sums => {
-    const s = sumsAt(sigma);
-    if (Number.isNaN(s.value)) {
+  const valueSumAt = (layout: GridLayout, op: SigmaOperator, mass: number): number => {
+    if (op.valueFor !== serial) {
       const spectrum = spectrumFor(op.bw);
       const K = spectrum === null ? null : modesFor(layout, spectrum, op.E, VALUE_TOLERANCE * mass);
       if (spectrum !== null && K !== null && K < layout.nonzero) {
-        [s.value, s.err] = spectralSum(layout, op, spectrum, K, true);
+        op.value = spectralSum(layout, op, spectrum, K, true);
+        op.valueErr = spectralErr;
       } else {
-        s.value = exactAt(sigma, layout, op);
-        s.err = 0;
+        op.value = exactAt(layout, op);
+        op.valueErr = 0;
       }
+      op.valueFor = serial;
     }
-    return s;
+    return op.value;
   };
 
   /** smECE_σ of the current resample. */
   const smoothEceAt = (sigma: number): number => {
-    const { layout, op, mass } = evaluate(sigma);
-    return valueSumAt(sigma, layout, op, mass).value / mass;
+    const mass = evaluate(sigma);
+    return valueSumAt(layoutNow as GridLayout, opNow as SigmaOperator, mass) / mass;
   };
 
   /**
    * σ < smECE_σ, deciding from bounds when they leave no doubt: first two O(cells) bounds
    * (triangle inequality above, |mean smoothed residual| below), then the cosine-mode sum with
-   * its truncation bound at a coarse error budget, then the final-value sum (exact, or within
+   * its truncation bound at ever finer error budgets, then the final-value sum (exact, or within
    * VALUE_TOLERANCE), and only then the dense sum.
    */
   const belowFixedPoint = (sigma: number): boolean => {
     if (sigma < eps) return true;
-    const { layout, op, mass } = evaluate(sigma);
+    const mass = evaluate(sigma);
+    const layout = layoutNow as GridLayout;
+    const op = opNow as SigmaOperator;
+    const { num, nonzero, nonzeroCells } = layout;
+    const { colMass } = op;
     let signed = 0;
     let absolute = 0;
-    for (let c = 0; c < layout.num.length; c++) {
-      const v = layout.num[c] * op.colMass[c];
+    for (let r = 0; r < nonzero; r++) {
+      const c = nonzeroCells[r];
+      const v = num[c] * colMass[c];
       signed += v;
       absolute += Math.abs(v);
     }
@@ -754,19 +785,20 @@ export function resampledSmoothEce(
     if (sigma < (Math.abs(signed) / mass) * (1 - BOUND_MARGIN)) return true;
     const spectrum = spectrumFor(op.bw);
     if (spectrum !== null) {
-      for (const budget of DECISION_BUDGETS) {
-        const K = modesFor(layout, spectrum, op.E, budget * sigma * mass);
+      for (let b = 0; b < DECISION_BUDGETS.length; b++) {
+        const K = modesFor(layout, spectrum, op.E, DECISION_BUDGETS[b] * sigma * mass);
         if (K === null || K >= layout.nonzero) break;
-        const [total, err] = spectralSum(layout, op, spectrum, K, false);
-        if (sigma < ((total - err) / mass) * (1 - BOUND_MARGIN)) return true;
-        if (sigma >= ((total + err) / mass) * (1 + BOUND_MARGIN)) return false;
+        const total = spectralSum(layout, op, spectrum, K, false);
+        if (sigma < ((total - spectralErr) / mass) * (1 - BOUND_MARGIN)) return true;
+        if (sigma >= ((total + spectralErr) / mass) * (1 + BOUND_MARGIN)) return false;
       }
     }
-    const { value, err } = valueSumAt(sigma, layout, op, mass);
+    const value = valueSumAt(layout, op, mass);
+    const err = op.valueErr;
     if (err === 0) return sigma < value / mass;
     if (sigma < ((value - err) / mass) * (1 - BOUND_MARGIN)) return true;
     if (sigma >= ((value + err) / mass) * (1 + BOUND_MARGIN)) return false;
-    return sigma < exactAt(sigma, layout, op) / mass;
+    return sigma < exactAt(layout, op) / mass;
   };
 
   return (count) => {
@@ -780,7 +812,6 @@ export function resampledSmoothEce(
     if (total === 0) throw new EecalError('resampledSmoothEce: all counts are 0 (expected at least one point)');
     counts = count;
     serial++;
-    sums.clear();
     let sigma = 1;
     if (!belowFixedPoint(1)) {
       let end = 0;
