@@ -213,6 +213,15 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
 }
 
 /**
+ * Forgets the per-bandwidth tables every resampler shares, as if no resampler had run yet (a
+ * benchmark's cold start; values never depend on them being there).
+ */
+export function clearSharedBandwidths(): void {
+  bandwidths.clear();
+  bandwidthEntries = 0;
+}
+
+/**
  * σ's kernel and evaluation points, exactly as smoothEce.ts builds them (kernel sampled at
  * t_j − ½ on the grid's linspace, cut beyond 12σ; linear interpolation at the evaluation points).
  */
@@ -699,7 +708,13 @@ export function resampledSmoothEce(
    * value's modes), summed from mode 0 in order as a fresh sum would be.
    */
   let spectralErr = 0;
-  const spectralSum = (layout: GridLayout, op: SigmaOperator, spectrum: Spectrum, K: number, exactly: boolean): number => {
+  const spectralSum = (
+    layout: GridLayout,
+    op: SigmaOperator,
+    spectrum: Spectrum,
+    K: number,
+    exactly: boolean,
+  ): number => {
     const E = op.E;
     if (op.partialFor !== serial) {
       op.partial.fill(0);
