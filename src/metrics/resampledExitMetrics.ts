@@ -99,68 +99,79 @@ export function resampledExitMetrics(
     sumConfidence: new Float64Array(M),
     sumCorrect: new Float64Array(M),
   }));
-  const bounds = new Float64Array(bins);
+  /** Scratch: the distinct edges found so far, and each bin's sums. */
+  const edgesFound = new Float64Array(bins);
+  const binCount = new Float64Array(bins);
+  const binConfidence = new Float64Array(bins);
+  const binCorrect = new Float64Array(bins);
 
   /**
    * Totals over the resample's equal-mass bins for ranking r (0: top label, k + 1: class k), as
-   * `equalMassEdgesAt` and `binTotals` give them on the gathered, sorted resample. One walk of the
-   * order reads the 2(M − 1) order statistics the edges need (the p-th smallest resample value is
-   * where the running count first exceeds p); a second walk sums each bin, a run of the order
-   * (smallest b with v ≤ edges[b+1]), in the order a walk of the gathered resample would.
+   * `equalMassEdgesAt` and `binTotals` give them on the gathered, sorted resample, in one walk of
+   * the presorted order that visits each sample present in the resample once.
+   *
+   * Edge g is the midpoint of the resample's order statistics at positions end_g − 1 and end_g
+   * (end_g: where group g ends). A present sample with value v covering positions pos…pos+w−1
+   * settles every edge with end_g ≤ pos + w − 1 (the one with end_g = pos from its predecessor's
+   * value and v, those inside from v twice), and every edge still open is ≥ v. So when v is
+   * reached, all edges below v are known, and v's bin (the smallest b with v ≤ edges[b+1], the
+   * number of distinct edges below v) is known: each sum accumulates in the order of the walk of
+   * the gathered, sorted resample. The edges ascend and end at 1 ≥ every probability (checked in
+   * [0, 1] above), so merging equal neighbours is equalMassEdgesAt's sort-and-deduplicate.
    */
   const equalMassTotals = (r: number): BinTotals => {
     const { order, sortedValues, sortedHits } = rankings[r];
     const M = Math.min(bins, n);
     const small = Math.floor(n / M);
     const extra = n % M;
-    let j = 0;
-    let below = 0; // resample points among the first j of the order
-    let end = 0;
-    for (let g = 0; g < M - 1; g++) {
+    let g = 0; // next edge to settle (edges 0…M−2 come from order statistics)
+    let end = small + (extra > 0 ? 1 : 0); // end_g
+    let found = 0; // distinct edges settled
+    let below = 0; // of them, those < the current value
+    let bin = 0; // bin the sums c, sc, sy belong to
+    let c = 0;
+    let sc = 0;
+    let sy = 0;
+    let pos = 0;
+    let previous = 0;
+    const settle = (edge: number) => {
+      if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
+      g++;
       end += small + (g < extra ? 1 : 0);
-      while (below + count[order[j]] <= end - 1) below += count[order[j++]];
-      const lo = sortedValues[j];
-      while (below + count[order[j]] <= end) below += count[order[j++]];
-      bounds[g] = (lo + sortedValues[j]) / 2;
-    }
-    bounds[M - 1] = 1;
-    // The bounds ascend (order statistics of values ≤ 1), so merging equal neighbours is
-    // equalMassEdgesAt's sort-and-deduplicate; anything else goes through the same code as it.
-    let distinct = 1;
-    let ascending = true;
-    for (let g = 1; g < M; g++) {
-      if (bounds[g] < bounds[g - 1]) ascending = false;
-      else if (bounds[g] !== bounds[g - 1]) distinct++;
-    }
-    let t: BinTotals;
-    if (ascending) {
-      t = massTotals[distinct];
-      t.edges[0] = 0;
-      t.edges[1] = bounds[0];
-      for (let g = 1, e = 1; g < M; g++) if (bounds[g] !== bounds[g - 1]) t.edges[++e] = bounds[g];
-    } else {
-      const edges = Float64Array.from([0, ...[...new Set(bounds.subarray(0, M))].sort((a, b) => a - b)]);
-      t = massTotals[edges.length - 1];
-      t.edges.set(edges);
-    }
-    const { edges } = t;
-    const bM = edges.length - 1;
-    j = 0;
-    for (let b = 0; b < bM; b++) {
-      const hi = edges[b + 1];
-      let c = 0;
-      let sc = 0;
-      let sy = 0;
-      for (; j < n && (b === bM - 1 || sortedValues[j] <= hi); j++) {
-        const w = count[order[j]];
-        if (w === 0) continue;
-        c += w;
-        sc += w * sortedValues[j];
-        sy += w * sortedHits[j];
+    };
+    for (let j = 0; j < n; j++) {
+      const w = count[order[j]];
+      if (w === 0) continue;
+      const v = sortedValues[j];
+      if (g < M - 1 && end === pos) settle((previous + v) / 2);
+      while (below < found && edgesFound[below] < v) below++;
+      if (below !== bin) {
+        binCount[bin] = c;
+        binConfidence[bin] = sc;
+        binCorrect[bin] = sy;
+        for (let b = bin + 1; b < below; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
+        bin = below;
+        c = sc = sy = 0;
       }
-      t.count[b] = c;
-      t.sumConfidence[b] = sc;
-      t.sumCorrect[b] = sy;
+      c += w;
+      sc += w * v;
+      sy += w * sortedHits[j];
+      pos += w;
+      while (g < M - 1 && end < pos) settle((v + v) / 2);
+      previous = v;
+    }
+    if (found === 0 || edgesFound[found - 1] !== 1) edgesFound[found++] = 1;
+    binCount[bin] = c;
+    binConfidence[bin] = sc;
+    binCorrect[bin] = sy;
+    for (let b = bin + 1; b < found; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
+    const t = massTotals[found];
+    t.edges[0] = 0;
+    for (let b = 0; b < found; b++) {
+      t.edges[b + 1] = edgesFound[b];
+      t.count[b] = binCount[b];
+      t.sumConfidence[b] = binConfidence[b];
+      t.sumCorrect[b] = binCorrect[b];
     }
     return t;
   };
