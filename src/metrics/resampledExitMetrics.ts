@@ -125,40 +125,45 @@ export function resampledExitMetrics(
     const small = Math.floor(n / M);
     const extra = n % M;
     let g = 0; // next edge to settle (edges 0…M−2 come from order statistics)
-    let end = small + (extra > 0 ? 1 : 0); // end_g
+    let end = M > 1 ? small + (extra > 0 ? 1 : 0) : Infinity; // end_g
     let found = 0; // distinct edges settled
-    let below = 0; // of them, those < the current value
-    let bin = 0; // bin the sums c, sc, sy belong to
+    let bin = 0; // bin the sums c, sc, sy belong to: the number of settled edges below its values
+    let binEdge = Infinity; // edgesFound[bin] once settled: a value above it starts a later bin
     let c = 0;
     let sc = 0;
     let sy = 0;
-    let pos = 0;
-    let previous = 0;
+    let pos = 0; // resample points before sample j
+    let atEndMinusOne = 0; // the order statistic at end_g − 1, once reached
     const settle = (edge: number) => {
       if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
       g++;
-      end += small + (g < extra ? 1 : 0);
+      end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : Infinity;
+      if (bin < found) binEdge = edgesFound[bin];
     };
+    // Absent samples (w = 0) are not skipped: they add exactly +0 to every sum, cover no
+    // position (so settle nothing), and a bin they close early receives no later sample.
     for (let j = 0; j < n; j++) {
       const w = count[order[j]];
-      if (w === 0) continue;
       const v = sortedValues[j];
-      if (g < M - 1 && end === pos) settle((previous + v) / 2);
-      while (below < found && edgesFound[below] < v) below++;
-      if (below !== bin) {
+      // Sample j starts at end_g: edge g is the midpoint of its predecessor's value and its own.
+      if (pos === end && w !== 0) settle((atEndMinusOne + v) / 2);
+      if (v > binEdge) {
+        let below = bin;
+        while (below < found && edgesFound[below] < v) below++;
         binCount[bin] = c;
         binConfidence[bin] = sc;
         binCorrect[bin] = sy;
         for (let b = bin + 1; b < below; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
         bin = below;
+        binEdge = bin < found ? edgesFound[bin] : Infinity;
         c = sc = sy = 0;
       }
       c += w;
       sc += w * v;
       sy += w * sortedHits[j];
       pos += w;
-      while (g < M - 1 && end < pos) settle((v + v) / 2);
-      previous = v;
+      while (pos > end) settle((v + v) / 2); // end_g − 1 and end_g both in sample j
+      if (pos === end && w !== 0) atEndMinusOne = v; // end_g − 1 is sample j's last position
     }
     if (found === 0 || edgesFound[found - 1] !== 1) edgesFound[found++] = 1;
     binCount[bin] = c;
