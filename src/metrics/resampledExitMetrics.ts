@@ -256,8 +256,42 @@ function widthBin(c: number, edges: Float64Array): number {
   return b;
 }
 
-/** Indices 0…n−1 ordered by ascending value. */
+/** Whether typed arrays store the low-order bytes first (every platform Node runs on in practice). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Indices 0…n−1 ordered by ascending value, ties by index: what a stable comparison sort gives,
+ * by a stable byte-wise radix sort of the values' bit patterns (for values ≥ 0 their order; −0 is
+ * made +0 first so the two zeros tie as they compare). Much faster than a comparison sort for the
+ * 10,000-row records, whose eleven orders are each sorted once per exit.
+ */
 function sortedOrder(values: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: values.length }, (_, i) => i);
-  return order.sort((a, b) => values[a] - values[b]);
+  const n = values.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  if (!LITTLE_ENDIAN) return order.sort((a, b) => values[a] - values[b]);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = values[i] + 0;
+  const words = new Uint32Array(keys.buffer);
+  let from = order;
+  let to = new Int32Array(n);
+  const start = new Int32Array(256);
+  for (let byte = 0; byte < 8; byte++) {
+    const word = byte >> 2;
+    const shift = (byte & 3) * 8;
+    start.fill(0);
+    for (let i = 0; i < n; i++) start[(words[2 * i + word] >>> shift) & 255]++;
+    // A byte all keys share leaves the order as it is.
+    if (start[(words[word] >>> shift) & 255] === n) continue;
+    for (let d = 0, at = 0; d < 256; d++) {
+      const size = start[d];
+      start[d] = at;
+      at += size;
+    }
+    for (let p = 0; p < n; p++) {
+      const i = from[p];
+      to[start[(words[2 * i + word] >>> shift) & 255]++] = i;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
 }
