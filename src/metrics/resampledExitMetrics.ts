@@ -43,17 +43,20 @@ export function resampledExitMetrics(
     brierTerm[i] = s;
   }
   const widthEdges = equalWidthEdges(bins);
-  const topBin = Int32Array.from(tl.confidence, (c) => widthBin(c, widthEdges));
-  const topOrder = sortedOrder(tl.confidence);
-  // Class k's column p[:, k], its outcome (label === k), equal-width bin and sort order.
-  const columns = Array.from({ length: C }, (_, k) => Float64Array.from({ length: n }, (_, i) => probs[i * C + k]));
-  const classBin = columns.map((col) => Int32Array.from(col, (p) => widthBin(p, widthEdges)));
-  const classOrder = columns.map(sortedOrder);
-  // Row-major like probs: classBinFlat[i·C + k] is the equal-width bin of p[i, k].
-  const classBinFlat = new Int32Array(n * C);
-  // A Float64Array copy, so this hot loop sees one array type whatever the caller passed.
+  const topBin = new Int32Array(n);
+  for (let i = 0; i < n; i++) topBin[i] = widthBin(tl.confidence[i], widthEdges);
+  // A Float64Array copy, so the hot loops see one array type whatever the caller passed.
   const probValues = Float64Array.from(probs);
-  for (let k = 0; k < C; k++) for (let i = 0; i < n; i++) classBinFlat[i * C + k] = classBin[k][i];
+  // Class k's column p[:, k]; classBinFlat[i·C + k] (row-major like probs) is the equal-width bin of p[i, k].
+  const columns = Array.from({ length: C }, () => new Float64Array(n));
+  const classBinFlat = new Int32Array(n * C);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < C; k++) {
+      const p = probValues[i * C + k];
+      columns[k][i] = p;
+      classBinFlat[i * C + k] = widthBin(p, widthEdges);
+    }
+  }
   const classTotals = {
     count: new Float64Array(C * bins),
     sumConfidence: new Float64Array(C * bins),
@@ -85,13 +88,17 @@ export function resampledExitMetrics(
    * Per ranking (top-label confidence, then each class's column): the values and outcomes in
    * ascending order, so a resample walks them sequentially and reads only its counts by index.
    */
-  const rankings = [{ values: tl.confidence, order: topOrder, isHit: (i: number) => tl.correct[i] === 1 }]
-    .concat(columns.map((col, k) => ({ values: col, order: classOrder[k], isHit: (i: number) => labels[i] === k })))
-    .map(({ values, order, isHit }) => ({
-      order,
-      sortedValues: Float64Array.from(order, (i) => values[i]),
-      sortedHits: Uint8Array.from(order, (i) => (isHit(i) ? 1 : 0)),
-    }));
+  const rankings = [tl.confidence, ...columns].map((values, r) => {
+    const order = sortedOrder(values);
+    const sortedValues = new Float64Array(n);
+    const sortedHits = new Uint8Array(n);
+    for (let j = 0; j < n; j++) {
+      const i = order[j];
+      sortedValues[j] = values[i];
+      sortedHits[j] = (r === 0 ? tl.correct[i] === 1 : labels[i] === r - 1) ? 1 : 0;
+    }
+    return { order, sortedValues, sortedHits };
+  });
   /** Per bin count M (1…bins): totals reused by every resample, so a resample allocates nothing. */
   const massTotals: BinTotals[] = Array.from({ length: bins + 1 }, (_, M) => ({
     edges: new Float64Array(M + 1),
