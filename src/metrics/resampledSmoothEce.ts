@@ -132,6 +132,9 @@ interface Bandwidth {
   colMass: Float64Array;
   /** Per grid node u: its row of dense weights over the evaluation points, built on first need. */
   rows: Array<WeightRow | undefined>;
+  /** The block rows are being cut from, and how much of it is used. */
+  rowBlock: Float64Array;
+  rowBlockUsed: number;
   /** Undefined until first needed; null for even G, whose kernel window is lopsided. */
   spectrum: Spectrum | null | undefined;
 }
@@ -162,6 +165,9 @@ interface SigmaOperator {
   partialFor: number;
   partialModes: number;
 }
+
+/** Dense weight rows per allocated block. */
+const ROWS_PER_BLOCK = 64;
 
 /** Shared bandwidths, and how many float64 entries they hold (bounded like each resampler's cache). */
 const bandwidths = new Map<number, Bandwidth>();
@@ -273,6 +279,8 @@ function bandwidthOf(sigma: number, cacheEntries: number): Bandwidth {
     jHi,
     colMass: new Float64Array(G).fill(NaN),
     rows: new Array<WeightRow | undefined>(G),
+    rowBlock: new Float64Array(0),
+    rowBlockUsed: 0,
     spectrum: undefined,
   };
   bandwidths.set(sigma, bw);
@@ -417,7 +425,13 @@ function weightRow(bw: Bandwidth, G: number, u: number): WeightRow {
   const known = bw.rows[u];
   if (known !== undefined) return known;
   const { E, lower, w, ker } = bw;
-  const weights = new Float64Array(E);
+  // Rows are cut from shared blocks: a few large buffers instead of one small one per row.
+  if (bw.rowBlock.length - bw.rowBlockUsed < E) {
+    bw.rowBlock = new Float64Array(ROWS_PER_BLOCK * E);
+    bw.rowBlockUsed = 0;
+  }
+  const weights = bw.rowBlock.subarray(bw.rowBlockUsed, bw.rowBlockUsed + E);
+  bw.rowBlockUsed += E;
   let lo = E;
   let hi = 0;
   for (let k = 0; k < E; k++) {
@@ -677,8 +691,12 @@ export function resampledSmoothEce(
     const L = G - 1;
     const nc = cells.length;
     if (layout.tabModes < K) {
-      const tab = new Float64Array(K * nc);
-      tab.set(layout.cosTab.subarray(0, layout.tabModes * nc));
+      // Room for at least twice the modes, so a slowly growing K does not copy the table each time.
+      let tab = layout.cosTab;
+      if (tab.length < K * nc) {
+        tab = new Float64Array(Math.min(Math.max(K, 2 * layout.tabModes), G) * nc);
+        tab.set(layout.cosTab.subarray(0, layout.tabModes * nc));
+      }
       for (let m = layout.tabModes; m < K; m++) {
         for (let c = 0; c < nc; c++) {
           const u = cells[c];
@@ -726,8 +744,11 @@ export function resampledSmoothEce(
     if (layout.specModes < K) layout.specModes = K;
     const E = op.E;
     if (spectrum.phiModes < K) {
-      const phi = new Float64Array(K * E);
-      phi.set(spectrum.phi.subarray(0, spectrum.phiModes * E));
+      let phi = spectrum.phi;
+      if (phi.length < K * E) {
+        phi = new Float64Array(Math.min(Math.max(K, 2 * spectrum.phiModes), G) * E);
+        phi.set(spectrum.phi.subarray(0, spectrum.phiModes * E));
+      }
       const { lower, w } = op.bw;
       for (let m = spectrum.phiModes; m < K; m++) {
         const g = spectrum.gain[m];
