@@ -10,12 +10,16 @@
  *    only (it is slow), checking that the resampler gives the same σ and value.
  * Process CPU time (process.cpuUsage), so a loaded machine's waiting does not count.
  *
- * Measured ratio (2-core shared machine, user CPU, A/B interleaved, median of 3): the command
+ * Measured ratio (2-core machine shared with other jobs, load ≈ 4; user CPU; the three versions
+ * interleaved, 3 rounds, median): the command
  * `/usr/bin/time -f '%U user %e wall' node bin/eecal.js metrics --records R --bootstrap B --json`
- * minus the same command without `--bootstrap`, divided by B:
- *   R = first 200 rows of models/b-alexnet-cifar10/records/test.csv, B = 1000:
- *     d609bf9 18.5 ms, 9808b6d 1.30 ms, this version 0.77 ms per resample (all 3 exits);
- *   R = all 10,000 rows, B = 100: d609bf9 150 ms, 9808b6d 12 ms, this version 11.1 ms.
+ * minus the same command without `--bootstrap`, divided by B, in ms per resample (all 3 exits):
+ *   R = header + first 200 rows of models/b-alexnet-cifar10/records/test.csv, B = 1000:
+ *     d609bf9 18.55, 9808b6d 1.32, this version 0.77 (24× d609bf9; 0.66 in a run at lower load);
+ *   R = all 10,000 rows, B = 100: d609bf9 146.6, 9808b6d 12.1, this version 8.9 (16×).
+ * At 200 rows about two thirds of what is left is smooth ECE: one dense evaluation per resample
+ * for the returned value, the per-bandwidth tables (about a third, paid once per run) and the
+ * cosine-mode bisection decisions.
  * Every resample's value is the same to the bit as 9808b6d's (test/metrics/resampledMetrics.test.ts).
  */
 import { parseArgs } from 'node:util';

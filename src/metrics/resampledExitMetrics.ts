@@ -13,12 +13,13 @@ import { checkBins, checkProbabilities } from './checks';
  * the resample. A resample is a multiset of the samples, so each metric is computed from the
  * count of each sample in it: per-sample terms (NLL, Brier, confidence, correctness, equal-width
  * bin of every probability) and the sort orders (top-label confidence, each class's probability)
- * are computed once; a resample then costs O(N·C) sums and, for the equal-mass metrics, two
- * sequential walks of the presorted values instead of C + 1 sorts. Smooth ECE likewise takes the counts
- * ({@link resampledSmoothEce}: its per-bandwidth smoothing operators are built once and shared by
- * all resamples).
+ * are computed once; a resample then costs O(N·C) sums and, for the equal-mass metrics, one
+ * sequential walk of each presorted order instead of C + 1 sorts. Smooth ECE likewise takes the
+ * counts ({@link resampledSmoothEce}: its per-bandwidth smoothing operators are built once and
+ * shared by all resamples).
  * The values equal `exitMetrics` of the gathered resample up to the order of floating-point
- * summation (≈1e-15 relative).
+ * summation (≈1e-15 relative), and are fixed to the bit across versions of this code
+ * (test/metrics/resampledMetrics.test.ts), so seeded bootstrap intervals do not move.
  */
 export function resampledExitMetrics(
   probs: FloatArray,

@@ -10,14 +10,22 @@ import type { SmoothEceResult } from './smoothEce';
  * Why it is fast: a resample only reweights the same points, and smECE at a bandwidth σ is linear
  * in the grid of spread residuals up to the final |·|. So per σ (the bisection visits the same
  * dyadic σ values in every resample) everything that does not depend on the counts is built once
- * and cached, and a resample costs one spread of its multiplicities onto the grid plus, per
- * bisection step, the cheapest of three tests that decides it:
+ * and cached (what depends on σ alone, and each grid node's column mass and weight row, is shared
+ * by every resampler in the process, i.e. by all exits), and a resample costs one spread of its
+ * multiplicities onto the grid plus, per bisection step, the cheapest test that decides it:
  *  1. two O(cells) bounds on smECE_σ (triangle inequality above, |mean smoothed residual| below);
  *  2. the smoothed residual from a few cosine modes of the mirrored grid, which diagonalise the
- *     reflected convolution (see {@link Spectrum}), with a rigorous truncation bound;
- *  3. the dense map "touched grid cell → smoothed residual at every evaluation point".
+ *     reflected convolution (see {@link Spectrum}), with a rigorous truncation bound, at ever
+ *     finer error budgets (the mode sums are extended, not recomputed);
+ *  3. the value the resample would return at σ (below), kept in case σ is the final one;
+ *  4. the dense map "touched grid cell → smoothed residual at every evaluation point".
  * The smoothed density enters only through its total, a dot product with per-cell masses. The
  * returned value comes from the cosine modes when their error bound is below 1e-11, else densely.
+ *
+ * Its values are fixed to the bit: every speed-up keeps each sum's additions and their order (sums
+ * over interleaved independent chains, terms skipped only where they are exactly +0), so a
+ * seeded `metrics --bootstrap` prints the same intervals whatever the version
+ * (test/metrics/resampledMetrics.test.ts holds them to values recorded before that work).
  */
 
 /** Offset relplot adds to the smoothed density (as in smoothEce.ts). */
