@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resampledExitMetrics } from '../../src/metrics/resampledExitMetrics';
+import { clearSharedBandwidths } from '../../src/metrics/resampledSmoothEce';
 import { resampleCases, resampleIndices } from './fixtures/resampledMetricCases';
 
 /**
@@ -28,6 +29,25 @@ test('resampled metrics equal the recorded values bit for bit', () => {
       for (const [k, v] of Object.entries(got))
         assert.ok(Object.is(v, want[k][r]), `${c.name}, resample ${r}, ${k}: ${v} vs recorded ${want[k][r]}`);
       r++;
+    }
+  }
+});
+
+test('resamplers used in turn (sharing per-bandwidth tables) still give the recorded values', () => {
+  clearSharedBandwidths();
+  const cases = resampleCases().filter((c) => c.labels.length <= 500);
+  const walks = cases.map((c) => ({
+    c,
+    stat: resampledExitMetrics(c.probs, c.labels, c.numClasses),
+    draws: [...resampleIndices(c)],
+  }));
+  const longest = Math.max(...walks.map((w) => w.draws.length));
+  for (let r = 0; r < longest; r++) {
+    for (const { c, stat, draws } of walks) {
+      if (r >= draws.length) continue;
+      const want = recorded.cases[c.name];
+      for (const [k, v] of Object.entries(stat(draws[r])))
+        assert.ok(Object.is(v, want[k][r]), `${c.name}, resample ${r}, ${k}: ${v} vs recorded ${want[k][r]}`);
     }
   }
 });
