@@ -4,7 +4,8 @@
  * (what `eecal metrics --bootstrap` computes per resample), on the first `rows` rows of the
  * records, every exit, each measurement starting cold (resamplers built and the shared
  * per-bandwidth tables cleared inside the timed region, as in one CLI run):
- *  - all metrics: `resampledExitMetrics` of every exit, B resamples each;
+ *  - all metrics: `resampledExitMetrics` of every exit, B resamples each; then again with the
+ *    shared tables kept and the code warm (the marginal cost of one more resample);
  *  - smooth ECE alone: `resampledSmoothEce` of every exit on the same resamples' counts;
  *  - smooth ECE direct: `smoothEce` of the gathered resample, on the first `direct` resamples
  *    only (it is slow), checking that the resampler gives the same σ and value.
@@ -17,9 +18,10 @@
  *   R = header + first 200 rows of models/b-alexnet-cifar10/records/test.csv, B = 1000:
  *     d609bf9 18.55, 9808b6d 1.32, this version 0.77 (24× d609bf9; 0.66 in a run at lower load);
  *   R = all 10,000 rows, B = 100: d609bf9 146.6, 9808b6d 12.1, this version 8.9 (16×).
- * At 200 rows about two thirds of what is left is smooth ECE: one dense evaluation per resample
- * for the returned value, the per-bandwidth tables (about a third, paid once per run) and the
- * cosine-mode bisection decisions.
+ * About half of what is left at 200 rows is paid once per run (the per-bandwidth tables and the
+ * JIT's warm-up): this bench gave 0.76 ms per resample cold and 0.35 warm (10,000 rows: 7.0 and
+ * 5.2). Of the rest, most is smooth ECE: one dense evaluation per resample for the returned value,
+ * and the cosine-mode bisection decisions.
  * Every resample's value is the same to the bit as 9808b6d's (test/metrics/resampledMetrics.test.ts).
  */
 import { parseArgs } from 'node:util';
@@ -75,6 +77,12 @@ for (let s = 0; s < rowsList.length; s++) {
       for (const idx of draws) metrics(idx);
     }
   });
+  const warm = cpu(() => {
+    for (const { probs, labels } of exits) {
+      const metrics = resampledExitMetrics(probs, labels, C);
+      for (const idx of draws) metrics(idx);
+    }
+  });
   const got: number[][] = [];
   const smooth = cpu(() => {
     clearSharedBandwidths();
@@ -98,8 +106,9 @@ for (let s = 0; s < rowsList.length; s++) {
     });
   });
   console.log(
-    `${n} rows × ${R} resamples × ${exits.length} exits, ms per resample (all exits): all metrics ${(all / R).toFixed(3)}` +
-      ` (smooth ECE alone ${(smooth / R).toFixed(3)}); smooth ECE of the gathered resample ${(direct / D).toFixed(2)}` +
+    `${n} rows × ${R} resamples × ${exits.length} exits, ms per resample (all exits): all metrics` +
+      ` ${(all / R).toFixed(3)} cold, ${(warm / R).toFixed(3)} warm; smooth ECE alone ${(smooth / R).toFixed(3)} cold;` +
+      ` smooth ECE of the gathered resample ${(direct / D).toFixed(2)}` +
       ` (first ${D} resamples, max |Δ| vs resampled ${worst.toExponential(1)})`,
   );
 }
