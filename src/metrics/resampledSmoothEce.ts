@@ -312,9 +312,6 @@ function spectrumFor(bw: Bandwidth): Spectrum | null {
  */
 function operatorOf(layout: GridLayout, bw: Bandwidth): SigmaOperator {
   const { G, cells } = layout;
-  // When the points touch most nodes (large n), all nodes at once cost about half of what
-  // gathering each node costs, and later resamplers (other exits) then find theirs done.
-  if (2 * cells.length > G && Number.isNaN(bw.colMass[0])) allColumnMasses(bw, G);
   const colMass = new Float64Array(cells.length);
   for (let c = 0; c < cells.length; c++) colMass[c] = columnMass(bw, G, cells[c]);
   return {
@@ -331,42 +328,6 @@ function operatorOf(layout: GridLayout, bw: Bandwidth): SigmaOperator {
     partialFor: -1,
     partialModes: 0,
   };
-}
-
-/**
- * {@link columnMass} of every node, scattered from each node i with rho ≠ 0 (ascending) onto the
- * nodes its three taps reach. Per node and tap the terms are added in ascending i as the gather
- * adds them, and the taps are combined in the same order, so every value is the same to the bit.
- */
-function allColumnMasses(bw: Bandwidth, G: number): void {
-  const { ker, rho, rhoNodes, jLo, jHi } = bw;
-  const last = G - 1;
-  const half = Math.floor(G / 2);
-  const direct = new Float64Array(G);
-  const atZero = new Float64Array(G);
-  const atLast = new Float64Array(G);
-  for (let p = 0; p < rhoNodes.length; p++) {
-    const i = rhoNodes[p];
-    const r = rho[i];
-    // Direct tap i + half − u ∈ [jLo, jHi].
-    let lo = Math.max(0, i + half - jHi);
-    let hi = Math.min(last, i + half - jLo);
-    for (let u = lo; u <= hi; u++) direct[u] += r * ker[i + half - u];
-    // Mirrored at 0 (u > 0): tap i + half + u.
-    lo = Math.max(1, jLo - half - i);
-    hi = Math.min(last, jHi - half - i);
-    for (let u = lo; u <= hi; u++) atZero[u] += r * ker[i + half + u];
-    // Mirrored at G − 1 (u < G − 1): tap i + half − 2(G − 1) + u.
-    lo = Math.max(0, jLo - half + 2 * last - i);
-    hi = Math.min(last - 1, jHi - half + 2 * last - i);
-    for (let u = lo; u <= hi; u++) atLast[u] += r * ker[i + half - 2 * last + u];
-  }
-  for (let u = 0; u <= last; u++) {
-    let v = direct[u];
-    if (u > 0) v += atZero[u];
-    if (u < last) v += atLast[u];
-    bw.colMass[u] = v;
-  }
 }
 
 /**
