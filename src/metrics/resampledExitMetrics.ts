@@ -2,7 +2,7 @@ import { ShapeMismatchError } from '../errors';
 import type { FloatArray } from '../records/types';
 import type { ExitMetricValues } from './exitMetrics';
 import { topLabelOf } from './topLabel';
-import { equalMassEdgesAt, equalWidthEdges, type BinTotals } from './binning';
+import { equalWidthEdges, type BinTotals } from './binning';
 import { normOfGaps } from './calibrationError';
 import { debiasedSquare } from './debiasedCalibrationError';
 import { resampledSmoothEce } from './resampledSmoothEce';
@@ -13,12 +13,13 @@ import { checkBins, checkProbabilities } from './checks';
  * the resample. A resample is a multiset of the samples, so each metric is computed from the
  * count of each sample in it: per-sample terms (NLL, Brier, confidence, correctness, equal-width
  * bin of every probability) and the sort orders (top-label confidence, each class's probability)
- * are computed once; a resample then costs O(N·C) sums and, for the equal-mass metrics, two
- * sequential walks of the presorted values instead of C + 1 sorts. Smooth ECE likewise takes the counts
- * ({@link resampledSmoothEce}: its per-bandwidth smoothing operators are built once and shared by
- * all resamples).
+ * are computed once; a resample then costs O(N·C) sums and, for the equal-mass metrics, one
+ * sequential walk of each presorted order instead of C + 1 sorts. Smooth ECE likewise takes the
+ * counts ({@link resampledSmoothEce}: its per-bandwidth smoothing operators are built once and
+ * shared by all resamples).
  * The values equal `exitMetrics` of the gathered resample up to the order of floating-point
- * summation (≈1e-15 relative).
+ * summation (≈1e-15 relative), and are fixed to the bit across versions of this code
+ * (test/metrics/resampledMetrics.test.ts), so seeded bootstrap intervals do not move.
  */
 export function resampledExitMetrics(
   probs: FloatArray,
@@ -43,17 +44,20 @@ export function resampledExitMetrics(
     brierTerm[i] = s;
   }
   const widthEdges = equalWidthEdges(bins);
-  const topBin = Int32Array.from(tl.confidence, (c) => widthBin(c, widthEdges));
-  const topOrder = sortedOrder(tl.confidence);
-  // Class k's column p[:, k], its outcome (label === k), equal-width bin and sort order.
-  const columns = Array.from({ length: C }, (_, k) => Float64Array.from({ length: n }, (_, i) => probs[i * C + k]));
-  const classBin = columns.map((col) => Int32Array.from(col, (p) => widthBin(p, widthEdges)));
-  const classOrder = columns.map(sortedOrder);
-  // Row-major like probs: classBinFlat[i·C + k] is the equal-width bin of p[i, k].
-  const classBinFlat = new Int32Array(n * C);
-  // A Float64Array copy, so this hot loop sees one array type whatever the caller passed.
+  const topBin = new Int32Array(n);
+  for (let i = 0; i < n; i++) topBin[i] = widthBin(tl.confidence[i], widthEdges);
+  // A Float64Array copy, so the hot loops see one array type whatever the caller passed.
   const probValues = Float64Array.from(probs);
-  for (let k = 0; k < C; k++) for (let i = 0; i < n; i++) classBinFlat[i * C + k] = classBin[k][i];
+  // Class k's column p[:, k]; classBinFlat[i·C + k] (row-major like probs) is the equal-width bin of p[i, k].
+  const columns = Array.from({ length: C }, () => new Float64Array(n));
+  const classBinFlat = new Int32Array(n * C);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < C; k++) {
+      const p = probValues[i * C + k];
+      columns[k][i] = p;
+      classBinFlat[i * C + k] = widthBin(p, widthEdges);
+    }
+  }
   const classTotals = {
     count: new Float64Array(C * bins),
     sumConfidence: new Float64Array(C * bins),
@@ -85,65 +89,102 @@ export function resampledExitMetrics(
    * Per ranking (top-label confidence, then each class's column): the values and outcomes in
    * ascending order, so a resample walks them sequentially and reads only its counts by index.
    */
-  const rankings = [{ values: tl.confidence, order: topOrder, isHit: (i: number) => tl.correct[i] === 1 }]
-    .concat(columns.map((col, k) => ({ values: col, order: classOrder[k], isHit: (i: number) => labels[i] === k })))
-    .map(({ values, order, isHit }) => ({
-      order,
-      sortedValues: Float64Array.from(order, (i) => values[i]),
-      sortedHits: Uint8Array.from(order, (i) => (isHit(i) ? 1 : 0)),
-    }));
-  const countInOrder = new Int32Array(n);
-  /** cumulative[j]: resample points among the first j of the order. */
-  const cumulative = new Int32Array(n + 1);
+  const rankings = [tl.confidence, ...columns].map((values, r) => {
+    const order = sortedOrder(values);
+    const sortedValues = new Float64Array(n);
+    const sortedHits = new Uint8Array(n);
+    for (let j = 0; j < n; j++) {
+      const i = order[j];
+      sortedValues[j] = values[i];
+      sortedHits[j] = (r === 0 ? tl.correct[i] === 1 : labels[i] === r - 1) ? 1 : 0;
+    }
+    return { order, sortedValues, sortedHits };
+  });
+  /** Per bin count M (1…bins): totals reused by every resample, so a resample allocates nothing. */
+  const massTotals: BinTotals[] = Array.from({ length: bins + 1 }, (_, M) => ({
+    edges: new Float64Array(M + 1),
+    count: new Float64Array(M),
+    sumConfidence: new Float64Array(M),
+    sumCorrect: new Float64Array(M),
+  }));
+  /** Scratch: the distinct edges found so far, and each bin's sums. */
+  const edgesFound = new Float64Array(bins);
+  const binCount = new Float64Array(bins);
+  const binConfidence = new Float64Array(bins);
+  const binCorrect = new Float64Array(bins);
 
   /**
-   * Totals over the resample's equal-mass bins for ranking r (0: top label, k + 1: class k). The
-   * p-th smallest resample value is found by binary search in the cumulative counts, and bin b
-   * (smallest b with v ≤ edges[b+1]) is a run of the order, so both walks are sequential and the
-   * sums accumulate in the same order as a walk of the gathered, sorted resample.
+   * Totals over the resample's equal-mass bins for ranking r (0: top label, k + 1: class k), as
+   * `equalMassEdgesAt` and `binTotals` give them on the gathered, sorted resample, in one walk of
+   * the presorted order that visits each sample present in the resample once.
+   *
+   * Edge g is the midpoint of the resample's order statistics at positions end_g − 1 and end_g
+   * (end_g: where group g ends). A present sample with value v covering positions pos…pos+w−1
+   * settles every edge with end_g ≤ pos + w − 1 (the one with end_g = pos from its predecessor's
+   * value and v, those inside from v twice), and every edge still open is ≥ v. So when v is
+   * reached, all edges below v are known, and v's bin (the smallest b with v ≤ edges[b+1], the
+   * number of distinct edges below v) is known: each sum accumulates in the order of the walk of
+   * the gathered, sorted resample. The edges ascend and end at 1 ≥ every probability (checked in
+   * [0, 1] above), so merging equal neighbours is equalMassEdgesAt's sort-and-deduplicate.
    */
   const equalMassTotals = (r: number): BinTotals => {
     const { order, sortedValues, sortedHits } = rankings[r];
+    const M = Math.min(bins, n);
+    const small = Math.floor(n / M);
+    const extra = n % M;
+    let g = 0; // next edge to settle (edges 0…M−2 come from order statistics)
+    let end = M > 1 ? small + (extra > 0 ? 1 : 0) : Infinity; // end_g
+    let found = 0; // distinct edges settled
+    let bin = 0; // bin the sums c, sc, sy belong to: the number of settled edges below its values
+    let binEdge = Infinity; // edgesFound[bin] once settled: a value above it starts a later bin
+    let c = 0;
+    let sc = 0;
+    let sy = 0;
+    let pos = 0; // resample points before sample j
+    let atEndMinusOne = 0; // the order statistic at end_g − 1, once reached
+    const settle = (edge: number) => {
+      if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
+      g++;
+      end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : Infinity;
+      if (bin < found) binEdge = edgesFound[bin];
+    };
+    // Absent samples (w = 0) are not skipped: they add exactly +0 to every sum, cover no
+    // position (so settle nothing), and a bin they close early receives no later sample.
     for (let j = 0; j < n; j++) {
       const w = count[order[j]];
-      countInOrder[j] = w;
-      cumulative[j + 1] = cumulative[j] + w;
+      const v = sortedValues[j];
+      // Sample j starts at end_g: edge g is the midpoint of its predecessor's value and its own.
+      if (pos === end && w !== 0) settle((atEndMinusOne + v) / 2);
+      if (v > binEdge) {
+        let below = bin;
+        while (below < found && edgesFound[below] < v) below++;
+        binCount[bin] = c;
+        binConfidence[bin] = sc;
+        binCorrect[bin] = sy;
+        for (let b = bin + 1; b < below; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
+        bin = below;
+        binEdge = bin < found ? edgesFound[bin] : Infinity;
+        c = sc = sy = 0;
+      }
+      c += w;
+      sc += w * v;
+      sy += w * sortedHits[j];
+      pos += w;
+      while (pos > end) settle((v + v) / 2); // end_g − 1 and end_g both in sample j
+      if (pos === end && w !== 0) atEndMinusOne = v; // end_g − 1 is sample j's last position
     }
-    const at = (p: number): number => {
-      // Smallest j with cumulative[j + 1] > p.
-      let lo = 0;
-      let hi = n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cumulative[mid + 1] > p) hi = mid;
-        else lo = mid + 1;
-      }
-      return sortedValues[lo];
-    };
-    const edges = equalMassEdgesAt(n, bins, at);
-    const M = edges.length - 1;
-    const t: BinTotals = {
-      edges,
-      count: new Float64Array(M),
-      sumConfidence: new Float64Array(M),
-      sumCorrect: new Float64Array(M),
-    };
-    let j = 0;
-    for (let b = 0; b < M; b++) {
-      const hi = edges[b + 1];
-      let c = 0;
-      let sc = 0;
-      let sy = 0;
-      for (; j < n && (b === M - 1 || sortedValues[j] <= hi); j++) {
-        const w = countInOrder[j];
-        if (w === 0) continue;
-        c += w;
-        sc += w * sortedValues[j];
-        sy += w * sortedHits[j];
-      }
-      t.count[b] = c;
-      t.sumConfidence[b] = sc;
-      t.sumCorrect[b] = sy;
+    if (found === 0 || edgesFound[found - 1] !== 1) edgesFound[found++] = 1;
+    binCount[bin] = c;
+    binConfidence[bin] = sc;
+    binCorrect[bin] = sy;
+    for (let b = bin + 1; b < found; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
+    const t = massTotals[found];
+    t.edges[0] = 0;
+    for (let b = 0; b < found; b++) {
+      t.edges[b + 1] = edgesFound[b];
+      t.count[b] = binCount[b];
+      t.sumConfidence[b] = binConfidence[b];
+      t.sumCorrect[b] = binCorrect[b];
     }
     return t;
   };
@@ -168,7 +209,10 @@ export function resampledExitMetrics(
       width.sumConfidence[b] += w * tl.confidence[i];
       width.sumCorrect[b] += w * tl.correct[i];
     }
+    // Read at once: the next equalMassTotals call reuses the same totals.
     const mass = equalMassTotals(0);
+    const eceEqualMass = normOfGaps(mass, 'l1');
+    const debiasedL2Ce = Math.sqrt(Math.max(debiasedSquare(mass), 0));
     // Classwise totals in one sample-major pass (each resample skips its absent samples once,
     // not once per class); per (class, bin) the sums still accumulate in sample order.
     const { count: cCount, sumConfidence: cConf, sumCorrect: cCorrect } = classTotals;
@@ -198,12 +242,12 @@ export function resampledExitMetrics(
       nll: nll / n,
       brier: brier / n,
       ece: normOfGaps(width, 'l1'),
-      eceEqualMass: normOfGaps(mass, 'l1'),
+      eceEqualMass,
       rmsce: normOfGaps(width, 'l2'),
       mce: normOfGaps(width, 'max'),
       adaptiveEce: adaptive / C,
       classwiseEce: classwise / C,
-      debiasedL2Ce: Math.sqrt(Math.max(debiasedSquare(mass), 0)),
+      debiasedL2Ce,
       smoothEce: smooth(count).value,
     };
   };
@@ -220,8 +264,42 @@ function widthBin(c: number, edges: Float64Array): number {
   return b;
 }
 
-/** Indices 0…n−1 ordered by ascending value. */
+/** Whether typed arrays store the low-order bytes first (every platform Node runs on in practice). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Indices 0…n−1 ordered by ascending value, ties by index: what a stable comparison sort gives,
+ * by a stable byte-wise radix sort of the values' bit patterns (for values ≥ 0 their order; −0 is
+ * made +0 first so the two zeros tie as they compare). Much faster than a comparison sort for the
+ * 10,000-row records, whose eleven orders are each sorted once per exit.
+ */
 function sortedOrder(values: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: values.length }, (_, i) => i);
-  return order.sort((a, b) => values[a] - values[b]);
+  const n = values.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  if (!LITTLE_ENDIAN) return order.sort((a, b) => values[a] - values[b]);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = values[i] + 0;
+  const words = new Uint32Array(keys.buffer);
+  let from = order;
+  let to = new Int32Array(n);
+  const start = new Int32Array(256);
+  for (let byte = 0; byte < 8; byte++) {
+    const word = byte >> 2;
+    const shift = (byte & 3) * 8;
+    start.fill(0);
+    for (let i = 0; i < n; i++) start[(words[2 * i + word] >>> shift) & 255]++;
+    // A byte all keys share leaves the order as it is.
+    if (start[(words[word] >>> shift) & 255] === n) continue;
+    for (let d = 0, at = 0; d < 256; d++) {
+      const size = start[d];
+      start[d] = at;
+      at += size;
+    }
+    for (let p = 0; p < n; p++) {
+      const i = from[p];
+      to[start[(words[2 * i + word] >>> shift) & 255]++] = i;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
 }

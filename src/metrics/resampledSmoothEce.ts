@@ -10,14 +10,22 @@ import type { SmoothEceResult } from './smoothEce';
  * Why it is fast: a resample only reweights the same points, and smECE at a bandwidth σ is linear
  * in the grid of spread residuals up to the final |·|. So per σ (the bisection visits the same
  * dyadic σ values in every resample) everything that does not depend on the counts is built once
- * and cached, and a resample costs one spread of its multiplicities onto the grid plus, per
- * bisection step, the cheapest of three tests that decides it:
+ * and cached (what depends on σ alone, and each grid node's column mass and weight row, is shared
+ * by every resampler in the process, i.e. by all exits), and a resample costs one spread of its
+ * multiplicities onto the grid plus, per bisection step, the cheapest test that decides it:
  *  1. two O(cells) bounds on smECE_σ (triangle inequality above, |mean smoothed residual| below);
  *  2. the smoothed residual from a few cosine modes of the mirrored grid, which diagonalise the
- *     reflected convolution (see {@link Spectrum}), with a rigorous truncation bound;
- *  3. the dense map "touched grid cell → smoothed residual at every evaluation point".
+ *     reflected convolution (see {@link Spectrum}), with a rigorous truncation bound, at ever
+ *     finer error budgets (the mode sums are extended, not recomputed);
+ *  3. the value the resample would return at σ (below), kept in case σ is the final one;
+ *  4. the dense map "touched grid cell → smoothed residual at every evaluation point".
  * The smoothed density enters only through its total, a dot product with per-cell masses. The
  * returned value comes from the cosine modes when their error bound is below 1e-11, else densely.
+ *
+ * Its values are fixed to the bit: every speed-up keeps each sum's additions and their order (sums
+ * over interleaved independent chains, terms skipped only where they are exactly +0), so a
+ * seeded `metrics --bootstrap` prints the same intervals whatever the version
+ * (test/metrics/resampledMetrics.test.ts holds them to values recorded before that work).
  */
 
 /** Offset relplot adds to the smoothed density (as in smoothEce.ts). */
@@ -32,6 +40,11 @@ const CACHE_ENTRIES = 32 * 1024 * 1024;
  * the bound can never flip a decision the exact evaluation would make.
  */
 const BOUND_MARGIN = 1e-9;
+/**
+ * Error budgets (relative to σ) tried in turn to decide a bisection step from cosine modes: the
+ * mode sums are extended, not recomputed, so a coarse first try costs nothing when it fails.
+ */
+const DECISION_BUDGETS = [3e-2, 1e-3, 1e-7];
 /** Largest error (absolute, on the smECE value) of a spectrally computed final value. */
 const VALUE_TOLERANCE = 1e-11;
 
@@ -67,6 +80,9 @@ interface GridLayout {
   /** Nonzero entries of `num`: how many, and their indices (first `nonzero` entries). */
   nonzero: number;
   nonzeroCells: Int32Array;
+  /** Nonzero entries of `den` likewise (the terms of the density's total that are not +0). */
+  weighted: number;
+  weightedCells: Int32Array;
   /** cos(πj/L), j < 2L, with L = G − 1: the cosines of the grid's even (mirrored) extension. */
   cosL: Float64Array;
   /** Mode-major ω_u·cos(πmu/L) for every cell u (ω = 1 at the two ends, 2 inside), modes < `tabModes`. */
@@ -100,21 +116,70 @@ interface Spectrum {
   phiModes: number;
 }
 
-/** Everything about one bandwidth σ that does not depend on the resample. */
-interface SigmaOperator {
+/**
+ * Everything about one bandwidth σ that depends on neither the points nor the resample: the
+ * kernel, the evaluation points and (built on first use) its cosine spectrum. It is shared by every
+ * resampler in the process (the exits of one `metrics` run visit the same dyadic σ values), so the
+ * O(G·12σG) spectrum of each σ is computed once per process, not once per exit.
+ */
+interface Bandwidth {
   E: number;
   /** Per evaluation point: lower grid node and the interpolation weight of the upper one. */
   lower: Int32Array;
   w: Float64Array;
   /** Kernel taps, exactly as smoothEce.ts samples them. */
   ker: Float64Array;
+  /** rho[i]: total interpolation weight node i gets over all evaluation points. */
+  rho: Float64Array;
+  /** The nodes with rho ≠ 0, ascending (about 2E of the G): the only ones a column's mass sums. */
+  rhoNodes: Int32Array;
+  /** The kernel's nonzero taps are jLo…jHi. */
+  jLo: number;
+  jHi: number;
+  /** Per grid node u: its column mass (see {@link SigmaOperator}), NaN until first needed. */
+  colMass: Float64Array;
+  /** Per grid node u: its row of dense weights over the evaluation points, built on first need. */
+  rows: Array<WeightRow | undefined>;
+  /** The block rows are being cut from, and how much of it is used. */
+  rowBlock: Float64Array;
+  rowBlockUsed: number;
+  /** Undefined until first needed; null for even G, whose kernel window is lopsided. */
+  spectrum: Spectrum | null | undefined;
+}
+
+/** One grid node's weights at every evaluation point; outside [lo, hi) they are exactly 0. */
+interface WeightRow {
+  weights: Float64Array;
+  lo: number;
+  hi: number;
+}
+
+/** What one resampler keeps about σ: the shared {@link Bandwidth} plus what depends on its points. */
+interface SigmaOperator {
+  E: number;
+  bw: Bandwidth;
   /** Per cell: Σ_k of its weights at the evaluation points, i.e. its share of the density's total. */
   colMass: Float64Array;
-  /** Cell-major E×cells matrix (entry (c, k): weight of cell c at evaluation point k), built on first exact use. */
-  weights: Float64Array | null;
-  /** Null for even G, whose kernel window is lopsided. */
-  spectrum: Spectrum | null;
+  /** Per cell: its dense weight row (shared by node), filled as resamples first need it. */
+  rows: Array<WeightRow | undefined>;
+  /** The current resample's sums at σ (see `valueSumAt`), for resample `valueFor` / `exactFor`. */
+  valueFor: number;
+  value: number;
+  valueErr: number;
+  exactFor: number;
+  exact: number;
+  /** The running cosine-mode sum of resample `partialFor` at every evaluation point, over `partialModes` modes. */
+  partial: Float64Array;
+  partialFor: number;
+  partialModes: number;
 }
+
+/** Dense weight rows per allocated block. */
+const ROWS_PER_BLOCK = 64;
+
+/** Shared bandwidths, and how many float64 entries they hold (bounded like each resampler's cache). */
+const bandwidths = new Map<number, Bandwidth>();
+let bandwidthEntries = 0;
 
 function layoutOf(confidence: FloatArray, G: number): GridLayout {
   const N = confidence.length;
@@ -149,6 +214,8 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
     spreadFor: -1,
     nonzero: 0,
     nonzeroCells: new Int32Array(cells.length),
+    weighted: 0,
+    weightedCells: new Int32Array(cells.length),
     cosL,
     cosTab: new Float64Array(0),
     tabModes: 0,
@@ -160,12 +227,22 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
 }
 
 /**
- * The σ-dependent, resample-independent parts, with exactly smoothEce.ts's kernel (sampled at
- * t_j − ½ on the grid's linspace, cut beyond 12σ), mirroring at nodes 0 and G−1, and
- * interpolation at the evaluation points.
+ * Forgets the per-bandwidth tables every resampler shares, as if no resampler had run yet (a
+ * benchmark's cold start; values never depend on them being there).
  */
-function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
-  const { G, cells } = layout;
+export function clearSharedBandwidths(): void {
+  bandwidths.clear();
+  bandwidthEntries = 0;
+}
+
+/**
+ * σ's kernel and evaluation points, exactly as smoothEce.ts builds them (kernel sampled at
+ * t_j − ½ on the grid's linspace, cut beyond 12σ; linear interpolation at the evaluation points).
+ */
+function bandwidthOf(sigma: number, cacheEntries: number): Bandwidth {
+  let bw = bandwidths.get(sigma);
+  if (bw !== undefined) return bw;
+  const G = gridPointsOf(sigma);
   const last = G - 1;
   const tg = linspace01(G);
   const norm = Math.sqrt(2 * Math.PI) * sigma;
@@ -180,7 +257,6 @@ function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
   const bucket = 1 / last;
   const lower = new Int32Array(E);
   const w = new Float64Array(E);
-  // rho[i]: total interpolation weight node i gets over all evaluation points.
   const rho = new Float64Array(G);
   for (let k = 0; k < E; k++) {
     let b = Math.trunc(t[k] * last);
@@ -191,30 +267,104 @@ function operatorOf(layout: GridLayout, sigma: number): SigmaOperator {
     rho[b] += 1 - w[k];
     rho[b + 1] += w[k];
   }
-  // colMass[c] = Σ_i rho[i]·coef(i, u), tap by tap: only the nodes i whose tap index falls in the
-  // kernel's nonzero range [jLo, jHi] are visited (a band of ±12σ around u, plus the mirrored ends).
   let jLo = 0;
   while (jLo < G && ker[jLo] === 0) jLo++;
   let jHi = G - 1;
   while (jHi > jLo && ker[jHi] === 0) jHi--;
+  if (bandwidthEntries > cacheEntries) {
+    bandwidths.clear();
+    bandwidthEntries = 0;
+  }
+  const rhoNodes = Int32Array.from({ length: G }, (_, i) => i).filter((i) => rho[i] !== 0);
+  bw = {
+    E,
+    lower,
+    w,
+    ker,
+    rho,
+    rhoNodes,
+    jLo,
+    jHi,
+    colMass: new Float64Array(G).fill(NaN),
+    rows: new Array<WeightRow | undefined>(G),
+    rowBlock: new Float64Array(0),
+    rowBlockUsed: 0,
+    spectrum: undefined,
+  };
+  bandwidths.set(sigma, bw);
+  bandwidthEntries += 4 * G + 2 * E;
+  return bw;
+}
+
+/** σ's cosine spectrum, built on first use and kept with the shared bandwidth. */
+function spectrumFor(bw: Bandwidth): Spectrum | null {
+  if (bw.spectrum === undefined) {
+    const G = bw.ker.length;
+    bw.spectrum = G % 2 === 1 ? spectrumOf(bw.ker, G) : null;
+    if (bw.spectrum !== null) bandwidthEntries += 2 * bw.spectrum.gain.length;
+  }
+  return bw.spectrum;
+}
+
+/**
+ * The points-dependent part of σ's operator: each touched cell's share of the density's total,
+ * through the mirroring at nodes 0 and G−1.
+ */
+function operatorOf(layout: GridLayout, bw: Bandwidth): SigmaOperator {
+  const { G, cells } = layout;
+  const colMass = new Float64Array(cells.length);
+  for (let c = 0; c < cells.length; c++) colMass[c] = columnMass(bw, G, cells[c]);
+  return {
+    E: bw.E,
+    bw,
+    colMass,
+    rows: new Array<WeightRow | undefined>(cells.length),
+    valueFor: -1,
+    value: 0,
+    valueErr: 0,
+    exactFor: -1,
+    exact: 0,
+    partial: new Float64Array(bw.E),
+    partialFor: -1,
+    partialModes: 0,
+  };
+}
+
+/**
+ * Σ_i rho[i]·coef(i, u), tap by tap (directly, mirrored at 0, mirrored at G−1), each over the
+ * nodes i whose tap index falls in the kernel's nonzero range [jLo, jHi]. Only nodes with rho ≠ 0
+ * are visited: the terms skipped are exactly +0, so the sum is the same to the bit.
+ */
+function columnMass(bw: Bandwidth, G: number, u: number): number {
+  const known = bw.colMass[u];
+  if (!Number.isNaN(known)) return known;
+  const { ker, rho, rhoNodes, jLo, jHi } = bw;
+  const last = G - 1;
   const half = Math.floor(G / 2);
   const tapSum = (offset: number): number => {
     // Σ_i rho[i]·ker[i + offset] over 0 ≤ i ≤ last with jLo ≤ i + offset ≤ jHi.
     const from = Math.max(0, jLo - offset);
     const to = Math.min(last, jHi - offset);
+    let lo = 0;
+    let hi = rhoNodes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rhoNodes[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
     let v = 0;
-    for (let i = from; i <= to; i++) v += rho[i] * ker[i + offset];
+    for (let p = lo; p < rhoNodes.length; p++) {
+      const i = rhoNodes[p];
+      if (i > to) break;
+      v += rho[i] * ker[i + offset];
+    }
     return v;
   };
-  const colMass = new Float64Array(cells.length);
-  for (let c = 0; c < cells.length; c++) {
-    const u = cells[c];
-    let v = tapSum(half - u);
-    if (u > 0) v += tapSum(half + u);
-    if (u < last) v += tapSum(half - 2 * last + u);
-    colMass[c] = v;
-  }
-  return { E, lower, w, ker, colMass, weights: null, spectrum: G % 2 === 1 ? spectrumOf(ker, G) : null };
+  let v = tapSum(half - u);
+  if (u > 0) v += tapSum(half + u);
+  if (u < last) v += tapSum(half - 2 * last + u);
+  bw.colMass[u] = v;
+  return v;
 }
 
 /**
@@ -239,18 +389,32 @@ function coef(ker: Float64Array, G: number, i: number, u: number): number {
   return v;
 }
 
-/** The dense cell → evaluation-point matrix of σ's operator. */
-function weightsOf(layout: GridLayout, op: SigmaOperator): Float64Array {
-  const { G, cells } = layout;
-  const { E, lower, w, ker } = op;
-  const weights = new Float64Array(cells.length * E);
-  for (let c = 0; c < cells.length; c++) {
-    const u = cells[c];
-    const base = c * E;
-    for (let k = 0; k < E; k++)
-      weights[base + k] = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
+/** Node u's dense weights at σ's evaluation points (coef interpolated as the evaluation interpolates), and their band. */
+function weightRow(bw: Bandwidth, G: number, u: number): WeightRow {
+  const known = bw.rows[u];
+  if (known !== undefined) return known;
+  const { E, lower, w, ker } = bw;
+  // Rows are cut from shared blocks: a few large buffers instead of one small one per row.
+  if (bw.rowBlock.length - bw.rowBlockUsed < E) {
+    bw.rowBlock = new Float64Array(ROWS_PER_BLOCK * E);
+    bw.rowBlockUsed = 0;
   }
-  return weights;
+  const weights = bw.rowBlock.subarray(bw.rowBlockUsed, bw.rowBlockUsed + E);
+  bw.rowBlockUsed += E;
+  let lo = E;
+  let hi = 0;
+  for (let k = 0; k < E; k++) {
+    const v = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
+    weights[k] = v;
+    if (v !== 0) {
+      if (k < lo) lo = k;
+      hi = k + 1;
+    }
+  }
+  const row = { weights, lo: lo < hi ? lo : 0, hi };
+  bw.rows[u] = row;
+  bandwidthEntries += E;
+  return row;
 }
 
 function spectrumOf(ker: Float64Array, G: number): Spectrum {
@@ -269,16 +433,50 @@ function spectrumOf(ker: Float64Array, G: number): Spectrum {
   }
   const gain = new Float64Array(L + 1);
   const period = 2 * L;
-  for (let m = 0; m <= L; m++) {
+  // 2·hs[d] exactly (a doubling), so each term is the same product as 2 * hs[d] * cosL[j].
+  const h2 = Float64Array.from(hs, (v) => 2 * v);
+  const scale = (m: number) => (m === 0 || m === L ? 1 : 2) / (2 * L);
+  // Four modes per pass: four independent sums, each over d in order (the same additions as one
+  // mode at a time), so the additions' latency overlaps. j = m·d mod 2L, stepped instead of divided.
+  let m = 0;
+  for (; m + 3 <= L; m += 4) {
+    let s0 = hs[0];
+    let s1 = hs[0];
+    let s2 = hs[0];
+    let s3 = hs[0];
+    let j0 = 0;
+    let j1 = 0;
+    let j2 = 0;
+    let j3 = 0;
+    for (let d = 1; d <= reach; d++) {
+      j0 += m;
+      if (j0 >= period) j0 -= period;
+      j1 += m + 1;
+      if (j1 >= period) j1 -= period;
+      j2 += m + 2;
+      if (j2 >= period) j2 -= period;
+      j3 += m + 3;
+      if (j3 >= period) j3 -= period;
+      const h = h2[d];
+      s0 += h * cosL[j0];
+      s1 += h * cosL[j1];
+      s2 += h * cosL[j2];
+      s3 += h * cosL[j3];
+    }
+    gain[m] = scale(m) * s0;
+    gain[m + 1] = scale(m + 1) * s1;
+    gain[m + 2] = scale(m + 2) * s2;
+    gain[m + 3] = scale(m + 3) * s3;
+  }
+  for (; m <= L; m++) {
     let s = hs[0];
-    // j = m·d mod 2L, stepped instead of divided.
     let j = 0;
     for (let d = 1; d <= reach; d++) {
       j += m;
       if (j >= period) j -= period;
-      s += 2 * hs[d] * cosL[j];
+      s += h2[d] * cosL[j];
     }
-    gain[m] = ((m === 0 || m === L ? 1 : 2) / (2 * L)) * s;
+    gain[m] = scale(m) * s;
   }
   const tail = new Float64Array(L + 2);
   for (let m = L; m >= 0; m--) tail[m] = tail[m + 1] + Math.abs(gain[m]);
@@ -333,7 +531,9 @@ export function resampledSmoothEce(
       let nonzero = 0;
       let absWeighted = 0;
       let maxAbs = 0;
+      let weighted = 0;
       for (let c = 0; c < num.length; c++) {
+        if (den[c] !== 0) layout.weightedCells[weighted++] = c;
         const a = Math.abs(num[c]);
         if (a === 0) continue;
         layout.nonzeroCells[nonzero++] = c;
@@ -341,6 +541,7 @@ export function resampledSmoothEce(
         if (a > maxAbs) maxAbs = a;
       }
       layout.nonzero = nonzero;
+      layout.weighted = weighted;
       layout.absWeighted = absWeighted;
       layout.maxAbs = maxAbs;
       layout.specModes = 0;
@@ -356,39 +557,79 @@ export function resampledSmoothEce(
         operators.clear();
         cached = 0;
       }
-      op = operatorOf(layout, sigma);
-      cached += op.E + op.colMass.length + (op.spectrum === null ? 0 : 2 * op.spectrum.gain.length);
+      op = operatorOf(layout, bandwidthOf(sigma, cacheEntries));
+      cached += 2 * op.colMass.length + op.E;
       operators.set(sigma, op);
     }
     return op;
   };
 
-  /** The grid of the current resample, σ's operator and the smoothed density's total at σ. */
-  const evaluate = (sigma: number): { layout: GridLayout; op: SigmaOperator; mass: number } => {
+  /**
+   * The smoothed density's total at σ for the current resample (the cells with den = 0 add +0
+   * and are skipped); σ's grid and operator are left in `layoutNow` and `opNow`.
+   */
+  let layoutNow: GridLayout | undefined;
+  let opNow: SigmaOperator | undefined;
+  const evaluate = (sigma: number): number => {
     const layout = spread(gridPointsOf(sigma));
     const op = operator(layout, sigma);
+    const { den, weighted, weightedCells } = layout;
+    const { colMass } = op;
     let mass = op.E * DENSITY_EPS;
-    for (let c = 0; c < layout.den.length; c++) mass += layout.den[c] * op.colMass[c];
-    return { layout, op, mass };
+    for (let r = 0; r < weighted; r++) {
+      const c = weightedCells[r];
+      mass += den[c] * colMass[c];
+    }
+    layoutNow = layout;
+    opNow = op;
+    return mass;
   };
 
-  /** Σ_k |smoothed residual at t_k|, by the dense matrix (exact up to summation order). */
+  /**
+   * Σ_k |smoothed residual at t_k|, by the dense weights. Each t_k sums its cells in the order of
+   * `nonzeroCells` (four cells per pass, the same additions in the same order), skipping only
+   * weights that are exactly 0, so the result is the same to the bit as the plain cell-by-cell sum.
+   */
   const exactSum = (layout: GridLayout, op: SigmaOperator): number => {
-    let weights = op.weights;
-    if (weights === null) {
-      weights = weightsOf(layout, op);
-      op.weights = weights;
-      cached += weights.length;
+    const { num, nonzero, nonzeroCells, cells, G } = layout;
+    const rows = op.rows as WeightRow[];
+    for (let r = 0; r < nonzero; r++) {
+      const c = nonzeroCells[r];
+      if (rows[c] === undefined) {
+        rows[c] = weightRow(op.bw, G, cells[c]);
+        cached++;
+      }
     }
     const E = op.E;
     if (sum.length < E) sum = new Float64Array(E);
     sum.fill(0, 0, E);
-    const { num, nonzero, nonzeroCells } = layout;
-    for (let r = 0; r < nonzero; r++) {
+    let r = 0;
+    for (; r + 3 < nonzero; r += 4) {
+      const c0 = nonzeroCells[r];
+      const c1 = nonzeroCells[r + 1];
+      const c2 = nonzeroCells[r + 2];
+      const c3 = nonzeroCells[r + 3];
+      const a0 = num[c0];
+      const a1 = num[c1];
+      const a2 = num[c2];
+      const a3 = num[c3];
+      const r0 = rows[c0];
+      const r1 = rows[c1];
+      const r2 = rows[c2];
+      const r3 = rows[c3];
+      const w0 = r0.weights;
+      const w1 = r1.weights;
+      const w2 = r2.weights;
+      const w3 = r3.weights;
+      const lo = Math.min(r0.lo, r1.lo, r2.lo, r3.lo);
+      const hi = Math.max(r0.hi, r1.hi, r2.hi, r3.hi);
+      for (let k = lo; k < hi; k++) sum[k] = sum[k] + a0 * w0[k] + a1 * w1[k] + a2 * w2[k] + a3 * w3[k];
+    }
+    for (; r < nonzero; r++) {
       const c = nonzeroCells[r];
       const a = num[c];
-      const base = c * E;
-      for (let k = 0; k < E; k++) sum[k] += a * weights[base + k];
+      const { weights, lo, hi } = rows[c];
+      for (let k = lo; k < hi; k++) sum[k] += a * weights[k];
     }
     let total = 0;
     for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
@@ -413,25 +654,54 @@ export function resampledSmoothEce(
     return lo;
   };
 
-  /** Σ_k |smoothed residual at t_k| from the first K cosine modes, and its error bound. */
-  const spectralSum = (layout: GridLayout, op: SigmaOperator, spectrum: Spectrum, K: number): [number, number] => {
+  /** Makes the cosine tables, the resample's coefficients Â(m) and σ's mode values cover K modes. */
+  const prepareModes = (layout: GridLayout, op: SigmaOperator, spectrum: Spectrum, K: number): void => {
     const { cells, cosL, G } = layout;
     const L = G - 1;
     const nc = cells.length;
     if (layout.tabModes < K) {
-      const tab = new Float64Array(K * nc);
-      tab.set(layout.cosTab.subarray(0, layout.tabModes * nc));
+      // Room for at least twice the modes, so a slowly growing K does not copy the table each time.
+      let tab = layout.cosTab;
+      if (tab.length < K * nc) {
+        tab = new Float64Array(Math.min(Math.max(K, 2 * layout.tabModes), G) * nc);
+        tab.set(layout.cosTab.subarray(0, layout.tabModes * nc));
+      }
       for (let m = layout.tabModes; m < K; m++) {
         for (let c = 0; c < nc; c++) {
           const u = cells[c];
           tab[m * nc + c] = (u === 0 || u === L ? 1 : 2) * cosL[(m * u) % (2 * L)];
         }
       }
+      cached += tab.length - layout.cosTab.length;
       layout.cosTab = tab;
       layout.tabModes = K;
     }
     const { num, spec, cosTab, nonzero, nonzeroCells } = layout;
-    for (let m = layout.specModes; m < K; m++) {
+    // Four modes per pass: independent sums, each over the cells in order as one mode alone.
+    let m = layout.specModes;
+    for (; m + 3 < K; m += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      const b0 = m * nc;
+      const b1 = b0 + nc;
+      const b2 = b1 + nc;
+      const b3 = b2 + nc;
+      for (let r = 0; r < nonzero; r++) {
+        const c = nonzeroCells[r];
+        const a = num[c];
+        s0 += a * cosTab[b0 + c];
+        s1 += a * cosTab[b1 + c];
+        s2 += a * cosTab[b2 + c];
+        s3 += a * cosTab[b3 + c];
+      }
+      spec[m] = s0;
+      spec[m + 1] = s1;
+      spec[m + 2] = s2;
+      spec[m + 3] = s3;
+    }
+    for (; m < K; m++) {
       let s = 0;
       const base = m * nc;
       for (let r = 0; r < nonzero; r++) {
@@ -443,9 +713,12 @@ export function resampledSmoothEce(
     if (layout.specModes < K) layout.specModes = K;
     const E = op.E;
     if (spectrum.phiModes < K) {
-      const phi = new Float64Array(K * E);
-      phi.set(spectrum.phi.subarray(0, spectrum.phiModes * E));
-      const { lower, w } = op;
+      let phi = spectrum.phi;
+      if (phi.length < K * E) {
+        phi = new Float64Array(Math.min(Math.max(K, 2 * spectrum.phiModes), G) * E);
+        phi.set(spectrum.phi.subarray(0, spectrum.phiModes * E));
+      }
+      const { lower, w } = op.bw;
       for (let m = spectrum.phiModes; m < K; m++) {
         const g = spectrum.gain[m];
         for (let k = 0; k < E; k++) {
@@ -453,61 +726,147 @@ export function resampledSmoothEce(
           phi[m * E + k] = g * ((1 - w[k]) * cosL[(m * b) % (2 * L)] + w[k] * cosL[(m * (b + 1)) % (2 * L)]);
         }
       }
-      cached += phi.length - spectrum.phi.length;
+      bandwidthEntries += phi.length - spectrum.phi.length;
       spectrum.phi = phi;
       spectrum.phiModes = K;
     }
-    if (sum.length < E) sum = new Float64Array(E);
-    sum.fill(0, 0, E);
-    const phi = spectrum.phi;
-    for (let m = 0; m < K; m++) {
-      const a = spec[m];
-      const base = m * E;
-      for (let k = 0; k < E; k++) sum[k] += a * phi[base + k];
-    }
-    let total = 0;
-    for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
-    const err = E * (layout.absWeighted * spectrum.tail[K] + layout.maxAbs * spectrum.asym);
-    return [total, err];
   };
 
-  /** smECE_σ: spectrally when that is accurate to VALUE_TOLERANCE and cheaper, else densely. */
-  const smoothEceAt = (sigma: number): number => {
-    const { layout, op, mass } = evaluate(sigma);
-    if (op.spectrum !== null) {
-      const K = modesFor(layout, op.spectrum, op.E, VALUE_TOLERANCE * mass);
-      if (K !== null && K < layout.nonzero) return spectralSum(layout, op, op.spectrum, K)[0] / mass;
+  /** Adds modes from…to−1 to the per-point sums `acc`, in ascending order (four per pass, same additions). */
+  const addModes = (acc: Float64Array, spec: Float64Array, phi: Float64Array, E: number, from: number, to: number) => {
+    let m = from;
+    for (; m + 3 < to; m += 4) {
+      const a0 = spec[m];
+      const a1 = spec[m + 1];
+      const a2 = spec[m + 2];
+      const a3 = spec[m + 3];
+      const b0 = m * E;
+      const b1 = b0 + E;
+      const b2 = b1 + E;
+      const b3 = b2 + E;
+      for (let k = 0; k < E; k++)
+        acc[k] = acc[k] + a0 * phi[b0 + k] + a1 * phi[b1 + k] + a2 * phi[b2 + k] + a3 * phi[b3 + k];
     }
-    return exactSum(layout, op) / mass;
+    for (; m < to; m++) {
+      const a = spec[m];
+      const base = m * E;
+      for (let k = 0; k < E; k++) acc[k] += a * phi[base + k];
+    }
+  };
+
+  /**
+   * Σ_k |smoothed residual at t_k| from the first K' ≥ K cosine modes; its error bound is left in
+   * `spectralErr`. The per-point sums of a resample are kept per σ and extended mode by mode, so
+   * a finer error budget only pays for the modes it adds; `exactly` asks for K' = K (the returned
+   * value's modes), summed from mode 0 in order as a fresh sum would be.
+   */
+  let spectralErr = 0;
+  const spectralSum = (
+    layout: GridLayout,
+    op: SigmaOperator,
+    spectrum: Spectrum,
+    K: number,
+    exactly: boolean,
+  ): number => {
+    const E = op.E;
+    if (op.partialFor !== serial) {
+      op.partial.fill(0);
+      op.partialFor = serial;
+      op.partialModes = 0;
+    }
+    let acc = op.partial;
+    if (op.partialModes <= K) {
+      prepareModes(layout, op, spectrum, K);
+      addModes(acc, layout.spec, spectrum.phi, E, op.partialModes, K);
+      op.partialModes = K;
+    } else if (exactly) {
+      if (sum.length < E) sum = new Float64Array(E);
+      acc = sum;
+      acc.fill(0, 0, E);
+      addModes(acc, layout.spec, spectrum.phi, E, 0, K);
+    } else K = op.partialModes;
+    let total = 0;
+    for (let k = 0; k < E; k++) total += Math.abs(acc[k]);
+    spectralErr = E * (layout.absWeighted * spectrum.tail[K] + layout.maxAbs * spectrum.asym);
+    return total;
+  };
+
+  /** This resample's dense Σ_k |smoothed residual| at σ, computed at most once per resample. */
+  const exactAt = (layout: GridLayout, op: SigmaOperator): number => {
+    if (op.exactFor !== serial) {
+      op.exact = exactSum(layout, op);
+      op.exactFor = serial;
+    }
+    return op.exact;
+  };
+
+  /**
+   * This resample's Σ_k |smoothed residual| at σ as the returned value computes it: from cosine
+   * modes when that is accurate to VALUE_TOLERANCE and cheaper (`op.valueErr` its error bound),
+   * else densely (`op.valueErr` 0). Computed at most once per resample: the final σ is always one
+   * the bisection visited, so a close decision there has already paid for the value.
+   */
+  const valueSumAt = (layout: GridLayout, op: SigmaOperator, mass: number): number => {
+    if (op.valueFor !== serial) {
+      const spectrum = spectrumFor(op.bw);
+      const K = spectrum === null ? null : modesFor(layout, spectrum, op.E, VALUE_TOLERANCE * mass);
+      if (spectrum !== null && K !== null && K < layout.nonzero) {
+        op.value = spectralSum(layout, op, spectrum, K, true);
+        op.valueErr = spectralErr;
+      } else {
+        op.value = exactAt(layout, op);
+        op.valueErr = 0;
+      }
+      op.valueFor = serial;
+    }
+    return op.value;
+  };
+
+  /** smECE_σ of the current resample. */
+  const smoothEceAt = (sigma: number): number => {
+    const mass = evaluate(sigma);
+    return valueSumAt(layoutNow as GridLayout, opNow as SigmaOperator, mass) / mass;
   };
 
   /**
    * σ < smECE_σ, deciding from bounds when they leave no doubt: first two O(cells) bounds
    * (triangle inequality above, |mean smoothed residual| below), then the cosine-mode sum with
-   * its truncation bound at a coarse and a fine error budget, and only then the dense sum.
+   * its truncation bound at ever finer error budgets, then the final-value sum (exact, or within
+   * VALUE_TOLERANCE), and only then the dense sum.
    */
   const belowFixedPoint = (sigma: number): boolean => {
     if (sigma < eps) return true;
-    const { layout, op, mass } = evaluate(sigma);
+    const mass = evaluate(sigma);
+    const layout = layoutNow as GridLayout;
+    const op = opNow as SigmaOperator;
+    const { num, nonzero, nonzeroCells } = layout;
+    const { colMass } = op;
     let signed = 0;
     let absolute = 0;
-    for (let c = 0; c < layout.num.length; c++) {
-      const v = layout.num[c] * op.colMass[c];
+    for (let r = 0; r < nonzero; r++) {
+      const c = nonzeroCells[r];
+      const v = num[c] * colMass[c];
       signed += v;
       absolute += Math.abs(v);
     }
     if (sigma >= (absolute / mass) * (1 + BOUND_MARGIN)) return false;
     if (sigma < (Math.abs(signed) / mass) * (1 - BOUND_MARGIN)) return true;
-    if (op.spectrum !== null) {
-      for (const budget of [1e-3, 1e-7]) {
-        const K = modesFor(layout, op.spectrum, op.E, budget * sigma * mass);
+    const spectrum = spectrumFor(op.bw);
+    if (spectrum !== null) {
+      for (let b = 0; b < DECISION_BUDGETS.length; b++) {
+        const K = modesFor(layout, spectrum, op.E, DECISION_BUDGETS[b] * sigma * mass);
         if (K === null || K >= layout.nonzero) break;
-        const [total, err] = spectralSum(layout, op, op.spectrum, K);
-        if (sigma < ((total - err) / mass) * (1 - BOUND_MARGIN)) return true;
-        if (sigma >= ((total + err) / mass) * (1 + BOUND_MARGIN)) return false;
+        const total = spectralSum(layout, op, spectrum, K, false);
+        if (sigma < ((total - spectralErr) / mass) * (1 - BOUND_MARGIN)) return true;
+        if (sigma >= ((total + spectralErr) / mass) * (1 + BOUND_MARGIN)) return false;
       }
     }
-    return sigma < exactSum(layout, op) / mass;
+    const value = valueSumAt(layout, op, mass);
+    const err = op.valueErr;
+    if (err === 0) return sigma < value / mass;
+    if (sigma < ((value - err) / mass) * (1 - BOUND_MARGIN)) return true;
+    if (sigma >= ((value + err) / mass) * (1 + BOUND_MARGIN)) return false;
+    return sigma < exactAt(layout, op) / mass;
   };
 
   return (count) => {
