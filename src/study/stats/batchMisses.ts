@@ -22,11 +22,7 @@ export interface BatchMisses {
  */
 export function batchMisses(b: BinnedCascade, sorted: Float64Array, seq: Int32Array, batchSize: number): BatchMisses {
   const G = sorted.length;
-  const nb = Math.floor(seq.length / batchSize);
-  if (nb < 1)
-    throw new ConfigError(
-      `batch size ${batchSize}: larger than the ${seq.length} test samples; no full batch to score`,
-    );
+  const nb = fullBatches(seq.length, batchSize);
   const devCount = new Float64Array(G + 1);
   const devOk = new Float64Array(G + 1);
   const allOk = new Float64Array(G + 1);
@@ -50,4 +46,88 @@ export function batchMisses(b: BinnedCascade, sorted: Float64Array, seq: Int32Ar
     accuracyMiss[g] /= nb;
   }
   return { outage, accuracyMiss, batches: nb };
+}
+
+/** Full batches in a sequence of `length` samples; throws when there is none. */
+function fullBatches(length: number, batchSize: number): number {
+  const nb = Math.floor(length / batchSize);
+  if (nb < 1)
+    throw new ConfigError(`batch size ${batchSize}: larger than the ${length} test samples; no full batch to score`);
+  return nb;
+}
+
+/**
+ * {@link batchMisses} for many sequences over one binned cascade: the same numbers, bit for bit,
+ * at a fraction of the cost (the bootstrap scores four shuffles of every replicate's resample).
+ * The three counts per threshold (on the device, answered right there, offloaded and answered
+ * right) are packed into one float, radix R > batch size apart: every field of a batch's total
+ * stays below R, so nothing carries between fields, and every partial sum is an integer below
+ * 2^53 in magnitude, so it is exact. Each sample's difference-array entries are packed the same
+ * way once, as a short list of (index, delta) events (it leaves the device where it is offloaded;
+ * each right device exit adds its range), dropping those at the grid's end: scoring a batch is
+ * then a few additions per sample into one array and one prefix sum. Batches too large to pack
+ * take {@link batchMisses} itself.
+ */
+export function batchMissScorer(
+  b: BinnedCascade,
+  sorted: Float64Array,
+  batchSize: number,
+): (seq: Int32Array) => BatchMisses {
+  const G = sorted.length;
+  const R = 2 ** Math.ceil(Math.log2(batchSize + 1));
+  if (R ** 3 > Number.MAX_SAFE_INTEGER) return (seq) => batchMisses(b, sorted, seq, batchSize);
+  const n = b.numSamples;
+  const m = b.deviceExits.length;
+  const start = new Int32Array(n + 1);
+  const at: number[] = [];
+  const delta: number[] = [];
+  const push = (g: number, v: number) => {
+    if (g < G) {
+      at.push(g);
+      delta.push(v);
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    // Every sample starts on the device (the batch's +batchSize at index 0).
+    push(b.offBin[i], b.offCorrect[i] ? R * R - 1 : -1);
+    for (let j = 0; j < m; j++) {
+      const lo = b.lo[j][i];
+      const hi = b.hi[j][i];
+      if (lo < hi && b.correct[j][i]) {
+        push(lo, R);
+        push(hi, -R);
+      }
+    }
+    start[i + 1] = at.length;
+  }
+  const evAt = Int32Array.from(at);
+  const evDelta = Float64Array.from(delta);
+  const d = new Float64Array(G);
+  return (seq) => {
+    const nb = fullBatches(seq.length, batchSize);
+    const outage = new Float64Array(G);
+    const accuracyMiss = new Float64Array(G);
+    for (let bi = 0; bi < nb; bi++) {
+      d.fill(0);
+      d[0] = batchSize;
+      for (let s = bi * batchSize, end = s + batchSize; s < end; s++) {
+        const i = seq[s];
+        for (let e = start[i], last = start[i + 1]; e < last; e++) d[evAt[e]] += evDelta[e];
+      }
+      let c = 0;
+      for (let g = 0; g < G; g++) {
+        c += d[g];
+        const cnt = c % R;
+        const ok = ((c - cnt) / R) % R;
+        const off = (c - cnt - R * ok) / (R * R);
+        if (cnt > 0 && ok / cnt < sorted[g]) outage[g] += 1;
+        if ((ok + off) / batchSize < sorted[g]) accuracyMiss[g] += 1;
+      }
+    }
+    for (let g = 0; g < G; g++) {
+      outage[g] /= nb;
+      accuracyMiss[g] /= nb;
+    }
+    return { outage, accuracyMiss, batches: nb };
+  };
 }

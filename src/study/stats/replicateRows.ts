@@ -2,7 +2,7 @@ import type { CascadeKeys } from '../../cascade/cascadeKeys';
 import type { Fallback } from '../../cascade/runCascade';
 import { binCascade, type BinnedCascade } from '../../offloading/thresholdBins';
 import { countThresholds, rowAt } from '../../offloading/thresholdSweep';
-import { batchMisses } from './batchMisses';
+import { batchMissScorer } from './batchMisses';
 import { replicateDraws, type DrawShape } from './replicateDraws';
 import type { SideCurves } from './pairedBootstrap';
 
@@ -57,8 +57,9 @@ export function fillRow(
     out.overall[r * G + g] = row.overallAccuracy;
     out.deviceCount[r * G + g] = (1 - row.offloadProbability) * counts.total;
   }
+  const score = batchMissScorer(b.batch, points, batchSize);
   for (const seq of seqs) {
-    const m = batchMisses(b.batch, points, seq, batchSize);
+    const m = score(seq);
     for (let p = 0; p < P; p++) {
       out.outage[r * P + p] += m.outage[p] / seqs.length;
       out.accuracyMiss[r * P + p] += m.accuracyMiss[p] / seqs.length;
