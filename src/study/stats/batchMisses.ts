@@ -62,11 +62,11 @@ function fullBatches(length: number, batchSize: number): number {
  * The three counts per threshold (on the device, answered right there, offloaded and answered
  * right) are packed into one float, radix R > batch size apart: every field of a batch's total
  * stays below R, so nothing carries between fields, and every partial sum is an integer below
- * 2^53 in magnitude, so it is exact. Each sample's difference-array entries are packed the same
- * way once, as a short list of (index, delta) events (it leaves the device where it is offloaded;
- * each right device exit adds its range), dropping those at the grid's end: scoring a batch is
- * then a few additions per sample into one array and one prefix sum. Batches too large to pack
- * take {@link batchMisses} itself.
+ * 2^53 in magnitude, so it is exact. Each sample's difference-array entries are laid out once,
+ * side by side (where it is offloaded and whether rightly, then each right device exit's range;
+ * an entry that changes nothing points at the spare slot G): scoring a batch is then a few
+ * additions per sample into one array and one prefix sum. Batches too large to pack take
+ * {@link batchMisses} itself.
  */
 export function batchMissScorer(
   b: BinnedCascade,
@@ -78,41 +78,36 @@ export function batchMissScorer(
   if (R ** 3 > Number.MAX_SAFE_INTEGER) return (seq) => batchMisses(b, sorted, seq, batchSize);
   const n = b.numSamples;
   const m = b.deviceExits.length;
-  const start = new Int32Array(n + 1);
-  const at: number[] = [];
-  const delta: number[] = [];
-  const push = (g: number, v: number) => {
-    if (g < G) {
-      at.push(g);
-      delta.push(v);
-    }
-  };
+  const W = 2 + 2 * m;
+  const ev = new Int32Array(n * W);
   for (let i = 0; i < n; i++) {
-    // Every sample starts on the device (the batch's +batchSize at index 0).
-    push(b.offBin[i], b.offCorrect[i] ? R * R - 1 : -1);
+    ev[i * W] = b.offBin[i];
+    ev[i * W + 1] = b.offCorrect[i] ? 1 : 0;
     for (let j = 0; j < m; j++) {
       const lo = b.lo[j][i];
       const hi = b.hi[j][i];
-      if (lo < hi && b.correct[j][i]) {
-        push(lo, R);
-        push(hi, -R);
-      }
+      const right = lo < hi && b.correct[j][i] === 1;
+      ev[i * W + 2 + 2 * j] = right ? lo : G;
+      ev[i * W + 3 + 2 * j] = right ? hi : G;
     }
-    start[i + 1] = at.length;
   }
-  const evAt = Int32Array.from(at);
-  const evDelta = Float64Array.from(delta);
-  const d = new Float64Array(G);
+  // Offloaded from offBin on: one fewer on the device, one more right offloaded answer if right.
+  const offDelta = Float64Array.of(-1, R * R - 1);
+  const d = new Float64Array(G + 1);
   return (seq) => {
     const nb = fullBatches(seq.length, batchSize);
     const outage = new Float64Array(G);
     const accuracyMiss = new Float64Array(G);
     for (let bi = 0; bi < nb; bi++) {
       d.fill(0);
-      d[0] = batchSize;
+      d[0] = batchSize; // every sample starts on the device
       for (let s = bi * batchSize, end = s + batchSize; s < end; s++) {
-        const i = seq[s];
-        for (let e = start[i], last = start[i + 1]; e < last; e++) d[evAt[e]] += evDelta[e];
+        const base = seq[s] * W;
+        d[ev[base]] += offDelta[ev[base + 1]];
+        for (let x = base + 2, last = base + W; x < last; x += 2) {
+          d[ev[x]] += R;
+          d[ev[x + 1]] -= R;
+        }
       }
       let c = 0;
       for (let g = 0; g < G; g++) {
