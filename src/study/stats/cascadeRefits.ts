@@ -4,7 +4,8 @@ import { scoreRecords } from '../../calibration/index';
 import { uncalibratedExitAssignment } from '../../calibration/earlyExit';
 import { fitTemperatureTorchLbfgs, torchLbfgsTemperature } from '../../calibration/torchLbfgs';
 import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
-import { shiftRows, shiftedRows, weightedTemperature, type RefitKeys } from './refitKeys';
+import { shiftedRows, weightedTemperature, type RefitKeys } from './refitKeys';
+import { shiftRows, temperatureConfidences } from './testConfidences';
 import { resampledNllInT } from './resampledNll';
 
 /**
@@ -13,25 +14,6 @@ import { resampledNllInT } from './resampledNll';
  * the test set's cascade keys under temperatures fitted on a validation resample; TS keeps every
  * argmax, so only the confidences change and correctness is computed once.
  */
-
-/** Test confidences max softmax(β_e·z) per exit from row-max-shifted logits (1 / Σ exp(β·d)). */
-export function temperatureConfidences(
-  shifted: readonly Float64Array[],
-  betas: readonly number[],
-  n: number,
-  C: number,
-): Float64Array[] {
-  return shifted.map((d, e) => {
-    const beta = betas[e];
-    const conf = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let k = 0; k < C; k++) s += Math.exp(beta * d[i * C + k]);
-      conf[i] = 1 / s;
-    }
-    return conf;
-  });
-}
 
 /** What the test side needs: shifted logits per exit and the (fixed) correctness. */
 function testSide(test: ExitRecords): { shifted: Float64Array[]; base: CascadeKeys } {

@@ -3,6 +3,7 @@ import { fitTemperatureShifted, shiftLogits } from '../../calibration/temperatur
 import { scoreRecords, type Calibration } from '../../calibration/applyCalibration';
 import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
 import { subsetRecords } from './resample';
+import { shiftRows, temperatureConfidence } from './testConfidences';
 
 /**
  * How the bootstrap gets the calibrated side of one replicate: refit the calibration on the
@@ -14,17 +15,6 @@ export type RefitKeys = (valIndices: Int32Array | null) => CascadeKeys;
 /** The general path: any method fitted by `fit` on the resampled records, test scored with `scoreRecords`. */
 export function refitThrough(val: ExitRecords, test: ExitRecords, fit: (val: ExitRecords) => Calibration): RefitKeys {
   return (idx) => keysFromScores(scoreRecords(test, fit(idx ? subsetRecords(val, idx) : val)), test.labels);
-}
-
-/** Logits shifted by their row maximum (all ≤ 0), per row: what the test side's confidences are computed from. */
-export function shiftRows(logits: ArrayLike<number>, n: number, C: number): Float64Array {
-  const d = new Float64Array(n * C);
-  for (let i = 0; i < n; i++) {
-    let mx = -Infinity;
-    for (let k = 0; k < C; k++) mx = Math.max(mx, logits[i * C + k]);
-    for (let k = 0; k < C; k++) d[i * C + k] = logits[i * C + k] - mx;
-  }
-  return d;
 }
 
 /** Validation rows prepared once for many weighted temperature fits. */
@@ -77,14 +67,7 @@ export function perExitTemperatureRefit(val: ExitRecords, test: ExitRecords): Re
     const keys: Float64Array[] = [];
     for (let e = 0; e < E; e++) {
       const beta = 1 / (weights ? weightedTemperature(vs[e], weights, full[e]) : full[e]);
-      const conf = new Float64Array(n);
-      const d = ts[e];
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let k = 0; k < C; k++) s += Math.exp(beta * d[i * C + k]);
-        conf[i] = 1 / s;
-      }
-      keys.push(conf);
+      keys.push(temperatureConfidence(ts[e], beta, n, C));
     }
     return { keys, correct: base.correct };
   };
