@@ -1,6 +1,12 @@
-import type { CascadeKeys } from '../../cascade/cascadeKeys';
+import { checkKeys, enabledDeviceExits, type CascadeKeys } from '../../cascade/cascadeKeys';
 import type { Fallback } from '../../cascade/runCascade';
-import { binCascade, type BinnedCascade } from '../../offloading/thresholdBins';
+import {
+  binnedFromCounts,
+  countAtMost,
+  offloadedCorrect,
+  subGridTable,
+  type BinnedCascade,
+} from '../../offloading/thresholdBins';
 import { countThresholds, rowAt } from '../../offloading/thresholdSweep';
 import { batchMissScorer } from './batchMisses';
 import { replicateDraws, type DrawShape } from './replicateDraws';
@@ -25,15 +31,43 @@ export interface Binned {
   batch: BinnedCascade;
 }
 
-export function binBoth(
+/**
+ * Binned cascades of one side at every k of `ks`, as one replicate needs them: each device exit's grid
+ * counts are computed once and shared by every k (exit 1 serves k = 1 and k = 2), the batch points'
+ * counts are looked up from the grid's when the points are grid values (the bootstrap's are), and
+ * the keys are checked once. The same binned cascades as `binCascade`'s, integer for integer.
+ */
+export function binEvery(
   keys: CascadeKeys,
-  k: number,
+  ks: readonly number[],
   fallback: Fallback,
   grid: Float64Array,
   points: Float64Array,
-): Binned {
-  const layout = { edgeExits: k, fallback };
-  return { grid: binCascade(keys, grid, layout), batch: binCascade(keys, points, layout) };
+): Binned[] {
+  const n = checkKeys(keys);
+  const E = keys.keys.length;
+  const layouts = ks.map((k) => ({ edgeExits: k, fallback }));
+  const exits = layouts.map((l) => enabledDeviceExits(E, l));
+  const onGrid = new Map<number, Int32Array>();
+  const onPoints = new Map<number, Int32Array>();
+  const table = subGridTable(points, grid);
+  for (const e of new Set(exits.flat())) {
+    const u = countAtMost(grid, keys.keys[e], new Int32Array(n));
+    onGrid.set(e, u);
+    if (table) {
+      const v = new Int32Array(n);
+      for (let i = 0; i < n; i++) v[i] = table[u[i]];
+      onPoints.set(e, v);
+    } else onPoints.set(e, countAtMost(points, keys.keys[e], new Int32Array(n)));
+  }
+  return layouts.map((layout, j) => {
+    const off = offloadedCorrect(keys, exits[j], layout);
+    const counts = (m: Map<number, Int32Array>) => exits[j].map((e) => m.get(e) as Int32Array);
+    return {
+      grid: binnedFromCounts(keys, grid.length, layout, counts(onGrid), off),
+      batch: binnedFromCounts(keys, points.length, layout, counts(onPoints), off),
+    };
+  });
 }
 
 /** Fill row r of `out` from one side's binned cascade, a resample's weights and its batch sequences. */

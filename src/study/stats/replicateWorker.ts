@@ -3,7 +3,7 @@ import { keysFromScores } from '../../cascade/cascadeKeys';
 import { scoreRecords } from '../../calibration/index';
 import { CALIBRATION_METHODS } from '../../calibration/methods';
 import { methodRefit } from '../methodRefits';
-import { binBoth, computeRows, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
+import { binEvery, computeRows, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
 import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type JobMessage } from './replicatePool';
 
 /**
@@ -15,8 +15,8 @@ const errors = (workerData as { errors: MessagePort }).errors;
 
 function jobOf(m: JobMessage): RowsJob {
   const { val, test } = m;
-  const bin = (keys: Parameters<typeof binBoth>[0]): Binned[] =>
-    m.edgeExits.map((k) => binBoth(keys, k, m.fallback, m.grid, m.points));
+  const bin = (keys: Parameters<typeof binEvery>[0]): Binned[] =>
+    binEvery(keys, m.edgeExits, m.fallback, m.grid, m.points);
   let binnedOf: RowsJob['binnedOf'];
   if (m.spec) {
     const refit = methodRefit(CALIBRATION_METHODS[m.spec.method], val, test, m.spec.subset);
