@@ -8,7 +8,7 @@ import type { DrawShape } from './replicateDraws';
 import type { RefitKeys } from './refitKeys';
 import { ConfigError } from '../../errors';
 import { refitSpecOf, type RefitSpec } from './refitSpec';
-import { binEvery, emptyCurves, fillRow, keysNeverHigher, type RowsJob } from './replicateRows';
+import { binEvery, emptyCurves, exitsRead, fillRow, keysNeverHigher, type RowsJob } from './replicateRows';
 import { runReplicates } from './replicatePool';
 
 /** Curves of one side (uncalibrated or calibrated) at one partition: one value per point, or B × points row-major. */
@@ -106,6 +106,7 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
   // Set by whichever thread refits a replicate that raises some device confidence at that k.
   const raised = new Int32Array(new SharedArrayBuffer(4 * input.edgeExits.length));
   const rounds = pointRounds(input, n);
+  const read = exitsRead(test.numExits, input.edgeExits, input.fallback);
   const calBinned = binEvery(calKeys, input.edgeExits, input.fallback, grid, points);
   const partitions: PartitionReplicates[] = input.edgeExits.map((k, j) => {
     const cal = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B, true) };
@@ -123,7 +124,7 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
     points,
     shape,
     (valIdx) => {
-      const keys = input.refit(valIdx);
+      const keys = input.refit(valIdx, read);
       input.edgeExits.forEach((k, j) => {
         if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
       });

@@ -3,14 +3,16 @@ import { fitTemperatureShifted, shiftLogits } from '../../calibration/temperatur
 import { scoreRecords, type Calibration } from '../../calibration/applyCalibration';
 import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
 import { subsetRecords } from './resample';
-import { shiftRows, temperatureConfidence } from './testConfidences';
+import { confidencesRead, shiftRows } from './testConfidences';
 
 /**
  * How the bootstrap gets the calibrated side of one replicate: refit the calibration on the
  * validation rows `valIndices` (a resample; null = all rows once) and return the test set's cascade
- * keys under it.
+ * keys under it. `read`, when given, holds the (0-based) exits whose keys the caller reads: a
+ * per-exit refit may skip the others' fits and give them the uncalibrated keys instead (the TS
+ * variants do; a general method ignores it).
  */
-export type RefitKeys = (valIndices: Int32Array | null) => CascadeKeys;
+export type RefitKeys = (valIndices: Int32Array | null, read?: ReadonlySet<number> | null) => CascadeKeys;
 
 /** The general path: any method fitted by `fit` on the resampled records, test scored with `scoreRecords`. */
 export function refitThrough(val: ExitRecords, test: ExitRecords, fit: (val: ExitRecords) => Calibration): RefitKeys {
@@ -55,20 +57,15 @@ export function weightedTemperature(
  */
 export function perExitTemperatureRefit(val: ExitRecords, test: ExitRecords): RefitKeys {
   const C = val.numClasses;
-  const E = val.numExits;
   const vs = val.logits.map((l) => shiftedRows(l, val.labels, C));
   const ts = test.logits.map((l) => shiftRows(l, test.numSamples, C));
   const base = keysFromScores(scoreRecords(test), test.labels);
   const full = vs.map((v) => weightedTemperature(v, null));
   const n = test.numSamples;
-  return (idx) => {
+  return (idx, read) => {
     const weights = idx ? new Int32Array(val.numSamples) : null;
     if (idx && weights) for (let i = 0; i < idx.length; i++) weights[idx[i]]++;
-    const keys: Float64Array[] = [];
-    for (let e = 0; e < E; e++) {
-      const beta = 1 / (weights ? weightedTemperature(vs[e], weights, full[e]) : full[e]);
-      keys.push(temperatureConfidence(ts[e], beta, n, C));
-    }
-    return { keys, correct: base.correct };
+    const beta = (e: number) => 1 / (weights ? weightedTemperature(vs[e], weights, full[e]) : full[e]);
+    return { keys: confidencesRead(ts, base.keys, read, beta, n, C), correct: base.correct };
   };
 }

@@ -70,6 +70,18 @@ export function binEvery(
   });
 }
 
+/**
+ * The exits whose calibrated keys a replicate reads: the device exits of the largest k (their
+ * confidences decide who leaves; keysNeverHigher compares them), and the final exit only when the
+ * most-confident fallback compares its confidence with theirs. A refit may skip the others' fits.
+ */
+export function exitsRead(numExits: number, ks: readonly number[], fallback: Fallback): Set<number> {
+  const read = new Set<number>();
+  for (let e = 0; e < Math.max(...ks); e++) read.add(e);
+  if (fallback === 'most-confident') read.add(numExits - 1);
+  return read;
+}
+
 /** Fill row r of `out` from one side's binned cascade, a resample's weights and its batch sequences. */
 export function fillRow(
   out: SideCurves,

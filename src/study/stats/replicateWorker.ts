@@ -3,7 +3,7 @@ import { keysFromScores } from '../../cascade/cascadeKeys';
 import { scoreRecords } from '../../calibration/index';
 import { CALIBRATION_METHODS } from '../../calibration/methods';
 import { methodRefit } from '../methodRefits';
-import { binEvery, computeRows, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
+import { binEvery, computeRows, exitsRead, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
 import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type JobMessage } from './replicatePool';
 
 /**
@@ -22,8 +22,9 @@ function jobOf(m: JobMessage): RowsJob {
     const refit = methodRefit(CALIBRATION_METHODS[m.spec.method], val, test, m.spec.subset);
     const unKeys = keysFromScores(scoreRecords(test), test.labels);
     const raised = m.raised;
+    const read = exitsRead(test.numExits, m.edgeExits, m.fallback);
     binnedOf = (valIdx) => {
-      const keys = refit(valIdx);
+      const keys = refit(valIdx, read);
       if (raised)
         m.edgeExits.forEach((k, j) => {
           if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);

@@ -31,12 +31,18 @@ export function temperatureConfidence(d: Float64Array, beta: number, n: number, 
   return conf;
 }
 
-/** {@link temperatureConfidence} of every exit e at its β_e. */
-export function temperatureConfidences(
+/**
+ * Confidences of every exit under a per-exit temperature refit: exit e's at β = beta(e) when the
+ * caller reads it (`read` undefined or null = every exit), else its uncalibrated ones from `base`,
+ * without calling beta(e): a replicate never fits the temperature of an exit it does not read.
+ */
+export function confidencesRead(
   shifted: readonly Float64Array[],
-  betas: readonly number[],
+  base: readonly Float64Array[],
+  read: ReadonlySet<number> | null | undefined,
+  beta: (e: number) => number,
   n: number,
   C: number,
 ): Float64Array[] {
-  return shifted.map((d, e) => temperatureConfidence(d, betas[e], n, C));
+  return shifted.map((d, e) => (!read || read.has(e) ? temperatureConfidence(d, beta(e), n, C) : base[e]));
 }
