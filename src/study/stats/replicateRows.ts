@@ -7,7 +7,7 @@ import {
   subGridTable,
   type BinnedCascade,
 } from '../../offloading/thresholdBins';
-import { countThresholds, rowAt } from '../../offloading/thresholdSweep';
+import { countThresholds } from '../../offloading/thresholdSweep';
 import { batchMissScorer } from './batchMisses';
 import { replicateDraws, type DrawShape } from './replicateDraws';
 import type { SideCurves } from './pairedBootstrap';
@@ -95,13 +95,21 @@ export function fillRow(
 ): void {
   const G = grid.length;
   const P = points.length;
-  const counts = countThresholds(b.grid, weights);
+  const c = countThresholds(b.grid, weights);
+  const N = c.total;
+  // `rowAt`'s arithmetic, in its order, without a row object per threshold.
   for (let g = 0; g < G; g++) {
-    const row = rowAt(b.grid, counts, g, grid[g], null);
-    out.offload[r * G + g] = row.offloadProbability;
-    out.device[r * G + g] = row.onDeviceAccuracy ?? NaN;
-    out.overall[r * G + g] = row.overallAccuracy;
-    out.deviceCount[r * G + g] = (1 - row.offloadProbability) * counts.total;
+    let dev = 0;
+    let devOk = 0;
+    for (let m = 0; m < c.exitCount.length; m++) {
+      dev += c.exitCount[m][g];
+      devOk += c.exitCorrect[m][g];
+    }
+    const offload = c.offCount[g] / N;
+    out.offload[r * G + g] = offload;
+    out.device[r * G + g] = dev > 0 ? devOk / dev : NaN;
+    out.overall[r * G + g] = (devOk + c.offCorrect[g]) / N;
+    out.deviceCount[r * G + g] = (1 - offload) * N;
   }
   const score = batchMissScorer(b.batch, points, batchSize);
   for (const seq of seqs) {
