@@ -4,7 +4,8 @@ import { scoreRecords } from '../../calibration/index';
 import { CALIBRATION_METHODS } from '../../calibration/methods';
 import { methodRefit } from '../methodRefits';
 import { binEvery, computeRows, exitsRead, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
-import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type JobMessage } from './replicatePool';
+import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type JobMessage, type OutageTasksMessage } from './replicatePool';
+import { outageWithBootstrapBands } from '../outageBands';
 
 /**
  * A bootstrap worker thread: for each job, rebuilds the side's cascade (the uncalibrated keys, or
@@ -49,7 +50,34 @@ function jobOf(m: JobMessage): RowsJob {
   };
 }
 
-parentPort?.on('message', (m: JobMessage) => {
+/**
+ * Take outage-band tasks until none is left; each one's rows are posted before it counts as done
+ * (the main thread reads the reply port once every task is done, then closes it).
+ */
+function runOutageTasks(m: OutageTasksMessage): void {
+  const ctrl = new Int32Array(m.ctrl);
+  try {
+    for (;;) {
+      const i = Atomics.add(ctrl, CTRL_NEXT, 1);
+      if (i >= m.tasks.length) break;
+      const t = m.tasks[i];
+      m.reply.postMessage([i, outageWithBootstrapBands(t.keys, t.pTars, t.layout, t.options)]);
+      Atomics.add(ctrl, CTRL_DONE, 1);
+      Atomics.notify(ctrl, CTRL_DONE);
+    }
+  } catch (err) {
+    errors.postMessage(err instanceof Error && err.stack ? err.stack : String(err));
+    Atomics.store(ctrl, CTRL_ERROR, 1);
+    Atomics.notify(ctrl, CTRL_DONE);
+  }
+}
+
+parentPort?.on('message', (m: JobMessage | OutageTasksMessage) => {
+  if ('kind' in m && m.kind === 'outage-bands') return runOutageTasks(m);
+  runRows(m as JobMessage);
+});
+
+function runRows(m: JobMessage): void {
   const ctrl = new Int32Array(m.ctrl);
   let job: RowsJob | null = null;
   try {
@@ -67,4 +95,4 @@ parentPort?.on('message', (m: JobMessage) => {
     Atomics.store(ctrl, CTRL_ERROR, 1);
     Atomics.notify(ctrl, CTRL_DONE);
   }
-});
+}
