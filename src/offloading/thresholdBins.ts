@@ -95,39 +95,68 @@ export interface BinnedCascade {
  */
 export function binCascade(input: CascadeKeys, sorted: Float64Array, layout: CascadeLayout): BinnedCascade {
   const n = checkKeys(input);
+  const deviceExits = enabledDeviceExits(input.keys.length, layout);
+  const counts = deviceExits.map((e) => countAtMost(sorted, input.keys[e], new Int32Array(n)));
+  return binnedFromCounts(input, sorted.length, layout, counts, offloadedCorrect(input, deviceExits, layout));
+}
+
+/**
+ * Whether each sample's offloaded answer is right under the layout's fallback (see
+ * {@link binCascade}): the final exit's correctness, or the most confident enabled device exit's
+ * where its key is at least the final one's. Does not depend on the grid.
+ */
+export function offloadedCorrect(
+  input: CascadeKeys,
+  deviceExits: readonly number[],
+  layout: CascadeLayout,
+): Uint8Array {
   const E = input.keys.length;
+  const n = input.keys[0].length;
+  const correctF = input.correct[E - 1];
+  if ((layout.fallback ?? 'final') !== 'most-confident' || deviceExits.length === 0) return correctF;
+  const offCorrect = new Uint8Array(n);
+  const keyF = input.keys[E - 1];
+  for (let i = 0; i < n; i++) {
+    let best = -1;
+    let bestKey = -Infinity;
+    for (const e of deviceExits) {
+      const c = input.keys[e][i];
+      if (c > bestKey) {
+        bestKey = c;
+        best = e;
+      }
+    }
+    offCorrect[i] = bestKey >= keyF[i] ? input.correct[best][i] : correctF[i]; // ties: device exit (argmax-first)
+  }
+  return offCorrect;
+}
+
+/**
+ * {@link binCascade} from the grid counts u(key) of the layout's enabled device exits (in cascade
+ * order, e.g. from {@link countAtMost}) and the offloaded correctness: what a caller binning the
+ * same keys for several layouts or grids computes once and shares (the arrays are read, never written).
+ */
+export function binnedFromCounts(
+  input: CascadeKeys,
+  numBins: number,
+  layout: CascadeLayout,
+  counts: readonly Int32Array[],
+  offCorrect: Uint8Array,
+): BinnedCascade {
+  const E = input.keys.length;
+  const n = input.keys[0].length;
   const deviceExits = enabledDeviceExits(E, layout);
-  const finalIdx = E - 1;
   const lo: Int32Array[] = [];
   const hi: Int32Array[] = [];
   const offBin = new Int32Array(n);
-  for (const e of deviceExits) {
-    const h = countAtMost(sorted, input.keys[e], new Int32Array(n));
+  for (const h of counts) {
     lo.push(offBin.slice()); // running max of u over the earlier enabled exits (0 for the first)
     hi.push(h);
     for (let i = 0; i < n; i++) if (h[i] > offBin[i]) offBin[i] = h[i];
   }
-  const correctF = input.correct[finalIdx];
-  let offCorrect = correctF;
-  if ((layout.fallback ?? 'final') === 'most-confident' && deviceExits.length > 0) {
-    offCorrect = new Uint8Array(n);
-    const keyF = input.keys[finalIdx];
-    for (let i = 0; i < n; i++) {
-      let best = -1;
-      let bestKey = -Infinity;
-      for (const e of deviceExits) {
-        const c = input.keys[e][i];
-        if (c > bestKey) {
-          bestKey = c;
-          best = e;
-        }
-      }
-      offCorrect[i] = bestKey >= keyF[i] ? input.correct[best][i] : correctF[i]; // ties: device exit (argmax-first)
-    }
-  }
   return {
     numSamples: n,
-    numBins: sorted.length,
+    numBins,
     numExits: E,
     edgeExits: layout.edgeExits,
     deviceExits,
@@ -137,4 +166,22 @@ export function binCascade(input: CascadeKeys, sorted: Float64Array, layout: Cas
     offBin,
     offCorrect,
   };
+}
+
+/**
+ * When every value of the ascending grid `sub` is also a value of the ascending grid `sorted`, the
+ * table that turns counts on `sorted` into counts on `sub`: u_sub(x) = table[u_sorted(x)]. A value s
+ * of sub is ≤ x iff its first position in `sorted` is below u_sorted(x) (every copy of s is ≤ x or
+ * none is), so table[h] = #{s in sub : first position of s in sorted < h}, exact for every x.
+ * Null when some value of `sub` is not in `sorted`.
+ */
+export function subGridTable(sub: Float64Array, sorted: Float64Array): Int32Array | null {
+  const G = sorted.length;
+  const table = new Int32Array(G + 1);
+  for (const s of sub) {
+    const first = sorted.indexOf(s);
+    if (first < 0) return null;
+    for (let h = first + 1; h <= G; h++) table[h]++;
+  }
+  return table;
 }

@@ -150,8 +150,8 @@ function withProgress(
   let done = 0;
   let last = 0;
   const started = Date.now();
-  return (idx) => {
-    const keys = refit(idx);
+  return (idx, read) => {
+    const keys = refit(idx, read);
     if (idx === null) return keys;
     done++;
     const now = Date.now();

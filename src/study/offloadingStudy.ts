@@ -6,7 +6,7 @@ import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
 import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBands';
 import type { OutageRow } from '../offloading/outage';
-import { outageWithBootstrapBands } from './outageBands';
+import { outageBandsOnPool } from './stats/replicatePool';
 import { missedDeadlineProbability, type DeadlineRow } from '../offloading/missedDeadline';
 import {
   cascadeLatency,
@@ -179,13 +179,14 @@ export function offloadingStudy(
   const deadlinesMs = grid(0, step * (cfg.deadline.points - 1), step);
   const keys = methods.map((m) => methodKeys(records, m.calibration));
   const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
+  const outage = outageBands(keys, cfg, ks, parts);
   const partitions = ks.map((k, j) => {
     const layout = { edgeExits: k, fallback: cfg.fallback };
     const times = constantSampleTimes(latencies[j], records.numSamples);
     return {
       edgeExits: k,
       latency: latencies[j],
-      methods: costFreeMethods(keys, methods, cfg, k, parts).map((m, i) => ({
+      methods: costFreeMethods(keys, methods, cfg, k, parts, outage[j]).map((m, i) => ({
         ...m,
         deadline:
           parts.deadline === false
@@ -206,6 +207,36 @@ export function offloadingStudy(
   };
 }
 
+/**
+ * Outage with bootstrap bands of every method at every k (per k, per method), the study's costliest
+ * serial part: computed on every thread (`outageBandsOnPool`, same rows on any number of them).
+ */
+function outageBands(
+  keys: readonly CascadeKeys[],
+  cfg: ReproduceConfig,
+  ks: readonly number[],
+  parts: StudyParts,
+): OutageRow[][][] {
+  if (parts.outage === false) return ks.map(() => keys.map(() => []));
+  const options = {
+    batchSize: cfg.batches.batchSize,
+    rounds: cfg.batches.rounds,
+    seed: cfg.batches.seed,
+    replicates: cfg.bootstrap.replicates,
+    bootstrapSeed: cfg.bootstrap.seed,
+  };
+  const tasks = ks.flatMap((k) =>
+    keys.map((kk) => ({
+      keys: kk,
+      pTars: cfg.outagePTarGrid,
+      layout: { edgeExits: k, fallback: cfg.fallback },
+      options,
+    })),
+  );
+  const rows = outageBandsOnPool(tasks);
+  return ks.map((_, j) => rows.slice(j * keys.length, (j + 1) * keys.length));
+}
+
 /** Sweeps, bands and outage of every method at one partition: everything that needs no costs. */
 function costFreeMethods(
   keys: readonly CascadeKeys[],
@@ -213,6 +244,7 @@ function costFreeMethods(
   cfg: ReproduceConfig,
   k: number,
   parts: StudyParts,
+  outage: readonly OutageRow[][],
 ): MethodStudy[] {
   const layout = { edgeExits: k, fallback: cfg.fallback };
   return methods.map((m, i) => ({
@@ -220,16 +252,7 @@ function costFreeMethods(
     label: m.label,
     sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
     bands: parts.bands === false ? [] : bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
-    outage:
-      parts.outage === false
-        ? []
-        : outageWithBootstrapBands(keys[i], cfg.outagePTarGrid, layout, {
-            batchSize: cfg.batches.batchSize,
-            rounds: cfg.batches.rounds,
-            seed: cfg.batches.seed,
-            replicates: cfg.bootstrap.replicates,
-            bootstrapSeed: cfg.bootstrap.seed,
-          }),
+    outage: outage[i],
     deadline: [],
     overallByFallback: {
       final: sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'final' }).map((r) => r.overallAccuracy),
@@ -260,6 +283,7 @@ function costFreeStudy(
   const keys = methods.map((m) => methodKeys(records, m.calibration));
   const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
   const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
+  const outage = outageBands(keys, cfg, ks, parts);
   return {
     timing: 'none',
     network,
@@ -267,10 +291,10 @@ function costFreeStudy(
     deadlinesMs: [],
     batches: cfg.batches,
     eceBins: cfg.eceBins,
-    partitions: ks.map((k) => ({
+    partitions: ks.map((k, j) => ({
       edgeExits: k,
       latency: null,
-      methods: costFreeMethods(keys, methods, cfg, k, parts),
+      methods: costFreeMethods(keys, methods, cfg, k, parts, outage[j]),
     })),
     skipped: [{ part: 'latency', reason: 'no-exit-costs', neededFields: LATENCY_FIELDS }],
   };

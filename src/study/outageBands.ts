@@ -3,7 +3,7 @@ import { binCascade, sortGrid } from '../offloading/thresholdBins';
 import type { OutageRow } from '../offloading/outage';
 import { quantileSorted } from '../metrics/bootstrap';
 import { createRng, permutation } from '../util/rng';
-import { batchMisses } from './stats/batchMisses';
+import { batchMissScorer } from './stats/batchMisses';
 import { drawIndices, reshuffle } from './stats/resample';
 
 /** Options of {@link outageWithBootstrapBands}. */
@@ -38,8 +38,9 @@ export function outageWithBootstrapBands(
   const n = b.numSamples;
   const pointRng = createRng(o.seed);
   const point = new Float64Array(G);
+  const score = batchMissScorer(b, grid.values, o.batchSize);
   for (let r = 0; r < o.rounds; r++) {
-    const m = batchMisses(b, grid.values, permutation(n, pointRng), o.batchSize).outage;
+    const m = score(permutation(n, pointRng)).outage;
     for (let g = 0; g < G; g++) point[g] += m[g] / o.rounds;
   }
   const reps = Array.from({ length: G }, () => new Float64Array(o.replicates));
@@ -48,7 +49,7 @@ export function outageWithBootstrapBands(
   for (let r = 0; r < o.replicates; r++) {
     const idx = drawIndices(n, rng);
     for (let s = 0; s < S; s++) {
-      const m = batchMisses(b, grid.values, s === 0 ? idx : reshuffle(idx, rng), o.batchSize).outage;
+      const m = score(s === 0 ? idx : reshuffle(idx, rng)).outage;
       for (let g = 0; g < G; g++) reps[g][r] += m[g] / S;
     }
   }

@@ -4,7 +4,8 @@ import { scoreRecords } from '../../calibration/index';
 import { uncalibratedExitAssignment } from '../../calibration/earlyExit';
 import { fitTemperatureTorchLbfgs, torchLbfgsTemperature } from '../../calibration/torchLbfgs';
 import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
-import { shiftRows, shiftedRows, weightedTemperature, type RefitKeys } from './refitKeys';
+import { shiftedRows, weightedTemperature, type RefitKeys } from './refitKeys';
+import { confidencesRead, shiftRows } from './testConfidences';
 import { resampledNllInT } from './resampledNll';
 
 /**
@@ -13,25 +14,6 @@ import { resampledNllInT } from './resampledNll';
  * the test set's cascade keys under temperatures fitted on a validation resample; TS keeps every
  * argmax, so only the confidences change and correctness is computed once.
  */
-
-/** Test confidences max softmax(β_e·z) per exit from row-max-shifted logits (1 / Σ exp(β·d)). */
-export function temperatureConfidences(
-  shifted: readonly Float64Array[],
-  betas: readonly number[],
-  n: number,
-  C: number,
-): Float64Array[] {
-  return shifted.map((d, e) => {
-    const beta = betas[e];
-    const conf = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let k = 0; k < C; k++) s += Math.exp(beta * d[i * C + k]);
-      conf[i] = 1 / s;
-    }
-    return conf;
-  });
-}
 
 /** What the test side needs: shifted logits per exit and the (fixed) correctness. */
 function testSide(test: ExitRecords): { shifted: Float64Array[]; base: CascadeKeys } {
@@ -72,25 +54,19 @@ export function perBranchTemperatureRefit(val: ExitRecords, test: ExitRecords, o
   const assigned = uncalibratedExitAssignment(val, { pTar: o.pTar, fallback: o.fallback });
   const vs = val.logits.map((l) => shiftedRows(l, val.labels, C));
   const t = testSide(test);
-  // Per exit, its subset's weights (0 outside); an exit that keeps no sample gets T = 1.
-  const tempsOn = (w: Int32Array | null, full: number[] | null) =>
-    Array.from({ length: E }, (_, e) => {
-      const we = new Int32Array(val.numSamples);
-      let total = 0;
-      for (let i = 0; i < val.numSamples; i++) if (assigned[i] === e) total += we[i] = w ? w[i] : 1;
-      return total === 0 ? 1 : weightedTemperature(vs[e], we, full ? full[e] : undefined);
-    });
-  const full = tempsOn(null, null);
-  const betas = (temps: number[]) => temps.map((T) => 1 / T);
-  return (idx) => ({
-    keys: temperatureConfidences(
-      t.shifted,
-      betas(idx ? tempsOn(weightsOf(idx, val.numSamples), full) : full),
-      test.numSamples,
-      C,
-    ),
-    correct: t.base.correct,
-  });
+  // Exit e's subset weights (0 outside); an exit that keeps no sample gets T = 1.
+  const tempOn = (e: number, w: Int32Array | null, full: number[] | null) => {
+    const we = new Int32Array(val.numSamples);
+    let total = 0;
+    for (let i = 0; i < val.numSamples; i++) if (assigned[i] === e) total += we[i] = w ? w[i] : 1;
+    return total === 0 ? 1 : weightedTemperature(vs[e], we, full ? full[e] : undefined);
+  };
+  const full = Array.from({ length: E }, (_, e) => tempOn(e, null, null));
+  return (idx, read) => {
+    const w = idx ? weightsOf(idx, val.numSamples) : null;
+    const beta = (e: number) => 1 / (w ? tempOn(e, w, full) : full[e]);
+    return { keys: confidencesRead(t.shifted, t.base.keys, read, beta, test.numSamples, C), correct: t.base.correct };
+  };
 }
 
 /**
@@ -106,15 +82,10 @@ export function globalTemperatureRefit(val: ExitRecords, test: ExitRecords, o: C
   const v = shiftedRows(pooled, val.labels, C);
   const t = testSide(test);
   const full = weightedTemperature(v, null);
-  return (idx) => {
+  return (idx, read) => {
     const beta = 1 / (idx ? weightedTemperature(v, weightsOf(idx, n), full) : full);
     return {
-      keys: temperatureConfidences(
-        t.shifted,
-        test.logits.map(() => beta),
-        test.numSamples,
-        C,
-      ),
+      keys: confidencesRead(t.shifted, t.base.keys, read, () => beta, test.numSamples, C),
       correct: t.base.correct,
     };
   };
@@ -129,13 +100,13 @@ export function torchLbfgsRefit(val: ExitRecords, test: ExitRecords): RefitKeys 
   const C = val.numClasses;
   const t = testSide(test);
   const vs = val.logits.map((l) => shiftedRows(l, val.labels, C));
-  return (idx) => {
-    const betas = val.logits.map(
-      (l, e) =>
-        1 /
-        (idx ? torchLbfgsTemperature(resampledNllInT(vs[e], idx)) : fitTemperatureTorchLbfgs(l, val.labels, C))
-          .temperature,
-    );
-    return { keys: temperatureConfidences(t.shifted, betas, test.numSamples, C), correct: t.base.correct };
+  return (idx, read) => {
+    const beta = (e: number) =>
+      1 /
+      (idx
+        ? torchLbfgsTemperature(resampledNllInT(vs[e], idx))
+        : fitTemperatureTorchLbfgs(val.logits[e], val.labels, C)
+      ).temperature;
+    return { keys: confidencesRead(t.shifted, t.base.keys, read, beta, test.numSamples, C), correct: t.base.correct };
   };
 }

@@ -8,7 +8,7 @@ import type { DrawShape } from './replicateDraws';
 import type { RefitKeys } from './refitKeys';
 import { ConfigError } from '../../errors';
 import { refitSpecOf, type RefitSpec } from './refitSpec';
-import { binBoth, emptyCurves, fillRow, keysNeverHigher, type RowsJob } from './replicateRows';
+import { binEvery, emptyCurves, exitsRead, fillRow, keysNeverHigher, type RowsJob } from './replicateRows';
 import { runReplicates } from './replicatePool';
 
 /** Curves of one side (uncalibrated or calibrated) at one partition: one value per point, or B × points row-major. */
@@ -106,18 +106,11 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
   // Set by whichever thread refits a replicate that raises some device confidence at that k.
   const raised = new Int32Array(new SharedArrayBuffer(4 * input.edgeExits.length));
   const rounds = pointRounds(input, n);
+  const read = exitsRead(test.numExits, input.edgeExits, input.fallback);
+  const calBinned = binEvery(calKeys, input.edgeExits, input.fallback, grid, points);
   const partitions: PartitionReplicates[] = input.edgeExits.map((k, j) => {
     const cal = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B, true) };
-    fillRow(
-      cal.point,
-      0,
-      binBoth(calKeys, k, input.fallback, grid, points),
-      grid,
-      points,
-      undefined,
-      rounds,
-      batchSize,
-    );
+    fillRow(cal.point, 0, calBinned[j], grid, points, undefined, rounds, batchSize);
     return {
       edgeExits: k,
       deviceConfidencesLowered: keysNeverHigher(calKeys, unKeys, k),
@@ -131,11 +124,11 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrap {
     points,
     shape,
     (valIdx) => {
-      const keys = input.refit(valIdx);
+      const keys = input.refit(valIdx, read);
       input.edgeExits.forEach((k, j) => {
         if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
       });
-      return input.edgeExits.map((k) => binBoth(keys, k, input.fallback, grid, points));
+      return binEvery(keys, input.edgeExits, input.fallback, grid, points);
     },
     partitions.map((p) => p.calibrated.reps),
     raised,
@@ -219,7 +212,7 @@ function uncalibratedSides(
   const B = input.replicates;
   const unKeys = keysFromScores(scoreRecords(test), test.labels);
   const rounds = pointRounds(input, test.numSamples);
-  const binned = input.edgeExits.map((k) => binBoth(unKeys, k, input.fallback, grid, points));
+  const binned = binEvery(unKeys, input.edgeExits, input.fallback, grid, points);
   const sides = binned.map((b) => {
     const un = { point: emptyCurves(G, P, 1), reps: emptyCurves(G, P, B, true) };
     fillRow(un.point, 0, b, grid, points, undefined, rounds, batchSize);

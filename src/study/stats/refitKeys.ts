@@ -3,28 +3,20 @@ import { fitTemperatureShifted, shiftLogits } from '../../calibration/temperatur
 import { scoreRecords, type Calibration } from '../../calibration/applyCalibration';
 import { keysFromScores, type CascadeKeys } from '../../cascade/cascadeKeys';
 import { subsetRecords } from './resample';
+import { confidencesRead, shiftRows } from './testConfidences';
 
 /**
  * How the bootstrap gets the calibrated side of one replicate: refit the calibration on the
  * validation rows `valIndices` (a resample; null = all rows once) and return the test set's cascade
- * keys under it.
+ * keys under it. `read`, when given, holds the (0-based) exits whose keys the caller reads: a
+ * per-exit refit may skip the others' fits and give them the uncalibrated keys instead (the TS
+ * variants do; a general method ignores it).
  */
-export type RefitKeys = (valIndices: Int32Array | null) => CascadeKeys;
+export type RefitKeys = (valIndices: Int32Array | null, read?: ReadonlySet<number> | null) => CascadeKeys;
 
 /** The general path: any method fitted by `fit` on the resampled records, test scored with `scoreRecords`. */
 export function refitThrough(val: ExitRecords, test: ExitRecords, fit: (val: ExitRecords) => Calibration): RefitKeys {
   return (idx) => keysFromScores(scoreRecords(test, fit(idx ? subsetRecords(val, idx) : val)), test.labels);
-}
-
-/** Logits shifted by their row maximum (all ≤ 0), per row: what the test side's confidences are computed from. */
-export function shiftRows(logits: ArrayLike<number>, n: number, C: number): Float64Array {
-  const d = new Float64Array(n * C);
-  for (let i = 0; i < n; i++) {
-    let mx = -Infinity;
-    for (let k = 0; k < C; k++) mx = Math.max(mx, logits[i * C + k]);
-    for (let k = 0; k < C; k++) d[i * C + k] = logits[i * C + k] - mx;
-  }
-  return d;
 }
 
 /** Validation rows prepared once for many weighted temperature fits. */
@@ -65,27 +57,15 @@ export function weightedTemperature(
  */
 export function perExitTemperatureRefit(val: ExitRecords, test: ExitRecords): RefitKeys {
   const C = val.numClasses;
-  const E = val.numExits;
   const vs = val.logits.map((l) => shiftedRows(l, val.labels, C));
   const ts = test.logits.map((l) => shiftRows(l, test.numSamples, C));
   const base = keysFromScores(scoreRecords(test), test.labels);
   const full = vs.map((v) => weightedTemperature(v, null));
   const n = test.numSamples;
-  return (idx) => {
+  return (idx, read) => {
     const weights = idx ? new Int32Array(val.numSamples) : null;
     if (idx && weights) for (let i = 0; i < idx.length; i++) weights[idx[i]]++;
-    const keys: Float64Array[] = [];
-    for (let e = 0; e < E; e++) {
-      const beta = 1 / (weights ? weightedTemperature(vs[e], weights, full[e]) : full[e]);
-      const conf = new Float64Array(n);
-      const d = ts[e];
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let k = 0; k < C; k++) s += Math.exp(beta * d[i * C + k]);
-        conf[i] = 1 / s;
-      }
-      keys.push(conf);
-    }
-    return { keys, correct: base.correct };
+    const beta = (e: number) => 1 / (weights ? weightedTemperature(vs[e], weights, full[e]) : full[e]);
+    return { keys: confidencesRead(ts, base.keys, read, beta, n, C), correct: base.correct };
   };
 }

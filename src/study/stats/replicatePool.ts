@@ -2,6 +2,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ExitRecords } from '../../records/types';
+import type { CascadeKeys, CascadeLayout } from '../../cascade/cascadeKeys';
+import type { OutageRow } from '../../offloading/outage';
+import { outageWithBootstrapBands, type OutageBandOptions } from '../outageBands';
 import { ConfigError, ReplicaError } from '../../errors';
 import type { Fallback } from '../../cascade/runCascade';
 import type { SideCurves } from './pairedBootstrap';
@@ -36,14 +39,31 @@ export interface JobMessage {
   raised: Int32Array | null;
 }
 
+/** One outage-band computation (`outageWithBootstrapBands`) that any thread can run. */
+export interface OutageBandTask {
+  keys: CascadeKeys;
+  pTars: readonly number[];
+  layout: CascadeLayout;
+  options: OutageBandOptions;
+}
+
+/** What a worker is sent to take outage-band tasks from the shared counter (same control slots). */
+export interface OutageTasksMessage {
+  kind: 'outage-bands';
+  ctrl: SharedArrayBuffer;
+  tasks: OutageBandTask[];
+  /** Where the worker posts `[task index, rows]` of each task it ran. */
+  reply: MessagePort;
+}
+
 /** Replicates taken at a time: small enough to balance two threads, large enough to keep the counter cold. */
 const CHUNK = 4;
 /** Below this many replicates the workers' start-up is not worth it. */
 const MIN_REPLICATES = 64;
 
 /**
- * Threads computing replicates, this one included: $EECAL_BOOTSTRAP_THREADS when set (1 = this
- * thread only), else the machine's cores, at most 8.
+ * Threads computing replicates (and the study's outage bands), this one included:
+ * $EECAL_BOOTSTRAP_THREADS when set (1 = this thread only), else the machine's cores, at most 8.
  */
 export function bootstrapThreads(): number {
   const env = process.env.EECAL_BOOTSTRAP_THREADS;
@@ -158,4 +178,64 @@ export function runReplicates(
   }
   failed();
   tell(replicates, true);
+}
+
+/**
+ * Outage bands of several keys and layouts (e.g. every method at every k) on every thread: this
+ * one and the pool's workers take tasks from a shared counter, and each task's rows are what
+ * `outageWithBootstrapBands` returns for it on any thread (its own seeds, nothing shared), so the
+ * result does not depend on the number of threads. Synchronous, like {@link runReplicates}.
+ */
+export function outageBandsOnPool(tasks: readonly OutageBandTask[]): OutageRow[][] {
+  const run = (t: OutageBandTask) => outageWithBootstrapBands(t.keys, t.pTars, t.layout, t.options);
+  const threads = Math.min(bootstrapThreads(), tasks.length);
+  if (threads <= 1) return tasks.map(run);
+  const out = new Array<OutageRow[] | undefined>(tasks.length);
+  const ctrl = new Int32Array(new SharedArrayBuffer(3 * 4));
+  const ws = workers(threads - 1);
+  // A reply channel per worker: read here, synchronously, once every task is done.
+  const replies = ws.map((w) => {
+    const { port1: mine, port2: theirs } = new MessageChannel();
+    const message: OutageTasksMessage = {
+      kind: 'outage-bands',
+      ctrl: ctrl.buffer as SharedArrayBuffer,
+      tasks: tasks as OutageBandTask[],
+      reply: theirs,
+    };
+    w.worker.postMessage(message, [theirs]);
+    return mine;
+  });
+  const failed = () => {
+    if (Atomics.load(ctrl, CTRL_ERROR) === 0) return;
+    const why = ws.map((w) => receiveMessageOnPort(w.errors)?.message).find((m) => m !== undefined);
+    throw new ReplicaError(`outage-band worker failed: ${why ?? 'unknown error'}`);
+  };
+  try {
+    for (;;) {
+      const i = Atomics.add(ctrl, CTRL_NEXT, 1);
+      if (i >= tasks.length) break;
+      out[i] = run(tasks[i]);
+      Atomics.add(ctrl, CTRL_DONE, 1);
+      failed();
+    }
+    for (;;) {
+      const done = Atomics.load(ctrl, CTRL_DONE);
+      if (done >= tasks.length) break;
+      failed();
+      Atomics.wait(ctrl, CTRL_DONE, done, 1000);
+    }
+    failed();
+    for (const port of replies) {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const [i, rows] = m.message as [number, OutageRow[]];
+        out[i] = rows;
+      }
+    }
+  } finally {
+    for (const port of replies) port.close();
+  }
+  return out.map((rows, i) => {
+    if (!rows) throw new ReplicaError(`outage-band task ${i}: no result came back`);
+    return rows;
+  });
 }

@@ -1,8 +1,14 @@
-import type { CascadeKeys } from '../../cascade/cascadeKeys';
+import { checkKeys, enabledDeviceExits, type CascadeKeys } from '../../cascade/cascadeKeys';
 import type { Fallback } from '../../cascade/runCascade';
-import { binCascade, type BinnedCascade } from '../../offloading/thresholdBins';
-import { countThresholds, rowAt } from '../../offloading/thresholdSweep';
-import { batchMisses } from './batchMisses';
+import {
+  binnedFromCounts,
+  countAtMost,
+  offloadedCorrect,
+  subGridTable,
+  type BinnedCascade,
+} from '../../offloading/thresholdBins';
+import { countThresholds } from '../../offloading/thresholdSweep';
+import { batchMissScorer } from './batchMisses';
 import { replicateDraws, type DrawShape } from './replicateDraws';
 import type { SideCurves } from './pairedBootstrap';
 
@@ -25,15 +31,55 @@ export interface Binned {
   batch: BinnedCascade;
 }
 
-export function binBoth(
+/**
+ * Binned cascades of one side at every k of `ks`, as one replicate needs them: each device exit's grid
+ * counts are computed once and shared by every k (exit 1 serves k = 1 and k = 2), the batch points'
+ * counts are looked up from the grid's when the points are grid values (the bootstrap's are), and
+ * the keys are checked once. The same binned cascades as `binCascade`'s, integer for integer.
+ */
+export function binEvery(
   keys: CascadeKeys,
-  k: number,
+  ks: readonly number[],
   fallback: Fallback,
   grid: Float64Array,
   points: Float64Array,
-): Binned {
-  const layout = { edgeExits: k, fallback };
-  return { grid: binCascade(keys, grid, layout), batch: binCascade(keys, points, layout) };
+): Binned[] {
+  const n = checkKeys(keys);
+  const E = keys.keys.length;
+  const layouts = ks.map((k) => ({ edgeExits: k, fallback }));
+  const exits = layouts.map((l) => enabledDeviceExits(E, l));
+  const onGrid = new Map<number, Int32Array>();
+  const onPoints = new Map<number, Int32Array>();
+  const table = subGridTable(points, grid);
+  for (const e of new Set(exits.flat())) {
+    const u = countAtMost(grid, keys.keys[e], new Int32Array(n));
+    onGrid.set(e, u);
+    if (table) {
+      const v = new Int32Array(n);
+      for (let i = 0; i < n; i++) v[i] = table[u[i]];
+      onPoints.set(e, v);
+    } else onPoints.set(e, countAtMost(points, keys.keys[e], new Int32Array(n)));
+  }
+  return layouts.map((layout, j) => {
+    const off = offloadedCorrect(keys, exits[j], layout);
+    const counts = (m: Map<number, Int32Array>) => exits[j].map((e) => m.get(e) as Int32Array);
+    return {
+      grid: binnedFromCounts(keys, grid.length, layout, counts(onGrid), off),
+      batch: binnedFromCounts(keys, points.length, layout, counts(onPoints), off),
+    };
+  });
+}
+
+/**
+ * The exits whose calibrated keys a replicate reads: the device exits of the largest k (their
+ * confidences decide who leaves; keysNeverHigher compares them), and the final exit only when the
+ * most-confident fallback compares its confidence with theirs. A refit may skip the others' fits.
+ */
+export function exitsRead(numExits: number, ks: readonly number[], fallback: Fallback): Set<number> {
+  const read = new Set<number>();
+  for (let e = 0; e < Math.max(...ks); e++) read.add(e);
+  if (fallback === 'most-confident') read.add(numExits - 1);
+  return read;
 }
 
 /** Fill row r of `out` from one side's binned cascade, a resample's weights and its batch sequences. */
@@ -49,16 +95,25 @@ export function fillRow(
 ): void {
   const G = grid.length;
   const P = points.length;
-  const counts = countThresholds(b.grid, weights);
+  const c = countThresholds(b.grid, weights);
+  const N = c.total;
+  // `rowAt`'s arithmetic, in its order, without a row object per threshold.
   for (let g = 0; g < G; g++) {
-    const row = rowAt(b.grid, counts, g, grid[g], null);
-    out.offload[r * G + g] = row.offloadProbability;
-    out.device[r * G + g] = row.onDeviceAccuracy ?? NaN;
-    out.overall[r * G + g] = row.overallAccuracy;
-    out.deviceCount[r * G + g] = (1 - row.offloadProbability) * counts.total;
+    let dev = 0;
+    let devOk = 0;
+    for (let m = 0; m < c.exitCount.length; m++) {
+      dev += c.exitCount[m][g];
+      devOk += c.exitCorrect[m][g];
+    }
+    const offload = c.offCount[g] / N;
+    out.offload[r * G + g] = offload;
+    out.device[r * G + g] = dev > 0 ? devOk / dev : NaN;
+    out.overall[r * G + g] = (devOk + c.offCorrect[g]) / N;
+    out.deviceCount[r * G + g] = (1 - offload) * N;
   }
+  const score = batchMissScorer(b.batch, points, batchSize);
   for (const seq of seqs) {
-    const m = batchMisses(b.batch, points, seq, batchSize);
+    const m = score(seq);
     for (let p = 0; p < P; p++) {
       out.outage[r * P + p] += m.outage[p] / seqs.length;
       out.accuracyMiss[r * P + p] += m.accuracyMiss[p] / seqs.length;

@@ -3,8 +3,9 @@ import { keysFromScores } from '../../cascade/cascadeKeys';
 import { scoreRecords } from '../../calibration/index';
 import { CALIBRATION_METHODS } from '../../calibration/methods';
 import { methodRefit } from '../methodRefits';
-import { binBoth, computeRows, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
-import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type JobMessage } from './replicatePool';
+import { binEvery, computeRows, exitsRead, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
+import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type JobMessage, type OutageTasksMessage } from './replicatePool';
+import { outageWithBootstrapBands } from '../outageBands';
 
 /**
  * A bootstrap worker thread: for each job, rebuilds the side's cascade (the uncalibrated keys, or
@@ -15,15 +16,16 @@ const errors = (workerData as { errors: MessagePort }).errors;
 
 function jobOf(m: JobMessage): RowsJob {
   const { val, test } = m;
-  const bin = (keys: Parameters<typeof binBoth>[0]): Binned[] =>
-    m.edgeExits.map((k) => binBoth(keys, k, m.fallback, m.grid, m.points));
+  const bin = (keys: Parameters<typeof binEvery>[0]): Binned[] =>
+    binEvery(keys, m.edgeExits, m.fallback, m.grid, m.points);
   let binnedOf: RowsJob['binnedOf'];
   if (m.spec) {
     const refit = methodRefit(CALIBRATION_METHODS[m.spec.method], val, test, m.spec.subset);
     const unKeys = keysFromScores(scoreRecords(test), test.labels);
     const raised = m.raised;
+    const read = exitsRead(test.numExits, m.edgeExits, m.fallback);
     binnedOf = (valIdx) => {
-      const keys = refit(valIdx);
+      const keys = refit(valIdx, read);
       if (raised)
         m.edgeExits.forEach((k, j) => {
           if (!keysNeverHigher(keys, unKeys, k)) Atomics.store(raised, j, 1);
@@ -48,7 +50,34 @@ function jobOf(m: JobMessage): RowsJob {
   };
 }
 
-parentPort?.on('message', (m: JobMessage) => {
+/**
+ * Take outage-band tasks until none is left; each one's rows are posted before it counts as done
+ * (the main thread reads the reply port once every task is done, then closes it).
+ */
+function runOutageTasks(m: OutageTasksMessage): void {
+  const ctrl = new Int32Array(m.ctrl);
+  try {
+    for (;;) {
+      const i = Atomics.add(ctrl, CTRL_NEXT, 1);
+      if (i >= m.tasks.length) break;
+      const t = m.tasks[i];
+      m.reply.postMessage([i, outageWithBootstrapBands(t.keys, t.pTars, t.layout, t.options)]);
+      Atomics.add(ctrl, CTRL_DONE, 1);
+      Atomics.notify(ctrl, CTRL_DONE);
+    }
+  } catch (err) {
+    errors.postMessage(err instanceof Error && err.stack ? err.stack : String(err));
+    Atomics.store(ctrl, CTRL_ERROR, 1);
+    Atomics.notify(ctrl, CTRL_DONE);
+  }
+}
+
+parentPort?.on('message', (m: JobMessage | OutageTasksMessage) => {
+  if ('kind' in m && m.kind === 'outage-bands') return runOutageTasks(m);
+  runRows(m as JobMessage);
+});
+
+function runRows(m: JobMessage): void {
   const ctrl = new Int32Array(m.ctrl);
   let job: RowsJob | null = null;
   try {
@@ -66,4 +95,4 @@ parentPort?.on('message', (m: JobMessage) => {
     Atomics.store(ctrl, CTRL_ERROR, 1);
     Atomics.notify(ctrl, CTRL_DONE);
   }
-});
+}

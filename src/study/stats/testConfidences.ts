@@ -1,0 +1,48 @@
+import { expNonPositive } from './expNonPositive';
+
+/**
+ * The test side of the bootstrap's temperature refits: TS keeps every argmax, so a replicate's
+ * refit changes only the test set's confidences, recomputed from logits shifted once.
+ */
+
+/** Logits shifted by their row maximum (all ≤ 0), per row: what the test side's confidences are computed from. */
+export function shiftRows(logits: ArrayLike<number>, n: number, C: number): Float64Array {
+  const d = new Float64Array(n * C);
+  for (let i = 0; i < n; i++) {
+    let mx = -Infinity;
+    for (let k = 0; k < C; k++) mx = Math.max(mx, logits[i * C + k]);
+    for (let k = 0; k < C; k++) d[i * C + k] = logits[i * C + k] - mx;
+  }
+  return d;
+}
+
+/**
+ * Confidences max softmax(β·z) of one exit's rows from row-max-shifted logits d: 1 / Σ_k e^{β·d_k}.
+ * β > 0 and d ≤ 0, so every exponent is ≤ 0 and `expNonPositive` gives Math.exp's bits, inlined
+ * (the bootstrap computes N·C of them per exit and replicate).
+ */
+export function temperatureConfidence(d: Float64Array, beta: number, n: number, C: number): Float64Array {
+  const conf = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = i * C, end = k + C; k < end; k++) s += expNonPositive(beta * d[k]);
+    conf[i] = 1 / s;
+  }
+  return conf;
+}
+
+/**
+ * Confidences of every exit under a per-exit temperature refit: exit e's at β = beta(e) when the
+ * caller reads it (`read` undefined or null = every exit), else its uncalibrated ones from `base`,
+ * without calling beta(e): a replicate never fits the temperature of an exit it does not read.
+ */
+export function confidencesRead(
+  shifted: readonly Float64Array[],
+  base: readonly Float64Array[],
+  read: ReadonlySet<number> | null | undefined,
+  beta: (e: number) => number,
+  n: number,
+  C: number,
+): Float64Array[] {
+  return shifted.map((d, e) => (!read || read.has(e) ? temperatureConfidence(d, beta(e), n, C) : base[e]));
+}
