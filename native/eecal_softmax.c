@@ -284,13 +284,16 @@ static AVX512 void rowTermsAvx512(const double *dt, const double *labelShift, in
   }
 }
 
-static AVX512 void confidencesAvx512(const double *dt, int64_t C, int64_t rows, double beta, double *conf) {
+/* The whole groups of eight rows; returns how many rows it did. */
+static AVX512 int64_t confidencesAvx512(const double *dt, int64_t C, int64_t rows, double beta, double *conf) {
   const __m512d b = splat(beta);
-  for (int64_t r = 0; r < rows; r += 8) {
+  int64_t r = 0;
+  for (; r + 8 <= rows; r += 8) {
     __m512d s = _mm512_setzero_pd();
     for (int64_t k = 0; k < C; k++) s = _mm512_add_pd(s, exp8(_mm512_mul_pd(b, _mm512_loadu_pd(dt + k * rows + r))));
     _mm512_storeu_pd(conf + r, _mm512_div_pd(splat(1.0), s));
   }
+  return r;
 }
 
 /* Whole groups of eight; returns how many elements it did. */
@@ -331,14 +334,12 @@ static void rowTermsScalar(const double *dt, const double *labelShift, int64_t C
 }
 
 void maxSoftmaxConfidences(const double *dt, int64_t C, int64_t rows, double beta, double *conf, int scalarOnly) {
+  int64_t r = 0;
 #ifdef EECAL_HAVE_AVX512
-  if (!scalarOnly && rows % 8 == 0 && avx512Usable()) {
-    confidencesAvx512(dt, C, rows, beta, conf);
-    return;
-  }
+  if (!scalarOnly && avx512Usable()) r = confidencesAvx512(dt, C, rows, beta, conf);
 #endif
   (void)scalarOnly;
-  for (int64_t r = 0; r < rows; r++) {
+  for (; r < rows; r++) {
     double s = 0;
     for (int64_t k = 0; k < C; k++) s += fdlibmExp(beta * dt[k * rows + r]);
     conf[r] = 1 / s;

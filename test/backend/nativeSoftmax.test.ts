@@ -158,7 +158,7 @@ test('native max-softmax confidences equal the JavaScript sum 1 / Σ exp(β·d) 
   const val = plantedRecords({ numSamples: 1003, seed: 9, sharpen: 2.1 });
   const C = val.numClasses;
   for (const rowsUsed of [1000, 1003]) {
-    // rows % 8 ≠ 0 takes the scalar code; the vector path needs whole groups of eight.
+    // 1003 rows: whole groups of eight in the vector code, the last three in scalar C.
     const { shifted } = shiftedRows(val.logits[0].subarray(0, rowsUsed * C), val.labels.subarray(0, rowsUsed), C);
     const dt = new Float64Array(C * rowsUsed);
     for (let r = 0; r < rowsUsed; r++) for (let c = 0; c < C; c++) dt[c * rowsUsed + r] = shifted[r * C + c];
