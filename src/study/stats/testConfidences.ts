@@ -1,3 +1,4 @@
+import { nativeSoftmax } from '../../backend/nativeBlas';
 import { expNonPositive } from './expNonPositive';
 
 /**
@@ -16,13 +17,39 @@ export function shiftRows(logits: ArrayLike<number>, n: number, C: number): Floa
   return d;
 }
 
+/** Class-major copies of the shifted logits the native kernel reads, made once per array. */
+const classMajor = new WeakMap<Float64Array, Float64Array>();
+
+function classMajorOf(d: Float64Array, n: number, C: number): Float64Array {
+  let t = classMajor.get(d);
+  if (!t || t.length !== n * C) {
+    t = new Float64Array(n * C);
+    for (let i = 0; i < n; i++) for (let k = 0; k < C; k++) t[k * n + i] = d[i * C + k];
+    classMajor.set(d, t);
+  }
+  return t;
+}
+
 /**
  * Confidences max softmax(β·z) of one exit's rows from row-max-shifted logits d: 1 / Σ_k e^{β·d_k}.
- * β > 0 and d ≤ 0, so every exponent is ≤ 0 and `expNonPositive` gives Math.exp's bits, inlined
- * (the bootstrap computes N·C of them per exit and replicate).
+ * The bootstrap computes N·C exponentials per exit and replicate, so where the native addon is
+ * built they run there (eight rows at a time, V8's exp algorithm, the same sum in the same order:
+ * the same bits); otherwise `expNonPositive` gives Math.exp's bits, inlined. `jsOnly` forces the
+ * JavaScript loop (the tests compare the two).
  */
-export function temperatureConfidence(d: Float64Array, beta: number, n: number, C: number): Float64Array {
+export function temperatureConfidence(
+  d: Float64Array,
+  beta: number,
+  n: number,
+  C: number,
+  jsOnly = false,
+): Float64Array {
   const conf = new Float64Array(n);
+  const kernel = jsOnly || n === 0 ? null : nativeSoftmax();
+  if (kernel) {
+    kernel.maxSoftmax(classMajorOf(d, n, C), C, beta, conf, false);
+    return conf;
+  }
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let k = i * C, end = k + C; k < end; k++) s += expNonPositive(beta * d[k]);
