@@ -4,9 +4,10 @@ import type { CalibrationMethodDefinition } from '../calibration/methodDefinitio
 import type { Fallback } from '../cascade/runCascade';
 import { keysFromScores, type CascadeKeys } from '../cascade/cascadeKeys';
 import { sweepThresholds, type SweepRow } from '../offloading/thresholdSweep';
-import { bootstrapSweepBands, type SweepBand } from '../offloading/bootstrapBands';
+import type { SweepBand } from '../offloading/bootstrapBands';
 import type { OutageRow } from '../offloading/outage';
-import { outageBandsOnPool } from './stats/replicatePool';
+import { curveTasksOnPool } from './stats/replicatePool';
+import type { CurveTask } from './curveTasks';
 import { missedDeadlineProbability, type DeadlineRow } from '../offloading/missedDeadline';
 import {
   cascadeLatency,
@@ -20,7 +21,7 @@ import { constantSampleTimes } from '../offloading/sampleTimes';
 import { sidecarExitCosts } from '../offloading/deviceCost';
 import { grid, type ReproduceConfig } from './config';
 import type { ExitLatency } from '../cascade/exitLatency';
-import { deviceEceVsPTar, type DeviceEceRow } from './deviceEce';
+import type { DeviceEceRow } from './deviceEce';
 
 /**
  * A calibration variant to compare: its method id, display label, the fitted calibration (a file
@@ -179,14 +180,14 @@ export function offloadingStudy(
   const deadlinesMs = grid(0, step * (cfg.deadline.points - 1), step);
   const keys = methods.map((m) => methodKeys(records, m.calibration));
   const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
-  const outage = outageBands(keys, cfg, ks, parts);
+  const banded = bandedCurves(keys, cfg, ks, parts);
   const partitions = ks.map((k, j) => {
     const layout = { edgeExits: k, fallback: cfg.fallback };
     const times = constantSampleTimes(latencies[j], records.numSamples);
     return {
       edgeExits: k,
       latency: latencies[j],
-      methods: costFreeMethods(keys, methods, cfg, k, parts, outage[j]).map((m, i) => ({
+      methods: costFreeMethods(keys, methods, cfg, k, banded[j]).map((m, i) => ({
         ...m,
         deadline:
           parts.deadline === false
@@ -207,34 +208,63 @@ export function offloadingStudy(
   };
 }
 
+/** The banded curves of one method at one k (empty where the parts leave them out). */
+interface BandedCurves {
+  bands: SweepBand[];
+  outage: OutageRow[];
+  deviceEce: DeviceEceRow[];
+}
+
 /**
- * Outage with bootstrap bands of every method at every k (per k, per method), the study's costliest
- * serial part: computed on every thread (`outageBandsOnPool`, same rows on any number of them).
+ * Sweep bands, outage bands and device-ECE bands of every method at every k (per k, per method):
+ * the study's costliest part, computed as tasks on every thread (`curveTasksOnPool`, the same rows
+ * on any number of them).
  */
-function outageBands(
+function bandedCurves(
   keys: readonly CascadeKeys[],
   cfg: ReproduceConfig,
   ks: readonly number[],
   parts: StudyParts,
-): OutageRow[][][] {
-  if (parts.outage === false) return ks.map(() => keys.map(() => []));
-  const options = {
-    batchSize: cfg.batches.batchSize,
-    rounds: cfg.batches.rounds,
-    seed: cfg.batches.seed,
-    replicates: cfg.bootstrap.replicates,
-    bootstrapSeed: cfg.bootstrap.seed,
-  };
-  const tasks = ks.flatMap((k) =>
-    keys.map((kk) => ({
-      keys: kk,
-      pTars: cfg.outagePTarGrid,
-      layout: { edgeExits: k, fallback: cfg.fallback },
-      options,
+): BandedCurves[][] {
+  const tasks: CurveTask[] = [];
+  for (const k of ks) {
+    const layout = { edgeExits: k, fallback: cfg.fallback };
+    for (const kk of keys) {
+      if (parts.bands !== false)
+        tasks.push({ kind: 'sweep-bands', keys: kk, pTars: cfg.pTarGrid, options: { ...layout, ...cfg.bootstrap } });
+      if (parts.outage !== false)
+        tasks.push({
+          kind: 'outage-bands',
+          keys: kk,
+          pTars: cfg.outagePTarGrid,
+          layout,
+          options: {
+            batchSize: cfg.batches.batchSize,
+            rounds: cfg.batches.rounds,
+            seed: cfg.batches.seed,
+            replicates: cfg.bootstrap.replicates,
+            bootstrapSeed: cfg.bootstrap.seed,
+          },
+        });
+      if (parts.bands !== false)
+        tasks.push({
+          kind: 'device-ece',
+          keys: kk,
+          pTars: cfg.pTarGrid,
+          layout,
+          options: { bins: cfg.eceBins, ...cfg.bootstrap },
+        });
+    }
+  }
+  const rows = curveTasksOnPool(tasks);
+  let next = 0;
+  return ks.map(() =>
+    keys.map(() => ({
+      bands: parts.bands !== false ? (rows[next++] as SweepBand[]) : [],
+      outage: parts.outage !== false ? (rows[next++] as OutageRow[]) : [],
+      deviceEce: parts.bands !== false ? (rows[next++] as DeviceEceRow[]) : [],
     })),
   );
-  const rows = outageBandsOnPool(tasks);
-  return ks.map((_, j) => rows.slice(j * keys.length, (j + 1) * keys.length));
 }
 
 /** Sweeps, bands and outage of every method at one partition: everything that needs no costs. */
@@ -243,16 +273,15 @@ function costFreeMethods(
   methods: readonly MethodSpec[],
   cfg: ReproduceConfig,
   k: number,
-  parts: StudyParts,
-  outage: readonly OutageRow[][],
+  banded: readonly BandedCurves[],
 ): MethodStudy[] {
   const layout = { edgeExits: k, fallback: cfg.fallback };
   return methods.map((m, i) => ({
     id: m.id,
     label: m.label,
     sweep: sweepThresholds(keys[i], cfg.pTarGrid, layout),
-    bands: parts.bands === false ? [] : bootstrapSweepBands(keys[i], cfg.pTarGrid, { ...layout, ...cfg.bootstrap }),
-    outage: outage[i],
+    bands: banded[i].bands,
+    outage: banded[i].outage,
     deadline: [],
     overallByFallback: {
       final: sweepThresholds(keys[i], cfg.pTarGrid, { edgeExits: k, fallback: 'final' }).map((r) => r.overallAccuracy),
@@ -260,10 +289,7 @@ function costFreeMethods(
         (r) => r.overallAccuracy,
       ),
     },
-    deviceEce:
-      parts.bands === false
-        ? []
-        : deviceEceVsPTar(keys[i], cfg.pTarGrid, layout, { bins: cfg.eceBins, ...cfg.bootstrap }),
+    deviceEce: banded[i].deviceEce,
   }));
 }
 
@@ -283,7 +309,7 @@ function costFreeStudy(
   const keys = methods.map((m) => methodKeys(records, m.calibration));
   const deadlinePTar = cfg.deadline.pTar === 'auto' ? autoDeadlinePTar(keys[0]) : cfg.deadline.pTar;
   const ks = Array.from({ length: records.numExits - 1 }, (_, j) => j + 1);
-  const outage = outageBands(keys, cfg, ks, parts);
+  const banded = bandedCurves(keys, cfg, ks, parts);
   return {
     timing: 'none',
     network,
@@ -294,7 +320,7 @@ function costFreeStudy(
     partitions: ks.map((k, j) => ({
       edgeExits: k,
       latency: null,
-      methods: costFreeMethods(keys, methods, cfg, k, parts, outage[j]),
+      methods: costFreeMethods(keys, methods, cfg, k, banded[j]),
     })),
     skipped: [{ part: 'latency', reason: 'no-exit-costs', neededFields: LATENCY_FIELDS }],
   };

@@ -2,9 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ExitRecords } from '../../records/types';
-import type { CascadeKeys, CascadeLayout } from '../../cascade/cascadeKeys';
-import type { OutageRow } from '../../offloading/outage';
-import { outageWithBootstrapBands, type OutageBandOptions } from '../outageBands';
+import { runCurveTask, type CurveRows, type CurveTask } from '../curveTasks';
 import { ConfigError, ReplicaError } from '../../errors';
 import type { Fallback } from '../../cascade/runCascade';
 import type { SideCurves } from './pairedBootstrap';
@@ -39,19 +37,11 @@ export interface JobMessage {
   raised: Int32Array | null;
 }
 
-/** One outage-band computation (`outageWithBootstrapBands`) that any thread can run. */
-export interface OutageBandTask {
-  keys: CascadeKeys;
-  pTars: readonly number[];
-  layout: CascadeLayout;
-  options: OutageBandOptions;
-}
-
-/** What a worker is sent to take outage-band tasks from the shared counter (same control slots). */
-export interface OutageTasksMessage {
-  kind: 'outage-bands';
+/** What a worker is sent to take curve tasks from the shared counter (same control slots as replicates). */
+export interface CurveTasksMessage {
+  kind: 'curve-tasks';
   ctrl: SharedArrayBuffer;
-  tasks: OutageBandTask[];
+  tasks: CurveTask[];
   /** Where the worker posts `[task index, rows]` of each task it ran. */
   reply: MessagePort;
 }
@@ -62,7 +52,7 @@ const CHUNK = 4;
 const MIN_REPLICATES = 64;
 
 /**
- * Threads computing replicates (and the study's outage bands), this one included:
+ * Threads computing replicates (and the study's curve tasks), this one included:
  * $EECAL_BOOTSTRAP_THREADS when set (1 = this thread only), else the machine's cores, at most 8.
  */
 export function bootstrapThreads(): number {
@@ -181,25 +171,25 @@ export function runReplicates(
 }
 
 /**
- * Outage bands of several keys and layouts (e.g. every method at every k) on every thread: this
- * one and the pool's workers take tasks from a shared counter, and each task's rows are what
- * `outageWithBootstrapBands` returns for it on any thread (its own seeds, nothing shared), so the
- * result does not depend on the number of threads. Synchronous, like {@link runReplicates}.
+ * The study's curve tasks (outage, sweep and device-ECE bands of every method at every k) on every
+ * thread: this one and the pool's workers take tasks from a shared counter, and each task's rows
+ * are what `runCurveTask` returns for it on any thread (its own seeds, nothing shared), so the
+ * result does not depend on the number of threads. Rows come back in task order. Synchronous,
+ * like {@link runReplicates}.
  */
-export function outageBandsOnPool(tasks: readonly OutageBandTask[]): OutageRow[][] {
-  const run = (t: OutageBandTask) => outageWithBootstrapBands(t.keys, t.pTars, t.layout, t.options);
+export function curveTasksOnPool(tasks: readonly CurveTask[]): CurveRows[] {
   const threads = Math.min(bootstrapThreads(), tasks.length);
-  if (threads <= 1) return tasks.map(run);
-  const out = new Array<OutageRow[] | undefined>(tasks.length);
+  if (threads <= 1) return tasks.map(runCurveTask);
+  const out = new Array<CurveRows | undefined>(tasks.length);
   const ctrl = new Int32Array(new SharedArrayBuffer(3 * 4));
   const ws = workers(threads - 1);
   // A reply channel per worker: read here, synchronously, once every task is done.
   const replies = ws.map((w) => {
     const { port1: mine, port2: theirs } = new MessageChannel();
-    const message: OutageTasksMessage = {
-      kind: 'outage-bands',
+    const message: CurveTasksMessage = {
+      kind: 'curve-tasks',
       ctrl: ctrl.buffer as SharedArrayBuffer,
-      tasks: tasks as OutageBandTask[],
+      tasks: tasks as CurveTask[],
       reply: theirs,
     };
     w.worker.postMessage(message, [theirs]);
@@ -208,13 +198,13 @@ export function outageBandsOnPool(tasks: readonly OutageBandTask[]): OutageRow[]
   const failed = () => {
     if (Atomics.load(ctrl, CTRL_ERROR) === 0) return;
     const why = ws.map((w) => receiveMessageOnPort(w.errors)?.message).find((m) => m !== undefined);
-    throw new ReplicaError(`outage-band worker failed: ${why ?? 'unknown error'}`);
+    throw new ReplicaError(`study worker failed: ${why ?? 'unknown error'}`);
   };
   try {
     for (;;) {
       const i = Atomics.add(ctrl, CTRL_NEXT, 1);
       if (i >= tasks.length) break;
-      out[i] = run(tasks[i]);
+      out[i] = runCurveTask(tasks[i]);
       Atomics.add(ctrl, CTRL_DONE, 1);
       failed();
     }
@@ -227,7 +217,7 @@ export function outageBandsOnPool(tasks: readonly OutageBandTask[]): OutageRow[]
     failed();
     for (const port of replies) {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-        const [i, rows] = m.message as [number, OutageRow[]];
+        const [i, rows] = m.message as [number, CurveRows];
         out[i] = rows;
       }
     }
@@ -235,7 +225,7 @@ export function outageBandsOnPool(tasks: readonly OutageBandTask[]): OutageRow[]
     for (const port of replies) port.close();
   }
   return out.map((rows, i) => {
-    if (!rows) throw new ReplicaError(`outage-band task ${i}: no result came back`);
+    if (!rows) throw new ReplicaError(`study task ${i} (${tasks[i].kind}): no result came back`);
     return rows;
   });
 }

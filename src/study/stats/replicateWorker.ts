@@ -4,8 +4,8 @@ import { scoreRecords } from '../../calibration/index';
 import { CALIBRATION_METHODS } from '../../calibration/methods';
 import { methodRefit } from '../methodRefits';
 import { binEvery, computeRows, exitsRead, keysNeverHigher, type Binned, type RowsJob } from './replicateRows';
-import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type JobMessage, type OutageTasksMessage } from './replicatePool';
-import { outageWithBootstrapBands } from '../outageBands';
+import { CTRL_DONE, CTRL_ERROR, CTRL_NEXT, type CurveTasksMessage, type JobMessage } from './replicatePool';
+import { runCurveTask } from '../curveTasks';
 
 /**
  * A bootstrap worker thread: for each job, rebuilds the side's cascade (the uncalibrated keys, or
@@ -51,17 +51,16 @@ function jobOf(m: JobMessage): RowsJob {
 }
 
 /**
- * Take outage-band tasks until none is left; each one's rows are posted before it counts as done
- * (the main thread reads the reply port once every task is done, then closes it).
+ * Take curve tasks until none is left; each one's rows are posted before it counts as done (the
+ * main thread reads the reply port once every task is done, then closes it).
  */
-function runOutageTasks(m: OutageTasksMessage): void {
+function runCurveTasks(m: CurveTasksMessage): void {
   const ctrl = new Int32Array(m.ctrl);
   try {
     for (;;) {
       const i = Atomics.add(ctrl, CTRL_NEXT, 1);
       if (i >= m.tasks.length) break;
-      const t = m.tasks[i];
-      m.reply.postMessage([i, outageWithBootstrapBands(t.keys, t.pTars, t.layout, t.options)]);
+      m.reply.postMessage([i, runCurveTask(m.tasks[i])]);
       Atomics.add(ctrl, CTRL_DONE, 1);
       Atomics.notify(ctrl, CTRL_DONE);
     }
@@ -72,8 +71,8 @@ function runOutageTasks(m: OutageTasksMessage): void {
   }
 }
 
-parentPort?.on('message', (m: JobMessage | OutageTasksMessage) => {
-  if ('kind' in m && m.kind === 'outage-bands') return runOutageTasks(m);
+parentPort?.on('message', (m: JobMessage | CurveTasksMessage) => {
+  if ('kind' in m && m.kind === 'curve-tasks') return runCurveTasks(m);
   runRows(m as JobMessage);
 });
 
