@@ -74,11 +74,18 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
   test(`reproduce: ${signal} mid-run leaves the earlier run's outputs wholly as they were`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `eecal-sig-reproduce-${signal}-`));
     const out = path.join(dir, 'out');
+    // A second model (a copy under another name) is analysed after the first one's figures are
+    // written: the signal sent on the first model's figures lands while the run still has seconds
+    // of work left, however fast the figures themselves are.
+    const second = path.join(dir, 'b-lenet-mnist-copy');
+    fs.cpSync(model, second, { recursive: true, filter: (src) => path.basename(src) !== 'checkpoint' });
     // Small verdict settings: the test is about signals, not statistics (the full claims take minutes).
     const args = [
       'reproduce',
       '--model',
       model,
+      '--model',
+      second,
       '--no-images',
       '--no-reproduction',
       '--verdict-replicates',
