@@ -716,6 +716,16 @@ static int argFlag(napi_env env, napi_value v, const char *what, int *out) {
   return 1;
 }
 
+/* The softmax kernels' numClasses (an integer from 1 to 2^20) and β (any number), or a thrown error naming `fn`. */
+static int argClassesAndBeta(napi_env env, const char *fn, napi_value vC, napi_value vBeta, int32_t *C, double *beta) {
+  napi_valuetype t;
+  if (napi_typeof(env, vC, &t) != napi_ok || t != napi_number || napi_get_value_int32(env, vC, C) != napi_ok || *C < 1 || *C > (1 << 20))
+    return fail(env, "%s numClasses must be an integer from 1 to 2^20", fn);
+  if (napi_typeof(env, vBeta, &t) != napi_ok || t != napi_number || napi_get_value_double(env, vBeta, beta) != napi_ok)
+    return fail(env, "%s beta must be a number", fn);
+  return 1;
+}
+
 /*
  * temperatureNll(dt, labelShift, numClasses, drawn, beta, scratch, sums, scalarOnly): the torch-lbfgs
  * objective's sums over a resample's drawn rows (eecal_softmax.c). dt: Float64Array [numClasses × rows],
@@ -734,16 +744,8 @@ static napi_value TemperatureNll(napi_env env, napi_callback_info info) {
       !argTyped(env, argv[5], napi_float64_array, "Float64Array", "temperatureNll scratch", &scratch) ||
       !argTyped(env, argv[6], napi_float64_array, "Float64Array", "temperatureNll sums", &sums)) return NULL;
   int32_t C;
-  napi_valuetype t;
-  if (napi_typeof(env, argv[2], &t) != napi_ok || t != napi_number || napi_get_value_int32(env, argv[2], &C) != napi_ok || C < 1 || C > (1 << 20)) {
-    fail(env, "temperatureNll numClasses must be an integer from 1 to 2^20");
-    return NULL;
-  }
   double beta;
-  if (napi_typeof(env, argv[4], &t) != napi_ok || t != napi_number || napi_get_value_double(env, argv[4], &beta) != napi_ok) {
-    fail(env, "temperatureNll beta must be a number");
-    return NULL;
-  }
+  if (!argClassesAndBeta(env, "temperatureNll", argv[2], argv[4], &C, &beta)) return NULL;
   int scalarOnly;
   if (!argFlag(env, argv[7], "temperatureNll scalarOnly", &scalarOnly)) return NULL;
   const uint64_t rows = ls.len;
@@ -781,16 +783,8 @@ static napi_value MaxSoftmax(napi_env env, napi_callback_info info) {
   if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "maxSoftmax dt", &dt) ||
       !argTyped(env, argv[3], napi_float64_array, "Float64Array", "maxSoftmax conf", &conf)) return NULL;
   int32_t C;
-  napi_valuetype t;
-  if (napi_typeof(env, argv[1], &t) != napi_ok || t != napi_number || napi_get_value_int32(env, argv[1], &C) != napi_ok || C < 1 || C > (1 << 20)) {
-    fail(env, "maxSoftmax numClasses must be an integer from 1 to 2^20");
-    return NULL;
-  }
   double beta;
-  if (napi_typeof(env, argv[2], &t) != napi_ok || t != napi_number || napi_get_value_double(env, argv[2], &beta) != napi_ok) {
-    fail(env, "maxSoftmax beta must be a number");
-    return NULL;
-  }
+  if (!argClassesAndBeta(env, "maxSoftmax", argv[1], argv[2], &C, &beta)) return NULL;
   int scalarOnly;
   if (!argFlag(env, argv[4], "maxSoftmax scalarOnly", &scalarOnly)) return NULL;
   uint64_t cells;
@@ -912,13 +906,10 @@ static napi_value SumRows(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2) { napi_throw_error(env, NULL, "eecal native: sumRows takes 2 arguments"); return NULL; }
   Floats out, x;
-  if (!argFloats(env, argv[1], "sumRows out", 0, &out)) return NULL;
-  size_t C;
-  napi_typedarray_type type;
-  void *ptr;
-  napi_value buf;
-  size_t off;
-  napi_get_typedarray_info(env, argv[1], &type, &C, &ptr, &buf, &off);
+  Typed ot;
+  if (!argTyped(env, argv[1], napi_float32_array, "Float32Array", "sumRows out", &ot)) return NULL;
+  const size_t C = ot.len;
+  out.data = (float *)ot.data;
   if (C < 1) { fail(env, "sumRows out must have at least 1 float (one per column)"); return NULL; }
   if (!argPixels(env, argv[0], "sumRows x", (int64_t)C, -1, &x)) return NULL;
   out.len = C;
