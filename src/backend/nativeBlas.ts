@@ -111,6 +111,28 @@ export function nativeBlasPath(root: string = repoRoot(), env: NodeJS.ProcessEnv
 }
 
 /**
+ * The addon module itself, or why not: `EECAL_NATIVE=0`, not built, or failing to load. Loading
+ * touches no setting; each caller checks the entry points it needs.
+ */
+function requireNativeAddon(env: NodeJS.ProcessEnv): { module: unknown; detail: string } {
+  if (env.EECAL_NATIVE === '0') return { module: null, detail: 'off (EECAL_NATIVE=0)' };
+  const file = nativeBlasPath(repoRoot(), env);
+  if (!fs.existsSync(file)) {
+    if (env.EECAL_NATIVE_ADDON)
+      return { module: null, detail: `not found: EECAL_NATIVE_ADDON=${env.EECAL_NATIVE_ADDON}` };
+    return { module: null, detail: `not built (npm run build:native; needs a C compiler and libopenblas-dev)` };
+  }
+  try {
+    return { module: require(file) as unknown, detail: file };
+  } catch (err) {
+    return {
+      module: null,
+      detail: `failed to load ${file}: ${(err as Error).message.split('\n')[0]} (rebuild: npm run build:native)`,
+    };
+  }
+}
+
+/**
  * Load the native kernels, or say why not. `EECAL_NATIVE=0` turns them off (then eecal uses its
  * wasm kernels, as on a machine without a C compiler or OpenBLAS). The convolutions run on oneDNN
  * when the build has it (`EECAL_NATIVE_CONV=openblas` keeps them on OpenBLAS, process-wide). BLAS runs one thread per call:
@@ -120,22 +142,9 @@ export function nativeBlasPath(root: string = repoRoot(), env: NodeJS.ProcessEnv
  * replica inherits the same environment and asks for the same count; another count is refused.
  */
 export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlasStatus {
-  if (env.EECAL_NATIVE === '0') return { loaded: null, detail: 'off (EECAL_NATIVE=0)' };
-  const file = nativeBlasPath(repoRoot(), env);
-  if (!fs.existsSync(file)) {
-    if (env.EECAL_NATIVE_ADDON)
-      return { loaded: null, detail: `not found: EECAL_NATIVE_ADDON=${env.EECAL_NATIVE_ADDON}` };
-    return { loaded: null, detail: `not built (npm run build:native; needs a C compiler and libopenblas-dev)` };
-  }
-  let mod: NativeBlas;
-  try {
-    mod = require(file) as NativeBlas;
-  } catch (err) {
-    return {
-      loaded: null,
-      detail: `failed to load ${file}: ${(err as Error).message.split('\n')[0]} (rebuild: npm run build:native)`,
-    };
-  }
+  const addon = requireNativeAddon(env);
+  if (!addon.module) return { loaded: null, detail: addon.detail };
+  const mod = addon.module as NativeBlas;
   const raw = env.EECAL_BLAS_THREADS ?? '1';
   const threads = Number(raw);
   if (!/^\s*\d+\s*$/.test(raw) || threads < 1)
@@ -203,20 +212,14 @@ let objectiveKernel: NativeSoftmax | null | undefined;
  */
 export function nativeSoftmax(env: NodeJS.ProcessEnv = process.env): NativeSoftmax | null {
   if (objectiveKernel !== undefined) return objectiveKernel;
-  objectiveKernel = null;
-  if (env.EECAL_NATIVE === '0') return null;
-  const file = nativeBlasPath(repoRoot(), env);
-  if (!fs.existsSync(file)) return null;
-  try {
-    const mod = require(file) as Partial<NativeSoftmax>;
-    if (
-      typeof mod.temperatureNll === 'function' &&
-      typeof mod.maxSoftmax === 'function' &&
-      typeof mod.fdlibm === 'function'
-    )
-      objectiveKernel = mod as NativeSoftmax;
-  } catch {
-    // A broken build is reported by `eecal doctor` (loadNativeBlas); here the JavaScript path serves.
-  }
+  // Without the addon (or with a broken build, which `eecal doctor` reports) the JavaScript path serves.
+  const mod = requireNativeAddon(env).module as Partial<NativeSoftmax> | null;
+  objectiveKernel =
+    mod &&
+    typeof mod.temperatureNll === 'function' &&
+    typeof mod.maxSoftmax === 'function' &&
+    typeof mod.fdlibm === 'function'
+      ? (mod as NativeSoftmax)
+      : null;
   return objectiveKernel;
 }
