@@ -37,11 +37,34 @@ export function batchMisses(b: BinnedCascade, sorted: Float64Array, seq: Int32Ar
       cnt += devCount[g];
       ok += devOk[g];
       off += allOk[g];
-      if (cnt > 0 && ok / cnt < sorted[g]) outage[g] += 1;
-      if ((ok + off) / batchSize < sorted[g]) accuracyMiss[g] += 1;
+      tallyBatch(outage, accuracyMiss, g, cnt, ok, off, sorted[g], batchSize);
     }
   }
-  for (let g = 0; g < G; g++) {
+  return perBatch(outage, accuracyMiss, nb);
+}
+
+/**
+ * The rule both scorers apply to one batch at threshold index g, from its counts: `cnt` answered on
+ * the device, `ok` of them right, `off` offloaded and right. Outage: device answers whose accuracy
+ * is < p_tar; accuracy miss: overall accuracy < p_tar.
+ */
+function tallyBatch(
+  outage: Float64Array,
+  accuracyMiss: Float64Array,
+  g: number,
+  cnt: number,
+  ok: number,
+  off: number,
+  pTar: number,
+  batchSize: number,
+): void {
+  if (cnt > 0 && ok / cnt < pTar) outage[g] += 1;
+  if ((ok + off) / batchSize < pTar) accuracyMiss[g] += 1;
+}
+
+/** Counts of batches over `nb` full batches, as fractions. */
+function perBatch(outage: Float64Array, accuracyMiss: Float64Array, nb: number): BatchMisses {
+  for (let g = 0; g < outage.length; g++) {
     outage[g] /= nb;
     accuracyMiss[g] /= nb;
   }
@@ -115,14 +138,9 @@ export function batchMissScorer(
         const cnt = c % R;
         const ok = ((c - cnt) / R) % R;
         const off = (c - cnt - R * ok) / (R * R);
-        if (cnt > 0 && ok / cnt < sorted[g]) outage[g] += 1;
-        if ((ok + off) / batchSize < sorted[g]) accuracyMiss[g] += 1;
+        tallyBatch(outage, accuracyMiss, g, cnt, ok, off, sorted[g], batchSize);
       }
     }
-    for (let g = 0; g < G; g++) {
-      outage[g] /= nb;
-      accuracyMiss[g] /= nb;
-    }
-    return { outage, accuracyMiss, batches: nb };
+    return perBatch(outage, accuracyMiss, nb);
   };
 }
