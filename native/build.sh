@@ -74,7 +74,7 @@ else
 fi
 mkdir -p build
 tmp="build/.eecal_blas.$$.node"
-if ! "$CC" "${flags[@]}" -I"$inc" eecal_blas.c eecal_dnnl.c eecal_adam.c eecal_softmax.c -o "$tmp" "${libs[@]}"; then
+if ! "$CC" "${flags[@]}" -I"$inc" eecal_blas.c eecal_dnnl.c eecal_adam.c eecal_softmax.c eecal_smooth.c -o "$tmp" "${libs[@]}"; then
   rm -f "$tmp"
   give_up "compiling native/eecal_blas.c failed (is libopenblas-dev installed?)"
 fi

@@ -820,6 +820,219 @@ static napi_value Fdlibm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A whole number from 0 to `max`, or a thrown error naming `what`. */
+static int argCount(napi_env env, napi_value v, const char *what, int64_t max, int64_t *out) {
+  napi_valuetype t;
+  double d;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number || napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) ||
+      d > (double)max || d != floor(d))
+    return fail(env, "%s must be a whole number from 0 to %" PRId64, what, max);
+  *out = (int64_t)d;
+  return 1;
+}
+
+/*
+ * smoothModeSum(acc, spec, phi, E, from, to, scalarOnly): acc[k] += Σ_{m=from}^{to−1} spec[m]·phi[m·E + k]
+ * for k < E (eecal_smooth.c), returning Σ_k |acc[k]|. acc: Float64Array ≥ E, not sharing memory with
+ * spec (≥ to) or phi (≥ to·E).
+ */
+static napi_value SmoothModeSum(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 7) { napi_throw_error(env, NULL, "eecal native: smoothModeSum takes 7 arguments"); return NULL; }
+  Typed acc, spec, phi;
+  if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "smoothModeSum acc", &acc) ||
+      !argTyped(env, argv[1], napi_float64_array, "Float64Array", "smoothModeSum spec", &spec) ||
+      !argTyped(env, argv[2], napi_float64_array, "Float64Array", "smoothModeSum phi", &phi)) return NULL;
+  int64_t E = 0, from = 0, to = 0;
+  int scalarOnly = 0;
+  if (!argCount(env, argv[3], "smoothModeSum E", INT32_MAX, &E) || !argCount(env, argv[4], "smoothModeSum from", INT32_MAX, &from) ||
+      !argCount(env, argv[5], "smoothModeSum to", INT32_MAX, &to) || !argFlag(env, argv[6], "smoothModeSum scalarOnly", &scalarOnly))
+    return NULL;
+  if (from > to) { fail(env, "smoothModeSum from = %" PRId64 " exceeds to = %" PRId64, from, to); return NULL; }
+  if ((uint64_t)E > acc.len) { fail(env, "smoothModeSum acc has %zu entries; E = %" PRId64 " needed", acc.len, E); return NULL; }
+  if ((uint64_t)to > spec.len) { fail(env, "smoothModeSum spec has %zu entries; to = %" PRId64 " needed", spec.len, to); return NULL; }
+  /* to, E < 2^31: the product fits 64 bits. */
+  if ((uint64_t)(to * E) > phi.len) {
+    fail(env, "smoothModeSum phi has %zu entries; to × E = %" PRId64 " × %" PRId64 " needed", phi.len, to, E);
+    return NULL;
+  }
+  if (typedOverlap(&acc, &spec) || typedOverlap(&acc, &phi)) { fail(env, "smoothModeSum acc shares memory with spec or phi"); return NULL; }
+  napi_value out;
+  CHECK(napi_create_double(env, smoothModeSum((double *)acc.data, (const double *)spec.data, (const double *)phi.data, E, from, to, scalarOnly), &out));
+  return out;
+}
+
+/*
+ * smoothDenseSum(sum, num, nonzeroCells, nonzero, cells, rowOffset, rowLo, rowHi, rows, E, scalarOnly):
+ * sum[k] = Σ_{r<nonzero} num[c]·rows[rowOffset[u] + k] with c = nonzeroCells[r], u = cells[c], over
+ * rowLo[u] ≤ k < rowHi[u] (eecal_smooth.c), returning Σ_k |sum[k]|. Every index is checked first.
+ */
+static napi_value SmoothDenseSum(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 11) { napi_throw_error(env, NULL, "eecal native: smoothDenseSum takes 11 arguments"); return NULL; }
+  Typed sum, num, nz, cells, off, lo, hi, rows;
+  if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "smoothDenseSum sum", &sum) ||
+      !argTyped(env, argv[1], napi_float64_array, "Float64Array", "smoothDenseSum num", &num) ||
+      !argTyped(env, argv[2], napi_int32_array, "Int32Array", "smoothDenseSum nonzeroCells", &nz) ||
+      !argTyped(env, argv[4], napi_int32_array, "Int32Array", "smoothDenseSum cells", &cells) ||
+      !argTyped(env, argv[5], napi_int32_array, "Int32Array", "smoothDenseSum rowOffset", &off) ||
+      !argTyped(env, argv[6], napi_int32_array, "Int32Array", "smoothDenseSum rowLo", &lo) ||
+      !argTyped(env, argv[7], napi_int32_array, "Int32Array", "smoothDenseSum rowHi", &hi) ||
+      !argTyped(env, argv[8], napi_float64_array, "Float64Array", "smoothDenseSum rows", &rows)) return NULL;
+  int64_t nonzero = 0, E = 0;
+  int scalarOnly = 0;
+  if (!argCount(env, argv[3], "smoothDenseSum nonzero", INT32_MAX, &nonzero) || !argCount(env, argv[9], "smoothDenseSum E", INT32_MAX, &E) ||
+      !argFlag(env, argv[10], "smoothDenseSum scalarOnly", &scalarOnly)) return NULL;
+  if ((uint64_t)E > sum.len) { fail(env, "smoothDenseSum sum has %zu entries; E = %" PRId64 " needed", sum.len, E); return NULL; }
+  if ((uint64_t)nonzero > nz.len) { fail(env, "smoothDenseSum nonzeroCells has %zu entries; nonzero = %" PRId64, nz.len, nonzero); return NULL; }
+  if (lo.len != off.len || hi.len != off.len) { fail(env, "smoothDenseSum rowOffset, rowLo and rowHi must have the same length"); return NULL; }
+  const int32_t *nzc = (const int32_t *)nz.data, *cl = (const int32_t *)cells.data, *of = (const int32_t *)off.data,
+                *l = (const int32_t *)lo.data, *h = (const int32_t *)hi.data;
+  for (int64_t r = 0; r < nonzero; r++) {
+    const int32_t c = nzc[r];
+    if (c < 0 || (uint64_t)c >= num.len || (uint64_t)c >= cells.len) {
+      fail(env, "smoothDenseSum nonzeroCells[%" PRId64 "] = %d: expected a cell below %zu", r, c, num.len < cells.len ? num.len : cells.len);
+      return NULL;
+    }
+    const int32_t u = cl[c];
+    if (u < 0 || (uint64_t)u >= off.len) { fail(env, "smoothDenseSum cells[%d] = %d: expected a node below %zu", c, u, off.len); return NULL; }
+    if (of[u] < 0 || (uint64_t)of[u] + (uint64_t)E > rows.len) {
+      fail(env, "smoothDenseSum rowOffset[%d] = %d: the row's E = %" PRId64 " entries must lie in rows (%zu)", u, of[u], E, rows.len);
+      return NULL;
+    }
+    if (l[u] < 0 || l[u] > h[u] || h[u] > E) { fail(env, "smoothDenseSum row %d's band [%d, %d) is not inside [0, %" PRId64 ")", u, l[u], h[u], E); return NULL; }
+  }
+  const Typed *ins[] = { &num, &nz, &cells, &off, &lo, &hi, &rows };
+  for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
+    if (typedOverlap(&sum, ins[i])) { fail(env, "smoothDenseSum sum shares memory with an input; it must be a separate array"); return NULL; }
+  napi_value out;
+  CHECK(napi_create_double(env, smoothDenseSum((double *)sum.data, (const double *)num.data, nzc, nonzero, cl, of, l, h, (const double *)rows.data, E, scalarOnly), &out));
+  return out;
+}
+
+/*
+ * smoothCosineGains(hs, h2, cosL, reach, L, gain, scalarOnly): the symmetrized kernel's cosine gains
+ * gain[m], m = 0…L (eecal_smooth.c). hs, h2: Float64Array > reach entries; cosL: ≥ 2L; gain: ≥ L + 1.
+ */
+static napi_value SmoothCosineGains(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 7) { napi_throw_error(env, NULL, "eecal native: smoothCosineGains takes 7 arguments"); return NULL; }
+  Typed hs, h2, cosL, gain;
+  if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "smoothCosineGains hs", &hs) ||
+      !argTyped(env, argv[1], napi_float64_array, "Float64Array", "smoothCosineGains h2", &h2) ||
+      !argTyped(env, argv[2], napi_float64_array, "Float64Array", "smoothCosineGains cosL", &cosL) ||
+      !argTyped(env, argv[5], napi_float64_array, "Float64Array", "smoothCosineGains gain", &gain)) return NULL;
+  int64_t reach = 0, L = 0;
+  int scalarOnly = 0;
+  if (!argCount(env, argv[3], "smoothCosineGains reach", INT32_MAX, &reach) || !argCount(env, argv[4], "smoothCosineGains L", 1 << 28, &L) ||
+      !argFlag(env, argv[6], "smoothCosineGains scalarOnly", &scalarOnly)) return NULL;
+  if (L < 1) { fail(env, "smoothCosineGains L must be at least 1"); return NULL; }
+  if ((uint64_t)reach >= hs.len || (uint64_t)reach >= h2.len) {
+    fail(env, "smoothCosineGains hs and h2 need more than reach = %" PRId64 " entries (have %zu, %zu)", reach, hs.len, h2.len);
+    return NULL;
+  }
+  if (cosL.len < (uint64_t)(2 * L)) { fail(env, "smoothCosineGains cosL has %zu entries; 2L = %" PRId64 " needed", cosL.len, 2 * L); return NULL; }
+  if (gain.len < (uint64_t)(L + 1)) { fail(env, "smoothCosineGains gain has %zu entries; L + 1 = %" PRId64 " needed", gain.len, L + 1); return NULL; }
+  if (typedOverlap(&gain, &hs) || typedOverlap(&gain, &h2) || typedOverlap(&gain, &cosL)) {
+    fail(env, "smoothCosineGains gain shares memory with an input; it must be a separate array");
+    return NULL;
+  }
+  smoothCosineGains((const double *)hs.data, (const double *)h2.data, (const double *)cosL.data, reach, L, (double *)gain.data, scalarOnly);
+  return NULL;
+}
+
+/*
+ * smoothColumnMasses(ker, rho, jLo, jHi, out, scalarOnly): every grid node's column mass (eecal_smooth.c);
+ * ker and rho: Float64Array of G ≥ 2 finite entries, ker 0 outside [jLo, jHi]; out: ≥ G.
+ */
+static napi_value SmoothColumnMasses(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) { napi_throw_error(env, NULL, "eecal native: smoothColumnMasses takes 6 arguments"); return NULL; }
+  Typed ker, rho, out;
+  if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "smoothColumnMasses ker", &ker) ||
+      !argTyped(env, argv[1], napi_float64_array, "Float64Array", "smoothColumnMasses rho", &rho) ||
+      !argTyped(env, argv[4], napi_float64_array, "Float64Array", "smoothColumnMasses out", &out)) return NULL;
+  int64_t jLo = 0, jHi = 0;
+  int scalarOnly = 0;
+  if (!argCount(env, argv[2], "smoothColumnMasses jLo", INT32_MAX, &jLo) || !argCount(env, argv[3], "smoothColumnMasses jHi", INT32_MAX, &jHi) ||
+      !argFlag(env, argv[5], "smoothColumnMasses scalarOnly", &scalarOnly)) return NULL;
+  const int64_t G = (int64_t)ker.len;
+  if (G < 2 || G > (1 << 28)) { fail(env, "smoothColumnMasses ker has %zu entries; 2 to 2^28 expected", ker.len); return NULL; }
+  if (rho.len != ker.len) { fail(env, "smoothColumnMasses rho has %zu entries; ker has %zu", rho.len, ker.len); return NULL; }
+  if (out.len < ker.len) { fail(env, "smoothColumnMasses out has %zu entries; %zu needed", out.len, ker.len); return NULL; }
+  if (jLo > jHi || jHi >= G) { fail(env, "smoothColumnMasses taps [%" PRId64 ", %" PRId64 "] are not inside [0, %" PRId64 ")", jLo, jHi, G); return NULL; }
+  const double *k = (const double *)ker.data, *r = (const double *)rho.data;
+  for (int64_t i = 0; i < G; i++) {
+    /* The padded sums' extra terms are ±0 only for finite entries. */
+    if (!isfinite(k[i]) || !isfinite(r[i])) {
+      fail(env, "smoothColumnMasses ker[%" PRId64 "] = %g, rho[%" PRId64 "] = %g: expected finite numbers", i, k[i], i, r[i]);
+      return NULL;
+    }
+    if ((i < jLo || i > jHi) && k[i] != 0) { fail(env, "smoothColumnMasses ker[%" PRId64 "] = %g lies outside the taps [%" PRId64 ", %" PRId64 "]", i, k[i], jLo, jHi); return NULL; }
+  }
+  if (typedOverlap(&out, &ker) || typedOverlap(&out, &rho)) { fail(env, "smoothColumnMasses out shares memory with an input; it must be a separate array"); return NULL; }
+  if (!smoothColumnMasses(k, r, G, jLo, jHi, (double *)out.data, scalarOnly)) { fail(env, "smoothColumnMasses: out of memory"); return NULL; }
+  return NULL;
+}
+
+/*
+ * smoothWeightRows(ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rows): the dense weight rows
+ * of the nodes nodes[0…count) over the E = lower.length evaluation points (eecal_smooth.c), row u at
+ * rows[rowOffset[u] …]; every index is checked first.
+ */
+static napi_value SmoothWeightRows(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 9) { napi_throw_error(env, NULL, "eecal native: smoothWeightRows takes 9 arguments"); return NULL; }
+  Typed ker, lower, w, nodes, off, lo, hi, rows;
+  if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "smoothWeightRows ker", &ker) ||
+      !argTyped(env, argv[1], napi_int32_array, "Int32Array", "smoothWeightRows lower", &lower) ||
+      !argTyped(env, argv[2], napi_float64_array, "Float64Array", "smoothWeightRows w", &w) ||
+      !argTyped(env, argv[3], napi_int32_array, "Int32Array", "smoothWeightRows nodes", &nodes) ||
+      !argTyped(env, argv[5], napi_int32_array, "Int32Array", "smoothWeightRows rowOffset", &off) ||
+      !argTyped(env, argv[6], napi_int32_array, "Int32Array", "smoothWeightRows rowLo", &lo) ||
+      !argTyped(env, argv[7], napi_int32_array, "Int32Array", "smoothWeightRows rowHi", &hi) ||
+      !argTyped(env, argv[8], napi_float64_array, "Float64Array", "smoothWeightRows rows", &rows)) return NULL;
+  int64_t count = 0;
+  if (!argCount(env, argv[4], "smoothWeightRows count", INT32_MAX, &count)) return NULL;
+  const int64_t G = (int64_t)ker.len, E = (int64_t)lower.len;
+  if (G < 2 || G > (1 << 28)) { fail(env, "smoothWeightRows ker has %zu entries; 2 to 2^28 expected", ker.len); return NULL; }
+  if (w.len != lower.len) { fail(env, "smoothWeightRows w has %zu entries; lower has %zu", w.len, lower.len); return NULL; }
+  if ((uint64_t)count > nodes.len) { fail(env, "smoothWeightRows nodes has %zu entries; count = %" PRId64, nodes.len, count); return NULL; }
+  if (off.len != ker.len || lo.len != ker.len || hi.len != ker.len) {
+    fail(env, "smoothWeightRows rowOffset, rowLo and rowHi must have one entry per grid node (%zu)", ker.len);
+    return NULL;
+  }
+  const int32_t *lw = (const int32_t *)lower.data, *nd = (const int32_t *)nodes.data, *of = (const int32_t *)off.data;
+  for (int64_t k = 0; k < E; k++)
+    if (lw[k] < 0 || lw[k] > G - 2) { fail(env, "smoothWeightRows lower[%" PRId64 "] = %d: expected a node from 0 to %" PRId64, k, lw[k], G - 2); return NULL; }
+  for (int64_t r = 0; r < count; r++) {
+    const int32_t u = nd[r];
+    if (u < 0 || u >= G) { fail(env, "smoothWeightRows nodes[%" PRId64 "] = %d: expected a node below %" PRId64, r, u, G); return NULL; }
+    if (of[u] < 0 || (uint64_t)of[u] + (uint64_t)E > rows.len) {
+      fail(env, "smoothWeightRows rowOffset[%d] = %d: the row's %" PRId64 " entries must lie in rows (%zu)", u, of[u], E, rows.len);
+      return NULL;
+    }
+  }
+  const Typed *ins[] = { &ker, &lower, &w, &nodes, &off };
+  const Typed *outs[] = { &lo, &hi, &rows };
+  for (size_t o = 0; o < 3; o++)
+    for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
+      if (typedOverlap(outs[o], ins[i])) { fail(env, "smoothWeightRows outputs must not share memory with inputs"); return NULL; }
+  smoothWeightRows((const double *)ker.data, G, lw, (const double *)w.data, E, nd, count, of, (int32_t *)lo.data, (int32_t *)hi.data,
+                   (double *)rows.data);
+  return NULL;
+}
+
 /* The most BLAS threads a process may ask for: the CPUs online, at most 64. */
 static int maxBlasThreads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1034,7 +1247,8 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   if (!setString(env, kernels, "conv2d", dnnlOn ? dnnlName : gemm) || !setString(env, kernels, "conv2dBackpropFilter", dnnlOn ? dnnlName : gemm) ||
       !setString(env, kernels, "conv2dBackpropInput", dnnlOn ? dx : gemm) || !setString(env, kernels, "maxPoolGrad", "C scan") ||
       !setString(env, kernels, "lrn", "C") || !setString(env, kernels, "lrnGrad", "C gather") || !setString(env, kernels, "sum", "C row sum") ||
-      !setString(env, kernels, "matMul", "OpenBLAS sgemm") || !setString(env, kernels, "temperatureNll", temperatureNllPath())) return NULL;
+      !setString(env, kernels, "matMul", "OpenBLAS sgemm") || !setString(env, kernels, "temperatureNll", temperatureNllPath()) ||
+      !setString(env, kernels, "smoothEce", smoothSumsPath())) return NULL;
   CHECK(napi_set_named_property(env, obj, "kernels", kernels));
   return obj;
 }
@@ -1053,6 +1267,11 @@ NAPI_MODULE_INIT() {
     { "temperatureNll", NULL, TemperatureNll, NULL, NULL, NULL, napi_default, NULL },
     { "fdlibm", NULL, Fdlibm, NULL, NULL, NULL, napi_default, NULL },
     { "maxSoftmax", NULL, MaxSoftmax, NULL, NULL, NULL, napi_default, NULL },
+    { "smoothModeSum", NULL, SmoothModeSum, NULL, NULL, NULL, napi_default, NULL },
+    { "smoothDenseSum", NULL, SmoothDenseSum, NULL, NULL, NULL, napi_default, NULL },
+    { "smoothCosineGains", NULL, SmoothCosineGains, NULL, NULL, NULL, napi_default, NULL },
+    { "smoothColumnMasses", NULL, SmoothColumnMasses, NULL, NULL, NULL, napi_default, NULL },
+    { "smoothWeightRows", NULL, SmoothWeightRows, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

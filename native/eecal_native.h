@@ -61,4 +61,21 @@ void fdlibmLanes(int fn, const double *x, double *y, int64_t n, int scalarOnly);
 double fdlibmExp(double x);
 double fdlibmLog(double x);
 
+/*
+ * The bootstrap smooth ECE's inner loops (eecal_smooth.c), bit for bit the JavaScript loops of
+ * src/metrics/resampledSmoothEce.ts: cosine modes from..to−1 added to acc, or the dense rows of the
+ * nonzero cells summed into sum; each returns Σ_k |·| over the E evaluation points.
+ */
+double smoothModeSum(double *acc, const double *spec, const double *phi, int64_t E, int64_t from, int64_t to, int scalarOnly);
+double smoothDenseSum(double *sum, const double *num, const int32_t *nonzeroCells, int64_t nonzero, const int32_t *cells,
+                      const int32_t *rowOffset, const int32_t *rowLo, const int32_t *rowHi, const double *rows, int64_t E,
+                      int scalarOnly);
+/* Per bandwidth: the kernel's cosine gains (modes 0…L), and every grid node's column mass (0 if out of memory). */
+void smoothCosineGains(const double *hs, const double *h2, const double *cosL, int64_t reach, int64_t L, double *gain, int scalarOnly);
+int smoothColumnMasses(const double *ker, const double *rho, int64_t G, int64_t jLo, int64_t jHi, double *out, int scalarOnly);
+/* Per bandwidth: the dense weight rows of nodes[0…count) at rows + rowOffset[u], and their bands. */
+void smoothWeightRows(const double *ker, int64_t G, const int32_t *lower, const double *w, int64_t E, const int32_t *nodes,
+                      int64_t count, const int32_t *rowOffset, int32_t *rowLo, int32_t *rowHi, double *rows);
+const char *smoothSumsPath(void);
+
 #endif

@@ -92,6 +92,8 @@ export interface NativeInfo {
     matMul: string;
     /** The bootstrap's torch-lbfgs objective (absent from builds before it was added). */
     temperatureNll?: string;
+    /** The bootstrap smooth ECE's inner loops (absent from builds before they were added). */
+    smoothEce?: string;
   };
 }
 
@@ -222,4 +224,140 @@ export function nativeSoftmax(env: NodeJS.ProcessEnv = process.env): NativeSoftm
       ? (mod as NativeSoftmax)
       : null;
   return objectiveKernel;
+}
+
+/** The addon's entry points for the bootstrap smooth ECE's inner loops (native/eecal_smooth.c). */
+interface NativeSmoothSumsAddon {
+  smoothModeSum(
+    acc: Float64Array,
+    spec: Float64Array,
+    phi: Float64Array,
+    E: number,
+    from: number,
+    to: number,
+    scalarOnly: boolean,
+  ): number;
+  smoothDenseSum(
+    sum: Float64Array,
+    num: Float64Array,
+    nonzeroCells: Int32Array,
+    nonzero: number,
+    cells: Int32Array,
+    rowOffset: Int32Array,
+    rowLo: Int32Array,
+    rowHi: Int32Array,
+    rowData: Float64Array,
+    E: number,
+    scalarOnly: boolean,
+  ): number;
+  smoothCosineGains(
+    hs: Float64Array,
+    h2: Float64Array,
+    cosL: Float64Array,
+    reach: number,
+    L: number,
+    gain: Float64Array,
+    scalarOnly: boolean,
+  ): void;
+  smoothColumnMasses(
+    ker: Float64Array,
+    rho: Float64Array,
+    jLo: number,
+    jHi: number,
+    out: Float64Array,
+    scalarOnly: boolean,
+  ): void;
+  smoothWeightRows(
+    ker: Float64Array,
+    lower: Int32Array,
+    w: Float64Array,
+    nodes: Int32Array,
+    count: number,
+    rowOffset: Int32Array,
+    rowLo: Int32Array,
+    rowHi: Int32Array,
+    rowData: Float64Array,
+  ): void;
+}
+
+/**
+ * The bootstrap smooth ECE's hot loops in C, shaped as metrics' `SmoothSumKernels`: per resample
+ * the smoothed residual at every evaluation point from cosine modes or dense rows, per bandwidth the
+ * kernel's cosine gains and the grid's column masses; eight outputs per AVX-512 instruction, each
+ * output's terms added in the JavaScript loops' order, so the numbers are theirs bit for bit.
+ */
+export interface NativeSmoothSums {
+  modeSum(acc: Float64Array, spec: Float64Array, phi: Float64Array, E: number, from: number, to: number): number;
+  denseSum(
+    sum: Float64Array,
+    num: Float64Array,
+    nonzeroCells: Int32Array,
+    nonzero: number,
+    cells: Int32Array,
+    rowOffset: Int32Array,
+    rowLo: Int32Array,
+    rowHi: Int32Array,
+    rowData: Float64Array,
+    E: number,
+  ): number;
+  cosineGains(
+    hs: Float64Array,
+    h2: Float64Array,
+    cosL: Float64Array,
+    reach: number,
+    L: number,
+    gain: Float64Array,
+  ): void;
+  columnMasses(ker: Float64Array, rho: Float64Array, jLo: number, jHi: number, out: Float64Array): void;
+  weightRows(
+    ker: Float64Array,
+    lower: Int32Array,
+    w: Float64Array,
+    nodes: Int32Array,
+    count: number,
+    rowOffset: Int32Array,
+    rowLo: Int32Array,
+    rowHi: Int32Array,
+    rowData: Float64Array,
+  ): void;
+  /** "AVX-512" or "scalar C". */
+  path: string;
+}
+
+let smoothSumsKernel: NativeSmoothSums | null | undefined;
+
+/**
+ * The addon's smooth-ECE loops, or null (not built, an older build, or EECAL_NATIVE=0): the
+ * JavaScript loops then give the same numbers. `scalarOnly` (tests) skips the AVX-512 path.
+ */
+export function nativeSmoothSums(env: NodeJS.ProcessEnv = process.env, scalarOnly = false): NativeSmoothSums | null {
+  if (smoothSumsKernel !== undefined && !scalarOnly) return smoothSumsKernel;
+  const mod = requireNativeAddon(env).module as (Partial<NativeSmoothSumsAddon> & { info?: () => NativeInfo }) | null;
+  const kernel =
+    mod &&
+    typeof mod.smoothModeSum === 'function' &&
+    typeof mod.smoothDenseSum === 'function' &&
+    typeof mod.smoothCosineGains === 'function' &&
+    typeof mod.smoothColumnMasses === 'function' &&
+    typeof mod.smoothWeightRows === 'function'
+      ? bindSmoothSums(mod as NativeSmoothSumsAddon & { info: () => NativeInfo }, scalarOnly)
+      : null;
+  if (!scalarOnly) smoothSumsKernel = kernel;
+  return kernel;
+}
+
+function bindSmoothSums(
+  mod: NativeSmoothSumsAddon & { info: () => NativeInfo },
+  scalarOnly: boolean,
+): NativeSmoothSums {
+  return {
+    modeSum: (acc, spec, phi, E, from, to) => mod.smoothModeSum(acc, spec, phi, E, from, to, scalarOnly),
+    denseSum: (sum, num, nonzeroCells, nonzero, cells, rowOffset, rowLo, rowHi, rowData, E) =>
+      mod.smoothDenseSum(sum, num, nonzeroCells, nonzero, cells, rowOffset, rowLo, rowHi, rowData, E, scalarOnly),
+    cosineGains: (hs, h2, cosL, reach, L, gain) => mod.smoothCosineGains(hs, h2, cosL, reach, L, gain, scalarOnly),
+    columnMasses: (ker, rho, jLo, jHi, out) => mod.smoothColumnMasses(ker, rho, jLo, jHi, out, scalarOnly),
+    // Scalar C either way: its cost is the index arithmetic, not the arithmetic on numbers.
+    weightRows: mod.smoothWeightRows.bind(mod),
+    path: scalarOnly ? 'scalar C' : (mod.info().kernels.smoothEce ?? 'C'),
+  };
 }

@@ -44,7 +44,8 @@ export function bootstrapInterval(
 /**
  * {@link bootstrapInterval} for several metrics computed together on the same resamples (one
  * call of `statistic` per resample returns every metric by name), so the intervals are paired
- * and shared work (calibrated probabilities, sorting) is done once per resample.
+ * and shared work (calibrated probabilities, sorting) is done once per resample. The first call
+ * is always on the identity 0…n−1 (the estimate), then one per resample.
  */
 export function bootstrapIntervals<K extends string>(
   numSamples: number,

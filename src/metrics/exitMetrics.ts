@@ -9,6 +9,7 @@ import { debiasedL2CalibrationError } from './debiasedCalibrationError';
 import { smoothEce } from './smoothEce';
 import { bootstrapIntervals, type BootstrapInterval, type BootstrapOptions } from './bootstrap';
 import { resampledExitMetrics } from './resampledExitMetrics';
+import type { SmoothSumKernels } from './resampledSmoothEce';
 
 /** Every scalar metric `eecal metrics` reports for one exit (all fractions, NLL in nats). */
 export interface ExitMetricValues {
@@ -92,19 +93,30 @@ export function exitMetricIntervals(
   probs: FloatArray,
   labels: Int32Array,
   numClasses: number,
-  opts: BootstrapOptions & { bins?: number },
+  opts: BootstrapOptions & {
+    bins?: number;
+    /** exitMetrics of these probabilities when the caller has it already (it is not computed again). */
+    estimate?: ExitMetricValues;
+    /** The smooth ECE resampler's inner loops (default JavaScript; the addon's give the same bits). */
+    smoothSums?: SmoothSumKernels;
+  },
 ): Record<keyof ExitMetricValues, BootstrapInterval> {
   // Per-sample terms and sort orders once; each resample only re-weights them (resampledExitMetrics.ts).
-  // The estimate (the identity "resample") is exitMetrics itself, bit for bit.
-  const stat = resampledExitMetrics(probs, labels, numClasses, opts.bins ?? 15);
-  const isIdentity = (idx: Int32Array) => idx.every((v, i) => v === i);
+  const stat = resampledExitMetrics(probs, labels, numClasses, opts.bins ?? 15, opts.smoothSums);
+  // The estimate (the identity "resample", asked for first) is exitMetrics itself, bit for bit.
+  let first = true;
   return bootstrapIntervals(
     labels.length,
-    (idx) =>
-      (isIdentity(idx) ? exitMetrics(probs, labels, numClasses, { bins: opts.bins }) : stat(idx)) as unknown as Record<
-        keyof ExitMetricValues,
-        number
-      >,
+    (idx) => {
+      if (first) {
+        first = false;
+        return (opts.estimate ?? exitMetrics(probs, labels, numClasses, { bins: opts.bins })) as unknown as Record<
+          keyof ExitMetricValues,
+          number
+        >;
+      }
+      return stat(idx) as unknown as Record<keyof ExitMetricValues, number>;
+    },
     opts,
   );
 }

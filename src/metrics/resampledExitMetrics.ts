@@ -5,7 +5,7 @@ import { topLabelOf } from './topLabel';
 import { equalWidthEdges, type BinTotals } from './binning';
 import { normOfGaps } from './calibrationError';
 import { debiasedSquare } from './debiasedCalibrationError';
-import { resampledSmoothEce } from './resampledSmoothEce';
+import { resampledSmoothEce, type SmoothSumKernels } from './resampledSmoothEce';
 import { checkBins, checkProbabilities } from './checks';
 
 /**
@@ -26,6 +26,7 @@ export function resampledExitMetrics(
   labels: Int32Array,
   numClasses: number,
   bins = 15,
+  smoothSums?: SmoothSumKernels,
 ): (indices: Int32Array) => ExitMetricValues {
   checkProbabilities(probs, labels, numClasses, 'resampledExitMetrics');
   checkBins(bins, 'resampledExitMetrics');
@@ -70,7 +71,7 @@ export function resampledExitMetrics(
     sumCorrect: classTotals.sumCorrect.subarray(k * bins, (k + 1) * bins),
   }));
 
-  const smooth = resampledSmoothEce(tl.confidence, tl.correct);
+  const smooth = resampledSmoothEce(tl.confidence, tl.correct, { sums: smoothSums });
   const count = new Int32Array(n);
   const totals = (M: number): BinTotals => ({
     edges: widthEdges,

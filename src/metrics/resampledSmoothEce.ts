@@ -26,6 +26,9 @@ import type { SmoothEceResult } from './smoothEce';
  * over interleaved independent chains, terms skipped only where they are exactly +0), so a
  * seeded `metrics --bootstrap` prints the same intervals whatever the version
  * (test/metrics/resampledMetrics.test.ts holds them to values recorded before that work).
+ * The loops over evaluation points, modes and grid nodes are {@link SmoothSumKernels}: JavaScript
+ * by default, or the native addon's, which computes the same bits several times faster
+ * (test/backend/nativeSmoothSums.test.ts).
  */
 
 /** Offset relplot adds to the smoothed density (as in smoothEce.ts). */
@@ -131,27 +134,24 @@ interface Bandwidth {
   ker: Float64Array;
   /** rho[i]: total interpolation weight node i gets over all evaluation points. */
   rho: Float64Array;
-  /** The nodes with rho ≠ 0, ascending (about 2E of the G): the only ones a column's mass sums. */
-  rhoNodes: Int32Array;
   /** The kernel's nonzero taps are jLo…jHi. */
   jLo: number;
   jHi: number;
-  /** Per grid node u: its column mass (see {@link SigmaOperator}), NaN until first needed. */
+  /** Per grid node u: its column mass (see {@link SigmaOperator}); all NaN until first needed. */
   colMass: Float64Array;
-  /** Per grid node u: its row of dense weights over the evaluation points, built on first need. */
-  rows: Array<WeightRow | undefined>;
-  /** The block rows are being cut from, and how much of it is used. */
-  rowBlock: Float64Array;
-  rowBlockUsed: number;
+  /**
+   * Per grid node u: where its row of dense weights over the evaluation points starts in `rowData`
+   * (−1 until first needed), and the band [rowLo, rowHi) outside which the row is exactly 0. One
+   * buffer for all rows, so a native kernel can read them (see {@link SmoothSumKernels}).
+   */
+  rowOffset: Int32Array;
+  rowLo: Int32Array;
+  rowHi: Int32Array;
+  rowData: Float64Array;
+  /** Entries of `rowData` in use. */
+  rowUsed: number;
   /** Undefined until first needed; null for even G, whose kernel window is lopsided. */
   spectrum: Spectrum | null | undefined;
-}
-
-/** One grid node's weights at every evaluation point; outside [lo, hi) they are exactly 0. */
-interface WeightRow {
-  weights: Float64Array;
-  lo: number;
-  hi: number;
 }
 
 /** What one resampler keeps about σ: the shared {@link Bandwidth} plus what depends on its points. */
@@ -160,8 +160,6 @@ interface SigmaOperator {
   bw: Bandwidth;
   /** Per cell: Σ_k of its weights at the evaluation points, i.e. its share of the density's total. */
   colMass: Float64Array;
-  /** Per cell: its dense weight row (shared by node), filled as resamples first need it. */
-  rows: Array<WeightRow | undefined>;
   /** The current resample's sums at σ (see `valueSumAt`), for resample `valueFor` / `exactFor`. */
   valueFor: number;
   value: number;
@@ -174,8 +172,234 @@ interface SigmaOperator {
   partialModes: number;
 }
 
-/** Dense weight rows per allocated block. */
-const ROWS_PER_BLOCK = 64;
+/**
+ * The two inner loops of the resampler, over σ's E evaluation points. Each point k adds its own
+ * terms in a fixed order, so an implementation may run across points (SIMD) and still return these
+ * loops' bits: the addon's version (src/backend/nativeBlas.ts) does, and the values printed by
+ * `metrics --bootstrap` do not depend on which one runs.
+ */
+export interface SmoothSumKernels {
+  /**
+   * acc[k] += Σ_{m=from}^{to−1} spec[m]·phi[m·E + k], modes four per pass from `from` then one at a
+   * time, for k < E; returns Σ_k |acc[k]| in k order.
+   */
+  modeSum(acc: Float64Array, spec: Float64Array, phi: Float64Array, E: number, from: number, to: number): number;
+  /**
+   * sum[k] = Σ_{r<nonzero} num[c]·rowData[rowOffset[u] + k] with c = nonzeroCells[r] and u = cells[c],
+   * over rowLo[u] ≤ k < rowHi[u]: cells four per pass over the union of their bands (rows are exactly
+   * 0 outside theirs), then one at a time; sum is zeroed first; returns Σ_k |sum[k]| in k order.
+   */
+  denseSum(
+    sum: Float64Array,
+    num: Float64Array,
+    nonzeroCells: Int32Array,
+    nonzero: number,
+    cells: Int32Array,
+    rowOffset: Int32Array,
+    rowLo: Int32Array,
+    rowHi: Int32Array,
+    rowData: Float64Array,
+    E: number,
+  ): number;
+  /**
+   * Per bandwidth: gain[m] = (ω_m/2L)·(hs[0] + Σ_{d=1}^{reach} h2[d]·cosL[m·d mod 2L]) for m = 0…L
+   * (ω = 1 at 0 and L, 2 inside), each mode's sum over d in order.
+   */
+  cosineGains(
+    hs: Float64Array,
+    h2: Float64Array,
+    cosL: Float64Array,
+    reach: number,
+    L: number,
+    gain: Float64Array,
+  ): void;
+  /**
+   * Per bandwidth: out[u] = Σ_i rho[i]·coef(i, u) for every node u of the G = ker.length grid, tap by
+   * tap (directly, mirrored at 0 for u > 0, mirrored at G−1 for u < G−1), each tap's sum over i in
+   * order across the nodes where its kernel index lies in the nonzero taps [jLo, jHi].
+   */
+  columnMasses(ker: Float64Array, rho: Float64Array, jLo: number, jHi: number, out: Float64Array): void;
+  /**
+   * Per bandwidth, for u = nodes[r], r < count: rowData[rowOffset[u] + k] = coef(lower[k], u)·(1 − w[k]) +
+   * coef(lower[k] + 1, u)·w[k] for the E = lower.length evaluation points, coef(i, u) being node
+   * u's weight at node i of the reflected convolution (ker[i + half − u], plus ker[i + half + u] for
+   * u > 0 and ker[i + half − 2(G−1) + u] for u < G−1, each where that index is inside the grid),
+   * and [rowLo[u], rowHi[u]) the row's nonzero band ([0, 0) for a row of zeros).
+   */
+  weightRows(
+    ker: Float64Array,
+    lower: Int32Array,
+    w: Float64Array,
+    nodes: Int32Array,
+    count: number,
+    rowOffset: Int32Array,
+    rowLo: Int32Array,
+    rowHi: Int32Array,
+    rowData: Float64Array,
+  ): void;
+}
+
+/** {@link SmoothSumKernels} in JavaScript. */
+export const jsSmoothSums: SmoothSumKernels = {
+  weightRows(ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rowData) {
+    const G = ker.length;
+    const E = lower.length;
+    for (let r = 0; r < count; r++) {
+      const u = nodes[r];
+      const at = rowOffset[u];
+      let lo = E;
+      let hi = 0;
+      for (let k = 0; k < E; k++) {
+        const v = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
+        rowData[at + k] = v;
+        if (v !== 0) {
+          if (k < lo) lo = k;
+          hi = k + 1;
+        }
+      }
+      rowLo[u] = lo < hi ? lo : 0;
+      rowHi[u] = hi;
+    }
+  },
+  cosineGains(hs, h2, cosL, reach, L, gain) {
+    const period = 2 * L;
+    const scale = (m: number) => (m === 0 || m === L ? 1 : 2) / (2 * L);
+    // Four modes per pass: four independent sums, each over d in order (the same additions as one
+    // mode at a time), so the additions' latency overlaps. j = m·d mod 2L, stepped instead of divided.
+    let m = 0;
+    for (; m + 3 <= L; m += 4) {
+      let s0 = hs[0];
+      let s1 = hs[0];
+      let s2 = hs[0];
+      let s3 = hs[0];
+      let j0 = 0;
+      let j1 = 0;
+      let j2 = 0;
+      let j3 = 0;
+      for (let d = 1; d <= reach; d++) {
+        j0 += m;
+        if (j0 >= period) j0 -= period;
+        j1 += m + 1;
+        if (j1 >= period) j1 -= period;
+        j2 += m + 2;
+        if (j2 >= period) j2 -= period;
+        j3 += m + 3;
+        if (j3 >= period) j3 -= period;
+        const h = h2[d];
+        s0 += h * cosL[j0];
+        s1 += h * cosL[j1];
+        s2 += h * cosL[j2];
+        s3 += h * cosL[j3];
+      }
+      gain[m] = scale(m) * s0;
+      gain[m + 1] = scale(m + 1) * s1;
+      gain[m + 2] = scale(m + 2) * s2;
+      gain[m + 3] = scale(m + 3) * s3;
+    }
+    for (; m <= L; m++) {
+      let s = hs[0];
+      let j = 0;
+      for (let d = 1; d <= reach; d++) {
+        j += m;
+        if (j >= period) j -= period;
+        s += h2[d] * cosL[j];
+      }
+      gain[m] = scale(m) * s;
+    }
+  },
+  columnMasses(ker, rho, jLo, jHi, out) {
+    const G = ker.length;
+    const last = G - 1;
+    const half = Math.floor(G / 2);
+    // Only nodes with rho ≠ 0 are visited: the terms skipped are exactly +0.
+    const rhoNodes = Int32Array.from({ length: G }, (_, i) => i).filter((i) => rho[i] !== 0);
+    const tapSum = (offset: number): number => {
+      // Σ_i rho[i]·ker[i + offset] over 0 ≤ i ≤ last with jLo ≤ i + offset ≤ jHi.
+      const from = Math.max(0, jLo - offset);
+      const to = Math.min(last, jHi - offset);
+      let lo = 0;
+      let hi = rhoNodes.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (rhoNodes[mid] < from) lo = mid + 1;
+        else hi = mid;
+      }
+      let v = 0;
+      for (let p = lo; p < rhoNodes.length; p++) {
+        const i = rhoNodes[p];
+        if (i > to) break;
+        v += rho[i] * ker[i + offset];
+      }
+      return v;
+    };
+    for (let u = 0; u < G; u++) {
+      let v = tapSum(half - u);
+      if (u > 0) v += tapSum(half + u);
+      if (u < last) v += tapSum(half - 2 * last + u);
+      out[u] = v;
+    }
+  },
+  modeSum(acc, spec, phi, E, from, to) {
+    let m = from;
+    for (; m + 3 < to; m += 4) {
+      const a0 = spec[m];
+      const a1 = spec[m + 1];
+      const a2 = spec[m + 2];
+      const a3 = spec[m + 3];
+      const b0 = m * E;
+      const b1 = b0 + E;
+      const b2 = b1 + E;
+      const b3 = b2 + E;
+      for (let k = 0; k < E; k++)
+        acc[k] = acc[k] + a0 * phi[b0 + k] + a1 * phi[b1 + k] + a2 * phi[b2 + k] + a3 * phi[b3 + k];
+    }
+    for (; m < to; m++) {
+      const a = spec[m];
+      const base = m * E;
+      for (let k = 0; k < E; k++) acc[k] += a * phi[base + k];
+    }
+    let total = 0;
+    for (let k = 0; k < E; k++) total += Math.abs(acc[k]);
+    return total;
+  },
+  denseSum(sum, num, nonzeroCells, nonzero, cells, rowOffset, rowLo, rowHi, rowData, E) {
+    sum.fill(0, 0, E);
+    let r = 0;
+    for (; r + 3 < nonzero; r += 4) {
+      const c0 = nonzeroCells[r];
+      const c1 = nonzeroCells[r + 1];
+      const c2 = nonzeroCells[r + 2];
+      const c3 = nonzeroCells[r + 3];
+      const u0 = cells[c0];
+      const u1 = cells[c1];
+      const u2 = cells[c2];
+      const u3 = cells[c3];
+      const a0 = num[c0];
+      const a1 = num[c1];
+      const a2 = num[c2];
+      const a3 = num[c3];
+      const o0 = rowOffset[u0];
+      const o1 = rowOffset[u1];
+      const o2 = rowOffset[u2];
+      const o3 = rowOffset[u3];
+      const lo = Math.min(rowLo[u0], rowLo[u1], rowLo[u2], rowLo[u3]);
+      const hi = Math.max(rowHi[u0], rowHi[u1], rowHi[u2], rowHi[u3]);
+      for (let k = lo; k < hi; k++)
+        sum[k] = sum[k] + a0 * rowData[o0 + k] + a1 * rowData[o1 + k] + a2 * rowData[o2 + k] + a3 * rowData[o3 + k];
+    }
+    for (; r < nonzero; r++) {
+      const c = nonzeroCells[r];
+      const u = cells[c];
+      const a = num[c];
+      const o = rowOffset[u];
+      const hi = rowHi[u];
+      for (let k = rowLo[u]; k < hi; k++) sum[k] += a * rowData[o + k];
+    }
+    let total = 0;
+    for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
+    return total;
+  },
+};
 
 /** Shared bandwidths, and how many float64 entries they hold (bounded like each resampler's cache). */
 const bandwidths = new Map<number, Bandwidth>();
@@ -275,20 +499,20 @@ function bandwidthOf(sigma: number, cacheEntries: number): Bandwidth {
     bandwidths.clear();
     bandwidthEntries = 0;
   }
-  const rhoNodes = Int32Array.from({ length: G }, (_, i) => i).filter((i) => rho[i] !== 0);
   bw = {
     E,
     lower,
     w,
     ker,
     rho,
-    rhoNodes,
     jLo,
     jHi,
     colMass: new Float64Array(G).fill(NaN),
-    rows: new Array<WeightRow | undefined>(G),
-    rowBlock: new Float64Array(0),
-    rowBlockUsed: 0,
+    rowOffset: new Int32Array(G).fill(-1),
+    rowLo: new Int32Array(G),
+    rowHi: new Int32Array(G),
+    rowData: new Float64Array(0),
+    rowUsed: 0,
     spectrum: undefined,
   };
   bandwidths.set(sigma, bw);
@@ -297,10 +521,10 @@ function bandwidthOf(sigma: number, cacheEntries: number): Bandwidth {
 }
 
 /** σ's cosine spectrum, built on first use and kept with the shared bandwidth. */
-function spectrumFor(bw: Bandwidth): Spectrum | null {
+function spectrumFor(bw: Bandwidth, sums: SmoothSumKernels): Spectrum | null {
   if (bw.spectrum === undefined) {
     const G = bw.ker.length;
-    bw.spectrum = G % 2 === 1 ? spectrumOf(bw.ker, G) : null;
+    bw.spectrum = G % 2 === 1 ? spectrumOf(bw.ker, G, sums) : null;
     if (bw.spectrum !== null) bandwidthEntries += 2 * bw.spectrum.gain.length;
   }
   return bw.spectrum;
@@ -310,15 +534,15 @@ function spectrumFor(bw: Bandwidth): Spectrum | null {
  * The points-dependent part of σ's operator: each touched cell's share of the density's total,
  * through the mirroring at nodes 0 and G−1.
  */
-function operatorOf(layout: GridLayout, bw: Bandwidth): SigmaOperator {
-  const { G, cells } = layout;
+function operatorOf(layout: GridLayout, bw: Bandwidth, sums: SmoothSumKernels): SigmaOperator {
+  const { cells } = layout;
+  if (Number.isNaN(bw.colMass[0])) sums.columnMasses(bw.ker, bw.rho, bw.jLo, bw.jHi, bw.colMass);
   const colMass = new Float64Array(cells.length);
-  for (let c = 0; c < cells.length; c++) colMass[c] = columnMass(bw, G, cells[c]);
+  for (let c = 0; c < cells.length; c++) colMass[c] = bw.colMass[cells[c]];
   return {
     E: bw.E,
     bw,
     colMass,
-    rows: new Array<WeightRow | undefined>(cells.length),
     valueFor: -1,
     value: 0,
     valueErr: 0,
@@ -328,43 +552,6 @@ function operatorOf(layout: GridLayout, bw: Bandwidth): SigmaOperator {
     partialFor: -1,
     partialModes: 0,
   };
-}
-
-/**
- * Σ_i rho[i]·coef(i, u), tap by tap (directly, mirrored at 0, mirrored at G−1), each over the
- * nodes i whose tap index falls in the kernel's nonzero range [jLo, jHi]. Only nodes with rho ≠ 0
- * are visited: the terms skipped are exactly +0, so the sum is the same to the bit.
- */
-function columnMass(bw: Bandwidth, G: number, u: number): number {
-  const known = bw.colMass[u];
-  if (!Number.isNaN(known)) return known;
-  const { ker, rho, rhoNodes, jLo, jHi } = bw;
-  const last = G - 1;
-  const half = Math.floor(G / 2);
-  const tapSum = (offset: number): number => {
-    // Σ_i rho[i]·ker[i + offset] over 0 ≤ i ≤ last with jLo ≤ i + offset ≤ jHi.
-    const from = Math.max(0, jLo - offset);
-    const to = Math.min(last, jHi - offset);
-    let lo = 0;
-    let hi = rhoNodes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (rhoNodes[mid] < from) lo = mid + 1;
-      else hi = mid;
-    }
-    let v = 0;
-    for (let p = lo; p < rhoNodes.length; p++) {
-      const i = rhoNodes[p];
-      if (i > to) break;
-      v += rho[i] * ker[i + offset];
-    }
-    return v;
-  };
-  let v = tapSum(half - u);
-  if (u > 0) v += tapSum(half + u);
-  if (u < last) v += tapSum(half - 2 * last + u);
-  bw.colMass[u] = v;
-  return v;
 }
 
 /**
@@ -389,35 +576,43 @@ function coef(ker: Float64Array, G: number, i: number, u: number): number {
   return v;
 }
 
-/** Node u's dense weights at σ's evaluation points (coef interpolated as the evaluation interpolates), and their band. */
-function weightRow(bw: Bandwidth, G: number, u: number): WeightRow {
-  const known = bw.rows[u];
-  if (known !== undefined) return known;
-  const { E, lower, w, ker } = bw;
-  // Rows are cut from shared blocks: a few large buffers instead of one small one per row.
-  if (bw.rowBlock.length - bw.rowBlockUsed < E) {
-    bw.rowBlock = new Float64Array(ROWS_PER_BLOCK * E);
-    bw.rowBlockUsed = 0;
+/**
+ * Builds the dense weight rows of the cells' nodes that have none yet at σ (see `weightRows`),
+ * growing the shared row buffer once for all of them.
+ */
+function ensureWeightRows(
+  bw: Bandwidth,
+  cells: Int32Array,
+  nonzeroCells: Int32Array,
+  nonzero: number,
+  sums: SmoothSumKernels,
+): void {
+  const { E, rowOffset } = bw;
+  if (pendingRows.length < nonzero) pendingRows = new Int32Array(Math.max(nonzero, 2 * pendingRows.length));
+  let missing = 0;
+  for (let r = 0; r < nonzero; r++) {
+    const u = cells[nonzeroCells[r]];
+    if (rowOffset[u] >= 0) continue;
+    rowOffset[u] = bw.rowUsed + missing * E;
+    pendingRows[missing++] = u;
   }
-  const weights = bw.rowBlock.subarray(bw.rowBlockUsed, bw.rowBlockUsed + E);
-  bw.rowBlockUsed += E;
-  let lo = E;
-  let hi = 0;
-  for (let k = 0; k < E; k++) {
-    const v = coef(ker, G, lower[k], u) * (1 - w[k]) + coef(ker, G, lower[k] + 1, u) * w[k];
-    weights[k] = v;
-    if (v !== 0) {
-      if (k < lo) lo = k;
-      hi = k + 1;
-    }
+  if (missing === 0) return;
+  const need = bw.rowUsed + missing * E;
+  if (bw.rowData.length < need) {
+    // Room for twice the rows: a run builds rows for a few hundred nodes per bandwidth.
+    const grown = new Float64Array(Math.max(2 * bw.rowData.length, need, 256 * E));
+    grown.set(bw.rowData.subarray(0, bw.rowUsed));
+    bandwidthEntries += grown.length - bw.rowData.length;
+    bw.rowData = grown;
   }
-  const row = { weights, lo: lo < hi ? lo : 0, hi };
-  bw.rows[u] = row;
-  bandwidthEntries += E;
-  return row;
+  bw.rowUsed = need;
+  sums.weightRows(bw.ker, bw.lower, bw.w, pendingRows, missing, rowOffset, bw.rowLo, bw.rowHi, bw.rowData);
 }
 
-function spectrumOf(ker: Float64Array, G: number): Spectrum {
+/** Nodes whose rows `ensureWeightRows` is building (scratch, reused). */
+let pendingRows = new Int32Array(0);
+
+function spectrumOf(ker: Float64Array, G: number, sums: SmoothSumKernels): Spectrum {
   const L = G - 1;
   const half = L / 2;
   const cosL = Float64Array.from({ length: 2 * L }, (_, j) => Math.cos((Math.PI * j) / L));
@@ -432,52 +627,9 @@ function spectrumOf(ker: Float64Array, G: number): Spectrum {
     if (hs[d] !== 0) reach = d;
   }
   const gain = new Float64Array(L + 1);
-  const period = 2 * L;
   // 2·hs[d] exactly (a doubling), so each term is the same product as 2 * hs[d] * cosL[j].
   const h2 = Float64Array.from(hs, (v) => 2 * v);
-  const scale = (m: number) => (m === 0 || m === L ? 1 : 2) / (2 * L);
-  // Four modes per pass: four independent sums, each over d in order (the same additions as one
-  // mode at a time), so the additions' latency overlaps. j = m·d mod 2L, stepped instead of divided.
-  let m = 0;
-  for (; m + 3 <= L; m += 4) {
-    let s0 = hs[0];
-    let s1 = hs[0];
-    let s2 = hs[0];
-    let s3 = hs[0];
-    let j0 = 0;
-    let j1 = 0;
-    let j2 = 0;
-    let j3 = 0;
-    for (let d = 1; d <= reach; d++) {
-      j0 += m;
-      if (j0 >= period) j0 -= period;
-      j1 += m + 1;
-      if (j1 >= period) j1 -= period;
-      j2 += m + 2;
-      if (j2 >= period) j2 -= period;
-      j3 += m + 3;
-      if (j3 >= period) j3 -= period;
-      const h = h2[d];
-      s0 += h * cosL[j0];
-      s1 += h * cosL[j1];
-      s2 += h * cosL[j2];
-      s3 += h * cosL[j3];
-    }
-    gain[m] = scale(m) * s0;
-    gain[m + 1] = scale(m + 1) * s1;
-    gain[m + 2] = scale(m + 2) * s2;
-    gain[m + 3] = scale(m + 3) * s3;
-  }
-  for (; m <= L; m++) {
-    let s = hs[0];
-    let j = 0;
-    for (let d = 1; d <= reach; d++) {
-      j += m;
-      if (j >= period) j -= period;
-      s += h2[d] * cosL[j];
-    }
-    gain[m] = scale(m) * s;
-  }
+  sums.cosineGains(hs, h2, cosL, reach, L, gain);
   const tail = new Float64Array(L + 2);
   for (let m = L; m >= 0; m--) tail[m] = tail[m + 1] + Math.abs(gain[m]);
   return { gain, tail, asym, phi: new Float64Array(0), phiModes: 0 };
@@ -489,14 +641,16 @@ function spectrumOf(ker: Float64Array, G: number): Spectrum {
  * returns what {@link smoothEce} returns on the gathered points.
  * @param eps - bandwidths below this are accepted without evaluation (default 0.001), as in smoothEce.
  * @param cacheEntries - float64 entries of per-σ matrices kept before the cache is emptied (default 256 MiB's worth).
+ * @param sums - the two inner loops (default {@link jsSmoothSums}; a native version gives the same bits).
  */
 export function resampledSmoothEce(
   confidence: FloatArray,
   correct: ArrayLike<number>,
-  opts: { eps?: number; cacheEntries?: number } = {},
+  opts: { eps?: number; cacheEntries?: number; sums?: SmoothSumKernels } = {},
 ): (count: ArrayLike<number>) => SmoothEceResult {
   checkTopLabel(confidence, correct, 'resampledSmoothEce');
   const eps = opts.eps ?? 0.001;
+  const sums = opts.sums ?? jsSmoothSums;
   const cacheEntries = opts.cacheEntries ?? CACHE_ENTRIES;
   const N = confidence.length;
   const residual = Float64Array.from({ length: N }, (_, i) => confidence[i] - correct[i]);
@@ -557,7 +711,7 @@ export function resampledSmoothEce(
         operators.clear();
         cached = 0;
       }
-      op = operatorOf(layout, bandwidthOf(sigma, cacheEntries));
+      op = operatorOf(layout, bandwidthOf(sigma, cacheEntries), sums);
       cached += 2 * op.colMass.length + op.E;
       operators.set(sigma, op);
     }
@@ -591,49 +745,11 @@ export function resampledSmoothEce(
    * weights that are exactly 0, so the result is the same to the bit as the plain cell-by-cell sum.
    */
   const exactSum = (layout: GridLayout, op: SigmaOperator): number => {
-    const { num, nonzero, nonzeroCells, cells, G } = layout;
-    const rows = op.rows as WeightRow[];
-    for (let r = 0; r < nonzero; r++) {
-      const c = nonzeroCells[r];
-      if (rows[c] === undefined) {
-        rows[c] = weightRow(op.bw, G, cells[c]);
-        cached++;
-      }
-    }
-    const E = op.E;
+    const { num, nonzero, nonzeroCells, cells } = layout;
+    const { bw, E } = op;
+    ensureWeightRows(bw, cells, nonzeroCells, nonzero, sums);
     if (sum.length < E) sum = new Float64Array(E);
-    sum.fill(0, 0, E);
-    let r = 0;
-    for (; r + 3 < nonzero; r += 4) {
-      const c0 = nonzeroCells[r];
-      const c1 = nonzeroCells[r + 1];
-      const c2 = nonzeroCells[r + 2];
-      const c3 = nonzeroCells[r + 3];
-      const a0 = num[c0];
-      const a1 = num[c1];
-      const a2 = num[c2];
-      const a3 = num[c3];
-      const r0 = rows[c0];
-      const r1 = rows[c1];
-      const r2 = rows[c2];
-      const r3 = rows[c3];
-      const w0 = r0.weights;
-      const w1 = r1.weights;
-      const w2 = r2.weights;
-      const w3 = r3.weights;
-      const lo = Math.min(r0.lo, r1.lo, r2.lo, r3.lo);
-      const hi = Math.max(r0.hi, r1.hi, r2.hi, r3.hi);
-      for (let k = lo; k < hi; k++) sum[k] = sum[k] + a0 * w0[k] + a1 * w1[k] + a2 * w2[k] + a3 * w3[k];
-    }
-    for (; r < nonzero; r++) {
-      const c = nonzeroCells[r];
-      const a = num[c];
-      const { weights, lo, hi } = rows[c];
-      for (let k = lo; k < hi; k++) sum[k] += a * weights[k];
-    }
-    let total = 0;
-    for (let k = 0; k < E; k++) total += Math.abs(sum[k]);
-    return total;
+    return sums.denseSum(sum, num, nonzeroCells, nonzero, cells, bw.rowOffset, bw.rowLo, bw.rowHi, bw.rowData, E);
   };
 
   /**
@@ -732,28 +848,6 @@ export function resampledSmoothEce(
     }
   };
 
-  /** Adds modes from…to−1 to the per-point sums `acc`, in ascending order (four per pass, same additions). */
-  const addModes = (acc: Float64Array, spec: Float64Array, phi: Float64Array, E: number, from: number, to: number) => {
-    let m = from;
-    for (; m + 3 < to; m += 4) {
-      const a0 = spec[m];
-      const a1 = spec[m + 1];
-      const a2 = spec[m + 2];
-      const a3 = spec[m + 3];
-      const b0 = m * E;
-      const b1 = b0 + E;
-      const b2 = b1 + E;
-      const b3 = b2 + E;
-      for (let k = 0; k < E; k++)
-        acc[k] = acc[k] + a0 * phi[b0 + k] + a1 * phi[b1 + k] + a2 * phi[b2 + k] + a3 * phi[b3 + k];
-    }
-    for (; m < to; m++) {
-      const a = spec[m];
-      const base = m * E;
-      for (let k = 0; k < E; k++) acc[k] += a * phi[base + k];
-    }
-  };
-
   /**
    * Σ_k |smoothed residual at t_k| from the first K' ≥ K cosine modes; its error bound is left in
    * `spectralErr`. The per-point sums of a resample are kept per σ and extended mode by mode, so
@@ -774,19 +868,19 @@ export function resampledSmoothEce(
       op.partialFor = serial;
       op.partialModes = 0;
     }
-    let acc = op.partial;
+    let total: number;
     if (op.partialModes <= K) {
       prepareModes(layout, op, spectrum, K);
-      addModes(acc, layout.spec, spectrum.phi, E, op.partialModes, K);
+      total = sums.modeSum(op.partial, layout.spec, spectrum.phi, E, op.partialModes, K);
       op.partialModes = K;
     } else if (exactly) {
       if (sum.length < E) sum = new Float64Array(E);
-      acc = sum;
-      acc.fill(0, 0, E);
-      addModes(acc, layout.spec, spectrum.phi, E, 0, K);
-    } else K = op.partialModes;
-    let total = 0;
-    for (let k = 0; k < E; k++) total += Math.abs(acc[k]);
+      sum.fill(0, 0, E);
+      total = sums.modeSum(sum, layout.spec, spectrum.phi, E, 0, K);
+    } else {
+      K = op.partialModes;
+      total = sums.modeSum(op.partial, layout.spec, spectrum.phi, E, K, K);
+    }
     spectralErr = E * (layout.absWeighted * spectrum.tail[K] + layout.maxAbs * spectrum.asym);
     return total;
   };
@@ -808,7 +902,7 @@ export function resampledSmoothEce(
    */
   const valueSumAt = (layout: GridLayout, op: SigmaOperator, mass: number): number => {
     if (op.valueFor !== serial) {
-      const spectrum = spectrumFor(op.bw);
+      const spectrum = spectrumFor(op.bw, sums);
       const K = spectrum === null ? null : modesFor(layout, spectrum, op.E, VALUE_TOLERANCE * mass);
       if (spectrum !== null && K !== null && K < layout.nonzero) {
         op.value = spectralSum(layout, op, spectrum, K, true);
@@ -851,7 +945,7 @@ export function resampledSmoothEce(
     }
     if (sigma >= (absolute / mass) * (1 + BOUND_MARGIN)) return false;
     if (sigma < (Math.abs(signed) / mass) * (1 - BOUND_MARGIN)) return true;
-    const spectrum = spectrumFor(op.bw);
+    const spectrum = spectrumFor(op.bw, sums);
     if (spectrum !== null) {
       for (let b = 0; b < DECISION_BUDGETS.length; b++) {
         const K = modesFor(layout, spectrum, op.E, DECISION_BUDGETS[b] * sigma * mass);

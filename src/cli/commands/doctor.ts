@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import type { Command } from '../main';
 import { parseCommandArgs } from '../args';
 import { selectBackend, type BackendChoice } from '../../backend/selectBackend';
-import { nativeSoftmax } from '../../backend/nativeBlas';
+import { nativeSmoothSums, nativeSoftmax } from '../../backend/nativeBlas';
 import { fallbackNote } from '../backendFallback';
 import { repoRoot } from '../../util/repoRoot';
 
@@ -32,6 +32,12 @@ function bootstrapObjectiveStatus(): string {
   const native = nativeSoftmax();
   if (!native) return 'JavaScript (the native addon is not built, or EECAL_NATIVE=0)';
   return `native ${native.info().kernels.temperatureNll ?? 'C'}`;
+}
+
+/** Which code runs the smooth-ECE loops of `metrics --bootstrap` (the same numbers either way). */
+function smoothEceLoopsStatus(): string {
+  const native = nativeSmoothSums();
+  return native ? `native ${native.path}` : 'JavaScript (the native addon is not built, or EECAL_NATIVE=0)';
 }
 
 /** Is the tslab kernel registered in the project prefix (.jupyter/) or a system location? */
@@ -92,6 +98,7 @@ export const doctorCommand: Command = {
       tslabKernel: tslabKernelStatus(root),
       chromium: chromiumStatus(),
       bootstrapObjective: bootstrapObjectiveStatus(),
+      bootstrapSmoothEce: smoothEceLoopsStatus(),
       error,
     };
     if (values.json) {
@@ -115,6 +122,7 @@ export const doctorCommand: Command = {
       console.log(`tslab kernel ${report.tslabKernel}`);
       console.log(`chromium     ${report.chromium}`);
       console.log(`bootstrap    torch-lbfgs refits on ${report.bootstrapObjective}`);
+      console.log(`             metrics' smooth ECE on ${report.bootstrapSmoothEce}`);
       const note = choice ? fallbackNote(choice) : null;
       if (note) console.log(note);
     }
