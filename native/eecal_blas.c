@@ -1033,6 +1033,49 @@ static napi_value SmoothWeightRows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * smoothSpecCoefficients(spec, num, nonzeroCells, nonzero, cosTab, cap, from, to, scalarOnly): a
+ * resample's cosine coefficients spec[m], from ≤ m < to ≤ cap, of its nonzero cells (eecal_smooth.c),
+ * cell c's modes at cosTab[c·cap …]; every index is checked first.
+ */
+static napi_value SmoothSpecCoefficients(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 9) { napi_throw_error(env, NULL, "eecal native: smoothSpecCoefficients takes 9 arguments"); return NULL; }
+  Typed spec, num, nz, tab;
+  if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "smoothSpecCoefficients spec", &spec) ||
+      !argTyped(env, argv[1], napi_float64_array, "Float64Array", "smoothSpecCoefficients num", &num) ||
+      !argTyped(env, argv[2], napi_int32_array, "Int32Array", "smoothSpecCoefficients nonzeroCells", &nz) ||
+      !argTyped(env, argv[4], napi_float64_array, "Float64Array", "smoothSpecCoefficients cosTab", &tab)) return NULL;
+  int64_t nonzero = 0, cap = 0, from = 0, to = 0;
+  int scalarOnly = 0;
+  if (!argCount(env, argv[3], "smoothSpecCoefficients nonzero", INT32_MAX, &nonzero) ||
+      !argCount(env, argv[5], "smoothSpecCoefficients cap", INT32_MAX, &cap) ||
+      !argCount(env, argv[6], "smoothSpecCoefficients from", INT32_MAX, &from) ||
+      !argCount(env, argv[7], "smoothSpecCoefficients to", INT32_MAX, &to) ||
+      !argFlag(env, argv[8], "smoothSpecCoefficients scalarOnly", &scalarOnly)) return NULL;
+  if (from > to || to > cap) { fail(env, "smoothSpecCoefficients modes [%" PRId64 ", %" PRId64 ") are not inside [0, cap = %" PRId64 ")", from, to, cap); return NULL; }
+  if ((uint64_t)to > spec.len) { fail(env, "smoothSpecCoefficients spec has %zu entries; to = %" PRId64 " needed", spec.len, to); return NULL; }
+  if ((uint64_t)nonzero > nz.len) { fail(env, "smoothSpecCoefficients nonzeroCells has %zu entries; nonzero = %" PRId64, nz.len, nonzero); return NULL; }
+  const int32_t *nzc = (const int32_t *)nz.data;
+  for (int64_t r = 0; r < nonzero; r++) {
+    const int32_t c = nzc[r];
+    /* c < 2^31 and cap < 2^31: the product fits 64 bits. */
+    if (c < 0 || (uint64_t)c >= num.len || (uint64_t)((int64_t)c * cap + cap) > tab.len) {
+      fail(env, "smoothSpecCoefficients nonzeroCells[%" PRId64 "] = %d: expected a cell below %zu with its %" PRId64 " modes in cosTab (%zu)", r, c,
+           num.len, cap, tab.len);
+      return NULL;
+    }
+  }
+  if (typedOverlap(&spec, &num) || typedOverlap(&spec, &nz) || typedOverlap(&spec, &tab)) {
+    fail(env, "smoothSpecCoefficients spec shares memory with an input; it must be a separate array");
+    return NULL;
+  }
+  smoothSpecCoefficients((double *)spec.data, (const double *)num.data, nzc, nonzero, (const double *)tab.data, cap, from, to, scalarOnly);
+  return NULL;
+}
+
 /* The most BLAS threads a process may ask for: the CPUs online, at most 64. */
 static int maxBlasThreads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1272,6 +1315,7 @@ NAPI_MODULE_INIT() {
     { "smoothCosineGains", NULL, SmoothCosineGains, NULL, NULL, NULL, napi_default, NULL },
     { "smoothColumnMasses", NULL, SmoothColumnMasses, NULL, NULL, NULL, napi_default, NULL },
     { "smoothWeightRows", NULL, SmoothWeightRows, NULL, NULL, NULL, napi_default, NULL },
+    { "smoothSpecCoefficients", NULL, SmoothSpecCoefficients, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

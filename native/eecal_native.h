@@ -70,6 +70,9 @@ double smoothModeSum(double *acc, const double *spec, const double *phi, int64_t
 double smoothDenseSum(double *sum, const double *num, const int32_t *nonzeroCells, int64_t nonzero, const int32_t *cells,
                       const int32_t *rowOffset, const int32_t *rowLo, const int32_t *rowHi, const double *rows, int64_t E,
                       int scalarOnly);
+/* Per resample: the cosine coefficients spec[from…to) of the nonzero cells (cell-major table, `cap` modes per cell). */
+void smoothSpecCoefficients(double *spec, const double *num, const int32_t *nonzeroCells, int64_t nonzero, const double *tab,
+                            int64_t cap, int64_t from, int64_t to, int scalarOnly);
 /* Per bandwidth: the kernel's cosine gains (modes 0…L), and every grid node's column mass (0 if out of memory). */
 void smoothCosineGains(const double *hs, const double *h2, const double *cosL, int64_t reach, int64_t L, double *gain, int scalarOnly);
 int smoothColumnMasses(const double *ker, const double *rho, int64_t G, int64_t jLo, int64_t jHi, double *out, int scalarOnly);

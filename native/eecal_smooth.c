@@ -91,6 +91,26 @@ static void denseScalar(double *restrict sum, const double *restrict num, const 
   DENSE_LOOPS(sum, num, nz, nonzero, cells, off, lo, hi, rows);
 }
 
+/*
+ * spec[m] = Σ_r num[c_r]·tab[c_r·cap + m] for from ≤ m < to, each mode's sum over r in order from
+ * +0 (the cell-major table makes the modes of one cell contiguous).
+ */
+#define SPEC_LOOPS(spec, num, nz, nonzero, tab, cap, from, to)                                         \
+  do {                                                                                                 \
+    for (int64_t m = (from); m < (to); m++) (spec)[m] = 0;                                             \
+    for (int64_t r = 0; r < (nonzero); r++) {                                                          \
+      const int32_t c = (nz)[r];                                                                       \
+      const double a = (num)[c];                                                                       \
+      const double *restrict t = (tab) + (int64_t)c * (cap);                                           \
+      for (int64_t m = (from); m < (to); m++) (spec)[m] += a * t[m];                                   \
+    }                                                                                                  \
+  } while (0)
+
+static void specScalar(double *restrict spec, const double *restrict num, const int32_t *nz, int64_t nonzero,
+                       const double *restrict tab, int64_t cap, int64_t from, int64_t to) {
+  SPEC_LOOPS(spec, num, nz, nonzero, tab, cap, from, to);
+}
+
 #ifdef EECAL_SMOOTH_AVX512
 static int smoothAvx512Usable(void) {
   static _Atomic int usable = -1; /* decided once; every thread decides the same */
@@ -114,6 +134,24 @@ static AVX512 void denseAvx512(double *restrict sum, const double *restrict num,
   DENSE_LOOPS(sum, num, nz, nonzero, cells, off, lo, hi, rows);
 }
 #endif
+
+#ifdef EECAL_SMOOTH_AVX512
+static AVX512 void specAvx512(double *restrict spec, const double *restrict num, const int32_t *nz, int64_t nonzero,
+                              const double *restrict tab, int64_t cap, int64_t from, int64_t to) {
+  SPEC_LOOPS(spec, num, nz, nonzero, tab, cap, from, to);
+}
+#endif
+
+void smoothSpecCoefficients(double *spec, const double *num, const int32_t *nonzeroCells, int64_t nonzero, const double *tab,
+                            int64_t cap, int64_t from, int64_t to, int scalarOnly) {
+#ifdef EECAL_SMOOTH_AVX512
+  if (!scalarOnly && smoothAvx512Usable()) specAvx512(spec, num, nonzeroCells, nonzero, tab, cap, from, to);
+  else specScalar(spec, num, nonzeroCells, nonzero, tab, cap, from, to);
+#else
+  (void)scalarOnly;
+  specScalar(spec, num, nonzeroCells, nonzero, tab, cap, from, to);
+#endif
+}
 
 double smoothModeSum(double *acc, const double *spec, const double *phi, int64_t E, int64_t from, int64_t to, int scalarOnly) {
 #ifdef EECAL_SMOOTH_AVX512

@@ -267,6 +267,17 @@ interface NativeSmoothSumsAddon {
     out: Float64Array,
     scalarOnly: boolean,
   ): void;
+  smoothSpecCoefficients(
+    spec: Float64Array,
+    num: Float64Array,
+    nonzeroCells: Int32Array,
+    nonzero: number,
+    cosTab: Float64Array,
+    cap: number,
+    from: number,
+    to: number,
+    scalarOnly: boolean,
+  ): void;
   smoothWeightRows(
     ker: Float64Array,
     lower: Int32Array,
@@ -309,6 +320,16 @@ export interface NativeSmoothSums {
     gain: Float64Array,
   ): void;
   columnMasses(ker: Float64Array, rho: Float64Array, jLo: number, jHi: number, out: Float64Array): void;
+  specCoefficients(
+    spec: Float64Array,
+    num: Float64Array,
+    nonzeroCells: Int32Array,
+    nonzero: number,
+    cosTab: Float64Array,
+    cap: number,
+    from: number,
+    to: number,
+  ): void;
   weightRows(
     ker: Float64Array,
     lower: Int32Array,
@@ -339,7 +360,8 @@ export function nativeSmoothSums(env: NodeJS.ProcessEnv = process.env, scalarOnl
     typeof mod.smoothDenseSum === 'function' &&
     typeof mod.smoothCosineGains === 'function' &&
     typeof mod.smoothColumnMasses === 'function' &&
-    typeof mod.smoothWeightRows === 'function'
+    typeof mod.smoothWeightRows === 'function' &&
+    typeof mod.smoothSpecCoefficients === 'function'
       ? bindSmoothSums(mod as NativeSmoothSumsAddon & { info: () => NativeInfo }, scalarOnly)
       : null;
   if (!scalarOnly) smoothSumsKernel = kernel;
@@ -356,6 +378,8 @@ function bindSmoothSums(
       mod.smoothDenseSum(sum, num, nonzeroCells, nonzero, cells, rowOffset, rowLo, rowHi, rowData, E, scalarOnly),
     cosineGains: (hs, h2, cosL, reach, L, gain) => mod.smoothCosineGains(hs, h2, cosL, reach, L, gain, scalarOnly),
     columnMasses: (ker, rho, jLo, jHi, out) => mod.smoothColumnMasses(ker, rho, jLo, jHi, out, scalarOnly),
+    specCoefficients: (spec, num, nonzeroCells, nonzero, cosTab, cap, from, to) =>
+      mod.smoothSpecCoefficients(spec, num, nonzeroCells, nonzero, cosTab, cap, from, to, scalarOnly),
     // Scalar C either way: its cost is the index arithmetic, not the arithmetic on numbers.
     weightRows: mod.smoothWeightRows.bind(mod),
     path: scalarOnly ? 'scalar C' : (mod.info().kernels.smoothEce ?? 'C'),

@@ -62,13 +62,18 @@ export function bootstrapIntervals<K extends string>(
   for (let i = 0; i < numSamples; i++) identity[i] = i;
   const base = statistic(identity);
   const names = Object.keys(base) as K[];
-  const values = new Map<K, Float64Array>(names.map((k) => [k, new Float64Array(B)]));
+  const columns = names.map(() => new Float64Array(B));
+  const values = new Map<K, Float64Array>(names.map((k, j) => [k, columns[j]]));
   const rng = createRng(opts.seed);
   const idx = new Int32Array(numSamples);
   for (let r = 0; r < B; r++) {
     for (let i = 0; i < numSamples; i++) idx[i] = rng.int(numSamples);
     const v = statistic(idx);
-    for (const k of names) values.get(k)![r] = checked(v[k], `${k}, resample ${r}`);
+    for (let j = 0; j < names.length; j++) {
+      const x = v[names[j]];
+      // The message is built only on failure: this loop runs for every metric of every resample.
+      columns[j][r] = Number.isFinite(x) ? x : checked(x, `${names[j]}, resample ${r}`);
+    }
     opts.onProgress?.(r + 1, B);
   }
   const alpha = 1 - level;

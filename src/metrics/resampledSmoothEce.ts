@@ -88,9 +88,13 @@ interface GridLayout {
   weightedCells: Int32Array;
   /** cos(πj/L), j < 2L, with L = G − 1: the cosines of the grid's even (mirrored) extension. */
   cosL: Float64Array;
-  /** Mode-major ω_u·cos(πmu/L) for every cell u (ω = 1 at the two ends, 2 inside), modes < `tabModes`. */
+  /**
+   * Cell-major ω_u·cos(πmu/L) for every cell c (node u; ω = 1 at the two ends, 2 inside) at
+   * cosTab[c·tabCap + m], modes < `tabModes` filled, room for `tabCap`.
+   */
   cosTab: Float64Array;
   tabModes: number;
+  tabCap: number;
   /** Cosine coefficients Â(m) of the mirrored `num`, modes < `specModes`. */
   spec: Float64Array;
   specModes: number;
@@ -202,6 +206,20 @@ export interface SmoothSumKernels {
     E: number,
   ): number;
   /**
+   * Per resample: spec[m] = Σ_{r<nonzero} num[c]·cosTab[c·cap + m] with c = nonzeroCells[r], each
+   * mode's sum over r in order from 0, for from ≤ m < to.
+   */
+  specCoefficients(
+    spec: Float64Array,
+    num: Float64Array,
+    nonzeroCells: Int32Array,
+    nonzero: number,
+    cosTab: Float64Array,
+    cap: number,
+    from: number,
+    to: number,
+  ): void;
+  /**
    * Per bandwidth: gain[m] = (ω_m/2L)·(hs[0] + Σ_{d=1}^{reach} h2[d]·cosL[m·d mod 2L]) for m = 0…L
    * (ω = 1 at 0 and L, 2 inside), each mode's sum over d in order.
    */
@@ -241,6 +259,37 @@ export interface SmoothSumKernels {
 
 /** {@link SmoothSumKernels} in JavaScript. */
 export const jsSmoothSums: SmoothSumKernels = {
+  specCoefficients(spec, num, nonzeroCells, nonzero, cosTab, cap, from, to) {
+    // Four modes per pass: independent sums, each over the cells in order as one mode alone.
+    let m = from;
+    for (; m + 3 < to; m += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let r = 0; r < nonzero; r++) {
+        const c = nonzeroCells[r];
+        const a = num[c];
+        const b = c * cap + m;
+        s0 += a * cosTab[b];
+        s1 += a * cosTab[b + 1];
+        s2 += a * cosTab[b + 2];
+        s3 += a * cosTab[b + 3];
+      }
+      spec[m] = s0;
+      spec[m + 1] = s1;
+      spec[m + 2] = s2;
+      spec[m + 3] = s3;
+    }
+    for (; m < to; m++) {
+      let s = 0;
+      for (let r = 0; r < nonzero; r++) {
+        const c = nonzeroCells[r];
+        s += num[c] * cosTab[c * cap + m];
+      }
+      spec[m] = s;
+    }
+  },
   weightRows(ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rowData) {
     const G = ker.length;
     const E = lower.length;
@@ -443,6 +492,7 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
     cosL,
     cosTab: new Float64Array(0),
     tabModes: 0,
+    tabCap: 0,
     spec: new Float64Array(G),
     specModes: 0,
     absWeighted: 0,
@@ -776,56 +826,27 @@ export function resampledSmoothEce(
     const L = G - 1;
     const nc = cells.length;
     if (layout.tabModes < K) {
-      // Room for at least twice the modes, so a slowly growing K does not copy the table each time.
-      let tab = layout.cosTab;
-      if (tab.length < K * nc) {
-        tab = new Float64Array(Math.min(Math.max(K, 2 * layout.tabModes), G) * nc);
-        tab.set(layout.cosTab.subarray(0, layout.tabModes * nc));
+      if (layout.tabCap < K) {
+        // Room for at least twice the modes, so a slowly growing K does not copy the table each time.
+        const cap = Math.min(Math.max(K, 2 * layout.tabCap), G);
+        const tab = new Float64Array(cap * nc);
+        for (let c = 0; c < nc; c++)
+          tab.set(layout.cosTab.subarray(c * layout.tabCap, c * layout.tabCap + layout.tabModes), c * cap);
+        cached += tab.length - layout.cosTab.length;
+        layout.cosTab = tab;
+        layout.tabCap = cap;
       }
-      for (let m = layout.tabModes; m < K; m++) {
-        for (let c = 0; c < nc; c++) {
-          const u = cells[c];
-          tab[m * nc + c] = (u === 0 || u === L ? 1 : 2) * cosL[(m * u) % (2 * L)];
-        }
+      const { cosTab: tab, tabCap: cap } = layout;
+      for (let c = 0; c < nc; c++) {
+        const u = cells[c];
+        const omega = u === 0 || u === L ? 1 : 2;
+        for (let m = layout.tabModes; m < K; m++) tab[c * cap + m] = omega * cosL[(m * u) % (2 * L)];
       }
-      cached += tab.length - layout.cosTab.length;
-      layout.cosTab = tab;
       layout.tabModes = K;
     }
-    const { num, spec, cosTab, nonzero, nonzeroCells } = layout;
-    // Four modes per pass: independent sums, each over the cells in order as one mode alone.
-    let m = layout.specModes;
-    for (; m + 3 < K; m += 4) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      const b0 = m * nc;
-      const b1 = b0 + nc;
-      const b2 = b1 + nc;
-      const b3 = b2 + nc;
-      for (let r = 0; r < nonzero; r++) {
-        const c = nonzeroCells[r];
-        const a = num[c];
-        s0 += a * cosTab[b0 + c];
-        s1 += a * cosTab[b1 + c];
-        s2 += a * cosTab[b2 + c];
-        s3 += a * cosTab[b3 + c];
-      }
-      spec[m] = s0;
-      spec[m + 1] = s1;
-      spec[m + 2] = s2;
-      spec[m + 3] = s3;
-    }
-    for (; m < K; m++) {
-      let s = 0;
-      const base = m * nc;
-      for (let r = 0; r < nonzero; r++) {
-        const c = nonzeroCells[r];
-        s += num[c] * cosTab[base + c];
-      }
-      spec[m] = s;
-    }
+    const { num, spec, cosTab, tabCap, nonzero, nonzeroCells } = layout;
+    if (layout.specModes < K)
+      sums.specCoefficients(spec, num, nonzeroCells, nonzero, cosTab, tabCap, layout.specModes, K);
     if (layout.specModes < K) layout.specModes = K;
     const E = op.E;
     if (spectrum.phiModes < K) {

@@ -158,6 +158,24 @@ test('mode sums and dense sums equal the JavaScript loops bit for bit', { skip }
       const rowHi = Int32Array.from({ length: G }, (_, u) => (u === 4 ? rowLo[u] : Math.min(E, rowLo[u] + 1 + 3 * u)));
       const rowData = new Float64Array(G * E);
       for (let u = 0; u < G; u++) for (let t = rowLo[u]; t < rowHi[u]; t++) rowData[u * E + t] = normal();
+      // Cosine coefficients from a cell-major table with room for 13 modes per cell.
+      const cap = 13;
+      const tab = Float64Array.from({ length: cells.length * cap }, normal);
+      for (const [from, to] of [
+        [0, 0],
+        [0, 13],
+        [3, 10],
+        [12, 13],
+      ]) {
+        for (const nonzero of [0, 5, 11]) {
+          const nonzeroCells = Int32Array.from({ length: nonzero }, (_, r) => (r * 7) % cells.length);
+          const sa = Float64Array.from({ length: cap }, normal);
+          const sb = Float64Array.from(sa);
+          jsSmoothSums.specCoefficients(sa, num, nonzeroCells, nonzero, tab, cap, from, to);
+          k.specCoefficients(sb, num, nonzeroCells, nonzero, tab, cap, from, to);
+          sameBits(sb, sa, `${name}, modes ${from}…${to} of ${nonzero} cells, coefficients`);
+        }
+      }
       for (const nonzero of [0, 3, 4, 7, 11]) {
         const nonzeroCells = Int32Array.from({ length: nonzero }, (_, r) => (r * 5) % cells.length);
         const sa = Float64Array.from({ length: E }, normal);
@@ -248,6 +266,24 @@ test('malformed calls throw one line naming the argument, and write nothing', { 
       'sum aliases rows',
       () => k.denseSum(rows.subarray(0, E), num, Int32Array.from([0]), 1, cells, off, lo, hi, rows, E),
       /shares memory/,
+    ],
+  );
+  const coefs = new Float64Array(8);
+  bad.push(
+    [
+      'modes past the table',
+      () => k.specCoefficients(coefs, num, Int32Array.from([0]), 1, rows, 8, 0, 9),
+      /modes \[0, 9\) are not inside \[0, cap = 8\)/,
+    ],
+    [
+      'cell past the table',
+      () => k.specCoefficients(coefs, num, Int32Array.from([3]), 1, rows.subarray(0, 24), 8, 0, 8),
+      /nonzeroCells\[0\] = 3/,
+    ],
+    [
+      'spec aliases the table',
+      () => k.specCoefficients(rows.subarray(0, 8), num, Int32Array.from([0]), 1, rows, 8, 0, 8),
+      /spec shares memory/,
     ],
   );
   const ker = Float64Array.from([0, 1, 2, 1, 0]);
@@ -348,8 +384,8 @@ test('malformed calls throw one line naming the argument, and write nothing', { 
     ],
   );
   for (const [what, call, message] of bad) {
-    const before = [acc, sum, out, rows].map((a) => Float64Array.from(a));
+    const before = [acc, sum, out, rows, coefs].map((a) => Float64Array.from(a));
     assert.throws(call, (err: Error) => message.test(err.message) && !err.message.includes('\n'), what);
-    [acc, sum, out, rows].forEach((a, i) => sameBits(a, before[i], `${what}: nothing written`));
+    [acc, sum, out, rows, coefs].forEach((a, i) => sameBits(a, before[i], `${what}: nothing written`));
   }
 });
