@@ -984,15 +984,15 @@ static napi_value SmoothColumnMasses(napi_env env, napi_callback_info info) {
 }
 
 /*
- * smoothWeightRows(ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rows): the dense weight rows
+ * smoothWeightRows(ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rows, scalarOnly): the dense weight rows
  * of the nodes nodes[0…count) over the E = lower.length evaluation points (eecal_smooth.c), row u at
  * rows[rowOffset[u] …]; every index is checked first.
  */
 static napi_value SmoothWeightRows(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
+  size_t argc = 10;
+  napi_value argv[10];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 9) { napi_throw_error(env, NULL, "eecal native: smoothWeightRows takes 9 arguments"); return NULL; }
+  if (argc < 10) { napi_throw_error(env, NULL, "eecal native: smoothWeightRows takes 10 arguments"); return NULL; }
   Typed ker, lower, w, nodes, off, lo, hi, rows;
   if (!argTyped(env, argv[0], napi_float64_array, "Float64Array", "smoothWeightRows ker", &ker) ||
       !argTyped(env, argv[1], napi_int32_array, "Int32Array", "smoothWeightRows lower", &lower) ||
@@ -1003,7 +1003,9 @@ static napi_value SmoothWeightRows(napi_env env, napi_callback_info info) {
       !argTyped(env, argv[7], napi_int32_array, "Int32Array", "smoothWeightRows rowHi", &hi) ||
       !argTyped(env, argv[8], napi_float64_array, "Float64Array", "smoothWeightRows rows", &rows)) return NULL;
   int64_t count = 0;
-  if (!argCount(env, argv[4], "smoothWeightRows count", INT32_MAX, &count)) return NULL;
+  int scalarOnly = 0;
+  if (!argCount(env, argv[4], "smoothWeightRows count", INT32_MAX, &count) || !argFlag(env, argv[9], "smoothWeightRows scalarOnly", &scalarOnly))
+    return NULL;
   const int64_t G = (int64_t)ker.len, E = (int64_t)lower.len;
   if (G < 2 || G > (1 << 28)) { fail(env, "smoothWeightRows ker has %zu entries; 2 to 2^28 expected", ker.len); return NULL; }
   if (w.len != lower.len) { fail(env, "smoothWeightRows w has %zu entries; lower has %zu", w.len, lower.len); return NULL; }
@@ -1029,7 +1031,7 @@ static napi_value SmoothWeightRows(napi_env env, napi_callback_info info) {
     for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
       if (typedOverlap(outs[o], ins[i])) { fail(env, "smoothWeightRows outputs must not share memory with inputs"); return NULL; }
   smoothWeightRows((const double *)ker.data, G, lw, (const double *)w.data, E, nd, count, of, (int32_t *)lo.data, (int32_t *)hi.data,
-                   (double *)rows.data);
+                   (double *)rows.data, scalarOnly);
   return NULL;
 }
 

@@ -78,7 +78,7 @@ void smoothCosineGains(const double *hs, const double *h2, const double *cosL, i
 int smoothColumnMasses(const double *ker, const double *rho, int64_t G, int64_t jLo, int64_t jHi, double *out, int scalarOnly);
 /* Per bandwidth: the dense weight rows of nodes[0…count) at rows + rowOffset[u], and their bands. */
 void smoothWeightRows(const double *ker, int64_t G, const int32_t *lower, const double *w, int64_t E, const int32_t *nodes,
-                      int64_t count, const int32_t *rowOffset, int32_t *rowLo, int32_t *rowHi, double *rows);
+                      int64_t count, const int32_t *rowOffset, int32_t *rowLo, int32_t *rowHi, double *rows, int scalarOnly);
 const char *smoothSumsPath(void);
 
 #endif

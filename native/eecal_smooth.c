@@ -352,13 +352,61 @@ static inline double coefAt(const double *ker, int64_t G, int64_t i, int64_t u) 
   return v;
 }
 
+#ifdef EECAL_SMOOTH_AVX512
+/* coefAt for eight nodes i at once: each tap gathered where its index is inside the grid, added in coefAt's order. */
+static AVX512 inline __m512d coefLanes(const double *ker, __m512i i, int64_t G, int64_t u) {
+  const int64_t half = G / 2, last = G - 1;
+  const __m512i zero = _mm512_setzero_si512(), size = _mm512_set1_epi64(G);
+  __m512d v = _mm512_setzero_pd();
+  __m512i j = _mm512_add_epi64(i, _mm512_set1_epi64(half - u));
+  __mmask8 in = _mm512_cmpge_epi64_mask(j, zero) & _mm512_cmplt_epi64_mask(j, size);
+  v = _mm512_mask_add_pd(v, in, v, _mm512_mask_i64gather_pd(_mm512_setzero_pd(), in, j, ker, 8));
+  if (u > 0) {
+    j = _mm512_add_epi64(i, _mm512_set1_epi64(half + u));
+    in = _mm512_cmplt_epi64_mask(j, size);
+    v = _mm512_mask_add_pd(v, in, v, _mm512_mask_i64gather_pd(_mm512_setzero_pd(), in, j, ker, 8));
+  }
+  if (u < last) {
+    j = _mm512_add_epi64(i, _mm512_set1_epi64(half - 2 * last + u));
+    in = _mm512_cmpge_epi64_mask(j, zero);
+    v = _mm512_mask_add_pd(v, in, v, _mm512_mask_i64gather_pd(_mm512_setzero_pd(), in, j, ker, 8));
+  }
+  return v;
+}
+
+/* One row, eight evaluation points at a time; returns the first point not done, and the band so far. */
+static AVX512 int64_t rowAvx512(const double *ker, int64_t G, const int32_t *lower, const double *w, int64_t E, int64_t u, double *row,
+                                int64_t *lo, int64_t *hi) {
+  const __m512d one = _mm512_set1_pd(1);
+  int64_t k = 0;
+  for (; k + 8 <= E; k += 8) {
+    const __m512i i0 = _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i *)(lower + k)));
+    const __m512i i1 = _mm512_add_epi64(i0, _mm512_set1_epi64(1));
+    const __m512d wk = _mm512_loadu_pd(w + k);
+    const __m512d v = _mm512_add_pd(_mm512_mul_pd(coefLanes(ker, i0, G, u), _mm512_sub_pd(one, wk)), _mm512_mul_pd(coefLanes(ker, i1, G, u), wk));
+    _mm512_storeu_pd(row + k, v);
+    const unsigned nz = _mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_NEQ_UQ);
+    if (nz) {
+      if (*lo == E) *lo = k + __builtin_ctz(nz);
+      *hi = k + 32 - __builtin_clz(nz);
+    }
+  }
+  return k;
+}
+#endif
+
 void smoothWeightRows(const double *ker, int64_t G, const int32_t *lower, const double *w, int64_t E, const int32_t *nodes,
-                      int64_t count, const int32_t *rowOffset, int32_t *rowLo, int32_t *rowHi, double *rows) {
+                      int64_t count, const int32_t *rowOffset, int32_t *rowLo, int32_t *rowHi, double *rows, int scalarOnly) {
   for (int64_t r = 0; r < count; r++) {
     const int32_t u = nodes[r];
     double *row = rows + rowOffset[u];
-    int64_t lo = E, hi = 0;
-    for (int64_t k = 0; k < E; k++) {
+    int64_t lo = E, hi = 0, k0 = 0;
+#ifdef EECAL_SMOOTH_AVX512
+    if (!scalarOnly && smoothAvx512Usable()) k0 = rowAvx512(ker, G, lower, w, E, u, row, &lo, &hi);
+#else
+    (void)scalarOnly;
+#endif
+    for (int64_t k = k0; k < E; k++) {
       const double v = coefAt(ker, G, lower[k], u) * (1 - w[k]) + coefAt(ker, G, lower[k] + 1, u) * w[k];
       row[k] = v;
       if (v != 0) {

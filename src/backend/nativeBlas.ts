@@ -288,6 +288,7 @@ interface NativeSmoothSumsAddon {
     rowLo: Int32Array,
     rowHi: Int32Array,
     rowData: Float64Array,
+    scalarOnly: boolean,
   ): void;
 }
 
@@ -380,8 +381,8 @@ function bindSmoothSums(
     columnMasses: (ker, rho, jLo, jHi, out) => mod.smoothColumnMasses(ker, rho, jLo, jHi, out, scalarOnly),
     specCoefficients: (spec, num, nonzeroCells, nonzero, cosTab, cap, from, to) =>
       mod.smoothSpecCoefficients(spec, num, nonzeroCells, nonzero, cosTab, cap, from, to, scalarOnly),
-    // Scalar C either way: its cost is the index arithmetic, not the arithmetic on numbers.
-    weightRows: mod.smoothWeightRows.bind(mod),
+    weightRows: (ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rowData) =>
+      mod.smoothWeightRows(ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rowData, scalarOnly),
     path: scalarOnly ? 'scalar C' : (mod.info().kernels.smoothEce ?? 'C'),
   };
 }

@@ -450,6 +450,17 @@ export const jsSmoothSums: SmoothSumKernels = {
   },
 };
 
+/** cos(πj/L), j < 2L, per L: every bandwidth and layout on a grid of L + 1 nodes shares one table. */
+const cosines = new Map<number, Float64Array>();
+function cosinesOf(L: number): Float64Array {
+  let table = cosines.get(L);
+  if (table === undefined) {
+    table = Float64Array.from({ length: 2 * L }, (_, j) => Math.cos((Math.PI * j) / L));
+    cosines.set(L, table);
+  }
+  return table;
+}
+
 /** Shared bandwidths, and how many float64 entries they hold (bounded like each resampler's cache). */
 const bandwidths = new Map<number, Bandwidth>();
 let bandwidthEntries = 0;
@@ -476,7 +487,7 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
   });
   const lowerCell = Int32Array.from(lower, (b) => indexOf[b]);
   const L = G - 1;
-  const cosL = Float64Array.from({ length: 2 * L }, (_, j) => Math.cos((Math.PI * j) / L));
+  const cosL = cosinesOf(L);
   return {
     G,
     lowerCell,
@@ -506,6 +517,7 @@ function layoutOf(confidence: FloatArray, G: number): GridLayout {
  */
 export function clearSharedBandwidths(): void {
   bandwidths.clear();
+  cosines.clear();
   bandwidthEntries = 0;
 }
 
@@ -665,7 +677,7 @@ let pendingRows = new Int32Array(0);
 function spectrumOf(ker: Float64Array, G: number, sums: SmoothSumKernels): Spectrum {
   const L = G - 1;
   const half = L / 2;
-  const cosL = Float64Array.from({ length: 2 * L }, (_, j) => Math.cos((Math.PI * j) / L));
+  const cosL = cosinesOf(L);
   const hs = new Float64Array(half + 1);
   let asym = 0;
   let reach = 0;
