@@ -1,114 +1,109 @@
 /**
- * `npm run bench:bootstrap [-- --records models/b-alexnet-cifar10/records/test.csv] [--rows 200,10000]
- * [--replicates 1000,100] [--direct 20]` — user CPU per bootstrap resample of the per-exit metrics
- * (what `eecal metrics --bootstrap` computes per resample), on the first `rows` rows of the
- * records, every exit, each measurement starting cold (resamplers built and the shared
- * per-bandwidth tables cleared inside the timed region, as in one CLI run):
- *  - all metrics: `resampledExitMetrics` of every exit, B resamples each; then again with the
- *    shared tables kept and the code warm (the marginal cost of one more resample);
- *  - smooth ECE alone: `resampledSmoothEce` of every exit on the same resamples' counts;
- *  - smooth ECE direct: `smoothEce` of the gathered resample, on the first `direct` resamples
- *    only (it is slow), checking that the resampler gives the same σ and value.
- * Process CPU time (process.cpuUsage), so a loaded machine's waiting does not count.
+ * `npm run bench:bootstrap [-- --records models/b-alexnet-cifar10/records/test.csv] [--rows 200]
+ * [--replicates 1000,5000] [--runs 3] [--naive 10]` — what one bootstrap resample of
+ * `eecal metrics --bootstrap` costs, against recomputing every metric per resample.
  *
- * Measured ratio (2-core machine shared with other jobs, load ≈ 4; user CPU; the three versions
- * interleaved, 3 rounds, median): the command
- * `/usr/bin/time -f '%U user %e wall' node bin/eecal.js metrics --records R --bootstrap B --json`
- * minus the same command without `--bootstrap`, divided by B, in ms per resample (all 3 exits):
- *   R = header + first 200 rows of models/b-alexnet-cifar10/records/test.csv, B = 1000:
- *     d609bf9 18.55, 9808b6d 1.32, this version 0.77 (24× d609bf9; 0.66 in a run at lower load);
- *   R = all 10,000 rows, B = 100: d609bf9 146.6, 9808b6d 12.1, this version 8.9 (16×).
- * About half of what is left at 200 rows is paid once per run (the per-bandwidth tables and the
- * JIT's warm-up): this bench gave 0.76 ms per resample cold and 0.35 warm (10,000 rows: 7.0 and
- * 5.2). Of the rest, most is smooth ECE: one dense evaluation per resample for the returned value,
- * and the cosine-mode bisection decisions.
- * Every resample's value is the same to the bit as 9808b6d's (test/metrics/resampledMetrics.test.ts).
+ * 1. The command itself (built CLI, `npm run build` first), on the first `rows` rows of the records
+ *    (written to a temporary file): `node bin/eecal.js metrics --records R --bootstrap B --json`
+ *    minus the same command without `--bootstrap`, divided by B; user CPU and wall time, the
+ *    minimum of `runs` runs each; the marginal cost is the slope between the two largest B.
+ *    Once with the native addon and once with EECAL_NATIVE=0 (the JavaScript loops).
+ * 2. The baseline, in this process: every metric recomputed on each gathered resample
+ *    (`exitMetrics` of the resample's rows, what `metrics --bootstrap` did before it reweighted),
+ *    the first `naive` seed-0 resamples of every exit, user CPU per resample.
+ * The ratios printed are baseline / command. Process CPU (process.cpuUsage and /usr/bin/time's
+ * user) counts the JIT's and GC's helper threads too; wall time is what a user waits for.
+ * The code the issue was filed against (d609bf9) computed an older, cheaper smooth ECE: measured
+ * on this machine with step 1's command it cost 18.55 ms per resample (200 rows, 3 exits).
  */
 import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { readRecords } from '../src/records/csv';
 import { softmaxRows } from '../src/calibration/logitMath';
-import { topLabelOf } from '../src/metrics/topLabel';
-import { smoothEce } from '../src/metrics/smoothEce';
-import { clearSharedBandwidths, resampledSmoothEce } from '../src/metrics/resampledSmoothEce';
-import { resampledExitMetrics } from '../src/metrics/resampledExitMetrics';
+import { exitMetrics } from '../src/metrics/exitMetrics';
+import { takeRows } from '../src/metrics/bootstrap';
 import { createRng } from '../src/util/rng';
 
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: 'models/b-alexnet-cifar10/records/test.csv' },
-    rows: { type: 'string', default: '200,10000' },
-    replicates: { type: 'string', default: '1000,100' },
-    direct: { type: 'string', default: '20' },
+    rows: { type: 'string', default: '200' },
+    replicates: { type: 'string', default: '1000,5000' },
+    runs: { type: 'string', default: '3' },
+    naive: { type: 'string', default: '10' },
   },
 });
-const rowsList = values.rows.split(',').map(Number);
-const repList = values.replicates.split(',').map(Number);
-const directCount = Number(values.direct);
-const rec = readRecords(values.records);
+const rows = Number(values.rows);
+const reps = values.replicates.split(',').map(Number);
+const runs = Number(values.runs);
+
+// The first `rows` data rows of the records, in a temporary file (the CLI reads a file).
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eecal-bench-bootstrap-'));
+const file = path.join(dir, 'records.csv');
+const lines = fs.readFileSync(values.records, 'utf8').split('\n');
+fs.writeFileSync(file, lines.slice(0, rows + 1).join('\n') + '\n');
+
+/** Minimum user and wall seconds of `runs` runs of the metrics command with B resamples (0: none). */
+function timeCommand(B: number, env: NodeJS.ProcessEnv): { user: number; wall: number } {
+  let user = Infinity;
+  let wall = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const args = ['-f', '%U %e', process.execPath, 'bin/eecal.js', 'metrics', '--records', file, '--json'];
+    if (B > 0) args.push('--bootstrap', String(B));
+    const run = spawnSync('/usr/bin/time', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (run.status !== 0) throw new Error(`metrics --bootstrap ${B} failed: ${run.stderr.toString().trim()}`);
+    const [u, w] = run.stderr.toString().trim().split('\n').pop()!.split(' ').map(Number);
+    user = Math.min(user, u);
+    wall = Math.min(wall, w);
+  }
+  return { user, wall };
+}
+
+// 2. The baseline: every metric recomputed on each gathered resample.
+const rec = readRecords(file);
 const C = rec.numClasses;
-
-/** User CPU milliseconds of f(). */
-function cpu(f: () => void): number {
-  const t = process.cpuUsage();
-  f();
-  return process.cpuUsage(t).user / 1000;
+const n = rec.numSamples;
+const naive = Number(values.naive);
+const rng = createRng(0);
+const draws = Array.from({ length: naive }, () => Int32Array.from({ length: n }, () => rng.int(n)));
+const t0 = process.cpuUsage();
+for (const logits of rec.logits) {
+  const probs = softmaxRows(logits, C);
+  for (const idx of draws) exitMetrics(takeRows(probs, idx, C), takeRows(rec.labels, idx), C);
 }
+const baseline = process.cpuUsage(t0).user / 1000 / naive;
+console.log(
+  `${n} rows, ${rec.logits.length} exits. Baseline (every metric recomputed per resample, first ${naive} resamples): ` +
+    `${baseline.toFixed(2)} ms user per resample`,
+);
 
-for (let s = 0; s < rowsList.length; s++) {
-  const n = Math.min(rowsList[s], rec.numSamples);
-  const R = repList[Math.min(s, repList.length - 1)];
-  const exits = rec.logits.map((logits) => {
-    const probs = softmaxRows(logits.subarray(0, n * C), C);
-    const labels = rec.labels.subarray(0, n);
-    return { probs, labels, tl: topLabelOf(probs, labels, C) };
-  });
-  // The resamples the CLI draws (seed 0), as indices and as counts.
-  const rng = createRng(0);
-  const draws = Array.from({ length: R }, () => Int32Array.from({ length: n }, () => rng.int(n)));
-  const counts = draws.map((idx) => {
-    const c = new Int32Array(n);
-    for (const i of idx) c[i]++;
-    return c;
-  });
-  const all = cpu(() => {
-    clearSharedBandwidths();
-    for (const { probs, labels } of exits) {
-      const metrics = resampledExitMetrics(probs, labels, C);
-      for (const idx of draws) metrics(idx);
-    }
-  });
-  const warm = cpu(() => {
-    for (const { probs, labels } of exits) {
-      const metrics = resampledExitMetrics(probs, labels, C);
-      for (const idx of draws) metrics(idx);
-    }
-  });
-  const got: number[][] = [];
-  const smooth = cpu(() => {
-    clearSharedBandwidths();
-    for (const { tl } of exits) {
-      const fast = resampledSmoothEce(tl.confidence, tl.correct);
-      got.push(counts.map((c) => fast(c).value));
-    }
-  });
-  const D = Math.min(directCount, R);
-  let worst = 0;
-  const direct = cpu(() => {
-    exits.forEach(({ tl }, e) => {
-      for (let r = 0; r < D; r++) {
-        const idx = draws[r];
-        const want = smoothEce(
-          Float64Array.from(idx, (i) => tl.confidence[i]),
-          Uint8Array.from(idx, (i) => tl.correct[i]),
-        ).value;
-        worst = Math.max(worst, Math.abs(want - got[e][r]));
-      }
-    });
-  });
-  console.log(
-    `${n} rows × ${R} resamples × ${exits.length} exits, ms per resample (all exits): all metrics` +
-      ` ${(all / R).toFixed(3)} cold, ${(warm / R).toFixed(3)} warm; smooth ECE alone ${(smooth / R).toFixed(3)} cold;` +
-      ` smooth ECE of the gathered resample ${(direct / D).toFixed(2)}` +
-      ` (first ${D} resamples, max |Δ| vs resampled ${worst.toExponential(1)})`,
-  );
+// 1. The command, with and without the addon.
+for (const [label, env] of [
+  ['native addon', process.env],
+  ['EECAL_NATIVE=0', { ...process.env, EECAL_NATIVE: '0' }],
+] as const) {
+  const none = timeCommand(0, env);
+  const at = reps.map((B) => ({ B, ...timeCommand(B, env) }));
+  for (const { B, user, wall } of at) {
+    const u = ((user - none.user) / B) * 1000;
+    const w = ((wall - none.wall) / B) * 1000;
+    console.log(
+      `${label}, B = ${B}: ${u.toFixed(3)} ms user, ${w.toFixed(3)} ms wall per resample ` +
+        `(${(baseline / u).toFixed(0)}× the baseline's user time; ${(18.55 / u).toFixed(0)}× and ` +
+        `${(18.55 / w).toFixed(0)}× d609bf9's 18.55 ms)`,
+    );
+  }
+  if (at.length >= 2) {
+    const [a, b] = at.slice(-2);
+    const u = ((b.user - a.user) / (b.B - a.B)) * 1000;
+    const w = ((b.wall - a.wall) / (b.B - a.B)) * 1000;
+    console.log(
+      `${label}, marginal (B = ${a.B} → ${b.B}): ${u.toFixed(3)} ms user, ${w.toFixed(3)} ms wall per resample ` +
+        `(${(18.55 / u).toFixed(0)}× and ${(18.55 / w).toFixed(0)}× d609bf9)`,
+    );
+  }
 }
+fs.rmSync(dir, { recursive: true, force: true });
