@@ -67,7 +67,7 @@ export function bootstrapIntervals<K extends string>(
   const rng = createRng(opts.seed);
   const idx = new Int32Array(numSamples);
   for (let r = 0; r < B; r++) {
-    for (let i = 0; i < numSamples; i++) idx[i] = rng.int(numSamples);
+    rng.fillInts(idx, numSamples);
     const v = statistic(idx);
     for (let j = 0; j < names.length; j++) {
       const x = v[names[j]];

@@ -10,6 +10,8 @@ export interface Rng {
   next(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
+  /** out[i] = int(n) for i < out.length, in order: the same draws, without a call per draw. */
+  fillInts(out: Int32Array, n: number): void;
   /** Standard normal deviate (Box–Muller). */
   normal(): number;
   /** Current internal state; `createRng(0, state)` resumes the exact sequence. */
@@ -35,6 +37,17 @@ export function createRng(seed: number, state?: number): Rng {
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
+    fillInts: (out: Int32Array, n: number) => {
+      // next() inlined: a bootstrap draws n·B integers, and the call was most of their cost.
+      let t: number;
+      for (let i = 0; i < out.length; i++) {
+        s = (s + 0x6d2b79f5) >>> 0;
+        t = s;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        out[i] = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+      }
+    },
     normal: () => {
       const u = 1 - next();
       const v = next();

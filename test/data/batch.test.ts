@@ -42,6 +42,7 @@ function scripted(ints: number[], floats: number[]): Rng {
       return v;
     },
     next: () => floats.shift()!,
+    fillInts: () => assert.fail('batching draws one integer at a time'),
     normal: () => 0,
     state: () => 0,
   };

@@ -5,7 +5,7 @@ import { takeRows } from '../../metrics/bootstrap';
 /** n indices drawn uniformly with replacement from 0 … n−1: a bootstrap resample, in random order. */
 export function drawIndices(n: number, rng: Rng): Int32Array {
   const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = rng.int(n);
+  rng.fillInts(out, n);
   return out;
 }
 
