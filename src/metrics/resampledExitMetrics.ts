@@ -72,24 +72,22 @@ export function resampledExitMetrics(
 
   const smooth = resampledSmoothEce(tl.confidence, tl.correct);
   const count = new Int32Array(n);
-  const totals = (M: number): BinTotals => ({
+  /** The samples present in the current resample, ascending (so sums keep sample order). */
+  const present = new Int32Array(n);
+  const width: BinTotals = {
     edges: widthEdges,
-    count: new Float64Array(M),
-    sumConfidence: new Float64Array(M),
-    sumCorrect: new Float64Array(M),
-  });
-  const reset = (t: BinTotals) => {
-    t.count.fill(0);
-    t.sumConfidence.fill(0);
-    t.sumCorrect.fill(0);
+    count: new Float64Array(bins),
+    sumConfidence: new Float64Array(bins),
+    sumCorrect: new Float64Array(bins),
   };
-  const width = totals(bins);
+  const topConfidence = tl.confidence;
+  const topCorrect = tl.correct;
 
   /**
    * Per ranking (top-label confidence, then each class's column): the values and outcomes in
    * ascending order, so a resample walks them sequentially and reads only its counts by index.
    */
-  const rankings = [tl.confidence, ...columns].map((values, r) => {
+  const rankings: Ranking[] = [tl.confidence, ...columns].map((values, r) => {
     const order = sortedOrder(values);
     const sortedValues = new Float64Array(n);
     const sortedHits = new Uint8Array(n);
@@ -100,142 +98,62 @@ export function resampledExitMetrics(
     }
     return { order, sortedValues, sortedHits };
   });
-  /** Per bin count M (1…bins): totals reused by every resample, so a resample allocates nothing. */
-  const massTotals: BinTotals[] = Array.from({ length: bins + 1 }, (_, M) => ({
-    edges: new Float64Array(M + 1),
-    count: new Float64Array(M),
-    sumConfidence: new Float64Array(M),
-    sumCorrect: new Float64Array(M),
-  }));
-  /** Scratch: the distinct edges found so far, and each bin's sums. */
-  const edgesFound = new Float64Array(bins);
-  const binCount = new Float64Array(bins);
-  const binConfidence = new Float64Array(bins);
-  const binCorrect = new Float64Array(bins);
-
-  /**
-   * Totals over the resample's equal-mass bins for ranking r (0: top label, k + 1: class k), as
-   * `equalMassEdgesAt` and `binTotals` give them on the gathered, sorted resample, in one walk of
-   * the presorted order that visits each sample present in the resample once.
-   *
-   * Edge g is the midpoint of the resample's order statistics at positions end_g − 1 and end_g
-   * (end_g: where group g ends). A present sample with value v covering positions pos…pos+w−1
-   * settles every edge with end_g ≤ pos + w − 1 (the one with end_g = pos from its predecessor's
-   * value and v, those inside from v twice), and every edge still open is ≥ v. So when v is
-   * reached, all edges below v are known, and v's bin (the smallest b with v ≤ edges[b+1], the
-   * number of distinct edges below v) is known: each sum accumulates in the order of the walk of
-   * the gathered, sorted resample. The edges ascend and end at 1 ≥ every probability (checked in
-   * [0, 1] above), so merging equal neighbours is equalMassEdgesAt's sort-and-deduplicate.
-   */
-  const equalMassTotals = (r: number): BinTotals => {
-    const { order, sortedValues, sortedHits } = rankings[r];
-    const M = Math.min(bins, n);
-    const small = Math.floor(n / M);
-    const extra = n % M;
-    let g = 0; // next edge to settle (edges 0…M−2 come from order statistics)
-    let end = M > 1 ? small + (extra > 0 ? 1 : 0) : Infinity; // end_g
-    let found = 0; // distinct edges settled
-    let bin = 0; // bin the sums c, sc, sy belong to: the number of settled edges below its values
-    let binEdge = Infinity; // edgesFound[bin] once settled: a value above it starts a later bin
-    let c = 0;
-    let sc = 0;
-    let sy = 0;
-    let pos = 0; // resample points before sample j
-    let atEndMinusOne = 0; // the order statistic at end_g − 1, once reached
-    const settle = (edge: number) => {
-      if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
-      g++;
-      end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : Infinity;
-      if (bin < found) binEdge = edgesFound[bin];
-    };
-    // Absent samples (w = 0) are not skipped: they add exactly +0 to every sum, cover no
-    // position (so settle nothing), and a bin they close early receives no later sample.
-    for (let j = 0; j < n; j++) {
-      const w = count[order[j]];
-      const v = sortedValues[j];
-      // Sample j starts at end_g: edge g is the midpoint of its predecessor's value and its own.
-      if (pos === end && w !== 0) settle((atEndMinusOne + v) / 2);
-      if (v > binEdge) {
-        let below = bin;
-        while (below < found && edgesFound[below] < v) below++;
-        binCount[bin] = c;
-        binConfidence[bin] = sc;
-        binCorrect[bin] = sy;
-        for (let b = bin + 1; b < below; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
-        bin = below;
-        binEdge = bin < found ? edgesFound[bin] : Infinity;
-        c = sc = sy = 0;
-      }
-      c += w;
-      sc += w * v;
-      sy += w * sortedHits[j];
-      pos += w;
-      while (pos > end) settle((v + v) / 2); // end_g − 1 and end_g both in sample j
-      if (pos === end && w !== 0) atEndMinusOne = v; // end_g − 1 is sample j's last position
-    }
-    if (found === 0 || edgesFound[found - 1] !== 1) edgesFound[found++] = 1;
-    binCount[bin] = c;
-    binConfidence[bin] = sc;
-    binCorrect[bin] = sy;
-    for (let b = bin + 1; b < found; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
-    const t = massTotals[found];
-    t.edges[0] = 0;
-    for (let b = 0; b < found; b++) {
-      t.edges[b + 1] = edgesFound[b];
-      t.count[b] = binCount[b];
-      t.sumConfidence[b] = binConfidence[b];
-      t.sumCorrect[b] = binCorrect[b];
-    }
-    return t;
-  };
+  const scratch = equalMassScratch(bins);
 
   return (indices) => {
     if (indices.length !== n)
       throw new ShapeMismatchError(`resampledExitMetrics: ${indices.length} indices, expected ${n}`);
     count.fill(0);
     for (let r = 0; r < n; r++) count[indices[r]]++;
+    // Every sum below skips the absent samples (they would add exactly +0); listing the present
+    // ones first spares each pass an unpredictable branch per sample.
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      present[m] = i;
+      m += -count[i] >>> 31; // 1 when count[i] > 0
+    }
     let hits = 0;
     let nll = 0;
     let brier = 0;
-    reset(width);
-    for (let i = 0; i < n; i++) {
-      const w = count[i];
-      if (w === 0) continue;
-      hits += w * tl.correct[i];
-      nll += w * nllTerm[i];
-      brier += w * brierTerm[i];
-      const b = topBin[i];
-      width.count[b] += w;
-      width.sumConfidence[b] += w * tl.confidence[i];
-      width.sumCorrect[b] += w * tl.correct[i];
-    }
-    // Read at once: the next equalMassTotals call reuses the same totals.
-    const mass = equalMassTotals(0);
-    const eceEqualMass = normOfGaps(mass, 'l1');
-    const debiasedL2Ce = Math.sqrt(Math.max(debiasedSquare(mass), 0));
-    // Classwise totals in one sample-major pass (each resample skips its absent samples once,
-    // not once per class); per (class, bin) the sums still accumulate in sample order.
+    const { count: wCount, sumConfidence: wConf, sumCorrect: wCorrect } = width;
+    wCount.fill(0);
+    wConf.fill(0);
+    wCorrect.fill(0);
+    // Classwise totals in the same sample-major pass; per (class, bin) the sums still
+    // accumulate in sample order.
     const { count: cCount, sumConfidence: cConf, sumCorrect: cCorrect } = classTotals;
     cCount.fill(0);
     cConf.fill(0);
     cCorrect.fill(0);
-    for (let i = 0; i < n; i++) {
+    for (let p = 0; p < m; p++) {
+      const i = present[p];
       const w = count[i];
-      if (w === 0) continue;
+      const correct = topCorrect[i];
+      hits += w * correct;
+      nll += w * nllTerm[i];
+      brier += w * brierTerm[i];
+      const b = topBin[i];
+      wCount[b] += w;
+      wConf[b] += w * topConfidence[i];
+      wCorrect[b] += w * correct;
       const row = i * C;
       for (let k = 0; k < C; k++) {
-        const b = k * bins + classBinFlat[row + k];
-        cCount[b] += w;
-        cConf[b] += w * probValues[row + k];
+        const cb = k * bins + classBinFlat[row + k];
+        cCount[cb] += w;
+        cConf[cb] += w * probValues[row + k];
       }
       const y = labels[i];
       cCorrect[y * bins + classBinFlat[row + y]] += w;
     }
+    // Read at once: the next equalMassTotals call reuses the same totals.
+    const mass = equalMassTotals(rankings[0], count, bins, scratch);
+    const eceEqualMass = normOfGaps(mass, 'l1');
+    const debiasedL2Ce = Math.sqrt(Math.max(debiasedSquare(mass), 0));
     let classwise = 0;
     let adaptive = 0;
     for (let k = 0; k < C; k++) {
       classwise += normOfGaps(classSlices[k], 'l1');
-      adaptive += normOfGaps(equalMassTotals(k + 1), 'l1');
+      adaptive += normOfGaps(equalMassTotals(rankings[k + 1], count, bins, scratch), 'l1');
     }
     return {
       accuracy: hits / n,
@@ -251,6 +169,138 @@ export function resampledExitMetrics(
       smoothEce: smooth(count).value,
     };
   };
+}
+
+/** One sort order of the samples, with the sorted values and outcomes (1: hit, 0: miss). */
+interface Ranking {
+  order: Int32Array;
+  sortedValues: Float64Array;
+  sortedHits: Uint8Array;
+}
+
+/** Buffers of {@link equalMassTotals}, reused by every resample so a resample allocates nothing. */
+interface EqualMassScratch {
+  /** The distinct edges found so far, and each bin's sums. */
+  edgesFound: Float64Array;
+  binCount: Float64Array;
+  binConfidence: Float64Array;
+  binCorrect: Float64Array;
+  /** Per bin count M (1…bins): the totals handed out (valid until the next call). */
+  totals: BinTotals[];
+}
+
+function equalMassScratch(bins: number): EqualMassScratch {
+  return {
+    edgesFound: new Float64Array(bins),
+    binCount: new Float64Array(bins),
+    binConfidence: new Float64Array(bins),
+    binCorrect: new Float64Array(bins),
+    totals: Array.from({ length: bins + 1 }, (_, M) => ({
+      edges: new Float64Array(M + 1),
+      count: new Float64Array(M),
+      sumConfidence: new Float64Array(M),
+      sumCorrect: new Float64Array(M),
+    })),
+  };
+}
+
+/**
+ * Totals over the resample's equal-mass bins of one ranking, as `equalMassEdgesAt` and
+ * `binTotals` give them on the gathered, sorted resample, in one walk of the presorted order
+ * that visits each sample present in the resample (count[i] copies) once.
+ *
+ * Edge g is the midpoint of the resample's order statistics at positions end_g − 1 and end_g
+ * (end_g: where group g ends). A present sample with value v covering positions pos…pos+w−1
+ * settles every edge with end_g ≤ pos + w − 1 (the one with end_g = pos from its predecessor's
+ * value and v, those inside from v twice), and every edge still open is ≥ v. So when v is
+ * reached, all edges below v are known, and v's bin (the smallest b with v ≤ edges[b+1], the
+ * number of distinct edges below v) is known: each sum accumulates in the order of the walk of
+ * the gathered, sorted resample. The edges ascend and end at 1 ≥ every probability (checked in
+ * [0, 1] by the caller), so merging equal neighbours is equalMassEdgesAt's sort-and-deduplicate.
+ *
+ * Most samples only add to the running sums: one test (reaching end_g, or passing the current
+ * bin's edge) sends the few others to the bookkeeping. There, absent samples (count 0) are
+ * skipped: they add exactly +0 to every sum and cover no position, and each present sample's
+ * bin is still the number of edges settled below its value. A bin's count and hits are
+ * integers, so they are taken as differences of running totals (exact).
+ */
+function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: EqualMassScratch): BinTotals {
+  const { order, sortedValues, sortedHits } = ranking;
+  const { edgesFound, binCount, binConfidence, binCorrect } = s;
+  const n = order.length;
+  const M = Math.min(bins, n);
+  const small = Math.floor(n / M);
+  const extra = n % M;
+  const NONE = n + 1; // an end no position reaches: every edge from order statistics is settled
+  let g = 0; // next edge to settle (edges 0…M−2 come from order statistics)
+  let end = M > 1 ? small + (extra > 0 ? 1 : 0) : NONE; // end_g
+  let found = 0; // distinct edges settled
+  let bin = 0; // bin the running sums belong to: the number of settled edges below its values
+  let binEdge = Infinity; // edgesFound[bin] once settled: a value above it starts a later bin
+  let sc = 0; // Σ count·value of the current bin, in walk order
+  let pos = 0; // resample points before sample j
+  let hitTotal = 0; // Σ count·hit over the samples walked
+  let binStart = 0; // pos where the current bin starts
+  let hitStart = 0; // hitTotal where the current bin starts
+  let atEndMinusOne = 0; // the order statistic at end_g − 1, once reached
+  for (let j = 0; j < n; j++) {
+    const w = count[order[j]];
+    const v = sortedValues[j];
+    if (pos + w >= end || v > binEdge) {
+      if (w === 0) continue;
+      if (pos === end) {
+        // Sample j starts at end_g: edge g is the midpoint of its predecessor's value and its own.
+        const edge = (atEndMinusOne + v) / 2;
+        if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
+        g++;
+        end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : NONE;
+        if (bin < found) binEdge = edgesFound[bin];
+      }
+      if (v > binEdge) {
+        let below = bin;
+        while (below < found && edgesFound[below] < v) below++;
+        binCount[bin] = pos - binStart;
+        binConfidence[bin] = sc;
+        binCorrect[bin] = hitTotal - hitStart;
+        for (let b = bin + 1; b < below; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
+        bin = below;
+        binEdge = bin < found ? edgesFound[bin] : Infinity;
+        sc = 0;
+        binStart = pos;
+        hitStart = hitTotal;
+      }
+      sc += w * v;
+      hitTotal += w * sortedHits[j];
+      pos += w;
+      while (pos > end) {
+        // end_g − 1 and end_g both in sample j.
+        const edge = (v + v) / 2;
+        if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
+        g++;
+        end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : NONE;
+        if (bin < found) binEdge = edgesFound[bin];
+      }
+      if (pos === end) atEndMinusOne = v; // end_g − 1 is sample j's last position
+    } else {
+      sc += w * v;
+      hitTotal += w * sortedHits[j];
+      pos += w;
+    }
+  }
+  if (found === 0 || edgesFound[found - 1] !== 1) edgesFound[found++] = 1;
+  binCount[bin] = pos - binStart;
+  binConfidence[bin] = sc;
+  binCorrect[bin] = hitTotal - hitStart;
+  for (let b = bin + 1; b < found; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
+  const t = s.totals[found];
+  t.edges[0] = 0;
+  for (let b = 0; b < found; b++) {
+    t.edges[b + 1] = edgesFound[b];
+    t.count[b] = binCount[b];
+    t.sumConfidence[b] = binConfidence[b];
+    t.sumCorrect[b] = binCorrect[b];
+  }
+  return t;
 }
 
 /** The equal-width bin of c, exactly as `binTotals` assigns it (lo < c ≤ hi; 0 in the first bin). */
