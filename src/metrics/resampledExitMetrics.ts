@@ -48,14 +48,15 @@ export function resampledExitMetrics(
   for (let i = 0; i < n; i++) topBin[i] = widthBin(tl.confidence[i], widthEdges);
   // A Float64Array copy, so the hot loops see one array type whatever the caller passed.
   const probValues = Float64Array.from(probs);
-  // Class k's column p[:, k]; classBinFlat[i·C + k] (row-major like probs) is the equal-width bin of p[i, k].
+  // Class k's column p[:, k]; classCell[i·C + k] (row-major like probs) is where p[i, k] adds in
+  // the classwise totals: k·bins + its equal-width bin.
   const columns = Array.from({ length: C }, () => new Float64Array(n));
-  const classBinFlat = new Int32Array(n * C);
+  const classCell = new Int32Array(n * C);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < C; k++) {
       const p = probValues[i * C + k];
       columns[k][i] = p;
-      classBinFlat[i * C + k] = widthBin(p, widthEdges);
+      classCell[i * C + k] = k * bins + widthBin(p, widthEdges);
     }
   }
   const classTotals = {
@@ -81,22 +82,34 @@ export function resampledExitMetrics(
     sumCorrect: new Float64Array(bins),
   };
   const topConfidence = tl.confidence;
-  const topCorrect = tl.correct;
 
   /**
    * Per ranking (top-label confidence, then each class's column): the values and outcomes in
    * ascending order, so a resample walks them sequentially and reads only its counts by index.
+   * The equal-width bin is monotone in the value, so each equal-width bin is a run of the walk
+   * (ending at widthStops[b]): the walk also gives that binning's counts and hits.
    */
   const rankings: Ranking[] = [tl.confidence, ...columns].map((values, r) => {
     const order = sortedOrder(values);
     const sortedValues = new Float64Array(n);
     const sortedHits = new Uint8Array(n);
+    const widthStops = new Int32Array(bins);
     for (let j = 0; j < n; j++) {
       const i = order[j];
       sortedValues[j] = values[i];
       sortedHits[j] = (r === 0 ? tl.correct[i] === 1 : labels[i] === r - 1) ? 1 : 0;
+      widthStops[widthBin(values[i], widthEdges)] = j + 1;
     }
-    return { order, sortedValues, sortedHits };
+    for (let b = 1; b < bins; b++) widthStops[b] = Math.max(widthStops[b], widthStops[b - 1]);
+    const widthTotals = r === 0 ? width : classSlices[r - 1];
+    return {
+      order,
+      sortedValues,
+      sortedHits,
+      widthStops,
+      widthCount: widthTotals.count,
+      widthHits: widthTotals.sumCorrect,
+    };
   });
   const scratch = equalMassScratch(bins);
 
@@ -112,48 +125,34 @@ export function resampledExitMetrics(
       present[m] = i;
       m += -count[i] >>> 31; // 1 when count[i] > 0
     }
-    let hits = 0;
     let nll = 0;
     let brier = 0;
-    const { count: wCount, sumConfidence: wConf, sumCorrect: wCorrect } = width;
-    wCount.fill(0);
+    // The sums of values over equal-width bins, in sample order; their counts and hits (sums
+    // of integers, so exact in any order) come from the walks below.
+    const wConf = width.sumConfidence;
+    const cConf = classTotals.sumConfidence;
     wConf.fill(0);
-    wCorrect.fill(0);
-    // Classwise totals in the same sample-major pass; per (class, bin) the sums still
-    // accumulate in sample order.
-    const { count: cCount, sumConfidence: cConf, sumCorrect: cCorrect } = classTotals;
-    cCount.fill(0);
     cConf.fill(0);
-    cCorrect.fill(0);
     for (let p = 0; p < m; p++) {
       const i = present[p];
       const w = count[i];
-      const correct = topCorrect[i];
-      hits += w * correct;
       nll += w * nllTerm[i];
       brier += w * brierTerm[i];
-      const b = topBin[i];
-      wCount[b] += w;
-      wConf[b] += w * topConfidence[i];
-      wCorrect[b] += w * correct;
+      wConf[topBin[i]] += w * topConfidence[i];
       const row = i * C;
-      for (let k = 0; k < C; k++) {
-        const cb = k * bins + classBinFlat[row + k];
-        cCount[cb] += w;
-        cConf[cb] += w * probValues[row + k];
-      }
-      const y = labels[i];
-      cCorrect[y * bins + classBinFlat[row + y]] += w;
+      for (let k = 0; k < C; k++) cConf[classCell[row + k]] += w * probValues[row + k];
     }
     // Read at once: the next equalMassTotals call reuses the same totals.
     const mass = equalMassTotals(rankings[0], count, bins, scratch);
+    const hits = scratch.hits;
     const eceEqualMass = normOfGaps(mass, 'l1');
     const debiasedL2Ce = Math.sqrt(Math.max(debiasedSquare(mass), 0));
     let classwise = 0;
     let adaptive = 0;
     for (let k = 0; k < C; k++) {
+      const classMass = equalMassTotals(rankings[k + 1], count, bins, scratch); // fills classSlices[k]'s counts
       classwise += normOfGaps(classSlices[k], 'l1');
-      adaptive += normOfGaps(equalMassTotals(rankings[k + 1], count, bins, scratch), 'l1');
+      adaptive += normOfGaps(classMass, 'l1');
     }
     return {
       accuracy: hits / n,
@@ -176,6 +175,11 @@ interface Ranking {
   order: Int32Array;
   sortedValues: Float64Array;
   sortedHits: Uint8Array;
+  /** Equal-width bin b of the values is the run of the walk before widthStops[b]. */
+  widthStops: Int32Array;
+  /** Where the walk writes each equal-width bin's count and hits. */
+  widthCount: Float64Array;
+  widthHits: Float64Array;
 }
 
 /** Buffers of {@link equalMassTotals}, reused by every resample so a resample allocates nothing. */
@@ -187,6 +191,8 @@ interface EqualMassScratch {
   binCorrect: Float64Array;
   /** Per bin count M (1…bins): the totals handed out (valid until the next call). */
   totals: BinTotals[];
+  /** Σ count·hit over the last ranking walked. */
+  hits: number;
 }
 
 function equalMassScratch(bins: number): EqualMassScratch {
@@ -201,6 +207,7 @@ function equalMassScratch(bins: number): EqualMassScratch {
       sumConfidence: new Float64Array(M),
       sumCorrect: new Float64Array(M),
     })),
+    hits: 0,
   };
 }
 
@@ -225,7 +232,7 @@ function equalMassScratch(bins: number): EqualMassScratch {
  * integers, so they are taken as differences of running totals (exact).
  */
 function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: EqualMassScratch): BinTotals {
-  const { order, sortedValues, sortedHits } = ranking;
+  const { order, sortedValues, sortedHits, widthStops, widthCount, widthHits } = ranking;
   const { edgesFound, binCount, binConfidence, binCorrect } = s;
   const n = order.length;
   const M = Math.min(bins, n);
@@ -243,50 +250,59 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
   let binStart = 0; // pos where the current bin starts
   let hitStart = 0; // hitTotal where the current bin starts
   let atEndMinusOne = 0; // the order statistic at end_g − 1, once reached
-  for (let j = 0; j < n; j++) {
-    const w = count[order[j]];
-    const v = sortedValues[j];
-    if (pos + w >= end || v > binEdge) {
-      if (w === 0) continue;
-      if (pos === end) {
-        // Sample j starts at end_g: edge g is the midpoint of its predecessor's value and its own.
-        const edge = (atEndMinusOne + v) / 2;
-        if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
-        g++;
-        end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : NONE;
-        if (bin < found) binEdge = edgesFound[bin];
+  let runPos = 0; // pos where the current equal-width bin starts
+  let runHits = 0; // hitTotal where the current equal-width bin starts
+  for (let wb = 0, j = 0; wb < bins; wb++) {
+    for (const stop = widthStops[wb]; j < stop; j++) {
+      const w = count[order[j]];
+      const v = sortedValues[j];
+      if (pos + w >= end || v > binEdge) {
+        if (w === 0) continue;
+        if (pos === end) {
+          // Sample j starts at end_g: edge g is the midpoint of its predecessor's value and its own.
+          const edge = (atEndMinusOne + v) / 2;
+          if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
+          g++;
+          end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : NONE;
+          if (bin < found) binEdge = edgesFound[bin];
+        }
+        if (v > binEdge) {
+          let below = bin;
+          while (below < found && edgesFound[below] < v) below++;
+          binCount[bin] = pos - binStart;
+          binConfidence[bin] = sc;
+          binCorrect[bin] = hitTotal - hitStart;
+          for (let b = bin + 1; b < below; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
+          bin = below;
+          binEdge = bin < found ? edgesFound[bin] : Infinity;
+          sc = 0;
+          binStart = pos;
+          hitStart = hitTotal;
+        }
+        sc += w * v;
+        hitTotal += w * sortedHits[j];
+        pos += w;
+        while (pos > end) {
+          // end_g − 1 and end_g both in sample j.
+          const edge = (v + v) / 2;
+          if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
+          g++;
+          end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : NONE;
+          if (bin < found) binEdge = edgesFound[bin];
+        }
+        if (pos === end) atEndMinusOne = v; // end_g − 1 is sample j's last position
+      } else {
+        sc += w * v;
+        hitTotal += w * sortedHits[j];
+        pos += w;
       }
-      if (v > binEdge) {
-        let below = bin;
-        while (below < found && edgesFound[below] < v) below++;
-        binCount[bin] = pos - binStart;
-        binConfidence[bin] = sc;
-        binCorrect[bin] = hitTotal - hitStart;
-        for (let b = bin + 1; b < below; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
-        bin = below;
-        binEdge = bin < found ? edgesFound[bin] : Infinity;
-        sc = 0;
-        binStart = pos;
-        hitStart = hitTotal;
-      }
-      sc += w * v;
-      hitTotal += w * sortedHits[j];
-      pos += w;
-      while (pos > end) {
-        // end_g − 1 and end_g both in sample j.
-        const edge = (v + v) / 2;
-        if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
-        g++;
-        end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : NONE;
-        if (bin < found) binEdge = edgesFound[bin];
-      }
-      if (pos === end) atEndMinusOne = v; // end_g − 1 is sample j's last position
-    } else {
-      sc += w * v;
-      hitTotal += w * sortedHits[j];
-      pos += w;
     }
+    widthCount[wb] = pos - runPos;
+    widthHits[wb] = hitTotal - runHits;
+    runPos = pos;
+    runHits = hitTotal;
   }
+  s.hits = hitTotal;
   if (found === 0 || edgesFound[found - 1] !== 1) edgesFound[found++] = 1;
   binCount[bin] = pos - binStart;
   binConfidence[bin] = sc;
