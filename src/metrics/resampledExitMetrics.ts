@@ -92,20 +92,20 @@ export function resampledExitMetrics(
   const rankings: Ranking[] = [tl.confidence, ...columns].map((values, r) => {
     const order = sortedOrder(values);
     const sortedValues = new Float64Array(n);
-    const sortedHits = new Uint8Array(n);
+    const sampleAndHit = new Int32Array(n);
     const widthStops = new Int32Array(bins);
     for (let j = 0; j < n; j++) {
       const i = order[j];
       sortedValues[j] = values[i];
-      sortedHits[j] = (r === 0 ? tl.correct[i] === 1 : labels[i] === r - 1) ? 1 : 0;
+      const hit = r === 0 ? tl.correct[i] === 1 : labels[i] === r - 1;
+      sampleAndHit[j] = hit ? i | HIT : i;
       widthStops[widthBin(values[i], widthEdges)] = j + 1;
     }
     for (let b = 1; b < bins; b++) widthStops[b] = Math.max(widthStops[b], widthStops[b - 1]);
     const widthTotals = r === 0 ? width : classSlices[r - 1];
     return {
-      order,
+      sampleAndHit,
       sortedValues,
-      sortedHits,
       widthStops,
       widthCount: widthTotals.count,
       widthHits: widthTotals.sumCorrect,
@@ -178,11 +178,17 @@ export function resampledExitMetrics(
   };
 }
 
-/** One sort order of the samples, with the sorted values and outcomes (1: hit, 0: miss). */
+/** The sign bit of {@link Ranking.sampleAndHit}: set for a hit. */
+const HIT = 1 << 31;
+
+/** One sort order of the samples, with the sorted values and outcomes. */
 interface Ranking {
-  order: Int32Array;
+  /**
+   * The j-th sample in ascending order of value (i: sampleAndHit[j] & ~HIT), with its outcome in
+   * the sign bit (set for a hit), so the walk reads one array where it read two.
+   */
+  sampleAndHit: Int32Array;
   sortedValues: Float64Array;
-  sortedHits: Uint8Array;
   /** Equal-width bin b of the values is the run of the walk before widthStops[b]. */
   widthStops: Int32Array;
   /** Where the walk writes each equal-width bin's count and hits. */
@@ -240,9 +246,9 @@ function equalMassScratch(bins: number): EqualMassScratch {
  * integers, so they are taken as differences of running totals (exact).
  */
 function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: EqualMassScratch): BinTotals {
-  const { order, sortedValues, sortedHits, widthStops, widthCount, widthHits } = ranking;
+  const { sampleAndHit, sortedValues, widthStops, widthCount, widthHits } = ranking;
   const { edgesFound, binCount, binConfidence, binCorrect } = s;
-  const n = order.length;
+  const n = sampleAndHit.length;
   const M = Math.min(bins, n);
   const small = Math.floor(n / M);
   const extra = n % M;
@@ -262,7 +268,9 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
   let runHits = 0; // hitTotal where the current equal-width bin starts
   for (let wb = 0, j = 0; wb < bins; wb++) {
     for (const stop = widthStops[wb]; j < stop; j++) {
-      const w = count[order[j]];
+      const code = sampleAndHit[j];
+      const w = count[code & ~HIT];
+      const hits = w & (code >> 31); // w for a hit, else 0
       const v = sortedValues[j];
       if (pos + w >= end || v > binEdge) {
         if (w === 0) continue;
@@ -288,7 +296,7 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
           hitStart = hitTotal;
         }
         sc += w * v;
-        hitTotal += w * sortedHits[j];
+        hitTotal += hits;
         pos += w;
         while (pos > end) {
           // end_g − 1 and end_g both in sample j.
@@ -301,7 +309,7 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
         if (pos === end) atEndMinusOne = v; // end_g − 1 is sample j's last position
       } else {
         sc += w * v;
-        hitTotal += w * sortedHits[j];
+        hitTotal += hits;
         pos += w;
       }
     }
