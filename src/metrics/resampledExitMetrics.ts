@@ -111,7 +111,7 @@ export function resampledExitMetrics(
       widthHits: widthTotals.sumCorrect,
     };
   });
-  const scratch = equalMassScratch(bins);
+  const scratch = equalMassScratch(bins, n);
 
   return (indices) => {
     if (indices.length !== n)
@@ -198,6 +198,8 @@ interface Ranking {
 
 /** Buffers of {@link equalMassTotals}, reused by every resample so a resample allocates nothing. */
 interface EqualMassScratch {
+  /** end_g for g = 0…M−2 (M = min(bins, n)), then n + 1. */
+  groupEnds: Int32Array;
   /** The distinct edges found so far, and each bin's sums. */
   edgesFound: Float64Array;
   binCount: Float64Array;
@@ -209,8 +211,15 @@ interface EqualMassScratch {
   hits: number;
 }
 
-function equalMassScratch(bins: number): EqualMassScratch {
+function equalMassScratch(bins: number, n: number): EqualMassScratch {
+  // Group g of the resample's n sorted points ends at groupEnds[g] (np.array_split sizes: the
+  // first n mod M groups one larger); the last entry, n + 1, is an end no position reaches.
+  const M = Math.min(bins, n);
+  const groupEnds = new Int32Array(M);
+  for (let g = 0, end = 0; g < M - 1; g++) groupEnds[g] = end += Math.floor(n / M) + (g < n % M ? 1 : 0);
+  groupEnds[M - 1] = n + 1;
   return {
+    groupEnds,
     edgesFound: new Float64Array(bins),
     binCount: new Float64Array(bins),
     binConfidence: new Float64Array(bins),
@@ -247,14 +256,9 @@ function equalMassScratch(bins: number): EqualMassScratch {
  */
 function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: EqualMassScratch): BinTotals {
   const { sampleAndHit, sortedValues, widthStops, widthCount, widthHits } = ranking;
-  const { edgesFound, binCount, binConfidence, binCorrect } = s;
-  const n = sampleAndHit.length;
-  const M = Math.min(bins, n);
-  const small = Math.floor(n / M);
-  const extra = n % M;
-  const NONE = n + 1; // an end no position reaches: every edge from order statistics is settled
+  const { groupEnds, edgesFound, binCount, binConfidence, binCorrect } = s;
   let g = 0; // next edge to settle (edges 0…M−2 come from order statistics)
-  let end = M > 1 ? small + (extra > 0 ? 1 : 0) : NONE; // end_g
+  let end = groupEnds[0]; // end_g
   let found = 0; // distinct edges settled
   let bin = 0; // bin the running sums belong to: the number of settled edges below its values
   let binEdge = Infinity; // edgesFound[bin] once settled: a value above it starts a later bin
@@ -264,8 +268,6 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
   let binStart = 0; // pos where the current bin starts
   let hitStart = 0; // hitTotal where the current bin starts
   let atEndMinusOne = 0; // the order statistic at end_g − 1, once reached
-  let runPos = 0; // pos where the current equal-width bin starts
-  let runHits = 0; // hitTotal where the current equal-width bin starts
   for (let wb = 0, j = 0; wb < bins; wb++) {
     for (const stop = widthStops[wb]; j < stop; j++) {
       const code = sampleAndHit[j];
@@ -279,7 +281,7 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
           const edge = (atEndMinusOne + v) / 2;
           if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
           g++;
-          end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : NONE;
+          end = groupEnds[g];
           if (bin < found) binEdge = edgesFound[bin];
         }
         if (v > binEdge) {
@@ -303,7 +305,7 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
           const edge = (v + v) / 2;
           if (found === 0 || edgesFound[found - 1] !== edge) edgesFound[found++] = edge;
           g++;
-          end = g < M - 1 ? end + small + (g < extra ? 1 : 0) : NONE;
+          end = groupEnds[g];
           if (bin < found) binEdge = edgesFound[bin];
         }
         if (pos === end) atEndMinusOne = v; // end_g − 1 is sample j's last position
@@ -313,10 +315,12 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
         pos += w;
       }
     }
-    widthCount[wb] = pos - runPos;
-    widthHits[wb] = hitTotal - runHits;
-    runPos = pos;
-    runHits = hitTotal;
+    widthCount[wb] = pos; // points and hits up to the end of equal-width bin wb; differenced below
+    widthHits[wb] = hitTotal;
+  }
+  for (let wb = bins - 1; wb > 0; wb--) {
+    widthCount[wb] -= widthCount[wb - 1];
+    widthHits[wb] -= widthHits[wb - 1];
   }
   s.hits = hitTotal;
   if (found === 0 || edgesFound[found - 1] !== 1) edgesFound[found++] = 1;
