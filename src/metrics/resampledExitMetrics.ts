@@ -81,7 +81,17 @@ export function resampledExitMetrics(
     sumConfidence: new Float64Array(bins),
     sumCorrect: new Float64Array(bins),
   };
-  const topConfidence = tl.confidence;
+  const sampleTerms: SampleTerms = {
+    nllTerm,
+    brierTerm,
+    topBin,
+    topConfidence: Float64Array.from(tl.confidence),
+    classCell,
+    probValues,
+    widthConf: width.sumConfidence,
+    classConf: classTotals.sumConfidence,
+  };
+  const sampleSums = { nll: 0, brier: 0 };
 
   /**
    * Per ranking (top-label confidence, then each class's column): the values and outcomes in
@@ -125,31 +135,9 @@ export function resampledExitMetrics(
       present[m] = i;
       m += -count[i] >>> 31; // 1 when count[i] > 0
     }
-    let nll = 0;
-    let brier = 0;
-    // The sums of values over equal-width bins, in sample order; their counts and hits (sums
-    // of integers, so exact in any order) come from the walks below.
-    const wConf = width.sumConfidence;
-    const cConf = classTotals.sumConfidence;
-    wConf.fill(0);
-    cConf.fill(0);
-    for (let p = 0; p < m; p++) {
-      const i = present[p];
-      const w = count[i];
-      nll += w * nllTerm[i];
-      brier += w * brierTerm[i];
-      wConf[topBin[i]] += w * topConfidence[i];
-      const row = i * C;
-      // Two classes per step (their cells differ, so the order of the two adds is immaterial):
-      // the loop overhead was a fair part of this pass.
-      const rowEnd = row + C;
-      let at = row;
-      for (; at + 1 < rowEnd; at += 2) {
-        cConf[classCell[at]] += w * probValues[at];
-        cConf[classCell[at + 1]] += w * probValues[at + 1];
-      }
-      if (at < rowEnd) cConf[classCell[at]] += w * probValues[at];
-    }
+    sampleOrderSums(present, m, count, C, sampleTerms, sampleSums);
+    const nll = sampleSums.nll;
+    const brier = sampleSums.brier;
     // Read at once: the next equalMassTotals call reuses the same totals.
     const mass = equalMassTotals(rankings[0], count, bins, scratch);
     const hits = scratch.hits;
@@ -180,6 +168,65 @@ export function resampledExitMetrics(
 
 /** The sign bit of {@link Ranking.sampleAndHit}: set for a hit. */
 const HIT = 1 << 31;
+
+/** Per-sample terms of the sums that follow sample order, and the equal-width sums they fill. */
+interface SampleTerms {
+  nllTerm: Float64Array;
+  brierTerm: Float64Array;
+  topBin: Int32Array;
+  topConfidence: Float64Array;
+  classCell: Int32Array;
+  probValues: Float64Array;
+  widthConf: Float64Array;
+  classConf: Float64Array;
+}
+
+/**
+ * The sums that must follow sample order, over the m present samples: NLL and Brier totals
+ * (into out) and the confidence sums per equal-width bin (into terms.widthConf / classConf).
+ */
+function sampleOrderSums(
+  present: Int32Array,
+  m: number,
+  count: Int32Array,
+  C: number,
+  terms: SampleTerms,
+  out: { nll: number; brier: number },
+): void {
+  const {
+    nllTerm,
+    brierTerm,
+    topBin,
+    topConfidence,
+    classCell,
+    probValues,
+    widthConf: wConf,
+    classConf: cConf,
+  } = terms;
+  let nll = 0;
+  let brier = 0;
+  wConf.fill(0);
+  cConf.fill(0);
+  for (let p = 0; p < m; p++) {
+    const i = present[p];
+    const w = count[i];
+    nll += w * nllTerm[i];
+    brier += w * brierTerm[i];
+    wConf[topBin[i]] += w * topConfidence[i];
+    const row = i * C;
+    // Two classes per step (their cells differ, so the order of the two adds is immaterial):
+    // the loop overhead was a fair part of this pass.
+    const rowEnd = row + C;
+    let at = row;
+    for (; at + 1 < rowEnd; at += 2) {
+      cConf[classCell[at]] += w * probValues[at];
+      cConf[classCell[at + 1]] += w * probValues[at + 1];
+    }
+    if (at < rowEnd) cConf[classCell[at]] += w * probValues[at];
+  }
+  out.nll = nll;
+  out.brier = brier;
+}
 
 /** One sort order of the samples, with the sorted values and outcomes. */
 interface Ranking {
