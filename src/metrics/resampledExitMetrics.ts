@@ -252,7 +252,11 @@ interface EqualMassScratch {
   binCount: Float64Array;
   binConfidence: Float64Array;
   binCorrect: Float64Array;
-  /** Per bin count M (1…bins): the totals handed out (valid until the next call). */
+  /**
+   * Per bin count M (1…bins): the totals handed out, views of the first M bins of the arrays
+   * above (edges: 0 then edgesFound), so handing them out copies nothing. Valid until the next
+   * walk.
+   */
   totals: BinTotals[];
   /** Σ count·hit over the last ranking walked. */
   hits: number;
@@ -265,17 +269,21 @@ function equalMassScratch(bins: number, n: number): EqualMassScratch {
   const groupEnds = new Int32Array(M);
   for (let g = 0, end = 0; g < M - 1; g++) groupEnds[g] = end += Math.floor(n / M) + (g < n % M ? 1 : 0);
   groupEnds[M - 1] = n + 1;
+  const edges = new Float64Array(bins + 1); // edges[0] = 0 stays
+  const binCount = new Float64Array(bins);
+  const binConfidence = new Float64Array(bins);
+  const binCorrect = new Float64Array(bins);
   return {
     groupEnds,
-    edgesFound: new Float64Array(bins),
-    binCount: new Float64Array(bins),
-    binConfidence: new Float64Array(bins),
-    binCorrect: new Float64Array(bins),
+    edgesFound: edges.subarray(1),
+    binCount,
+    binConfidence,
+    binCorrect,
     totals: Array.from({ length: bins + 1 }, (_, M) => ({
-      edges: new Float64Array(M + 1),
-      count: new Float64Array(M),
-      sumConfidence: new Float64Array(M),
-      sumCorrect: new Float64Array(M),
+      edges: edges.subarray(0, M + 1),
+      count: binCount.subarray(0, M),
+      sumConfidence: binConfidence.subarray(0, M),
+      sumCorrect: binCorrect.subarray(0, M),
     })),
     hits: 0,
   };
@@ -375,15 +383,7 @@ function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: E
   binConfidence[bin] = sc;
   binCorrect[bin] = hitTotal - hitStart;
   for (let b = bin + 1; b < found; b++) binCount[b] = binConfidence[b] = binCorrect[b] = 0;
-  const t = s.totals[found];
-  t.edges[0] = 0;
-  for (let b = 0; b < found; b++) {
-    t.edges[b + 1] = edgesFound[b];
-    t.count[b] = binCount[b];
-    t.sumConfidence[b] = binConfidence[b];
-    t.sumCorrect[b] = binCorrect[b];
-  }
-  return t;
+  return s.totals[found];
 }
 
 /** The equal-width bin of c, exactly as `binTotals` assigns it (lo < c ≤ hi; 0 in the first bin). */
