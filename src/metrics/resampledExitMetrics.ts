@@ -308,6 +308,9 @@ function equalMassScratch(bins: number, n: number): EqualMassScratch {
  * skipped: they add exactly +0 to every sum and cover no position, and each present sample's
  * bin is still the number of edges settled below its value. A bin's count and hits are
  * integers, so they are taken as differences of running totals (exact).
+ *
+ * On the way it writes the ranking's equal-width counts and hits (runs ending at widthStops)
+ * and leaves Σ count·hit in s.hits.
  */
 function equalMassTotals(ranking: Ranking, count: Int32Array, bins: number, s: EqualMassScratch): BinTotals {
   const { sampleAndHit, sortedValues, widthStops, widthCount, widthHits } = ranking;
