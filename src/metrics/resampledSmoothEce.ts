@@ -662,7 +662,7 @@ function ensureWeightRows(
   const need = bw.rowUsed + missing * E;
   if (bw.rowData.length < need) {
     // Room for twice the rows: a run builds rows for a few hundred nodes per bandwidth.
-    const grown = new Float64Array(Math.max(2 * bw.rowData.length, need, 256 * E));
+    const grown = new Float64Array(Math.max(2 * bw.rowData.length, need + 32 * E));
     grown.set(bw.rowData.subarray(0, bw.rowUsed));
     bandwidthEntries += grown.length - bw.rowData.length;
     bw.rowData = grown;
