@@ -1078,6 +1078,60 @@ static napi_value SmoothSpecCoefficients(napi_env env, napi_callback_info info) 
   return NULL;
 }
 
+/*
+ * smoothSpread(counts, lowerCell, frac, residual, cells, G, num, den, nonzeroCells, weightedCells, out):
+ * a resample's points spread onto a grid's touched cells (eecal_smooth.c). counts, lowerCell, frac,
+ * residual: one entry per point (counts ≥ 0, lowerCell c with c + 1 a cell); cells, num, den,
+ * nonzeroCells, weightedCells: one per cell (cells are grid nodes < G); out: 4 entries. Checked first.
+ */
+static napi_value SmoothSpread(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 11) { napi_throw_error(env, NULL, "eecal native: smoothSpread takes 11 arguments"); return NULL; }
+  Typed counts, lower, frac, res, cells, num, den, nz, wc, out;
+  if (!argTyped(env, argv[0], napi_int32_array, "Int32Array", "smoothSpread counts", &counts) ||
+      !argTyped(env, argv[1], napi_int32_array, "Int32Array", "smoothSpread lowerCell", &lower) ||
+      !argTyped(env, argv[2], napi_float64_array, "Float64Array", "smoothSpread frac", &frac) ||
+      !argTyped(env, argv[3], napi_float64_array, "Float64Array", "smoothSpread residual", &res) ||
+      !argTyped(env, argv[4], napi_int32_array, "Int32Array", "smoothSpread cells", &cells) ||
+      !argTyped(env, argv[6], napi_float64_array, "Float64Array", "smoothSpread num", &num) ||
+      !argTyped(env, argv[7], napi_float64_array, "Float64Array", "smoothSpread den", &den) ||
+      !argTyped(env, argv[8], napi_int32_array, "Int32Array", "smoothSpread nonzeroCells", &nz) ||
+      !argTyped(env, argv[9], napi_int32_array, "Int32Array", "smoothSpread weightedCells", &wc) ||
+      !argTyped(env, argv[10], napi_float64_array, "Float64Array", "smoothSpread out", &out)) return NULL;
+  int64_t G = 0;
+  if (!argCount(env, argv[5], "smoothSpread G", INT32_MAX, &G)) return NULL;
+  const size_t N = counts.len, nc = cells.len;
+  if (lower.len != N || frac.len != N || res.len != N) {
+    fail(env, "smoothSpread lowerCell, frac and residual must have one entry per point (%zu)", N);
+    return NULL;
+  }
+  if (num.len != nc || den.len != nc || nz.len < nc || wc.len < nc) {
+    fail(env, "smoothSpread num and den must have one entry per cell (%zu), nonzeroCells and weightedCells at least one", nc);
+    return NULL;
+  }
+  if (out.len < 4) { fail(env, "smoothSpread out has %zu entries; 4 needed", out.len); return NULL; }
+  const int32_t *cn = (const int32_t *)counts.data, *lc = (const int32_t *)lower.data, *cl = (const int32_t *)cells.data;
+  for (size_t i = 0; i < N; i++) {
+    if (cn[i] < 0) { fail(env, "smoothSpread counts[%zu] = %d: expected a multiplicity ≥ 0", i, cn[i]); return NULL; }
+    if (lc[i] < 0 || (size_t)lc[i] + 1 >= nc) { fail(env, "smoothSpread lowerCell[%zu] = %d: expected a cell below %zu", i, lc[i], nc ? nc - 1 : 0); return NULL; }
+  }
+  for (size_t c = 0; c < nc; c++)
+    if (cl[c] < 0 || cl[c] >= G) { fail(env, "smoothSpread cells[%zu] = %d: expected a node below G = %" PRId64, c, cl[c], G); return NULL; }
+  const Typed *ins[] = { &counts, &lower, &frac, &res, &cells };
+  const Typed *outs[] = { &num, &den, &nz, &wc, &out };
+  for (size_t o = 0; o < 5; o++) {
+    for (size_t i = 0; i < 5; i++)
+      if (typedOverlap(outs[o], ins[i])) { fail(env, "smoothSpread outputs must not share memory with inputs"); return NULL; }
+    for (size_t p = o + 1; p < 5; p++)
+      if (typedOverlap(outs[o], outs[p])) { fail(env, "smoothSpread outputs must be separate arrays"); return NULL; }
+  }
+  smoothSpread(cn, (int64_t)N, lc, (const double *)frac.data, (const double *)res.data, cl, (int64_t)nc, G, (double *)num.data,
+               (double *)den.data, (int32_t *)nz.data, (int32_t *)wc.data, (double *)out.data);
+  return NULL;
+}
+
 /* The most BLAS threads a process may ask for: the CPUs online, at most 64. */
 static int maxBlasThreads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1318,6 +1372,7 @@ NAPI_MODULE_INIT() {
     { "smoothColumnMasses", NULL, SmoothColumnMasses, NULL, NULL, NULL, napi_default, NULL },
     { "smoothWeightRows", NULL, SmoothWeightRows, NULL, NULL, NULL, napi_default, NULL },
     { "smoothSpecCoefficients", NULL, SmoothSpecCoefficients, NULL, NULL, NULL, napi_default, NULL },
+    { "smoothSpread", NULL, SmoothSpread, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL },
     { "setConvLibrary", NULL, SetConvLibrary, NULL, NULL, NULL, napi_default, NULL },
     { "info", NULL, Info, NULL, NULL, NULL, napi_default, NULL },

@@ -70,6 +70,10 @@ double smoothModeSum(double *acc, const double *spec, const double *phi, int64_t
 double smoothDenseSum(double *sum, const double *num, const int32_t *nonzeroCells, int64_t nonzero, const int32_t *cells,
                       const int32_t *rowOffset, const int32_t *rowLo, const int32_t *rowHi, const double *rows, int64_t E,
                       int scalarOnly);
+/* Per resample: spreads the points with their multiplicities onto the grid's touched cells and lists the nonzero ones. */
+void smoothSpread(const int32_t *counts, int64_t N, const int32_t *lowerCell, const double *frac, const double *residual,
+                  const int32_t *cells, int64_t nc, int64_t G, double *num, double *den, int32_t *nonzeroCells, int32_t *weightedCells,
+                  double out[4]);
 /* Per resample: the cosine coefficients spec[from…to) of the nonzero cells (cell-major table, `cap` modes per cell). */
 void smoothSpecCoefficients(double *spec, const double *num, const int32_t *nonzeroCells, int64_t nonzero, const double *tab,
                             int64_t cap, int64_t from, int64_t to, int scalarOnly);

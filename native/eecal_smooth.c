@@ -419,6 +419,36 @@ void smoothWeightRows(const double *ker, int64_t G, const int32_t *lower, const 
   }
 }
 
+void smoothSpread(const int32_t *counts, int64_t N, const int32_t *lowerCell, const double *frac, const double *residual,
+                  const int32_t *cells, int64_t nc, int64_t G, double *num, double *den, int32_t *nonzeroCells, int32_t *weightedCells,
+                  double out[4]) {
+  for (int64_t c = 0; c < nc; c++) num[c] = den[c] = 0;
+  for (int64_t i = 0; i < N; i++) {
+    const int32_t w = counts[i];
+    if (w == 0) continue;
+    const int32_t c = lowerCell[i];
+    const double f = frac[i], wd = (double)w;
+    num[c] += wd * ((1 - f) * residual[i]);
+    num[c + 1] += wd * (f * residual[i]);
+    den[c] += wd * (1 - f);
+    den[c + 1] += wd * f;
+  }
+  int64_t nonzero = 0, weighted = 0;
+  double absWeighted = 0, maxAbs = 0;
+  for (int64_t c = 0; c < nc; c++) {
+    if (den[c] != 0) weightedCells[weighted++] = (int32_t)c;
+    const double a = fabs(num[c]);
+    if (a == 0) continue;
+    nonzeroCells[nonzero++] = (int32_t)c;
+    absWeighted += (cells[c] == 0 || cells[c] == G - 1 ? 1.0 : 2.0) * a;
+    if (a > maxAbs) maxAbs = a;
+  }
+  out[0] = (double)nonzero;
+  out[1] = (double)weighted;
+  out[2] = absWeighted;
+  out[3] = maxAbs;
+}
+
 const char *smoothSumsPath(void) {
 #ifdef EECAL_SMOOTH_AVX512
   return smoothAvx512Usable() ? "AVX-512" : "scalar C";

@@ -278,6 +278,19 @@ interface NativeSmoothSumsAddon {
     to: number,
     scalarOnly: boolean,
   ): void;
+  smoothSpread(
+    counts: Int32Array,
+    lowerCell: Int32Array,
+    frac: Float64Array,
+    residual: Float64Array,
+    cells: Int32Array,
+    G: number,
+    num: Float64Array,
+    den: Float64Array,
+    nonzeroCells: Int32Array,
+    weightedCells: Int32Array,
+    out: Float64Array,
+  ): void;
   smoothWeightRows(
     ker: Float64Array,
     lower: Int32Array,
@@ -331,6 +344,19 @@ export interface NativeSmoothSums {
     from: number,
     to: number,
   ): void;
+  spread(
+    counts: Int32Array,
+    lowerCell: Int32Array,
+    frac: Float64Array,
+    residual: Float64Array,
+    cells: Int32Array,
+    G: number,
+    num: Float64Array,
+    den: Float64Array,
+    nonzeroCells: Int32Array,
+    weightedCells: Int32Array,
+    out: Float64Array,
+  ): void;
   weightRows(
     ker: Float64Array,
     lower: Int32Array,
@@ -362,7 +388,8 @@ export function nativeSmoothSums(env: NodeJS.ProcessEnv = process.env, scalarOnl
     typeof mod.smoothCosineGains === 'function' &&
     typeof mod.smoothColumnMasses === 'function' &&
     typeof mod.smoothWeightRows === 'function' &&
-    typeof mod.smoothSpecCoefficients === 'function'
+    typeof mod.smoothSpecCoefficients === 'function' &&
+    typeof mod.smoothSpread === 'function'
       ? bindSmoothSums(mod as NativeSmoothSumsAddon & { info: () => NativeInfo }, scalarOnly)
       : null;
   if (!scalarOnly) smoothSumsKernel = kernel;
@@ -381,6 +408,7 @@ function bindSmoothSums(
     columnMasses: (ker, rho, jLo, jHi, out) => mod.smoothColumnMasses(ker, rho, jLo, jHi, out, scalarOnly),
     specCoefficients: (spec, num, nonzeroCells, nonzero, cosTab, cap, from, to) =>
       mod.smoothSpecCoefficients(spec, num, nonzeroCells, nonzero, cosTab, cap, from, to, scalarOnly),
+    spread: mod.smoothSpread.bind(mod),
     weightRows: (ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rowData) =>
       mod.smoothWeightRows(ker, lower, w, nodes, count, rowOffset, rowLo, rowHi, rowData, scalarOnly),
     path: scalarOnly ? 'scalar C' : (mod.info().kernels.smoothEce ?? 'C'),

@@ -206,6 +206,28 @@ export interface SmoothSumKernels {
     E: number,
   ): number;
   /**
+   * Per resample and grid: spreads the points with multiplicities `counts` onto the G-node grid's
+   * touched cells (cells[c] the node of cell c) as relplot's smooth_round_to_grid does, point by
+   * point in order: num[c] += w·((1 − f)·residual), num[c + 1] += w·(f·residual), den[c] += w·(1 − f),
+   * den[c + 1] += w·f with c = lowerCell[i], f = frac[i], w = counts[i] (points with w = 0 skipped;
+   * num and den zeroed first). Then lists, in cell order, the cells with den ≠ 0 (weightedCells) and
+   * with num ≠ 0 (nonzeroCells), and sets out = [nonzero, weighted, Σ ω·|num|, max |num|] with ω = 1
+   * at nodes 0 and G − 1, 2 elsewhere, summed in cell order.
+   */
+  spread(
+    counts: Int32Array,
+    lowerCell: Int32Array,
+    frac: Float64Array,
+    residual: Float64Array,
+    cells: Int32Array,
+    G: number,
+    num: Float64Array,
+    den: Float64Array,
+    nonzeroCells: Int32Array,
+    weightedCells: Int32Array,
+    out: Float64Array,
+  ): void;
+  /**
    * Per resample: spec[m] = Σ_{r<nonzero} num[c]·cosTab[c·cap + m] with c = nonzeroCells[r], each
    * mode's sum over r in order from 0, for from ≤ m < to.
    */
@@ -257,8 +279,54 @@ export interface SmoothSumKernels {
   ): void;
 }
 
+/** {@link SmoothSumKernels.spread} in JavaScript, for counts of any array type. */
+function spreadPoints(
+  counts: ArrayLike<number>,
+  lowerCell: Int32Array,
+  frac: Float64Array,
+  residual: Float64Array,
+  cells: Int32Array,
+  G: number,
+  num: Float64Array,
+  den: Float64Array,
+  nonzeroCells: Int32Array,
+  weightedCells: Int32Array,
+  out: Float64Array,
+): void {
+  num.fill(0);
+  den.fill(0);
+  for (let i = 0; i < counts.length; i++) {
+    const w = counts[i];
+    if (w === 0) continue;
+    const c = lowerCell[i];
+    const f = frac[i];
+    // Same products as roundToGrid, times the multiplicity.
+    num[c] += w * ((1 - f) * residual[i]);
+    num[c + 1] += w * (f * residual[i]);
+    den[c] += w * (1 - f);
+    den[c + 1] += w * f;
+  }
+  let nonzero = 0;
+  let absWeighted = 0;
+  let maxAbs = 0;
+  let weighted = 0;
+  for (let c = 0; c < num.length; c++) {
+    if (den[c] !== 0) weightedCells[weighted++] = c;
+    const a = Math.abs(num[c]);
+    if (a === 0) continue;
+    nonzeroCells[nonzero++] = c;
+    absWeighted += (cells[c] === 0 || cells[c] === G - 1 ? 1 : 2) * a;
+    if (a > maxAbs) maxAbs = a;
+  }
+  out[0] = nonzero;
+  out[1] = weighted;
+  out[2] = absWeighted;
+  out[3] = maxAbs;
+}
+
 /** {@link SmoothSumKernels} in JavaScript. */
 export const jsSmoothSums: SmoothSumKernels = {
+  spread: spreadPoints,
   specCoefficients(spec, num, nonzeroCells, nonzero, cosTab, cap, from, to) {
     // Four modes per pass: independent sums, each over the cells in order as one mode alone.
     let m = from;
@@ -722,6 +790,8 @@ export function resampledSmoothEce(
   let serial = 0;
   let counts: ArrayLike<number> = new Float64Array(N);
   let sum = new Float64Array(0);
+  /** What `spread` reports: nonzero, weighted, absWeighted, maxAbs. */
+  const spreadOut = new Float64Array(4);
 
   const spread = (G: number): GridLayout => {
     let layout = layouts.get(G);
@@ -731,35 +801,24 @@ export function resampledSmoothEce(
     }
     if (layout.spreadFor !== serial) {
       const { num, den, lowerCell, frac, cells } = layout;
-      num.fill(0);
-      den.fill(0);
-      for (let i = 0; i < N; i++) {
-        const w = counts[i];
-        if (w === 0) continue;
-        const c = lowerCell[i];
-        const f = frac[i];
-        // Same products as roundToGrid, times the multiplicity.
-        num[c] += w * ((1 - f) * residual[i]);
-        num[c + 1] += w * (f * residual[i]);
-        den[c] += w * (1 - f);
-        den[c + 1] += w * f;
-      }
-      let nonzero = 0;
-      let absWeighted = 0;
-      let maxAbs = 0;
-      let weighted = 0;
-      for (let c = 0; c < num.length; c++) {
-        if (den[c] !== 0) layout.weightedCells[weighted++] = c;
-        const a = Math.abs(num[c]);
-        if (a === 0) continue;
-        layout.nonzeroCells[nonzero++] = c;
-        absWeighted += (cells[c] === 0 || cells[c] === G - 1 ? 1 : 2) * a;
-        if (a > maxAbs) maxAbs = a;
-      }
-      layout.nonzero = nonzero;
-      layout.weighted = weighted;
-      layout.absWeighted = absWeighted;
-      layout.maxAbs = maxAbs;
+      // The kernels take the Int32Array counts the bootstrap passes; other arrays spread in JavaScript.
+      (counts instanceof Int32Array ? sums.spread : spreadPoints)(
+        counts as Int32Array,
+        lowerCell,
+        frac,
+        residual,
+        cells,
+        G,
+        num,
+        den,
+        layout.nonzeroCells,
+        layout.weightedCells,
+        spreadOut,
+      );
+      layout.nonzero = spreadOut[0];
+      layout.weighted = spreadOut[1];
+      layout.absWeighted = spreadOut[2];
+      layout.maxAbs = spreadOut[3];
       layout.specModes = 0;
       layout.spreadFor = serial;
     }

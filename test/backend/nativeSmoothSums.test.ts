@@ -189,6 +189,47 @@ test('mode sums and dense sums equal the JavaScript loops bit for bit', { skip }
   }
 });
 
+test('spreads onto the grid equal the JavaScript loop bit for bit', { skip }, () => {
+  const rng = createRng(11);
+  for (const [name, get] of paths) {
+    const k = get();
+    for (const [N, G] of [
+      [1, 3],
+      [9, 5],
+      [200, 1001],
+      [3000, 1001],
+    ]) {
+      const conf = Float64Array.from({ length: N }, (_, i) => (i % 7 === 0 ? 1 : i % 11 === 0 ? 0 : rng.next()));
+      const residual = Float64Array.from(conf, (c) => c - (rng.next() < c ? 1 : 0));
+      const lower = Int32Array.from(conf, (c) => Math.min(Math.max(Math.trunc(c * (G - 1)), 0), G - 2));
+      const frac = Float64Array.from(conf, (c, i) => c * (G - 1) - lower[i]);
+      const touched = new Set<number>();
+      lower.forEach((b) => (touched.add(b), touched.add(b + 1)));
+      const cells = Int32Array.from([...touched].sort((a, b) => a - b));
+      const cellOf = new Map([...cells].map((u, c) => [u, c]));
+      const lowerCell = Int32Array.from(lower, (b) => cellOf.get(b)!);
+      const counts = Int32Array.from({ length: N }, (_, i) => (i > 0 && rng.next() < 0.4 ? 0 : 1 + rng.int(3)));
+      const run = (spread: SmoothSumKernels['spread']) => {
+        const nc = cells.length;
+        const r = {
+          num: new Float64Array(nc).fill(7),
+          den: new Float64Array(nc).fill(7),
+          nz: new Int32Array(nc),
+          wc: new Int32Array(nc),
+          out: new Float64Array(4),
+        };
+        spread(counts, lowerCell, frac, residual, cells, G, r.num, r.den, r.nz, r.wc, r.out);
+        return r;
+      };
+      const want = run(jsSmoothSums.spread);
+      const got = run(k.spread);
+      for (const key of ['num', 'den', 'nz', 'wc', 'out'] as const)
+        sameBits(got[key], want[key], `${name}, N = ${N}, G = ${G}, ${key}`);
+      assert.ok(want.out[1] > 0 && (N === 1 || want.out[0] > 0), 'some cells are nonzero');
+    }
+  }
+});
+
 test('the resampled metrics with the addon equal the recorded values bit for bit', { skip }, () => {
   const recorded = JSON.parse(readFileSync('test/metrics/fixtures/resampledMetrics.json', 'utf8')) as {
     cases: Record<string, Record<string, number[]>>;
@@ -284,6 +325,65 @@ test('malformed calls throw one line naming the argument, and write nothing', { 
       'spec aliases the table',
       () => k.specCoefficients(rows.subarray(0, 8), num, Int32Array.from([0]), 1, rows, 8, 0, 8),
       /spec shares memory/,
+    ],
+  );
+  const one = Int32Array.from([1, 1]);
+  const sp = () => ({
+    num: new Float64Array(3),
+    den: new Float64Array(3),
+    nz: new Int32Array(3),
+    wc: new Int32Array(3),
+  });
+  const f2 = new Float64Array(2);
+  const cells3 = Int32Array.from([0, 1, 2]);
+  bad.push(
+    [
+      'negative count',
+      () => {
+        const b = sp();
+        k.spread(Int32Array.from([1, -1]), Int32Array.from([0, 1]), f2, f2, cells3, 3, b.num, b.den, b.nz, b.wc, coefs);
+      },
+      /counts\[1\] = -1/,
+    ],
+    [
+      'lower cell past the cells',
+      () => {
+        const b = sp();
+        k.spread(one, Int32Array.from([0, 2]), f2, f2, cells3, 3, b.num, b.den, b.nz, b.wc, coefs);
+      },
+      /lowerCell\[1\] = 2/,
+    ],
+    [
+      'cell past the grid',
+      () => {
+        const b = sp();
+        k.spread(one, Int32Array.from([0, 1]), f2, f2, Int32Array.from([0, 1, 3]), 3, b.num, b.den, b.nz, b.wc, coefs);
+      },
+      /cells\[2\] = 3/,
+    ],
+    [
+      'num of another size',
+      () => {
+        const b = sp();
+        k.spread(one, Int32Array.from([0, 1]), f2, f2, cells3, 3, new Float64Array(2), b.den, b.nz, b.wc, coefs);
+      },
+      /one entry per cell/,
+    ],
+    [
+      'frac of another size',
+      () => {
+        const b = sp();
+        k.spread(one, Int32Array.from([0, 1]), new Float64Array(3), f2, cells3, 3, b.num, b.den, b.nz, b.wc, coefs);
+      },
+      /one entry per point/,
+    ],
+    [
+      'den aliases num',
+      () => {
+        const b = sp();
+        k.spread(one, Int32Array.from([0, 1]), f2, f2, cells3, 3, b.num, b.num, b.nz, b.wc, coefs);
+      },
+      /separate arrays/,
     ],
   );
   const ker = Float64Array.from([0, 1, 2, 1, 0]);
