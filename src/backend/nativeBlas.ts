@@ -305,72 +305,35 @@ interface NativeSmoothSumsAddon {
   ): void;
 }
 
+/** An entry point without its trailing `scalarOnly` flag (those without one stay as they are). */
+type WithoutScalarOnly<F> = F extends (...args: [...infer A, boolean]) => infer R ? (...args: A) => R : F;
+
 /**
- * The bootstrap smooth ECE's hot loops in C, shaped as metrics' `SmoothSumKernels`: per resample
- * the smoothed residual at every evaluation point from cosine modes or dense rows, per bandwidth the
- * kernel's cosine gains and the grid's column masses; eight outputs per AVX-512 instruction, each
- * output's terms added in the JavaScript loops' order, so the numbers are theirs bit for bit.
+ * The bootstrap smooth ECE's hot loops in C, shaped as metrics' `SmoothSumKernels`: the addon's
+ * `smoothModeSum` as `modeSum` and so on, with the code path chosen once. Per resample the smoothed
+ * residual at every evaluation point from cosine modes or dense rows, per bandwidth the kernel's
+ * cosine gains and the grid's column masses; eight outputs per AVX-512 instruction, each output's
+ * terms added in the JavaScript loops' order, so the numbers are theirs bit for bit.
  */
-export interface NativeSmoothSums {
-  modeSum(acc: Float64Array, spec: Float64Array, phi: Float64Array, E: number, from: number, to: number): number;
-  denseSum(
-    sum: Float64Array,
-    num: Float64Array,
-    nonzeroCells: Int32Array,
-    nonzero: number,
-    cells: Int32Array,
-    rowOffset: Int32Array,
-    rowLo: Int32Array,
-    rowHi: Int32Array,
-    rowData: Float64Array,
-    E: number,
-  ): number;
-  cosineGains(
-    hs: Float64Array,
-    h2: Float64Array,
-    cosL: Float64Array,
-    reach: number,
-    L: number,
-    gain: Float64Array,
-  ): void;
-  columnMasses(ker: Float64Array, rho: Float64Array, jLo: number, jHi: number, out: Float64Array): void;
-  specCoefficients(
-    spec: Float64Array,
-    num: Float64Array,
-    nonzeroCells: Int32Array,
-    nonzero: number,
-    cosTab: Float64Array,
-    cap: number,
-    from: number,
-    to: number,
-  ): void;
-  spread(
-    counts: Int32Array,
-    lowerCell: Int32Array,
-    frac: Float64Array,
-    residual: Float64Array,
-    cells: Int32Array,
-    G: number,
-    num: Float64Array,
-    den: Float64Array,
-    nonzeroCells: Int32Array,
-    weightedCells: Int32Array,
-    out: Float64Array,
-  ): void;
-  weightRows(
-    ker: Float64Array,
-    lower: Int32Array,
-    w: Float64Array,
-    nodes: Int32Array,
-    count: number,
-    rowOffset: Int32Array,
-    rowLo: Int32Array,
-    rowHi: Int32Array,
-    rowData: Float64Array,
-  ): void;
+export type NativeSmoothSums = {
+  [K in keyof NativeSmoothSumsAddon as K extends `smooth${infer N}` ? Uncapitalize<N> : never]: WithoutScalarOnly<
+    NativeSmoothSumsAddon[K]
+  >;
+} & {
   /** "AVX-512" or "scalar C". */
   path: string;
-}
+};
+
+/** Every entry point a build must have for {@link nativeSmoothSums} to use it. */
+const SMOOTH_ENTRY_POINTS: readonly (keyof NativeSmoothSumsAddon)[] = [
+  'smoothModeSum',
+  'smoothDenseSum',
+  'smoothCosineGains',
+  'smoothColumnMasses',
+  'smoothSpecCoefficients',
+  'smoothSpread',
+  'smoothWeightRows',
+];
 
 let smoothSumsKernel: NativeSmoothSums | null | undefined;
 
@@ -382,14 +345,7 @@ export function nativeSmoothSums(env: NodeJS.ProcessEnv = process.env, scalarOnl
   if (smoothSumsKernel !== undefined && !scalarOnly) return smoothSumsKernel;
   const mod = requireNativeAddon(env).module as (Partial<NativeSmoothSumsAddon> & { info?: () => NativeInfo }) | null;
   const kernel =
-    mod &&
-    typeof mod.smoothModeSum === 'function' &&
-    typeof mod.smoothDenseSum === 'function' &&
-    typeof mod.smoothCosineGains === 'function' &&
-    typeof mod.smoothColumnMasses === 'function' &&
-    typeof mod.smoothWeightRows === 'function' &&
-    typeof mod.smoothSpecCoefficients === 'function' &&
-    typeof mod.smoothSpread === 'function'
+    mod && SMOOTH_ENTRY_POINTS.every((name) => typeof mod[name] === 'function')
       ? bindSmoothSums(mod as NativeSmoothSumsAddon & { info: () => NativeInfo }, scalarOnly)
       : null;
   if (!scalarOnly) smoothSumsKernel = kernel;
