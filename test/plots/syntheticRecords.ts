@@ -1,5 +1,22 @@
-import type { ExitRecords, RecordsSidecar } from '../../src/records/types';
+import type { ExitCost, ExitRecords, RecordsSidecar } from '../../src/records/types';
 import { createRng } from '../../src/util/rng';
+
+/**
+ * Per-exit costs for a sidecar of made-up records, B-AlexNet-like for the first three exits (the
+ * last exit sends nothing): shared by every records fixture so their costs agree.
+ */
+export function syntheticExitCosts(exitNames: string[]): ExitCost[] {
+  const E = exitNames.length;
+  return exitNames.map((name, e) => ({
+    name,
+    params: 30_000 * (e + 1),
+    macs: [17.3e6, 20.9e6, 28.2e6][e] ?? 28.2e6,
+    trunkMacs: [15.56e6, 20.46e6, 28.2e6][e] ?? 28.2e6,
+    splitTensorShape: e < E - 1 ? [16, 16, 64] : null,
+    splitTensorBytes: e < E - 1 ? ([65_536, 24_576][e] ?? 24_576) : null,
+    inferenceMsPerSample: [1.2, 1.6, 2.4][e] ?? 2.4,
+  }));
+}
 
 /** Options of {@link syntheticRecords}. */
 export interface SyntheticOptions {
@@ -44,8 +61,7 @@ export function syntheticRecords(o: SyntheticOptions): ExitRecords {
       for (let k = 0; k < C; k++) logits[e][i * C + k] = scale[e] * ((k === boosted ? m : 0) + rng.normal());
     }
   }
-  const exitNames =
-    E === 3 ? ['branch1', 'branch2', 'final'] : margins.map((_, e) => (e === E - 1 ? 'final' : `branch${e + 1}`));
+  const exitNames = margins.map((_, e) => (e === E - 1 ? 'final' : `branch${e + 1}`));
   const meta: RecordsSidecar = {
     format: 'eecal-exit-records',
     version: 1,
@@ -55,15 +71,7 @@ export function syntheticRecords(o: SyntheticOptions): ExitRecords {
     seed: o.seed,
     numClasses: C,
     exitNames,
-    exits: exitNames.map((name, e) => ({
-      name,
-      params: 30_000 * (e + 1),
-      macs: [17.3e6, 20.9e6, 28.2e6][e] ?? 28.2e6,
-      trunkMacs: [15.56e6, 20.46e6, 28.2e6][e] ?? 28.2e6,
-      splitTensorShape: e < E - 1 ? [16, 16, 64] : null,
-      splitTensorBytes: e < E - 1 ? ([65_536, 24_576][e] ?? 24_576) : null,
-      inferenceMsPerSample: [1.2, 1.6, 2.4][e] ?? 2.4,
-    })),
+    exits: syntheticExitCosts(exitNames),
   };
   return { numSamples: n, numClasses: C, numExits: E, labels, logits, meta };
 }

@@ -1,5 +1,6 @@
 import type { ExitRecords, RecordsSidecar } from '../../src/records/types';
 import { createRng } from '../../src/util/rng';
+import { syntheticExitCosts } from '../plots/syntheticRecords';
 
 /** Options of {@link plantedRecords}. */
 export interface PlantedOptions {
@@ -57,15 +58,7 @@ export function plantedRecords(o: PlantedOptions): ExitRecords {
     seed: o.seed,
     numClasses: C,
     exitNames,
-    exits: exitNames.map((name, e) => ({
-      name,
-      params: 30_000 * (e + 1),
-      macs: [17.3e6, 20.9e6, 28.2e6][e] ?? 28.2e6,
-      trunkMacs: [15.56e6, 20.46e6, 28.2e6][e] ?? 28.2e6,
-      splitTensorShape: e < E - 1 ? [16, 16, 64] : null,
-      splitTensorBytes: e < E - 1 ? ([65_536, 24_576][e] ?? 24_576) : null,
-      inferenceMsPerSample: [1.2, 1.6, 2.4][e] ?? 2.4,
-    })),
+    exits: syntheticExitCosts(exitNames),
   };
   return { numSamples: n, numClasses: C, numExits: E, labels, logits, meta };
 }
